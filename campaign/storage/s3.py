@@ -1,0 +1,271 @@
+"""Objects in S3 or an S3-compatible server (SeaweedFS, MinIO), through one boto3 client per instance.
+
+Layout. Every object is stored under ``key_prefix + key`` and keeps its ``private/`` or ``public/`` prefix,
+whichever bucket it is in, so moving between the layouts below is a copy, never a rename.
+
+Recommended: two buckets. ``private_bucket`` holds customer originals, with Block Public Access on and no
+policy that grants reads to anyone but the app. ``public_bucket`` holds the web derivatives and is read
+by the CDN (or anonymously). "Public" is then a property of a whole bucket, visible in any console, and a
+mistake in a prefix rule cannot expose originals.
+
+Also supported: one bucket (``public_bucket == private_bucket``). Grant reads only on
+``<bucket>/<key_prefix>public/*``. ``flask storage check`` verifies that a private probe object is not
+readable without credentials, whichever layout is used.
+
+``public_url(key)`` is ``public_base_url + "/" + key_prefix + key``: the base URL names the root of the
+public bucket (e.g. a CloudFront distribution whose origin is that bucket). Without a base URL it is the
+endpoint's path-style URL of the public bucket. Public derivatives are stored with
+``Cache-Control: public, max-age=31536000, immutable``, originals with ``private, no-store``.
+
+The app's credentials need s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on both
+buckets (without ListBucket, S3 answers 403 instead of 404 for a missing object).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from datetime import UTC
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from campaign.storage.base import (
+    AREAS,
+    ObjectNotFound,
+    Storage,
+    StorageError,
+    StoredObject,
+    cache_control_for,
+    is_public,
+    is_valid_key,
+)
+
+ADDRESSING_STYLES = ("path", "virtual", "auto")
+NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+_KEY_PREFIX_RE = re.compile(r"(?:[A-Za-z0-9._-]+/)*")
+_BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+@dataclass(frozen=True)
+class S3Settings:
+    private_bucket: str
+    public_bucket: str
+    endpoint_url: str | None = None  # None: AWS
+    region: str | None = None  # None: boto3's default (AWS_DEFAULT_REGION, ~/.aws/config)
+    addressing_style: str | None = None  # None: "path" with an endpoint_url, "virtual" on AWS
+    key_prefix: str = ""
+    public_base_url: str | None = None
+    access_key_id: str | None = None  # None: boto3's default credential chain
+    secret_access_key: str | None = field(default=None, repr=False)
+    connect_timeout: float = 3.0
+    read_timeout: float = 10.0
+    max_attempts: int = 3  # in all, the first try included
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any]) -> S3Settings:
+        """Build from plain (e.g. environment-sourced) values; '' counts as unset; ValueError when invalid."""
+        known = {f.name for f in fields(cls)}
+        unknown = set(config) - known
+        if unknown:
+            raise ValueError(f"unknown S3 settings: {', '.join(sorted(unknown))}")
+        values = {name: (None if value == "" else value) for name, value in config.items()}
+        values = {name: value for name, value in values.items() if value is not None}
+        for name in ("connect_timeout", "read_timeout"):
+            if name in values:
+                values[name] = _number(name, values[name], float)
+        if "max_attempts" in values:
+            values["max_attempts"] = _number("max_attempts", values["max_attempts"], int)
+        for name in ("private_bucket", "public_bucket"):
+            if not values.get(name):
+                raise ValueError(f"S3 storage needs {name}")
+        settings = cls(**values)
+        settings._validate()
+        return settings
+
+    def _validate(self) -> None:
+        for bucket in (self.private_bucket, self.public_bucket):
+            if not _BUCKET_RE.fullmatch(bucket) or ".." in bucket:
+                raise ValueError(f"invalid bucket name {bucket!r}")
+        if self.addressing_style is not None and self.addressing_style not in ADDRESSING_STYLES:
+            raise ValueError(f"addressing_style must be one of {', '.join(ADDRESSING_STYLES)}")
+        if not _KEY_PREFIX_RE.fullmatch(self.key_prefix) or ".." in self.key_prefix:
+            raise ValueError(
+                f"invalid key_prefix {self.key_prefix!r}: use segments ending with '/', e.g. 'kuchikomi/'"
+            )
+        for name in ("endpoint_url", "public_base_url"):
+            url = getattr(self, name)
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise ValueError(f"{name} must be an http:// or https:// URL")
+        if (self.access_key_id is None) != (self.secret_access_key is None):
+            raise ValueError("set both access_key_id and secret_access_key, or neither")
+        if self.connect_timeout <= 0 or self.read_timeout <= 0 or self.max_attempts < 1:
+            raise ValueError("timeouts must be positive and max_attempts at least 1")
+
+    @property
+    def effective_addressing_style(self) -> str:
+        if self.addressing_style:
+            return self.addressing_style
+        return "path" if self.endpoint_url else "virtual"
+
+
+def _number(name: str, value: Any, kind: type) -> Any:
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, not {value!r}") from None
+
+
+class S3Storage(Storage):
+    name = "s3"
+
+    def __init__(self, config: Mapping[str, Any] | S3Settings) -> None:
+        self.settings = config if isinstance(config, S3Settings) else S3Settings.from_mapping(config)
+        s = self.settings
+        session = boto3.session.Session(
+            aws_access_key_id=s.access_key_id, aws_secret_access_key=s.secret_access_key, region_name=s.region
+        )
+        # Creating the client reads local configuration only; nothing touches the network until a call.
+        self.client = session.client(
+            "s3",
+            endpoint_url=s.endpoint_url,
+            config=Config(
+                signature_version="s3v4",
+                connect_timeout=s.connect_timeout,
+                read_timeout=s.read_timeout,
+                # total_max_attempts counts the first try (botocore's "max_attempts" counts only retries),
+                # the meaning AWS_MAX_ATTEMPTS has too.
+                retries={"mode": "standard", "total_max_attempts": s.max_attempts},
+                s3={"addressing_style": s.effective_addressing_style},
+            ),
+        )
+
+    def __str__(self) -> str:
+        s = self.settings
+        buckets = (
+            f"bucket {s.private_bucket}"
+            if s.private_bucket == s.public_bucket
+            else f"buckets {s.private_bucket} (private), {s.public_bucket} (public)"
+        )
+        return f"{self.endpoint_url}, {buckets}, key prefix {s.key_prefix!r}"
+
+    @property
+    def endpoint_url(self) -> str:
+        """The endpoint actually used (boto3 resolves AWS's from the region)."""
+        return self.client.meta.endpoint_url
+
+    def bucket_for(self, key: str) -> str:
+        return self.settings.public_bucket if is_public(key) else self.settings.private_bucket
+
+    def object_key(self, key: str) -> str:
+        return self.settings.key_prefix + key
+
+    def _put(self, key: str, data: bytes, content_type: str) -> None:
+        self._call(
+            "put_object",
+            key,
+            Bucket=self.bucket_for(key),
+            Key=self.object_key(key),
+            Body=data,
+            ContentType=content_type,
+            CacheControl=cache_control_for(key),
+        )
+
+    def _get(self, key: str) -> bytes:
+        try:
+            response = self.client.get_object(Bucket=self.bucket_for(key), Key=self.object_key(key))
+            with response["Body"] as body:
+                return body.read()
+        except ClientError as exc:
+            if _error_code(exc) in NOT_FOUND_CODES:
+                raise ObjectNotFound(key) from exc
+            raise _storage_error("get_object", key, exc) from exc
+        except BotoCoreError as exc:
+            raise _storage_error("get_object", key, exc) from exc
+
+    def _delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket_for(key), Key=self.object_key(key))
+        except ClientError as exc:
+            if _error_code(exc) in NOT_FOUND_CODES:
+                return
+            raise _storage_error("delete_object", key, exc) from exc
+        except BotoCoreError as exc:
+            raise _storage_error("delete_object", key, exc) from exc
+
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket_for(key), Key=self.object_key(key))
+        except ClientError as exc:
+            if _error_code(exc) in NOT_FOUND_CODES:
+                return False
+            raise _storage_error("head_object", key, exc) from exc
+        except BotoCoreError as exc:
+            raise _storage_error("head_object", key, exc) from exc
+        return True
+
+    def _iter_objects(self, prefix: str) -> Iterator[StoredObject]:
+        # One listing per area, each in its own bucket: stray objects outside private/ and public/ (or a
+        # public/ object that found its way into the private bucket) are not ours to report.
+        for area in AREAS:
+            if prefix.startswith(area):
+                listing_prefix = prefix
+            elif area.startswith(prefix):
+                listing_prefix = area
+            else:
+                continue
+            yield from self._list(self.bucket_for(area), listing_prefix)
+
+    def _list(self, bucket: str, prefix: str) -> Iterator[StoredObject]:
+        strip = len(self.settings.key_prefix)
+        paginator = self.client.get_paginator("list_objects_v2")
+        try:
+            for page in paginator.paginate(Bucket=bucket, Prefix=self.object_key(prefix)):
+                for item in page.get("Contents", ()):
+                    key = item["Key"][strip:]
+                    if is_valid_key(key):
+                        yield StoredObject(key, item["Size"], item["LastModified"].astimezone(UTC))
+        except (ClientError, BotoCoreError) as exc:
+            raise _storage_error("list_objects_v2", prefix, exc) from exc
+
+    def _public_url(self, key: str) -> str:
+        base = self.settings.public_base_url
+        if not base:
+            base = f"{self.endpoint_url.rstrip('/')}/{self.settings.public_bucket}"
+        return f"{base.rstrip('/')}/{self.object_key(key)}"
+
+    def direct_url(self, key: str) -> str:
+        """The object's unsigned path-style URL at the endpoint (what an anonymous client would try)."""
+        return f"{self.endpoint_url.rstrip('/')}/{self.bucket_for(key)}/{self.object_key(key)}"
+
+    def _private_url(self, key: str, expires_in: int) -> str:
+        try:
+            return self.client.generate_presigned_url(
+                "get_object",
+                Params={"Bucket": self.bucket_for(key), "Key": self.object_key(key)},
+                ExpiresIn=expires_in,
+            )
+        except (ClientError, BotoCoreError) as exc:
+            raise _storage_error("presign get_object", key, exc) from exc
+
+    def _call(self, operation: str, key: str, **params: Any) -> dict[str, Any]:
+        try:
+            return getattr(self.client, operation)(**params)
+        except (ClientError, BotoCoreError) as exc:
+            raise _storage_error(operation, key, exc) from exc
+
+    def check(self) -> list[str]:
+        from campaign.storage.s3_check import check_s3
+
+        return check_s3(self)
+
+
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _storage_error(operation: str, key: str, exc: Exception) -> StorageError:
+    return StorageError(f"S3 {operation} {key!r} failed: {exc}")

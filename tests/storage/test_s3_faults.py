@@ -1,0 +1,80 @@
+"""Real network faults become StorageError within a bounded time: refused, silent, stopped server."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
+
+from campaign.storage import StorageError, build_storage
+from tests.fixtures.seaweedfs import SeaweedFS, port_is_closed, process_group_alive
+
+pytestmark = pytest.mark.s3
+
+EXPECT_CONTINUE_WAIT = 1.0
+
+
+def test_refused_connection_fails_fast(seaweedfs: SeaweedFS, closed_port: int):
+    storage = build_storage(
+        seaweedfs.storage_config(
+            S3_ENDPOINT_URL=f"http://127.0.0.1:{closed_port}", S3_CONNECT_TIMEOUT=0.5, S3_MAX_ATTEMPTS=2
+        )
+    )
+    began = time.monotonic()
+    with pytest.raises(StorageError) as info:
+        storage.put("private/a.jpg", b"x", content_type="image/jpeg")
+    assert time.monotonic() - began < 3
+    assert isinstance(info.value.__cause__, EndpointConnectionError)
+
+
+def test_silent_server_times_out_after_every_attempt(seaweedfs: SeaweedFS, silent_port: int):
+    read_timeout, attempts = 0.5, 2
+    storage = build_storage(
+        seaweedfs.storage_config(
+            S3_ENDPOINT_URL=f"http://127.0.0.1:{silent_port}",
+            S3_READ_TIMEOUT=read_timeout,
+            S3_MAX_ATTEMPTS=attempts,
+        )
+    )
+    began = time.monotonic()
+    with pytest.raises(StorageError) as info:
+        storage.put("private/a.jpg", b"x", content_type="image/jpeg")
+    elapsed = time.monotonic() - began
+    assert isinstance(info.value.__cause__, ReadTimeoutError)
+    # Every attempt waits its read timeout, after botocore's fixed 1 s wait for "100 Continue" (it sends
+    # "Expect: 100-continue" with every PutObject); the backoff between attempts is tens of milliseconds.
+    assert read_timeout * attempts <= elapsed < (read_timeout + EXPECT_CONTINUE_WAIT) * attempts + 1
+    began = time.monotonic()
+    with pytest.raises(StorageError):
+        storage.get("private/a.jpg")  # no body, no "100 Continue" wait
+    assert time.monotonic() - began < read_timeout * attempts + 1
+
+
+def test_server_stopped_mid_test_then_restarted(seaweedfs: SeaweedFS, s3_storage):
+    s3_storage.put("private/before.jpg", b"kept", content_type="image/jpeg")
+    pgid = seaweedfs.process.pid
+
+    seaweedfs.stop()
+    assert not process_group_alive(pgid), "a weed process survived stop()"
+    assert all(port_is_closed(port) for port in seaweedfs.ports.values())
+    assert not any(
+        Path(f"/tmp/seaweedfs-{n}-grpc-{seaweedfs.ports[n + '_grpc']}.sock").exists()
+        for n in ("master", "volume", "filer", "s3")
+    )
+    try:
+        began = time.monotonic()
+        with pytest.raises(StorageError):
+            s3_storage.put("private/during.jpg", b"x", content_type="image/jpeg")
+        with pytest.raises(StorageError):
+            s3_storage.exists("private/before.jpg")
+        assert time.monotonic() - began < 5
+        [problem] = s3_storage.check()
+        assert problem.startswith("cannot reach the S3 endpoint")
+    finally:
+        seaweedfs.start()
+
+    assert s3_storage.get("private/before.jpg") == b"kept"  # same data folder, same client
+    s3_storage.put("private/after.jpg", b"x", content_type="image/jpeg")
+    assert s3_storage.check() == []

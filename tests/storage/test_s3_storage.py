@@ -1,0 +1,182 @@
+"""What only the S3 backend does: headers, layout, presigned expiry, client configuration, settings."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+from botocore.exceptions import ClientError
+
+from campaign.storage import StorageError, build_storage
+from campaign.storage.s3 import S3Settings, S3Storage
+from tests.fixtures.seaweedfs import PRIVATE_BUCKET, PUBLIC_BUCKET, SeaweedFS
+
+pytestmark = pytest.mark.s3
+
+
+def fetch_status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_objects_carry_content_type_and_cache_control(s3_storage: S3Storage, seaweedfs: SeaweedFS):
+    s3_storage.put("public/ab/cd.webp", b"RIFF....WEBP", content_type="image/webp")
+    s3_storage.put("private/ab/original.heic", b"....ftypheic", content_type="image/heic")
+    prefix = s3_storage.settings.key_prefix
+
+    public = seaweedfs.client().head_object(Bucket=PUBLIC_BUCKET, Key=f"{prefix}public/ab/cd.webp")
+    assert public["ContentType"] == "image/webp"
+    assert public["CacheControl"] == "public, max-age=31536000, immutable"
+
+    private = seaweedfs.client().head_object(Bucket=PRIVATE_BUCKET, Key=f"{prefix}private/ab/original.heic")
+    assert private["ContentType"] == "image/heic"
+    assert private["CacheControl"] == "private, no-store"
+
+
+def test_each_area_lives_in_its_own_bucket_under_the_key_prefix(s3_storage: S3Storage, seaweedfs: SeaweedFS):
+    s3_storage.put("private/a.jpg", b"x", content_type="image/jpeg")
+    s3_storage.put("public/a.webp", b"y", content_type="image/webp")
+    prefix = s3_storage.settings.key_prefix
+    client = seaweedfs.client()
+
+    def listed(bucket: str) -> list[str]:
+        return [o["Key"] for o in client.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])]
+
+    assert listed(PRIVATE_BUCKET) == [f"{prefix}private/a.jpg"]
+    assert listed(PUBLIC_BUCKET) == [f"{prefix}public/a.webp"]
+
+
+def test_listing_ignores_objects_that_are_not_ours(s3_storage: S3Storage, seaweedfs: SeaweedFS):
+    prefix = s3_storage.settings.key_prefix
+    client = seaweedfs.client()
+    client.put_object(Bucket=PRIVATE_BUCKET, Key=f"{prefix}private/not a valid key.jpg", Body=b"x")
+    client.put_object(Bucket=PRIVATE_BUCKET, Key=f"{prefix}public/in-the-wrong-bucket.webp", Body=b"x")
+    client.put_object(Bucket=PRIVATE_BUCKET, Key=f"{prefix}elsewhere/a.jpg", Body=b"x")
+    s3_storage.put("private/mine.jpg", b"x", content_type="image/jpeg")
+    assert [o.key for o in s3_storage.iter_objects()] == ["private/mine.jpg"]
+
+
+def test_presigned_url_expires(s3_storage: S3Storage):
+    s3_storage.put("private/expiring.jpg", b"x", content_type="image/jpeg")
+    url = s3_storage.private_url("private/expiring.jpg", expires_in=1)
+    assert fetch_status(url) == 200
+    time.sleep(2.1)
+    assert fetch_status(url) == 403
+
+
+def test_public_url_uses_the_base_url_and_keeps_the_key_prefix():
+    storage = S3Storage(
+        {
+            "private_bucket": "kk-private",
+            "public_bucket": "kk-public",
+            "key_prefix": "kuchikomi/",
+            "public_base_url": "https://cdn.example.com/",
+            "region": "eu-central-1",
+        }
+    )
+    assert storage.public_url("public/ab/cd.webp") == "https://cdn.example.com/kuchikomi/public/ab/cd.webp"
+
+
+def test_public_url_falls_back_to_the_endpoints_path_style_url(seaweedfs: SeaweedFS):
+    storage = build_storage(seaweedfs.storage_config(S3_KEY_PREFIX="p/"))
+    assert storage.public_url("public/x.webp") == f"{seaweedfs.endpoint_url}/{PUBLIC_BUCKET}/p/public/x.webp"
+
+
+def test_client_is_configured_explicitly():
+    storage = S3Storage(
+        {
+            "private_bucket": "kk-private",
+            "public_bucket": "kk-public",
+            "endpoint_url": "http://127.0.0.1:9",
+            "connect_timeout": 1.5,
+            "read_timeout": 4,
+            "max_attempts": 5,
+            "access_key_id": "AK",
+            "secret_access_key": "SK",
+        }
+    )
+    config = storage.client.meta.config
+    assert config.signature_version == "s3v4"
+    assert (config.connect_timeout, config.read_timeout) == (1.5, 4.0)
+    assert config.retries == {"mode": "standard", "total_max_attempts": 5}
+    assert config.s3 == {"addressing_style": "path"}  # an endpoint_url means an S3-compatible server
+    assert S3Settings(private_bucket="abc", public_bucket="abc").effective_addressing_style == "virtual"
+    assert "SK" not in repr(storage.settings)
+
+
+def test_defaults_for_timeouts_and_retries():
+    settings = S3Settings.from_mapping({"private_bucket": "kk-a", "public_bucket": "kk-b"})
+    assert (settings.connect_timeout, settings.read_timeout, settings.max_attempts) == (3.0, 10.0, 3)
+
+
+def test_settings_from_environment_strings():
+    settings = S3Settings.from_mapping(
+        {
+            "private_bucket": "kk-a",
+            "public_bucket": "kk-b",
+            "endpoint_url": "",
+            "connect_timeout": "0.5",
+            "max_attempts": "2",
+            "key_prefix": "kuchikomi/prod/",
+        }
+    )
+    assert settings.endpoint_url is None
+    assert (settings.connect_timeout, settings.max_attempts) == (0.5, 2)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"private_bucket": ""},
+        {"public_bucket": None},
+        {"private_bucket": "Not_A_Bucket"},
+        {"key_prefix": "kuchikomi"},
+        {"key_prefix": "/kuchikomi/"},
+        {"key_prefix": "a/../"},
+        {"addressing_style": "sideways"},
+        {"endpoint_url": "s3.example.com"},
+        {"access_key_id": "AK"},
+        {"connect_timeout": "soon"},
+        {"read_timeout": 0},
+        {"max_attempts": 0},
+        {"bucket": "typo"},
+    ],
+)
+def test_invalid_settings_are_refused(overrides):
+    with pytest.raises(ValueError):
+        S3Settings.from_mapping({"private_bucket": "kk-a", "public_bucket": "kk-b", **overrides})
+
+
+def test_building_does_not_touch_the_network(closed_port: int):
+    began = time.monotonic()
+    storage = build_storage(
+        {
+            "STORAGE_BACKEND": "s3",
+            "S3_ENDPOINT_URL": f"http://127.0.0.1:{closed_port}",
+            "S3_PRIVATE_BUCKET": "kk-a",
+            "S3_PUBLIC_BUCKET": "kk-b",
+            "S3_ACCESS_KEY_ID": "AK",
+            "S3_SECRET_ACCESS_KEY": "SK",
+        }
+    )
+    assert storage.name == "s3"
+    assert time.monotonic() - began < 2
+    assert storage.private_url("private/a.jpg") is not None  # presigning is local too
+
+
+def test_wrong_secret_surfaces_as_storage_error(seaweedfs: SeaweedFS):
+    storage = build_storage(seaweedfs.storage_config(S3_SECRET_ACCESS_KEY="not-the-secret"))
+    with pytest.raises(StorageError) as info:
+        storage.put("private/a.jpg", b"x", content_type="image/jpeg")
+    assert isinstance(info.value.__cause__, ClientError)
+    assert info.value.__cause__.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    for call in (lambda: storage.get("private/a.jpg"), lambda: storage.exists("private/a.jpg")):
+        with pytest.raises(StorageError):
+            call()
+    with pytest.raises(StorageError):
+        list(storage.iter_objects())
