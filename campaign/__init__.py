@@ -1,0 +1,96 @@
+"""Kuchikomi: UGC photo campaigns for brands. `create_app` builds the Flask app; importing does nothing."""
+
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from flask import Flask
+
+from campaign.config import PROJECT_ROOT, Config, from_environment
+
+
+def create_app(config: Mapping | type | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_storage_refs(app)
+    register_cli(app)
+    return app
+
+
+def load_config(app: Flask, config: Mapping | type | None) -> None:
+    app.config.from_object(Config)
+    app.config.update(from_environment())
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif config:
+        app.config.update(config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 256 * 1024
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+
+
+def _instance_secret(instance: Path) -> str:
+    """The embedded default keeps a generated key in instance/; production sets KUCHIKOMI_SECRET_KEY."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from campaign import errors, i18n, jobs, pending_objects, storage
+    from campaign.auth import sessions
+    from campaign.extensions import csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    storage.init_app(app)
+    jobs.init_app(app)
+    errors.init_app(app)
+    pending_objects.install()
+
+
+def register_blueprints(app: Flask) -> None:
+    from campaign.auth.views import bp as auth_bp
+    from campaign.campaigns.views import bp as campaigns_bp
+    from campaign.entries.public_views import bp as submissions_bp
+    from campaign.entries.studio_views import bp as entries_bp
+    from campaign.home import bp as home_bp
+    from campaign.media_views import bp as media_bp
+    from campaign.orgs.views import bp as orgs_bp
+
+    for bp in (home_bp, auth_bp, orgs_bp, campaigns_bp, entries_bp, submissions_bp, media_bp):
+        app.register_blueprint(bp)
+
+
+def register_storage_refs(app: Flask) -> None:
+    """Every table that points at stored objects answers `flask storage gc`'s question."""
+    from campaign.entries.services import referenced_keys
+    from campaign.storage import register_references
+
+    register_references(app, referenced_keys)
+
+
+def register_cli(app: Flask) -> None:
+    from campaign import demo, jobs
+    from campaign.auth.cli import users_cli
+    from campaign.entries.cli import entries_cli
+    from campaign.orgs.cli import orgs_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(orgs_cli)
+    app.cli.add_command(entries_cli)
+    app.cli.add_command(demo.demo_cli)
+    jobs.register_cli(app)

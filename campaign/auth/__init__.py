@@ -1,0 +1,1 @@
+"""Marketer accounts: login, sessions, password hashing."""

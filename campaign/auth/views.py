@@ -1,0 +1,50 @@
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from campaign.auth import services
+from campaign.auth.forms import LoginForm
+from campaign.clock import utcnow
+from campaign.extensions import db, limiter
+from campaign.i18n import safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_login_email(request.form.get("email", ""))
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("campaigns.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data, now=utcnow())
+        except services.InvalidCredentials as exc:
+            error = exc.text()
+        else:
+            db.session.commit()
+            session.clear()  # a new session: nothing set before login survives it
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("campaigns.index")))
+    status = 401 if error else (400 if form.errors else 200)
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You have been logged out."))
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,1 @@
+"""Campaign setup: window, entry methods, terms, consent scopes, products, prizes."""

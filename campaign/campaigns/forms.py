@@ -1,0 +1,136 @@
+"""The campaign editor: HTML fields in, CampaignData out (times converted from the organisation's zone)."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from campaign.campaigns import rules
+from campaign.campaigns.models import Campaign
+from campaign.campaigns.services import CampaignData, PrizeData, ProductData
+
+BLANK_ROWS = 2
+
+
+def scope_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("gallery", _l("Gallery on the brand's site")),
+        SelectChoice("review", _l("Product review")),
+        SelectChoice("social", _l("Brand's social media accounts")),
+    ]
+
+
+class ProductForm(Form):
+    name = StringField(_l("Product name"), validators=[Optional(), Length(max=200)])
+    sku = StringField(_l("SKU"), validators=[Optional(), Length(max=64)])
+    jan = StringField(_l("JAN code"), validators=[Optional(), Length(max=14)])
+    url = StringField(_l("Product URL"), validators=[Optional(), Length(max=2000)])
+
+
+class PrizeForm(Form):
+    name = StringField(_l("Prize"), validators=[Optional(), Length(max=200)])
+    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    value_jpy = IntegerField(_l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)])
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Address (/c/…)"), validators=[DataRequired(), Length(max=64)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    allows_upload = BooleanField(_l("Direct upload on the campaign page"), default=True)
+    allows_follow_and_post = BooleanField(_l("Follow and post on social media"))
+    brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
+    hashtags = StringField(_l("Required hashtags"), validators=[Optional(), Length(max=500)])
+    entries_per_person = IntegerField(
+        _l("Entries allowed per person"), default=1, validators=[DataRequired(), NumberRange(min=1, max=100)]
+    )
+    terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
+    terms_version = StringField(_l("Terms version"), default="1", validators=[DataRequired(), Length(max=32)])
+    consent_scopes = SelectMultipleField(
+        _l("Ask customers' consent to show their photo and caption in"),
+        choices=scope_choices,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    products = FieldList(FormField(ProductForm), min_entries=1, max_entries=50)
+    prizes = FieldList(FormField(PrizeForm), min_entries=1, max_entries=50)
+
+    def fill_from(self, campaign: Campaign, timezone: str) -> None:
+        """Pre-fills a GET form from the campaign, times in the organisation's zone, plus blank rows."""
+        zone = ZoneInfo(timezone)
+        self.process(obj=campaign)
+        self.opens_at.data = (
+            campaign.opens_at.astimezone(zone).replace(tzinfo=None) if campaign.opens_at else None
+        )
+        self.closes_at.data = (
+            campaign.closes_at.astimezone(zone).replace(tzinfo=None) if campaign.closes_at else None
+        )
+        self.hashtags.data = " ".join(f"#{t}" for t in campaign.hashtags)
+        self.add_blank_rows()
+
+    def add_blank_rows(self) -> None:
+        for rows in (self.products, self.prizes):
+            while len(rows.entries) < rows.max_entries and sum(not _filled(r) for r in rows) < BLANK_ROWS:
+                rows.append_entry()
+
+    def to_data(self, timezone: str) -> CampaignData:
+        zone = ZoneInfo(timezone)
+
+        def utc(value: datetime | None) -> datetime | None:
+            return value.replace(tzinfo=zone).astimezone(UTC) if value else None
+
+        return CampaignData(
+            title=self.title.data.strip(),
+            slug=self.slug.data.strip().lower(),
+            description=self.description.data or "",
+            opens_at=utc(self.opens_at.data),
+            closes_at=utc(self.closes_at.data),
+            allows_upload=self.allows_upload.data,
+            allows_follow_and_post=self.allows_follow_and_post.data,
+            brand_handle=rules.normalise_handle(self.brand_handle.data or ""),
+            hashtags=rules.parse_hashtags(self.hashtags.data or ""),
+            entries_per_person=self.entries_per_person.data,
+            terms_text=self.terms_text.data or "",
+            terms_version=self.terms_version.data.strip(),
+            consent_scopes=list(self.consent_scopes.data or []),
+            products=[
+                ProductData(
+                    name=row.form.name.data.strip(),
+                    sku=(row.form.sku.data or "").strip(),
+                    jan=(row.form.jan.data or "").strip(),
+                    url=(row.form.url.data or "").strip(),
+                )
+                for row in self.products
+                if _filled(row)
+            ],
+            prizes=[
+                PrizeData(
+                    name=row.form.name.data.strip(),
+                    quantity=row.form.quantity.data or 1,
+                    value_jpy=row.form.value_jpy.data or 0,
+                )
+                for row in self.prizes
+                if _filled(row)
+            ],
+        )
+
+
+def _filled(row: FormField) -> bool:
+    return bool((row.form.name.data or "").strip())

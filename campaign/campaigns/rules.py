@@ -1,0 +1,37 @@
+"""Field-level rules for campaign data: plain functions over plain values."""
+
+import re
+from urllib.parse import urlsplit
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+HASHTAG_RE = re.compile(r"^[^\s#,]{1,100}$")
+HANDLE_RE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
+
+
+def gtin_is_valid(code: str) -> bool:
+    """GTIN-8/12/13/14 check digit (JAN codes are GTIN-13 or GTIN-8)."""
+    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
+        return False
+    digits = [int(c) for c in code]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def is_http_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value
+
+
+def parse_hashtags(text: str) -> list[str]:
+    """'#tag1 tag2, #タグ' → ['tag1', 'tag2', 'タグ'] (order kept, duplicates dropped)."""
+    tags: list[str] = []
+    for raw in re.split(r"[\s,、]+", text):
+        tag = raw.lstrip("#＃")
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def normalise_handle(handle: str) -> str:
+    return handle.strip().lstrip("@＠")

@@ -1,0 +1,105 @@
+"""Studio pages for campaign setup."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from wtforms import FieldList
+
+from campaign.campaigns import services
+from campaign.campaigns.forms import CampaignForm
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.entries.models import Entry
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+
+bp = Blueprint("campaigns", __name__, url_prefix="/studio")
+
+
+@bp.get("/")
+@studio_route()
+def index():
+    campaigns = db.session.scalars(orgs.scoped(Campaign, g.org).order_by(Campaign.created_at.desc())).all()
+    counts = dict(
+        db.session.execute(
+            select(Entry.campaign_id, func.count())
+            .where(Entry.org_id == g.org.id)
+            .group_by(Entry.campaign_id)
+        ).all()
+    )
+    return render_template("campaigns/index.html", campaigns=campaigns, counts=counts, now=utcnow())
+
+
+def _save(form: CampaignForm, campaign: Campaign | None):
+    """Validates and saves; on a rule's refusal puts the message on its field and returns None."""
+    try:
+        data = form.to_data(g.org.timezone)
+        if campaign is None:
+            campaign = services.create_campaign(g.org, data)
+        else:
+            services.update_campaign(campaign, data)
+    except DomainError as exc:
+        db.session.rollback()
+        target = getattr(form, exc.field or "", None)
+        if target is None or isinstance(target, FieldList):
+            form.form_errors.append(exc.text())
+        else:
+            target.errors.append(exc.text())
+        return None
+    db.session.commit()
+    return campaign
+
+
+@bp.route("/campaigns/new", methods=["GET", "POST"])
+@studio_route("edit_campaigns")
+def create():
+    form = CampaignForm()
+    if form.validate_on_submit() and (campaign := _save(form, None)):
+        flash(_("Campaign created."))
+        return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+    form.add_blank_rows()
+    return render_template("campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
+
+
+@bp.route("/campaigns/<campaign_id>/edit", methods=["GET", "POST"])
+@studio_route("edit_campaigns")
+def edit(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    form = CampaignForm()
+    if request.method == "GET":
+        form.fill_from(campaign, g.org.timezone)
+    elif form.validate_on_submit() and _save(form, campaign):
+        flash(_("Campaign saved."))
+        return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+    else:
+        form.add_blank_rows()
+    return render_template("campaigns/form.html", form=form, campaign=campaign), 400 if form.errors else 200
+
+
+@bp.get("/campaigns/<campaign_id>")
+@studio_route()
+def show(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    return render_template("campaigns/show.html", campaign=campaign, now=utcnow())
+
+
+@bp.post("/campaigns/<campaign_id>/launch")
+@studio_route("edit_campaigns")
+def launch(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    services.launch(campaign, now=utcnow())
+    db.session.commit()
+    flash(_("Campaign launched."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+
+
+@bp.post("/campaigns/<campaign_id>/archive")
+@studio_route("edit_campaigns")
+def archive(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    services.archive(campaign, now=utcnow())
+    db.session.commit()
+    flash(_("Campaign archived."))
+    return redirect(url_for("campaigns.index"))

@@ -1,0 +1,65 @@
+"""Configuration: safe embedded defaults, overridden by KUCHIKOMI_* environment variables."""
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_INT_KEYS = {"MAX_UPLOAD_BYTES", "MAX_PIXELS", "S3_MAX_ATTEMPTS", "MAIL_PORT"}
+_FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT"}
+_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED"}
+
+
+class Config:
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kuchikomi.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    STORAGE_BACKEND = "local"
+    STORAGE_LOCAL_ROOT = str(PROJECT_ROOT / "uploads")
+    # A customer waits at most about attempts x (connect + read) seconds before "please retry".
+    S3_CONNECT_TIMEOUT = 3.0
+    S3_READ_TIMEOUT = 5.0
+    S3_MAX_ATTEMPTS = 2
+
+    MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+    MAX_PIXELS = 40_000_000
+    REDIS_URL: str | None = None
+
+    BABEL_DEFAULT_LOCALE = "ja"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("ja", "en")
+    DEFAULT_ORG_TIMEZONE = "Asia/Tokyo"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a long form is not lost
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+
+
+def from_environment(environ: os._Environ | dict | None = None) -> dict:
+    """Every KUCHIKOMI_<KEY> variable becomes config KEY, typed where the key needs it."""
+    environ = os.environ if environ is None else environ
+    values: dict = {}
+    for name, raw in environ.items():
+        if not name.startswith("KUCHIKOMI_"):
+            continue
+        key = name.removeprefix("KUCHIKOMI_")
+        if key in _INT_KEYS:
+            values[key] = int(raw)
+        elif key in _FLOAT_KEYS:
+            values[key] = float(raw)
+        elif key in _BOOL_KEYS:
+            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif key == "DATABASE_URL":
+            values["SQLALCHEMY_DATABASE_URI"] = raw
+        else:
+            values[key] = raw
+    if "REDIS_URL" in values and "RATELIMIT_STORAGE_URI" not in values:
+        values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
+    return values

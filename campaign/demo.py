@@ -1,0 +1,121 @@
+"""`flask demo seed`: a demo organisation, marketer and live campaign with sample photos, for newcomers."""
+
+import io
+import secrets
+from datetime import timedelta
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+
+from campaign.auth import services as auth
+from campaign.auth.models import User
+from campaign.campaigns import services as campaigns
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.entries import services as entries
+from campaign.entries.processing import process_entry
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.models import Organisation, Role
+from campaign.storage import get_storage
+
+demo_cli = AppGroup("demo", help="Demo data for trying Kuchikomi out.")
+
+DEMO_EMAIL = "demo@example.com"
+SAMPLES = [
+    ("さくら", 5, "朝のコーヒーと一緒に。香りがとても良いです！", (214, 122, 127)),
+    ("Ken", 4, "Great with breakfast. The bottle looks lovely on the table.", (94, 139, 126)),
+    (None, 5, "毎日使っています。リピート確定です。", (230, 180, 80)),
+]
+
+
+def sample_photo(colour: tuple[int, int, int], seed: int) -> bytes:
+    """A product-like test photo; each seed a different scene, so they are not near-duplicates."""
+    image = Image.new("RGB", (1200, 900), colour)
+    draw = ImageDraw.Draw(image)
+    for y in range(900):
+        shade = tuple(min(255, c + (y if seed % 2 else 900 - y) // 6) for c in colour)
+        draw.line([(0, y), (1200, y)], fill=shade)
+    if seed == 0:  # a bottle, standing
+        body = [420, 220, 680, 780]
+        draw.rounded_rectangle(body, radius=60, fill=(250, 250, 245), outline=(60, 60, 60), width=6)
+        draw.rectangle([510, 140, 590, 230], fill=(60, 60, 60))
+    elif seed == 1:  # a cup and saucer, seen from the side
+        draw.ellipse([250, 650, 950, 780], fill=(240, 240, 235), outline=(80, 80, 80), width=5)
+        draw.rectangle([380, 330, 820, 700], fill=(250, 250, 245), outline=(80, 80, 80), width=5)
+        draw.arc([780, 400, 960, 600], start=270, end=90, fill=(80, 80, 80), width=22)
+    else:  # a flat lay: tea leaves around a bowl
+        for i in range(14):
+            x, y = 120 + (i * 173) % 960, 90 + (i * 251) % 720
+            draw.ellipse([x, y, x + 70, y + 35], fill=(60, 110, 50))
+        draw.ellipse([380, 230, 820, 670], fill=(245, 245, 240), outline=(90, 70, 50), width=8)
+        draw.ellipse([470, 320, 730, 580], fill=(150, 170, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=88)
+    return buffer.getvalue()
+
+
+@demo_cli.command("seed")
+def seed() -> None:
+    """Creates (or refreshes) the demo account and campaign, and prints how to log in."""
+    now = utcnow()
+    password = secrets.token_urlsafe(12)
+    user = db.session.scalar(select(User).where(User.email == DEMO_EMAIL))
+    if user is None:
+        user = auth.create_user(DEMO_EMAIL, password, name="Demo Marketer")
+    else:
+        auth.set_password(user, password)
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo-brand"))
+    if org is None:
+        org = orgs.create_organisation("Demo Brand 株式会社", "demo-brand")
+    orgs.add_member(org, user, Role.OWNER)
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "spring-photo"))
+    if campaign is None:
+        campaign = campaigns.create_campaign(
+            org,
+            campaigns.CampaignData(
+                title="春のフォトキャンペーン / Spring photo campaign",
+                slug="spring-photo",
+                description="お気に入りの飲み方を写真で教えてください。Show us how you enjoy our tea.",
+                opens_at=now - timedelta(days=1),
+                closes_at=now + timedelta(days=30),
+                allows_follow_and_post=True,
+                brand_handle="demo_brand",
+                hashtags=["デモブランド", "springphoto"],
+                terms_text=(
+                    "応募規約（デモ）: 写真はご本人が撮影したものに限ります。\n"
+                    "Demo terms: your own photos only."
+                ),
+                consent_scopes=["gallery", "review"],
+                products=[
+                    campaigns.ProductData(name="デモ緑茶 500ml", sku="DEMO-TEA-500", jan="4901234567894")
+                ],
+                prizes=[campaigns.PrizeData(name="デモ緑茶 1年分", quantity=3, value_jpy=30000)],
+            ),
+        )
+        campaigns.launch(campaign, now=now)
+        db.session.commit()
+        limits = entries.Limits(
+            max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_PIXELS"]
+        )
+        for i, (nickname, rating, caption, colour) in enumerate(SAMPLES):
+            sub = entries.Submission(
+                email=f"customer{i}@example.com",
+                rating=rating,
+                caption=caption,
+                nickname=nickname or "",
+                accepts_terms=True,
+                consent_scopes=["gallery", "review"],
+                idempotency_key=f"demo-{i}",
+            )
+            entry, _ = entries.submit(
+                campaign, sub, sample_photo(colour, i), storage=get_storage(), limits=limits, now=now
+            )
+            db.session.commit()
+            process_entry(entry.id)
+    db.session.commit()
+    click.echo(f"Demo marketer: {DEMO_EMAIL}  password: {password}")
+    click.echo("Studio: http://127.0.0.1:5000/login   Campaign page: http://127.0.0.1:5000/c/spring-photo")

@@ -1,0 +1,1 @@
+"""Customer submissions: photo, caption, rating, consent, and their web derivatives."""

@@ -1,0 +1,114 @@
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.extensions import db
+from campaign.ids import new_public_id
+from campaign.sqltypes import UTCDateTime, str_enum
+
+
+class EntryStatus(enum.StrEnum):
+    RECEIVED = "received"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class Processing(enum.StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class Entry(db.Model):
+    __tablename__ = "entries"
+    __table_args__ = (
+        # One row per form submission, however often it is posted.
+        UniqueConstraint("campaign_id", "idempotency_key"),
+        # The per-person limit, held by the database even under concurrent posts;
+        # a withdrawn entry gives its slot back (NULLs never collide).
+        UniqueConstraint("campaign_id", "email_normalised", "person_slot"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64))
+    status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus), default=EntryStatus.RECEIVED)
+
+    caption: Mapped[str] = mapped_column(Text, default="")
+    rating: Mapped[int] = mapped_column(Integer)
+    nickname: Mapped[str | None] = mapped_column(String(40))  # None: shown as anonymous
+    email: Mapped[str] = mapped_column(String(254))  # never shown publicly
+    email_normalised: Mapped[str] = mapped_column(String(254), index=True)
+    person_slot: Mapped[int | None] = mapped_column(Integer)
+    social_handle: Mapped[str] = mapped_column(String(100), default="")
+    post_url: Mapped[str] = mapped_column(String(500), default="")
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+
+    storage_backend: Mapped[str] = mapped_column(String(16))
+    original_key: Mapped[str] = mapped_column(String(300), unique=True)
+    original_format: Mapped[str] = mapped_column(String(8))
+    original_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    processing: Mapped[Processing] = mapped_column(str_enum(Processing), default=Processing.PENDING)
+    processing_error: Mapped[str] = mapped_column(String(64), default="")
+    placeholder_color: Mapped[str] = mapped_column(String(7), default="#dddddd")
+    content_hash: Mapped[str] = mapped_column(String(64), default="", index=True)
+    perceptual_hash: Mapped[str] = mapped_column(String(16), default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("entries.id", ondelete="SET NULL"))
+    duplicate_kind: Mapped[str] = mapped_column(String(8), default="")  # "", "exact" or "near"
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    campaign: Mapped[Campaign] = relationship()
+    duplicate_of: Mapped["Entry | None"] = relationship(remote_side=[id])
+    consent: Mapped["Consent"] = relationship(back_populates="entry", cascade="all, delete-orphan")
+    derivatives: Mapped[list["Derivative"]] = relationship(
+        back_populates="entry", cascade="all, delete-orphan", order_by="Derivative.width"
+    )
+
+    @property
+    def display_name(self) -> str | None:
+        return self.nickname
+
+
+class Consent(db.Model):
+    """What the customer agreed to, in which terms version, when: publishing checks its scopes."""
+
+    __tablename__ = "consents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), unique=True)
+    terms_version: Mapped[str] = mapped_column(String(32))
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    entry: Mapped[Entry] = relationship(back_populates="consent")
+
+
+class Derivative(db.Model):
+    """A public web rendition; its key is content-addressed, so it can be cached forever."""
+
+    __tablename__ = "derivatives"
+    __table_args__ = (UniqueConstraint("entry_id", "size", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    size: Mapped[str] = mapped_column(String(4))
+    format: Mapped[str] = mapped_column(String(8))
+    content_type: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    bytes: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(300), index=True)
+
+    entry: Mapped[Entry] = relationship(back_populates="derivatives")

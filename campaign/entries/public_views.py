@@ -1,0 +1,115 @@
+"""Customer pages: the campaign page and its form, the private status page."""
+
+import secrets
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from campaign import jobs
+from campaign.campaigns.services import public_campaign
+from campaign.clock import utcnow
+from campaign.entries import services, status_links
+from campaign.entries.forms import EntryForm
+from campaign.entries.models import Entry
+from campaign.entries.processing import process_entry
+from campaign.errors import wants_json
+from campaign.extensions import db
+from campaign.storage import get_storage
+
+bp = Blueprint("submissions", __name__)
+
+
+def _limits() -> services.Limits:
+    return services.Limits(
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_PIXELS"]
+    )
+
+
+def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
+    g.timezone = campaign.organisation.timezone
+    if not form.idempotency_key.data:
+        form.idempotency_key.data = secrets.token_hex(16)
+    return render_template(
+        "entries/campaign.html",
+        campaign=campaign,
+        form=form,
+        errors=errors or {},
+        message=message,
+        status=campaign.status(utcnow()),
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+    ), code
+
+
+@bp.get("/c/<slug>")
+def campaign_page(slug: str):
+    campaign = public_campaign(slug, now=utcnow())
+    return _campaign_page(campaign, EntryForm())
+
+
+@bp.post("/c/<slug>/entries")
+def submit(slug: str):
+    now = utcnow()
+    campaign = public_campaign(slug, now=now)
+    form = EntryForm()
+    if not form.validate_on_submit():  # only CSRF can fail here; the error handler answers
+        abort(400)
+    sub = form.to_submission(str(get_locale()))
+    try:
+        entry, created = services.submit(
+            campaign, sub, form.photo_bytes(), storage=get_storage(), limits=_limits(), now=now
+        )
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        entry, created = services.after_conflict(campaign, sub), False
+    except services.InvalidSubmission as exc:
+        db.session.rollback()
+        if wants_json():
+            return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
+        return _campaign_page(campaign, form, exc.status, exc.errors, exc.text())
+    if created:
+        jobs.enqueue(process_entry, entry.id)
+    status_url = url_for(
+        "submissions.status",
+        token=status_links.status_token(current_app.secret_key, entry.public_id),
+        thanks=1,
+    )
+    if wants_json():
+        return jsonify(status_url=status_url), 201 if created else 200
+    return redirect(status_url, code=303)
+
+
+def _entry_from_token(token: str) -> Entry:
+    public_id = status_links.entry_id_from_token(current_app.secret_key, token)
+    entry = db.session.scalar(select(Entry).where(Entry.public_id == public_id)) if public_id else None
+    if entry is None:
+        abort(404)
+    g.timezone = entry.campaign.organisation.timezone
+    return entry
+
+
+@bp.get("/s/<token>")
+def status(token: str):
+    entry = _entry_from_token(token)
+    response = current_app.make_response(
+        render_template(
+            "entries/status.html",
+            entry=entry,
+            token=token,
+            thanks=request.args.get("thanks") == "1",
+            status_url=url_for("submissions.status", token=token, _external=True),
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it
+    return response
+
+
+@bp.post("/s/<token>/withdraw")
+def withdraw(token: str):
+    entry = _entry_from_token(token)
+    services.withdraw(entry, now=utcnow())
+    db.session.commit()
+    return redirect(url_for("submissions.status", token=token), code=303)

@@ -1,0 +1,53 @@
+"""Rules about what a customer typed: plain functions, no database, no Flask."""
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError, validate_email
+
+CAPTION_MAX = 500
+NICKNAME_MAX = 40
+SOCIAL_HOSTS = {
+    "instagram.com": "instagram",
+    "www.instagram.com": "instagram",
+    "x.com": "x",
+    "www.x.com": "x",
+    "twitter.com": "x",
+    "www.twitter.com": "x",
+    "mobile.twitter.com": "x",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Sub-addressing and dots that land in the same mailbox at these providers.
+_DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def clean_text(value: str) -> str:
+    """NFC, no control or bidi-override characters, trimmed; newlines kept."""
+    return _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def valid_email(value: str) -> str | None:
+    """The address in canonical form, or None when it is not a deliverable-looking address."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def normalise_email(address: str) -> str:
+    """One key per mailbox: lowercase, +tag dropped; dots dropped where the provider ignores them."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def social_network(post_url: str) -> str | None:
+    """'instagram' or 'x' for a post URL on those networks, else None."""
+    parts = urlsplit(post_url.strip())
+    if parts.scheme != "https" or not parts.path.strip("/"):
+        return None
+    return SOCIAL_HOSTS.get((parts.hostname or "").lower())

@@ -1,0 +1,263 @@
+"""Submission rules: who may enter, what a valid entry is, storing it so nothing is half-written.
+
+The caller commits once. The original is stored before the row is flushed and tracked by
+`pending_objects`, so a transaction that does not commit deletes it again.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import format_datetime
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from campaign import media, pending_objects
+from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.entries import rules
+from campaign.entries.models import Consent, Derivative, Entry, EntryStatus
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.ids import new_public_id
+from campaign.storage.base import Storage, StorageError
+
+PHOTO_MESSAGES = {
+    "empty": _l("The photo file is empty. Please choose the photo again."),
+    "too_large": _l("The photo is larger than %(max_mb)s MB. Please choose a smaller photo."),
+    "not_an_image": _l("This file is not a photo. Please choose a JPEG, PNG, WebP or HEIC photo."),
+    "unsupported_format": _l(
+        "%(format)s files are not accepted. Please choose a JPEG, PNG, WebP or HEIC photo."
+    ),
+    "truncated": _l("The photo file is incomplete or damaged. Please try uploading it again."),
+    "too_many_pixels": _l("The photo has too many pixels (at most %(max_mp)s megapixels)."),
+    "too_many_frames": _l("Animated images with this many frames are not accepted."),
+    "timeout": _l("The photo took too long to process. Please try a smaller photo."),
+}
+
+
+class InvalidSubmission(DomainError):
+    """Every field that is wrong, each with its own message, so the customer fixes all at once."""
+
+    status = 422
+    code = "invalid_submission"
+    message = _l("Please correct the highlighted fields.")
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__()
+        self.errors = errors
+
+
+class CampaignNotOpen(DomainError):
+    status = 409
+    code = "campaign_not_open"
+
+
+class EntryLimitReached(DomainError):
+    status = 409
+    code = "entry_limit"
+    field = "email"
+    message = _l("You have already sent the most entries allowed for this campaign (%(limit)s).")
+
+
+class StorageUnavailable(DomainError):
+    status = 503
+    code = "storage_unavailable"
+    message = _l("We could not save your photo just now. Nothing was sent; please try again in a moment.")
+
+
+@dataclass
+class Submission:
+    """What the customer sent, as plain values (the form's other fields are never read)."""
+
+    email: str
+    rating: int | None
+    caption: str = ""
+    nickname: str = ""
+    social_handle: str = ""
+    post_url: str = ""
+    accepts_terms: bool = False
+    consent_scopes: list[str] = field(default_factory=list)
+    idempotency_key: str = ""
+    locale: str = "ja"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_pixels: int
+
+
+def ensure_open(campaign: Campaign, now: datetime) -> None:
+    status = campaign.status(now)
+    if status is CampaignStatus.SCHEDULED:
+        raise CampaignNotOpen(_l("This campaign opens on %(when)s.", when=format_datetime(campaign.opens_at)))
+    if status is not CampaignStatus.LIVE:
+        raise CampaignNotOpen(_l("This campaign has closed. Thank you for your interest."))
+
+
+def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message) -> None:
+        errors.setdefault(name, []).append(str(message))
+
+    if len(sub.caption) > rules.CAPTION_MAX:
+        add("caption", _l("The caption can be at most %(max)s characters.", max=rules.CAPTION_MAX))
+    if sub.rating not in (1, 2, 3, 4, 5):
+        add("rating", _l("Choose a rating from 1 to 5 stars."))
+    if len(sub.nickname) > rules.NICKNAME_MAX:
+        add("nickname", _l("The nickname can be at most %(max)s characters.", max=rules.NICKNAME_MAX))
+    if not sub.email:
+        add("email", _l("Enter your email address."))
+    elif rules.valid_email(sub.email) is None:
+        add("email", _l("This email address is not valid."))
+    if campaign.allows_follow_and_post and (sub.post_url or campaign.requires_social_post):
+        if not sub.social_handle:
+            add("social_handle", _l("Enter your account name on the social network."))
+        if rules.social_network(sub.post_url) is None:
+            add("post_url", _l("Enter the https:// link of your Instagram or X post."))
+    if not sub.accepts_terms:
+        add("accepts_terms", _l("Please read and accept the terms to enter."))
+    if not set(sub.consent_scopes) <= set(campaign.consent_scopes):
+        add("consent_scopes", _l("Unknown consent option."))
+    return errors
+
+
+def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
+    if not key:
+        return None
+    return db.session.scalar(
+        select(Entry).where(Entry.campaign_id == campaign.id, Entry.idempotency_key == key)
+    )
+
+
+def free_slot(campaign: Campaign, email_normalised: str) -> int:
+    """The person's lowest unused entry slot; the unique constraint keeps concurrent posts honest."""
+    used = set(
+        db.session.scalars(
+            select(Entry.person_slot).where(
+                Entry.campaign_id == campaign.id,
+                Entry.email_normalised == email_normalised,
+                Entry.person_slot.is_not(None),
+            )
+        )
+    )
+    for slot in range(1, campaign.entries_per_person + 1):
+        if slot not in used:
+            return slot
+    raise EntryLimitReached(limit=campaign.entries_per_person)
+
+
+def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
+    try:
+        return media.inspect(photo, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes)
+    except media.MediaError as exc:
+        params = {
+            "max_mb": limits.max_bytes // (1024 * 1024),
+            "max_mp": limits.max_pixels // 1_000_000,
+            "format": exc.detail.get("format", "?"),
+        }
+        raise InvalidSubmission({"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}) from exc
+
+
+def submit(
+    campaign: Campaign,
+    sub: Submission,
+    photo: bytes | None,
+    *,
+    storage: Storage,
+    limits: Limits,
+    now: datetime,
+) -> tuple[Entry, bool]:
+    """Records one entry; returns (entry, created). A repeated idempotency key returns the first entry."""
+    ensure_open(campaign, now)
+    existing = find_by_idempotency_key(campaign, sub.idempotency_key)
+    if existing is not None:
+        return existing, False
+    errors = check_fields(campaign, sub)
+    try:
+        inspection = inspect_photo(photo or b"", limits)
+    except InvalidSubmission as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise InvalidSubmission(errors)
+    email = rules.valid_email(sub.email)
+    email_normalised = rules.normalise_email(email)
+    slot = free_slot(campaign, email_normalised)
+
+    public_id = new_public_id()
+    key = f"private/originals/{campaign.public_id}/{public_id}.{inspection.extension}"
+    try:
+        storage.put(key, photo, content_type=inspection.mime)
+    except StorageError as exc:
+        raise StorageUnavailable() from exc
+    pending_objects.track(db.session, storage, key)
+
+    entry = Entry(
+        public_id=public_id,
+        org_id=campaign.org_id,
+        campaign=campaign,
+        idempotency_key=sub.idempotency_key or new_public_id(),
+        caption=sub.caption,
+        rating=sub.rating,
+        nickname=sub.nickname or None,
+        email=email,
+        email_normalised=email_normalised,
+        person_slot=slot,
+        social_handle=sub.social_handle if campaign.allows_follow_and_post else "",
+        post_url=sub.post_url if campaign.allows_follow_and_post else "",
+        locale=sub.locale,
+        storage_backend=storage.name,
+        original_key=key,
+        original_format=inspection.extension,
+        original_bytes=len(photo),
+        width=inspection.width,
+        height=inspection.height,
+        created_at=now,
+    )
+    entry.consent = Consent(
+        terms_version=campaign.terms_version, scopes=list(sub.consent_scopes), given_at=now
+    )
+    db.session.add(entry)
+    db.session.flush()
+    return entry, True
+
+
+def after_conflict(campaign: Campaign, sub: Submission) -> Entry:
+    """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
+    existing = find_by_idempotency_key(campaign, sub.idempotency_key)
+    if existing is not None:
+        return existing
+    raise EntryLimitReached(limit=campaign.entries_per_person)
+
+
+def withdraw(entry: Entry, *, now: datetime) -> None:
+    """The customer takes the entry back: it leaves every public place and frees its slot."""
+    if entry.status is EntryStatus.WITHDRAWN:
+        return
+    entry.status = EntryStatus.WITHDRAWN
+    entry.withdrawn_at = now
+    entry.person_slot = None
+    db.session.flush()
+
+
+def entries_of(campaign: Campaign) -> list[Entry]:
+    return list(
+        db.session.scalars(
+            select(Entry)
+            .where(Entry.campaign_id == campaign.id, Entry.org_id == campaign.org_id)
+            .options(selectinload(Entry.derivatives))
+            .order_by(Entry.created_at.desc())
+        )
+    )
+
+
+def count_entries(campaign: Campaign) -> int:
+    return db.session.scalar(select(func.count()).where(Entry.campaign_id == campaign.id))
+
+
+def referenced_keys(keys: list[str]) -> set[str]:
+    """Which of these storage keys a row points at (for `flask storage gc`)."""
+    originals = db.session.scalars(select(Entry.original_key).where(Entry.original_key.in_(keys)))
+    derived = db.session.scalars(select(Derivative.key).where(Derivative.key.in_(keys)))
+    return set(originals) | set(derived)

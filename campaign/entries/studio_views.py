@@ -1,0 +1,60 @@
+"""Studio pages for a campaign's entries."""
+
+from flask import Blueprint, Response, g, redirect, render_template
+from sqlalchemy.orm import selectinload
+
+from campaign.campaigns.models import Campaign
+from campaign.entries import services
+from campaign.entries.models import Entry
+from campaign.errors import NotFound
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+from campaign.storage import get_storage
+
+bp = Blueprint("entries", __name__, url_prefix="/studio")
+
+ORIGINAL_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp", "heic": "image/heic"}
+
+
+@bp.get("/campaigns/<campaign_id>/entries")
+@studio_route()
+def index(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    return render_template("entries/index.html", campaign=campaign, entries=services.entries_of(campaign))
+
+
+def _entry(entry_id: str) -> Entry:
+    entry = db.session.scalar(
+        orgs.scoped(Entry, g.org)
+        .where(Entry.public_id == entry_id)
+        .options(selectinload(Entry.derivatives), selectinload(Entry.consent))
+    )
+    if entry is None:
+        raise NotFound()
+    return entry
+
+
+@bp.get("/entries/<entry_id>")
+@studio_route()
+def show(entry_id: str):
+    return render_template("entries/show.html", entry=_entry(entry_id))
+
+
+@bp.get("/entries/<entry_id>/original")
+@studio_route("view_originals")
+def original(entry_id: str):
+    """Members only: a short-lived presigned URL where the backend has one, else streamed here."""
+    entry = _entry(entry_id)
+    storage = get_storage()
+    url = storage.private_url(entry.original_key, expires_in=300)
+    if url:
+        response = redirect(url)
+    else:
+        response = Response(
+            storage.get(entry.original_key),
+            mimetype=ORIGINAL_TYPES.get(entry.original_format, "application/octet-stream"),
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,59 @@
+"""Background work: the same plain functions run inline by default, or on RQ workers when Redis is set."""
+
+import logging
+from collections.abc import Callable
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+
+def enqueue(func: Callable, *args) -> None:
+    """Runs `func(*args)` now (inline) or queues it; `func` must be importable by path for RQ."""
+    queue = current_app.extensions.get("rq_queue")
+    if queue is None:
+        _run_inline(func, *args)
+        return
+    from rq import Retry
+
+    queue.enqueue(func, *args, retry=Retry(max=3, interval=[10, 60, 300]))
+
+
+def _run_inline(func: Callable, *args) -> None:
+    """As on a worker, a failing job never fails the request that queued it: it is logged, left to retry."""
+    from campaign.extensions import db
+
+    try:
+        func(*args)
+    except Exception:
+        db.session.rollback()
+        log.exception("inline job %s%r failed", func.__name__, args)
+
+
+def init_app(app: Flask) -> None:
+    url = app.config.get("REDIS_URL")
+    if not url or app.config.get("JOBS_INLINE"):
+        return
+    from redis import Redis
+    from rq import Queue
+
+    # Redis connects lazily, on the first enqueue: nothing happens at start-up.
+    app.extensions["rq_queue"] = Queue("kuchikomi", connection=Redis.from_url(url))
+
+
+def register_cli(app: Flask) -> None:
+    from flask.cli import AppGroup
+
+    jobs_cli = AppGroup("jobs", help="Background job workers.")
+
+    @jobs_cli.command("worker")
+    def worker() -> None:
+        """Runs an RQ worker inside the app context (needs KUCHIKOMI_REDIS_URL)."""
+        from rq import Worker
+
+        queue = current_app.extensions.get("rq_queue")
+        if queue is None:
+            raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
+        Worker([queue], connection=queue.connection).work()
+
+    app.cli.add_command(jobs_cli)

@@ -1,0 +1,1 @@
+"""Organisations (brands, agencies) and their members' roles."""

@@ -1,0 +1,88 @@
+"""Organisations and memberships: who may act for which brand, in which role."""
+
+import re
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campaign.auth.models import User
+from campaign.errors import DomainError, NotFound
+from campaign.extensions import db
+from campaign.orgs.models import Membership, Organisation, Role
+
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+# What each role may do; views ask by capability, never by role name.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    "view": frozenset(Role),
+    "edit_campaigns": frozenset({Role.OWNER, Role.EDITOR}),
+    "view_originals": frozenset(Role),
+}
+
+
+class InvalidOrganisation(DomainError):
+    code = "invalid_organisation"
+
+
+def create_organisation(name: str, slug: str, *, timezone: str = "Asia/Tokyo") -> Organisation:
+    if not SLUG_RE.match(slug):
+        raise InvalidOrganisation(_l("Use lowercase letters, digits and hyphens for the slug."), field="slug")
+    if timezone not in available_timezones():
+        raise InvalidOrganisation(_l("Unknown time zone."), field="timezone")
+    if db.session.scalar(select(Organisation.id).where(Organisation.slug == slug)) is not None:
+        raise InvalidOrganisation(_l("This slug is already in use."), field="slug")
+    org = Organisation(name=name, slug=slug, timezone=timezone)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def add_member(org: Organisation, user: User, role: Role) -> Membership:
+    membership = db.session.scalar(
+        select(Membership).where(Membership.org_id == org.id, Membership.user_id == user.id)
+    )
+    if membership is None:
+        membership = Membership(organisation=org, user=user, role=role)
+        db.session.add(membership)
+    else:
+        membership.role = role
+    db.session.flush()
+    return membership
+
+
+def memberships_of(user: User) -> list[Membership]:
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Membership.organisation)
+            .where(Membership.user_id == user.id)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def choose_membership(user: User, org_public_id: str | None) -> Membership | None:
+    """The membership for the organisation the user picked, else their first one."""
+    memberships = memberships_of(user)
+    for membership in memberships:
+        if membership.organisation.public_id == org_public_id:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def can(membership: Membership, capability: str) -> bool:
+    return membership.role in CAPABILITIES[capability]
+
+
+def scoped(model, org: Organisation):
+    """The one way to query tenant data: a select already restricted to this organisation."""
+    return select(model).where(model.org_id == org.id)
+
+
+def get_scoped(model, org: Organisation, public_id: str):
+    """A tenant object by public id, or NotFound (404) when it belongs to anyone else."""
+    obj = db.session.scalar(scoped(model, org).where(model.public_id == public_id))
+    if obj is None:
+        raise NotFound()
+    return obj

@@ -1,0 +1,55 @@
+"""The app factory, importing, and the headers every public derivative carries."""
+
+import os
+import subprocess
+import sys
+
+from sqlalchemy import select
+
+from campaign.entries.models import Derivative
+from campaign.extensions import db
+from tests import factories
+from tests.entries.helpers import submit
+
+
+def test_importing_every_module_does_no_work():
+    """With the database and Redis pointing at closed ports, importing still succeeds at once."""
+    code = (
+        "import importlib, pkgutil, campaign\n"
+        "names = [m.name for m in pkgutil.walk_packages(campaign.__path__, 'campaign.')]\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names))\n"
+    )
+    env = {
+        **os.environ,
+        "KUCHIKOMI_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none",
+        "KUCHIKOMI_REDIS_URL": "redis://127.0.0.1:1/0",
+        "KUCHIKOMI_STORAGE_BACKEND": "s3",
+        "KUCHIKOMI_S3_ENDPOINT_URL": "http://127.0.0.1:1",
+    }
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert out.returncode == 0, out.stderr
+    assert int(out.stdout) > 20
+
+
+def test_public_derivatives_are_served_with_type_nosniff_and_forever_caching(client, app):
+    factories.campaign(factories.org())
+    submit(client)
+    for derivative in db.session.scalars(select(Derivative)):
+        response = client.get(f"/media/{derivative.key}")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == derivative.content_type
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        again = client.get(f"/media/{derivative.key}", headers={"If-None-Match": response.headers["ETag"]})
+        assert again.status_code == 304
+
+
+def test_private_originals_are_never_served_as_media(client, app):
+    factories.campaign(factories.org())
+    submit(client)
+    from campaign.entries.models import Entry
+
+    key = db.session.scalar(select(Entry.original_key))
+    assert client.get(f"/media/{key}").status_code == 404
+    assert client.get("/media/public/../" + key).status_code == 404

@@ -1,0 +1,75 @@
+"""A customer on a phone submits a photo in real headless Chromium."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.entries.models import Entry
+from campaign.extensions import db
+from tests import factories
+
+pytestmark = pytest.mark.browser
+
+# Records every value the progress text shows, in sessionStorage, so it survives the redirect.
+RECORD_PROGRESS = """
+() => {
+  const text = document.getElementById('progress-text');
+  new MutationObserver(() => {
+    const seen = JSON.parse(sessionStorage.getItem('progress') || '[]');
+    seen.push(text.textContent);
+    sessionStorage.setItem('progress', JSON.stringify(seen));
+  }).observe(text, {childList: true, characterData: true, subtree: true});
+}
+"""
+
+
+def fill_entry_form(page, photo: bytes) -> None:
+    page.set_input_files("#photo", files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": photo}])
+    page.click("label[for=rating-0]")  # the first option is five stars
+    page.fill("#caption", "Lovely with breakfast")
+    page.fill("#nickname", "sakura")
+    page.fill("#email", "sakura@example.com")
+    page.check("#consent_scopes-0")
+    page.check("#accepts_terms")
+
+
+def test_upload_shows_progress_then_the_status_page(page, live_server, app):
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    assert page.locator("h1").inner_text() == "Summer photos"
+    fill_entry_form(page, factories.photo(2400, 1800, quality=95))
+    page.evaluate(RECORD_PROGRESS)
+    page.click("#submit-button")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    assert page.locator("#entry-status").inner_text() == "Received: waiting for review"
+    seen = page.evaluate("JSON.parse(sessionStorage.getItem('progress') || '[]')")
+    assert seen and seen[-1] == "100%", seen
+    assert page.console_errors == []
+    entry = db.session.scalar(select(Entry))
+    assert entry.nickname == "sakura" and entry.rating == 5
+
+
+def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    fill_entry_form(page, b"this is not a photo")
+    page.fill("#email", "not-an-email")
+    page.click("#submit-button")
+    page.wait_for_selector("[data-field=email] .field-error")
+    assert "This email address is not valid." in page.locator("[data-field=email]").inner_text()
+    assert "This file is not a photo" in page.locator("[data-field=photo]").inner_text()
+    assert page.url.endswith("/c/summer")
+    assert db.session.scalar(select(Entry)) is None
+
+
+def test_the_form_works_without_javascript(browser, live_server, app):
+    factories.campaign(factories.org())
+    context = browser.new_context(java_script_enabled=False, locale="ja-JP")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/c/summer")
+        fill_entry_form(page, factories.photo())
+        page.click("#submit-button")
+        page.wait_for_url("**/s/*")
+        assert "受け付けました" in page.locator("h1").inner_text()
+    finally:
+        context.close()

@@ -1,0 +1,122 @@
+"""Marketers set campaigns up; times are stored in UTC and shown in the organisation's zone."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from campaign.campaigns import rules
+from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.clock import utcnow
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests import factories
+
+
+@pytest.fixture
+def editor(app, studio):
+    organisation = factories.org("brand-a")
+    factories.member(organisation, "editor@example.com", Role.EDITOR)
+    studio.login("editor@example.com", factories.PASSWORD)
+    return organisation
+
+
+FORM = {
+    "title": "夏のキャンペーン",
+    "slug": "natsu",
+    "description": "Post your tea",
+    "opens_at": "2026-12-01T10:00",
+    "closes_at": "2026-12-31T23:59",
+    "allows_upload": "y",
+    "allows_follow_and_post": "y",
+    "brand_handle": "@brand_jp",
+    "hashtags": "#お茶 #natsu, summer",
+    "entries_per_person": "3",
+    "terms_text": "規約",
+    "terms_version": "2026-11",
+    "consent_scopes": ["gallery", "review"],
+    "products-0-name": "Green tea",
+    "products-0-sku": "TEA-1",
+    "products-0-jan": "4901234567894",
+    "products-0-url": "https://example.com/tea",
+    "prizes-0-name": "Tea for a year",
+    "prizes-0-quantity": "3",
+    "prizes-0-value_jpy": "30000",
+}
+
+
+def test_create_campaign_through_the_studio(studio, editor):
+    response = studio.post("/studio/campaigns/new", FORM, form_page="/studio/campaigns/new")
+    assert response.status_code == 302, response.text
+    campaign = db.session.scalar(select(Campaign))
+    assert campaign.org_id == editor.id
+    # 10:00 in Tokyo is 01:00 UTC.
+    assert campaign.opens_at == datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
+    assert campaign.closes_at == datetime(2026, 12, 31, 14, 59, tzinfo=UTC)
+    assert campaign.brand_handle == "brand_jp"
+    assert campaign.hashtags == ["お茶", "natsu", "summer"]
+    assert (campaign.entries_per_person, campaign.terms_version) == (3, "2026-11")
+    assert campaign.consent_scopes == ["gallery", "review"]
+    assert [(p.name, p.sku, p.jan) for p in campaign.products] == [("Green tea", "TEA-1", "4901234567894")]
+    assert [(p.name, p.quantity, p.value_jpy) for p in campaign.prizes] == [("Tea for a year", 3, 30000)]
+    assert campaign.status(utcnow()) is CampaignStatus.DRAFT
+
+    edit_page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/edit")
+    assert 'value="2026-12-01T10:00"' in edit_page.text  # shown back in the organisation's zone
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"closes_at": "2026-11-30T10:00"}, "must close after it opens"),
+        ({"products-0-jan": "4901234567890"}, "is not valid (check the digits)"),
+        ({"brand_handle": ""}, "Enter the brand&#39;s account handle"),
+        ({"slug": "Bad Slug"}, "Use lowercase letters"),
+        ({"allows_upload": None, "allows_follow_and_post": None}, "Choose at least one way to enter"),
+    ],
+)
+def test_invalid_campaigns_are_refused_with_the_reason(studio, editor, change, message):
+    data = {k: v for k, v in {**FORM, **change}.items() if v is not None}
+    response = studio.post("/studio/campaigns/new", data, form_page="/studio/campaigns/new")
+    assert response.status_code == 400
+    assert message in response.text
+    assert db.session.scalar(select(Campaign)) is None
+
+
+def test_status_follows_the_clock():
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    campaign = Campaign(opens_at=now + timedelta(hours=1), closes_at=now + timedelta(days=1))
+    assert campaign.status(now) is CampaignStatus.DRAFT
+    campaign.launched_at = now
+    assert campaign.status(now) is CampaignStatus.SCHEDULED
+    assert campaign.status(now + timedelta(hours=2)) is CampaignStatus.LIVE
+    assert campaign.status(now + timedelta(days=1)) is CampaignStatus.CLOSED
+    campaign.archived_at = now
+    assert campaign.status(now + timedelta(hours=2)) is CampaignStatus.ARCHIVED
+
+
+def test_launch_and_archive(studio, editor):
+    campaign = factories.campaign(editor, launch=False)
+    url = f"/studio/campaigns/{campaign.public_id}"
+    assert studio.post(url + "/launch", form_page=url).status_code == 302
+    assert campaign.status(utcnow()) is CampaignStatus.LIVE
+    assert studio.client.get("/c/summer").status_code == 200
+    assert studio.post(url + "/archive", form_page=url).status_code == 302
+    assert studio.client.get("/c/summer").status_code == 404
+
+
+def test_viewers_cannot_edit(client, studio, app):
+    organisation = factories.org()
+    factories.member(organisation, "viewer@example.com", Role.VIEWER)
+    campaign = factories.campaign(organisation)
+    studio.login("viewer@example.com", factories.PASSWORD)
+    assert client.get(f"/studio/campaigns/{campaign.public_id}").status_code == 200
+    assert client.get("/studio/campaigns/new").status_code == 403
+    assert client.get(f"/studio/campaigns/{campaign.public_id}/edit").status_code == 403
+
+
+def test_gtin_check_digits():
+    assert rules.gtin_is_valid("4901234567894")
+    assert rules.gtin_is_valid("49123456")
+    assert not rules.gtin_is_valid("4901234567890")
+    assert not rules.gtin_is_valid("49012345678a4")

@@ -1,0 +1,100 @@
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (fresh `g`, its own DB session), as in production.
+
+    The test's own session is expired afterwards, so the test reads what the request committed.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"  # tests that read Japanese ask for it
+
+    def open(self, *args, **kwargs):
+        from campaign.extensions import db
+
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.seaweedfs",
+    "tests.fixtures.live_server",
+    "tests.fixtures.browser",
+]
+
+
+@pytest.fixture
+def app_config(database_url, tmp_path):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "STORAGE_BACKEND": "memory",
+        "STORAGE_LOCAL_ROOT": str(tmp_path / "uploads"),
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "1000 per minute",
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    from campaign import create_app
+    from campaign.extensions import db
+    from tests.fixtures.databases import empty_all_tables
+
+    app = create_app(app_config)
+    app.test_client_class = FreshContextClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_all_tables(db.engine, db.metadata)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Studio:
+    """Drives the studio like a marketer: logs in through the real form, posts forms with their token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str):
+        page = self.client.get("/login")
+        return self.client.post(
+            "/login", data={"email": email, "password": password, "csrf_token": csrf_from(page.text)}
+        )
+
+    def post(self, url: str, data: dict | None = None, *, form_page: str | None = None, **kwargs):
+        page = self.client.get(form_page or "/studio/")
+        return self.client.post(url, data={**(data or {}), "csrf_token": csrf_from(page.text)}, **kwargs)
+
+
+@pytest.fixture
+def studio(client):
+    return Studio(client)

@@ -1,0 +1,271 @@
+"""A customer submits a photo; every way it can go wrong gives a specific message and changes nothing."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from PIL import Image
+from sqlalchemy import func, select
+
+from campaign.clock import utcnow
+from campaign.entries.models import Consent, Derivative, Entry, EntryStatus, Processing
+from campaign.extensions import db
+from campaign.storage import get_storage
+from tests import factories
+from tests.entries.helpers import form_fields, submit
+
+
+@pytest.fixture
+def live(app):
+    return factories.campaign(factories.org())
+
+
+def stored_keys(prefix: str = "") -> list[str]:
+    return [o.key for o in get_storage().iter_objects(prefix)]
+
+
+def entry_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry))
+
+
+def assert_nothing_changed():
+    assert entry_count() == 0
+    assert db.session.scalar(select(func.count()).select_from(Consent)) == 0
+    assert stored_keys() == []
+
+
+def test_submission_is_stored_processed_and_shown_on_the_status_page(client, live):
+    response = submit(client)
+    assert response.status_code == 303
+    status_url = response.headers["Location"]
+    assert status_url.startswith("/s/")
+
+    entry = db.session.scalar(select(Entry))
+    assert entry.status is EntryStatus.RECEIVED
+    assert entry.processing is Processing.READY
+    assert (entry.caption, entry.rating, entry.nickname) == ("美味しいお茶でした", 5, "さくら")
+    assert entry.email == "Customer@example.com" and entry.email_normalised == "customer@example.com"
+    assert entry.consent.terms_version == live.terms_version
+    assert entry.consent.scopes == ["gallery", "review"]
+    assert abs(entry.consent.given_at - utcnow()) < timedelta(minutes=1)
+
+    originals = stored_keys("private/")
+    assert originals == [entry.original_key]
+    assert entry.original_key.startswith(f"private/originals/{live.public_id}/")
+    derivatives = db.session.scalars(select(Derivative).where(Derivative.entry_id == entry.id)).all()
+    assert {(d.size, d.format) for d in derivatives} == {
+        (size, fmt) for size in ("sm", "md", "lg") for fmt in ("jpeg", "webp")
+    }
+    assert sorted(stored_keys("public/")) == sorted({d.key for d in derivatives})
+
+    page = client.get(status_url)
+    assert page.status_code == 200
+    assert "Cache-Control" in page.headers and "no-store" in page.headers["Cache-Control"]
+    assert 'id="entry-status"' in page.text
+    assert status_url.split("?")[0] in page.text  # the private link is shown to keep
+
+
+def test_the_json_answer_used_by_the_progress_bar(client, live):
+    response = submit(client, headers={"Accept": "application/json"})
+    assert response.status_code == 201
+    assert response.json["status_url"].startswith("/s/")
+
+
+def test_submitting_the_same_form_twice_creates_one_entry(client, live):
+    fields = form_fields(client, "summer")
+    first = submit(client, fields=fields)
+    second = submit(client, fields=fields)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert entry_count() == 1
+    assert len(stored_keys("private/")) == 1
+
+
+def test_extra_fields_such_as_status_are_ignored(client, live):
+    response = submit(client, status="approved", org_id="999", person_slot="7")
+    assert response.status_code == 303
+    entry = db.session.scalar(select(Entry))
+    assert entry.status is EntryStatus.RECEIVED
+    assert entry.org_id == live.org_id and entry.person_slot == 1
+
+
+def test_anonymous_when_no_nickname(client, live):
+    submit(client, nickname="")
+    assert db.session.scalar(select(Entry)).nickname is None
+
+
+BAD_PHOTOS = {
+    "empty file": (b"", "photo.jpg", "The photo file is empty"),
+    "text named .jpg": (b"hello, this is not a photo\n" * 10, "photo.jpg", "This file is not a photo"),
+    "SVG": (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>',
+        "photo.svg",
+        "This file is not a photo",
+    ),
+    "PDF": (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "photo.pdf", "This file is not a photo"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_PHOTOS))
+def test_bad_files_are_refused_with_a_specific_message(client, live, case):
+    data, filename, message = BAD_PHOTOS[case]
+    response = submit(client, photo=data, filename=filename)
+    assert response.status_code == 422
+    assert message in response.text
+    assert_nothing_changed()
+
+
+def test_truncated_jpeg_is_refused(client, live):
+    whole = factories.photo(1200, 900, quality=90)
+    response = submit(client, photo=whole[: len(whole) * 2 // 3])
+    assert response.status_code == 422
+    assert "incomplete or damaged" in response.text
+    assert_nothing_changed()
+
+
+def test_tiff_is_refused_by_name(client, live):
+    response = submit(
+        client, photo=factories.photo(fmt="TIFF", compression="tiff_deflate"), filename="photo.tif"
+    )
+    assert response.status_code == 422
+    assert "TIFF files are not accepted" in response.text
+    assert_nothing_changed()
+
+
+def test_pixel_bomb_is_refused_before_decoding(client, live, app):
+    app.config["MAX_PIXELS"] = 1_000_000
+    buffer = io.BytesIO()
+    Image.new("RGB", (2000, 1000), (255, 0, 0)).save(buffer, "PNG")  # 2 MP in a few KB
+    bomb = buffer.getvalue()
+    response = submit(client, photo=bomb, filename="photo.png")
+    assert response.status_code == 422
+    assert "too many pixels (at most 1 megapixels)" in response.text
+    assert_nothing_changed()
+
+
+def test_file_over_the_size_limit_gets_413(client, live, app):
+    app.config["MAX_CONTENT_LENGTH"] = 200_000
+    response = submit(client, photo=b"\xff\xd8" + b"0" * 300_000)
+    assert response.status_code == 413
+    assert "too large" in response.text
+    assert_nothing_changed()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"caption": "あ" * 501}, "caption", "at most 500 characters"),
+        ({"email": "not-an-email"}, "email", "This email address is not valid"),
+        ({"email": ""}, "email", "Enter your email address"),
+        ({"accepts_terms": None}, "accepts_terms", "Please read and accept the terms"),
+        ({"rating": "9"}, "rating", "Choose a rating from 1 to 5"),
+        ({"nickname": "n" * 41}, "nickname", "at most 40 characters"),
+    ],
+)
+def test_invalid_fields_get_their_own_message(client, live, overrides, field, message):
+    response = submit(client, **overrides)
+    assert response.status_code == 422
+    assert message in response.text
+    assert_nothing_changed()
+    as_json = submit(client, headers={"Accept": "application/json"}, **overrides)
+    assert as_json.status_code == 422
+    assert any(message in m for m in as_json.json["errors"][field])
+
+
+def test_all_wrong_fields_are_reported_at_once(client, live):
+    response = submit(
+        client, headers={"Accept": "application/json"}, email="x", caption="c" * 600, accepts_terms=None
+    )
+    assert set(response.json["errors"]) == {"email", "caption", "accepts_terms"}
+
+
+def test_form_without_csrf_token_is_refused(client, live):
+    fields = form_fields(client, "summer")
+    del fields["csrf_token"]
+    response = submit(client, fields=fields)
+    assert response.status_code == 400
+    assert "This form has expired" in response.text
+    assert_nothing_changed()
+
+
+def test_campaign_not_open_yet(client, app):
+    now = utcnow()
+    factories.campaign(factories.org(), opens_at=now + timedelta(days=2), closes_at=now + timedelta(days=9))
+    page = client.get("/c/summer")
+    assert page.status_code == 200 and "This campaign opens on" in page.text
+    assert 'id="entry-form"' not in page.text
+    response = client.post("/c/summer/entries", data={}, headers={"Accept": "application/json"})
+    assert response.status_code in (400, 409)
+    assert_nothing_changed()
+
+
+def test_closed_campaign_refuses_entries(client, app):
+    now = utcnow()
+    campaign = factories.campaign(
+        factories.org(), opens_at=now - timedelta(days=9), closes_at=now + timedelta(days=1)
+    )
+    fields = form_fields(client, "summer")
+    campaign.closes_at = now - timedelta(minutes=1)
+    db.session.commit()
+    response = submit(client, fields=fields)
+    assert response.status_code == 409
+    assert "This campaign has closed" in response.text
+    assert_nothing_changed()
+
+
+def test_draft_and_archived_campaigns_do_not_exist_publicly(client, app):
+    factories.campaign(factories.org(), launch=False)
+    assert client.get("/c/summer").status_code == 404
+    assert client.get("/c/nothing-here").status_code == 404
+
+
+def test_entries_per_person_counts_the_normalised_email(client, live):
+    assert submit(client, email="Sakura.Tanaka+first@gmail.com").status_code == 303
+    response = submit(client, email="sakuratanaka+second@GMAIL.com")
+    assert response.status_code == 409
+    assert "most entries allowed" in response.text
+    assert entry_count() == 1
+    assert len(stored_keys("private/")) == 1
+
+
+def test_a_withdrawn_entry_gives_its_slot_back(client, live):
+    status_url = submit(client).headers["Location"].split("?")[0]
+    page = client.get(status_url)
+    from tests.conftest import csrf_from
+
+    withdrawn = client.post(status_url + "/withdraw", data={"csrf_token": csrf_from(page.text)})
+    assert withdrawn.status_code == 303
+    assert db.session.scalar(select(Entry)).status is EntryStatus.WITHDRAWN
+    assert submit(client).status_code == 303
+    assert entry_count() == 2
+
+
+def test_social_fields_are_required_for_follow_and_post_only_campaigns(client, app):
+    factories.campaign(
+        factories.org(),
+        allows_upload=False,
+        allows_follow_and_post=True,
+        brand_handle="brand",
+        hashtags=["tea"],
+    )
+    response = submit(client, headers={"Accept": "application/json"}, post_url="http://evil.example/x")
+    assert set(response.json["errors"]) == {"social_handle", "post_url"}
+    ok = submit(client, social_handle="@sakura", post_url="https://www.instagram.com/p/ABC123/")
+    assert ok.status_code == 303
+    entry = db.session.scalar(select(Entry))
+    assert (entry.social_handle, entry.post_url) == ("sakura", "https://www.instagram.com/p/ABC123/")
+
+
+def test_a_tampered_status_link_is_not_found(client, live):
+    status_url = submit(client).headers["Location"].split("?")[0]
+    assert client.get(status_url[:-2] + "xx").status_code == 404
+    assert client.get("/s/" + db.session.scalar(select(Entry.public_id))).status_code == 404
+
+
+def test_errors_speak_the_customers_language(client, live):
+    response = submit(client, headers={"Accept-Language": "ja,en;q=0.5"}, email="x")
+    assert "メールアドレスが正しくありません" in response.text
+    page = client.get("/c/summer", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "Send my entry" in page.text
+    client.get("/lang/ja?next=/c/summer")
+    assert "応募する" in client.get("/c/summer", headers={"Accept-Language": "en"}).text
