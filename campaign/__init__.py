@@ -46,7 +46,8 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from campaign import errors, i18n, jobs, pending_objects, storage
+    from campaign import errors, i18n, jobs, mail, pending_objects, storage
+    from campaign.audit import services as audit
     from campaign.auth import sessions
     from campaign.extensions import csrf, db, limiter, migrate
 
@@ -58,8 +59,10 @@ def register_extensions(app: Flask) -> None:
     sessions.init_app(app)
     storage.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
     errors.init_app(app)
     pending_objects.install()
+    audit.install()
 
 
 def register_blueprints(app: Flask) -> None:

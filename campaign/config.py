@@ -6,7 +6,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 _INT_KEYS = {"MAX_UPLOAD_BYTES", "MAX_PIXELS", "S3_MAX_ATTEMPTS", "MAIL_PORT"}
-_FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT"}
+_FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED"}
 
 
@@ -35,6 +35,16 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a long form is not lost
+
+    MAIL_BACKEND = "log"  # "smtp" in production
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_TIMEOUT = 10.0
+    MAIL_FROM = "no-reply@kuchikomi.invalid"
+    MAIL_FROM_NAME = "Kuchikomi"
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.fixtures.seaweedfs",
     "tests.fixtures.live_server",
     "tests.fixtures.browser",
+    "tests.fixtures.smtp",
 ]
 
 

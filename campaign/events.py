@@ -1,0 +1,15 @@
+"""Domain events: services announce what happened; other features (snapshots, webhooks, mail) listen.
+
+A service sends an event after it has flushed the change. Listeners that do work beyond the current
+transaction use `jobs.after_commit`, so nothing happens for a change that is rolled back.
+"""
+
+from blinker import Namespace
+
+_events = Namespace()
+
+# sender: the Entry; keyword `actor` (a Membership, or None for the customer or the system).
+entry_received = _events.signal("entry.received")
+entry_approved = _events.signal("entry.approved")
+entry_rejected = _events.signal("entry.rejected")
+entry_withdrawn = _events.signal("entry.withdrawn")

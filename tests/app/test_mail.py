@@ -1,0 +1,32 @@
+"""Mail goes over real SMTP, and only once the change it announces has committed."""
+
+from campaign import mail
+from campaign.extensions import db
+from tests import factories
+
+
+def test_mail_is_sent_over_smtp_after_commit(app, smtp_server):
+    with app.app_context():
+        factories.org()
+        mail.send_after_commit("sakura@example.com", "ご応募ありがとうございます", "本文です。")
+        db.session.commit()
+        assert smtp_server.messages == []
+    [message] = smtp_server.to("sakura@example.com")
+    assert message["Subject"] == "ご応募ありがとうございます"
+    assert message.get_content().strip() == "本文です。"
+    assert message["From"] == "Kuchikomi <no-reply@kuchikomi.invalid>"
+
+
+def test_no_mail_for_a_rolled_back_change(app, smtp_server):
+    with app.app_context():
+        mail.send_after_commit("sakura@example.com", "subject", "body")
+        db.session.rollback()
+    assert smtp_server.messages == []
+
+
+def test_an_unreachable_server_fails_the_job_not_the_request(app, smtp_server):
+    app.config["MAIL_PORT"] = 1
+    with app.app_context():
+        mail.send_after_commit("sakura@example.com", "subject", "body")
+        db.session.commit()
+    assert smtp_server.messages == []
