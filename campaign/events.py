@@ -13,3 +13,6 @@ entry_received = _events.signal("entry.received")
 entry_approved = _events.signal("entry.approved")
 entry_rejected = _events.signal("entry.rejected")
 entry_withdrawn = _events.signal("entry.withdrawn")
+
+# sender: the Campaign, when it is launched (its page becomes public); keyword `now`.
+campaign_launched = _events.signal("campaign.launched")

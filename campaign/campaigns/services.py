@@ -6,6 +6,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campaign import events
 from campaign.campaigns import rules
 from campaign.campaigns.models import CONSENT_SCOPES, Campaign, CampaignStatus, Prize, Product
 from campaign.errors import DomainError, NotFound
@@ -137,6 +138,8 @@ def launch(campaign: Campaign, *, now: datetime) -> None:
     if not campaign.terms_text.strip():
         raise InvalidCampaign(_l("Add the terms before launching."))
     campaign.launched_at = now
+    db.session.flush()
+    events.campaign_launched.send(campaign, now=now)
 
 
 def archive(campaign: Campaign, *, now: datetime) -> None:
