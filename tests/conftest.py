@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.live_server",
     "tests.fixtures.browser",
     "tests.fixtures.smtp",
+    "tests.fixtures.fault_proxy",
 ]
 
 

@@ -1,0 +1,101 @@
+"""Faults lose nothing, against a real SeaweedFS server behind a proxy that breaks the network on demand."""
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.entries import services
+from campaign.entries.models import Derivative, Entry, Processing
+from campaign.extensions import db
+from campaign.storage import build_storage, get_storage
+from tests import factories
+from tests.entries.helpers import submit
+from tests.entries.test_faults import _lose_the_connection
+
+pytestmark = pytest.mark.s3
+
+
+@pytest.fixture
+def s3_app(app, seaweedfs, fault_proxy):
+    """The app on the S3 backend, reaching SeaweedFS through the proxy, under a key prefix of its own."""
+    config = seaweedfs.storage_config(
+        S3_ENDPOINT_URL=fault_proxy.url,
+        S3_KEY_PREFIX=f"t-{uuid.uuid4().hex[:12]}/",
+        S3_CONNECT_TIMEOUT=1,
+        S3_READ_TIMEOUT=1,
+        S3_MAX_ATTEMPTS=2,
+    )
+    app.config.update(config)
+    app.extensions["storage"] = build_storage(config)
+    factories.campaign(factories.org())
+    return app
+
+
+def all_keys() -> set[str]:
+    return {o.key for o in get_storage().iter_objects("")}
+
+
+def entry_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry))
+
+
+def big_photo() -> bytes:
+    return factories.photo(1600, 1200, quality=95)  # well over the proxy's cut-off
+
+
+def test_storage_stopped_mid_upload_loses_nothing(client, runner, s3_app, seaweedfs, fault_proxy):
+    assert submit(client, email="first@example.com").status_code == 303
+    accepted = db.session.scalar(select(Entry))
+    assert accepted.processing is Processing.READY
+    kept = all_keys()
+
+    fault_proxy.set_mode("cut", on_cut=seaweedfs.stop)
+    try:
+        response = submit(client, email="second@example.com", photo=big_photo())
+    finally:
+        fault_proxy.set_mode("pass")
+        seaweedfs.start()
+    assert fault_proxy.cuts >= 1
+    assert response.status_code == 503
+    assert "We could not save your photo just now" in response.text
+    assert entry_count() == 1
+
+    result = runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"])
+    assert result.exit_code == 0, result.output
+    referenced = {accepted.original_key} | {d.key for d in db.session.scalars(select(Derivative))}
+    assert all_keys() == referenced == kept  # no object without a row; the accepted entry untouched
+    assert get_storage().get(accepted.original_key)[:2] == b"\xff\xd8"
+
+    assert submit(client, email="second@example.com", photo=big_photo()).status_code == 303  # retry works
+
+
+def test_slow_storage_ends_the_request_in_bounded_time(client, s3_app, fault_proxy):
+    fault_proxy.set_mode("silent")
+    started = time.monotonic()
+    response = submit(client, headers={"Accept": "application/json"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503 and response.json["error"] == "storage_unavailable"
+    # 2 attempts x (1 s connect/read timeout + 1 s of Expect: 100-continue) plus back-off.
+    assert elapsed < 10
+    assert entry_count() == 0
+
+
+def test_commit_failure_deletes_the_original_from_s3(s3_app):
+    live = db.session.scalar(select(Campaign))
+    sub = services.Submission(email="a@example.com", rating=5, accepts_terms=True, idempotency_key="s3-1")
+    limits = services.Limits(max_bytes=10_000_000, max_pixels=40_000_000)
+    entry, _ = services.submit(
+        live, sub, factories.photo(), storage=get_storage(), limits=limits, now=utcnow()
+    )
+    key = entry.original_key
+    assert get_storage().exists(key)
+    _lose_the_connection()
+    with pytest.raises(Exception):  # noqa: B017 - the driver's own error for a lost connection
+        db.session.commit()
+    db.session.rollback()
+    assert not get_storage().exists(key)
+    assert all_keys() == set()
