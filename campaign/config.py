@@ -5,8 +5,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-_INT_KEYS = {"MAX_UPLOAD_BYTES", "MAX_PIXELS", "S3_MAX_ATTEMPTS", "MAIL_PORT"}
-_FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT"}
+_INT_KEYS = {"MAX_UPLOAD_BYTES", "MAX_PIXELS", "MEDIA_MEMORY_LIMIT", "S3_MAX_ATTEMPTS", "MAIL_PORT"}
+_FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED"}
 
 
@@ -24,6 +24,8 @@ class Config:
 
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_PIXELS = 40_000_000
+    MEDIA_TIME_LIMIT = 20.0  # seconds to derive one photo, in a child process
+    MEDIA_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes that child may add
     REDIS_URL: str | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"

@@ -57,6 +57,15 @@ def flag_duplicate(entry: Entry) -> None:
             return
 
 
+def media_bounds(config) -> media.Bounds:
+    return media.Bounds(
+        seconds=config["MEDIA_TIME_LIMIT"],
+        memory_bytes=config["MEDIA_MEMORY_LIMIT"],
+        max_pixels=config["MAX_PIXELS"],
+        max_bytes=config["MAX_UPLOAD_BYTES"],
+    )
+
+
 def process_entry(entry_id: int) -> None:
     """Derives, stores and records an entry's web renditions; safe to run twice."""
     entry = db.session.get(Entry, entry_id)
@@ -65,12 +74,7 @@ def process_entry(entry_id: int) -> None:
     storage = get_storage()
     original = storage.get(entry.original_key)
     try:
-        inspection = media.inspect(
-            original,
-            max_pixels=current_app.config["MAX_PIXELS"],
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-        )
-        derived = media.derive(original, inspection)
+        derived = media.derive_bounded(original, media_bounds(current_app.config))
     except media.MediaError as exc:
         entry.processing, entry.processing_error = Processing.FAILED, exc.code
         db.session.commit()

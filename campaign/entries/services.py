@@ -32,6 +32,7 @@ PHOTO_MESSAGES = {
     "too_many_pixels": _l("The photo has too many pixels (at most %(max_mp)s megapixels)."),
     "too_many_frames": _l("Animated images with this many frames are not accepted."),
     "timeout": _l("The photo took too long to process. Please try a smaller photo."),
+    "out_of_memory": _l("The photo is too complex to process. Please try a smaller photo."),
 }
 
 

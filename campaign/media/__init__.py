@@ -7,8 +7,10 @@ from campaign.media.derivatives import Derivative, Derived, derive
 from campaign.media.errors import ERROR_CODES, ErrorCode, MediaError
 from campaign.media.hashing import NEAR_DUPLICATE_DISTANCE, hamming
 from campaign.media.inspection import Inspection, inspect
+from campaign.media.sandbox import Bounds, derive_bounded
 
 __all__ = [
+    "Bounds",
     "ERROR_CODES",
     "NEAR_DUPLICATE_DISTANCE",
     "Derivative",
@@ -17,6 +19,7 @@ __all__ = [
     "Inspection",
     "MediaError",
     "derive",
+    "derive_bounded",
     "hamming",
     "inspect",
 ]

@@ -13,6 +13,7 @@ ErrorCode = Literal[
     "too_many_pixels",
     "too_many_frames",
     "timeout",
+    "out_of_memory",
 ]
 ERROR_CODES: tuple[ErrorCode, ...] = get_args(ErrorCode)
 
@@ -25,6 +26,7 @@ _MESSAGES: dict[str, str] = {
     "too_many_pixels": "the image has more pixels than the limit",
     "too_many_frames": "the image has more frames than the limit",
     "timeout": "processing the image took longer than allowed",
+    "out_of_memory": "processing the image needed more memory than allowed",
 }
 
 

@@ -1,0 +1,70 @@
+"""Processing one photo in a child process, bounded in wall-clock time and in memory.
+
+A photo that breaks a bound fails alone (MediaError "timeout" or "out_of_memory"); the child is killed,
+and the calling web or worker process goes on serving. Children fork from a small "forkserver" process
+(started on first use, never at import), so they start in milliseconds and share no threads or
+database connections with the caller.
+"""
+
+import multiprocessing
+import resource
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from campaign.media.derivatives import Derived, derive
+from campaign.media.errors import MediaError
+from campaign.media.inspection import inspect
+
+_context = multiprocessing.get_context("forkserver")
+_context.set_forkserver_preload(["campaign.media"])
+
+
+@dataclass(frozen=True)
+class Bounds:
+    seconds: float = 20.0
+    memory_bytes: int = 1024 * 1024 * 1024  # beyond what the child already maps when it starts
+    max_pixels: int = 40_000_000
+    max_bytes: int = 20 * 1024 * 1024
+
+
+def _mapped_bytes() -> int:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
+
+
+def _child(conn: Connection, data: bytes, bounds: Bounds) -> None:
+    limit = _mapped_bytes() + bounds.memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        inspection = inspect(data, max_pixels=bounds.max_pixels, max_bytes=bounds.max_bytes)
+        outcome: tuple = ("ok", derive(data, inspection))
+    except MediaError as exc:
+        outcome = ("error", exc)
+    except MemoryError:
+        outcome = ("error", MediaError("out_of_memory", {"memory_bytes": bounds.memory_bytes}))
+    conn.send(outcome)
+    conn.close()
+
+
+def derive_bounded(data: bytes, bounds: Bounds) -> Derived:
+    """inspect + derive in a child; MediaError for bad input and for a broken bound alike."""
+    receiver, sender = _context.Pipe(duplex=False)
+    child = _context.Process(target=_child, args=(sender, data, bounds), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(bounds.seconds):
+            raise MediaError("timeout", {"seconds": bounds.seconds})
+        try:
+            status, value = receiver.recv()
+        except EOFError:  # the child died without a word: the kernel's or the allocator's last resort
+            raise MediaError("out_of_memory", {"memory_bytes": bounds.memory_bytes}) from None
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+        child.close()
+    if status == "error":
+        raise value
+    return value

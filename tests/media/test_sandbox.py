@@ -1,0 +1,49 @@
+"""One photo's processing is bounded in time and memory; breaking a bound fails that photo alone."""
+
+import io
+import time
+
+import pytest
+from PIL import Image
+
+from campaign.media import Bounds, MediaError, derive_bounded
+
+from .samples import encode, photo
+
+
+def jpeg(width: int, height: int) -> bytes:
+    return encode(photo(1, (width, height)), "JPEG", quality=90)
+
+
+def test_a_normal_photo_is_derived_in_the_child():
+    derived = derive_bounded(jpeg(800, 600), Bounds())
+    assert len(derived.derivatives) == 6
+    assert derived.width == 800
+
+
+def test_bad_input_is_reported_as_usual():
+    with pytest.raises(MediaError) as caught:
+        derive_bounded(b"not a photo", Bounds())
+    assert caught.value.code == "not_an_image"
+
+
+def test_too_slow_is_killed_with_a_timeout():
+    started = time.monotonic()
+    with pytest.raises(MediaError) as caught:
+        derive_bounded(jpeg(3000, 2000), Bounds(seconds=0.01))
+    assert caught.value.code == "timeout"
+    assert time.monotonic() - started < 5
+
+
+def test_too_much_memory_fails_with_out_of_memory():
+    buffer = io.BytesIO()
+    Image.new("RGB", (6000, 6000), (10, 20, 30)).save(buffer, "PNG")  # ~108 MB once decoded
+    with pytest.raises(MediaError) as caught:
+        derive_bounded(buffer.getvalue(), Bounds(memory_bytes=32 * 1024 * 1024))
+    assert caught.value.code == "out_of_memory"
+
+
+def test_the_caller_goes_on_after_a_broken_bound():
+    with pytest.raises(MediaError):
+        derive_bounded(jpeg(3000, 2000), Bounds(seconds=0.01))
+    assert len(derive_bounded(jpeg(400, 300), Bounds()).derivatives) == 6
