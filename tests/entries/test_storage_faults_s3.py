@@ -99,3 +99,21 @@ def test_commit_failure_deletes_the_original_from_s3(s3_app):
     db.session.rollback()
     assert not get_storage().exists(key)
     assert all_keys() == set()
+
+
+def test_members_reach_originals_through_short_lived_presigned_urls(client, studio, s3_app):
+    import urllib.request
+
+    from campaign.orgs.models import Organisation, Role
+
+    submit(client)
+    entry = db.session.scalar(select(Entry))
+    factories.member(db.session.scalar(select(Organisation)), "m@example.com", Role.VIEWER)
+    studio.login("m@example.com", factories.PASSWORD)
+    response = client.get(f"/studio/entries/{entry.public_id}/original")
+    assert response.status_code == 302
+    assert response.headers["Cache-Control"] == "private, no-store"
+    url = response.headers["Location"]
+    assert "X-Amz-Expires=300" in url and "X-Amz-Signature=" in url
+    with urllib.request.urlopen(url) as presigned:  # noqa: S310 - a loopback test server
+        assert presigned.read() == get_storage().get(entry.original_key)
