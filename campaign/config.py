@@ -5,7 +5,16 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-_INT_KEYS = {"MAX_UPLOAD_BYTES", "MAX_PIXELS", "MEDIA_MEMORY_LIMIT", "S3_MAX_ATTEMPTS", "MAIL_PORT"}
+_INT_KEYS = {
+    "MAX_UPLOAD_BYTES",
+    "MAX_PIXELS",
+    "MEDIA_MEMORY_LIMIT",
+    "S3_MAX_ATTEMPTS",
+    "MAIL_PORT",
+    "ARGON2_TIME_COST",
+    "ARGON2_MEMORY_COST",
+    "ARGON2_PARALLELISM",
+}
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED"}
 
@@ -47,6 +56,11 @@ class Config:
     MAIL_TIMEOUT = 10.0
     MAIL_FROM = "no-reply@kuchikomi.invalid"
     MAIL_FROM_NAME = "Kuchikomi"
+
+    # argon2-cffi's defaults (RFC 9106, low-memory profile); hashes made with other values upgrade at login.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536  # KiB
+    ARGON2_PARALLELISM = 4
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

@@ -43,6 +43,10 @@ def app_config(database_url, tmp_path):
         "STORAGE_LOCAL_ROOT": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        # Cheap argon2id for speed; tests/auth checks that production parameters are the library's.
+        "ARGON2_TIME_COST": 1,
+        "ARGON2_MEMORY_COST": 1024,
+        "ARGON2_PARALLELISM": 1,
     }
 
 

@@ -1,25 +1,42 @@
-"""Argon2id password hashes (argon2-cffi's defaults, which follow RFC 9106's recommendations)."""
+"""Argon2id password hashes. Parameters come from the app config (argon2-cffi's RFC 9106 defaults)."""
+
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-
-_hasher = PasswordHasher()
-# Verified against when the email is unknown, so a miss costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("kuchikomi-timing-equaliser")
+from flask import current_app
 
 MIN_LENGTH = 10
 
 
+@cache
+def _hasher(time_cost: int, memory_cost: int, parallelism: int) -> PasswordHasher:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+
+
+@cache
+def _dummy_hash(hasher: PasswordHasher) -> str:
+    """Verified against when the email is unknown, so a miss costs as long as a wrong password."""
+    return hasher.hash("kuchikomi-timing-equaliser")
+
+
+def hasher() -> PasswordHasher:
+    config = current_app.config
+    return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    current = hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return current.verify(password_hash or _dummy_hash(current), password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    """True when the stored hash used other parameters: it is upgraded at the next login."""
+    return hasher().check_needs_rehash(password_hash)

@@ -36,6 +36,23 @@ def test_passwords_are_stored_as_argon2id(app):
     assert factories.PASSWORD not in account.password_hash
 
 
+def test_production_uses_the_recommended_parameters_and_upgrades_old_hashes(app, studio):
+    from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
+
+    from campaign.config import Config
+
+    assert (Config.ARGON2_TIME_COST, Config.ARGON2_MEMORY_COST, Config.ARGON2_PARALLELISM) == (
+        DEFAULT_TIME_COST,
+        DEFAULT_MEMORY_COST,
+        DEFAULT_PARALLELISM,
+    )
+    factories.member(factories.org(), "m@example.com")
+    app.config.update(ARGON2_TIME_COST=2)  # the operator raises the cost
+    studio.login("m@example.com", factories.PASSWORD)
+    account = db.session.scalar(select(User))
+    assert "t=2," in account.password_hash  # rehashed at login
+
+
 def test_repeated_failures_are_throttled(client, studio, app):
     app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
     factories.member(factories.org(), "m@example.com")
