@@ -47,6 +47,8 @@ def run_ready(_error: BaseException | None = None) -> None:
     """Starts the work whose transaction has committed (the app context's teardown calls this)."""
     from campaign.extensions import db
 
+    if not db.session.registry.has():  # this context never opened a session: nothing can be waiting
+        return
     while ready := db.session.info.pop(_READY, []):
         for func, args in ready:
             enqueue(func, *args)
