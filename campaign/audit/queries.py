@@ -1,0 +1,59 @@
+"""Reading the audit trail, always within one organisation."""
+
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.extensions import db
+from campaign.orgs.models import Organisation
+from campaign.orgs.services import scoped
+
+CSV_HEADER = ("when", "who", "actor_kind", "organisation", "action", "object_type", "object_id",
+              "before", "after", "reason", "ip_address")  # fmt: skip
+
+
+def events_for_object(org: Organisation, object_type: str, object_id: str) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            scoped(AuditEvent, org)
+            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        )
+    )
+
+
+def events_for_campaign(org: Organisation, campaign_id: int, *, limit: int | None = None) -> list[AuditEvent]:
+    query = (
+        scoped(AuditEvent, org)
+        .where(AuditEvent.campaign_id == campaign_id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query))
+
+
+def csv_rows(org: Organisation, campaign_id: int) -> Iterator[tuple]:
+    """Oldest first, streamed in batches; before/after as compact JSON."""
+    query = (
+        select(AuditEvent)
+        .where(AuditEvent.org_id == org.id, AuditEvent.campaign_id == campaign_id)
+        .order_by(AuditEvent.created_at, AuditEvent.id)
+        .execution_options(yield_per=500)
+    )
+    for event in db.session.scalars(query):
+        yield (
+            event.created_at.isoformat(),
+            event.actor_label,
+            str(event.actor_kind),
+            org.name,
+            event.action,
+            event.object_type,
+            event.object_id,
+            json.dumps(event.before, ensure_ascii=False, sort_keys=True),
+            json.dumps(event.after, ensure_ascii=False, sort_keys=True),
+            event.reason,
+            event.ip_address,
+        )

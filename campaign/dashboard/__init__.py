@@ -1,0 +1,1 @@
+"""The campaign dashboard: counts by state and entries per day."""

@@ -1,0 +1,1 @@
+"""Moderation: the queue, the entry state machine (one or two stages), rejection reasons, takedown."""

@@ -1,0 +1,72 @@
+"""Moderation forms: a step (with reason and note), a bulk step, a redaction, a rejection reason."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from campaign.entries.models import EntryStatus
+from campaign.moderation.reasons import LABEL_MAX
+
+NOTE_MAX = 2000
+
+
+class StepForm(FlaskForm):
+    reason = StringField(_l("Reason shown to the customer"), validators=[Optional(), Length(max=32)])
+    note = TextAreaField(
+        _l("Note for the team (never shown to the customer)"), validators=[Optional(), Length(max=NOTE_MAX)]
+    )
+
+
+class BulkForm(StepForm):
+    action = StringField(validators=[DataRequired(), Length(max=16)])
+    entries = SelectMultipleField(validate_choice=False)
+
+
+class RedactForm(FlaskForm):
+    redacted_caption = TextAreaField(_l("Public caption (replace characters with ■)"))
+
+
+class ReasonForm(FlaskForm):
+    label_ja = StringField(_l("Reason in Japanese"), validators=[DataRequired(), Length(max=LABEL_MAX)])
+    label_en = StringField(_l("Reason in English"), validators=[DataRequired(), Length(max=LABEL_MAX)])
+    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    active = BooleanField(_l("In use"), default=True)
+
+
+class QueueFilterForm(FlaskForm):
+    """Read from the query string (GET), so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    state = SelectField(_l("State"), choices=lambda: state_choices(), default="todo", validators=[Optional()])
+    rating = SelectField(_l("Rating"), choices=lambda: rating_choices(), default="", validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+    duplicates = BooleanField(_l("Possible duplicates only"))
+
+
+def state_choices() -> list[SelectChoice]:
+    return [
+        SelectChoice("todo", _l("To do")),
+        SelectChoice(EntryStatus.RECEIVED.value, _l("Received")),
+        SelectChoice(EntryStatus.RECOMMENDED.value, _l("Recommended")),
+        SelectChoice(EntryStatus.APPROVED.value, _l("Approved")),
+        SelectChoice(EntryStatus.REJECTED.value, _l("Not approved")),
+        SelectChoice(EntryStatus.WITHDRAWN.value, _l("Withdrawn")),
+        SelectChoice("all", _l("All")),
+    ]
+
+
+def rating_choices() -> list[SelectChoice]:
+    return [SelectChoice("", _l("Any"))] + [SelectChoice(str(n), "★" * n) for n in range(5, 0, -1)]

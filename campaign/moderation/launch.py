@@ -1,0 +1,105 @@
+"""Two-stage sign-off for publishing a campaign page: an editor requests, an approver launches."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from campaign.audit.services import Actor, record
+from campaign.campaigns import services as campaigns
+from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.extensions import db
+from campaign.moderation.services import ModerationError, NotAllowed
+from campaign.orgs.models import Membership
+from campaign.orgs.services import can
+
+
+def _audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
+    record(
+        actor,
+        action,
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="campaign",
+        object_id=campaign.public_id,
+        now=now,
+        before=before,
+        after=after,
+    )
+
+
+def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime) -> bool:
+    """Launches now when no sign-off is needed (or an approver asks); else records a launch request.
+
+    Returns True when the campaign was launched.
+    """
+    if not campaign.two_stage_approval or can(membership, "approve"):
+        _launch(campaign, actor=actor, now=now, action="campaign.launch")
+        return True
+    if campaign.status(now) is not CampaignStatus.DRAFT:
+        raise ModerationError(_l("Only a draft campaign can be launched."))
+    if campaign.launch_requested_at is not None:
+        raise ModerationError(_l("The launch is already waiting for the approver."))
+    campaign.launch_requested_at = now
+    campaign.launch_requested_by = actor.label
+    db.session.flush()
+    _audit(campaign, actor, "campaign.request_launch", now, {"status": "draft"}, {"launch_requested": True})
+    return False
+
+
+def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime) -> None:
+    if not can(membership, "approve"):
+        raise NotAllowed()
+    if campaign.launch_requested_at is None:
+        raise ModerationError(_l("Nobody has asked to launch this campaign."))
+    _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
+
+
+def _launch(campaign: Campaign, *, actor: Actor, now: datetime, action: str) -> None:
+    before = {"status": str(campaign.status(now))}
+    campaigns.launch(campaign, now=now)
+    requested_by = campaign.launch_requested_by
+    campaign.launch_requested_at = None
+    campaign.launch_requested_by = ""
+    db.session.flush()
+    after = {"status": str(campaign.status(now))} | ({"requested_by": requested_by} if requested_by else {})
+    _audit(campaign, actor, action, now, before, after)
+
+
+def decline_launch(
+    campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime, note: str
+) -> None:
+    """The approver says no: the request is cleared (the editor may ask again), the why is recorded."""
+    if not can(membership, "approve"):
+        raise NotAllowed()
+    if campaign.launch_requested_at is None:
+        raise ModerationError(_l("Nobody has asked to launch this campaign."))
+    if not note.strip():
+        raise ModerationError(_l("Say why the launch is declined."), field="note")
+    requested_by = campaign.launch_requested_by
+    campaign.launch_requested_at = None
+    campaign.launch_requested_by = ""
+    db.session.flush()
+    record(
+        actor,
+        "campaign.decline_launch",
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="campaign",
+        object_id=campaign.public_id,
+        now=now,
+        before={"launch_requested": True, "requested_by": requested_by},
+        after={"launch_requested": False},
+        reason=note.strip(),
+    )
+
+
+def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:
+    """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off,
+    and an edit withdraws a pending launch request (the approver signs off what they saw)."""
+    if campaign.two_stage_approval and not data.two_stage_approval and not can(membership, "approve"):
+        raise NotAllowed(
+            _l("Only an approver or owner can switch off the approver's sign-off."),
+            field="two_stage_approval",
+        )
+    campaign.launch_requested_at = None
+    campaign.launch_requested_by = ""

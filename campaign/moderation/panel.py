@@ -1,0 +1,24 @@
+"""What the studio entry page needs for moderation: the allowed steps, reasons, forms, the audit trail."""
+
+from campaign.audit.queries import events_for_object
+from campaign.entries.models import Entry
+from campaign.moderation import reasons, services
+from campaign.moderation.forms import RedactForm, StepForm
+from campaign.orgs.models import Membership, Organisation
+from campaign.orgs.services import can
+
+
+def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict:
+    moves = services.allowed_moves(entry, membership)
+    redact_form = RedactForm()
+    redact_form.redacted_caption.data = entry.public_caption
+    return {
+        "moves": [move.action for move in moves],
+        "reasons": reasons.reasons_of(org, active_only=True) if moves else [],
+        "step_form": StepForm(),
+        "redact_form": redact_form,
+        "can_redact": can(membership, "moderate"),
+        "audit_events": events_for_object(org, "entry", entry.public_id)
+        if can(membership, "view_audit")
+        else None,
+    }

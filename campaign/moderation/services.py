@@ -1,0 +1,261 @@
+"""The entry state machine: one table of allowed moves, every move audited and announced.
+
+A move is allowed by (current state, action, the actor's capability, the campaign's stages). The caller
+commits once; events are sent after the flush, and their listeners defer outside work to after the commit.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from campaign import events, jobs
+from campaign.audit.models import ActorKind
+from campaign.audit.services import Actor, record
+from campaign.entries.models import Entry, EntryStatus, Processing
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.moderation.models import RejectionReason
+from campaign.moderation.takedown import purge_unreferenced
+from campaign.orgs.models import Membership
+from campaign.orgs.services import can
+
+S = EntryStatus
+BOTH = frozenset({False, True})
+SINGLE = frozenset({False})
+TWO = frozenset({True})
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    sources: frozenset[EntryStatus]
+    target: EntryStatus
+    capability: str | None  # None: only the customer, through their status link
+    stages: frozenset[bool]  # the values of campaign.two_stage_approval that allow it
+
+
+MOVES: tuple[Move, ...] = (
+    Move("approve", frozenset({S.RECEIVED, S.REJECTED}), S.APPROVED, "moderate", SINGLE),
+    Move("approve", frozenset({S.RECEIVED, S.RECOMMENDED, S.REJECTED}), S.APPROVED, "approve", TWO),
+    Move("recommend", frozenset({S.RECEIVED}), S.RECOMMENDED, "moderate", TWO),
+    Move("reject", frozenset({S.RECEIVED, S.RECOMMENDED}), S.REJECTED, "moderate", BOTH),
+    Move("send_back", frozenset({S.RECOMMENDED}), S.RECEIVED, "approve", TWO),
+    Move("withdraw", frozenset({S.APPROVED}), S.WITHDRAWN, "takedown", BOTH),  # the brand's takedown
+    Move("withdraw", frozenset({S.RECEIVED, S.RECOMMENDED, S.APPROVED, S.REJECTED}), S.WITHDRAWN, None, BOTH),
+    Move("reapprove", frozenset({S.WITHDRAWN}), S.APPROVED, "approve", BOTH),  # after a takedown only
+)
+ACTIONS = frozenset(move.action for move in MOVES)
+BULK_ACTIONS = ("approve", "recommend", "reject")
+
+# Whole sentences per action, so every language can phrase them its own way.
+DONE_MESSAGES = {
+    "approve": _l("Entry approved."),
+    "recommend": _l("Entry recommended to the approver."),
+    "reject": _l("Entry rejected."),
+    "send_back": _l("Entry sent back to the editors."),
+    "withdraw": _l("Entry taken down from every public place."),
+    "reapprove": _l("Entry approved again."),
+}
+REFUSED_MESSAGES = {
+    "approve": _l("This entry cannot be approved in its current state."),
+    "recommend": _l("This entry cannot be recommended in its current state."),
+    "reject": _l("This entry cannot be rejected in its current state."),
+    "send_back": _l("This entry cannot be sent back in its current state."),
+    "withdraw": _l("This entry cannot be taken down in its current state."),
+    "reapprove": _l("This entry cannot be approved again in its current state."),
+}
+
+
+class ModerationError(DomainError):
+    status = 409
+    code = "moderation"
+
+
+class NotAllowed(DomainError):
+    status = 403
+    code = "moderation_forbidden"
+    message = _l("Your role does not allow this step.")
+
+
+def allowed_moves(entry: Entry, membership: Membership | None) -> list[Move]:
+    """What this member (or, with None, the customer) may do with the entry now: the buttons to show."""
+    return [
+        move
+        for move in MOVES
+        if entry.status in move.sources
+        and entry.campaign.two_stage_approval in move.stages
+        and _actor_fits(move, membership)
+        and not (move.action == "reapprove" and entry.withdrawn_by != "brand")
+    ]
+
+
+def _actor_fits(move: Move, membership: Membership | None) -> bool:
+    if move.capability is None:
+        return membership is None
+    return membership is not None and can(membership, move.capability)
+
+
+def find_move(entry: Entry, action: str, membership: Membership | None) -> Move:
+    if action not in ACTIONS:
+        raise ModerationError(_l("Unknown moderation step."))
+    candidates = [
+        m
+        for m in MOVES
+        if m.action == action
+        and entry.campaign.two_stage_approval in m.stages
+        and (m.capability is None) == (membership is None)
+    ]
+    for move in candidates:
+        if entry.status in move.sources:
+            if not _actor_fits(move, membership):
+                if action == "approve":
+                    raise NotAllowed(_l("Only an approver can approve entries of this campaign."))
+                raise NotAllowed()
+            return move
+    raise ModerationError(REFUSED_MESSAGES[action])
+
+
+def transition(
+    entry: Entry,
+    action: str,
+    *,
+    actor: Actor,
+    membership: Membership | None,
+    now: datetime,
+    reason: RejectionReason | None = None,
+    note: str = "",
+) -> Entry:
+    """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it."""
+    if (membership is None) != (actor.kind is ActorKind.CUSTOMER):
+        raise NotAllowed()
+    move = find_move(entry, action, membership)
+    note = note.strip()
+    _check_step(entry, move, reason, note)
+    before = _snapshot(entry)
+    _apply(entry, move, actor, now, reason, note)
+    db.session.flush()
+    record(
+        actor,
+        f"entry.{action}",
+        org_id=entry.org_id,
+        campaign_id=entry.campaign_id,
+        object_type="entry",
+        object_id=entry.public_id,
+        now=now,
+        before=before,
+        after=_snapshot(entry) | ({"note": note} if note else {}),
+        reason="; ".join(part for part in (reason.label_en if reason else "", note) if part),
+    )
+    _announce(entry, move, membership)
+    return entry
+
+
+def _check_step(entry: Entry, move: Move, reason: RejectionReason | None, note: str) -> None:
+    if move.action in ("approve", "recommend") and entry.processing is not Processing.READY:
+        raise ModerationError(_l("The photo is not processed yet; it cannot be approved."))
+    if move.action == "reject" and (reason is None or reason.org_id != entry.org_id or not reason.active):
+        raise ModerationError(_l("Choose a rejection reason."), field="reason")
+    if move.action == "send_back" and not note:
+        raise ModerationError(_l("Say why you send the entry back."), field="note")
+    if move.action == "withdraw" and move.capability is not None and not note:
+        raise ModerationError(_l("Say why the entry is taken down."), field="note")
+    if move.action == "reapprove" and entry.withdrawn_by != "brand":
+        raise ModerationError(_l("The customer withdrew this entry; it can never be published again."))
+
+
+def _apply(
+    entry: Entry, move: Move, actor: Actor, now: datetime, reason: RejectionReason | None, note: str
+) -> None:
+    entry.status = move.target
+    entry.moderated_at = now
+    if note:
+        entry.team_note = note
+    if move.action == "recommend":
+        entry.recommended_by = actor.label
+    elif move.action == "send_back":
+        entry.recommended_by = ""
+    elif move.action == "reject":
+        entry.rejection_reason = reason
+    elif move.action in ("approve", "reapprove"):
+        entry.rejection_reason = None
+    if move.action == "withdraw":
+        entry.withdrawn_at = now
+        entry.withdrawn_by = "customer" if move.capability is None else "brand"
+        if move.capability is None:
+            entry.person_slot = None  # the customer's withdrawal gives the slot back
+        _unpublish_media(entry)
+    elif move.action == "reapprove":
+        entry.withdrawn_at = None
+        entry.withdrawn_by = ""
+        _republish_media(entry)
+
+
+def _unpublish_media(entry: Entry) -> None:
+    """Takedown removes the public renditions; the private original stays for the record."""
+    keys = [d.key for d in entry.derivatives]
+    entry.derivatives.clear()
+    if entry.processing is Processing.READY:
+        entry.processing = Processing.PENDING
+    if keys:
+        jobs.after_commit(purge_unreferenced, keys)
+
+
+def _republish_media(entry: Entry) -> None:
+    from campaign.entries.processing import process_entry
+
+    if entry.processing is not Processing.READY:
+        jobs.after_commit(process_entry, entry.id)
+
+
+def _snapshot(entry: Entry) -> dict:
+    data = {"status": str(entry.status)}
+    if entry.withdrawn_by:
+        data["withdrawn_by"] = entry.withdrawn_by
+    if entry.rejection_reason is not None:
+        data["rejection_reason"] = entry.rejection_reason.label_en
+    return data
+
+
+def _announce(entry: Entry, move: Move, membership: Membership | None) -> None:
+    signal = {
+        S.APPROVED: events.entry_approved,
+        S.REJECTED: events.entry_rejected,
+        S.WITHDRAWN: events.entry_withdrawn,
+    }.get(move.target)
+    if signal is not None:
+        signal.send(entry, actor=membership)
+
+
+@dataclass
+class BulkResult:
+    moved: list[Entry]
+    skipped: list[tuple[Entry, str]]
+
+
+def bulk_transition(
+    entries: list[Entry],
+    action: str,
+    *,
+    actor: Actor,
+    membership: Membership,
+    now: datetime,
+    reason: RejectionReason | None = None,
+    note: str = "",
+) -> BulkResult:
+    """The same move for many entries in one transaction; an entry that cannot make it is skipped, named."""
+    if action not in BULK_ACTIONS:
+        raise ModerationError(_l("Unknown moderation step."))
+    if action == "reject" and (reason is None or not reason.active):
+        raise ModerationError(_l("Choose a rejection reason."), field="reason")
+    result = BulkResult([], [])
+    for entry in entries:
+        try:  # every check runs before the entry changes, so a refused entry is left untouched
+            transition(entry, action, actor=actor, membership=membership, now=now, reason=reason, note=note)
+        except DomainError as exc:
+            if exc.field in ("reason", "note"):
+                raise
+            result.skipped.append((entry, exc.text()))
+        else:
+            result.moved.append(entry)
+    return result

@@ -1,0 +1,213 @@
+"""Studio moderation: the queue (org-wide and per campaign), steps, bulk steps, redaction, reasons."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from campaign.audit.services import Actor
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.moderation import launch, notifications, queue, reasons, redaction, services
+from campaign.moderation.forms import BulkForm, QueueFilterForm, ReasonForm, RedactForm, StepForm
+from campaign.moderation.models import RejectionReason
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+
+bp = Blueprint("moderation", __name__, url_prefix="/studio")
+
+
+@bp.record_once
+def _install(_state) -> None:
+    notifications.install()
+    reasons.install()
+
+
+def member_actor() -> Actor:
+    return Actor.member(current_user, request.remote_addr or "")
+
+
+def _filter_from(form: QueueFilterForm, campaign: Campaign | None) -> queue.QueueFilter:
+    state = form.state.data or "todo"
+    if state == "todo":
+        states = list(queue.TO_DO)
+    elif state == "all":
+        states = []
+    else:
+        states = [EntryStatus(state)] if state in set(EntryStatus) else list(queue.TO_DO)
+    return queue.QueueFilter(
+        states=states,
+        campaign=campaign,
+        rating=int(form.rating.data) if form.rating.data in {"1", "2", "3", "4", "5"} else None,
+        date_from=form.date_from.data if not form.date_from.errors else None,
+        date_to=form.date_to.data if not form.date_to.errors else None,
+        duplicates_only=bool(form.duplicates.data),
+    )
+
+
+def _queue(campaign: Campaign | None):
+    form = QueueFilterForm(request.args)
+    form.validate()
+    page = queue.queue_page(g.org, _filter_from(form, campaign), page=request.args.get("page", 1, type=int))
+    return render_template(
+        "moderation/queue.html",
+        campaign=campaign,
+        form=form,
+        page=page,
+        reasons=reasons.reasons_of(g.org, active_only=True),
+        bulk_actions=services.BULK_ACTIONS,
+        moves_for=lambda entry: [move.action for move in services.allowed_moves(entry, g.membership)],
+    )
+
+
+@bp.get("/moderation/")
+@studio_route("moderate")
+def queue_all():
+    return _queue(None)
+
+
+@bp.get("/moderation/campaigns/<campaign_id>")
+@studio_route("moderate")
+def queue_campaign(campaign_id: str):
+    return _queue(orgs.get_scoped(Campaign, g.org, campaign_id))
+
+
+def _reason(public_id: str | None) -> RejectionReason | None:
+    if not public_id:
+        return None
+    return orgs.get_scoped(RejectionReason, g.org, public_id)
+
+
+def _back(default: str) -> str:
+    """Back to the page the step was made from (only our own paths)."""
+    target = request.form.get("next", "")
+    return target if target.startswith("/studio/") and not target.startswith("//") else default
+
+
+@bp.post("/moderation/entries/<entry_id>/<action>")
+@studio_route("moderate")
+def move_entry(entry_id: str, action: str):
+    """One step for one entry; the state machine decides whether this role may make it (403 if not)."""
+    if action not in services.ACTIONS:
+        abort(404)
+    entry = orgs.get_scoped(Entry, g.org, entry_id)
+    form = StepForm()
+    form.validate()
+    services.transition(
+        entry,
+        action,
+        actor=member_actor(),
+        membership=g.membership,
+        now=utcnow(),
+        reason=_reason(form.reason.data),
+        note=form.note.data or "",
+    )
+    db.session.commit()
+    flash(services.DONE_MESSAGES[action])
+    return redirect(_back(url_for("entries.show", entry_id=entry.public_id)), code=303)
+
+
+@bp.post("/moderation/bulk")
+@studio_route("moderate")
+def bulk_move():
+    form = BulkForm()
+    form.validate()
+    ids = [i for i in (form.entries.data or []) if i][: queue.PAGE_SIZE]
+    entries = (
+        db.session.scalars(orgs.scoped(Entry, g.org).where(Entry.public_id.in_(ids))).all() if ids else []
+    )
+    if not entries:
+        flash(_("Select at least one entry."))
+        return redirect(_back(url_for("moderation.queue_all")), code=303)
+    result = services.bulk_transition(
+        list(entries),
+        form.action.data or "",
+        actor=member_actor(),
+        membership=g.membership,
+        now=utcnow(),
+        reason=_reason(form.reason.data),
+        note=form.note.data or "",
+    )
+    db.session.commit()
+    flash(ngettext("%(num)s entry moved.", "%(num)s entries moved.", len(result.moved)))
+    if result.skipped:
+        flash(ngettext("%(num)s entry skipped.", "%(num)s entries skipped.", len(result.skipped)))
+    return redirect(_back(url_for("moderation.queue_all")), code=303)
+
+
+@bp.post("/moderation/entries/<entry_id>/redact")
+@studio_route("moderate")
+def redact_caption(entry_id: str):
+    entry = orgs.get_scoped(Entry, g.org, entry_id)
+    form = RedactForm()
+    form.validate()
+    redaction.redact(entry, form.redacted_caption.data or "", actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Public caption saved."))
+    return redirect(url_for("entries.show", entry_id=entry.public_id), code=303)
+
+
+@bp.get("/moderation/reasons")
+@studio_route("manage_reasons")
+def list_reasons():
+    return render_template("moderation/reasons.html", reasons=reasons.reasons_of(g.org), form=ReasonForm())
+
+
+def _reason_data(form: ReasonForm) -> reasons.ReasonData:
+    return reasons.ReasonData(
+        label_ja=form.label_ja.data or "",
+        label_en=form.label_en.data or "",
+        position=form.position.data or 0,
+        active=bool(form.active.data),
+    )
+
+
+@bp.post("/moderation/reasons")
+@studio_route("manage_reasons")
+def create_reason():
+    form = ReasonForm()
+    if not form.validate():
+        return render_template("moderation/reasons.html", reasons=reasons.reasons_of(g.org), form=form), 400
+    reasons.create_reason(g.org, _reason_data(form), actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Reason added."))
+    return redirect(url_for("moderation.list_reasons"), code=303)
+
+
+@bp.post("/moderation/reasons/<reason_id>")
+@studio_route("manage_reasons")
+def update_reason(reason_id: str):
+    reason = orgs.get_scoped(RejectionReason, g.org, reason_id)
+    form = ReasonForm()
+    if not form.validate():
+        return render_template("moderation/reasons.html", reasons=reasons.reasons_of(g.org), form=form), 400
+    reasons.update_reason(reason, _reason_data(form), actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Reason saved."))
+    return redirect(url_for("moderation.list_reasons"), code=303)
+
+
+@bp.post("/moderation/campaigns/<campaign_id>/approve-launch")
+@studio_route("approve")
+def approve_launch(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    launch.approve_launch(campaign, actor=member_actor(), membership=g.membership, now=utcnow())
+    db.session.commit()
+    flash(_("Launch approved: the campaign page is public."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)
+
+
+@bp.post("/moderation/campaigns/<campaign_id>/decline-launch")
+@studio_route("approve")
+def decline_launch(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    form = StepForm()
+    form.validate()
+    launch.decline_launch(
+        campaign, actor=member_actor(), membership=g.membership, now=utcnow(), note=form.note.data or ""
+    )
+    db.session.commit()
+    flash(_("Launch declined."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)

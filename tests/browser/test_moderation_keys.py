@@ -1,0 +1,45 @@
+"""A moderator works the queue with the keyboard, and the dashboard chart draws, in real headless Chromium."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from tests import factories
+from tests.moderation.conftest import make_team
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, url: str, email: str) -> None:
+    page.goto(f"{url}/login")
+    page.fill("#email", email)
+    page.fill("#password", factories.PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/studio/**")
+
+
+def test_keyboard_approves_the_next_entry_and_the_chart_draws(page, live_server, app):
+    team = make_team(app)
+    team.entry(email="one@example.com")
+    team.entry(email="two@example.com")
+    first, second = db.session.scalars(select(Entry).order_by(Entry.created_at, Entry.id)).all()
+    log_in(page, live_server.url, "editor@example.com")
+    page.goto(f"{live_server.url}/studio/moderation/")
+    page.wait_for_selector(".queue-item.current")
+    assert page.console_errors == [], page.console_errors
+    assert page.locator(".queue-item.current").get_attribute("data-entry") == first.public_id
+    page.keyboard.press("x")
+    assert page.locator(f"#q-{first.public_id} input.select").is_checked()
+    page.keyboard.press("j")
+    assert page.locator(".queue-item.current").get_attribute("data-entry") == second.public_id
+    with page.expect_navigation():
+        page.keyboard.press("a")
+    db.session.expire_all()
+    assert db.session.get(Entry, second.id).status is EntryStatus.APPROVED
+    assert db.session.get(Entry, first.id).status is EntryStatus.RECEIVED
+    assert page.locator(".queue-item").count() == 1  # back on the queue, one left to do
+
+    page.goto(f"{live_server.url}/studio/campaigns/{team.campaign.public_id}/dashboard")
+    page.wait_for_selector("#entries-per-day[data-drawn=true]")
+    assert page.console_errors == []

@@ -1,0 +1,72 @@
+"""Caption redaction (only ■ may replace characters) and the customer emails, over a real SMTP server."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.extensions import db
+from campaign.moderation.redaction import is_redaction_of
+from campaign.orgs.models import Role
+from tests.moderation.conftest import make_team, reason_id, step
+
+CAPTION = "電話は090-1234-5678 山田さんへ"
+
+
+@pytest.mark.parametrize(
+    ("redacted", "ok"),
+    [
+        ("電話は■■■■■■■■■■■■■ 山田さんへ", True),
+        ("電話は090-1234-5678 ■■さんへ", True),
+        (CAPTION, True),
+        ("電話は■■■ 山田さんへ", False),  # shorter
+        ("電話は090-1234-5678 田中さんへ", False),  # a different name is not a redaction
+        ("電話は***-****-**** 山田さんへ", False),
+        (CAPTION + "■", False),
+    ],
+)
+def test_a_redaction_only_masks(redacted, ok):
+    assert is_redaction_of(CAPTION, redacted) is ok
+
+
+def test_the_public_sees_the_redacted_caption_and_the_edit_is_audited(team, client):
+    entry, status_url = team.entry(client, caption=CAPTION)
+    editor = team.studio(Role.EDITOR)
+    url = f"/studio/moderation/entries/{entry.public_id}/redact"
+    refused = editor.post(url, {"redacted_caption": "電話は秘密です"})
+    assert refused.status_code == 400 and "only replace characters" in refused.text
+    masked = "電話は■■■■■■■■■■■■■ 山田さんへ"
+    assert editor.post(url, {"redacted_caption": masked}).status_code == 303
+    db.session.refresh(entry)
+    assert entry.caption == CAPTION and entry.public_caption == masked
+    page = client.get(status_url).text
+    assert masked in page and "090-1234-5678" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.redact"))
+    assert event.before == {"public_caption": CAPTION} and event.after == {"public_caption": masked}
+    assert editor.post(url, {"redacted_caption": CAPTION}).status_code == 303  # the original unmasks
+    db.session.refresh(entry)
+    assert entry.redacted_caption is None
+    assert team.studio(Role.VIEWER).post(url, {"redacted_caption": masked}).status_code == 403
+
+
+def test_customers_are_emailed_in_their_language_when_the_campaign_asks(app, smtp_server, client):
+    team = make_team(app, notify_customers=True)
+    ja_entry, _ = team.entry(client, headers={"Accept-Language": "ja"}, email="ja@example.com")
+    en_entry, _ = team.entry(client, headers={"Accept-Language": "en"}, email="en@example.com")
+    editor = team.studio(Role.EDITOR)
+    assert step(editor, ja_entry, "reject", reason=reason_id(team), note="team only").status_code == 303
+    assert step(editor, en_entry, "approve").status_code == 303
+
+    [rejected] = smtp_server.to("ja@example.com")
+    body = rejected.get_content()
+    assert "製品が写っていません" in body  # the reason, in the customer's language
+    assert "team only" not in body
+    assert "/s/" in body  # the private status link
+    [approved] = smtp_server.to("en@example.com")
+    assert approved["Subject"] == "Your entry was approved: Summer photos"
+    assert "Your entry has been approved." in approved.get_content()
+
+
+def test_no_email_unless_the_campaign_asks(team, smtp_server, client):
+    entry, _ = team.entry(client)
+    step(team.studio(Role.EDITOR), entry, "approve")
+    assert smtp_server.messages == []

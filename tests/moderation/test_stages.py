@@ -1,0 +1,214 @@
+"""Single- and two-stage moderation through the studio, each step audited, shown to the customer."""
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests.moderation.conftest import reason_id, step
+
+
+def audit_actions(entry) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_id == entry.public_id).order_by(AuditEvent.id)
+        )
+    )
+
+
+def test_single_stage_an_editor_approves_and_the_customer_sees_it(team, client):
+    entry, status_url = team.entry(client)
+    editor = team.studio(Role.EDITOR)
+    response = step(editor, entry, "approve", note="nice photo")
+    assert response.status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.approve"))
+    assert event.actor_label == "editor@example.com"
+    assert event.before == {"status": "received"}
+    assert event.after["status"] == "approved" and event.after["note"] == "nice photo"
+    assert event.org_id == team.org.id and event.campaign_id == team.campaign.id
+    assert event.ip_address == "127.0.0.1"
+    page = client.get(status_url)
+    assert 'id="entry-status">Approved<' in page.text
+    assert "nice photo" not in page.text  # the team note is never shown to the customer
+
+
+def test_a_viewer_cannot_moderate(team):
+    entry, _ = team.entry()
+    assert step(team.studio(Role.VIEWER), entry, "approve").status_code == 403
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.RECEIVED
+    assert audit_actions(entry) == []
+
+
+def test_reject_needs_a_reason_shown_in_the_customers_language(team, client):
+    entry, status_url = team.entry(client, headers={"Accept-Language": "ja"})
+    assert entry.locale == "ja"
+    editor = team.studio(Role.EDITOR)
+    refused = step(editor, entry, "reject", note="blurry")
+    assert refused.status_code == 409 and "Choose a rejection reason" in refused.text
+    assert step(editor, entry, "reject", reason=reason_id(team, 0), note="blurry, private").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.REJECTED
+    page = client.get(status_url)  # the viewer's browser asks for English; the reason is the entry's
+    assert "Not approved" in page.text
+    assert "製品が写っていません" in page.text
+    assert "blurry, private" not in page.text
+
+
+def test_a_reason_of_another_organisation_is_not_found(team, app):
+    from tests import factories
+
+    other = factories.org("brand-b")
+    from campaign.moderation.reasons import reasons_of
+
+    theirs = reasons_of(other)[0].public_id
+    entry, _ = team.entry()
+    assert step(team.studio(Role.EDITOR), entry, "reject", reason=theirs).status_code == 404
+
+
+def test_two_stage_editor_recommends_only_the_approver_approves(two_stage, client):
+    entry, status_url = two_stage.entry(client)
+    editor, approver = two_stage.studio(Role.EDITOR), two_stage.studio(Role.APPROVER)
+    refused = step(editor, entry, "approve")
+    assert refused.status_code == 403 and "Only an approver" in refused.text
+    assert step(editor, entry, "recommend", note="Great light, on brand").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.RECOMMENDED
+    assert "Received: waiting for review" in client.get(status_url).text  # internal stage not shown
+
+    page = approver.client.get(f"/studio/entries/{entry.public_id}")
+    assert "Recommended by editor@example.com" in page.text
+    assert "Great light, on brand" in page.text
+    assert step(approver, entry, "approve").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED
+    assert audit_actions(entry) == ["entry.recommend", "entry.approve"]
+
+
+def test_the_approver_sends_back_with_a_comment(two_stage):
+    entry, _ = two_stage.entry()
+    editor, approver = two_stage.studio(Role.EDITOR), two_stage.studio(Role.APPROVER)
+    step(editor, entry, "recommend")
+    assert step(approver, entry, "send_back").status_code == 409  # a comment is required
+    assert step(approver, entry, "send_back", note="Crop out the receipt first").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.RECEIVED
+    assert entry.recommended_by == ""
+    assert "Crop out the receipt first" in editor.client.get(f"/studio/entries/{entry.public_id}").text
+    assert step(editor, entry, "send_back", note="x").status_code == 409  # not recommended any more
+
+
+def test_a_move_the_table_does_not_allow_is_refused(team):
+    entry, _ = team.entry()
+    editor = team.studio(Role.EDITOR)
+    assert step(editor, entry, "recommend").status_code == 409  # single-stage: no recommending
+    assert step(editor, entry, "withdraw", note="x").status_code == 409  # not approved yet
+    assert step(editor, entry, "frobnicate").status_code == 404
+
+
+def test_bulk_approve_in_one_post(team):
+    first, _ = team.entry(email="one@example.com")
+    second, _ = team.entry(email="two@example.com")
+    third, _ = team.entry(email="three@example.com")
+    editor = team.studio(Role.EDITOR)
+    step(editor, third, "reject", reason=reason_id(team))
+    response = editor.post(
+        "/studio/moderation/bulk",
+        {"action": "approve", "entries": [first.public_id, second.public_id]},
+    )
+    assert response.status_code == 303
+    for entry in (first, second):
+        db.session.refresh(entry)
+        assert entry.status is EntryStatus.APPROVED
+    response = editor.post(
+        "/studio/moderation/bulk", {"action": "reject", "entries": [first.public_id, third.public_id]}
+    )
+    assert response.status_code == 409  # a bulk rejection needs its reason too
+    response = editor.post(
+        "/studio/moderation/bulk",
+        {"action": "reject", "reason": reason_id(team, 1), "entries": [first.public_id, third.public_id]},
+        follow_redirects=True,
+    )
+    assert "2 entries skipped." in response.text  # approved and already-rejected entries cannot be rejected
+
+
+def test_launch_needs_the_approvers_sign_off_in_two_stage_campaigns(app):
+    from tests.moderation.conftest import make_team
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
+    response = editor.post(f"{url}/launch", follow_redirects=True)
+    assert "Launch requested" in response.text
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is None and team.campaign.launch_requested_by == "editor@example.com"
+    assert (
+        editor.post(f"/studio/moderation/campaigns/{team.campaign.public_id}/approve-launch").status_code
+        == 403
+    )
+    assert (
+        approver.post(f"/studio/moderation/campaigns/{team.campaign.public_id}/approve-launch").status_code
+        == 303
+    )
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is not None
+    actions = list(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("campaign.%")).order_by(AuditEvent.id)
+        )
+    )
+    assert actions == ["campaign.request_launch", "campaign.approve_launch"]
+
+
+def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):
+    import dataclasses
+
+    import pytest
+
+    from campaign.moderation.launch import check_settings_change
+    from campaign.moderation.services import NotAllowed
+    from tests import factories
+
+    data = dataclasses.replace(factories.campaign_data(), two_stage_approval=False)
+    by_role = {m.role: m for m in memberships_of_team(two_stage)}
+    with pytest.raises(NotAllowed):
+        check_settings_change(two_stage.campaign, data, by_role[Role.EDITOR])
+    check_settings_change(two_stage.campaign, data, by_role[Role.APPROVER])
+    check_settings_change(
+        two_stage.campaign, dataclasses.replace(data, two_stage_approval=True), by_role[Role.EDITOR]
+    )
+
+
+def memberships_of_team(team):
+    from campaign.orgs.models import Membership
+
+    return db.session.scalars(select(Membership).where(Membership.org_id == team.org.id)).all()
+
+
+def test_the_approver_declines_a_launch_and_an_edit_withdraws_a_request(app):
+    from campaign.moderation.launch import check_settings_change
+    from tests import factories
+    from tests.moderation.conftest import make_team
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    base = f"/studio/moderation/campaigns/{team.campaign.public_id}"
+    editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
+    editor.post(f"/studio/campaigns/{team.campaign.public_id}/launch")
+    assert approver.post(f"{base}/decline-launch").status_code == 409  # why is required
+    assert approver.post(f"{base}/decline-launch", {"note": "Terms need legal review"}).status_code == 303
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is None and team.campaign.launched_at is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.decline_launch"))
+    assert event.reason == "Terms need legal review" and event.before["requested_by"] == "editor@example.com"
+
+    editor.post(f"/studio/campaigns/{team.campaign.public_id}/launch")
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is not None
+    by_role = {m.role: m for m in memberships_of_team(team)}
+    check_settings_change(
+        team.campaign, factories.campaign_data(two_stage_approval=True), by_role[Role.EDITOR]
+    )
+    assert team.campaign.launch_requested_at is None  # the approver signs off what they saw
