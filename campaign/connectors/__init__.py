@@ -1,0 +1,1 @@
+"""Follow-and-post checks against the social networks' APIs, behind one interface (`base.Connector`)."""

@@ -1,0 +1,1 @@
+"""Giveaway draws: seed commitments, verifiable draws, winners, claims and shipping."""

@@ -1,0 +1,124 @@
+"""The verifiable draw, as pure functions (no Flask, no database): what an outside verifier re-implements.
+
+Contract (ARCHITECTURE.md, "Verifiable draw"), algorithm version ``kuchikomi-draw-v1``:
+
+- frozen list line: ``"{entry public id} {participant token}"``; digest: SHA-256 of the lines sorted by
+  entry public id (code-point order), joined by ``"\\n"``, UTF-8, as lowercase hex;
+- score of an entry: HMAC-SHA256(key=seed, msg=``"{beacon}:{entry public id}"`` UTF-8);
+- one ranking, ascending by score bytes; walking it and skipping participants already picked, fill prize 1's
+  winners, then prize 1's alternates, then prize 2's winners and alternates, in the prizes' listed order.
+"""
+
+import hashlib
+import heapq
+import hmac
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+ALGORITHM = "kuchikomi-draw-v1"
+
+
+@dataclass(frozen=True)
+class PrizeSlots:
+    prize_id: str
+    winners: int
+    alternates: int
+
+
+@dataclass(frozen=True)
+class Pick:
+    prize_id: str
+    role: str  # "winner" or "alternate"
+    rank: int  # 1-based within (prize, role)
+    entry_id: str
+    participant: str
+    score: str  # hex
+
+
+@dataclass(frozen=True)
+class Ranking:
+    picks: list[Pick]
+    skipped: list[tuple[str, str]]  # (entry id, participant) passed over: their person was already picked
+
+
+def commitment(seed: bytes) -> str:
+    return hashlib.sha256(seed).hexdigest()
+
+
+def frozen_lines(entries: Iterable[tuple[str, str]]) -> list[str]:
+    """(entry public id, participant token) pairs → the frozen list's lines, sorted by entry public id."""
+    return [f"{entry_id} {token}" for entry_id, token in sorted(entries)]
+
+
+def digest(lines: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def score(seed: bytes, beacon: str, entry_id: str) -> bytes:
+    return hmac.digest(seed, f"{beacon}:{entry_id}".encode(), "sha256")
+
+
+def hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
+    """HMAC-SHA256 (RFC 2104) of many messages under one key, about 3x faster than `hmac.digest` each:
+    the padded key's inner and outer states are hashed once and copied per message."""
+    if len(key) > 64:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
+    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
+    out = []
+    append = out.append
+    for message in messages:
+        h = inner()
+        h.update(message)
+        o = outer()
+        o.update(h.digest())
+        append(o.digest())
+    return out
+
+
+def rank(
+    seed: bytes, beacon: str, entries: Sequence[tuple[str, str]], prizes: Sequence[PrizeSlots]
+) -> Ranking:
+    """Winners and ordered alternates per prize, from (entry public id, participant token) pairs."""
+    needed = sum(p.winners + p.alternates for p in prizes)
+    prefix = f"{beacon}:"
+    scores = hmac_sha256_many(seed, [(prefix + entry_id).encode() for entry_id, _ in entries])
+    order = _lowest(scores, needed)
+    slots = [
+        (p.prize_id, role, n)
+        for p in prizes
+        for role, n in (("winner", p.winners), ("alternate", p.alternates))
+    ]
+    picks: list[Pick] = []
+    skipped: list[tuple[str, str]] = []
+    taken: set[str] = set()
+    walk = iter(order)
+    for prize_id, role, count in slots:
+        filled = 0
+        while filled < count:
+            index = next(walk, None)
+            if index is None:
+                break
+            entry_id, participant = entries[index]
+            if participant in taken:
+                skipped.append((entry_id, participant))
+                continue
+            taken.add(participant)
+            filled += 1
+            picks.append(Pick(prize_id, role, filled, entry_id, participant, scores[index].hex()))
+    return Ranking(picks, skipped)
+
+
+def _lowest(scores: list[bytes], needed: int):
+    """Indices by ascending score, lazily: a small heap first, the full sort only when people repeat a lot."""
+    if needed <= 0:
+        return
+    head = max(4 * needed, 64)
+    if head < len(scores):
+        first = [i for _, i in heapq.nsmallest(head, zip(scores, range(len(scores)), strict=True))]
+        yield from first
+        rest = sorted(range(len(scores)), key=scores.__getitem__)
+        yield from rest[head:]
+    else:
+        yield from sorted(range(len(scores)), key=scores.__getitem__)

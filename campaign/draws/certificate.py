@@ -1,0 +1,108 @@
+"""The draw's public certificate (no personal data), the internal audit pack, and re-verification."""
+
+import hashlib
+from datetime import datetime
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.draws import algorithm
+from campaign.draws.models import Draw, DrawPick
+
+
+def _pick_row(pick: DrawPick, prize_public_ids: dict[int, str]) -> dict:
+    return {
+        "prize": prize_public_ids[pick.prize_id],
+        "role": pick.role,
+        "rank": pick.rank,
+        "entry": pick.entry.public_id,
+        "nickname": pick.entry.nickname,
+        "participant": pick.participant,
+        "score": pick.score,
+        "state": str(pick.state),
+        "excluded_reason": pick.excluded_reason or None,
+    }
+
+
+def certificate(draw: Draw) -> dict:
+    """Everything needed to recompute the draw: entry public ids, opaque tokens, nicknames; no emails."""
+    prize_ids = {p.id: p.public_id for p in draw.campaign.prizes}
+    return {
+        "algorithm": draw.algorithm,
+        "draw": draw.public_id,
+        "campaign": {"slug": draw.campaign.slug, "title": draw.campaign.title},
+        "drawn_at": draw.drawn_at.isoformat(),
+        "commitment": draw.commitment,
+        "seed": draw.seed_hex,
+        "beacon_source": draw.beacon_source,
+        "beacon": draw.beacon,
+        "eligibility": str(draw.eligibility),
+        "entry_count": draw.entry_count,
+        "digest": draw.digest,
+        "frozen_list": draw.frozen_list.split("\n") if draw.frozen_list else [],
+        "prizes": draw.prizes,
+        "results": [_pick_row(p, prize_ids) for p in draw.picks],
+    }
+
+
+def audit_pack(draw: Draw, *, now: datetime) -> dict:
+    """For the company's internal sign-off: the certificate plus rules, exclusions and the audit trail."""
+    campaign = draw.campaign
+    events = [
+        {
+            "at": e.created_at.isoformat(),
+            "actor": e.actor_label,
+            "action": e.action,
+            "object": f"{e.object_type}:{e.object_id}",
+            "before": e.before,
+            "after": e.after,
+            "reason": e.reason,
+        }
+        for e in select_events(campaign.id)
+    ]
+    return {
+        "generated_at": now.isoformat(),
+        "certificate": certificate(draw),
+        "rules": {
+            "terms_version": draw.terms_version,
+            "terms_sha256": hashlib.sha256(campaign.terms_text.encode()).hexdigest(),
+            "opens_at": campaign.opens_at.isoformat() if campaign.opens_at else None,
+            "closes_at": campaign.closes_at.isoformat() if campaign.closes_at else None,
+            "eligibility": str(draw.eligibility),
+            "one_win_per_person": True,
+        },
+        "drawn_by": draw.drawn_by_label,
+        "exclusions": draw.exclusions,
+        "audit_trail": events,
+    }
+
+
+def select_events(campaign_id: int) -> list[AuditEvent]:
+    from campaign.extensions import db
+
+    return list(
+        db.session.scalars(
+            select(AuditEvent).where(AuditEvent.campaign_id == campaign_id).order_by(AuditEvent.id)
+        )
+    )
+
+
+def verify(cert: dict) -> list[str]:
+    """Recomputes a certificate; returns what does not match (empty: the draw is what it claims)."""
+    problems: list[str] = []
+    seed = bytes.fromhex(cert["seed"])
+    if algorithm.commitment(seed) != cert["commitment"]:
+        problems.append("the seed does not match the commitment")
+    lines = cert["frozen_list"]
+    if lines != sorted(lines):
+        problems.append("the frozen list is not sorted by entry id")
+    if algorithm.digest(lines) != cert["digest"]:
+        problems.append("the frozen list does not match its digest")
+    entries = [tuple(line.split(" ", 1)) for line in lines]
+    prizes = [algorithm.PrizeSlots(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]]
+    ranking = algorithm.rank(seed, cert["beacon"], entries, prizes)
+    expected = [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks]
+    recorded = [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]]
+    if expected != recorded:
+        problems.append("the recorded winners and alternates differ from the recomputed ranking")
+    return problems

@@ -1,0 +1,83 @@
+"""`flask draws verify <id>`, `flask draws expire-claims`, `flask draws purge-addresses`."""
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from campaign import jobs
+from campaign.clock import utcnow
+from campaign.draws import certificate, winners
+from campaign.draws.models import Draw
+from campaign.extensions import db
+
+draws_cli = AppGroup("draws", help="Giveaway draws.")
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+@draws_cli.command("verify")
+@click.argument("draw_id")
+def verify(draw_id: str) -> None:
+    """Recomputes a draw from its record (commitment, digest, ranking) and says whether it matches.
+
+    An id may start with "-": write `flask draws verify -- <id>`."""
+    draw = db.session.scalar(select(Draw).where(Draw.public_id == draw_id))
+    if draw is None:
+        raise click.ClickException(f"no draw {draw_id}")
+    problems = certificate.verify(certificate.certificate(draw))
+    if problems:
+        for problem in problems:
+            click.echo(f"MISMATCH: {problem}")
+        raise SystemExit(1)
+    click.echo(f"OK: draw {draw_id} matches ({draw.entry_count} entries, digest {draw.digest})")
+
+
+@draws_cli.command("expire-claims")
+def expire_claims() -> None:
+    """Forfeits unclaimed prizes past their deadline and notifies the next alternates (run from cron)."""
+    overdue = winners.expire_claims(secret=current_app.secret_key, base_url=_base_url(), now=utcnow())
+    db.session.commit()
+    jobs.run_ready()  # the notices to the promoted alternates leave now, not at some later teardown
+    click.echo(f"Forfeited {len(overdue)} unclaimed prizes")
+
+
+@draws_cli.command("purge-addresses")
+@click.option(
+    "--days", type=int, default=None, help="Days after shipping (default DRAW_ADDRESS_RETENTION_DAYS)."
+)
+def purge_addresses(days: int | None) -> None:
+    """Deletes winners' postal addresses a number of days after their prize was shipped."""
+    days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
+    count = winners.purge_addresses(days=days, now=utcnow())
+    db.session.commit()
+    click.echo(f"Purged {count} postal addresses")
+
+
+@draws_cli.command("connect")
+@click.argument("org_slug")
+@click.argument("network", type=click.Choice(["instagram", "x"]))
+@click.option("--account-id", required=True, help="Instagram: the IG user id; X: the brand's user id.")
+@click.option("--token", prompt=True, hide_input=True, help="Graph access token or X bearer token.")
+@click.option("--base-url", default="", help="API root (default: the network's public API).")
+def connect(org_slug: str, network: str, account_id: str, token: str, base_url: str) -> None:
+    """Stores an organisation's API access (sealed at rest) for follow-and-post checks at draw time."""
+    from campaign.connectors import services as connectors
+    from campaign.orgs.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
+    if org is None:
+        raise click.ClickException(f"no organisation {org_slug}")
+    connectors.configure(
+        org.id,
+        network,
+        account_id=account_id,
+        token=token,
+        secret=current_app.secret_key,
+        now=utcnow(),
+        base_url=base_url,
+    )
+    db.session.commit()
+    click.echo(f"{network} connector saved for {org_slug}")

@@ -1,0 +1,105 @@
+"""Public pages: the draw certificate (page and JSON), "check your win", and the winner's claim form."""
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from sqlalchemy import select
+
+from campaign.campaigns.services import public_campaign
+from campaign.clock import utcnow
+from campaign.draws import certificate, winners
+from campaign.draws.forms import ClaimForm, NoticeCodeForm
+from campaign.draws.models import Draw, PickState
+from campaign.extensions import db
+
+bp = Blueprint("draw_public", __name__)
+
+
+def _public_draw(draw_id: str) -> Draw:
+    draw = db.session.scalar(select(Draw).where(Draw.public_id == draw_id))
+    if draw is None or draw.campaign.archived_at is not None:
+        abort(404)
+    g.timezone = draw.campaign.organisation.timezone
+    return draw
+
+
+@bp.get("/draws/<draw_id>")
+def certificate_page(draw_id: str):
+    draw = _public_draw(draw_id)
+    return render_template("draws/certificate.html", draw=draw, cert=certificate.certificate(draw))
+
+
+@bp.get("/draws/<draw_id>.json")
+def certificate_json(draw_id: str):
+    return jsonify(certificate.certificate(_public_draw(draw_id)))
+
+
+@bp.route("/c/<slug>/check", methods=["GET", "POST"])
+def check_notice(slug: str):
+    """Anyone who got a "you won" message enters its code: genuine (and for which prize) or not."""
+    campaign = public_campaign(slug, now=utcnow())
+    g.timezone = campaign.organisation.timezone
+    form = NoticeCodeForm()
+    result = None
+    pick = None
+    if form.validate_on_submit():
+        pick = winners.find_notice(campaign.id, form.code.data)
+        result = "genuine" if pick is not None else "unknown"
+    return render_template("draws/check.html", campaign=campaign, form=form, result=result, pick=pick)
+
+
+def _claim_pick(token: str):
+    pick = winners.pick_from_claim_token(current_app.secret_key, token)
+    if pick is None:
+        abort(404)
+    g.timezone = pick.draw.campaign.organisation.timezone
+    return pick
+
+
+@bp.route("/claim/<token>", methods=["GET", "POST"])
+def claim(token: str):
+    pick = _claim_pick(token)
+    form = ClaimForm()
+    now = utcnow()
+    open_ = pick.state is PickState.NOTIFIED and pick.claim_deadline is not None and now < pick.claim_deadline
+    if open_ and form.validate_on_submit():
+        winners.claim(
+            pick,
+            {name: form[name].data.strip() for name in winners.ADDRESS_FIELDS},
+            secret=current_app.secret_key,
+            ip_address=request.remote_addr or "",
+            now=now,
+        )
+        db.session.commit()
+        return redirect(url_for("draw_public.claim", token=token), code=303)
+    response = current_app.make_response(
+        (
+            render_template(
+                "draws/claim.html",
+                pick=pick,
+                form=form,
+                fields=form.ordered(str(get_locale())),
+                open=open_,
+            ),
+            422 if form.errors else 200,
+        )
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.app_context_processor
+def _draw_helpers() -> dict:
+    """Lets the campaign page (entries' template) show the commitment and the published draw."""
+
+    def draw_facts(campaign):
+        from campaign.draws.services import draw_of, plan_of
+
+        return {"plan": plan_of(campaign), "draw": draw_of(campaign)}
+
+    def premium_findings(campaign):
+        from campaign.campaigns.services import premium_findings as findings
+
+        return findings(campaign)
+
+    return {"draw_facts": draw_facts, "premium_findings": premium_findings}

@@ -1,0 +1,257 @@
+"""Draw rules: the plan made at launch, the draw itself, checks after the draw. The caller commits."""
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campaign.audit.services import Actor, record
+from campaign.auth import passwords
+from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.draws import algorithm, eligibility, sealing
+from campaign.draws.models import Draw, DrawPick, DrawPlan, Eligibility, PickState
+from campaign.errors import DomainError, Forbidden
+from campaign.extensions import db
+
+SEED_PURPOSE = "draw-seed"
+
+
+class DrawRefused(DomainError):
+    status = 409
+    code = "draw_refused"
+
+
+class AlreadyDrawn(DomainError):
+    status = 409
+    code = "already_drawn"
+    message = _l("This campaign has already been drawn.")
+
+
+def participant_key(secret: str, campaign: Campaign) -> bytes:
+    """Per campaign, so one person's tokens cannot be linked across campaigns."""
+    return sealing.derived_key(secret, f"participant:{campaign.public_id}")
+
+
+def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes | None = None) -> DrawPlan:
+    """A fresh 32-byte seed, sealed at rest; only its SHA-256 commitment is public until the draw."""
+    plan = plan_of(campaign)
+    if plan is not None:
+        return plan
+    seed = seed if seed is not None else secrets.token_bytes(32)
+    plan = DrawPlan(
+        org_id=campaign.org_id,
+        campaign=campaign,
+        seed_sealed=sealing.seal(secret, SEED_PURPOSE, seed),
+        commitment=algorithm.commitment(seed),
+        created_at=now,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    record(
+        Actor.system(),
+        "draw.commit_seed",
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="campaign",
+        object_id=campaign.public_id,
+        after={"commitment": plan.commitment},
+        now=now,
+    )
+    return plan
+
+
+def plan_of(campaign: Campaign) -> DrawPlan | None:
+    return db.session.scalar(select(DrawPlan).where(DrawPlan.campaign_id == campaign.id))
+
+
+def draw_of(campaign: Campaign) -> Draw | None:
+    return db.session.scalar(select(Draw).where(Draw.campaign_id == campaign.id))
+
+
+def update_plan(
+    plan: DrawPlan,
+    *,
+    actor: Actor,
+    beacon_source: str,
+    mode: Eligibility,
+    alternates_per_winner: int,
+    claim_days: int,
+    now: datetime,
+) -> None:
+    """The rules are fixed before the campaign closes: a beacon named afterwards would prove nothing."""
+    if plan.campaign.status(now) not in (CampaignStatus.SCHEDULED, CampaignStatus.LIVE):
+        raise DrawRefused(_l("The draw rules can only be changed while the campaign has not closed."))
+    if not 0 <= alternates_per_winner <= 10:
+        raise DrawRefused(
+            _l("Alternates per winner must be between 0 and 10."), field="alternates_per_winner"
+        )
+    if not 1 <= claim_days <= 90:
+        raise DrawRefused(_l("The claim period must be between 1 and 90 days."), field="claim_days")
+    before = _plan_state(plan)
+    plan.beacon_source = beacon_source.strip()
+    plan.eligibility = mode
+    plan.alternates_per_winner = alternates_per_winner
+    plan.claim_days = claim_days
+    db.session.flush()
+    record(
+        actor,
+        "draw.plan_update",
+        org_id=plan.org_id,
+        campaign_id=plan.campaign_id,
+        object_type="campaign",
+        object_id=plan.campaign.public_id,
+        before=before,
+        after=_plan_state(plan),
+        now=now,
+    )
+
+
+def _plan_state(plan: DrawPlan) -> dict:
+    return {
+        "beacon_source": plan.beacon_source,
+        "eligibility": str(plan.eligibility),
+        "alternates_per_winner": plan.alternates_per_winner,
+        "claim_days": plan.claim_days,
+    }
+
+
+def needs_check(campaign: Campaign, pick: DrawPick) -> bool:
+    """Follow-and-post entries are checked (by a connector or by hand) before the winner is told."""
+    return campaign.allows_follow_and_post and bool(pick.entry.post_url)
+
+
+def run_draw(
+    campaign: Campaign,
+    *,
+    actor: Actor,
+    password: str,
+    beacon: str,
+    secret: str,
+    now: datetime,
+) -> Draw:
+    """Freezes the eligible list, ranks it with the committed seed, records winners and alternates.
+
+    The draw row is flushed first: a concurrent second draw of the campaign hits the unique constraint
+    (an IntegrityError the caller turns into AlreadyDrawn) before doing any work.
+    """
+    if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
+        raise Forbidden(_l("Your password was not correct. Nothing was drawn."))
+    if campaign.status(now) is not CampaignStatus.CLOSED:
+        raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
+    if not campaign.prizes:
+        raise DrawRefused(_l("Add the prizes before drawing."))
+    plan = plan_of(campaign)
+    if plan is None:
+        raise DrawRefused(_l("This campaign has no published seed commitment, so it cannot be drawn."))
+    beacon = beacon.strip()
+    if plan.beacon_source and not beacon:
+        raise DrawRefused(_l("Enter the beacon value named in advance."), field="beacon")
+    if not plan.beacon_source and beacon:
+        raise DrawRefused(_l("No beacon was named in advance, so none can be used now."), field="beacon")
+    if draw_of(campaign) is not None:
+        raise AlreadyDrawn()
+    seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
+    if hashlib.sha256(seed).hexdigest() != plan.commitment:  # a sealed seed swapped in the database
+        raise DrawRefused(_l("The stored seed does not match its published commitment. Nothing was drawn."))
+    prizes = [
+        algorithm.PrizeSlots(p.public_id, p.quantity, p.quantity * plan.alternates_per_winner)
+        for p in campaign.prizes
+    ]
+    draw = Draw(
+        org_id=campaign.org_id,
+        campaign=campaign,
+        algorithm=algorithm.ALGORITHM,
+        commitment=plan.commitment,
+        seed_hex=seed.hex(),
+        beacon_source=plan.beacon_source,
+        beacon=beacon,
+        eligibility=plan.eligibility,
+        frozen_list="",
+        digest="",
+        entry_count=0,
+        prizes=[
+            {"id": p.public_id, "name": p.name, "winners": s.winners, "alternates": s.alternates}
+            for p, s in zip(campaign.prizes, prizes, strict=True)
+        ],
+        exclusions=[],
+        terms_version=campaign.terms_version,
+        drawn_by_user_id=actor.user.id,
+        drawn_by_label=actor.label,
+        drawn_at=now,
+    )
+    db.session.add(draw)
+    db.session.flush()  # claims the campaign's one draw
+
+    pool = eligibility.pool(campaign, plan.eligibility, participant_key(secret, campaign))
+    lines = [f"{entry_id} {token}" for entry_id, token in pool.entries]
+    ranking = algorithm.rank(seed, beacon, pool.entries, prizes)
+    draw.frozen_list = "\n".join(lines)
+    draw.digest = algorithm.digest(lines)
+    draw.entry_count = len(lines)
+    draw.exclusions = pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped]
+    _store_picks(draw, campaign, ranking)
+    db.session.flush()
+    record(
+        actor,
+        "draw.run",
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="draw",
+        object_id=draw.public_id,
+        after={
+            "digest": draw.digest,
+            "entries": draw.entry_count,
+            "commitment": draw.commitment,
+            "seed": draw.seed_hex,
+            "beacon": beacon,
+            "winners": [p.entry_id for p in ranking.picks if p.role == "winner"],
+        },
+        now=now,
+    )
+    from campaign import events
+
+    events.draw_completed.send(draw)
+    return draw
+
+
+def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:
+    from campaign.entries.models import Entry
+
+    prize_ids = {p.public_id: p.id for p in campaign.prizes}
+    entry_ids = dict(
+        db.session.execute(
+            select(Entry.public_id, Entry.id).where(
+                Entry.campaign_id == campaign.id, Entry.public_id.in_([p.entry_id for p in ranking.picks])
+            )
+        ).all()
+    )
+    for position, pick in enumerate(ranking.picks):
+        db.session.add(
+            DrawPick(
+                org_id=draw.org_id,
+                draw=draw,
+                prize_id=prize_ids[pick.prize_id],
+                entry_id=entry_ids[pick.entry_id],
+                position=position,
+                role=pick.role,
+                rank=pick.rank,
+                participant=pick.participant,
+                score=pick.score,
+                state=PickState.CHECKING if pick.role == "winner" else PickState.WAITING,
+            )
+        )
+
+
+def _on_launch(campaign: Campaign, *, now: datetime, **_) -> None:
+    from flask import current_app
+
+    create_plan(campaign, secret=current_app.secret_key, now=now)
+
+
+def install() -> None:
+    """Subscribes to `campaign_launched` (idempotent): the seed is committed when the page goes live."""
+    from campaign import events
+
+    events.campaign_launched.connect(_on_launch, weak=False)

@@ -1,0 +1,174 @@
+"""Studio pages of a campaign's draw: rules, the draw itself, checks, claims, shipping, exports."""
+
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from campaign.audit.services import Actor
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.csv_export import csv_response
+from campaign.draws import certificate, services, winners
+from campaign.draws.forms import CheckForm, DrawForm, PlanForm
+from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
+from campaign.errors import NotFound
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+
+bp = Blueprint("draws", __name__, url_prefix="/studio")
+bp.record_once(lambda state: services.install())
+
+
+def _actor() -> Actor:
+    return Actor.member(current_user, request.remote_addr or "")
+
+
+def _base_url() -> str:
+    return request.host_url
+
+
+def _secret() -> str:
+    return current_app.secret_key
+
+
+def _draw(draw_id: str) -> Draw:
+    return orgs.get_scoped(Draw, g.org, draw_id)
+
+
+def _pick(draw: Draw, pick_id: str) -> DrawPick:
+    pick = next((p for p in draw.picks if p.public_id == pick_id), None)
+    if pick is None:
+        raise NotFound()
+    return pick
+
+
+@bp.get("/campaigns/<campaign_id>/draw")
+@studio_route()
+def show(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    plan = services.plan_of(campaign)
+    draw = services.draw_of(campaign)
+    plan_form = PlanForm(obj=plan) if plan else None
+    if plan_form and plan:
+        plan_form.eligibility.data = plan.eligibility.value
+    addresses = {}
+    if draw and orgs.can(g.membership, "draw"):
+        addresses = {p.public_id: winners.address_of(p, _secret()) for p in draw.picks if p.address_sealed}
+    return render_template(
+        "draws/show.html",
+        campaign=campaign,
+        plan=plan,
+        draw=draw,
+        plan_form=plan_form,
+        draw_form=DrawForm(),
+        check_form=CheckForm(),
+        addresses=addresses,
+        may_draw=orgs.can(g.membership, "draw"),
+        status=campaign.status(utcnow()),
+    )
+
+
+@bp.post("/campaigns/<campaign_id>/draw/plan")
+@studio_route("draw")
+def update_plan(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    plan = services.plan_of(campaign)
+    form = PlanForm()
+    if plan is None or not form.validate_on_submit():
+        flash(_("The draw rules were not saved: please check the fields."))
+        return redirect(url_for("draws.show", campaign_id=campaign_id))
+    services.update_plan(
+        plan,
+        actor=_actor(),
+        beacon_source=form.beacon_source.data or "",
+        mode=Eligibility(form.eligibility.data),
+        alternates_per_winner=form.alternates_per_winner.data,
+        claim_days=form.claim_days.data,
+        now=utcnow(),
+    )
+    db.session.commit()
+    flash(_("Draw rules saved."))
+    return redirect(url_for("draws.show", campaign_id=campaign_id))
+
+
+@bp.post("/campaigns/<campaign_id>/draw")
+@studio_route("draw")
+def run(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        flash(_("Enter your password to draw."))
+        return redirect(url_for("draws.show", campaign_id=campaign_id))
+    now = utcnow()
+    try:
+        draw = services.run_draw(
+            campaign,
+            actor=_actor(),
+            password=form.password.data,
+            beacon=form.beacon.data or "",
+            secret=_secret(),
+            now=now,
+        )
+        winners.start(draw, actor=_actor(), secret=_secret(), base_url=_base_url(), now=now)
+        db.session.commit()
+    except IntegrityError as exc:  # the other, concurrent draw of this campaign won
+        db.session.rollback()
+        raise services.AlreadyDrawn() from exc
+    flash(_("The draw is done."))
+    return redirect(url_for("draws.show", campaign_id=campaign_id), code=303)
+
+
+@bp.post("/draws/<draw_id>/picks/<pick_id>/check")
+@studio_route("draw")
+def check_pick(draw_id: str, pick_id: str):
+    draw = _draw(draw_id)
+    form = CheckForm()
+    if form.validate_on_submit():
+        winners.check_by_hand(
+            _pick(draw, pick_id),
+            actor=_actor(),
+            passed=form.passed.data,
+            note=form.note.data or "",
+            secret=_secret(),
+            base_url=_base_url(),
+            now=utcnow(),
+        )
+        db.session.commit()
+    return redirect(url_for("draws.show", campaign_id=draw.campaign.public_id), code=303)
+
+
+@bp.post("/draws/<draw_id>/picks/<pick_id>/shipped")
+@studio_route("draw")
+def mark_shipped(draw_id: str, pick_id: str):
+    draw = _draw(draw_id)
+    winners.mark_shipped(_pick(draw, pick_id), actor=_actor(), now=utcnow())
+    db.session.commit()
+    return redirect(url_for("draws.show", campaign_id=draw.campaign.public_id), code=303)
+
+
+@bp.get("/draws/<draw_id>/audit.json")
+@studio_route()
+def audit_pack(draw_id: str):
+    response = jsonify(certificate.audit_pack(_draw(draw_id), now=utcnow()))
+    response.headers["Content-Disposition"] = f'attachment; filename="draw-{draw_id}-audit.json"'
+    return response
+
+
+@bp.get("/draws/<draw_id>/winners.csv")
+@studio_route("draw")
+def winners_csv(draw_id: str):
+    """For fulfilment: claimed prizes with their postal address (owners and approvers only)."""
+    draw = _draw(draw_id)
+    rows = []
+    for pick in draw.picks:
+        if pick.state not in (PickState.CLAIMED, PickState.SHIPPED):
+            continue
+        address = winners.address_of(pick, _secret()) or {}
+        rows.append(
+            [pick.prize.name, pick.entry.public_id, pick.entry.nickname or "", str(pick.state)]
+            + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
+        )
+    header = ["prize", "entry", "nickname", "state", *winners.ADDRESS_FIELDS]
+    return csv_response(f"winners-{draw.campaign.slug}.csv", header, rows)

@@ -1,0 +1,230 @@
+"""After the draw: checks, notices with a claim link, claims, forfeits, shipping and the address purge.
+
+Every change writes an audit event; mails leave only when the change commits (`send_after_commit`).
+"""
+
+import json
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from campaign.audit.services import Actor, record
+from campaign.connectors import services as connectors
+from campaign.draws import sealing
+from campaign.draws.models import Draw, DrawPick, PickState
+from campaign.draws.services import DrawRefused, needs_check, plan_of
+from campaign.extensions import db
+from campaign.mail import send_after_commit
+
+ADDRESS_PURPOSE = "postal-address"
+_CLAIM_SALT = "kuchikomi.draw-claim"
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a phone
+ADDRESS_FIELDS = ("name", "postal_code", "prefecture", "city", "street", "phone")
+
+
+def _audit(actor: Actor, action: str, pick: DrawPick, now: datetime, **kwargs) -> None:
+    record(
+        actor,
+        action,
+        org_id=pick.org_id,
+        campaign_id=pick.draw.campaign_id,
+        object_type="draw_pick",
+        object_id=pick.public_id,
+        now=now,
+        **kwargs,
+    )
+
+
+def claim_token(secret: str, pick: DrawPick) -> str:
+    return URLSafeSerializer(secret, salt=_CLAIM_SALT).dumps(pick.public_id)
+
+
+def pick_from_claim_token(secret: str, token: str) -> DrawPick | None:
+    """The signature proves we issued the link; the deadline stored on the pick makes it expire."""
+    try:
+        public_id = URLSafeSerializer(secret, salt=_CLAIM_SALT).loads(token)
+    except BadSignature:
+        return None
+    return db.session.scalar(select(DrawPick).where(DrawPick.public_id == str(public_id)))
+
+
+def new_notice_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def start(draw: Draw, *, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
+    """Right after the draw: winners who need no check are told at once; follow-and-post winners are
+    checked through the organisation's connector when it has one, else wait for the marketer."""
+    for pick in list(draw.picks):
+        if pick.state is PickState.CHECKING:
+            check_or_notify(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def check_or_notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
+    campaign = pick.draw.campaign
+    if not needs_check(campaign, pick):
+        notify(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+        return
+    entry = pick.entry
+    verdict = connectors.check_entry(
+        pick.org_id, entry.post_url, entry.social_handle, campaign.hashtags, secret
+    )
+    if verdict is None:
+        return  # no credentials for this network: the marketer checks by hand
+    pick.check_note = verdict.note
+    if verdict.passed is None:
+        _audit(actor, "draw.check_inconclusive", pick, now, reason=verdict.note)
+    elif verdict.passed:
+        _audit(actor, "draw.check_passed", pick, now, reason=verdict.note)
+        notify(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+    else:
+        exclude(pick, reason=verdict.reason, actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
+    plan = plan_of(pick.draw.campaign)
+    pick.state = PickState.NOTIFIED
+    pick.notice_code = new_notice_code()
+    pick.notified_at = now
+    pick.claim_deadline = now + timedelta(days=plan.claim_days if plan else 14)
+    db.session.flush()
+    _audit(actor, "draw.notify", pick, now, after={"deadline": pick.claim_deadline.isoformat()})
+    campaign = pick.draw.campaign
+    config = current_app.config
+    zone = campaign.organisation.timezone
+    with force_locale(pick.entry.locale or "ja"):
+        context = dict(
+            pick=pick,
+            campaign=campaign,
+            zone=zone,
+            deadline=format_datetime(pick.claim_deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False),
+            claim_url=f"{base_url.rstrip('/')}/claim/{claim_token(secret, pick)}",
+            check_url=f"{base_url.rstrip('/')}/c/{campaign.slug}/check",
+            mail_from=config["MAIL_FROM"],
+        )
+        subject = _("You won in “%(title)s”", title=campaign.title)
+        text = render_template("draws/mail/winner.txt", **context)
+    send_after_commit(pick.entry.email, subject, text)
+
+
+def check_by_hand(
+    pick: DrawPick, *, actor: Actor, passed: bool, note: str, secret: str, base_url: str, now: datetime
+) -> None:
+    """The marketer looked at the post and the follow themselves (no API credentials)."""
+    if pick.state is not PickState.CHECKING:
+        raise DrawRefused(_l("This winner is not waiting for a check."))
+    pick.check_note = note.strip()
+    if passed:
+        _audit(actor, "draw.check_passed", pick, now, reason=pick.check_note)
+        notify(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+    else:
+        exclude(pick, reason="manual_check_failed", actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def exclude(pick: DrawPick, *, reason: str, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
+    """The winner fails a check after the draw: recorded with the reason; the next alternate steps up."""
+    before = pick.state
+    pick.state = PickState.EXCLUDED
+    pick.excluded_reason = reason
+    db.session.flush()
+    _audit(actor, "draw.exclude", pick, now, before={"state": str(before)}, reason=reason)
+    promote_next(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def promote_next(
+    vacated: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime
+) -> DrawPick | None:
+    """The prize's first waiting alternate, in the order of the draw, takes the vacated place."""
+    nxt = next(
+        (p for p in vacated.draw.picks if p.prize_id == vacated.prize_id and p.state is PickState.WAITING),
+        None,
+    )
+    if nxt is None:
+        return None
+    nxt.state = PickState.CHECKING
+    db.session.flush()
+    _audit(actor, "draw.promote_alternate", nxt, now, after={"replaces": vacated.public_id, "rank": nxt.rank})
+    check_or_notify(nxt, actor=actor, secret=secret, base_url=base_url, now=now)
+    return nxt
+
+
+def claim(pick: DrawPick, address: dict[str, str], *, secret: str, ip_address: str, now: datetime) -> None:
+    if pick.state is not PickState.NOTIFIED:
+        raise DrawRefused(_l("This prize can no longer be claimed."))
+    if pick.claim_deadline is None or now >= pick.claim_deadline:
+        raise DrawRefused(_l("The claim period for this prize has ended."))
+    pick.address_sealed = sealing.seal(
+        secret, ADDRESS_PURPOSE, json.dumps({k: address.get(k, "") for k in ADDRESS_FIELDS}).encode()
+    )
+    pick.state = PickState.CLAIMED
+    pick.claimed_at = now
+    db.session.flush()
+    _audit(Actor.customer(ip_address), "draw.claim", pick, now)
+
+
+def address_of(pick: DrawPick, secret: str) -> dict[str, str] | None:
+    if not pick.address_sealed:
+        return None
+    return json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, pick.address_sealed))
+
+
+def mark_shipped(pick: DrawPick, *, actor: Actor, now: datetime) -> None:
+    if pick.state is not PickState.CLAIMED:
+        raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
+    pick.state = PickState.SHIPPED
+    pick.shipped_at = now
+    db.session.flush()
+    _audit(actor, "draw.ship", pick, now)
+
+
+def expire_claims(*, secret: str, base_url: str, now: datetime) -> list[DrawPick]:
+    """Forfeits every notice past its deadline and promotes the next alternate (a CLI/cron job)."""
+    overdue = list(
+        db.session.scalars(
+            select(DrawPick).where(DrawPick.state == PickState.NOTIFIED, DrawPick.claim_deadline <= now)
+        )
+    )
+    for pick in overdue:
+        pick.state = PickState.FORFEITED
+        db.session.flush()
+        _audit(Actor.system(), "draw.forfeit", pick, now, reason="claim deadline passed")
+        promote_next(pick, actor=Actor.system(), secret=secret, base_url=base_url, now=now)
+    return overdue
+
+
+def purge_addresses(*, days: int, now: datetime) -> int:
+    """Postal addresses are deleted `days` after the prize was shipped."""
+    due = list(
+        db.session.scalars(
+            select(DrawPick).where(
+                DrawPick.shipped_at.is_not(None),
+                DrawPick.shipped_at <= now - timedelta(days=days),
+                DrawPick.address_sealed != "",
+            )
+        )
+    )
+    for pick in due:
+        pick.address_sealed = ""
+        pick.address_purged_at = now
+        db.session.flush()
+        _audit(Actor.system(), "draw.purge_address", pick, now, reason=f"{days} days after shipping")
+    return len(due)
+
+
+def find_notice(campaign_id: int, code: str) -> DrawPick | None:
+    code = code.strip().upper().replace(" ", "")
+    if len(code) == 12:
+        code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    return db.session.scalar(
+        select(DrawPick)
+        .join(Draw, Draw.id == DrawPick.draw_id)
+        .where(Draw.campaign_id == campaign_id, DrawPick.notice_code == code)
+    )

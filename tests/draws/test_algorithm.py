@@ -1,0 +1,76 @@
+"""The draw contract, with fixed vectors (checked with `openssl dgst -hmac` and `sha256sum`) and an
+independent re-implementation that knows nothing but ARCHITECTURE.md."""
+
+import random
+
+from campaign.draws import algorithm
+from tests.draws.algorithm_reference import reference_draw
+
+SEED = bytes(range(32))
+ENTRIES = [("eB", "p2"), ("aA", "p1"), ("cC", "p1"), ("dD", "p3"), ("bB", "p2")]
+
+
+def test_fixed_vectors():
+    assert algorithm.commitment(SEED) == "630dcd2966c4336691125448bbb25b4ff412a49c732db2c8abc1b8581bd710dd"
+    lines = algorithm.frozen_lines(ENTRIES)
+    assert lines == ["aA p1", "bB p2", "cC p1", "dD p3", "eB p2"]
+    assert algorithm.digest(lines) == "526cbe33e1af382624477481656d5cc323d1a5c3b8d7dc9820b3d3e72dc6b7a9"
+    assert algorithm.score(SEED, "", "aA").hex() == (
+        "f4669f4a9e4dd73aac19102a636812f8921d81cf4b81818859da51dec9077fa2"
+    )
+    assert algorithm.score(SEED, "round-42", "aA").hex() == (
+        "076b6ac2f193cf443d150ac88445ac6363de47179f2d04ed12696da727cc860e"
+    )
+
+
+def test_fixed_ranking_fills_prizes_in_order_one_win_per_person():
+    entries = [tuple(line.split(" ")) for line in algorithm.frozen_lines(ENTRIES)]
+    ranking = algorithm.rank(
+        SEED, "", entries, [algorithm.PrizeSlots("P1", 1, 1), algorithm.PrizeSlots("P2", 1, 0)]
+    )
+    assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks] == [
+        ("P1", "winner", 1, "bB"),
+        ("P1", "alternate", 1, "dD"),
+        ("P2", "winner", 1, "cC"),
+    ]
+    assert len({p.participant for p in ranking.picks}) == 3
+
+
+def test_beacon_changes_the_result_and_the_reference_agrees():
+    rng = random.Random(7)
+    people = [f"tok{n}" for n in range(300)]
+    pairs = {(f"e{rng.getrandbits(64):016x}", rng.choice(people)) for _ in range(2000)}
+    lines = algorithm.frozen_lines(pairs)
+    entries = [tuple(line.split(" ")) for line in lines]
+    prizes = [("A", 5, 5), ("B", 20, 20), ("C", 3, 0)]
+    slots = [algorithm.PrizeSlots(*p) for p in prizes]
+    for beacon in ("", "drand-1234:abcdef"):
+        ours = algorithm.rank(SEED, beacon, entries, slots)
+        got = [(p.prize_id, p.role, p.rank, p.entry_id) for p in ours.picks]
+        assert got == reference_draw(SEED, beacon, lines, prizes)
+        assert len({p.participant for p in ours.picks}) == len(ours.picks) == 53
+    assert algorithm.rank(SEED, "", entries, slots).picks != algorithm.rank(SEED, "x", entries, slots).picks
+
+
+def test_heavy_repeaters_fall_back_to_the_full_ranking():
+    """Few people with many entries each: the quick head of the ranking is not enough, the result is."""
+    pairs = [(f"e{n:05d}", f"p{n % 3}") for n in range(500)]
+    lines = algorithm.frozen_lines(pairs)
+    entries = [tuple(line.split(" ")) for line in lines]
+    ranking = algorithm.rank(SEED, "", entries, [algorithm.PrizeSlots("A", 2, 5)])
+    assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks] == reference_draw(
+        SEED, "", lines, [("A", 2, 5)]
+    )
+    assert len(ranking.picks) == 3  # only three people took part
+    assert ranking.skipped
+
+
+def test_batched_hmac_equals_the_standard_library():
+    import hashlib
+    import hmac
+
+    for key in (b"", b"k" * 32, b"long" * 40):
+        messages = [b"", b":abc", "ベーコン:xyz".encode()]
+        assert algorithm.hmac_sha256_many(key, messages) == [
+            hmac.new(key, m, hashlib.sha256).digest() for m in messages
+        ]

@@ -1,0 +1,164 @@
+"""The draw end to end: commitment at launch, who may draw and when, eligibility, certificate, verify."""
+
+import json
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.draws import certificate
+from campaign.draws.models import Draw, DrawPlan, PickState
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests import factories
+from tests.conftest import Studio
+from tests.draws.algorithm_reference import reference_draw
+from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
+
+
+def _draw(studio, campaign, password=factories.PASSWORD, beacon="", headers=None):
+    return studio.post(
+        f"/studio/campaigns/{campaign.public_id}/draw",
+        {"password": password, "beacon": beacon},
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+        headers=headers,
+    )
+
+
+def test_launch_commits_a_sealed_seed_shown_on_the_campaign_page(client):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org)
+    plan = db.session.scalar(select(DrawPlan).where(DrawPlan.campaign_id == campaign.id))
+    assert len(plan.commitment) == 64
+    page = client.get(f"/c/{campaign.slug}").text
+    assert plan.commitment in page
+    assert "never ask for payment" in page
+    assert f"/c/{campaign.slug}/check" in page
+    assert len(plan.seed_sealed) > 64 and plan.commitment not in plan.seed_sealed
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "draw.commit_seed"))
+
+
+def test_only_owner_or_approver_draws_after_close_with_their_password(app, client, studio):
+    org, _ = studio_setup(Role.EDITOR)
+    campaign = launched_campaign(org, prizes=PRIZES)
+    editor = Studio(app.test_client())
+    editor.login("drawer@example.com", factories.PASSWORD)
+    assert editor.post(f"/studio/campaigns/{campaign.public_id}/draw", {"password": "x"}).status_code == 403
+
+    factories.member(org, "approver@example.com", Role.APPROVER)
+    studio.login("approver@example.com", factories.PASSWORD)
+    refused = _draw(studio, campaign, headers={"Accept": "application/json"})
+    assert refused.status_code == 409, refused.text
+    assert "after it has closed" in refused.json["message"]
+    close(campaign)
+    wrong = _draw(studio, campaign, password="not my password", headers={"Accept": "application/json"})
+    assert wrong.status_code == 403
+    assert db.session.scalar(select(Draw)) is None
+    assert _draw(studio, campaign).status_code == 303
+    assert db.session.scalar(select(Draw)) is not None
+    again = _draw(studio, campaign, headers={"Accept": "application/json"})
+    assert again.status_code == 409 and again.json["error"] == "already_drawn"
+
+
+def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(client, studio, runner):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES, entries_per_person=3)
+    a1 = enter(client, campaign, "alice@example.com", nickname="alice")
+    a2 = enter(client, campaign, "Alice+2@Example.com", nickname="alice2")  # the same mailbox
+    bob = enter(client, campaign, "bob@example.com", nickname="bob")
+    carol = enter(client, campaign, "carol@example.com", nickname="carol")
+    dave = enter(client, campaign, "dave@example.com", nickname="dave")
+    rejected = enter(client, campaign, "eve@example.com")
+    withdrawn = enter(client, campaign, "frank@example.com")
+    pending = enter(client, campaign, "grace@example.com")
+    for entry in (a1, a2, bob, carol, dave):
+        set_status(entry, EntryStatus.APPROVED)
+    set_status(rejected, EntryStatus.REJECTED)
+    set_status(withdrawn, EntryStatus.WITHDRAWN)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert _draw(studio, campaign).status_code == 303
+
+    draw = db.session.scalar(select(Draw))
+    reasons = {x["entry"]: x["reason"] for x in draw.exclusions}
+    assert reasons[rejected.public_id] == "rejected"
+    assert reasons[withdrawn.public_id] == "withdrawn"
+    assert reasons[pending.public_id] == "not_approved"
+    assert draw.entry_count == 5
+    lines = draw.frozen_list.split("\n")
+    tokens = dict(line.split(" ") for line in lines)
+    assert tokens[a1.public_id] == tokens[a2.public_id]  # one person, one token
+    assert len(set(tokens.values())) == 4
+    assert all("@" not in line and "alice" not in line for line in lines)
+    # 2 + 1 winners and as many alternates wanted, but only 4 people took part: one win each.
+    assert len(draw.picks) == 4
+    assert len({p.participant for p in draw.picks}) == 4
+
+    cert = client.get(f"/draws/{draw.public_id}.json").json
+    assert cert["seed"] == draw.seed_hex and cert["commitment"] == draw.commitment
+    assert "example.com" not in json.dumps(cert)
+    expected = reference_draw(
+        bytes.fromhex(cert["seed"]),
+        cert["beacon"],
+        cert["frozen_list"],
+        [(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]],
+    )
+    assert [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]] == expected
+    page = client.get(f"/draws/{draw.public_id}")
+    assert page.status_code == 200 and draw.digest in page.text and "example.com" not in page.text
+
+    result = runner.invoke(args=["draws", "verify", "--", draw.public_id])
+    assert result.exit_code == 0 and "OK" in result.output, (result.output, result.exception)
+    draw.frozen_list = draw.frozen_list.replace(lines[0], lines[0][:-1] + "x")
+    db.session.commit()
+    tampered = runner.invoke(args=["draws", "verify", "--", draw.public_id])
+    assert tampered.exit_code == 1 and "digest" in tampered.output
+
+    pack = studio.client.get(f"/studio/draws/{draw.public_id}/audit.json").json
+    assert pack["rules"]["terms_version"] == campaign.terms_version
+    assert {e["action"] for e in pack["audit_trail"]} >= {"draw.commit_seed", "draw.run", "draw.notify"}
+    assert pack["exclusions"] == draw.exclusions
+
+
+def test_a_beacon_named_in_advance_is_required_and_used(client, studio):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    saved = studio.post(
+        f"/studio/campaigns/{campaign.public_id}/draw/plan",
+        {
+            "beacon_source": "drand round 999",
+            "eligibility": "not_rejected",
+            "alternates_per_winner": "2",
+            "claim_days": "7",
+        },
+    )
+    assert saved.status_code == 302
+    assert "drand round 999" in client.get(f"/c/{campaign.slug}").text
+    enter(client, campaign, "a@example.com")
+    enter(client, campaign, "b@example.com")
+    close(campaign)
+    missing = _draw(studio, campaign, headers={"Accept": "application/json"})
+    assert missing.status_code == 409
+    assert _draw(studio, campaign, beacon="abc123").status_code == 303
+    draw = db.session.scalar(select(Draw))
+    assert draw.beacon == "abc123" and draw.entry_count == 2  # not_rejected: unmoderated entries count
+    assert certificate.verify(certificate.certificate(draw)) == []
+    assert {p.state for p in draw.picks} == {PickState.NOTIFIED}
+
+
+def test_another_organisation_cannot_see_or_draw(app, client, studio):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    enter(client, campaign, "a@example.com")
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert _draw(studio, campaign).status_code == 303
+    draw = db.session.scalar(select(Draw))
+    other = factories.org("brand-b")
+    factories.member(other, "other@example.com")
+    outsider = Studio(app.test_client())
+    outsider.login("other@example.com", factories.PASSWORD)
+    assert outsider.client.get(f"/studio/campaigns/{campaign.public_id}/draw").status_code == 404
+    assert outsider.client.get(f"/studio/draws/{draw.public_id}/audit.json").status_code == 404
+    assert outsider.client.get(f"/studio/draws/{draw.public_id}/winners.csv").status_code == 404

@@ -1,0 +1,169 @@
+"""Winners: the notice by email, checking it, claiming with an address, shipping, purging, forfeits."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.campaigns.services import PrizeData
+from campaign.clock import utcnow
+from campaign.draws.models import Draw, DrawPick, PickState
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from tests import factories
+from tests.conftest import csrf_from
+from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
+
+CLAIM_RE = re.compile(r"http://localhost(/claim/\S+)")
+CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
+ADDRESS = {
+    "name": "山田 花子",
+    "postal_code": "150-0001",
+    "prefecture": "東京都",
+    "city": "渋谷区",
+    "street": '=HYPERLINK("http://evil") 1-2-3',
+    "phone": "03-1234-5678",
+}
+
+
+def drawn(client, studio, emails, *, quantity=1, **campaign_overrides):
+    org, _ = studio_setup()
+    campaign = launched_campaign(
+        org, prizes=[PrizeData(name="Tea set", quantity=quantity, value_jpy=5000)], **campaign_overrides
+    )
+    for email in emails:
+        set_status(enter(client, campaign, email), EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    url = f"/studio/campaigns/{campaign.public_id}/draw"
+    assert studio.post(url, {"password": factories.PASSWORD}, form_page=url).status_code == 303
+    return campaign, db.session.scalar(select(Draw))
+
+
+def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio, smtp_server, runner):
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    assert winner.state is PickState.NOTIFIED
+    [mail] = smtp_server.to(winner.entry.email)
+    body = mail.get_content()
+    assert "never ask for payment" in body and "no-reply@kuchikomi.invalid" in body
+    claim_path = CLAIM_RE.search(body).group(1)
+    code = CODE_RE.search(body).group(1)
+    assert len(smtp_server.messages) == 1  # alternates are not told anything
+
+    check = f"/c/{campaign.slug}/check"
+    page = client.get(check)
+    genuine = client.post(check, data={"code": code.lower(), "csrf_token": csrf_from(page.text)})
+    assert "Genuine" in genuine.text and "Tea set" in genuine.text
+    fake = client.post(check, data={"code": "ABCD-EFGH-JKLM", "csrf_token": csrf_from(page.text)})
+    assert "not genuine" in fake.text
+
+    form = client.get(claim_path, headers={"Accept-Language": "ja"})
+    order = [m for m in re.findall(r'name="(\w+)"', form.text) if m in ADDRESS]
+    assert order == ["postal_code", "prefecture", "city", "street", "name", "phone"]  # Japanese order
+    english = client.get(claim_path).text
+    assert [m for m in re.findall(r'name="(\w+)"', english) if m in ADDRESS][0] == "name"
+    bad = client.post(claim_path, data={**ADDRESS, "postal_code": "12", "csrf_token": csrf_from(form.text)})
+    assert bad.status_code == 422
+    done = client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)})
+    assert done.status_code == 303
+    db.session.refresh(winner)
+    assert winner.state is PickState.CLAIMED
+    assert "山田" not in winner.address_sealed and "150-0001" not in winner.address_sealed
+
+    screen = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw").text
+    assert "山田 花子" in screen
+    csv = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv")
+    assert csv.status_code == 200
+    assert "'=HYPERLINK" in csv.text and "山田 花子" in csv.text
+
+    shipped = studio.post(
+        f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/shipped",
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+    )
+    assert shipped.status_code == 303
+    db.session.refresh(winner)
+    assert winner.state is PickState.SHIPPED
+    assert runner.invoke(args=["draws", "purge-addresses", "--days", "30"]).output.startswith("Purged 0")
+    winner.shipped_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    assert runner.invoke(args=["draws", "purge-addresses", "--days", "30"]).output.startswith("Purged 1")
+    db.session.refresh(winner)
+    assert winner.address_sealed == "" and winner.address_purged_at is not None
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"draw.run", "draw.notify", "draw.claim", "draw.ship", "draw.purge_address"} <= actions
+
+
+def test_editor_sees_no_address(app, client, studio):
+    campaign, draw = drawn(client, studio, ["a@example.com"])
+    from campaign.orgs.models import Role
+    from tests.conftest import Studio
+
+    factories.member(campaign.organisation, "editor@example.com", Role.EDITOR)
+    editor = Studio(app.test_client())
+    editor.login("editor@example.com", factories.PASSWORD)
+    assert editor.client.get(f"/studio/draws/{draw.public_id}/winners.csv").status_code == 403
+
+
+def test_unclaimed_prize_is_forfeited_and_the_next_alternate_is_told(client, studio, smtp_server, runner):
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    first_alternate = next(p for p in draw.picks if p.role == "alternate")
+    claim_path = CLAIM_RE.search(smtp_server.to(winner.entry.email)[0].get_content()).group(1)
+    winner.claim_deadline = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "no longer be claimed" in client.get(claim_path).text
+
+    result = runner.invoke(args=["draws", "expire-claims"])
+    assert result.output.startswith("Forfeited 1")
+    db.session.refresh(winner)
+    db.session.refresh(first_alternate)
+    assert winner.state is PickState.FORFEITED
+    assert first_alternate.state is PickState.NOTIFIED
+    assert len(smtp_server.to(first_alternate.entry.email)) == 1
+    events = db.session.execute(select(AuditEvent.action, AuditEvent.object_id)).all()
+    assert ("draw.forfeit", winner.public_id) in events
+    assert ("draw.promote_alternate", first_alternate.public_id) in events
+
+
+def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, studio, smtp_server):
+    social = dict(allows_follow_and_post=True, brand_handle="brand", hashtags=["tea"])
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea set", quantity=1)], **social)
+    for n in range(3):
+        entry = enter(
+            client,
+            campaign,
+            f"p{n}@example.com",
+            social_handle=f"p{n}",
+            post_url=f"https://www.instagram.com/p/POST{n}/",
+        )
+        set_status(entry, EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    page = f"/studio/campaigns/{campaign.public_id}/draw"
+    studio.post(page, {"password": factories.PASSWORD}, form_page=page)
+    draw = db.session.scalar(select(Draw))
+    winner = next(p for p in draw.picks if p.role == "winner")
+    assert winner.state is PickState.CHECKING and smtp_server.messages == []
+    assert winner.entry.post_url in studio.client.get(page).text
+
+    check = f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/check"
+    studio.post(check, {"note": "post deleted"}, form_page=page)
+    db.session.refresh(winner)
+    assert winner.state is PickState.EXCLUDED and winner.excluded_reason == "manual_check_failed"
+    promoted = db.session.scalar(select(DrawPick).where(DrawPick.role == "alternate", DrawPick.rank == 1))
+    assert promoted.state is PickState.CHECKING
+    studio.post(
+        f"/studio/draws/{draw.public_id}/picks/{promoted.public_id}/check",
+        {"passed": "y", "note": "checked on Instagram"},
+        form_page=page,
+    )
+    db.session.refresh(promoted)
+    assert promoted.state is PickState.NOTIFIED
+    assert [m["To"] for m in smtp_server.messages] == [promoted.entry.email]
+    cert = client.get(f"/draws/{draw.public_id}.json").json
+    assert {r["entry"]: r["excluded_reason"] for r in cert["results"]}[winner.entry.public_id] == (
+        "manual_check_failed"
+    )
