@@ -1,0 +1,320 @@
+"""How fast the gallery JSON is served three ways, on loopback, in one run.
+
+Run: .venv/bin/python bench/gallery.py [--photos N] [--seconds S] [--connections C]
+
+Builds a temporary SQLite database (through the migrations) and local storage with one organisation, one
+campaign and N approved, gallery-consented photos (rows made directly: derivatives are not encoded, the
+JSON is the same), one gallery and its published snapshot. Then, each under its own server with 2 workers:
+  dynamic  - `GET /api/v1/galleries/<id>?per_page=100` of the real app under gunicorn (gthread)
+  bare     - a bare Flask app under gunicorn (same settings) returning the same bytes, pre-built:
+             the ceiling for any Flask endpoint on this machine
+  in-app   - the same bare route added to our app (so it pays for the app's own hooks: CSRF,
+             limiter, sessions, locale), served by the same gunicorn as `dynamic`
+  snapshot - the published snapshot file served by nginx (Debian package; installed with apt-get if
+             missing) with its own temporary config on a free port
+Load generator: wrk (Debian package `wrk`, installed if missing), C connections, 2 threads, S seconds.
+Prints requests/s and p99 latency of each, shows that a repeated request with the ETag gets 304, and
+prints last `ratio: X` = dynamic rate / bare rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SECRET = "bench-secret"  # noqa: S105
+VENV_BIN = Path(sys.executable).parent
+
+# The real app, plus one bare route returning the pre-built bytes (same extensions and hooks).
+APP_WITH_BARE_ROUTE = """
+from pathlib import Path
+from flask import Response
+from campaign import create_app
+app = create_app()
+BODY = Path(__file__).with_name("body.json").read_bytes()
+app.add_url_rule("/bench/bare", "bench_bare", lambda: Response(BODY, mimetype="application/json"))
+"""
+
+BARE_APP = """
+from pathlib import Path
+from flask import Flask, Response
+app = Flask(__name__)
+BODY = Path(__file__).with_name("body.json").read_bytes()
+
+@app.get("/bare")
+def bare():
+    return Response(BODY, mimetype="application/json")
+"""
+
+NGINX_CONF = """
+worker_processes 2;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/nginx-body;
+  proxy_temp_path {tmp}/nginx-proxy;
+  fastcgi_temp_path {tmp}/nginx-fastcgi;
+  uwsgi_temp_path {tmp}/nginx-uwsgi;
+  scgi_temp_path {tmp}/nginx-scgi;
+  types {{ application/json json; }}
+  server {{
+    listen 127.0.0.1:{port};
+    root {root};
+    location /public/g/ {{
+      add_header Cache-Control "public, max-age=60";
+      add_header Access-Control-Allow-Origin *;
+    }}
+  }}
+}}
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_tool(binary: str, package: str) -> str:
+    found = shutil.which(binary) or (f"/usr/sbin/{binary}" if os.path.exists(f"/usr/sbin/{binary}") else None)
+    if found:
+        return found
+    print(f"installing {package} (apt-get)...", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "-q", package], check=True, stdout=subprocess.DEVNULL)
+    return shutil.which(binary) or f"/usr/sbin/{binary}"
+
+
+def build_data(db_url: str, storage_root: Path, base_url: str, photos: int) -> tuple[str, str]:
+    """Returns (gallery public id, snapshot key)."""
+    from flask_migrate import upgrade
+
+    from campaign import create_app
+    from campaign.audit.services import Actor
+    from campaign.campaigns import services as campaigns
+    from campaign.entries.models import Consent, Derivative, Entry, EntryStatus, Processing
+    from campaign.extensions import db
+    from campaign.galleries import services as galleries
+    from campaign.galleries import snapshots
+    from campaign.orgs import services as orgs
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": db_url,
+            "SECRET_KEY": SECRET,
+            "STORAGE_BACKEND": "local",
+            "STORAGE_LOCAL_ROOT": str(storage_root),
+            "PUBLIC_BASE_URL": base_url,
+        }
+    )
+    now = datetime.now(UTC)
+    with app.app_context():
+        upgrade(revision="heads")
+        org = orgs.create_organisation("Bench Brand", "bench")
+        campaign = campaigns.create_campaign(
+            org,
+            campaigns.CampaignData(
+                title="Summer photos",
+                slug="summer",
+                opens_at=now - timedelta(days=10),
+                closes_at=now + timedelta(days=10),
+                terms_text="Terms.",
+                consent_scopes=["gallery", "review"],
+                products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
+                prizes=[],
+            ),
+        )
+        for n in range(photos):
+            entry = Entry(
+                org_id=org.id,
+                campaign=campaign,
+                idempotency_key=f"bench-{n}",
+                status=EntryStatus.APPROVED,
+                caption=f"写真 {n}: 美味しいお茶でした。朝ごはんと一緒に。",
+                rating=5 - n % 3,
+                nickname=f"user{n}" if n % 4 else None,
+                email=f"bench{n}@example.com",
+                email_normalised=f"bench{n}@example.com",
+                storage_backend="local",
+                original_key=f"private/originals/bench/{n}.jpg",
+                original_format="jpg",
+                original_bytes=1000,
+                width=1600,
+                height=1200,
+                processing=Processing.READY,
+                placeholder_color="#a0b0c0",
+                created_at=now - timedelta(minutes=n),
+            )
+            entry.consent = Consent(terms_version="1", scopes=["gallery", "review"], given_at=now)
+            for size, width in (("sm", 320), ("md", 800), ("lg", 1600)):
+                for fmt in ("jpeg", "webp"):
+                    digest = f"{n:04d}{size}{fmt}".ljust(64, "0")
+                    entry.derivatives.append(
+                        Derivative(
+                            size=size,
+                            format=fmt,
+                            content_type=f"image/{fmt}",
+                            width=width,
+                            height=width * 3 // 4,
+                            bytes=1000,
+                            key=f"public/d/{digest[:2]}/{digest}.{'jpg' if fmt == 'jpeg' else 'webp'}",
+                        )
+                    )
+            db.session.add(entry)
+        db.session.flush()
+        gallery = galleries.create_gallery(
+            org.id, galleries.GalleryData(name="Bench wall"), actor=Actor.system(), now=now
+        )
+        snapshots.publish(gallery, now=now)
+        db.session.commit()
+        return gallery.public_id, snapshots.snapshot_key(gallery, "gallery.json")
+
+
+def wait_for(url: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer")
+
+
+def fetch(url: str, headers: dict | None = None) -> tuple[int, bytes, dict]:
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310 - loopback
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+            return response.status, response.read(), dict(response.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def run_wrk(wrk: str, url: str, seconds: int, connections: int) -> tuple[float, float]:
+    """(requests per second, p99 latency in ms) from wrk --latency."""
+    out = subprocess.run(
+        [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    if "Non-2xx" in out or "Socket errors" in out:
+        print(out, file=sys.stderr)
+    return rate, p99
+
+
+def gunicorn(app_path: str, port: int, cwd: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+            app_path,
+        ],
+        cwd=cwd,
+        env=env,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--photos", type=int, default=30)
+    parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+
+    wrk = ensure_tool("wrk", "wrk")
+    nginx = ensure_tool("nginx", "nginx")
+    tmp = Path(tempfile.mkdtemp(prefix="kuchikomi-bench-gallery-"))
+    tmp.chmod(0o755)
+    storage_root = tmp / "uploads"
+    app_port, bare_port, nginx_port = free_port(), free_port(), free_port()
+    app_url = f"http://127.0.0.1:{app_port}"
+    db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    gallery_id, snapshot = build_data(db_url, storage_root, app_url, args.photos)
+    for path in [storage_root, *storage_root.rglob("*")]:
+        path.chmod(0o755 if path.is_dir() else 0o644)  # nginx workers run as another user
+
+    env = {
+        **os.environ,
+        "KUCHIKOMI_DATABASE_URL": db_url,
+        "KUCHIKOMI_SECRET_KEY": SECRET,
+        "KUCHIKOMI_STORAGE_BACKEND": "local",
+        "KUCHIKOMI_STORAGE_LOCAL_ROOT": str(storage_root),
+        "KUCHIKOMI_PUBLIC_BASE_URL": app_url,
+    }
+    processes = []
+    try:
+        processes.append(gunicorn("wsgi:app", app_port, ROOT, env))
+        dynamic = f"{app_url}/api/v1/galleries/{gallery_id}?per_page=100"
+        wait_for(dynamic)
+        status, body, headers = fetch(dynamic)
+        (tmp / "body.json").write_bytes(body)
+        (tmp / "bare_app.py").write_text(BARE_APP)
+        (tmp / "app_with_bare_route.py").write_text(APP_WITH_BARE_ROUTE)
+        processes[0].terminate()
+        processes[0].wait(timeout=10)
+        processes[0] = gunicorn("app_with_bare_route:app", app_port, tmp, {**env, "PYTHONPATH": str(ROOT)})
+        in_app = f"{app_url}/bench/bare"
+        wait_for(in_app)
+        processes.append(gunicorn("bare_app:app", bare_port, tmp, env))
+        bare = f"http://127.0.0.1:{bare_port}/bare"
+        wait_for(bare)
+        (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=storage_root))
+        processes.append(subprocess.Popen([nginx, "-c", str(tmp / "nginx.conf")], stderr=subprocess.DEVNULL))
+        static = f"http://127.0.0.1:{nginx_port}/{snapshot}"
+        wait_for(static)
+
+        snapshot_body = fetch(static)[1]
+        print(f"photos: {args.photos}; body: {len(body)} bytes (snapshot {len(snapshot_body)} bytes)")
+        print(f"same bytes: bare {fetch(bare)[1] == body}, snapshot {snapshot_body == body}")
+        again = fetch(dynamic, {"If-None-Match": headers["ETag"]})
+        print(f"ETag {headers['ETag']}: repeated request -> {again[0]} ({len(again[1])} bytes)")
+        print(f"load: wrk, 2 threads, {args.connections} connections, {args.seconds} s each")
+        results = {}
+        print(f"same bytes: bare route in the app {fetch(in_app)[1] == body}")
+        for name, url in (("dynamic", dynamic), ("bare", bare), ("in-app", in_app), ("snapshot", static)):
+            run_wrk(wrk, url, 2, args.connections)  # warm-up
+            results[name] = run_wrk(wrk, url, args.seconds, args.connections)
+            rate, p99 = results[name]
+            print(f"{name:9s} {rate:10.0f} req/s   p99 {p99:7.2f} ms")
+        print(f"snapshot/bare: {results['snapshot'][0] / results['bare'][0]:.1f}x")
+        in_app_ratio = results["dynamic"][0] / results["in-app"][0]
+        print(f"dynamic / bare route inside the app (same extensions): {in_app_ratio:.2f}")
+        print(f"ratio: {results['dynamic'][0] / results['bare'][0]:.2f}")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

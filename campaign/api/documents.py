@@ -1,0 +1,75 @@
+"""Public documents about reviews: the API's list, schema.org JSON-LD. Built only from `reviews.public`."""
+
+from flask_babel import lazy_gettext as _l
+
+from campaign.campaigns.models import Product
+from campaign.reviews.models import Review
+from campaign.reviews.public import photo
+
+CAMPAIGN_LABEL = _l("Posted as part of a campaign (incentivised)")
+
+
+def review_item(review: Review) -> dict:
+    return {
+        **photo(review.entry),
+        "review_id": review.public_id,
+        "product": {"id": review.product.public_id, "name": review.product.name},
+        "published": review.published_at.isoformat(),
+        "label": str(CAMPAIGN_LABEL),
+    }
+
+
+def aggregate(reviews: list[Review]) -> dict:
+    count = len(reviews)
+    average = round(sum(r.entry.rating for r in reviews) / count, 2) if count else None
+    return {"count": count, "average": average}
+
+
+def product_reviews(product: Product, reviews: list[Review], *, page: int, per_page: int) -> dict:
+    shown = reviews[(page - 1) * per_page : page * per_page]
+    return {
+        "product": {"id": product.public_id, "name": product.name, "sku": product.sku, "gtin": product.jan},
+        "rating": aggregate(reviews),
+        "total": len(reviews),
+        "page": page,
+        "pages": max(1, -(-len(reviews) // per_page)),
+        "items": [review_item(review) for review in shown],
+    }
+
+
+def product_jsonld(product: Product, reviews: list[Review]) -> dict:
+    """schema.org Product with its Reviews and AggregateRating, for the product page's <script> tag."""
+    data: dict = {"@context": "https://schema.org", "@type": "Product", "name": product.name}
+    if product.sku:
+        data["sku"] = product.sku
+    if product.jan:
+        data["gtin13" if len(product.jan) == 13 else "gtin"] = product.jan
+    if product.url:
+        data["url"] = product.url
+    if reviews:
+        summary = aggregate(reviews)
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": summary["average"],
+            "ratingCount": summary["count"],
+            "reviewCount": summary["count"],
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        data["review"] = [
+            {
+                "@type": "Review",
+                "@id": review.public_id,
+                "author": {"@type": "Person", "name": review.entry.nickname or str(_l("Anonymous"))},
+                "datePublished": review.published_at.date().isoformat(),
+                "reviewBody": f"{photo(review.entry)['caption']} ({CAMPAIGN_LABEL})",
+                "reviewRating": {
+                    "@type": "Rating",
+                    "ratingValue": review.entry.rating,
+                    "bestRating": 5,
+                    "worstRating": 1,
+                },
+            }
+            for review in reviews
+        ]
+    return data

@@ -1,0 +1,113 @@
+"""Public JSON API v1: galleries and product reviews. No personal data beyond a nickname."""
+
+from flask import Blueprint, abort, jsonify, request
+from flask_babel import get_locale
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from campaign.api import documents
+from campaign.api.responses import BodyCache, json_response, public_response
+from campaign.campaigns.models import Product
+from campaign.errors import HTTP_MESSAGES
+from campaign.extensions import db
+from campaign.galleries import services as galleries
+from campaign.galleries.models import Gallery
+from campaign.galleries.services import encode, etag_of
+from campaign.galleries.versions import gallery_versions
+from campaign.reviews import services as reviews
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+_bodies = BodyCache()
+
+
+def _page_args() -> tuple[int, int]:
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", galleries.PER_PAGE))
+    except ValueError:
+        abort(400)
+    if not (1 <= page <= 10_000 and 1 <= per_page <= 100):
+        abort(400)
+    return page, per_page
+
+
+def _gallery(public_id: str) -> Gallery:
+    gallery = db.session.scalar(select(Gallery).where(Gallery.public_id == public_id))
+    if gallery is None:
+        abort(404)
+    return gallery
+
+
+def _product(public_id: str) -> Product:
+    product = db.session.scalar(select(Product).where(Product.public_id == public_id))
+    if product is None:
+        abort(404)
+    return product
+
+
+@bp.get("/galleries/<public_id>")
+def get_gallery(public_id: str):
+    """Hot path: no query while this process's view of the gallery's version is fresh (see `versions`)."""
+    page, per_page = _page_args()
+    gallery = None
+    version = gallery_versions.get(public_id)
+    if version is None:
+        gallery = _gallery(public_id)
+        version = gallery.version
+        gallery_versions.put(public_id, version)
+    key = (public_id, version, page, per_page, str(get_locale()))
+    cached = _bodies.get(key)
+    if cached is None:
+        gallery = gallery or _gallery(public_id)
+        body = encode(galleries.document(gallery, galleries.items(gallery), page=page, per_page=per_page))
+        cached = (body, etag_of(body))
+        _bodies.put(key, cached)
+    return public_response(*cached)
+
+
+@bp.get("/products/<public_id>/reviews")
+def list_product_reviews(public_id: str):
+    page, per_page = _page_args()
+    product = _product(public_id)
+    return json_response(
+        documents.product_reviews(
+            product, reviews.published_reviews(product=product), page=page, per_page=per_page
+        )
+    )
+
+
+@bp.get("/products/<public_id>/jsonld")
+def get_product_jsonld(public_id: str):
+    product = _product(public_id)
+    payload = documents.product_jsonld(product, reviews.published_reviews(product=product))
+    return json_response(payload, mimetype="application/ld+json")
+
+
+@bp.get("/openapi.json")
+def get_openapi():
+    from campaign.api.openapi import DOCUMENT
+
+    return json_response(DOCUMENT)
+
+
+@bp.get("/oembed")
+def get_oembed():
+    from campaign.api.oembed import oembed_for
+
+    if request.args.get("format", "json") != "json":
+        abort(501)
+    try:
+        max_width = int(request.args["maxwidth"]) if "maxwidth" in request.args else None
+    except ValueError:
+        abort(400)
+    return json_response(oembed_for(request.args.get("url", ""), max_width))
+
+
+@bp.errorhandler(HTTPException)
+def api_error(error: HTTPException):
+    """The API always answers JSON, whatever the client's Accept header says."""
+    status = error.code or 500
+    response = jsonify(error=error.name.lower().replace(" ", "_"), message=str(HTTP_MESSAGES.get(status, "")))
+    response.status_code = status
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

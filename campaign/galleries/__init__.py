@@ -1,0 +1,1 @@
+"""Galleries of approved photos, their published snapshots and embeds."""

@@ -1,0 +1,29 @@
+"""The gallery editor: HTML fields in, GalleryData out."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+
+from campaign.galleries.models import Layout
+
+
+class GalleryForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    campaign = SelectField(_l("Campaign"), choices=[], validate_choice=True)
+    product = SelectField(_l("Product"), choices=[], validate_choice=True)
+    min_rating = IntegerField(_l("Minimum rating"), default=1, validators=[NumberRange(min=1, max=5)])
+    layout = SelectField(
+        _l("Layout"),
+        choices=[
+            SelectChoice(Layout.GRID.value, _l("Grid")),
+            SelectChoice(Layout.CAROUSEL.value, _l("Carousel")),
+        ],
+    )
+    allowed_origins = TextAreaField(
+        _l("Sites allowed to embed it (one origin per line, e.g. https://shop.example.jp)"),
+        validators=[Length(max=5000)],
+    )
+    pinned = TextAreaField(
+        _l("Pinned photos (entry ids, one per line, in order)"), validators=[Length(max=10000)]
+    )

@@ -1,0 +1,81 @@
+"""Public gallery embeds: the iframe page, the server-rendered fragment, and snapshots (local storage)."""
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+from sqlalchemy import select
+
+from campaign.extensions import db
+from campaign.galleries import services
+from campaign.galleries.models import Gallery
+from campaign.galleries.snapshots import SNAPSHOT_FILES, snapshot_key
+from campaign.storage import get_storage
+from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound
+
+bp = Blueprint("gallery_embeds", __name__)
+
+
+def _gallery(public_id: str) -> Gallery:
+    gallery = db.session.scalar(select(Gallery).where(Gallery.public_id == public_id))
+    if gallery is None:
+        abort(404)
+    return gallery
+
+
+def frame_ancestors(gallery: Gallery) -> str:
+    """Origins were validated as scheme://host[:port] when saved; 'none' when there are none."""
+    return " ".join(gallery.allowed_origins) if gallery.allowed_origins else "'none'"
+
+
+def _doc(gallery: Gallery) -> dict:
+    return services.document(gallery, services.items(gallery))
+
+
+@bp.get("/embed/g/<public_id>")
+def show_frame(public_id: str):
+    gallery = _gallery(public_id)
+    response = Response(render_template("galleries/frame.html", gallery=gallery, doc=_doc(gallery)))
+    response.headers["Content-Security-Policy"] = (
+        f"frame-ancestors {frame_ancestors(gallery)}; default-src 'none'; img-src * data:; "
+        "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+    )
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@bp.get("/embed/g/<public_id>/fragment.html")
+def show_fragment(public_id: str):
+    gallery = _gallery(public_id)
+    response = Response(render_template("galleries/fragment.html", gallery=gallery, doc=_doc(gallery)))
+    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/snapshots/g/<public_id>/<name>")
+def show_snapshot(public_id: str, name: str):
+    """Only for backends that do not serve public objects themselves (local, memory); S3/CDN do."""
+    if name not in SNAPSHOT_FILES:
+        abort(404)
+    key = snapshot_key(Gallery(public_id=public_id), name)
+    storage = get_storage()
+    if (url := storage.public_url(key)) is not None:
+        return redirect(url, code=301)
+    try:
+        data = storage.get(key)
+    except (ObjectNotFound, ValueError):
+        abort(404)
+    response = Response(data, mimetype=SNAPSHOT_FILES[name].split(";")[0])
+    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.add_etag()
+    return response.make_conditional(request)
+
+
+def snapshot_url(gallery: Gallery, name: str = "gallery.json") -> str:
+    from flask import url_for
+
+    key = snapshot_key(gallery, name)
+    return get_storage().public_url(key) or url_for(
+        "gallery_embeds.show_snapshot", public_id=gallery.public_id, name=name, _external=True
+    )

@@ -1,0 +1,51 @@
+"""Published snapshots: a gallery's JSON and HTML in public storage, so a CDN serves embeds without the app.
+
+Derivatives are content-addressed and immutable; a snapshot is the one public object rewritten in place
+(fixed key, `Cache-Control: public, max-age=60`), so a withdrawal reaches every embed within a minute
+and no superseded snapshot still holding a withdrawn photo is left behind.
+"""
+
+from datetime import datetime
+
+from flask import render_template
+
+from campaign.extensions import db
+from campaign.galleries import services
+from campaign.galleries.models import Gallery
+from campaign.reviews.public import url_context
+from campaign.storage import get_storage
+
+SNAPSHOT_FILES = {"gallery.json": "application/json", "gallery.html": "text/html; charset=utf-8"}
+
+
+def snapshot_key(gallery: Gallery, name: str) -> str:
+    return f"public/g/{gallery.public_id}/{name}"
+
+
+def build(gallery: Gallery) -> dict[str, bytes]:
+    entries = services.items(gallery)
+    payload = services.document(gallery, entries)
+    html = render_template("galleries/fragment.html", gallery=gallery, doc=payload)
+    return {"gallery.json": services.encode(payload), "gallery.html": html.encode()}
+
+
+def publish(gallery: Gallery, *, now: datetime) -> None:
+    """Writes both files (the caller commits the gallery's snapshot time)."""
+    storage = get_storage()
+    with url_context():
+        files = build(gallery)
+    for name, body in files.items():
+        storage.put(snapshot_key(gallery, name), body, content_type=SNAPSHOT_FILES[name])
+    gallery.snapshot_at = now
+    gallery.snapshot_etag = services.etag_of(files["gallery.json"])
+
+
+def rebuild(gallery_ids: list[int]) -> None:
+    """A job: rebuild these galleries' snapshots from committed data."""
+    from campaign.clock import utcnow
+
+    for gallery_id in gallery_ids:
+        gallery = db.session.get(Gallery, gallery_id)
+        if gallery is not None:
+            publish(gallery, now=utcnow())
+    db.session.commit()

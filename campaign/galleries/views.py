@@ -1,0 +1,114 @@
+"""Studio pages for galleries: define, edit, publish the snapshot now, copy the embed codes."""
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from wtforms import SelectChoice
+
+from campaign.audit.services import Actor
+from campaign.campaigns.models import Campaign
+from campaign.clock import utcnow
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.galleries import services, snapshots
+from campaign.galleries.forms import GalleryForm
+from campaign.galleries.models import Gallery, Layout
+from campaign.galleries.public_views import snapshot_url
+from campaign.galleries.versions import forget_after_commit
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+
+bp = Blueprint("galleries", __name__, url_prefix="/studio/galleries")
+
+
+def _actor() -> Actor:
+    from flask_login import current_user
+
+    return Actor.member(current_user, request.remote_addr or "")
+
+
+def _choices(form: GalleryForm) -> dict:
+    campaigns = db.session.scalars(orgs.scoped(Campaign, g.org).order_by(Campaign.created_at.desc())).all()
+    products = [p for c in campaigns for p in c.products]
+    form.campaign.choices = [SelectChoice("", _("All campaigns"))]
+    form.campaign.choices += [SelectChoice(c.public_id, c.title) for c in campaigns]
+    form.product.choices = [SelectChoice("", _("All products"))]
+    form.product.choices += [SelectChoice(p.public_id, p.name) for p in products]
+    return {"campaigns": {c.public_id: c for c in campaigns}, "products": {p.public_id: p for p in products}}
+
+
+def _data(form: GalleryForm, known: dict) -> services.GalleryData:
+    return services.GalleryData(
+        name=form.name.data or "",
+        campaign=known["campaigns"].get(form.campaign.data or ""),
+        product=known["products"].get(form.product.data or ""),
+        min_rating=form.min_rating.data or 1,
+        layout=Layout(form.layout.data),
+        allowed_origins=form.allowed_origins.data or "",
+        pinned=(form.pinned.data or "").split(),
+    )
+
+
+def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
+    known = _choices(form)
+    if not form.validate_on_submit():
+        return None
+    now = utcnow()
+    try:
+        if gallery is None:
+            gallery = services.create_gallery(g.org.id, _data(form, known), actor=_actor(), now=now)
+        else:
+            services.update_gallery(gallery, _data(form, known), actor=_actor(), now=now)
+            gallery.version = (gallery.version or 1) + 1
+            forget_after_commit(db.session(), [gallery.public_id])
+        snapshots.publish(gallery, now=now)
+    except DomainError as exc:
+        db.session.rollback()
+        getattr(form, exc.field or "name").errors.append(exc.text())
+        return None
+    db.session.commit()
+    return gallery
+
+
+@bp.get("/")
+@studio_route()
+def index():
+    galleries = db.session.scalars(orgs.scoped(Gallery, g.org).order_by(Gallery.created_at.desc())).all()
+    return render_template("galleries/index.html", galleries=galleries)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@studio_route("edit_galleries")
+def create():
+    form = GalleryForm()
+    if (gallery := _save(form, None)) is not None:
+        flash(_("Gallery created and published."))
+        return redirect(url_for("galleries.edit", gallery_id=gallery.public_id))
+    return render_template("galleries/form.html", form=form, gallery=None)
+
+
+@bp.route("/<gallery_id>", methods=["GET", "POST"])
+@studio_route("view")
+def edit(gallery_id: str):
+    gallery = orgs.get_scoped(Gallery, g.org, gallery_id)
+    form = GalleryForm(obj=None if request.method == "POST" else gallery)
+    if request.method == "GET":
+        form.campaign.data = gallery.campaign.public_id if gallery.campaign else ""
+        form.product.data = gallery.product.public_id if gallery.product else ""
+        form.layout.data = gallery.layout.value
+        form.allowed_origins.data = "\n".join(gallery.allowed_origins)
+        form.pinned.data = "\n".join(gallery.pinned)
+    if request.method == "POST":
+        if not orgs.can(g.membership, "edit_galleries"):
+            abort(403)
+        if _save(form, gallery) is not None:
+            flash(_("Gallery saved and published."))
+            return redirect(url_for("galleries.edit", gallery_id=gallery.public_id))
+    else:
+        _choices(form)
+    return render_template(
+        "galleries/form.html",
+        form=form,
+        gallery=gallery,
+        snapshot_json=snapshot_url(gallery),
+        items=services.items(gallery),
+    )

@@ -1,0 +1,1 @@
+"""Product reviews republished from approved, consented entries."""

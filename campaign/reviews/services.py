@@ -1,0 +1,102 @@
+"""Publishing an approved entry as a product review, and withdrawing it from every surface."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaign import events
+from campaign.audit.services import Actor, record
+from campaign.campaigns.models import Product
+from campaign.entries.models import Entry
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.reviews.models import Review, ReviewStatus
+from campaign.reviews.public import is_publishable
+
+
+class CannotPublish(DomainError):
+    status = 409
+    code = "cannot_publish"
+    message = _l("Only an approved entry whose customer agreed to reviews can be published as a review.")
+
+
+def review_of(entry: Entry) -> Review | None:
+    return db.session.scalar(select(Review).where(Review.entry_id == entry.id))
+
+
+def publish_review(entry: Entry, product: Product | None, *, actor: Actor, now: datetime) -> Review:
+    """Publishes (or republishes) the entry as a review of one of its campaign's products."""
+    if not is_publishable(entry, "review"):
+        raise CannotPublish()
+    products = entry.campaign.products
+    product = product or (products[0] if products else None)
+    if product is None or product.campaign_id != entry.campaign_id:
+        raise CannotPublish(_l("Choose one of this campaign's products for the review."))
+    review = review_of(entry)
+    before = None
+    if review is None:
+        review = Review(entry=entry, org_id=entry.org_id, campaign_id=entry.campaign_id, product=product)
+        db.session.add(review)
+    elif review.status is ReviewStatus.PUBLISHED and review.product_id == product.id:
+        return review
+    else:
+        before = {"status": review.status.value, "product": review.product.public_id}
+    review.product = product
+    review.status = ReviewStatus.PUBLISHED
+    review.published_at, review.withdrawn_at = now, None
+    db.session.flush()
+    record(
+        actor,
+        "review.published",
+        org_id=entry.org_id,
+        campaign_id=entry.campaign_id,
+        object_type="review",
+        object_id=review.public_id,
+        now=now,
+        before=before,
+        after={"entry": entry.public_id, "product": product.public_id, "status": "published"},
+    )
+    events.review_published.send(review, actor=actor)
+    return review
+
+
+def withdraw_review(review: Review, *, actor: Actor, now: datetime, reason: str = "") -> None:
+    if review.status is ReviewStatus.WITHDRAWN:
+        return
+    review.status, review.withdrawn_at = ReviewStatus.WITHDRAWN, now
+    db.session.flush()
+    record(
+        actor,
+        "review.withdrawn",
+        org_id=review.org_id,
+        campaign_id=review.campaign_id,
+        object_type="review",
+        object_id=review.public_id,
+        now=now,
+        before={"status": "published"},
+        after={"status": "withdrawn"},
+        reason=reason,
+    )
+    events.review_withdrawn.send(review, actor=actor)
+
+
+def published_reviews(*, org_id: int | None = None, product: Product | None = None) -> list[Review]:
+    """Published reviews whose entry still qualifies (a withdrawn entry never shows, whatever happened)."""
+    query = (
+        select(Review)
+        .where(Review.status == ReviewStatus.PUBLISHED)
+        .options(
+            selectinload(Review.entry).selectinload(Entry.derivatives),
+            selectinload(Review.entry).selectinload(Entry.consent),
+            selectinload(Review.product),
+            selectinload(Review.campaign),
+        )
+        .order_by(Review.published_at.desc(), Review.id.desc())
+    )
+    if org_id is not None:
+        query = query.where(Review.org_id == org_id)
+    if product is not None:
+        query = query.where(Review.product_id == product.id)
+    return [review for review in db.session.scalars(query) if is_publishable(review.entry, "review")]

@@ -1,0 +1,143 @@
+"""Registering endpoints, queueing one delivery per event and endpoint, delivering with back-off."""
+
+import json
+import secrets
+import urllib.error
+import urllib.request
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campaign import jobs
+from campaign.audit.services import Actor, record
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.ids import new_public_id
+from campaign.webhooks import signing
+from campaign.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
+
+# After attempt n fails, wait BACKOFF[n-1]; after the last, the delivery is marked failed.
+BACKOFF = (
+    timedelta(seconds=30),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=12),
+)
+MAX_ATTEMPTS = len(BACKOFF) + 1
+TIMEOUT_SECONDS = 5.0
+
+
+class InvalidEndpoint(DomainError):
+    code = "invalid_webhook"
+    field = "url"
+    message = _l("Enter an http:// or https:// address.")
+
+
+def create_endpoint(
+    org_id: int, url: str, events: list[str], *, actor: Actor, now: datetime
+) -> WebhookEndpoint:
+    url = url.strip()
+    if not url.startswith(("https://", "http://")) or len(url) > 2000 or any(c in url for c in " \r\n\t"):
+        raise InvalidEndpoint()
+    if not events or not set(events) <= set(EVENTS):
+        raise InvalidEndpoint(_l("Choose at least one event."), field="events")
+    endpoint = WebhookEndpoint(
+        org_id=org_id, url=url, events=list(events), secret="whsec_" + secrets.token_hex(24), created_at=now
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    record(
+        actor,
+        "webhook.created",
+        org_id=org_id,
+        object_type="webhook",
+        object_id=endpoint.public_id,
+        now=now,
+        after={"url": url, "events": list(events)},
+    )
+    return endpoint
+
+
+def queue_event(org_id: int, event: str, data: dict, *, now: datetime) -> list[WebhookDelivery]:
+    """In the caller's transaction: one delivery row per subscribed endpoint, sent after commit."""
+    endpoints = db.session.scalars(
+        select(WebhookEndpoint).where(WebhookEndpoint.org_id == org_id, WebhookEndpoint.active.is_(True))
+    ).all()
+    deliveries = []
+    for endpoint in endpoints:
+        if event not in endpoint.events:
+            continue
+        body = {"id": new_public_id(), "type": event, "created": int(now.timestamp()), "data": data}
+        delivery = WebhookDelivery(
+            org_id=org_id,
+            endpoint=endpoint,
+            event=event,
+            payload=json.dumps(body, ensure_ascii=False),
+            next_attempt_at=now,
+            created_at=now,
+        )
+        db.session.add(delivery)
+        deliveries.append(delivery)
+    if deliveries:
+        db.session.flush()
+        jobs.after_commit(deliver_ids, [d.id for d in deliveries])
+    return deliveries
+
+
+def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
+    """One POST; records the outcome and schedules the next try (caller commits)."""
+    body = delivery.payload.encode()
+    request = urllib.request.Request(  # noqa: S310 (the URL was checked: http or https only)
+        delivery.endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Kuchikomi-Webhooks/1",
+            signing.HEADER: signing.sign(delivery.endpoint.secret, body, int(now.timestamp())),
+            "Kuchikomi-Event": delivery.event,
+            "Kuchikomi-Delivery": delivery.public_id,
+        },
+    )
+    delivery.attempts += 1
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
+            delivery.last_status, delivery.last_error = response.status, ""
+            ok = 200 <= response.status < 300
+    except urllib.error.HTTPError as exc:
+        delivery.last_status, delivery.last_error, ok = exc.code, f"HTTP {exc.code}", False
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        delivery.last_status, delivery.last_error, ok = None, str(exc)[:300], False
+    if ok:
+        delivery.status, delivery.delivered_at, delivery.next_attempt_at = DeliveryStatus.DELIVERED, now, None
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+    else:
+        delivery.next_attempt_at = now + BACKOFF[delivery.attempts - 1]
+    return ok
+
+
+def deliver_ids(delivery_ids: list[int]) -> None:
+    """A job: first attempt of freshly queued deliveries."""
+    from campaign.clock import utcnow
+
+    for delivery_id in delivery_ids:
+        delivery = db.session.get(WebhookDelivery, delivery_id)
+        if delivery is not None and delivery.status is DeliveryStatus.PENDING:
+            attempt(delivery, now=utcnow())
+            db.session.commit()
+
+
+def deliver_due(*, now: datetime) -> int:
+    """Retries pending deliveries whose back-off has passed (`flask webhooks deliver`, every minute)."""
+    due = db.session.scalars(
+        select(WebhookDelivery)
+        .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
+        .order_by(WebhookDelivery.next_attempt_at)
+    ).all()
+    for delivery in due:
+        attempt(delivery, now=now)
+        db.session.commit()
+    return len(due)

@@ -1,0 +1,55 @@
+"""Studio pages for webhook endpoints and their delivery log; `flask webhooks deliver` retries."""
+
+import click
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from campaign.audit.services import Actor
+from campaign.clock import utcnow
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+from campaign.webhooks import services
+from campaign.webhooks.models import EVENTS, WebhookDelivery, WebhookEndpoint
+
+bp = Blueprint("webhooks", __name__, url_prefix="/studio/webhooks")
+webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
+
+
+@bp.get("/")
+@studio_route("manage_integrations")
+def index():
+    endpoints = db.session.scalars(orgs.scoped(WebhookEndpoint, g.org).order_by(WebhookEndpoint.id)).all()
+    deliveries = db.session.scalars(
+        orgs.scoped(WebhookDelivery, g.org).order_by(WebhookDelivery.id.desc()).limit(100)
+    ).all()
+    return render_template("webhooks/index.html", endpoints=endpoints, deliveries=deliveries, events=EVENTS)
+
+
+@bp.post("/")
+@studio_route("manage_integrations")
+def create():
+    try:
+        services.create_endpoint(
+            g.org.id,
+            request.form.get("url", ""),
+            request.form.getlist("events"),
+            actor=Actor.member(current_user, request.remote_addr or ""),
+            now=utcnow(),
+        )
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.text())
+        return redirect(url_for("webhooks.index"))
+    db.session.commit()
+    flash(_("Webhook endpoint added."))
+    return redirect(url_for("webhooks.index"))
+
+
+@webhooks_cli.command("deliver")
+def deliver() -> None:
+    """Retries the deliveries whose back-off has passed (run every minute from cron or a timer)."""
+    click.echo(f"{services.deliver_due(now=utcnow())} deliveries attempted")

@@ -1,0 +1,49 @@
+"""The private export API: API keys shown once, stored hashed, scoped to one organisation, revocable."""
+
+import re
+
+from sqlalchemy import select
+
+from campaign.api.keys import digest
+from campaign.api.models import ApiKey
+from campaign.extensions import db
+from tests import factories
+
+
+def create_key(brand) -> str:
+    page = brand.studio.post("/studio/api-keys", {"name": "CRM"}, form_page="/studio/api-keys")
+    assert page.status_code == 200
+    return re.search(r'<code id="new-key">([^<]+)</code>', page.text).group(1)
+
+
+def test_a_key_exports_its_organisations_entries_and_reviews_only(brand, client):
+    entry = brand.approved(email="exported@example.com")
+    brand.publish_review(entry)
+    other = factories.org("brand-b")
+    factories.campaign(other, slug="other-summer")
+    key = create_key(brand)
+    stored = db.session.scalar(select(ApiKey))
+    assert stored.key_hash == digest(key) and key not in (stored.key_hash, stored.prefix)
+    assert key not in brand.studio.client.get("/studio/api-keys").text  # shown once
+
+    auth = {"Authorization": f"Bearer {key}"}
+    entries = client.get("/api/private/v1/entries", headers=auth)
+    assert entries.status_code == 200 and entries.headers["Cache-Control"] == "private, no-store"
+    assert [item["id"] for item in entries.json["items"]] == [entry.public_id]
+    assert "exported@example.com" not in entries.text
+    reviews = client.get("/api/private/v1/reviews", headers=auth).json["items"]
+    assert [item["id"] for item in reviews] == [entry.public_id]
+
+
+def test_missing_wrong_or_revoked_keys_are_refused(brand, client):
+    key = create_key(brand)
+    assert client.get("/api/private/v1/entries").status_code == 401
+    assert (
+        client.get("/api/private/v1/entries", headers={"Authorization": "Bearer kk_live_nope"}).status_code
+        == 401
+    )
+    stored = db.session.scalar(select(ApiKey))
+    brand.studio.post("/studio/api-keys", {"revoke": stored.public_id}, form_page="/studio/api-keys")
+    assert (
+        client.get("/api/private/v1/entries", headers={"Authorization": f"Bearer {key}"}).status_code == 401
+    )

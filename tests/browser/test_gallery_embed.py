@@ -1,0 +1,133 @@
+"""A product page on another origin embeds the gallery: photos show, nothing shifts, no caption runs."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from campaign.galleries import snapshots
+from campaign.storage import get_storage
+from tests.galleries.helpers import make_brand
+
+pytestmark = pytest.mark.browser
+
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+# Installed before any page script: sums every layout shift (as CLS does) from the first paint on.
+MEASURE_CLS = """
+window.__cls = 0; window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) { window.__cls += entry.value; window.__shifts.push(entry.value); }
+  }
+}).observe({type: 'layout-shift', buffered: true});
+"""
+
+
+class OtherOrigin:
+    """A plain web server on its own loopback port serving one product page."""
+
+    def __init__(self):
+        self.html = ""
+        origin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = origin.html.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def product_page(app_url: str, gallery_id: str, with_frame: bool) -> str:
+    frame = (
+        f'<iframe id="frame" src="{app_url}/embed/g/{gallery_id}" width="360" height="400" '
+        'title="Customer photos" style="border:0"></iframe>'
+        if with_frame
+        else ""
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Green tea</title></head>
+<body><h1>Green tea</h1><p>Our best tea, picked in spring.</p>
+{frame}
+<h2>Customer photos</h2>
+<div data-kuchikomi-gallery="{app_url}/snapshots/g/{gallery_id}/gallery.json"></div>
+<script async src="{app_url}/static/embed/embed.js"></script>
+</body></html>"""
+
+
+def test_embedded_gallery_on_another_origin(page, live_server, app, client):
+    brand = make_brand(app, client)
+    brand.approved(caption="Lovely tea", nickname="sakura")
+    brand.approved(caption=HOSTILE, nickname="mallory")
+    other = OtherOrigin()  # its origin is the one allowed to embed
+    gallery = brand.gallery(allowed_origins=other.url)
+    app.config["PUBLIC_BASE_URL"] = live_server.url
+    snapshots.rebuild([gallery.id])  # as the job does, with the live server's public address
+    other.html = product_page(live_server.url, gallery.public_id, with_frame=False)
+    try:
+        page.add_init_script(MEASURE_CLS)
+        page.goto(other.url + "/")
+        page.wait_for_selector(".kk-g li img", state="attached")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.kk-g img')].every(i => i.complete && i.naturalWidth > 0)"
+        )
+        assert page.locator(".kk-g li").count() == 2
+        assert page.locator(".kk-g .kk-c", has_text=HOSTILE).count() == 1  # shown as text
+        label = json.loads(get_storage().get(snapshots.snapshot_key(gallery, "gallery.json")))["label"]
+        assert label and page.locator(".kk-g .kk-l").inner_text() == label  # labelled: stealth-marketing rule
+        sources = page.eval_on_selector_all(
+            ".kk-g picture source", "s => s.map(x => x.type + ' ' + x.srcset)"
+        )
+        assert sources and all(s.startswith("image/webp http://127.0.0.1:") for s in sources)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.pwned") is None
+        assert page.evaluate("window.__cls") == 0, page.evaluate("window.__shifts")
+
+        # Keyboard: Tab to the first photo, Enter opens the lightbox, arrows move, Escape closes.
+        first = page.locator(".kk-g button.kk-o").first
+        first.focus()
+        page.keyboard.press("Enter")
+        dialog = page.locator("dialog.kk-d")
+        assert dialog.evaluate("d => d.open") is True
+        before = dialog.locator(".kk-c").inner_text()
+        page.keyboard.press("ArrowRight")
+        assert dialog.locator(".kk-c").inner_text() != before
+        page.keyboard.press("Escape")
+        assert dialog.evaluate("d => d.open") is False
+        assert page.evaluate("document.activeElement.classList.contains('kk-o')")
+        assert page.evaluate("window.pwned") is None
+        assert page.console_errors == []
+    finally:
+        other.close()
+
+
+def test_the_iframe_shows_on_an_allowed_origin(page, live_server, app, client):
+    brand = make_brand(app, client)
+    brand.approved(caption=HOSTILE)
+    other = OtherOrigin()
+    gallery = brand.gallery(allowed_origins=other.url)
+    other.html = product_page(live_server.url, gallery.public_id, with_frame=True)
+    try:
+        page.goto(other.url + "/")
+        frame = page.frame_locator("#frame")
+        frame.locator(".kk-item img").wait_for(state="attached")
+        assert frame.locator(".kk-caption").inner_text() == HOSTILE
+        assert page.frames[1].evaluate("window.pwned") is None
+    finally:
+        other.close()

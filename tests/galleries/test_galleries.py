@@ -1,0 +1,134 @@
+"""Galleries: rules for what shows, origins, embeds, snapshots, and withdrawal from every surface."""
+
+import json
+
+import pytest
+
+from campaign.extensions import db
+from campaign.galleries.origins import InvalidOrigin, normalise_origin
+from campaign.galleries.snapshots import snapshot_key
+from campaign.storage import get_storage
+
+
+def ids(doc: dict) -> list[str]:
+    return [item["id"] for item in doc["items"]]
+
+
+def test_a_gallery_shows_approved_consented_photos_above_the_minimum_rating_pins_first(brand, client):
+    low = brand.approved(rating="2")
+    no_consent = brand.approved(consent_scopes=["review"])
+    pending = brand.entry()
+    first = brand.approved(rating="5")
+    second = brand.approved(rating="4")
+    gallery = brand.gallery(min_rating="3", pinned=second.public_id)
+    doc = client.get(f"/api/v1/galleries/{gallery.public_id}").json
+    assert ids(doc) == [second.public_id, first.public_id]
+    assert {low.public_id, no_consent.public_id, pending.public_id}.isdisjoint(ids(doc))
+
+
+def test_public_output_carries_no_personal_data(brand, client):
+    brand.approved(email="private.person@example.com", caption="Nice", nickname=None)
+    gallery = brand.gallery()
+    body = client.get(f"/api/v1/galleries/{gallery.public_id}").text
+    item = json.loads(body)["items"][0]
+    assert "private.person" not in body and "email" not in body
+    assert item["nickname"] is None and item["anonymous"] is True and item["incentivized"] is True
+    assert set(item) == {
+        "id",
+        "nickname",
+        "anonymous",
+        "rating",
+        "caption",
+        "date",
+        "campaign",
+        "incentivized",
+        "width",
+        "height",
+        "placeholder",
+        "images",
+    }
+    assert item["images"]["webp"] and item["images"]["jpeg"]
+    assert all(
+        image["url"].startswith("http://localhost/media/public/d/") for image in item["images"]["webp"]
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "https://shop.example.jp/path",
+        "https://shop.example.jp; script-src *",
+        "javascript:alert(1)",
+        "https://shop.example.jp\r\nSet-Cookie: x=1",
+        "https://user@shop.example.jp",
+        "*",
+        "https://shop.example.jp:99999",
+    ],
+)
+def test_embed_origins_must_be_bare_origins(bad):
+    with pytest.raises(InvalidOrigin):
+        normalise_origin(bad)
+
+
+def test_the_iframe_page_may_be_framed_only_by_allowed_origins(brand, client):
+    gallery = brand.gallery(allowed_origins="https://shop.example.jp\nhttp://127.0.0.1:8081/")
+    response = client.get(f"/embed/g/{gallery.public_id}")
+    assert (
+        "frame-ancestors https://shop.example.jp http://127.0.0.1:8081;"
+        in response.headers["Content-Security-Policy"]
+    )
+    refused = brand.studio.post(
+        f"/studio/galleries/{gallery.public_id}",
+        {
+            "name": "x",
+            "campaign": "",
+            "product": "",
+            "min_rating": "1",
+            "layout": "grid",
+            "allowed_origins": "https://a.example; script-src *",
+            "pinned": "",
+        },
+        form_page=f"/studio/galleries/{gallery.public_id}",
+    )
+    assert refused.status_code == 200 and "is not a web origin" in refused.text
+    db.session.refresh(gallery)
+    assert gallery.allowed_origins == ["https://shop.example.jp", "http://127.0.0.1:8081"]
+
+
+def test_a_caption_is_text_in_every_html_embed(brand, client):
+    brand.approved(caption='<script>window.pwned=1</script><img src=x onerror="window.pwned=2">')
+    gallery = brand.gallery()
+    for url in (f"/embed/g/{gallery.public_id}", f"/embed/g/{gallery.public_id}/fragment.html"):
+        html = client.get(url).text
+        assert "<script>window.pwned" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in html
+
+
+def test_approval_and_takedown_rebuild_the_snapshots(brand, client):
+    gallery = brand.gallery()
+    storage = get_storage()
+    assert json.loads(storage.get(snapshot_key(gallery, "gallery.json")))["items"] == []
+    entry = brand.approved(caption="Snapshot me")
+    snapshot = json.loads(storage.get(snapshot_key(gallery, "gallery.json")))
+    assert ids(snapshot) == [entry.public_id]
+    assert b"Snapshot me" in storage.get(snapshot_key(gallery, "gallery.html"))
+    served = client.get(f"/snapshots/g/{gallery.public_id}/gallery.json")
+    assert served.headers["Cache-Control"] == "public, max-age=60"
+    assert served.headers["Access-Control-Allow-Origin"] == "*"
+    brand.take_down(entry)
+    assert json.loads(storage.get(snapshot_key(gallery, "gallery.json")))["items"] == []
+    assert b"Snapshot me" not in storage.get(snapshot_key(gallery, "gallery.html"))
+
+
+def test_redacting_a_caption_republishes_the_api_and_the_snapshot(brand, client):
+    entry = brand.approved(caption="Call me at 090-1234")
+    gallery = brand.gallery()
+    assert "090-1234" in client.get(f"/api/v1/galleries/{gallery.public_id}").text  # cached now
+    response = brand.studio.post(
+        f"/studio/moderation/entries/{entry.public_id}/redact", {"redacted_caption": "Call me at ■■■■■■■■"}
+    )
+    assert response.status_code in (302, 303)
+    api = client.get(f"/api/v1/galleries/{gallery.public_id}").text
+    snapshot = get_storage().get(snapshot_key(gallery, "gallery.json")).decode()
+    for text in (api, snapshot):
+        assert "090-1234" not in text and "Call me at ■■■■■■■■" in text
