@@ -76,6 +76,20 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (home_bp, auth_bp, orgs_bp, campaigns_bp, entries_bp, submissions_bp, media_bp):
         app.register_blueprint(bp)
+    from campaign.audit import views as audit_views  # issue 4
+    from campaign.dashboard import views as dashboard_views  # issue 4
+    from campaign.moderation import views as moderation_views  # issue 4
+
+    for bp in (moderation_views.bp, audit_views.bp, dashboard_views.bp):  # issue 4
+        app.register_blueprint(bp)
+    from campaign.draws import public_views as draws_public  # issue 5
+    from campaign.draws import views as draws_views
+
+    app.register_blueprint(draws_views.bp)
+    app.register_blueprint(draws_public.bp)
+    from campaign.reviews import wiring as reviews_wiring  # issue 6: reviews, galleries, API, webhooks
+
+    reviews_wiring.register(app)  # issue 6
 
 
 def register_storage_refs(app: Flask) -> None:
@@ -96,4 +110,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(orgs_cli)
     app.cli.add_command(entries_cli)
     app.cli.add_command(demo.demo_cli)
+    from campaign.draws.cli import draws_cli  # issue 5
+
+    app.cli.add_command(draws_cli)
     jobs.register_cli(app)

@@ -24,6 +24,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kuchikomi.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
+    # Where customers and web teams reach this app; jobs and emails build absolute links from it.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+
     STORAGE_BACKEND = "local"
     STORAGE_LOCAL_ROOT = str(PROJECT_ROOT / "uploads")
     # A customer waits at most about attempts x (connect + read) seconds before "please retry".

@@ -16,3 +16,9 @@ entry_withdrawn = _events.signal("entry.withdrawn")
 
 # sender: the Campaign, when it is launched (its page becomes public); keyword `now`.
 campaign_launched = _events.signal("campaign.launched")
+
+# Reviews (#6): sender: the Review, after flush; keyword `actor` (an audit Actor).
+review_published = _events.signal("review.published")
+review_withdrawn = _events.signal("review.withdrawn")
+# Webhooks (#6) listen for it: sender: the Draw (with `public_id` and `campaign`), after flush.
+draw_completed = _events.signal("draw.completed")

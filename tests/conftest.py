@@ -29,6 +29,7 @@ pytest_plugins = [
     "tests.fixtures.live_server",
     "tests.fixtures.browser",
     "tests.fixtures.smtp",
+    "tests.fixtures.social_apis",  # draws (issue 5)
     "tests.fixtures.fault_proxy",
 ]
 

@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectChoice,
+    SelectField,  # draws (issue 5)
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -25,6 +26,16 @@ from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
 
 BLANK_ROWS = 2
+
+
+def premium_type_choices() -> list[SelectChoice]:
+    """draws (issue 5): the 景品表示法 campaign types."""
+    return [
+        SelectChoice("open", _l("Open sweepstakes (オープン懸賞, no purchase needed)")),
+        SelectChoice("general", _l("Sweepstakes tied to a purchase (一般懸賞)")),
+        SelectChoice("joint", _l("Joint sweepstakes of several businesses (共同懸賞)")),
+        SelectChoice("gift", _l("Gift to every buyer (総付景品)")),
+    ]
 
 
 def scope_choices() -> list[SelectChoice]:
@@ -71,6 +82,18 @@ class CampaignForm(FlaskForm):
     )
     products = FieldList(FormField(ProductForm), min_entries=1, max_entries=50)
     prizes = FieldList(FormField(PrizeForm), min_entries=1, max_entries=50)
+    # moderation (issue 4)
+    two_stage_approval = BooleanField(_l("The client's approver signs off entries and the launch"))
+    notify_customers = BooleanField(_l("Email customers when their entry is approved or not approved"))
+    # draws (issue 5): 景品表示法 campaign type and figures
+    premium_type = SelectField(_l("Campaign type (景品表示法)"), choices=premium_type_choices, default="open")
+    transaction_value_jpy = IntegerField(
+        _l("Transaction value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+    )
+    projected_sales_jpy = IntegerField(
+        _l("Projected sales during the campaign (JPY)"),
+        validators=[Optional(), NumberRange(min=0, max=10**15)],
+    )
 
     def fill_from(self, campaign: Campaign, timezone: str) -> None:
         """Pre-fills a GET form from the campaign, times in the organisation's zone, plus blank rows."""
@@ -110,6 +133,11 @@ class CampaignForm(FlaskForm):
             terms_text=self.terms_text.data or "",
             terms_version=self.terms_version.data.strip(),
             consent_scopes=list(self.consent_scopes.data or []),
+            two_stage_approval=bool(self.two_stage_approval.data),  # moderation (issue 4)
+            notify_customers=bool(self.notify_customers.data),  # moderation (issue 4)
+            premium_type=self.premium_type.data or "open",  # draws (issue 5)
+            transaction_value_jpy=self.transaction_value_jpy.data,  # draws (issue 5)
+            projected_sales_jpy=self.projected_sales_jpy.data,  # draws (issue 5)
             products=[
                 ProductData(
                     name=row.form.name.data.strip(),

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.clock import utcnow
@@ -45,6 +45,17 @@ class Campaign(db.Model):
     consent_scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    # moderation (issue 4): the client's approver signs off entries and the launch; customer emails
+    two_stage_approval: Mapped[bool] = mapped_column(default=False)
+    notify_customers: Mapped[bool] = mapped_column(default=False)
+    launch_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    launch_requested_by: Mapped[str] = mapped_column(String(254), default="")
+
+    # draws (issue 5): 景品表示法 campaign type and the figures its caps depend on (campaigns/premiums.py)
+    premium_type: Mapped[str] = mapped_column(String(16), default="open")
+    transaction_value_jpy: Mapped[int | None] = mapped_column(Integer)
+    projected_sales_jpy: Mapped[int | None] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation] = relationship()
     products: Mapped[list["Product"]] = relationship(

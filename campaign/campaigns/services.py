@@ -50,6 +50,11 @@ class CampaignData:
     consent_scopes: list[str] = field(default_factory=list)
     products: list[ProductData] = field(default_factory=list)
     prizes: list[PrizeData] = field(default_factory=list)
+    two_stage_approval: bool = False  # moderation (issue 4)
+    notify_customers: bool = False  # moderation (issue 4)
+    premium_type: str = "open"  # draws (issue 5): 景品表示法
+    transaction_value_jpy: int | None = None  # draws (issue 5)
+    projected_sales_jpy: int | None = None  # draws (issue 5)
 
 
 def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
@@ -88,6 +93,26 @@ def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
             raise InvalidCampaign(
                 _l("A prize needs a quantity of at least 1 and a value of 0 or more."), field="prizes"
             )
+    # draws (issue 5): a prize over a 景品表示法 cap is refused; warnings are shown on the campaign page
+    for finding in premium_findings(data):
+        if finding.level == "error":
+            raise InvalidCampaign(finding.message, field="prizes")
+
+
+def premium_findings(data: "CampaignData | Campaign") -> list:
+    """景品表示法 findings (draws, issue 5) for form data or a saved campaign."""
+    from campaign.campaigns import premiums
+
+    kind = premiums.PremiumType(data.premium_type or "open")
+    prizes = [premiums.PrizeValue(p.name, p.value_jpy or 0, p.quantity or 1) for p in data.prizes]
+    return premiums.check(
+        kind,
+        prizes,
+        transaction_value_jpy=data.transaction_value_jpy,
+        projected_sales_jpy=data.projected_sales_jpy,
+        follow_and_post=data.allows_follow_and_post,
+        asks_for_product_photo=bool(data.products),
+    )
 
 
 def _apply(campaign: Campaign, data: CampaignData) -> None:
@@ -105,6 +130,11 @@ def _apply(campaign: Campaign, data: CampaignData) -> None:
         "terms_text",
         "terms_version",
         "consent_scopes",
+        "two_stage_approval",  # moderation (issue 4)
+        "notify_customers",  # moderation (issue 4)
+        "premium_type",  # draws (issue 5)
+        "transaction_value_jpy",  # draws (issue 5)
+        "projected_sales_jpy",  # draws (issue 5)
     ):
         setattr(campaign, name, getattr(data, name))
     campaign.products = [Product(position=i, **vars(p)) for i, p in enumerate(data.products)]

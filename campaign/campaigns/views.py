@@ -39,6 +39,9 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         if campaign is None:
             campaign = services.create_campaign(g.org, data)
         else:
+            from campaign.moderation.launch import check_settings_change  # issue 4
+
+            check_settings_change(campaign, data, g.membership)
             services.update_campaign(campaign, data)
     except DomainError as exc:
         db.session.rollback()
@@ -89,9 +92,14 @@ def show(campaign_id: str):
 @studio_route("edit_campaigns")
 def launch(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    services.launch(campaign, now=utcnow())
+    from campaign.moderation import launch as launching  # issue 4: two-stage sign-off, audited
+    from campaign.moderation.views import member_actor
+
+    launched = launching.launch_or_request(
+        campaign, actor=member_actor(), membership=g.membership, now=utcnow()
+    )
     db.session.commit()
-    flash(_("Campaign launched."))
+    flash(_("Campaign launched.") if launched else _("Launch requested: waiting for the approver."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
 
 

@@ -8,11 +8,13 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.ids import new_public_id
+from campaign.moderation.models import RejectionReason
 from campaign.sqltypes import UTCDateTime, str_enum
 
 
 class EntryStatus(enum.StrEnum):
     RECEIVED = "received"
+    RECOMMENDED = "recommended"  # moderation: an editor recommends, the client's approver signs off
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
@@ -69,7 +71,18 @@ class Entry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    # moderation (issue 4): who withdrew ("customer" | "brand"), the public caption, the team's latest word
+    withdrawn_by: Mapped[str] = mapped_column(String(8), default="")
+    redacted_caption: Mapped[str | None] = mapped_column(Text)
+    rejection_reason_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rejection_reasons.id", ondelete="SET NULL")
+    )
+    team_note: Mapped[str] = mapped_column(Text, default="")  # never shown to the customer
+    recommended_by: Mapped[str] = mapped_column(String(254), default="")
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
     campaign: Mapped[Campaign] = relationship()
+    rejection_reason: Mapped[RejectionReason | None] = relationship()  # moderation (issue 4)
     duplicate_of: Mapped["Entry | None"] = relationship(remote_side=[id])
     consent: Mapped["Consent"] = relationship(back_populates="entry", cascade="all, delete-orphan")
     derivatives: Mapped[list["Derivative"]] = relationship(
@@ -79,6 +92,11 @@ class Entry(db.Model):
     @property
     def display_name(self) -> str | None:
         return self.nickname
+
+    @property
+    def public_caption(self) -> str:
+        """The caption every public surface shows: the redacted one when a marketer masked part of it."""
+        return self.redacted_caption if self.redacted_caption is not None else self.caption
 
 
 class Consent(db.Model):

@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from campaign import media, pending_objects
-from campaign.entries.models import Derivative, Entry, Processing
+from campaign.entries.models import Derivative, Entry, EntryStatus, Processing
 from campaign.extensions import db
 from campaign.storage import get_storage
 from campaign.storage.base import Storage
@@ -70,6 +70,8 @@ def process_entry(entry_id: int) -> None:
     """Derives, stores and records an entry's web renditions; safe to run twice."""
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.processing is Processing.READY:
+        return
+    if entry.status is EntryStatus.WITHDRAWN:  # issue 4: a takedown removed its renditions; keep them gone
         return
     storage = get_storage()
     original = storage.get(entry.original_key)

@@ -110,6 +110,6 @@ def status(token: str):
 @bp.post("/s/<token>/withdraw")
 def withdraw(token: str):
     entry = _entry_from_token(token)
-    services.withdraw(entry, now=utcnow())
+    services.withdraw(entry, now=utcnow(), ip_address=request.remote_addr or "")
     db.session.commit()
     return redirect(url_for("submissions.status", token=token), code=303)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from campaign import media, pending_objects
+from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.entries import rules
 from campaign.entries.models import Consent, Derivative, Entry, EntryStatus
@@ -221,6 +221,7 @@ def submit(
     )
     db.session.add(entry)
     db.session.flush()
+    events.entry_received.send(entry, actor=None)
     return entry, True
 
 
@@ -232,14 +233,14 @@ def after_conflict(campaign: Campaign, sub: Submission) -> Entry:
     raise EntryLimitReached(limit=campaign.entries_per_person)
 
 
-def withdraw(entry: Entry, *, now: datetime) -> None:
-    """The customer takes the entry back: it leaves every public place and frees its slot."""
+def withdraw(entry: Entry, *, now: datetime, ip_address: str = "") -> None:
+    """The customer takes the entry back: it leaves every public place and frees its slot (audited)."""
     if entry.status is EntryStatus.WITHDRAWN:
         return
-    entry.status = EntryStatus.WITHDRAWN
-    entry.withdrawn_at = now
-    entry.person_slot = None
-    db.session.flush()
+    from campaign.audit.services import Actor
+    from campaign.moderation.services import transition  # issue 4: one state machine for every move
+
+    transition(entry, "withdraw", actor=Actor.customer(ip_address), membership=None, now=now)
 
 
 def entries_of(campaign: Campaign) -> list[Entry]:

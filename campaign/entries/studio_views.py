@@ -38,7 +38,10 @@ def _entry(entry_id: str) -> Entry:
 @bp.get("/entries/<entry_id>")
 @studio_route()
 def show(entry_id: str):
-    return render_template("entries/show.html", entry=_entry(entry_id))
+    from campaign.moderation.panel import entry_panel  # issue 4: steps, redaction, audit trail
+
+    entry = _entry(entry_id)
+    return render_template("entries/show.html", entry=entry, **entry_panel(entry, g.membership, g.org))
 
 
 @bp.get("/entries/<entry_id>/original")

@@ -18,6 +18,18 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "view": frozenset(Role),
     "edit_campaigns": frozenset({Role.OWNER, Role.EDITOR}),
     "view_originals": frozenset(Role),
+    # moderation (issue 4): viewers read, they never move an entry; the audit holds IPs, so not for viewers
+    "moderate": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
+    "approve": frozenset({Role.OWNER, Role.APPROVER}),
+    "takedown": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
+    "manage_reasons": frozenset({Role.OWNER, Role.EDITOR}),
+    "view_audit": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
+    # draws (issue 5): drawing, winners' checks, postal addresses and shipping
+    "draw": frozenset({Role.OWNER, Role.APPROVER}),
+    # reviews and galleries (issue 6): republishing approved photos; webhooks and API keys
+    "publish_reviews": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
+    "edit_galleries": frozenset({Role.OWNER, Role.EDITOR}),
+    "manage_integrations": frozenset({Role.OWNER}),
 }
 
 

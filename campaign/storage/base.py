@@ -19,6 +19,9 @@ AREAS = (PRIVATE, PUBLIC)
 
 PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 PRIVATE_CACHE_CONTROL = "private, no-store"
+# Gallery snapshots (#6) are the one mutable public area: a withdrawn photo leaves CDNs within a minute.
+SNAPSHOTS = "public/g/"
+SNAPSHOT_CACHE_CONTROL = "public, max-age=60"
 
 MAX_KEY_LENGTH = 512
 # Leaves room under the usual 255-byte file-name limit for the local backend's temporary suffix.
@@ -102,6 +105,8 @@ def is_public(key: str) -> bool:
 
 
 def cache_control_for(key: str) -> str:
+    if key.startswith(SNAPSHOTS):  # galleries (#6): rewritten in place on every publish or withdrawal
+        return SNAPSHOT_CACHE_CONTROL
     return PUBLIC_CACHE_CONTROL if is_public(key) else PRIVATE_CACHE_CONTROL
 
 
