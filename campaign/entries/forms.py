@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectChoice,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -22,6 +23,7 @@ from campaign.entries.services import Submission
 
 class EntryForm(FlaskForm):
     photo = FileField(_l("Photo"))
+    product_id = SelectField(_l("Product in your photo"), choices=[], validate_choice=False)
     caption = TextAreaField(_l("Caption"))
     rating = RadioField(
         _l("Rating"), choices=[SelectChoice(str(n)) for n in range(5, 0, -1)], validate_choice=False
@@ -53,7 +55,13 @@ class EntryForm(FlaskForm):
             consent_scopes=list(self.consent_scopes.data or []),
             idempotency_key=(self.idempotency_key.data or "")[:64],
             locale=locale,
+            product_id=self.product_id.data or "",
         )
+
+    def offer_products(self, products) -> None:
+        self.product_id.choices = [SelectChoice("", _l("Choose…"))] + [
+            SelectChoice(p.public_id, p.name) for p in products
+        ]
 
     def photo_bytes(self) -> bytes | None:
         upload = self.photo.data

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from campaign.campaigns.models import Campaign
+from campaign.campaigns.models import Campaign, Product
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -49,6 +49,7 @@ class Entry(db.Model):
     email: Mapped[str] = mapped_column(String(254))  # never shown publicly
     email_normalised: Mapped[str] = mapped_column(String(254), index=True)
     person_slot: Mapped[int | None] = mapped_column(Integer)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
     social_handle: Mapped[str] = mapped_column(String(100), default="")
     post_url: Mapped[str] = mapped_column(String(500), default="")
     locale: Mapped[str] = mapped_column(String(8), default="ja")
@@ -82,6 +83,7 @@ class Entry(db.Model):
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     campaign: Mapped[Campaign] = relationship()
+    product: Mapped[Product | None] = relationship()
     rejection_reason: Mapped[RejectionReason | None] = relationship()  # moderation (issue 4)
     duplicate_of: Mapped["Entry | None"] = relationship(remote_side=[id])
     consent: Mapped["Consent"] = relationship(back_populates="entry", cascade="all, delete-orphan")

@@ -29,6 +29,7 @@ def _limits() -> services.Limits:
 
 def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
     g.timezone = campaign.organisation.timezone
+    form.offer_products(campaign.products)
     if not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_hex(16)
     return render_template(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from campaign import events, media, pending_objects
-from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.campaigns.models import Campaign, CampaignStatus, Product
 from campaign.entries import rules
 from campaign.entries.models import Consent, Derivative, Entry, EntryStatus
 from campaign.errors import DomainError
@@ -80,6 +80,7 @@ class Submission:
     consent_scopes: list[str] = field(default_factory=list)
     idempotency_key: str = ""
     locale: str = "ja"
+    product_id: str = ""  # a product's public id; needed when the campaign has more than one
 
 
 @dataclass(frozen=True)
@@ -119,9 +120,18 @@ def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
             add("post_url", _l("Enter the https:// link of your Instagram or X post."))
     if not sub.accepts_terms:
         add("accepts_terms", _l("Please read and accept the terms to enter."))
+    if len(campaign.products) > 1 and chosen_product(campaign, sub) is None:
+        add("product_id", _l("Choose the product in your photo."))
     if not set(sub.consent_scopes) <= set(campaign.consent_scopes):
         add("consent_scopes", _l("Unknown consent option."))
     return errors
+
+
+def chosen_product(campaign: Campaign, sub: Submission) -> Product | None:
+    """The product the photo shows: the customer's choice, or the campaign's only product."""
+    if len(campaign.products) == 1:
+        return campaign.products[0]
+    return next((p for p in campaign.products if p.public_id == sub.product_id), None)
 
 
 def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
@@ -198,6 +208,7 @@ def submit(
         public_id=public_id,
         org_id=campaign.org_id,
         campaign=campaign,
+        product=chosen_product(campaign, sub),
         idempotency_key=sub.idempotency_key or new_public_id(),
         caption=sub.caption,
         rating=sub.rating,

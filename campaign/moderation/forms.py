@@ -50,10 +50,18 @@ class QueueFilterForm(FlaskForm):
         csrf = False
 
     state = SelectField(_l("State"), choices=lambda: state_choices(), default="todo", validators=[Optional()])
+    product = SelectField(_l("Product"), choices=[], validate_choice=False, validators=[Optional()])
     rating = SelectField(_l("Rating"), choices=lambda: rating_choices(), default="", validators=[Optional()])
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
     duplicates = BooleanField(_l("Possible duplicates only"))
+
+
+def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:
+    def label(product) -> str:
+        return f"{product.campaign.title} · {product.name}" if with_campaign else product.name
+
+    return [SelectChoice("", _l("All"))] + [SelectChoice(p.public_id, label(p)) for p in products]
 
 
 def state_choices() -> list[SelectChoice]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from campaign.campaigns.models import Campaign
+from campaign.campaigns.models import Campaign, Product
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.orgs.models import Organisation
@@ -21,6 +21,7 @@ PAGE_SIZE = 100
 class QueueFilter:
     states: list[EntryStatus] = field(default_factory=lambda: list(TO_DO))
     campaign: Campaign | None = None
+    product: Product | None = None
     rating: int | None = None
     date_from: date | None = None  # in the organisation's time zone, inclusive
     date_to: date | None = None
@@ -45,6 +46,8 @@ def _filtered(org: Organisation, flt: QueueFilter):
         query = query.where(Entry.status.in_(flt.states))
     if flt.campaign is not None:
         query = query.where(Entry.campaign_id == flt.campaign.id)
+    if flt.product is not None:
+        query = query.where(Entry.product_id == flt.product.id)
     if flt.rating is not None:
         query = query.where(Entry.rating == flt.rating)
     zone = ZoneInfo(org.timezone)
@@ -55,6 +58,21 @@ def _filtered(org: Organisation, flt: QueueFilter):
     if flt.duplicates_only:
         query = query.where(Entry.duplicate_kind != "")
     return query
+
+
+def products_for(org: Organisation, campaign: Campaign | None) -> list[Product]:
+    """What the product filter offers: the campaign's products, or every product of the organisation."""
+    if campaign is not None:
+        return list(campaign.products)
+    return list(
+        db.session.scalars(
+            select(Product)
+            .join(Product.campaign)
+            .where(Campaign.org_id == org.id)
+            .options(joinedload(Product.campaign))
+            .order_by(Campaign.title, Product.position)
+        )
+    )
 
 
 def queue_page(org: Organisation, flt: QueueFilter, *, page: int = 1, per_page: int = PAGE_SIZE) -> QueuePage:

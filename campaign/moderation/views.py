@@ -11,7 +11,14 @@ from campaign.clock import utcnow
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.moderation import launch, notifications, queue, reasons, redaction, services
-from campaign.moderation.forms import BulkForm, QueueFilterForm, ReasonForm, RedactForm, StepForm
+from campaign.moderation.forms import (
+    BulkForm,
+    QueueFilterForm,
+    ReasonForm,
+    RedactForm,
+    StepForm,
+    product_choices,
+)
 from campaign.moderation.models import RejectionReason
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
@@ -29,7 +36,7 @@ def member_actor() -> Actor:
     return Actor.member(current_user, request.remote_addr or "")
 
 
-def _filter_from(form: QueueFilterForm, campaign: Campaign | None) -> queue.QueueFilter:
+def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: list) -> queue.QueueFilter:
     state = form.state.data or "todo"
     if state == "todo":
         states = list(queue.TO_DO)
@@ -40,6 +47,7 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None) -> queue.Queu
     return queue.QueueFilter(
         states=states,
         campaign=campaign,
+        product=next((p for p in products if p.public_id == form.product.data), None),
         rating=int(form.rating.data) if form.rating.data in {"1", "2", "3", "4", "5"} else None,
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
@@ -49,8 +57,11 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None) -> queue.Queu
 
 def _queue(campaign: Campaign | None):
     form = QueueFilterForm(request.args)
+    products = queue.products_for(g.org, campaign)
+    form.product.choices = product_choices(products, with_campaign=campaign is None)
     form.validate()
-    page = queue.queue_page(g.org, _filter_from(form, campaign), page=request.args.get("page", 1, type=int))
+    flt = _filter_from(form, campaign, products)
+    page = queue.queue_page(g.org, flt, page=request.args.get("page", 1, type=int))
     return render_template(
         "moderation/queue.html",
         campaign=campaign,

@@ -31,7 +31,7 @@ def publish_review(entry: Entry, product: Product | None, *, actor: Actor, now: 
     if not is_publishable(entry, "review"):
         raise CannotPublish()
     products = entry.campaign.products
-    product = product or (products[0] if products else None)
+    product = product or entry.product or (products[0] if products else None)
     if product is None or product.campaign_id != entry.campaign_id:
         raise CannotPublish(_l("Choose one of this campaign's products for the review."))
     review = review_of(entry)

@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from campaign.campaigns.models import Product
 from campaign.clock import utcnow
 from campaign.entries.models import Consent, Derivative, Entry, EntryStatus, Processing
 from campaign.extensions import db
@@ -269,3 +270,26 @@ def test_errors_speak_the_customers_language(client, live):
     assert "Send my entry" in page.text
     client.get("/lang/ja?next=/c/summer")
     assert "応募する" in client.get("/c/summer", headers={"Accept-Language": "en"}).text
+
+
+def test_the_customer_names_the_product_when_a_campaign_has_several(client, app):
+    from campaign.campaigns.services import ProductData
+
+    factories.campaign(
+        factories.org(),
+        products=[ProductData(name="Green tea", jan="4901234567894"), ProductData(name="Black tea")],
+    )
+    page = client.get("/c/summer")
+    assert "Product in your photo" in page.text and "Black tea" in page.text
+    missing = submit(client, headers={"Accept": "application/json"})
+    assert missing.status_code == 422
+    assert missing.json["errors"]["product_id"] == ["Choose the product in your photo."]
+    black = db.session.scalar(select(Product).where(Product.name == "Black tea"))
+    assert submit(client, product_id=black.public_id).status_code == 303
+    assert db.session.scalar(select(Entry)).product == black
+
+
+def test_a_single_product_is_recorded_without_asking(client, live):
+    assert "Product in your photo" not in client.get("/c/summer").text
+    submit(client)
+    assert db.session.scalar(select(Entry)).product.name == "Green tea"

@@ -112,3 +112,33 @@ def test_other_organisations_entries_never_appear(team):
     entry = db.session.scalar(select(Entry))
     response = team.studio(Role.OWNER).post(f"/studio/moderation/entries/{entry.public_id}/approve")
     assert response.status_code == 404
+
+
+def test_filters_by_the_product_the_customer_chose(team):
+    from campaign.campaigns.models import Product
+
+    editor = team.studio(Role.EDITOR)
+    team.campaign.products.append(Product(name="Black tea", sku="TEA-2", position=1))
+    db.session.commit()
+    green, black = team.campaign.products
+    for i, product in enumerate([green, black, black]):
+        sub = entries.Submission(
+            email=f"p{i}@example.com", rating=4, accepts_terms=True, idempotency_key=f"p{i}",
+            product_id=product.public_id,
+        )  # fmt: skip
+        entries.submit(
+            team.campaign,
+            sub,
+            PHOTO,
+            storage=get_storage(),
+            limits=entries.Limits(10**7, 10**7),
+            now=utcnow(),
+        )
+    db.session.commit()
+
+    def shown(url: str) -> int:
+        return editor.client.get(url).text.count('class="queue-item"')
+
+    assert shown(f"/studio/moderation/?product={black.public_id}") == 2
+    assert shown(f"/studio/moderation/campaigns/{team.campaign.public_id}?product={green.public_id}") == 1
+    assert shown("/studio/moderation/?product=") == 3
