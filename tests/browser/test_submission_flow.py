@@ -73,3 +73,16 @@ def test_the_form_works_without_javascript(browser, live_server, app):
         assert "受け付けました" in page.locator("h1").inner_text()
     finally:
         context.close()
+
+
+def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
+    """Long unbroken text (the draw's commitment hash, ids) wraps inside a 390 px wide screen."""
+    from campaign.campaigns.services import launch
+    from campaign.clock import utcnow
+
+    launch(factories.campaign(factories.org(), launch=False), now=utcnow())  # commits the draw's seed
+    db.session.commit()
+    page.goto(f"{live_server.url}/c/summer")
+    assert page.locator("code.commitment").count() == 1  # the 64-character SHA-256 commitment is shown
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], widths
