@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
-from campaign.draws import certificate, winners
+from campaign.draws import certificate, instant_services, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.extensions import db
@@ -31,6 +31,27 @@ def certificate_page(draw_id: str):
 @bp.get("/draws/<draw_id>.json")
 def certificate_json(draw_id: str):
     return jsonify(certificate.certificate(_public_draw(draw_id)))
+
+
+def _instant_certificate(slug: str) -> tuple:
+    now = utcnow()
+    campaign = public_campaign(slug, now=now)
+    cert = instant_services.certificate(campaign, secret=current_app.secret_key, now=now)
+    if cert is None:  # not instant-win, or still open: the seed stays secret
+        abort(404)
+    g.timezone = campaign.organisation.timezone
+    return campaign, cert
+
+
+@bp.get("/c/<slug>/instant-win")
+def instant_certificate_page(slug: str):
+    campaign, cert = _instant_certificate(slug)
+    return render_template("draws/instant_certificate.html", campaign=campaign, cert=cert)
+
+
+@bp.get("/c/<slug>/instant-win.json")
+def instant_certificate_json(slug: str):
+    return jsonify(_instant_certificate(slug)[1])
 
 
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
@@ -102,4 +123,8 @@ def _draw_helpers() -> dict:
 
         return findings(campaign)
 
-    return {"draw_facts": draw_facts, "premium_findings": premium_findings}
+    return {
+        "draw_facts": draw_facts,
+        "premium_findings": premium_findings,
+        "instant_result": instant_services.play_of,
+    }

@@ -9,7 +9,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_response
-from campaign.draws import certificate, services, winners
+from campaign.draws import certificate, instant_services, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.errors import NotFound
@@ -19,6 +19,7 @@ from campaign.orgs.access import studio_route
 
 bp = Blueprint("draws", __name__, url_prefix="/studio")
 bp.record_once(lambda state: services.install())
+bp.record_once(lambda state: instant_services.install())  # after the seed listener
 
 
 def _actor() -> Actor:
