@@ -45,8 +45,8 @@ def _assert_one_winner(campaign) -> None:
     )
     plays = list(db.session.scalars(select(InstantWinPlay).where(InstantWinPlay.campaign_id == campaign.id)))
     assert claimed == 1
-    assert len(plays) == RACERS and sorted(p.seq for p in plays) == list(range(1, RACERS + 1))
-    assert sum(p.slot_id is not None for p in plays) == 1
+    assert len(plays) == RACERS and sum(p.slot_id is not None for p in plays) == 1
+    assert sorted(p.seq for p in plays) == list(range(1, RACERS + 1))  # one arrival order, no gaps
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
