@@ -8,8 +8,10 @@ and a verifier can replay it exactly (instant.py). The claim itself is a conditi
 could never go to two entries: the inventory is never exceeded. The caller commits.
 """
 
+import json
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
 
@@ -17,8 +19,9 @@ from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.draws import instant, sealing
 from campaign.draws.models import DrawPlan, InstantWinPlay, InstantWinSlot
-from campaign.draws.services import SEED_PURPOSE, plan_of
-from campaign.entries.models import Entry
+from campaign.draws.services import SEED_PURPOSE, DrawRefused, plan_of
+from campaign.draws.winners import ADDRESS_FIELDS, ADDRESS_PURPOSE
+from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 
 
@@ -176,6 +179,7 @@ def void(entry: Entry, *, reason: str, now: datetime) -> bool:
     db.session.refresh(slot)
     result.voided_after_seq = after
     result.voided_at = now
+    result.address_sealed = ""  # a cancelled win keeps no postal address
     db.session.flush()
     record(
         Actor.system(),
@@ -190,6 +194,64 @@ def void(entry: Entry, *, reason: str, now: datetime) -> bool:
         now=now,
     )
     return True
+
+
+def can_give_address(result: InstantWinPlay | None) -> bool:
+    """A held win whose entry moderation approved, and no address yet: the claim form is shown."""
+    return (
+        result is not None
+        and result.slot_id is not None
+        and result.voided_after_seq is None
+        and result.entry.status is EntryStatus.APPROVED
+        and not result.address_sealed
+    )
+
+
+def give_address(
+    result: InstantWinPlay, address: dict[str, str], *, secret: str, ip_address: str, now: datetime
+) -> None:
+    """The winner's postal address, sealed at rest as for drawn winners (draws/winners.py)."""
+    if not can_give_address(result):
+        raise DrawRefused(_l("This prize can no longer be claimed."))
+    payload = json.dumps({k: address.get(k, "") for k in ADDRESS_FIELDS}).encode()
+    result.address_sealed = sealing.seal(secret, ADDRESS_PURPOSE, payload)
+    result.address_given_at = now
+    db.session.flush()
+    record(
+        Actor.customer(ip_address),
+        "instant_win.claim",
+        org_id=result.org_id,
+        campaign_id=result.campaign_id,
+        object_type="entry",
+        object_id=result.entry.public_id,
+        now=now,
+    )
+
+
+def winners_rows(campaign: Campaign, secret: str) -> list[list[str]]:
+    """For fulfilment: every held win, with its address once given."""
+    rows = []
+    plays = db.session.scalars(
+        select(InstantWinPlay)
+        .where(
+            InstantWinPlay.campaign_id == campaign.id,
+            InstantWinPlay.slot_id.is_not(None),
+            InstantWinPlay.voided_after_seq.is_(None),
+        )
+        .order_by(InstantWinPlay.seq)
+    )
+    for result in plays:
+        address = (
+            json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, result.address_sealed))
+            if result.address_sealed
+            else {}
+        )
+        entry = result.entry
+        rows.append(
+            [result.slot.prize_name, entry.public_id, entry.nickname or "", str(entry.status)]
+            + [address.get(k, "") for k in ADDRESS_FIELDS]
+        )
+    return rows
 
 
 def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | None:

@@ -153,6 +153,8 @@ class InstantWinPlay(db.Model):
     played_at: Mapped[datetime] = mapped_column(UTCDateTime)
     voided_after_seq: Mapped[int | None] = mapped_column(Integer)
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address_sealed: Mapped[str] = mapped_column(Text, default="")  # the winner's postal address (Fernet)
+    address_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     entry: Mapped[Entry] = relationship()
     slot: Mapped[InstantWinSlot | None] = relationship()

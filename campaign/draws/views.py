@@ -157,6 +157,16 @@ def audit_pack(draw_id: str):
     return response
 
 
+@bp.get("/campaigns/<campaign_id>/instant-winners.csv")
+@studio_route("draw")
+def instant_winners_csv(campaign_id: str):
+    """Instant-win winners with their postal address once given (owners and approvers only)."""
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    header = ["prize", "entry", "nickname", "entry_status", *winners.ADDRESS_FIELDS]
+    rows = instant_services.winners_rows(campaign, _secret())
+    return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)
+
+
 @bp.get("/draws/<draw_id>/winners.csv")
 @studio_route("draw")
 def winners_csv(draw_id: str):

@@ -61,6 +61,8 @@ def upgrade():
         sa.Column("played_at", sa.DateTime(), nullable=False),
         sa.Column("voided_after_seq", sa.Integer(), nullable=True),
         sa.Column("voided_at", sa.DateTime(), nullable=True),
+        sa.Column("address_sealed", sa.Text(), nullable=False),
+        sa.Column("address_given_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(["campaign_id"], ["campaigns.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["entry_id"], ["entries.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["org_id"], ["organisations.id"], ondelete="CASCADE"),

@@ -9,6 +9,7 @@ from campaign.audit.models import AuditEvent
 from campaign.draws import instant, instant_services
 from campaign.draws.models import InstantWinPlay
 from campaign.entries import status_links
+from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
 from tests.conftest import csrf_from
@@ -134,3 +135,39 @@ def test_a_winner_who_withdraws_loses_the_win_through_moderation(app, client):
     assert slots(campaign)[0].claimed_by_entry_id is None
     assert "was cancelled" in client.get(f"/s/{token}").text
     assert enter(client, campaign, "b@example.com") and slots(campaign)[0].claimed_by_entry_id is not None
+
+
+def test_an_approved_instant_winner_gives_the_address_on_the_status_page(app, client, studio):
+    from tests.draws.helpers import set_status, studio_setup
+
+    org, _ = studio_setup()
+    campaign = instant_campaign(org, quantity=1)
+    winner = enter(client, campaign, "a@example.com")
+    token = status_links.status_token(SECRET, winner.public_id)
+    page = client.get(f"/s/{token}")
+    assert 'id="instant-claim"' not in page.text  # not before moderation approves the entry
+    address = {
+        "name": "山田花子",
+        "postal_code": "150-0001",
+        "prefecture": "東京都",
+        "city": "渋谷区",
+        "street": "神宮前1-2-3",
+        "phone": "03-1234-5678",
+    }
+    refused = client.post(f"/s/{token}/prize", data={**address, "csrf_token": csrf_from(page.text)})
+    assert refused.status_code == 409
+
+    set_status(winner, EntryStatus.APPROVED)
+    page = client.get(f"/s/{token}", headers={"Accept-Language": "ja"})
+    assert 'id="instant-claim"' in page.text
+    bad = client.post(f"/s/{token}/prize", data={**address, "phone": "x", "csrf_token": csrf_from(page.text)})
+    assert bad.status_code == 422 and 'id="instant-claim"' in bad.text
+    done = client.post(f"/s/{token}/prize", data={**address, "csrf_token": csrf_from(page.text)})
+    assert done.status_code == 303
+    assert "we have your address" in client.get(f"/s/{token}").text
+    assert "山田花子" not in client.get(f"/s/{token}").text  # sealed, never shown back
+
+    studio.login("drawer@example.com", factories.PASSWORD)
+    csv = client.get(f"/studio/campaigns/{campaign.public_id}/instant-winners.csv").text
+    assert winner.public_id in csv and "山田花子" in csv and "150-0001" in csv
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "instant_win.claim"))
