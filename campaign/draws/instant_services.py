@@ -36,6 +36,7 @@ def build_schedule(campaign: Campaign, *, now: datetime) -> list[InstantWinSlot]
     if plan is None:
         return []
     plan.instant_opens_at, plan.instant_closes_at = campaign.opens_at, campaign.closes_at
+    plan.instant_odds = campaign.instant_win_odds  # later edits of the campaign do not change the game
     prizes = list(campaign.prizes)
     units = instant.schedule(plan.instant_opens_at, plan.instant_closes_at, [p.quantity for p in prizes])
     slots = [
@@ -130,7 +131,7 @@ def play(entry: Entry, *, secret: str, now: datetime) -> InstantWinPlay | None:
     seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
     score = instant.score(seed, entry.public_id)
     already_won = _holds_win(entry)
-    lucky = instant.lucky(score, campaign.instant_win_odds)
+    lucky = instant.lucky(score, plan.instant_odds)
     slot = _claim(campaign, entry, now) if lucky and not already_won else None
     result = InstantWinPlay(
         org_id=campaign.org_id,
@@ -286,7 +287,7 @@ def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | Non
         "closes_at": plan.instant_closes_at.isoformat(),
         "commitment": plan.commitment,
         "seed": seed.hex(),
-        "odds": campaign.instant_win_odds,
+        "odds": plan.instant_odds,
         "rule": "lucky when int(HMAC-SHA256(seed, 'instant:' + entry)) * odds < 2**256",
         "prizes": [{"index": k, "name": name, "quantity": quantities[k]} for k, name in prizes],
         "slots": [

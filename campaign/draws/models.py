@@ -37,6 +37,7 @@ class DrawPlan(db.Model):
     # instant win: the window the release schedule was spread over at launch (later edits do not move it)
     instant_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     instant_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    instant_odds: Mapped[int] = mapped_column(Integer, default=1)  # fixed at launch, like the schedule
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     campaign: Mapped[Campaign] = relationship()

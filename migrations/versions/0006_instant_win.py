@@ -23,6 +23,7 @@ def upgrade():
         batch_op.add_column(sa.Column("instant_plays", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("instant_opens_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("instant_closes_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("instant_odds", sa.Integer(), nullable=False, server_default="1"))
     op.create_table(
         "instant_win_slots",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -74,7 +75,8 @@ def upgrade():
     with op.batch_alter_table("instant_win_plays", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_instant_win_plays_campaign_id"), ["campaign_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_instant_win_plays_org_id"), ["org_id"], unique=False)
-    for table, name in (("campaigns", "instant_win"), ("campaigns", "instant_win_odds"), ("draw_plans", "instant_plays")):
+    for table, name in (("campaigns", "instant_win"), ("campaigns", "instant_win_odds"), ("draw_plans", "instant_plays"),
+        ("draw_plans", "instant_odds")):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.alter_column(name, server_default=None)
 
@@ -83,6 +85,7 @@ def downgrade():
     op.drop_table("instant_win_plays")
     op.drop_table("instant_win_slots")
     with op.batch_alter_table("draw_plans", schema=None) as batch_op:
+        batch_op.drop_column("instant_odds")
         batch_op.drop_column("instant_closes_at")
         batch_op.drop_column("instant_opens_at")
         batch_op.drop_column("instant_plays")
