@@ -94,6 +94,13 @@ class CampaignForm(FlaskForm):
         _l("Projected sales during the campaign (JPY)"),
         validators=[Optional(), NumberRange(min=0, max=10**15)],
     )
+    # instant win
+    instant_win = BooleanField(_l("Instant win: each entry sees at once whether it won"))
+    instant_win_odds = IntegerField(
+        _l("Instant-win odds: one lucky entry in"),
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+    )
 
     def fill_from(self, campaign: Campaign, timezone: str) -> None:
         """Pre-fills a GET form from the campaign, times in the organisation's zone, plus blank rows."""
@@ -138,6 +145,8 @@ class CampaignForm(FlaskForm):
             premium_type=self.premium_type.data or "open",  # draws (issue 5)
             transaction_value_jpy=self.transaction_value_jpy.data,  # draws (issue 5)
             projected_sales_jpy=self.projected_sales_jpy.data,  # draws (issue 5)
+            instant_win=bool(self.instant_win.data),
+            instant_win_odds=self.instant_win_odds.data or 1,
             products=[
                 ProductData(
                     name=row.form.name.data.strip(),

@@ -56,6 +56,9 @@ class Campaign(db.Model):
     premium_type: Mapped[str] = mapped_column(String(16), default="open")
     transaction_value_jpy: Mapped[int | None] = mapped_column(Integer)
     projected_sales_jpy: Mapped[int | None] = mapped_column(BigInteger)
+    # instant win: every entry sees its result at once; odds N means a play is lucky with probability 1/N
+    instant_win: Mapped[bool] = mapped_column(default=False)
+    instant_win_odds: Mapped[int] = mapped_column(Integer, default=1)
 
     organisation: Mapped[Organisation] = relationship()
     products: Mapped[list["Product"]] = relationship(

@@ -55,6 +55,8 @@ class CampaignData:
     premium_type: str = "open"  # draws (issue 5): 景品表示法
     transaction_value_jpy: int | None = None  # draws (issue 5)
     projected_sales_jpy: int | None = None  # draws (issue 5)
+    instant_win: bool = False
+    instant_win_odds: int = 1
 
 
 def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
@@ -88,6 +90,12 @@ def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
             )
         if product.url and not rules.is_http_url(product.url):
             raise InvalidCampaign(_l("A product URL must start with http:// or https://."), field="products")
+    if not 1 <= data.instant_win_odds <= 1_000_000:
+        raise InvalidCampaign(
+            _l("The instant-win odds must be between 1 and 1,000,000."), field="instant_win_odds"
+        )
+    if data.instant_win and not data.prizes:
+        raise InvalidCampaign(_l("An instant-win campaign needs at least one prize."), field="prizes")
     for prize in data.prizes:
         if prize.quantity < 1 or prize.value_jpy < 0:
             raise InvalidCampaign(
@@ -135,6 +143,8 @@ def _apply(campaign: Campaign, data: CampaignData) -> None:
         "premium_type",  # draws (issue 5)
         "transaction_value_jpy",  # draws (issue 5)
         "projected_sales_jpy",  # draws (issue 5)
+        "instant_win",
+        "instant_win_odds",
     ):
         setattr(campaign, name, getattr(data, name))
     campaign.products = [Product(position=i, **vars(p)) for i, p in enumerate(data.products)]

@@ -1,4 +1,5 @@
-"""`flask draws verify <id>`, `flask draws expire-claims`, `flask draws purge-addresses`."""
+"""`flask draws verify <id>`, `flask draws verify-instant <campaign>`, `flask draws expire-claims`,
+`flask draws purge-addresses`."""
 
 import click
 from flask import current_app
@@ -7,7 +8,7 @@ from sqlalchemy import select
 
 from campaign import jobs
 from campaign.clock import utcnow
-from campaign.draws import certificate, winners
+from campaign.draws import certificate, instant, instant_services, winners
 from campaign.draws.models import Draw
 from campaign.extensions import db
 
@@ -33,6 +34,29 @@ def verify(draw_id: str) -> None:
             click.echo(f"MISMATCH: {problem}")
         raise SystemExit(1)
     click.echo(f"OK: draw {draw_id} matches ({draw.entry_count} entries, digest {draw.digest})")
+
+
+@draws_cli.command("verify-instant")
+@click.argument("campaign_id")
+def verify_instant(campaign_id: str) -> None:
+    """Recomputes every instant-win result of a closed campaign (public id or slug) from its certificate."""
+    from campaign.campaigns.models import Campaign
+
+    campaign = db.session.scalar(
+        select(Campaign).where((Campaign.public_id == campaign_id) | (Campaign.slug == campaign_id))
+    )
+    if campaign is None:
+        raise click.ClickException(f"no campaign {campaign_id}")
+    cert = instant_services.certificate(campaign, secret=current_app.secret_key, now=utcnow())
+    if cert is None:
+        raise click.ClickException("not an instant-win campaign, or not closed (the seed is still secret)")
+    problems = instant.verify(cert)
+    if problems:
+        for problem in problems:
+            click.echo(f"MISMATCH: {problem}")
+        raise SystemExit(1)
+    wins = sum(1 for s in cert["slots"] if s["claimed_by"])
+    click.echo(f"OK: {len(cert['plays'])} plays and {wins} wins of {len(cert['slots'])} prize units match")
 
 
 @draws_cli.command("expire-claims")

@@ -9,7 +9,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_response
-from campaign.draws import certificate, services, winners
+from campaign.draws import certificate, instant_services, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.errors import NotFound
@@ -19,6 +19,7 @@ from campaign.orgs.access import studio_route
 
 bp = Blueprint("draws", __name__, url_prefix="/studio")
 bp.record_once(lambda state: services.install())
+bp.record_once(lambda state: instant_services.install())  # after the seed listener
 
 
 def _actor() -> Actor:
@@ -154,6 +155,16 @@ def audit_pack(draw_id: str):
     response = jsonify(certificate.audit_pack(_draw(draw_id), now=utcnow()))
     response.headers["Content-Disposition"] = f'attachment; filename="draw-{draw_id}-audit.json"'
     return response
+
+
+@bp.get("/campaigns/<campaign_id>/instant-winners.csv")
+@studio_route("draw")
+def instant_winners_csv(campaign_id: str):
+    """Instant-win winners with their postal address once given (owners and approvers only)."""
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    header = ["prize", "entry", "nickname", "entry_status", *winners.ADDRESS_FIELDS]
+    rows = instant_services.winners_rows(campaign, _secret())
+    return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)
 
 
 @bp.get("/draws/<draw_id>/winners.csv")

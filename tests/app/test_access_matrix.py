@@ -53,6 +53,7 @@ REQUIRED: dict[str, str] = {
     "draws.mark_shipped": "draw",
     "draws.audit_pack": "view",
     "draws.winners_csv": "draw",
+    "draws.instant_winners_csv": "draw",
     # issue 6: reviews, galleries, integrations (as declared in their views)
     "reviews.index": "view",
     "reviews.publish": "publish_reviews",

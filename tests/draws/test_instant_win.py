@@ -1,0 +1,175 @@
+"""Instant win through the services (with a clock) and the customer's pages."""
+
+import copy
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from campaign.audit.models import AuditEvent
+from campaign.draws import instant, instant_services
+from campaign.draws.models import InstantWinPlay
+from campaign.entries import status_links
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from tests import factories
+from tests.conftest import csrf_from
+from tests.draws.helpers import close, enter
+from tests.draws.instant_helpers import SECRET, instant_campaign, play, slots
+from tests.draws.instant_reference import check
+
+
+def test_launch_builds_a_release_schedule_spread_over_the_period(app):
+    campaign = instant_campaign(factories.org(), quantity=3)
+    span = campaign.closes_at - campaign.opens_at
+    assert [(s.unit, s.release_at) for s in slots(campaign)] == [
+        (u, campaign.opens_at + (span * u) // 3) for u in range(3)
+    ]
+    assert all(s.claimed_by_entry_id is None for s in slots(campaign))
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "instant_win.schedule"))
+
+
+def test_wins_follow_the_schedule_one_per_person_never_beyond_inventory(app):
+    campaign = instant_campaign(factories.org(), quantity=3)
+    second, third = (s.release_at for s in slots(campaign)[1:])
+    first = play(campaign, "a@example.com", campaign.opens_at + timedelta(hours=1))
+    assert first.slot.position == 0
+    assert play(campaign, "b@example.com", second - timedelta(seconds=1)).slot is None  # not yet released
+    assert play(campaign, "c@example.com", second).slot.position == 1
+    again = play(campaign, "a@example.com", third)
+    assert again.already_won and again.slot is None  # a person who won does not play again
+    assert play(campaign, "d@example.com", third).slot.position == 2
+    assert play(campaign, "e@example.com", third + timedelta(days=1)).slot is None  # all gone
+    assert [s.claimed_by_entry_id is not None for s in slots(campaign)] == [True, True, True]
+    wins = db.session.scalar(select(func.count()).where(AuditEvent.action == "instant_win.win"))
+    assert wins == 3
+
+
+def test_lucky_rule_uses_the_odds_fixed_at_launch(app):
+    campaign = instant_campaign(factories.org(), quantity=50, odds=4)
+    at = campaign.closes_at - timedelta(seconds=1)  # every unit released
+    campaign.instant_win_odds = 1  # an edit after launch does not change the game
+    db.session.commit()
+    results = [play(campaign, f"p{n}@example.com", at) for n in range(40)]
+    assert all((r.slot is not None) == r.lucky for r in results)
+    assert 0 < sum(r.lucky for r in results) < 40
+
+
+def test_a_rejected_winner_loses_the_win_and_the_slot_is_released_again(app):
+    campaign = instant_campaign(factories.org(), quantity=1)
+    at = campaign.opens_at + timedelta(hours=1)
+    winner = play(campaign, "a@example.com", at)
+    assert play(campaign, "b@example.com", at).slot is None
+    assert instant_services.void(winner.entry, reason="entry rejected", now=at)
+    db.session.commit()
+    assert winner.voided_after_seq == 2 and slots(campaign)[0].claimed_by_entry_id is None
+    assert play(campaign, "c@example.com", at).slot.position == 0
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "instant_win.void"))
+
+
+def test_certificate_after_close_verifies_and_detects_tampering(app, client, runner):
+    campaign = instant_campaign(factories.org(), quantity=4, odds=2)
+    moments = [campaign.opens_at + timedelta(days=d) for d in range(0, 30, 2)]
+    results = [play(campaign, f"p{n}@example.com", at) for n, at in enumerate(moments)]
+    instant_services.void(next(r for r in results if r.slot).entry, reason="entry rejected", now=moments[-1])
+    db.session.commit()
+    play(campaign, "late@example.com", moments[-1])
+    assert client.get(f"/c/{campaign.slug}/instant-win.json").status_code == 404  # seed still secret
+    close(campaign)
+
+    cert = client.get(f"/c/{campaign.slug}/instant-win.json").get_json()
+    assert len(cert["plays"]) == 16 and "@" not in str(cert)
+    assert instant.verify(cert) == [] and check(cert) == []
+    page = client.get(f"/c/{campaign.slug}/instant-win")
+    assert page.status_code == 200 and cert["seed"] in page.text
+    result = runner.invoke(args=["draws", "verify-instant", campaign.slug])
+    assert result.exit_code == 0 and "OK: 16 plays" in result.output, result.output
+
+    won = next(p for p in cert["plays"] if p["slot"] is not None)
+    for tamper in (
+        lambda c: c.update(seed="00" * 32),
+        lambda c: c["plays"][0].update(lucky=not c["plays"][0]["lucky"]),
+        lambda c: next(p for p in c["plays"] if p["slot"] is None).update(slot=won["slot"]),
+        lambda c: c["slots"][-1].update(release_at=c["opens_at"]),
+        lambda c: c.update(odds=2**200),  # every recorded win becomes unlucky,
+    ):
+        bad = copy.deepcopy(cert)
+        tamper(bad)
+        assert instant.verify(bad) and check(bad)
+
+    slot = slots(campaign)[won["slot"]]
+    other = db.session.scalar(select(InstantWinPlay).where(InstantWinPlay.slot_id.is_(None)))
+    slot.claimed_by_entry_id = other.entry_id  # a slot moved to another entry in the database
+    db.session.commit()
+    result = runner.invoke(args=["draws", "verify-instant", campaign.public_id])
+    assert result.exit_code == 1 and "MISMATCH" in result.output
+
+
+def test_customer_sees_the_result_at_once_in_their_language(app, client):
+    campaign = instant_campaign(factories.org(), quantity=1)
+    winner = enter(client, campaign, "a@example.com")
+    loser = enter(client, campaign, "b@example.com")
+
+    def page(entry, language):
+        token = status_links.status_token(SECRET, entry.public_id)
+        return client.get(f"/s/{token}?thanks=1", headers={"Accept-Language": language}).text
+
+    assert "You won: Tea" in page(winner, "en")
+    assert "当選しました：Tea" in page(winner, "ja")
+    assert "Not this time" in page(loser, "en")
+    assert "残念ながら" in page(loser, "ja")
+
+
+def test_an_ordinary_campaign_does_not_play(app, client):
+    from tests.draws.helpers import launched_campaign
+
+    campaign = launched_campaign(factories.org())
+    enter(client, campaign, "a@example.com")
+    assert db.session.scalar(select(func.count()).select_from(InstantWinPlay)) == 0
+
+
+def test_a_winner_who_withdraws_loses_the_win_through_moderation(app, client):
+    campaign = instant_campaign(factories.org(), quantity=1)
+    winner = enter(client, campaign, "a@example.com")
+    token = status_links.status_token(SECRET, winner.public_id)
+    page = client.get(f"/s/{token}")
+    response = client.post(f"/s/{token}/withdraw", data={"csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303
+    assert slots(campaign)[0].claimed_by_entry_id is None
+    assert "was cancelled" in client.get(f"/s/{token}").text
+    assert enter(client, campaign, "b@example.com") and slots(campaign)[0].claimed_by_entry_id is not None
+
+
+def test_an_approved_instant_winner_gives_the_address_on_the_status_page(app, client, studio):
+    from tests.draws.helpers import set_status, studio_setup
+
+    org, _ = studio_setup()
+    campaign = instant_campaign(org, quantity=1)
+    winner = enter(client, campaign, "a@example.com")
+    token = status_links.status_token(SECRET, winner.public_id)
+    page = client.get(f"/s/{token}")
+    assert 'id="instant-claim"' not in page.text  # not before moderation approves the entry
+    address = {
+        "name": "山田花子",
+        "postal_code": "150-0001",
+        "prefecture": "東京都",
+        "city": "渋谷区",
+        "street": "神宮前1-2-3",
+        "phone": "03-1234-5678",
+    }
+    refused = client.post(f"/s/{token}/prize", data={**address, "csrf_token": csrf_from(page.text)})
+    assert refused.status_code == 409
+
+    set_status(winner, EntryStatus.APPROVED)
+    page = client.get(f"/s/{token}", headers={"Accept-Language": "ja"})
+    assert 'id="instant-claim"' in page.text
+    bad = client.post(f"/s/{token}/prize", data={**address, "phone": "x", "csrf_token": csrf_from(page.text)})
+    assert bad.status_code == 422 and 'id="instant-claim"' in bad.text
+    done = client.post(f"/s/{token}/prize", data={**address, "csrf_token": csrf_from(page.text)})
+    assert done.status_code == 303
+    assert "we have your address" in client.get(f"/s/{token}").text
+    assert "山田花子" not in client.get(f"/s/{token}").text  # sealed, never shown back
+
+    studio.login("drawer@example.com", factories.PASSWORD)
+    csv = client.get(f"/studio/campaigns/{campaign.public_id}/instant-winners.csv").text
+    assert winner.public_id in csv and "山田花子" in csv and "150-0001" in csv
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "instant_win.claim"))
