@@ -5,12 +5,11 @@ import posixpath
 from flask import Blueprint, Response, abort, redirect, request, url_for
 
 from campaign.storage import get_storage
-from campaign.storage.base import ObjectNotFound, is_valid_key
+from campaign.storage.base import PUBLIC_CACHE_CONTROL, ObjectNotFound, is_valid_key
 
 bp = Blueprint("media", __name__)
 
 PUBLIC_TYPES = {".jpg": "image/jpeg", ".webp": "image/webp"}
-FOREVER = "public, max-age=31536000, immutable"
 
 
 @bp.app_template_global("public_url")
@@ -32,7 +31,7 @@ def public(key: str):
     except ObjectNotFound:
         abort(404)
     response = Response(data, mimetype=content_type)
-    response.headers["Cache-Control"] = FOREVER
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(posixpath.basename(key).split(".")[0])
     return response.make_conditional(request)

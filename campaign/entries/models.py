@@ -92,10 +92,6 @@ class Entry(db.Model):
     )
 
     @property
-    def display_name(self) -> str | None:
-        return self.nickname
-
-    @property
     def public_caption(self) -> str:
         """The caption every public surface shows: the redacted one when a marketer masked part of it."""
         return self.redacted_caption if self.redacted_caption is not None else self.caption

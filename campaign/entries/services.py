@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from campaign import events, media, pending_objects
@@ -263,10 +263,6 @@ def entries_of(campaign: Campaign) -> list[Entry]:
             .order_by(Entry.created_at.desc())
         )
     )
-
-
-def count_entries(campaign: Campaign) -> int:
-    return db.session.scalar(select(func.count()).where(Entry.campaign_id == campaign.id))
 
 
 def referenced_keys(keys: list[str]) -> set[str]:

@@ -37,7 +37,7 @@ def show_frame(public_id: str):
         f"frame-ancestors {frame_ancestors(gallery)}; default-src 'none'; img-src * data:; "
         "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
     )
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
     return response
 
 
@@ -45,7 +45,7 @@ def show_frame(public_id: str):
 def show_fragment(public_id: str):
     gallery = _gallery(public_id)
     response = Response(render_template("galleries/fragment.html", gallery=gallery, doc=_doc(gallery)))
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -14,12 +14,13 @@ from campaign.galleries import services
 from campaign.galleries.models import Gallery
 from campaign.reviews.public import url_context
 from campaign.storage import get_storage
+from campaign.storage.base import SNAPSHOTS
 
 SNAPSHOT_FILES = {"gallery.json": "application/json", "gallery.html": "text/html; charset=utf-8"}
 
 
 def snapshot_key(gallery: Gallery, name: str) -> str:
-    return f"public/g/{gallery.public_id}/{name}"
+    return f"{SNAPSHOTS}{gallery.public_id}/{name}"
 
 
 def build(gallery: Gallery) -> dict[str, bytes]:

@@ -24,9 +24,11 @@ def test_no_mail_for_a_rolled_back_change(app, smtp_server):
     assert smtp_server.messages == []
 
 
-def test_an_unreachable_server_fails_the_job_not_the_request(app, smtp_server):
+def test_an_unreachable_server_fails_the_job_not_the_request(app, smtp_server, caplog):
     app.config["MAIL_PORT"] = 1
     with app.app_context():
         mail.send_after_commit("sakura@example.com", "subject", "body")
-        db.session.commit()
+        db.session.commit()  # does not raise
     assert smtp_server.messages == []
+    [failure] = [r for r in caplog.records if r.getMessage().startswith("inline job send")]
+    assert isinstance(failure.exc_info[1], mail.MailError)  # it was tried, and failed inside the job

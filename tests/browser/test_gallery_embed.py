@@ -1,13 +1,13 @@
 """A product page on another origin embeds the gallery: photos show, nothing shifts, no caption runs."""
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from campaign.galleries import snapshots
 from campaign.storage import get_storage
+from tests.fixtures.live_server import ServedInThread
 from tests.galleries.helpers import make_brand
 
 pytestmark = pytest.mark.browser
@@ -25,7 +25,7 @@ new PerformanceObserver((list) => {
 """
 
 
-class OtherOrigin:
+class OtherOrigin(ServedInThread):
     """A plain web server on its own loopback port serving one product page."""
 
     def __init__(self):
@@ -45,12 +45,8 @@ class OtherOrigin:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.start()
 
 
 def product_page(app_url: str, gallery_id: str, with_frame: bool) -> str:

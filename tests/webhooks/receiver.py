@@ -1,10 +1,11 @@
 """A real HTTP receiver on a loopback port: records each request, answers with the statuses it is given."""
 
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.fixtures.live_server import ServedInThread
 
-class Receiver:
+
+class Receiver(ServedInThread):
     def __init__(self, statuses: list[int]):
         self.statuses = list(statuses)
         self.requests: list[tuple[dict, bytes]] = []
@@ -23,14 +24,4 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        self.url = f"http://127.0.0.1:{self.port}/hooks"
