@@ -161,7 +161,7 @@ def test_png_bomb_is_refused_from_its_header():
 
     assert error.code == "too_many_pixels"
     assert error.detail == {"max_pixels": 40_000_000, "pixels": 900_000_000}
-    assert elapsed < 0.5
+    assert elapsed < 5  # decoding 900 megapixels takes minutes; the header check takes milliseconds
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert grown_kib < 50_000  # 900 megapixels would need at least 900 MB
 

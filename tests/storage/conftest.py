@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from campaign.storage import Storage, build_storage
+from tests.fixtures.fault_proxy import SilentServer
 from tests.fixtures.seaweedfs import SHARED_BUCKET, SeaweedFS
 
 BACKENDS = [
@@ -51,9 +52,13 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A port that completes the TCP handshake (kernel backlog) but never reads or answers."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
-        yield sock.getsockname()[1]
+def silent_server() -> Iterator[SilentServer]:
+    server = SilentServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def silent_port(silent_server: SilentServer) -> int:
+    """A port that completes the TCP handshake but never reads or answers."""
+    return silent_server.port
