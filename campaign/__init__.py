@@ -10,6 +10,7 @@ from campaign.config import PROJECT_ROOT, Config, from_environment
 
 
 def create_app(config: Mapping | type | None = None) -> Flask:
+    """The app; its WSGI callable also serves the public API (/api/v1) through `create_public_api`'s app."""
     app = Flask(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
@@ -20,7 +21,40 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     register_blueprints(app)
     register_storage_refs(app)
     register_cli(app)
+    mount_public_api(app, create_public_api(app))
     return app
+
+
+def create_public_api(app: Flask) -> Flask:
+    """The public read-only API as a lean app of its own: no session, CSRF, login, rate limiter or HTML
+    errors, so a cached answer costs little more than a bare Flask route. It shares `app`'s config, database
+    engines and storage, and builds URLs of `app`'s pages (media, embeds) from `app`'s routes."""
+    from campaign import i18n
+    from campaign.api import public_views
+    from campaign.api.mount import NoSessions, build_urls_from
+    from campaign.extensions import db
+
+    api = Flask(__name__, static_folder=None, instance_path=app.instance_path)
+    api.config = app.config
+    api.session_interface = NoSessions()
+    db.init_app_sharing_engines(api, app)
+    i18n.init_public_api(api)
+    api.extensions["storage"] = app.extensions["storage"]
+    api.register_blueprint(public_views.bp)
+    public_views.register_errors(api)
+    api.url_build_error_handlers.append(build_urls_from(app))
+    return api
+
+
+def mount_public_api(app: Flask, api: Flask) -> None:
+    """`app` stays the one WSGI app (gunicorn, `flask`, test client); requests under the API's prefix go
+    to `api`, and each app builds the other's URLs."""
+    from campaign.api.mount import PrefixDispatch, build_urls_from
+    from campaign.api.public_views import bp
+
+    app.wsgi_app = PrefixDispatch(app.wsgi_app, bp.url_prefix, api)
+    app.url_build_error_handlers.append(build_urls_from(api))
+    app.extensions["public_api"] = api
 
 
 def load_config(app: Flask, config: Mapping | type | None) -> None:
@@ -82,11 +116,13 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (moderation_views.bp, audit_views.bp, dashboard_views.bp):  # issue 4
         app.register_blueprint(bp)
-    from campaign.draws import public_views as draws_public  # issue 5
+    from campaign.connectors import views as connectors_views  # issue 5
+    from campaign.draws import public_views as draws_public
     from campaign.draws import views as draws_views
 
     app.register_blueprint(draws_views.bp)
     app.register_blueprint(draws_public.bp)
+    app.register_blueprint(connectors_views.bp)
     from campaign.reviews import wiring as reviews_wiring  # issue 6: reviews, galleries, API, webhooks
 
     reviews_wiring.register(app)  # issue 6
@@ -94,10 +130,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_storage_refs(app: Flask) -> None:
     """Every table that points at stored objects answers `flask storage gc`'s question."""
+    from campaign.draws import frozen
     from campaign.entries.services import referenced_keys
+    from campaign.galleries import snapshots
     from campaign.storage import register_references
 
     register_references(app, referenced_keys)
+    register_references(app, frozen.referenced_keys)
+    register_references(app, snapshots.referenced_keys)
 
 
 def register_cli(app: Flask) -> None:

@@ -1,7 +1,13 @@
-"""Language and time zone choice: the visitor's switcher cookie, else Accept-Language."""
+"""Language and time zone choice: the visitor's switcher (?lang= or its cookie), else Accept-Language; the
+public API ignores the cookie, so its cached answers vary by Accept-Language only."""
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, url_for
 from flask_babel import get_locale
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from campaign.extensions import babel
 
@@ -9,14 +15,35 @@ bp = Blueprint("i18n", __name__)
 COOKIE = "lang"
 
 
-def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+def select_locale() -> Locale:
+    """Pages: the switcher's choice (?lang= or its cookie), else Accept-Language."""
     if not has_request_context():  # the CLI speaks the default language
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = request.args.get("lang") or request.cookies.get(COOKIE)
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return _chosen_or_accepted(request.args.get("lang") or request.cookies.get(COOKIE))
+
+
+def select_public_locale() -> Locale:
+    """The public API: ?lang=, else Accept-Language; never a cookie (its answers vary by Accept-Language)."""
+    return _chosen_or_accepted(request.args.get("lang"))
+
+
+def _chosen_or_accepted(chosen: str | None) -> Locale:
+    config = current_app.config
+    if chosen not in config["LANGUAGES"]:
+        header = request.environ.get("HTTP_ACCEPT_LANGUAGE", "")
+        chosen = _best_match(header, config["LANGUAGES"]) or config["BABEL_DEFAULT_LOCALE"]
+    return _locale(chosen)
+
+
+@lru_cache(maxsize=256)
+def _best_match(header: str, languages: tuple[str, ...]) -> str | None:
+    """Parsed once per distinct header (a handful in practice), not once per request."""
+    return parse_accept_header(header, LanguageAccept).best_match(languages)
+
+
+@lru_cache(maxsize=16)
+def _locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 def select_timezone() -> str:
@@ -42,3 +69,7 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)
+
+
+def init_public_api(api) -> None:
+    babel.init_app(api, locale_selector=select_public_locale, timezone_selector=select_timezone)

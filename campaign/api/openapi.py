@@ -104,12 +104,21 @@ DOCUMENT = {
             },
             "Gallery": {
                 "type": "object",
-                "required": ["id", "name", "layout", "label", "items", *_PAGE],
+                "required": ["id", "name", "layout", "label", "labels", "items", *_PAGE],
                 "properties": {
                     "id": {"type": "string"},
                     "name": {"type": "string"},
                     "layout": {"type": "string", "enum": ["grid", "carousel"]},
                     "label": {"type": "string"},
+                    "labels": {
+                        "type": "object",
+                        "description": "The embed's words, in the language of the answer.",
+                        "required": ["anonymous", "previous", "next", "close"],
+                        "properties": {
+                            name: {"type": "string"} for name in ("anonymous", "previous", "next", "close")
+                        },
+                        "additionalProperties": False,
+                    },
                     **_PAGE,
                     "items": {"type": "array", "items": {"$ref": "#/components/schemas/Photo"}},
                 },

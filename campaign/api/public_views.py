@@ -1,23 +1,27 @@
-"""Public JSON API v1: galleries and product reviews. No personal data beyond a nickname."""
+"""Public JSON API v1: galleries and product reviews. No personal data beyond a nickname.
 
-from flask import Blueprint, abort, jsonify, request
+Served by the lean app of `campaign.create_public_api`, not by the main app (no session, CSRF or limiter).
+"""
+
+from flask import Blueprint, Flask, abort, jsonify, request
 from flask_babel import get_locale
 from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
-from campaign.api.responses import BodyCache, json_response, public_response
+from campaign.api.responses import LruCache, PublicAnswer, json_response, public_response
 from campaign.campaigns.models import Product
-from campaign.errors import HTTP_MESSAGES
+from campaign.errors import HTTP_MESSAGES, DomainError
 from campaign.extensions import db
 from campaign.galleries import services as galleries
 from campaign.galleries.models import Gallery
-from campaign.galleries.services import encode, etag_of
+from campaign.galleries.services import encode
 from campaign.galleries.versions import gallery_versions
 from campaign.reviews import services as reviews
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_bodies = BodyCache()
+_bodies = LruCache()
+_shapes = LruCache(size=1024)
 
 
 def _page_args() -> tuple[int, int]:
@@ -45,24 +49,43 @@ def _product(public_id: str) -> Product:
     return product
 
 
+def _shape() -> tuple[int, int, str, str]:
+    """(page, per_page, language, host URL) of this request. They follow from its query string,
+    Accept-Language and host alone (photo URLs are absolute), so each combination is worked out once."""
+    environ = request.environ
+    raw = (
+        environ.get("QUERY_STRING", ""),
+        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
+        environ.get("HTTP_HOST", ""),
+        environ.get("wsgi.url_scheme", ""),
+    )
+    shape = _shapes.get(raw)
+    if shape is None:
+        shape = (*_page_args(), str(get_locale()), request.host_url)
+        _shapes.put(raw, shape)
+    return shape
+
+
 @bp.get("/galleries/<public_id>")
 def get_gallery(public_id: str):
     """Hot path: no query while this process's view of the gallery's version is fresh (see `versions`)."""
-    page, per_page = _page_args()
+    shape = _shape()
     gallery = None
     version = gallery_versions.get(public_id)
     if version is None:
         gallery = _gallery(public_id)
         version = gallery.version
         gallery_versions.put(public_id, version)
-    key = (public_id, version, page, per_page, str(get_locale()))
-    cached = _bodies.get(key)
-    if cached is None:
+    key = (public_id, version, shape)
+    answer = _bodies.get(key)
+    if answer is None:
         gallery = gallery or _gallery(public_id)
-        body = encode(galleries.document(gallery, galleries.items(gallery), page=page, per_page=per_page))
-        cached = (body, etag_of(body))
-        _bodies.put(key, cached)
-    return public_response(*cached)
+        page, per_page = shape[:2]
+        answer = PublicAnswer.of(
+            encode(galleries.document(gallery, galleries.items(gallery), page=page, per_page=per_page))
+        )
+        _bodies.put(key, answer)
+    return public_response(answer)
 
 
 @bp.get("/products/<public_id>/reviews")
@@ -103,11 +126,23 @@ def get_oembed():
     return json_response(oembed_for(request.args.get("url", ""), max_width))
 
 
-@bp.errorhandler(HTTPException)
-def api_error(error: HTTPException):
-    """The API always answers JSON, whatever the client's Accept header says."""
-    status = error.code or 500
-    response = jsonify(error=error.name.lower().replace(" ", "_"), message=str(HTTP_MESSAGES.get(status, "")))
+def _error(status: int, code: str, message: str):
+    response = jsonify(error=code, message=message)
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def api_error(error: HTTPException):
+    status = error.code or 500
+    return _error(status, error.name.lower().replace(" ", "_"), str(HTTP_MESSAGES.get(status, "")))
+
+
+def domain_error(error: DomainError):
+    return _error(error.status, error.code, error.text())
+
+
+def register_errors(api: Flask) -> None:
+    """The API always answers JSON, whatever the client's Accept header says: unknown paths and 500s too."""
+    api.register_error_handler(HTTPException, api_error)
+    api.register_error_handler(DomainError, domain_error)

@@ -3,6 +3,7 @@
 import json
 from collections import OrderedDict
 from threading import Lock
+from typing import NamedTuple
 
 from flask import Response, request
 
@@ -20,21 +21,33 @@ HEADERS = {
 }
 
 
-def public_response(body: bytes, etag: str, *, mimetype: str = "application/json") -> Response:
+class PublicAnswer(NamedTuple):
+    """A built body with its ETag and headers, made once and cached with it."""
+
+    body: bytes
+    etag: str
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, body: bytes) -> "PublicAnswer":
+        etag = etag_of(body)
+        return cls(body, etag, (*HEADERS.items(), ("ETag", f'"{etag}"')))
+
+
+def public_response(answer: PublicAnswer, *, mimetype: str = "application/json") -> Response:
     """200 with the body, or 304 when the client already holds this ETag (the hot path: kept lean)."""
-    headers = {**HEADERS, "ETag": f'"{etag}"'}
-    if request.if_none_match.contains(etag):
-        return Response(status=304, headers=headers)
-    return Response(body, mimetype=mimetype, headers=headers)
+    if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(answer.etag):
+        return Response(status=304, headers=answer.headers)
+    return Response(answer.body, mimetype=mimetype, headers=answer.headers)
 
 
 def json_response(payload: dict, *, mimetype: str = "application/json") -> Response:
     body = encode(payload) if mimetype == "application/json" else json.dumps(payload).encode()
-    return public_response(body, etag_of(body), mimetype=mimetype)
+    return public_response(PublicAnswer.of(body), mimetype=mimetype)
 
 
-class BodyCache:
-    """Built bodies by key (the key holds the gallery's version, so a change misses): a small LRU."""
+class LruCache:
+    """A small thread-safe LRU. Built answers are keyed with the gallery's version, so a change misses."""
 
     def __init__(self, size: int = 512):
         self.size = size

@@ -7,6 +7,8 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
 
+from campaign.clock import utcnow
+
 
 @dataclass(frozen=True)
 class Post:
@@ -27,18 +29,26 @@ class Verdict:
 
 
 class ConnectorError(Exception):
-    """The API refused or failed; `retry_after` (seconds) is set for rate limits."""
+    """The API refused or failed; `retry_after` (seconds from now) is set for rate limits.
 
-    def __init__(self, message: str, *, status: int = 0, retry_after: int | None = None):
+    `kind` sorts the failure for the people who must act on it: "unauthorised" (wrong, expired or revoked
+    token), "rate_limited", "not_found" (no such account), "unreachable" (network), else "api"."""
+
+    def __init__(self, message: str, *, status: int = 0, retry_after: int | None = None, kind: str = "api"):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.kind = kind
 
 
 class Connector(Protocol):
     network: str
 
     def verify(self, post: Post) -> Verdict: ...
+
+    def account_name(self) -> str:
+        """One cheap read with the stored access: the connected account's username."""
+        ...
 
 
 def get_json(url: str, params: dict, headers: dict, *, timeout: float = 10.0) -> tuple[dict, dict]:
@@ -57,7 +67,12 @@ def get_json(url: str, params: dict, headers: dict, *, timeout: float = 10.0) ->
             payload = {}
         raise error_from(exc.code, payload, dict(exc.headers)) from exc
     except (OSError, ValueError) as exc:
-        raise ConnectorError(f"cannot reach the API: {exc}") from exc
+        raise ConnectorError(f"cannot reach the API: {exc}", kind="unreachable") from exc
+
+
+GRAPH_RATE_LIMITS = (4, 17, 32, 613)  # application, user, page and custom rate limits
+GRAPH_BAD_TOKEN = (102, 190)  # session key invalid, access token invalid or expired
+X_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 
 def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
@@ -66,14 +81,27 @@ def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
     if graph is not None:  # Graph API error object
         code = graph.get("code")
         message = f"Graph API error {code}: {graph.get('message', '')}"
-        if code in (4, 17, 32, 613):  # application, user, page and custom rate limits
-            return ConnectorError(message, status=status, retry_after=3600)
+        if code in GRAPH_RATE_LIMITS:
+            return ConnectorError(message, status=status, retry_after=3600, kind="rate_limited")
+        if code in GRAPH_BAD_TOKEN:
+            return ConnectorError(message, status=status, kind="unauthorised")
+        if code == 100 and graph.get("error_subcode") == 33:  # object does not exist
+            return ConnectorError(message, status=status, kind="not_found")
         return ConnectorError(message, status=status)
     if status == 429:
-        reset = lower.get("x-rate-limit-reset")
         return ConnectorError(
-            "X API rate limit reached", status=429, retry_after=int(reset) if reset else None
+            "X API rate limit reached", status=429, retry_after=_seconds_until(lower), kind="rate_limited"
         )
     errors = payload.get("errors") or [payload]
     detail = "; ".join(str(e.get("detail") or e.get("message") or e.get("title") or "") for e in errors)
-    return ConnectorError(f"API error {status}: {detail}", status=status)
+    kind = "unauthorised" if status in (401, 403) else "api"
+    return ConnectorError(f"API error {status}: {detail}", status=status, kind=kind)
+
+
+def _seconds_until(headers: dict) -> int | None:
+    """X's `x-rate-limit-reset` is the epoch second the window reopens, not a number of seconds."""
+    try:
+        reset = int(headers["x-rate-limit-reset"])
+    except (KeyError, ValueError):
+        return None
+    return max(1, reset - int(utcnow().timestamp()))

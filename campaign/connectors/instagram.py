@@ -54,6 +54,9 @@ class InstagramGraph:
                             return True
         return False
 
+    def account_name(self) -> str:
+        return str(self._get(self.user_id, fields="username").get("username", ""))
+
     def verify(self, post: Post) -> Verdict:
         if not self.find_post(post):
             return Verdict(False, "post_deleted", "post not found by permalink among tags and hashtag media")

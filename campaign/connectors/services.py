@@ -1,44 +1,207 @@
-"""Per-organisation connector configuration, and the check run for one drawn entry."""
+"""Per-organisation connector configuration (set, test, disconnect), and the check run for one drawn entry."""
 
+import ipaddress
+import math
+import re
 from datetime import datetime
+from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campaign.audit.services import Actor, record
 from campaign.connectors.base import Connector, ConnectorError, Post, Verdict
 from campaign.connectors.instagram import InstagramGraph
 from campaign.connectors.models import ConnectorAccount
 from campaign.connectors.x import XApi
 from campaign.draws import sealing
 from campaign.entries.rules import social_network
+from campaign.errors import DomainError, NotFound
 from campaign.extensions import db
 
 TOKEN_PURPOSE = "connector-token"  # noqa: S105 - a key-derivation label, not a secret
 DEFAULT_BASE_URLS = {"instagram": "https://graph.facebook.com/v21.0", "x": "https://api.x.com"}
+NETWORKS = tuple(DEFAULT_BASE_URLS)
+NETWORK_NAMES = {"instagram": "Instagram", "x": "X"}  # brand names, not translated
+_ACCOUNT_ID_RE = re.compile(r"^[0-9]{1,64}$")  # IG user ids and X user ids are numeric
+MAX_TOKEN_LENGTH = 2000
+
+
+class InvalidConnector(DomainError):
+    code = "invalid_connector"
+
+
+class ConnectionFailed(DomainError):
+    """The test call failed; the message says what to do about it, in the user's language."""
+
+    status = 502
+    code = "connector_failed"
+
+
+def account_of(org_id: int, network: str) -> ConnectorAccount | None:
+    return db.session.scalar(
+        select(ConnectorAccount).where(ConnectorAccount.org_id == org_id, ConnectorAccount.network == network)
+    )
+
+
+def accounts_of(org_id: int) -> dict[str, ConnectorAccount | None]:
+    """Every network, connected or not, in a fixed order."""
+    return {network: account_of(org_id, network) for network in NETWORKS}
+
+
+def checked_network(network: str) -> str:
+    if network not in NETWORKS:
+        raise NotFound()
+    return network
+
+
+def checked_base_url(url: str) -> str:
+    """Empty (the network's public API), an https:// URL, or http:// to this machine only (tests, a proxy)."""
+    url = url.strip()
+    if not url:
+        return ""
+    refused = InvalidConnector(
+        _l("Enter an https:// address (http:// only for this machine: 127.0.0.1, ::1 or localhost)."),
+        field="base_url",
+    )
+    if len(url) > 200 or any(c.isspace() for c in url):
+        raise refused
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        _ = parts.port  # raises ValueError on a malformed port
+    except ValueError as exc:
+        raise refused from exc
+    if not host or parts.username or parts.password or parts.query or parts.fragment:
+        raise refused
+    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
+        return url.rstrip("/")
+    raise refused
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def configure(
-    org_id: int, network: str, *, account_id: str, token: str, secret: str, now: datetime, base_url: str = ""
+    org_id: int,
+    network: str,
+    *,
+    account_id: str,
+    token: str,
+    secret: str,
+    actor: Actor,
+    now: datetime,
+    base_url: str = "",
 ) -> ConnectorAccount:
-    if network not in DEFAULT_BASE_URLS:
-        raise ValueError(f"unknown network {network!r}")
-    account = db.session.scalar(
-        select(ConnectorAccount).where(ConnectorAccount.org_id == org_id, ConnectorAccount.network == network)
-    )
+    """Sets or replaces an organisation's access to one network; the token is sealed and never audited."""
+    if network not in NETWORKS:
+        raise InvalidConnector(_l("Unknown network."), field="network")
+    account_id, token = account_id.strip(), token.strip()
+    if not _ACCOUNT_ID_RE.match(account_id):
+        raise InvalidConnector(_l("Enter the account's numeric id."), field="account_id")
+    if not token or len(token) > MAX_TOKEN_LENGTH or any(c.isspace() for c in token):
+        raise InvalidConnector(_l("Paste the token without spaces or line breaks."), field="token")
+    base_url = checked_base_url(base_url) or DEFAULT_BASE_URLS[network]
+    account = account_of(org_id, network)
+    before = _facts(account) if account is not None else {}
     if account is None:
         account = ConnectorAccount(org_id=org_id, network=network)
         db.session.add(account)
     account.account_id = account_id
     account.token_sealed = sealing.seal(secret, TOKEN_PURPOSE, token.encode())
-    account.base_url = base_url or DEFAULT_BASE_URLS[network]
+    account.base_url = base_url
     account.updated_at = now
     db.session.flush()
+    record(
+        actor,
+        "connector.configured",
+        org_id=org_id,
+        object_type="connector",
+        object_id=network,
+        now=now,
+        before=before,
+        after={**_facts(account), "token": "replaced" if before else "set"},
+    )
     return account
 
 
-def connector_for(org_id: int, network: str, secret: str) -> Connector | None:
-    account = db.session.scalar(
-        select(ConnectorAccount).where(ConnectorAccount.org_id == org_id, ConnectorAccount.network == network)
+def disconnect(org_id: int, network: str, *, actor: Actor, now: datetime) -> bool:
+    """Deletes the stored access (the token with it); False when there was none."""
+    account = account_of(org_id, network)
+    if account is None:
+        return False
+    before = _facts(account)
+    db.session.delete(account)
+    db.session.flush()
+    record(
+        actor,
+        "connector.disconnected",
+        org_id=org_id,
+        object_type="connector",
+        object_id=network,
+        now=now,
+        before=before,
     )
+    return True
+
+
+def _facts(account: ConnectorAccount) -> dict:
+    """What the audit may hold about an access: never the token."""
+    return {"account_id": account.account_id, "base_url": account.base_url}
+
+
+def check_connection(org_id: int, network: str, secret: str) -> str:
+    """One cheap read with the stored access; the account's username, or ConnectionFailed saying why."""
+    connector = connector_for(org_id, network, secret)
+    if connector is None:
+        raise ConnectionFailed(_l("This network is not connected."))
+    try:
+        return connector.account_name()
+    except ConnectorError as exc:
+        raise _failure(exc, account_of(org_id, network)) from exc
+
+
+def _failure(exc: ConnectorError, account: ConnectorAccount | None) -> ConnectionFailed:
+    detail = str(exc)
+    if exc.kind == "unauthorised":
+        return ConnectionFailed(
+            _l("The API refused the token (HTTP %(status)s): it is wrong, expired or revoked. %(detail)s"),
+            status=exc.status,
+            detail=detail,
+        )
+    if exc.kind == "rate_limited" and exc.retry_after:
+        return ConnectionFailed(
+            _l("The API is rate limiting this account (HTTP %(status)s): try again in %(minutes)s min."),
+            status=exc.status,
+            minutes=math.ceil(exc.retry_after / 60),
+        )
+    if exc.kind == "rate_limited":
+        return ConnectionFailed(
+            _l("The API is rate limiting this account (HTTP %(status)s): try again later."), status=exc.status
+        )
+    if exc.kind == "not_found":
+        return ConnectionFailed(
+            _l("The API knows no account with the id %(account)s. %(detail)s"),
+            account=account.account_id if account else "",
+            detail=detail,
+        )
+    if exc.kind == "unreachable":
+        return ConnectionFailed(
+            _l("Cannot reach the API at %(url)s: %(detail)s"),
+            url=account.base_url if account else "",
+            detail=detail,
+        )
+    return ConnectionFailed(_l("The API answered with an error: %(detail)s"), detail=detail)
+
+
+def connector_for(org_id: int, network: str, secret: str) -> Connector | None:
+    account = account_of(org_id, network)
     if account is None:
         return None
     token = sealing.unseal(secret, TOKEN_PURPOSE, account.token_sealed).decode()

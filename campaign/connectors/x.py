@@ -4,7 +4,7 @@ alternates are checked."""
 
 import re
 
-from campaign.connectors.base import Post, Verdict, get_json
+from campaign.connectors.base import X_NOT_FOUND, ConnectorError, Post, Verdict, get_json
 
 MAX_FOLLOWER_PAGES = 15  # the endpoint allows 15 requests per 15 minutes
 _STATUS_RE = re.compile(r"/status(?:es)?/(\d+)")
@@ -21,6 +21,14 @@ class XApi:
     def _get(self, path: str, **params) -> dict:
         body, _ = get_json(f"{self.base}/{path.lstrip('/')}", params, self.headers)
         return body
+
+    def account_name(self) -> str:
+        body = self._get(f"2/users/{self.brand_user_id}")
+        if "data" not in body:  # an unknown id is a 200 whose `errors` say so
+            errors = body.get("errors") or [{}]
+            kind = "not_found" if errors[0].get("type") == X_NOT_FOUND else "api"
+            raise ConnectorError(f"X API: {errors[0].get('detail', 'no user')}", status=200, kind=kind)
+        return str(body["data"].get("username", ""))
 
     def find_post(self, post: Post) -> bool:
         match = _STATUS_RE.search(post.post_url)

@@ -50,8 +50,16 @@ def frozen_lines(entries: Iterable[tuple[str, str]]) -> list[str]:
     return [f"{entry_id} {token}" for entry_id, token in sorted(entries)]
 
 
+def frozen_text(lines: Sequence[str]) -> str:
+    return "\n".join(lines)
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def digest(lines: Sequence[str]) -> str:
-    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+    return text_digest(frozen_text(lines))
 
 
 def score(seed: bytes, beacon: str, entry_id: str) -> bytes:
@@ -77,14 +85,41 @@ def hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
     return out
 
 
-def rank(
-    seed: bytes, beacon: str, entries: Sequence[tuple[str, str]], prizes: Sequence[PrizeSlots]
-) -> Ranking:
-    """Winners and ordered alternates per prize, from (entry public id, participant token) pairs."""
-    needed = sum(p.winners + p.alternates for p in prizes)
+def head_size(needed: int) -> int:
+    """How many of the lowest scores a draw computes first; people with many entries may need more."""
+    return max(4 * needed, 64)
+
+
+def lowest_scores(
+    seed: bytes, beacon: str, entry_ids: Sequence[str], count: int, start: int = 0
+) -> list[tuple[bytes, int]]:
+    """The `count` lowest (score, index) pairs, ascending; indices count from `start`."""
     prefix = f"{beacon}:"
-    scores = hmac_sha256_many(seed, [(prefix + entry_id).encode() for entry_id, _ in entries])
-    order = _lowest(scores, needed)
+    scores = hmac_sha256_many(seed, [(prefix + entry_id).encode() for entry_id in entry_ids])
+    if count <= 0 or not scores:
+        return []
+    if count >= len(scores):
+        return sorted(zip(scores, range(start, start + len(scores)), strict=True))
+    threshold = heapq.nsmallest(count, scores)[-1]
+    return sorted((s, start + i) for i, s in enumerate(scores) if s <= threshold)[:count]
+
+
+def rank(
+    seed: bytes,
+    beacon: str,
+    entries: Sequence[tuple[str, str]],
+    prizes: Sequence[PrizeSlots],
+    *,
+    head: list[tuple[bytes, int]] | None = None,
+) -> Ranking:
+    """Winners and ordered alternates per prize, from (entry public id, participant token) pairs.
+
+    `head`, when given, is the `head_size` lowest (score, index) pairs computed elsewhere (in parallel:
+    `scoring`); the walk continues into the full ranking only if the head runs out.
+    """
+    needed = sum(p.winners + p.alternates for p in prizes)
+    if head is None:
+        head = lowest_scores(seed, beacon, [entry_id for entry_id, _ in entries], head_size(needed))
     slots = [
         (p.prize_id, role, n)
         for p in prizes
@@ -93,32 +128,27 @@ def rank(
     picks: list[Pick] = []
     skipped: list[tuple[str, str]] = []
     taken: set[str] = set()
-    walk = iter(order)
+    walk = _walk(seed, beacon, entries, head)
     for prize_id, role, count in slots:
         filled = 0
         while filled < count:
-            index = next(walk, None)
-            if index is None:
+            step = next(walk, None)
+            if step is None:
                 break
+            score_, index = step
             entry_id, participant = entries[index]
             if participant in taken:
                 skipped.append((entry_id, participant))
                 continue
             taken.add(participant)
             filled += 1
-            picks.append(Pick(prize_id, role, filled, entry_id, participant, scores[index].hex()))
+            picks.append(Pick(prize_id, role, filled, entry_id, participant, score_.hex()))
     return Ranking(picks, skipped)
 
 
-def _lowest(scores: list[bytes], needed: int):
-    """Indices by ascending score, lazily: a small heap first, the full sort only when people repeat a lot."""
-    if needed <= 0:
-        return
-    head = max(4 * needed, 64)
-    if head < len(scores):
-        first = [i for _, i in heapq.nsmallest(head, zip(scores, range(len(scores)), strict=True))]
-        yield from first
-        rest = sorted(range(len(scores)), key=scores.__getitem__)
-        yield from rest[head:]
-    else:
-        yield from sorted(range(len(scores)), key=scores.__getitem__)
+def _walk(seed: bytes, beacon: str, entries: Sequence[tuple[str, str]], head: list[tuple[bytes, int]]):
+    """(score, index) by ascending score: the head, then (only if needed) the rest of the full ranking."""
+    yield from head
+    if len(head) < len(entries):
+        everything = lowest_scores(seed, beacon, [entry_id for entry_id, _ in entries], len(entries))
+        yield from everything[len(head) :]

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
-from campaign.draws import algorithm
+from campaign.draws import algorithm, frozen
 from campaign.draws.models import Draw, DrawPick
 
 
@@ -24,8 +24,9 @@ def _pick_row(pick: DrawPick, prize_public_ids: dict[int, str]) -> dict:
     }
 
 
-def certificate(draw: Draw) -> dict:
-    """Everything needed to recompute the draw: entry public ids, opaque tokens, nicknames; no emails."""
+def certificate(draw: Draw, *, with_list: bool = True) -> dict:
+    """Everything needed to recompute the draw: entry public ids, opaque tokens, nicknames; no emails.
+    Without `with_list` the frozen list is left out (it is read from storage, up to tens of megabytes)."""
     prize_ids = {p.id: p.public_id for p in draw.campaign.prizes}
     return {
         "algorithm": draw.algorithm,
@@ -39,7 +40,7 @@ def certificate(draw: Draw) -> dict:
         "eligibility": str(draw.eligibility),
         "entry_count": draw.entry_count,
         "digest": draw.digest,
-        "frozen_list": draw.frozen_list.split("\n") if draw.frozen_list else [],
+        "frozen_list": frozen.lines_of(draw) if with_list else [],
         "prizes": draw.prizes,
         "results": [_pick_row(p, prize_ids) for p in draw.picks],
     }

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from campaign import jobs
 from campaign.clock import utcnow
-from campaign.draws import certificate, instant, instant_services, winners
+from campaign.draws import certificate, instant, instant_fulfilment, instant_services, winners
 from campaign.draws.models import Draw
 from campaign.extensions import db
 
@@ -61,11 +61,15 @@ def verify_instant(campaign_id: str) -> None:
 
 @draws_cli.command("expire-claims")
 def expire_claims() -> None:
-    """Forfeits unclaimed prizes past their deadline and notifies the next alternates (run from cron)."""
-    overdue = winners.expire_claims(secret=current_app.secret_key, base_url=_base_url(), now=utcnow())
+    """Forfeits unclaimed prizes past their deadline and notifies the next alternates (run from cron).
+
+    Instant wins not claimed in time are forfeited too; their prize units are not released again."""
+    now = utcnow()
+    overdue = winners.expire_claims(secret=current_app.secret_key, base_url=_base_url(), now=now)
+    instant_overdue = instant_fulfilment.expire_claims(now=now)
     db.session.commit()
     jobs.run_ready()  # the notices to the promoted alternates leave now, not at some later teardown
-    click.echo(f"Forfeited {len(overdue)} unclaimed prizes")
+    click.echo(f"Forfeited {len(overdue) + len(instant_overdue)} unclaimed prizes")
 
 
 @draws_cli.command("purge-addresses")
@@ -73,9 +77,11 @@ def expire_claims() -> None:
     "--days", type=int, default=None, help="Days after shipping (default DRAW_ADDRESS_RETENTION_DAYS)."
 )
 def purge_addresses(days: int | None) -> None:
-    """Deletes winners' postal addresses a number of days after their prize was shipped."""
+    """Deletes postal addresses of drawn and instant winners a number of days after shipping."""
     days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
-    count = winners.purge_addresses(days=days, now=utcnow())
+    now = utcnow()
+    count = winners.purge_addresses(days=days, now=now)
+    count += instant_fulfilment.purge_addresses(days=days, now=now)
     db.session.commit()
     click.echo(f"Purged {count} postal addresses")
 
@@ -87,21 +93,29 @@ def purge_addresses(days: int | None) -> None:
 @click.option("--token", prompt=True, hide_input=True, help="Graph access token or X bearer token.")
 @click.option("--base-url", default="", help="API root (default: the network's public API).")
 def connect(org_slug: str, network: str, account_id: str, token: str, base_url: str) -> None:
-    """Stores an organisation's API access (sealed at rest) for follow-and-post checks at draw time."""
+    """Stores an organisation's API access (sealed at rest) for follow-and-post checks at draw time.
+
+    Owners can do the same, test the access and disconnect in the studio at /studio/connectors."""
+    from campaign.audit.services import Actor
     from campaign.connectors import services as connectors
+    from campaign.errors import DomainError
     from campaign.orgs.models import Organisation
 
     org = db.session.scalar(select(Organisation).where(Organisation.slug == org_slug))
     if org is None:
         raise click.ClickException(f"no organisation {org_slug}")
-    connectors.configure(
-        org.id,
-        network,
-        account_id=account_id,
-        token=token,
-        secret=current_app.secret_key,
-        now=utcnow(),
-        base_url=base_url,
-    )
+    try:
+        connectors.configure(
+            org.id,
+            network,
+            account_id=account_id,
+            token=token,
+            secret=current_app.secret_key,
+            actor=Actor.system(),
+            now=utcnow(),
+            base_url=base_url,
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.text()) from exc
     db.session.commit()
     click.echo(f"{network} connector saved for {org_slug}")

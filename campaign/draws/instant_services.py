@@ -165,9 +165,13 @@ def play_of(entry: Entry) -> InstantWinPlay | None:
 
 
 def void(entry: Entry, *, reason: str, now: datetime) -> bool:
-    """A winning entry rejected or withdrawn loses its win; the slot is free again for the next lucky play."""
+    """A winning entry rejected or withdrawn loses its win; the slot is free again for the next lucky play.
+
+    A forfeited or shipped win is spent: its unit is never released again, whatever happens to the entry."""
     result = play_of(entry)
     if result is None or result.slot_id is None or result.voided_after_seq is not None:
+        return False
+    if result.forfeited_at is not None or result.shipped_at is not None:
         return False
     after = _next_seq(entry.campaign, 0)
     slot = result.slot
@@ -197,14 +201,22 @@ def void(entry: Entry, *, reason: str, now: datetime) -> bool:
     return True
 
 
-def can_give_address(result: InstantWinPlay | None) -> bool:
-    """A held win whose entry moderation approved, and no address yet: the claim form is shown."""
+def claim_closed(result: InstantWinPlay, now: datetime) -> bool:
+    """Forfeited, or past the claim deadline (`flask draws expire-claims` then records the forfeit)."""
+    return result.forfeited_at is not None or (
+        result.claim_deadline is not None and now >= result.claim_deadline and result.address_given_at is None
+    )
+
+
+def can_give_address(result: InstantWinPlay | None, now: datetime) -> bool:
+    """A held win whose entry moderation approved, no address yet, before the deadline: the claim form."""
     return (
         result is not None
         and result.slot_id is not None
         and result.voided_after_seq is None
         and result.entry.status is EntryStatus.APPROVED
-        and not result.address_sealed
+        and result.address_given_at is None  # not address_sealed: the purge empties that after shipping
+        and not claim_closed(result, now)
     )
 
 
@@ -212,7 +224,9 @@ def give_address(
     result: InstantWinPlay, address: dict[str, str], *, secret: str, ip_address: str, now: datetime
 ) -> None:
     """The winner's postal address, sealed at rest as for drawn winners (draws/winners.py)."""
-    if not can_give_address(result):
+    if result is not None and result.slot_id is not None and claim_closed(result, now):
+        raise DrawRefused(_l("The claim period for this prize has ended."))
+    if not can_give_address(result, now):
         raise DrawRefused(_l("This prize can no longer be claimed."))
     payload = json.dumps({k: address.get(k, "") for k in ADDRESS_FIELDS}).encode()
     result.address_sealed = sealing.seal(secret, ADDRESS_PURPOSE, payload)
@@ -227,32 +241,6 @@ def give_address(
         object_id=result.entry.public_id,
         now=now,
     )
-
-
-def winners_rows(campaign: Campaign, secret: str) -> list[list[str]]:
-    """For fulfilment: every held win, with its address once given."""
-    rows = []
-    plays = db.session.scalars(
-        select(InstantWinPlay)
-        .where(
-            InstantWinPlay.campaign_id == campaign.id,
-            InstantWinPlay.slot_id.is_not(None),
-            InstantWinPlay.voided_after_seq.is_(None),
-        )
-        .order_by(InstantWinPlay.seq)
-    )
-    for result in plays:
-        address = (
-            json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, result.address_sealed))
-            if result.address_sealed
-            else {}
-        )
-        entry = result.entry
-        rows.append(
-            [result.slot.prize_name, entry.public_id, entry.nickname or "", str(entry.status)]
-            + [address.get(k, "") for k in ADDRESS_FIELDS]
-        )
-    return rows
 
 
 def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | None:
@@ -310,6 +298,7 @@ def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | Non
                 "already_won": p.already_won,
                 "slot": positions.get(p.slot_id),
                 "voided_after_seq": p.voided_after_seq,
+                "forfeited": p.forfeited_at is not None,  # the unit stays spent: not part of the replay
             }
             for p, public_id in rows
         ],

@@ -58,7 +58,7 @@ class Draw(db.Model):
     beacon_source: Mapped[str] = mapped_column(String(500), default="")
     beacon: Mapped[str] = mapped_column(String(500), default="")
     eligibility: Mapped[Eligibility] = mapped_column(str_enum(Eligibility))
-    frozen_list: Mapped[str] = mapped_column(Text)  # the lines joined by "\n"
+    frozen_list_key: Mapped[str] = mapped_column(String(300), default="")  # private storage (draws.frozen)
     digest: Mapped[str] = mapped_column(String(64))
     entry_count: Mapped[int] = mapped_column(Integer)
     prizes: Mapped[list] = mapped_column(JSON)  # [{id, name, winners, alternates}] in listed order
@@ -156,6 +156,13 @@ class InstantWinPlay(db.Model):
     voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     address_sealed: Mapped[str] = mapped_column(Text, default="")  # the winner's postal address (Fernet)
     address_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # fulfilment (instant_fulfilment.py): told when moderation approves the win, then the claim deadline
+    notice_code: Mapped[str | None] = mapped_column(String(16), unique=True)  # "check your win" code
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    forfeited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the unit is not released again
+    shipped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    address_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     entry: Mapped[Entry] = relationship()
     slot: Mapped[InstantWinSlot | None] = relationship()

@@ -1,17 +1,30 @@
 """Public pages: the draw certificate (page and JSON), "check your win", and the winner's claim form."""
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from sqlalchemy import select
 
 from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
-from campaign.draws import certificate, instant_services, winners
+from campaign.draws import certificate, instant_fulfilment, instant_services, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.extensions import db
+from campaign.storage import get_storage
 
 bp = Blueprint("draw_public", __name__)
+PAGE_LIST_LIMIT = 2000  # larger frozen lists are downloaded, not read from storage for every page view
 
 
 def _public_draw(draw_id: str) -> Draw:
@@ -25,12 +38,28 @@ def _public_draw(draw_id: str) -> Draw:
 @bp.get("/draws/<draw_id>")
 def certificate_page(draw_id: str):
     draw = _public_draw(draw_id)
-    return render_template("draws/certificate.html", draw=draw, cert=certificate.certificate(draw))
+    cert = certificate.certificate(draw, with_list=draw.entry_count <= PAGE_LIST_LIMIT)
+    return render_template("draws/certificate.html", draw=draw, cert=cert)
 
 
 @bp.get("/draws/<draw_id>.json")
 def certificate_json(draw_id: str):
     return jsonify(certificate.certificate(_public_draw(draw_id)))
+
+
+@bp.get("/draws/<draw_id>/frozen-list.txt")
+def frozen_list(draw_id: str):
+    """The frozen list as stored (entry ids and opaque tokens only): a presigned redirect on S3, else the
+    bytes. It never changes after the draw."""
+    draw = _public_draw(draw_id)
+    storage = get_storage()
+    url = storage.private_url(draw.frozen_list_key, expires_in=300)
+    if url is not None:
+        return redirect(url)
+    response = Response(storage.get(draw.frozen_list_key), mimetype="text/plain")
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _instant_certificate(slug: str) -> tuple:
@@ -98,11 +127,15 @@ def check_notice(slug: str):
     g.timezone = campaign.organisation.timezone
     form = NoticeCodeForm()
     result = None
-    pick = None
+    notice = None  # (prize name, sent at)
     if form.validate_on_submit():
         pick = winners.find_notice(campaign.id, form.code.data)
-        result = "genuine" if pick is not None else "unknown"
-    return render_template("draws/check.html", campaign=campaign, form=form, result=result, pick=pick)
+        if pick is not None:
+            notice = (pick.prize.name, pick.notified_at)
+        elif (win := instant_fulfilment.find_notice(campaign.id, form.code.data)) is not None:
+            notice = (win.slot.prize_name, win.notified_at)
+        result = "genuine" if notice is not None else "unknown"
+    return render_template("draws/check.html", campaign=campaign, form=form, result=result, notice=notice)
 
 
 def _claim_pick(token: str):
@@ -164,7 +197,8 @@ def _draw_helpers() -> dict:
         "draw_facts": draw_facts,
         "premium_findings": premium_findings,
         "instant_result": instant_services.play_of,
-        "instant_can_claim": instant_services.can_give_address,
+        "instant_can_claim": lambda play: instant_services.can_give_address(play, utcnow()),
+        "instant_state": lambda play: instant_fulfilment.state(play, utcnow()),
         "instant_claim_form": lambda: ClaimForm(formdata=None),
         "claim_fields": lambda form: form.ordered(str(get_locale())),
     }

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from campaign.audit.services import Actor, record
 from campaign.auth import passwords
 from campaign.campaigns.models import Campaign, CampaignStatus
-from campaign.draws import algorithm, eligibility, sealing
+from campaign.draws import algorithm, eligibility, frozen, participants, scoring, sealing
 from campaign.draws.models import Draw, DrawPick, DrawPlan, Eligibility, PickState
 from campaign.errors import DomainError, Forbidden
 from campaign.extensions import db
@@ -27,11 +27,6 @@ class AlreadyDrawn(DomainError):
     status = 409
     code = "already_drawn"
     message = _l("This campaign has already been drawn.")
-
-
-def participant_key(secret: str, campaign: Campaign) -> bytes:
-    """Per campaign, so one person's tokens cannot be linked across campaigns."""
-    return sealing.derived_key(secret, f"participant:{campaign.public_id}")
 
 
 def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes | None = None) -> DrawPlan:
@@ -136,6 +131,13 @@ def run_draw(
     The draw row is flushed first: a concurrent second draw of the campaign hits the unique constraint
     (an IntegrityError the caller turns into AlreadyDrawn) before doing any work.
     """
+    with scoring.Scorer() as scorer:  # its helper process starts beside the password check and the scan
+        return _run_draw(campaign, actor, password, beacon.strip(), secret, now, scorer)
+
+
+def _run_draw(
+    campaign: Campaign, actor: Actor, password: str, beacon: str, secret: str, now: datetime, scorer
+) -> Draw:
     if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
         raise Forbidden(_l("Your password was not correct. Nothing was drawn."))
     if campaign.status(now) is not CampaignStatus.CLOSED:
@@ -145,7 +147,6 @@ def run_draw(
     plan = plan_of(campaign)
     if plan is None:
         raise DrawRefused(_l("This campaign has no published seed commitment, so it cannot be drawn."))
-    beacon = beacon.strip()
     if plan.beacon_source and not beacon:
         raise DrawRefused(_l("Enter the beacon value named in advance."), field="beacon")
     if not plan.beacon_source and beacon:
@@ -168,7 +169,6 @@ def run_draw(
         beacon_source=plan.beacon_source,
         beacon=beacon,
         eligibility=plan.eligibility,
-        frozen_list="",
         digest="",
         entry_count=0,
         prizes=[
@@ -184,12 +184,15 @@ def run_draw(
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
 
-    pool = eligibility.pool(campaign, plan.eligibility, participant_key(secret, campaign))
-    lines = [f"{entry_id} {token}" for entry_id, token in pool.entries]
-    ranking = algorithm.rank(seed, beacon, pool.entries, prizes)
-    draw.frozen_list = "\n".join(lines)
-    draw.digest = algorithm.digest(lines)
-    draw.entry_count = len(lines)
+    scorer.begin(seed, beacon, algorithm.head_size(sum(p.winners + p.alternates for p in prizes)))
+    key = participants.key_for(secret, campaign.public_id)
+    pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)  # scored on the other core
+    text = algorithm.frozen_text(pool.entries.lines())
+    draw.digest = algorithm.text_digest(text)
+    frozen.store(draw, text)
+    del text
+    ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=scorer.result(pool.entries.ids))
+    draw.entry_count = len(pool.entries)
     draw.exclusions = pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped]
     _store_picks(draw, campaign, ranking)
     db.session.flush()
@@ -250,8 +253,16 @@ def _on_launch(campaign: Campaign, *, now: datetime, **_) -> None:
     create_plan(campaign, secret=current_app.secret_key, now=now)
 
 
+def _on_entry_received(entry, **_) -> None:
+    from flask import current_app
+
+    participants.stamp(entry, current_app.secret_key)
+
+
 def install() -> None:
-    """Subscribes to `campaign_launched` (idempotent): the seed is committed when the page goes live."""
+    """Subscribes (idempotent): the seed is committed when the page goes live; each entry received is
+    stamped with its participant token, so the draw does no per-person work."""
     from campaign import events
 
     events.campaign_launched.connect(_on_launch, weak=False)
+    events.entry_received.connect(_on_entry_received, weak=False)

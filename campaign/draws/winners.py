@@ -18,8 +18,9 @@ from sqlalchemy import select
 from campaign.audit.services import Actor, record
 from campaign.connectors import services as connectors
 from campaign.draws import sealing
-from campaign.draws.models import Draw, DrawPick, PickState
+from campaign.draws.models import Draw, DrawPick, InstantWinPlay, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
+from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.mail import send_after_commit
 
@@ -97,22 +98,36 @@ def notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str, now: dat
     pick.claim_deadline = now + timedelta(days=plan.claim_days if plan else 14)
     db.session.flush()
     _audit(actor, "draw.notify", pick, now, after={"deadline": pick.claim_deadline.isoformat()})
-    campaign = pick.draw.campaign
-    config = current_app.config
+    send_notice(
+        pick.entry,
+        prize=pick.prize.name,
+        notice_code=pick.notice_code,
+        deadline=pick.claim_deadline,
+        claim_url=f"{base_url.rstrip('/')}/claim/{claim_token(secret, pick)}",
+        base_url=base_url,
+    )
+
+
+def send_notice(
+    entry: Entry, *, prize: str, notice_code: str, deadline: datetime, claim_url: str, base_url: str
+) -> None:
+    """The one "you won" mail (drawn and instant winners), in the entry's language, sent after commit."""
+    campaign = entry.campaign
     zone = campaign.organisation.timezone
-    with force_locale(pick.entry.locale or "ja"):
+    with force_locale(entry.locale or "ja"):
         context = dict(
-            pick=pick,
             campaign=campaign,
+            prize=prize,
+            notice_code=notice_code,
             zone=zone,
-            deadline=format_datetime(pick.claim_deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False),
-            claim_url=f"{base_url.rstrip('/')}/claim/{claim_token(secret, pick)}",
+            deadline=format_datetime(deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False),
+            claim_url=claim_url,
             check_url=f"{base_url.rstrip('/')}/c/{campaign.slug}/check",
-            mail_from=config["MAIL_FROM"],
+            mail_from=current_app.config["MAIL_FROM"],
         )
         subject = _("You won in “%(title)s”", title=campaign.title)
         text = render_template("draws/mail/winner.txt", **context)
-    send_after_commit(pick.entry.email, subject, text)
+    send_after_commit(entry.email, subject, text)
 
 
 def check_by_hand(
@@ -170,7 +185,7 @@ def claim(pick: DrawPick, address: dict[str, str], *, secret: str, ip_address: s
     _audit(Actor.customer(ip_address), "draw.claim", pick, now)
 
 
-def address_of(pick: DrawPick, secret: str) -> dict[str, str] | None:
+def address_of(pick: DrawPick | InstantWinPlay, secret: str) -> dict[str, str] | None:
     if not pick.address_sealed:
         return None
     return json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, pick.address_sealed))
@@ -202,29 +217,40 @@ def expire_claims(*, secret: str, base_url: str, now: datetime) -> list[DrawPick
 
 def purge_addresses(*, days: int, now: datetime) -> int:
     """Postal addresses are deleted `days` after the prize was shipped."""
+    return purge_shipped_addresses(DrawPick, "draw.purge_address", _audit, days=days, now=now)
+
+
+def purge_shipped_addresses(model, action: str, audit, *, days: int, now: datetime) -> int:
+    """Deletes the sealed postal addresses of `model` rows (drawn picks, instant wins) shipped `days` ago,
+    each audited by `audit(actor, action, row, now, reason=...)`."""
     due = list(
         db.session.scalars(
-            select(DrawPick).where(
-                DrawPick.shipped_at.is_not(None),
-                DrawPick.shipped_at <= now - timedelta(days=days),
-                DrawPick.address_sealed != "",
+            select(model).where(
+                model.shipped_at.is_not(None),
+                model.shipped_at <= now - timedelta(days=days),
+                model.address_sealed != "",
             )
         )
     )
-    for pick in due:
-        pick.address_sealed = ""
-        pick.address_purged_at = now
+    for row in due:
+        row.address_sealed = ""
+        row.address_purged_at = now
         db.session.flush()
-        _audit(Actor.system(), "draw.purge_address", pick, now, reason=f"{days} days after shipping")
+        audit(Actor.system(), action, row, now, reason=f"{days} days after shipping")
     return len(due)
 
 
-def find_notice(campaign_id: int, code: str) -> DrawPick | None:
+def normalise_notice_code(code: str) -> str:
+    """As typed from a phone: any case, with or without spaces and dashes."""
     code = code.strip().upper().replace(" ", "")
     if len(code) == 12:
         code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    return code
+
+
+def find_notice(campaign_id: int, code: str) -> DrawPick | None:
     return db.session.scalar(
         select(DrawPick)
         .join(Draw, Draw.id == DrawPick.draw_id)
-        .where(Draw.campaign_id == campaign_id, DrawPick.notice_code == code)
+        .where(Draw.campaign_id == campaign_id, DrawPick.notice_code == normalise_notice_code(code))
     )

@@ -1,7 +1,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.campaigns.models import Campaign, Product
@@ -34,12 +34,35 @@ class Entry(db.Model):
         # The per-person limit, held by the database even under concurrent posts;
         # a withdrawn entry gives its slot back (NULLs never collide).
         UniqueConstraint("campaign_id", "email_normalised", "person_slot"),
+        # The draw reads a campaign's tickets in entry-id order from this index alone (no table rows, no
+        # sort): a million entries in a fraction of a second. It also serves every `campaign_id` filter.
+        Index(
+            "ix_entries_draw",
+            "campaign_id",
+            "public_id",
+            "participant_token",
+            "status",
+            "created_at",
+            "duplicate_of_id",
+        ),
+        # Social accounts shared by several participant tokens (same person, other email): draw time.
+        Index(
+            "ix_entries_social",
+            "campaign_id",
+            "social_account",
+            "participant_token",
+            sqlite_where=text("social_account IS NOT NULL"),
+            postgresql_where=text("social_account IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    # Code-point order on every database (the draw's frozen list is sorted so): "C" collation on PostgreSQL.
+    public_id: Mapped[str] = mapped_column(
+        String(32).with_variant(String(32, collation="C"), "postgresql"), unique=True, default=new_public_id
+    )
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
-    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
     idempotency_key: Mapped[str] = mapped_column(String(64))
     status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus), default=EntryStatus.RECEIVED)
 
@@ -52,6 +75,9 @@ class Entry(db.Model):
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"), index=True)
     social_handle: Mapped[str] = mapped_column(String(100), default="")
     post_url: Mapped[str] = mapped_column(String(500), default="")
+    # stamped at receipt (draws.participants): same person, same token; None until stamped
+    participant_token: Mapped[str | None] = mapped_column(String(32))
+    social_account: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str] = mapped_column(String(8), default="ja")
 
     storage_backend: Mapped[str] = mapped_column(String(16))

@@ -19,6 +19,13 @@ from campaign.galleries.origins import parse_origins
 from campaign.reviews.models import Review, ReviewStatus
 from campaign.reviews.public import is_publishable, photo
 
+# The words embed.js shows, in the document's language (the snapshot's is the default language).
+EMBED_LABELS = {
+    "anonymous": _l("Anonymous"),
+    "previous": _l("Previous photo"),
+    "next": _l("Next photo"),
+    "close": _l("Close"),
+}
 MAX_ITEMS = 200  # a gallery shows at most this many photos (snapshots hold them all)
 PER_PAGE = 24
 
@@ -165,6 +172,7 @@ def document(gallery: Gallery, entries: list[Entry], *, page: int = 1, per_page:
         "name": gallery.name,
         "layout": gallery.layout.value,
         "label": str(_l("Photos posted by customers as part of a campaign (incentivised).")),
+        "labels": {name: str(text) for name, text in EMBED_LABELS.items()},
         "total": total,
         "page": page,
         "pages": pages,

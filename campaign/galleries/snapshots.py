@@ -8,6 +8,7 @@ and no superseded snapshot still holding a withdrawn photo is left behind.
 from datetime import datetime
 
 from flask import render_template
+from sqlalchemy import select
 
 from campaign.extensions import db
 from campaign.galleries import services
@@ -50,3 +51,13 @@ def rebuild(gallery_ids: list[int]) -> None:
         if gallery is not None:
             publish(gallery, now=utcnow())
     db.session.commit()
+
+
+def referenced_keys(keys: list[str]) -> set[str]:
+    """For `flask storage gc`: a snapshot file is kept while its gallery exists."""
+    names = {key: key[len(SNAPSHOTS) :].split("/", 1) for key in keys if key.startswith(SNAPSHOTS)}
+    wanted = {parts[0] for parts in names.values() if len(parts) == 2 and parts[1] in SNAPSHOT_FILES}
+    if not wanted:
+        return set()
+    existing = set(db.session.scalars(select(Gallery.public_id).where(Gallery.public_id.in_(wanted))))
+    return {key for key, parts in names.items() if parts[0] in existing and parts[1] in SNAPSHOT_FILES}

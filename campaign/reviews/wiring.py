@@ -5,8 +5,6 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from campaign.api import export_views
-    from campaign.api import public_views as api_views
-    from campaign.extensions import limiter
     from campaign.galleries import listeners
     from campaign.galleries import public_views as gallery_embeds
     from campaign.galleries import views as galleries
@@ -15,8 +13,7 @@ def register(app: Flask) -> None:
     from campaign.webhooks import listeners as webhook_listeners
     from campaign.webhooks import views as webhooks
 
-    for bp in (
-        api_views.bp,
+    for bp in (  # the public API (campaign.api.public_views) is an app of its own: see `create_public_api`
         export_views.bp,
         gallery_embeds.bp,
         galleries.bp,
@@ -25,7 +22,6 @@ def register(app: Flask) -> None:
         webhooks.bp,
     ):
         app.register_blueprint(bp)
-    limiter.exempt(api_views.bp)  # public, cached, cheap: the CDN and the ETag take the load
     listeners.install()
     webhook_listeners.install()
     app.cli.add_command(webhooks.webhooks_cli)

@@ -14,7 +14,7 @@ from campaign.audit.services import Actor, record
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
-from campaign.webhooks import signing
+from campaign.webhooks import signing, targets
 from campaign.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 # After attempt n fails, wait BACKOFF[n-1]; after the last, the delivery is marked failed.
@@ -36,11 +36,12 @@ class InvalidEndpoint(DomainError):
 
 
 def create_endpoint(
-    org_id: int, url: str, events: list[str], *, actor: Actor, now: datetime
+    org_id: int, url: str, events: list[str], *, actor: Actor, now: datetime, allow_private: bool = False
 ) -> WebhookEndpoint:
     url = url.strip()
     if not url.startswith(("https://", "http://")) or len(url) > 2000 or any(c in url for c in " \r\n\t"):
         raise InvalidEndpoint()
+    targets.check(url, allow_private=allow_private)
     if not events or not set(events) <= set(EVENTS):
         raise InvalidEndpoint(_l("Choose at least one event."), field="events")
     endpoint = WebhookEndpoint(
@@ -87,7 +88,9 @@ def queue_event(org_id: int, event: str, data: dict, *, now: datetime) -> list[W
 
 
 def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
-    """One POST; records the outcome and schedules the next try (caller commits)."""
+    """One POST; records the outcome and schedules the next try (caller commits). Only to public addresses
+    unless WEBHOOKS_ALLOW_PRIVATE, and never following a redirect."""
+    allow_private = targets.allow_private()
     body = delivery.payload.encode()
     request = urllib.request.Request(  # noqa: S310 (the URL was checked: http or https only)
         delivery.endpoint.url,
@@ -103,11 +106,14 @@ def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
     )
     delivery.attempts += 1
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http/https only)
+        targets.check(delivery.endpoint.url, allow_private=allow_private)
+        with targets.opener(allow_private=allow_private).open(request, timeout=TIMEOUT_SECONDS) as response:
             delivery.last_status, delivery.last_error = response.status, ""
             ok = 200 <= response.status < 300
     except urllib.error.HTTPError as exc:
         delivery.last_status, delivery.last_error, ok = exc.code, f"HTTP {exc.code}", False
+    except (targets.UnsafeTarget, targets.UnknownHost) as exc:
+        delivery.last_status, delivery.last_error, ok = None, exc.text(), False
     except (urllib.error.URLError, OSError, ValueError) as exc:
         delivery.last_status, delivery.last_error, ok = None, str(exc)[:300], False
     if ok:

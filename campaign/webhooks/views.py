@@ -1,7 +1,7 @@
 """Studio pages for webhook endpoints and their delivery log; `flask webhooks deliver` retries."""
 
 import click
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -39,6 +39,7 @@ def create():
             request.form.getlist("events"),
             actor=Actor.member(current_user, request.remote_addr or ""),
             now=utcnow(),
+            allow_private=current_app.config["WEBHOOKS_ALLOW_PRIVATE"],
         )
     except DomainError as exc:
         db.session.rollback()

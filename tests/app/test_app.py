@@ -53,3 +53,14 @@ def test_private_originals_are_never_served_as_media(client, app):
     key = db.session.scalar(select(Entry.original_key))
     assert client.get(f"/media/{key}").status_code == 404
     assert client.get("/media/public/../" + key).status_code == 404
+
+
+def test_sqlite_connections_read_through_a_memory_map(tmp_path):
+    from sqlalchemy import create_engine, text
+
+    from campaign.extensions import SQLITE_MMAP_BYTES
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'mapped.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() == SQLITE_MMAP_BYTES
+    engine.dispose()

@@ -101,6 +101,10 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         page.keyboard.press("Enter")
         dialog = page.locator("dialog.kk-d")
         assert dialog.evaluate("d => d.open") is True
+        words = json.loads(get_storage().get(snapshots.snapshot_key(gallery, "gallery.json")))["labels"]
+        assert (
+            page.evaluate("document.activeElement.getAttribute('aria-label')") == words["close"] == "閉じる"
+        )
         before = dialog.locator(".kk-c").inner_text()
         page.keyboard.press("ArrowRight")
         assert dialog.locator(".kk-c").inner_text() != before

@@ -71,8 +71,9 @@ def test_x_checks_the_post_by_search_and_the_follow_by_follower_pages(social_api
 def test_x_rate_limit_and_bad_token(social_apis):
     with pytest.raises(ConnectorError, match="401") as unauthorised:
         x_api(social_apis, token="wrong").verify(Post("hanako", X_POST, ("tea",)))
-    assert unauthorised.value.status == 401
+    assert (unauthorised.value.status, unauthorised.value.kind) == (401, "unauthorised")
     social_apis.state.x_rate_limited = True
     with pytest.raises(ConnectorError, match="rate limit") as limited:
         x_api(social_apis).verify(Post("hanako", X_POST, ("tea",)))
-    assert limited.value.status == 429 and limited.value.retry_after > 0  # from x-rate-limit-reset
+    assert limited.value.status == 429 and limited.value.kind == "rate_limited"
+    assert 0 < limited.value.retry_after <= 900  # x-rate-limit-reset is an epoch second, 15 min ahead

@@ -74,3 +74,57 @@ def test_batched_hmac_equals_the_standard_library():
         assert algorithm.hmac_sha256_many(key, messages) == [
             hmac.new(key, m, hashlib.sha256).digest() for m in messages
         ]
+
+
+def test_a_head_that_runs_out_continues_into_the_full_ranking():
+    """Two people with many entries each: a head of 2 scores is exhausted at once, and the walk goes on."""
+    entries = [(f"e{n:03d}", "p1" if n % 2 else "p2") for n in range(200)] + [("z999", "p3")]
+    prizes = [algorithm.PrizeSlots("A", 2, 1)]
+    full = algorithm.rank(SEED, "", entries, prizes)
+    short = algorithm.rank(
+        SEED, "", entries, prizes, head=algorithm.lowest_scores(SEED, "", [e for e, _ in entries], 2)
+    )
+    assert short == full and len(full.picks) == 3
+    lines = algorithm.frozen_lines(entries)
+    assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in full.picks] == reference_draw(
+        SEED, "", lines, [("A", 2, 1)]
+    )
+
+
+def test_the_scorer_on_two_processes_gives_the_same_head_as_one(monkeypatch):
+    from campaign.draws import scoring
+
+    rng = random.Random(3)
+    ids = sorted(f"{rng.getrandbits(128):032x}"[:22] for _ in range(5000))
+    alone = algorithm.lowest_scores(SEED, "b", ids, 300)
+    monkeypatch.setattr(scoring, "PARALLEL_FROM", 1000)
+    with scoring.Scorer() as scorer:
+        assert _scored(scorer, SEED, "b", ids, 300, chunk=700) == alone  # 8 chunks, the last one short
+        assert scorer.shared  # the helper process scored the list
+    assert scorer.process is None  # the helper has exited
+    with scoring.Scorer() as small:  # under PARALLEL_FROM: scored here
+        assert _scored(small, SEED, "b", ids[:999], 10, chunk=100) == algorithm.lowest_scores(
+            SEED, "b", ids[:999], 10
+        )
+        assert not small.shared
+
+
+def test_the_scorer_scores_alone_when_its_helper_has_died(monkeypatch):
+    from campaign.draws import scoring
+
+    ids = [f"e{n:05d}" for n in range(3000)]
+    monkeypatch.setattr(scoring, "PARALLEL_FROM", 1000)
+    with scoring.Scorer() as scorer:
+        scorer.starting.join()
+        scorer.process.kill()
+        scorer.process.join()
+        assert _scored(scorer, SEED, "", ids, 50) == algorithm.lowest_scores(SEED, "", ids, 50)
+        assert not scorer.shared
+
+
+def _scored(scorer, seed: bytes, beacon: str, entry_ids: list[str], count: int, chunk: int = 50_000):
+    """What the draw does with a Scorer: begin, feed the list chunk by chunk as it is read, ask the head."""
+    scorer.begin(seed, beacon, count)
+    for at in range(0, len(entry_ids), chunk):
+        scorer.feed(entry_ids[at : at + chunk])
+    return scorer.result(entry_ids)

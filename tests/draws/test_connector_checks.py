@@ -3,6 +3,7 @@ alternate step up; an API that cannot answer leaves the check to the marketer.""
 
 from sqlalchemy import select
 
+from campaign.audit.services import Actor
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
 from campaign.connectors import services as connectors
@@ -24,6 +25,7 @@ def social_draw(client, studio, social_apis, people=4):
         account_id="900",
         token="x-token",
         secret="test-secret",
+        actor=Actor.system(),
         now=utcnow(),
         base_url=social_apis.url,
     )
@@ -52,11 +54,13 @@ def test_a_winner_not_following_is_excluded_and_the_next_alternate_verified(clie
     state = social_apis.state
     state.x_followers = [str(n + 1) for n in range(4)]
     # The first-ranked person will turn out not to follow: work out who, without the API, from the seed.
-    from campaign.draws import algorithm, eligibility, services
+    from campaign.draws import algorithm, eligibility, participants, services
 
     plan = services.plan_of(campaign)
     seed = services.sealing.unseal("test-secret", services.SEED_PURPOSE, plan.seed_sealed)
-    pool = eligibility.pool(campaign, plan.eligibility, services.participant_key("test-secret", campaign))
+    pool = eligibility.pool(
+        campaign, plan.eligibility, participants.key_for("test-secret", campaign.public_id)
+    )
     ranking = algorithm.rank(seed, "", pool.entries, [algorithm.PrizeSlots("p", 1, 1)])
     first = ranking.picks[0].entry_id
     first_handle = next(e.social_handle for e in campaign_entries(campaign) if e.public_id == first)
@@ -101,3 +105,13 @@ def test_cli_stores_the_token_sealed(runner):
         connectors.connector_for(org.id, "x", "test-secret").headers["Authorization"]
         == "Bearer secret-bearer"
     )
+
+
+def test_cli_refuses_a_plain_http_api_elsewhere_than_this_machine(runner):
+    org = factories.org()
+    result = runner.invoke(
+        args=["draws", "connect", org.slug, "x", "--account-id", "900", "--base-url", "http://api.example"],
+        input="secret-bearer\n",
+    )
+    assert result.exit_code != 0 and "https://" in result.output
+    assert db.session.scalar(select(ConnectorAccount)) is None

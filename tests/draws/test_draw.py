@@ -5,11 +5,12 @@ import json
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
-from campaign.draws import certificate
+from campaign.draws import algorithm, certificate, frozen, public_views
 from campaign.draws.models import Draw, DrawPlan, PickState
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from campaign.orgs.models import Role
+from campaign.storage import get_storage
 from tests import factories
 from tests.conftest import Studio
 from tests.draws.algorithm_reference import reference_draw
@@ -60,7 +61,9 @@ def test_only_owner_or_approver_draws_after_close_with_their_password(app, clien
     assert again.status_code == 409 and again.json["error"] == "already_drawn"
 
 
-def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(client, studio, runner):
+def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(
+    client, studio, runner, monkeypatch
+):
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=PRIZES, entries_per_person=3)
     a1 = enter(client, campaign, "alice@example.com", nickname="alice")
@@ -85,7 +88,8 @@ def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(
     assert reasons[withdrawn.public_id] == "withdrawn"
     assert reasons[pending.public_id] == "not_approved"
     assert draw.entry_count == 5
-    lines = draw.frozen_list.split("\n")
+    lines = frozen.lines_of(draw)
+    assert draw.frozen_list_key == f"private/draws/{draw.public_id}/frozen-list.txt"  # private, not public
     tokens = dict(line.split(" ") for line in lines)
     assert tokens[a1.public_id] == tokens[a2.public_id]  # one person, one token
     assert len(set(tokens.values())) == 4
@@ -104,13 +108,24 @@ def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(
         [(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]],
     )
     assert [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]] == expected
+    listed = client.get(f"/draws/{draw.public_id}/frozen-list.txt")
+    assert listed.status_code == 200 and listed.mimetype == "text/plain"
+    assert (
+        listed.text.split("\n") == cert["frozen_list"]
+        and algorithm.digest(cert["frozen_list"]) == draw.digest
+    )
+    assert "immutable" in listed.headers["Cache-Control"]
     page = client.get(f"/draws/{draw.public_id}")
     assert page.status_code == 200 and draw.digest in page.text and "example.com" not in page.text
+    assert f"/draws/{draw.public_id}/frozen-list.txt" in page.text and lines[0] in page.text
+    monkeypatch.setattr(public_views, "PAGE_LIST_LIMIT", 4)  # a list longer than the page shows
+    page = client.get(f"/draws/{draw.public_id}")
+    assert lines[0] not in page.text and f"/draws/{draw.public_id}/frozen-list.txt" in page.text
 
     result = runner.invoke(args=["draws", "verify", "--", draw.public_id])
     assert result.exit_code == 0 and "OK" in result.output, (result.output, result.exception)
-    draw.frozen_list = draw.frozen_list.replace(lines[0], lines[0][:-1] + "x")
-    db.session.commit()
+    tampered_text = frozen.text_of(draw).replace(lines[0], lines[0][:-1] + "x")
+    get_storage().put(draw.frozen_list_key, tampered_text.encode(), content_type=frozen.CONTENT_TYPE)
     tampered = runner.invoke(args=["draws", "verify", "--", draw.public_id])
     assert tampered.exit_code == 1 and "digest" in tampered.output
 

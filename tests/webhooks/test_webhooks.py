@@ -1,13 +1,15 @@
 """Webhooks: signed, logged, retried with back-off, delivered to a real HTTP receiver."""
 
+import ipaddress
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from campaign.clock import utcnow
 from campaign.extensions import db
-from campaign.webhooks import services, signing
+from campaign.webhooks import services, signing, targets
 from campaign.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.webhooks.receiver import Receiver
 
@@ -91,3 +93,87 @@ def test_other_organisations_endpoints_get_nothing(brand, app):
         db.session.commit()
         brand.approved()
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "10.1.2.3",
+        "172.16.0.1",
+        "192.168.1.1",
+        "169.254.169.254",  # cloud metadata
+        "100.64.0.1",  # carrier-grade NAT
+        "0.0.0.0",  # noqa: S104 (an address under test, not a bind)
+        "240.0.0.1",
+        "224.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:10.0.0.1",
+        "2002:7f00:1::",
+        "64:ff9b::7f00:1",
+    ],
+)
+def test_loopback_private_link_local_and_reserved_addresses_are_not_public(address):
+    assert not targets.is_public(ipaddress.ip_address(address))
+
+
+def test_public_addresses_are_public():
+    assert targets.is_public(ipaddress.ip_address("93.184.215.14"))
+    assert targets.is_public(ipaddress.ip_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8080/hooks",
+        "http://localhost/hooks",
+        "http://10.0.0.5/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/hooks",
+        "http://[::ffff:127.0.0.1]/hooks",
+        "https://no-such-host.invalid/hooks",
+    ],
+)
+def test_an_endpoint_on_our_own_network_is_refused_with_a_clear_message(brand, app, url):
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    response = brand.studio.post(
+        "/studio/webhooks/",
+        {"url": url, "events": ["entry.approved"]},
+        form_page="/studio/webhooks/",
+        follow_redirects=True,
+    )
+    assert db.session.scalar(select(WebhookEndpoint)) is None
+    assert "public internet addresses only" in response.text or "could not be found" in response.text
+
+
+def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
+    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    response = brand.studio.post(
+        "/studio/webhooks/?lang=ja",
+        {"url": "http://192.168.0.10/hooks", "events": ["entry.approved"]},
+        form_page="/studio/webhooks/?lang=ja",
+    )
+    page = brand.studio.client.get(response.headers["Location"], headers={"Accept-Language": "ja"})
+    assert "プライベートまたはローカルのネットワーク" in page.text
+    assert db.session.scalar(select(WebhookEndpoint)) is None
+
+
+def test_a_delivery_to_an_address_that_became_private_is_refused_and_logged(brand, app):
+    with Receiver([]) as receiver:
+        add_endpoint(brand, receiver.url, ["entry.approved"])  # accepted while allowed (its DNS then changed)
+        app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+        brand.approved()
+    delivery = db.session.scalar(select(WebhookDelivery))
+    assert receiver.requests == []
+    assert delivery.status is DeliveryStatus.PENDING and delivery.last_status is None
+    assert "public internet addresses only" in delivery.last_error
+
+
+def test_the_connection_itself_is_checked_whatever_the_name_resolved_to(app):
+    with Receiver([200]) as receiver:
+        with pytest.raises(targets.UnsafeTarget):
+            targets.opener(allow_private=False).open(receiver.url, data=b"{}", timeout=5)
+        assert targets.opener(allow_private=True).open(receiver.url, data=b"{}", timeout=5).status == 200
+    assert len(receiver.requests) == 1

@@ -63,7 +63,7 @@
     return stars + " " + (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
   }
 
-  function lightbox(doc, items, anonymous) {
+  function lightbox(doc, items, anonymous, words) {
     var dialog = el("dialog", "kk-d");
     dialog.setAttribute("aria-label", doc.name);
     var holder = el("div");
@@ -74,9 +74,9 @@
     var close = text("button", "", "\u00d7");
     var next = text("button", "", "\u2192");
     prev.type = close.type = next.type = "button";
-    prev.setAttribute("aria-label", "Previous");
-    next.setAttribute("aria-label", "Next");
-    close.setAttribute("aria-label", "Close");
+    prev.setAttribute("aria-label", words.previous || "Previous photo");
+    next.setAttribute("aria-label", words.next || "Next photo");
+    close.setAttribute("aria-label", words.close || "Close");
     bar.appendChild(prev); bar.appendChild(close); bar.appendChild(next);
     dialog.appendChild(holder); dialog.appendChild(cap); dialog.appendChild(label); dialog.appendChild(bar);
     var index = 0, opener = null;
@@ -105,12 +105,13 @@
   }
 
   function render(host, doc) {
-    var anonymous = host.getAttribute("data-anonymous-label") || "Anonymous";
+    var words = doc.labels || {}; // in the document's language: ?lang= or Accept-Language on the API
+    var anonymous = host.getAttribute("data-anonymous-label") || words.anonymous || "Anonymous";
     var root = el("section", "kk-g kk-" + (doc.layout === "carousel" ? "carousel" : "grid"));
     root.setAttribute("aria-label", doc.name);
     root.appendChild(text("p", "kk-l", doc.label));
     var list = el("ul");
-    var open = lightbox(doc, doc.items, anonymous);
+    var open = lightbox(doc, doc.items, anonymous, words);
     doc.items.forEach(function (item, i) {
       var li = el("li");
       var button = el("button", "kk-o");

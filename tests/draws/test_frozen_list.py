@@ -1,0 +1,118 @@
+"""The frozen list lives in private storage: kept by `storage gc`, moved there and back by migration 0010."""
+
+import sqlalchemy as sa
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
+
+from campaign import create_app
+from campaign.audit.services import Actor
+from campaign.campaigns.services import PrizeData
+from campaign.clock import utcnow
+from campaign.draws import certificate, eligibility, frozen, participants, services
+from campaign.draws.models import Draw, Eligibility
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from campaign.galleries import services as galleries
+from campaign.galleries import snapshots
+from campaign.storage import get_storage
+from tests import factories
+from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
+from tests.draws.instant_helpers import bare_entry
+
+
+def _drawn(client) -> Draw:
+    org, user = studio_setup()
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea", quantity=1)])
+    for email in ("a@example.com", "b@example.com"):
+        set_status(enter(client, campaign, email), EntryStatus.APPROVED)
+    close(campaign)
+    draw = services.run_draw(
+        campaign,
+        actor=Actor.member(user),
+        password=factories.PASSWORD,
+        beacon="",
+        secret=client.application.secret_key,
+        now=utcnow(),
+    )
+    db.session.commit()
+    return draw
+
+
+def test_storage_gc_keeps_frozen_lists_and_gallery_snapshots(client, runner):
+    draw = _drawn(client)
+    gallery = galleries.create_gallery(
+        draw.org_id, galleries.GalleryData(name="Wall"), actor=Actor.system(), now=utcnow()
+    )
+    snapshots.publish(gallery, now=utcnow())
+    db.session.commit()
+    storage = get_storage()
+    storage.put("private/draws/gone/frozen-list.txt", b"x y", content_type=frozen.CONTENT_TYPE)  # no draw
+    storage.put("public/g/gone/gallery.json", b"{}", content_type="application/json")  # no gallery
+    kept = [
+        draw.frozen_list_key,
+        *(snapshots.snapshot_key(gallery, name) for name in snapshots.SNAPSHOT_FILES),
+    ]
+
+    result = runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"])
+
+    assert result.exit_code == 0, result.output
+    assert all(storage.exists(key) for key in kept)
+    assert not storage.exists("private/draws/gone/frozen-list.txt")
+    assert not storage.exists("public/g/gone/gallery.json")
+    assert certificate.verify(certificate.certificate(draw)) == []
+
+
+def test_migration_0010_moves_frozen_lists_to_storage_and_back(tmp_path):
+    app = create_app(
+        {
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrate.sqlite3'}",
+            "STORAGE_BACKEND": "local",
+            "STORAGE_LOCAL_ROOT": str(tmp_path / "uploads"),
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        }
+    )
+    with app.app_context():
+        upgrade(revision="heads")
+        draw = _drawn(app.test_client())
+        text, key, public_id = frozen.text_of(draw), draw.frozen_list_key, draw.public_id
+        assert text.count("\n") == 1
+        db.session.remove()
+
+        downgrade(revision="0009")
+        with db.engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT frozen_list FROM draws")).scalar_one() == text
+        get_storage().delete(key)  # the upgrade must write it again from the column
+
+        upgrade(revision="heads")
+        moved = db.session.scalar(select(Draw).where(Draw.public_id == public_id))
+        assert moved.frozen_list_key == key and frozen.text_of(moved) == text
+        assert certificate.verify(certificate.certificate(moved)) == []
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_draw_reads_entry_ids_in_code_point_order(app):
+    """Upper case before lower, "-" before digits, "_" between: the contract's order, not a locale's."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea", quantity=1)])
+    ids = ["b-2", "B_1", "a", "Zz", "-x", "_y", "9", "aB", "ab"]
+    for n, public_id in enumerate(ids):
+        entry = bare_entry(campaign, f"p{n}@example.com", utcnow())
+        entry.public_id, entry.status = public_id, EntryStatus.APPROVED
+    db.session.commit()
+    key = participants.key_for(app.secret_key, campaign.public_id)
+
+    pool = eligibility.pool(campaign, Eligibility.APPROVED, key)
+
+    assert list(pool.entries.ids) == sorted(ids)
+    if db.engine.dialect.name == "postgresql":  # whatever the database's own collation is
+        collation = db.session.execute(
+            text(
+                "SELECT collation_name FROM information_schema.columns"
+                " WHERE table_name = 'entries' AND column_name = 'public_id'"
+            )
+        ).scalar()
+        assert collation == "C"
