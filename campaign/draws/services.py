@@ -187,7 +187,7 @@ def _run_draw(
     scorer.begin(seed, beacon, algorithm.head_size(sum(p.winners + p.alternates for p in prizes)))
     key = participants.key_for(secret, campaign.public_id)
     pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)  # scored on the other core
-    text = algorithm.frozen_text(pool.entries.lines())
+    text = algorithm.frozen_text(pool.entries.lines)
     draw.digest = algorithm.text_digest(text)
     frozen.store(draw, text)
     del text

@@ -116,3 +116,54 @@ def test_the_draw_reads_entry_ids_in_code_point_order(app):
             )
         ).scalar()
         assert collation == "C"
+
+
+class _Fed:
+    """A sink that keeps what the scan feeds it, chunk by chunk."""
+
+    def __init__(self):
+        self.chunks: list[list[str]] = []
+
+    def feed(self, entry_ids: list[str]) -> None:
+        self.chunks.append(entry_ids)
+
+    def discard(self) -> None:
+        self.chunks.clear()
+
+
+def test_the_scan_pages_through_the_index_and_finds_every_ticket_and_exclusion(app):
+    """Chunks of every size, including one that ends exactly on the last entry, give the same pool; an
+    unstamped entry found in a late chunk is stamped and the list read again."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea", quantity=1)])
+    statuses = [EntryStatus.APPROVED] * 5 + [
+        EntryStatus.REJECTED,
+        EntryStatus.WITHDRAWN,
+        EntryStatus.RECEIVED,
+    ]
+    entries = []
+    for n, status in enumerate(statuses):
+        entry = bare_entry(campaign, f"p{n % 6}@example.com", utcnow())
+        entry.public_id, entry.status = f"id{n}", status
+        entries.append(entry)
+    db.session.commit()
+    key = participants.key_for(app.secret_key, campaign.public_id)
+    whole = eligibility.pool(campaign, Eligibility.APPROVED, key)  # stamps the unstamped entries
+    assert whole.entries.ids == [f"id{n}" for n in range(5)]
+    assert [e["reason"] for e in whole.exclusions] == ["rejected", "withdrawn", "not_approved"]
+    assert whole.entries[0] == ("id0", participants.token(key, "p0@example.com"))
+
+    for size in (1, 2, 3, 4, 8, 9):
+        fed = _Fed()
+        paged = eligibility.pool(campaign, Eligibility.APPROVED, key, sink=fed, chunk_size=size)
+        assert (paged.entries.ids, paged.entries.lines) == (whole.entries.ids, whole.entries.lines), size
+        assert paged.exclusions == whole.exclusions
+        assert [i for chunk in fed.chunks for i in chunk] == whole.entries.ids
+
+        entries[4].participant_token = None  # the last eligible entry: found in the last chunk it is in
+        db.session.commit()
+        fed = _Fed()
+        restamped = eligibility.pool(campaign, Eligibility.APPROVED, key, sink=fed, chunk_size=size)
+        assert (restamped.entries.ids, restamped.entries.lines) == (whole.entries.ids, whole.entries.lines)
+        assert fed.chunks == []  # told to discard: the draw scores the list read again in-process
+        assert entries[4].participant_token == participants.token(key, "p4@example.com")
