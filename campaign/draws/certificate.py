@@ -1,6 +1,8 @@
 """The draw's public certificate (no personal data), the internal audit pack, and re-verification."""
 
 import hashlib
+import json
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import select
@@ -44,6 +46,31 @@ def certificate(draw: Draw, *, with_list: bool = True) -> dict:
         "prizes": draw.prizes,
         "results": [_pick_row(p, prize_ids) for p in draw.picks],
     }
+
+
+def certificate_etag(draw: Draw) -> str:
+    """Changes whenever the certificate does: the list is fixed by its digest, the rest (picks and their
+    states) is small enough to hash on every request."""
+    head = json.dumps(certificate(draw, with_list=False), sort_keys=True)
+    return hashlib.sha256(head.encode()).hexdigest()[:32]
+
+
+def certificate_json(draw: Draw) -> Iterator[str]:
+    """The certificate as JSON text, in pieces: the frozen list (a million lines, 56 MB) is encoded a batch
+    of lines at a time, so a request never builds the whole document in memory. Everything is read from
+    the database and storage before this returns; the pieces are only encoded while they are sent."""
+    head = certificate(draw, with_list=False)
+    del head["frozen_list"]
+    return json_pieces(head, frozen.lines_of(draw))
+
+
+def json_pieces(head: dict, lines: list[str], batch: int = 10_000) -> Iterator[str]:
+    """`head` with "frozen_list": `lines` as JSON text, `batch` lines to a piece."""
+    yield json.dumps(head)[:-1] + (', "frozen_list": [' if head else '"frozen_list": [')
+    for start in range(0, len(lines), batch):
+        piece = json.dumps(lines[start : start + batch])[1:-1]
+        yield piece if start == 0 else ", " + piece
+    yield "]}"
 
 
 def audit_pack(draw: Draw, *, now: datetime) -> dict:

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
@@ -98,7 +99,15 @@ def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(
     assert len(draw.picks) == 4
     assert len({p.participant for p in draw.picks}) == 4
 
-    cert = client.get(f"/draws/{draw.public_id}.json").json
+    served = client.get(f"/draws/{draw.public_id}.json")
+    cert = served.json
+    assert cert == certificate.certificate(draw)  # streamed in pieces, the same document
+    assert (
+        client.get(
+            f"/draws/{draw.public_id}.json", headers={"If-None-Match": served.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     assert cert["seed"] == draw.seed_hex and cert["commitment"] == draw.commitment
     assert "example.com" not in json.dumps(cert)
     expected = reference_draw(
@@ -177,3 +186,11 @@ def test_another_organisation_cannot_see_or_draw(app, client, studio):
     assert outsider.client.get(f"/studio/campaigns/{campaign.public_id}/draw").status_code == 404
     assert outsider.client.get(f"/studio/draws/{draw.public_id}/audit.json").status_code == 404
     assert outsider.client.get(f"/studio/draws/{draw.public_id}/winners.csv").status_code == 404
+
+
+@pytest.mark.parametrize("count", [0, 1, 4, 5])
+def test_the_certificate_json_pieces_make_one_document(count):
+    lines = [f'id{n} tok"{n}' for n in range(count)]
+    for head in ({"seed": "ab", "results": []}, {}):
+        text = "".join(certificate.json_pieces(head, lines, batch=2))
+        assert json.loads(text) == {**head, "frozen_list": lines}

@@ -148,6 +148,7 @@ def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, stu
     winner = next(p for p in draw.picks if p.role == "winner")
     assert winner.state is PickState.CHECKING and smtp_server.messages == []
     assert winner.entry.post_url in studio.client.get(page).text
+    before = client.get(f"/draws/{draw.public_id}.json").headers["ETag"]
 
     check = f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/check"
     studio.post(check, {"note": "post deleted"}, form_page=page)
@@ -163,7 +164,9 @@ def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, stu
     db.session.refresh(promoted)
     assert promoted.state is PickState.NOTIFIED
     assert [m["To"] for m in smtp_server.messages] == [promoted.entry.email]
-    cert = client.get(f"/draws/{draw.public_id}.json").json
+    served = client.get(f"/draws/{draw.public_id}.json", headers={"If-None-Match": before})
+    assert served.status_code == 200 and served.headers["ETag"] != before  # the results changed
+    cert = served.json
     assert {r["entry"]: r["excluded_reason"] for r in cert["results"]}[winner.entry.public_id] == (
         "manual_check_failed"
     )
