@@ -21,6 +21,23 @@ HEADERS = {
 }
 
 
+# What a cross-origin page may send: If-None-Match set by a script's fetch() is not a CORS-safelisted
+# header, so the browser first asks with an OPTIONS preflight, which the API answers for a day at a time.
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, HEAD",
+    "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Language, If-None-Match",
+    "Access-Control-Max-Age": "86400",
+}
+
+
+def with_preflight(response: Response) -> Response:
+    """An OPTIONS answer (Flask's automatic one) gets the CORS preflight headers; other answers pass."""
+    if request.method == "OPTIONS":
+        response.headers.update(PREFLIGHT_HEADERS)
+    return response
+
+
 class PublicAnswer(NamedTuple):
     """A built body with its ETag and headers, made once and cached with it."""
 

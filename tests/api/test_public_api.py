@@ -26,6 +26,24 @@ def test_gallery_json_has_cors_etag_cache_control_and_answers_304(brand, client)
     assert changed.status_code == 200 and changed.json["total"] == 2
 
 
+def test_a_cors_preflight_allows_the_conditional_and_language_headers(brand, client):
+    gallery = brand.gallery()
+    answer = client.options(
+        f"/api/v1/galleries/{gallery.public_id}",
+        headers={
+            "Origin": "https://shop.example",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match,accept-language",
+        },
+    )
+    assert answer.status_code == 200
+    assert answer.headers["Access-Control-Allow-Origin"] == "*"
+    assert "GET" in answer.headers["Access-Control-Allow-Methods"]
+    allowed = {h.strip().lower() for h in answer.headers["Access-Control-Allow-Headers"].split(",")}
+    assert {"if-none-match", "accept-language"} <= allowed
+    assert "Access-Control-Allow-Methods" not in client.get(f"/api/v1/galleries/{gallery.public_id}").headers
+
+
 def test_gallery_json_is_paged(brand, client):
     made = [brand.approved().public_id for _ in range(3)]
     gallery = brand.gallery()

@@ -131,3 +131,31 @@ def test_the_iframe_shows_on_an_allowed_origin(page, live_server, app, client):
         assert page.frames[1].evaluate("window.pwned") is None
     finally:
         other.close()
+
+
+def test_another_origin_fetches_the_json_api_with_its_etag(page, live_server, app, client):
+    """If-None-Match set by a script is not a CORS-safelisted header: the browser asks first (an OPTIONS
+    preflight), and only then sends the request, which the API answers with a 304."""
+    brand = make_brand(app, client)
+    brand.approved(caption="Lovely tea")
+    gallery = brand.gallery()
+    other = OtherOrigin()
+    other.html = "<!doctype html><title>API</title>"
+    api = f"{live_server.url}/api/v1/galleries/{gallery.public_id}"
+    try:
+        page.goto(other.url + "/")
+        seen = page.evaluate(
+            """async (api) => {
+              const first = await fetch(api, {headers: {'Accept-Language': 'ja'}});
+              const etag = first.headers.get('ETag');
+              const body = await first.json();
+              const again = await fetch(api, {headers: {'If-None-Match': etag, 'Accept-Language': 'ja'}});
+              return {status: first.status, total: body.total, etag, again: again.status};
+            }""",
+            api,
+        )
+        assert seen["status"] == 200 and seen["total"] == 1 and seen["etag"]
+        assert seen["again"] == 304
+        assert page.console_errors == []
+    finally:
+        other.close()
