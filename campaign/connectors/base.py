@@ -25,7 +25,7 @@ class Verdict:
 
     passed: bool | None
     reason: str = ""  # an exclusion reason when passed is False: post_deleted, not_following, ...
-    note: str = ""
+    note: str = ""  # in the user's language (a lazy string until it is stored)
 
 
 class ConnectorError(Exception):

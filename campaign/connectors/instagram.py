@@ -5,6 +5,8 @@ checked here and is left to the marketer (the verdict's note says so)."""
 
 from urllib.parse import urlsplit
 
+from flask_babel import lazy_gettext as _l
+
 from campaign.connectors.base import Post, Verdict, get_json
 
 MAX_PAGES = 10  # 50 media per page
@@ -59,7 +61,6 @@ class InstagramGraph:
 
     def verify(self, post: Post) -> Verdict:
         if not self.find_post(post):
-            return Verdict(False, "post_deleted", "post not found by permalink among tags and hashtag media")
-        return Verdict(
-            True, note="post found; the Graph API cannot confirm following: check by hand if needed"
-        )
+            return Verdict(False, "post_deleted", _l("The post was not found by its permalink."))
+        found = _l("Post found. Instagram cannot confirm following: check by hand if needed.")
+        return Verdict(True, note=found)

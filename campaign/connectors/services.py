@@ -219,5 +219,5 @@ def check_entry(org_id: int, post_url: str, handle: str, hashtags: list[str], se
     try:
         return connector.verify(Post(handle, post_url, tuple(hashtags)))
     except ConnectorError as exc:
-        wait = f" (retry in {exc.retry_after} s)" if exc.retry_after else ""
-        return Verdict(None, note=f"{exc}{wait}: check by hand or later")
+        failure = _failure(exc, account_of(org_id, network)).text()
+        return Verdict(None, note=_l("%(failure)s Check by hand or later.", failure=failure))

@@ -4,6 +4,8 @@ alternates are checked."""
 
 import re
 
+from flask_babel import lazy_gettext as _l
+
 from campaign.connectors.base import X_NOT_FOUND, ConnectorError, Post, Verdict, get_json
 
 MAX_FOLLOWER_PAGES = 15  # the endpoint allows 15 requests per 15 minutes
@@ -58,7 +60,8 @@ class XApi:
     def verify(self, post: Post) -> Verdict:
         handle = post.handle.lstrip("@")
         if not self.find_post(Post(handle, post.post_url, post.hashtags)):
-            return Verdict(False, "post_deleted", "post not found by recent search with the hashtags")
+            return Verdict(False, "post_deleted", _l("The post was not found with the hashtags."))
         if not self.follows(handle):
-            return Verdict(False, "not_following", f"@{handle} is not among the brand's followers")
-        return Verdict(True, note="post and follow confirmed by the X API")
+            absent = _l("@%(handle)s does not follow the brand's account.", handle=handle)
+            return Verdict(False, "not_following", absent)
+        return Verdict(True, note=_l("Post and follow confirmed by the X API."))

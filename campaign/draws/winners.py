@@ -80,11 +80,11 @@ def check_or_notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str,
     )
     if verdict is None:
         return  # no credentials for this network: the marketer checks by hand
-    pick.check_note = verdict.note
+    pick.check_note = str(verdict.note)
     if verdict.passed is None:
-        _audit(actor, "draw.check_inconclusive", pick, now, reason=verdict.note)
+        _audit(actor, "draw.check_inconclusive", pick, now, reason=pick.check_note)
     elif verdict.passed:
-        _audit(actor, "draw.check_passed", pick, now, reason=verdict.note)
+        _audit(actor, "draw.check_passed", pick, now, reason=pick.check_note)
         notify(pick, actor=actor, secret=secret, base_url=base_url, now=now)
     else:
         exclude(pick, reason=verdict.reason, actor=actor, secret=secret, base_url=base_url, now=now)

@@ -42,10 +42,11 @@ def social_draw(client, studio, social_apis, people=4):
     return campaign
 
 
-def run(studio, campaign):
+def run(studio, campaign, language="en"):
     studio.login("drawer@example.com", factories.PASSWORD)
     page = f"/studio/campaigns/{campaign.public_id}/draw"
-    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
+    posted = studio.post(f"{page}?lang={language}", {"password": factories.PASSWORD}, form_page=page)
+    assert posted.status_code == 303
     return db.session.scalar(select(Draw))
 
 
@@ -75,6 +76,18 @@ def test_a_winner_not_following_is_excluded_and_the_next_alternate_verified(clie
     lookups = [r for r in state.requests if r.startswith("/2/users/by/username/")]
     assert len(lookups) == 2
     assert db.session.scalar(select(ConnectorAccount)).token_sealed.count("x-token") == 0
+    shown = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw?lang=ja").text
+    assert "除外 (フォローなし)" in shown and "not_following" not in shown
+
+
+def test_the_check_note_is_written_in_the_drawers_language(client, studio, social_apis):
+    campaign = social_draw(client, studio, social_apis, people=2)
+    social_apis.state.x_followers = ["1", "2"]
+    draw = run(studio, campaign, language="ja")
+    winner = next(p for p in draw.picks if p.role == "winner")
+    assert winner.check_note == "X API で投稿とフォローを確認しました。"
+    shown = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw?lang=ja").text
+    assert "通知済み（受け取り手続き待ち）" in shown and winner.check_note in shown
 
 
 def test_a_rate_limited_check_is_left_to_the_marketer(client, studio, social_apis):
