@@ -16,7 +16,7 @@ _INT_KEYS = {
     "ARGON2_PARALLELISM",
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
-_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "WEBHOOKS_ALLOW_PRIVATE"}
+_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUTBOUND_ALLOW_PRIVATE"}
 
 
 class Config:
@@ -65,9 +65,9 @@ class Config:
     ARGON2_MEMORY_COST = 65536  # KiB
     ARGON2_PARALLELISM = 4
 
-    # Webhooks go to public internet addresses only; True lets them reach loopback and private networks
-    # (development, tests): an endpoint could otherwise probe our own network.
-    WEBHOOKS_ALLOW_PRIVATE = False
+    # Webhooks and the social API connectors reach public internet addresses only; True lets them reach
+    # loopback and private networks (development, tests): an organisation could otherwise probe our network.
+    OUTBOUND_ALLOW_PRIVATE = False
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

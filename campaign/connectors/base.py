@@ -7,6 +7,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Protocol
 
+from campaign import outbound
 from campaign.clock import utcnow
 
 
@@ -51,13 +52,16 @@ class Connector(Protocol):
         ...
 
 
-def get_json(url: str, params: dict, headers: dict, *, timeout: float = 10.0) -> tuple[dict, dict]:
-    """GET → (JSON body, headers); raises ConnectorError with the API's own message on failure."""
+def get_json(
+    url: str, params: dict, headers: dict, *, allow_private: bool = False, timeout: float = 10.0
+) -> tuple[dict, dict]:
+    """GET → (JSON body, headers); raises ConnectorError with the API's own message on failure. Public
+    addresses only unless `allow_private` (`outbound`), and no redirects."""
     if not url.startswith(("https://", "http://")):
         raise ConnectorError(f"not an HTTP URL: {url}")
     request = urllib.request.Request(f"{url}?{urllib.parse.urlencode(params)}", headers=headers)  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - checked above
+        with outbound.opener(allow_private=allow_private).open(request, timeout=timeout) as response:
             return json.loads(response.read() or b"{}"), dict(response.headers)
     except urllib.error.HTTPError as exc:
         body = exc.read()
@@ -66,6 +70,8 @@ def get_json(url: str, params: dict, headers: dict, *, timeout: float = 10.0) ->
         except ValueError:
             payload = {}
         raise error_from(exc.code, payload, dict(exc.headers)) from exc
+    except outbound.UnsafeTarget as exc:
+        raise ConnectorError("the address is on a private or local network", kind="unreachable") from exc
     except (OSError, ValueError) as exc:
         raise ConnectorError(f"cannot reach the API: {exc}", kind="unreachable") from exc
 

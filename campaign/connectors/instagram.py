@@ -23,13 +23,19 @@ def canonical_permalink(url: str) -> str:
 class InstagramGraph:
     network = "instagram"
 
-    def __init__(self, *, base_url: str, access_token: str, ig_user_id: str):
+    def __init__(self, *, base_url: str, access_token: str, ig_user_id: str, allow_private: bool = False):
         self.base = base_url.rstrip("/")
+        self.allow_private = allow_private
         self.token = access_token
         self.user_id = ig_user_id
 
     def _get(self, path: str, **params) -> dict:
-        body, _ = get_json(f"{self.base}/{path.lstrip('/')}", {**params, "access_token": self.token}, {})
+        body, _ = get_json(
+            f"{self.base}/{path.lstrip('/')}",
+            {**params, "access_token": self.token},
+            {},
+            allow_private=self.allow_private,
+        )
         return body
 
     def _pages(self, path: str, **params):

@@ -1,6 +1,5 @@
 """Per-organisation connector configuration (set, test, disconnect), and the check run for one drawn entry."""
 
-import ipaddress
 import math
 import re
 from datetime import datetime
@@ -9,6 +8,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campaign import outbound
 from campaign.audit.services import Actor, record
 from campaign.connectors.base import Connector, ConnectorError, Post, Verdict
 from campaign.connectors.instagram import InstagramGraph
@@ -55,15 +55,14 @@ def checked_network(network: str) -> str:
     return network
 
 
-def checked_base_url(url: str) -> str:
-    """Empty (the network's public API), an https:// URL, or http:// to this machine only (tests, a proxy)."""
+def checked_base_url(url: str, *, allow_private: bool = False) -> str:
+    """Empty (the network's public API) or an https:// URL on the public internet; with `allow_private`
+    (development, tests: `OUTBOUND_ALLOW_PRIVATE`) also http:// and loopback or private hosts. A host name
+    is checked again on every connection (`outbound`)."""
     url = url.strip()
     if not url:
         return ""
-    refused = InvalidConnector(
-        _l("Enter an https:// address (http:// only for this machine: 127.0.0.1, ::1 or localhost)."),
-        field="base_url",
-    )
+    refused = InvalidConnector(_l("Enter an https:// address on the public internet."), field="base_url")
     if len(url) > 200 or any(c.isspace() for c in url):
         raise refused
     try:
@@ -74,18 +73,11 @@ def checked_base_url(url: str) -> str:
         raise refused from exc
     if not host or parts.username or parts.password or parts.query or parts.fragment:
         raise refused
-    if parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(host)):
-        return url.rstrip("/")
-    raise refused
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    if parts.scheme not in (("https", "http") if allow_private else ("https",)):
+        raise refused
+    if not allow_private and not outbound.literal_is_public(host):
+        raise InvalidConnector(outbound.UnsafeTarget.message, field="base_url")
+    return url.rstrip("/")
 
 
 def configure(
@@ -107,7 +99,9 @@ def configure(
         raise InvalidConnector(_l("Enter the account's numeric id."), field="account_id")
     if not token or len(token) > MAX_TOKEN_LENGTH or any(c.isspace() for c in token):
         raise InvalidConnector(_l("Paste the token without spaces or line breaks."), field="token")
-    base_url = checked_base_url(base_url) or DEFAULT_BASE_URLS[network]
+    base_url = (
+        checked_base_url(base_url, allow_private=outbound.allow_private()) or DEFAULT_BASE_URLS[network]
+    )
     account = account_of(org_id, network)
     before = _facts(account) if account is not None else {}
     if account is None:
@@ -205,9 +199,17 @@ def connector_for(org_id: int, network: str, secret: str) -> Connector | None:
     if account is None:
         return None
     token = sealing.unseal(secret, TOKEN_PURPOSE, account.token_sealed).decode()
+    private = outbound.allow_private()
     if network == "instagram":
-        return InstagramGraph(base_url=account.base_url, access_token=token, ig_user_id=account.account_id)
-    return XApi(base_url=account.base_url, bearer_token=token, brand_user_id=account.account_id)
+        return InstagramGraph(
+            base_url=account.base_url,
+            access_token=token,
+            ig_user_id=account.account_id,
+            allow_private=private,
+        )
+    return XApi(
+        base_url=account.base_url, bearer_token=token, brand_user_id=account.account_id, allow_private=private
+    )
 
 
 def check_entry(org_id: int, post_url: str, handle: str, hashtags: list[str], secret: str) -> Verdict | None:

@@ -15,13 +15,16 @@ _STATUS_RE = re.compile(r"/status(?:es)?/(\d+)")
 class XApi:
     network = "x"
 
-    def __init__(self, *, base_url: str, bearer_token: str, brand_user_id: str):
+    def __init__(self, *, base_url: str, bearer_token: str, brand_user_id: str, allow_private: bool = False):
         self.base = base_url.rstrip("/")
+        self.allow_private = allow_private
         self.headers = {"Authorization": f"Bearer {bearer_token}"}
         self.brand_user_id = brand_user_id
 
     def _get(self, path: str, **params) -> dict:
-        body, _ = get_json(f"{self.base}/{path.lstrip('/')}", params, self.headers)
+        body, _ = get_json(
+            f"{self.base}/{path.lstrip('/')}", params, self.headers, allow_private=self.allow_private
+        )
         return body
 
     def account_name(self) -> str:

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from campaign import jobs
+from campaign import jobs, outbound
 from campaign.audit.services import Actor, record
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
-from campaign.webhooks import signing, targets
+from campaign.webhooks import signing
 from campaign.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 # After attempt n fails, wait BACKOFF[n-1]; after the last, the delivery is marked failed.
@@ -41,7 +41,7 @@ def create_endpoint(
     url = url.strip()
     if not url.startswith(("https://", "http://")) or len(url) > 2000 or any(c in url for c in " \r\n\t"):
         raise InvalidEndpoint()
-    targets.check(url, allow_private=allow_private)
+    outbound.check(url, allow_private=allow_private)
     if not events or not set(events) <= set(EVENTS):
         raise InvalidEndpoint(_l("Choose at least one event."), field="events")
     endpoint = WebhookEndpoint(
@@ -89,8 +89,8 @@ def queue_event(org_id: int, event: str, data: dict, *, now: datetime) -> list[W
 
 def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
     """One POST; records the outcome and schedules the next try (caller commits). Only to public addresses
-    unless WEBHOOKS_ALLOW_PRIVATE, and never following a redirect."""
-    allow_private = targets.allow_private()
+    unless OUTBOUND_ALLOW_PRIVATE, and never following a redirect."""
+    allow_private = outbound.allow_private()
     body = delivery.payload.encode()
     request = urllib.request.Request(  # noqa: S310 (the URL was checked: http or https only)
         delivery.endpoint.url,
@@ -106,13 +106,13 @@ def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
     )
     delivery.attempts += 1
     try:
-        targets.check(delivery.endpoint.url, allow_private=allow_private)
-        with targets.opener(allow_private=allow_private).open(request, timeout=TIMEOUT_SECONDS) as response:
+        outbound.check(delivery.endpoint.url, allow_private=allow_private)
+        with outbound.opener(allow_private=allow_private).open(request, timeout=TIMEOUT_SECONDS) as response:
             delivery.last_status, delivery.last_error = response.status, ""
             ok = 200 <= response.status < 300
     except urllib.error.HTTPError as exc:
         delivery.last_status, delivery.last_error, ok = exc.code, f"HTTP {exc.code}", False
-    except (targets.UnsafeTarget, targets.UnknownHost) as exc:
+    except (outbound.UnsafeTarget, outbound.UnknownHost) as exc:
         delivery.last_status, delivery.last_error, ok = None, exc.text(), False
     except (urllib.error.URLError, OSError, ValueError) as exc:
         delivery.last_status, delivery.last_error, ok = None, str(exc)[:300], False

@@ -39,7 +39,7 @@ def create():
             request.form.getlist("events"),
             actor=Actor.member(current_user, request.remote_addr or ""),
             now=utcnow(),
-            allow_private=current_app.config["WEBHOOKS_ALLOW_PRIVATE"],
+            allow_private=current_app.config["OUTBOUND_ALLOW_PRIVATE"],
         )
     except DomainError as exc:
         db.session.rollback()

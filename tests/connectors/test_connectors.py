@@ -11,11 +11,13 @@ X_POST = "https://x.com/hanako/status/1790000000000000001"
 
 
 def graph(apis, token="ig-token"):  # noqa: S107 - the fake server's token
-    return InstagramGraph(base_url=apis.graph_url, access_token=token, ig_user_id="17841400000000001")
+    return InstagramGraph(
+        base_url=apis.graph_url, access_token=token, ig_user_id="17841400000000001", allow_private=True
+    )
 
 
 def x_api(apis, token="x-token"):  # noqa: S107 - the fake server's token
-    return XApi(base_url=apis.url, bearer_token=token, brand_user_id="900")
+    return XApi(base_url=apis.url, bearer_token=token, brand_user_id="900", allow_private=True)
 
 
 def test_instagram_matches_the_post_by_permalink_across_hashtag_pages(social_apis):

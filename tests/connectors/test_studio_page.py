@@ -8,7 +8,9 @@ from sqlalchemy import select
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.services import PrizeData
 from campaign.connectors import services as connectors
+from campaign.connectors.base import ConnectorError
 from campaign.connectors.models import ConnectorAccount
+from campaign.connectors.x import XApi
 from campaign.draws.models import Draw, PickState
 from campaign.entries.models import EntryStatus
 from campaign.errors import DomainError
@@ -120,7 +122,7 @@ def test_replacing_keeps_one_row_and_the_token_is_never_echoed_or_audited(owner,
     assert replaced.after["token"] == "replaced" and replaced.before["account_id"] == IG_USER
 
     # A refused form is shown again with its error, without the token it was sent with.
-    refused = connect(owner, "instagram", IG_USER, "never-shown-token", "http://example.com/graph")
+    refused = connect(owner, "instagram", IG_USER, "never-shown-token", "ftp://example.com/graph")
     assert refused.status_code == 400
     assert "https:// address" in refused.text and "never-shown-token" not in refused.text
     page = owner.client.get(PAGE).text
@@ -215,8 +217,13 @@ def test_disconnect_removes_the_access_and_draw_checks_fall_back_to_hand(owner, 
 @pytest.mark.parametrize(
     "url",
     [
-        "http://example.com/graph",
-        "http://10.0.0.5",
+        "http://example.com/graph",  # the token would travel in clear
+        "https://10.0.0.5",
+        "https://127.0.0.1:8080/graph",
+        "https://localhost:1",
+        "https://[::1]:9",
+        "https://[::ffff:192.168.0.1]",
+        "https://169.254.169.254/latest",  # the cloud metadata service
         "ftp://127.0.0.1",
         "https://user:pw@api.x.com",
         "https://api.x.com/?q=1",
@@ -225,7 +232,7 @@ def test_disconnect_removes_the_access_and_draw_checks_fall_back_to_hand(owner, 
         "javascript:alert(1)",
     ],
 )
-def test_base_urls_are_https_or_loopback_http(url):
+def test_base_urls_are_public_https(url):
     with pytest.raises(DomainError) as refused:
         connectors.checked_base_url(url)
     assert refused.value.field == "base_url"
@@ -236,5 +243,18 @@ def test_accepted_base_urls():
     assert (
         connectors.checked_base_url("https://graph.facebook.com/v21.0/") == "https://graph.facebook.com/v21.0"
     )
-    for url in ("http://127.0.0.1:8080/graph", "http://localhost:1", "http://[::1]:9"):
-        assert connectors.checked_base_url(url) == url
+    for url in ("http://127.0.0.1:8080/graph", "http://localhost:1", "http://[::1]:9", "https://10.0.0.5"):
+        assert connectors.checked_base_url(url, allow_private=True) == url  # OUTBOUND_ALLOW_PRIVATE
+
+
+def test_a_connector_never_talks_to_our_own_network_unless_allowed(app, social_apis):
+    """The fake API listens on loopback: refused on the connection itself, whatever the saved address."""
+    x = XApi(base_url=social_apis.url, bearer_token="t", brand_user_id="900")  # noqa: S106
+    with pytest.raises(ConnectorError) as refused:
+        x.account_name()
+    assert refused.value.kind == "unreachable" and "private" in str(refused.value)
+    assert social_apis.state.requests == []
+    allowed = XApi(base_url=social_apis.url, bearer_token="t", brand_user_id="900", allow_private=True)  # noqa: S106
+    with pytest.raises(ConnectorError) as answered:
+        allowed.account_name()
+    assert answered.value.kind == "unauthorised"  # it reached the API, which refused the token

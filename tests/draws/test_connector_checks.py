@@ -1,6 +1,7 @@
 """At draw time the organisation's connector checks the drawn winners only; a failure lets the next
 alternate step up; an API that cannot answer leaves the check to the marketer."""
 
+import pytest
 from sqlalchemy import select
 
 from campaign.audit.services import Actor
@@ -120,11 +121,16 @@ def test_cli_stores_the_token_sealed(runner):
     )
 
 
-def test_cli_refuses_a_plain_http_api_elsewhere_than_this_machine(runner):
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [("http://api.example", "https://"), ("https://127.0.0.1:8443", "プライベートまたはローカル")],
+)
+def test_cli_refuses_plain_http_and_our_own_network(app, runner, url, said):
+    app.config["OUTBOUND_ALLOW_PRIVATE"] = False  # as in production (the CLI speaks the default language, ja)
     org = factories.org()
     result = runner.invoke(
-        args=["draws", "connect", org.slug, "x", "--account-id", "900", "--base-url", "http://api.example"],
+        args=["draws", "connect", org.slug, "x", "--account-id", "900", "--base-url", url],
         input="secret-bearer\n",
     )
-    assert result.exit_code != 0 and "https://" in result.output
+    assert result.exit_code != 0 and said in result.output
     assert db.session.scalar(select(ConnectorAccount)) is None

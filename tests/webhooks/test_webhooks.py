@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from campaign import outbound
 from campaign.clock import utcnow
 from campaign.extensions import db
-from campaign.webhooks import services, signing, targets
+from campaign.webhooks import services, signing
 from campaign.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from tests.webhooks.receiver import Receiver
 
@@ -116,12 +117,12 @@ def test_other_organisations_endpoints_get_nothing(brand, app):
     ],
 )
 def test_loopback_private_link_local_and_reserved_addresses_are_not_public(address):
-    assert not targets.is_public(ipaddress.ip_address(address))
+    assert not outbound.is_public(ipaddress.ip_address(address))
 
 
 def test_public_addresses_are_public():
-    assert targets.is_public(ipaddress.ip_address("93.184.215.14"))
-    assert targets.is_public(ipaddress.ip_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
+    assert outbound.is_public(ipaddress.ip_address("93.184.215.14"))
+    assert outbound.is_public(ipaddress.ip_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
 
 
 @pytest.mark.parametrize(
@@ -137,7 +138,7 @@ def test_public_addresses_are_public():
     ],
 )
 def test_an_endpoint_on_our_own_network_is_refused_with_a_clear_message(brand, app, url):
-    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    app.config["OUTBOUND_ALLOW_PRIVATE"] = False
     response = brand.studio.post(
         "/studio/webhooks/",
         {"url": url, "events": ["entry.approved"]},
@@ -145,11 +146,13 @@ def test_an_endpoint_on_our_own_network_is_refused_with_a_clear_message(brand, a
         follow_redirects=True,
     )
     assert db.session.scalar(select(WebhookEndpoint)) is None
-    assert "public internet addresses only" in response.text or "could not be found" in response.text
+    assert (
+        "Only public internet addresses are allowed" in response.text or "could not be found" in response.text
+    )
 
 
 def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
-    app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+    app.config["OUTBOUND_ALLOW_PRIVATE"] = False
     response = brand.studio.post(
         "/studio/webhooks/?lang=ja",
         {"url": "http://192.168.0.10/hooks", "events": ["entry.approved"]},
@@ -163,17 +166,17 @@ def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
 def test_a_delivery_to_an_address_that_became_private_is_refused_and_logged(brand, app):
     with Receiver([]) as receiver:
         add_endpoint(brand, receiver.url, ["entry.approved"])  # accepted while allowed (its DNS then changed)
-        app.config["WEBHOOKS_ALLOW_PRIVATE"] = False
+        app.config["OUTBOUND_ALLOW_PRIVATE"] = False
         brand.approved()
     delivery = db.session.scalar(select(WebhookDelivery))
     assert receiver.requests == []
     assert delivery.status is DeliveryStatus.PENDING and delivery.last_status is None
-    assert "public internet addresses only" in delivery.last_error
+    assert "Only public internet addresses are allowed" in delivery.last_error
 
 
 def test_the_connection_itself_is_checked_whatever_the_name_resolved_to(app):
     with Receiver([200]) as receiver:
-        with pytest.raises(targets.UnsafeTarget):
-            targets.opener(allow_private=False).open(receiver.url, data=b"{}", timeout=5)
-        assert targets.opener(allow_private=True).open(receiver.url, data=b"{}", timeout=5).status == 200
+        with pytest.raises(outbound.UnsafeTarget):
+            outbound.opener(allow_private=False).open(receiver.url, data=b"{}", timeout=5)
+        assert outbound.opener(allow_private=True).open(receiver.url, data=b"{}", timeout=5).status == 200
     assert len(receiver.requests) == 1

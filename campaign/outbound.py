@@ -1,7 +1,8 @@
-"""Where a webhook may go: public internet addresses only, never loopback, private, link-local or reserved
-ones (our own network). Checked when an endpoint is registered, again before each delivery (DNS can change
-in between), and on the connected socket itself (DNS can change between our look-up and the connection).
-`WEBHOOKS_ALLOW_PRIVATE` lifts the rule for development and tests."""
+"""Where the app's own outbound requests may go (webhook deliveries, the social API connectors): public
+internet addresses only, never loopback, private, link-local or reserved ones (our own network), since the
+addresses are typed in by organisations. Checked when an address is saved, again before each request (DNS
+can change in between), and on the connected socket itself (DNS can change between our look-up and the
+connection). `OUTBOUND_ALLOW_PRIVATE` lifts the rule for development and tests."""
 
 import http.client
 import ipaddress
@@ -19,21 +20,21 @@ NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # the well-known prefix: the last
 
 
 class UnsafeTarget(DomainError):
-    code = "invalid_webhook"
+    code = "unsafe_address"
     field = "url"
     message = _l(
-        "This address leads to a private or local network. Webhooks go to public internet addresses only."
+        "This address leads to a private or local network. Only public internet addresses are allowed."
     )
 
 
 class UnknownHost(DomainError):
-    code = "invalid_webhook"
+    code = "unknown_host"
     field = "url"
     message = _l("This host name could not be found. Check the address.")
 
 
 def allow_private() -> bool:
-    return bool(current_app.config.get("WEBHOOKS_ALLOW_PRIVATE"))
+    return bool(current_app.config.get("OUTBOUND_ALLOW_PRIVATE"))
 
 
 def is_public(address: Address) -> bool:
@@ -45,6 +46,17 @@ def is_public(address: Address) -> bool:
         if embedded is not None:
             return is_public(embedded)
     return address.is_global and not address.is_multicast
+
+
+def literal_is_public(host: str) -> bool:
+    """For an address being saved without a DNS look-up: False for "localhost" and non-public IP literals
+    (a name is checked when it is connected to)."""
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return False
+    try:
+        return is_public(ipaddress.ip_address(host.split("%")[0]))
+    except ValueError:
+        return True  # a name
 
 
 def check(url: str, *, allow_private: bool) -> None:
@@ -97,7 +109,7 @@ class _GuardedHTTPS(urllib.request.HTTPSHandler):
 
 
 def opener(*, allow_private: bool) -> urllib.request.OpenerDirector:
-    """urlopen's opener for deliveries: no redirects, and (unless allowed) no private peers."""
+    """urlopen's opener for outbound requests: no redirects, and (unless allowed) no private peers."""
     handlers: list = [_NoRedirects()]
     if not allow_private:
         handlers += [_GuardedHTTP(), _GuardedHTTPS()]
