@@ -17,6 +17,7 @@ _INT_KEYS = {
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUTBOUND_ALLOW_PRIVATE"}
+_LIST_KEYS = {"LANGUAGES"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
 class Config:
@@ -89,6 +90,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
             values[key] = float(raw)
         elif key in _BOOL_KEYS:
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+        elif key in _LIST_KEYS:
+            values[key] = tuple(item.strip() for item in raw.split(",") if item.strip())
         elif key == "DATABASE_URL":
             values["SQLALCHEMY_DATABASE_URI"] = raw
         else:

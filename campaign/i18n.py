@@ -65,7 +65,21 @@ def switch_language(code: str):
     return response
 
 
+SHIPPED = ("ja", "en")  # the catalogues in campaign/translations
+
+
+def check_languages(config) -> None:
+    """A clear error at start-up rather than pages in a language nobody chose."""
+    languages, default = tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"]
+    unknown = [code for code in languages if code not in SHIPPED]
+    if not languages or unknown:
+        raise ValueError(f"LANGUAGES {languages!r}: choose among the shipped languages {SHIPPED!r}")
+    if default not in languages:
+        raise ValueError(f"BABEL_DEFAULT_LOCALE {default!r} is not one of LANGUAGES {languages!r}")
+
+
 def init_app(app) -> None:
+    check_languages(app.config)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.register_blueprint(bp)

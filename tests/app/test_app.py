@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlalchemy import select
 
 from campaign.entries.models import Derivative
@@ -64,3 +65,33 @@ def test_sqlite_connections_read_through_a_memory_map(tmp_path):
     with engine.connect() as conn:
         assert conn.execute(text("PRAGMA mmap_size")).scalar() == SQLITE_MMAP_BYTES
     engine.dispose()
+
+
+def test_languages_from_the_environment_are_a_list_not_a_string(tmp_path):
+    """As a string, "KUCHIKOMI_LANGUAGES=en" made "e" a language of the app."""
+    from flask_babel import get_locale
+
+    from campaign import create_app
+    from campaign.config import from_environment
+
+    assert from_environment({"KUCHIKOMI_LANGUAGES": " en , ja"})["LANGUAGES"] == ("en", "ja")
+    config = {
+        **from_environment({"KUCHIKOMI_LANGUAGES": "en", "KUCHIKOMI_BABEL_DEFAULT_LOCALE": "en"}),
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+    }
+    app = create_app(config)
+    with app.test_request_context("/?lang=e", headers={"Accept-Language": "ja"}):
+        assert str(get_locale()) == "en"  # "e" is no language here, and neither is ja
+
+
+@pytest.mark.parametrize(
+    ("languages", "default", "said"),
+    [("en", "ja", "BABEL_DEFAULT_LOCALE 'ja' is not one of LANGUAGES"), ("ja,fr", "ja", "shipped languages")],
+)
+def test_languages_the_app_cannot_speak_stop_it_at_start(tmp_path, languages, default, said):
+    from campaign import create_app
+    from campaign.config import from_environment
+
+    config = from_environment({"KUCHIKOMI_LANGUAGES": languages, "KUCHIKOMI_BABEL_DEFAULT_LOCALE": default})
+    with pytest.raises(ValueError, match=said):
+        create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
