@@ -88,7 +88,9 @@ def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
         code = graph.get("code")
         message = f"Graph API error {code}: {graph.get('message', '')}"
         if code in GRAPH_RATE_LIMITS:
-            return ConnectorError(message, status=status, retry_after=3600, kind="rate_limited")
+            return ConnectorError(
+                message, status=status, retry_after=_graph_regain(lower), kind="rate_limited"
+            )
         if code in GRAPH_BAD_TOKEN:
             return ConnectorError(message, status=status, kind="unauthorised")
         if code == 100 and graph.get("error_subcode") == 33:  # object does not exist
@@ -102,6 +104,22 @@ def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
     detail = "; ".join(str(e.get("detail") or e.get("message") or e.get("title") or "") for e in errors)
     kind = "unauthorised" if status in (401, 403) else "api"
     return ConnectorError(f"API error {status}: {detail}", status=status, kind=kind)
+
+
+def _graph_regain(headers: dict) -> int | None:
+    """Instagram's requests count against business use case limits: `X-Business-Use-Case-Usage` holds, per
+    business object, `estimated_time_to_regain_access` in minutes. None when no usage says when."""
+    try:
+        usage = json.loads(headers.get("x-business-use-case-usage") or "{}")
+        minutes = [
+            int(item.get("estimated_time_to_regain_access") or 0)
+            for items in usage.values()
+            for item in items
+        ]
+    except (ValueError, TypeError, AttributeError):
+        return None
+    longest = max(minutes, default=0)
+    return longest * 60 if longest > 0 else None
 
 
 def _seconds_until(headers: dict) -> int | None:

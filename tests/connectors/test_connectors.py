@@ -52,7 +52,11 @@ def test_instagram_error_objects_and_rate_limits_raise_with_the_api_message(soci
     social_apis.state.graph_error = {"code": 4, "message": "Application request limit reached"}
     with pytest.raises(ConnectorError, match="request limit") as limited:
         graph(social_apis).verify(Post("hanako", IG_POST, ("tea",)))
-    assert limited.value.retry_after == 3600
+    assert limited.value.kind == "rate_limited" and limited.value.retry_after is None  # no estimate given
+    social_apis.state.graph_regain_minutes = 17
+    with pytest.raises(ConnectorError) as limited:
+        graph(social_apis).verify(Post("hanako", IG_POST, ("tea",)))
+    assert limited.value.retry_after == 17 * 60  # X-Business-Use-Case-Usage, in minutes
 
 
 def test_x_checks_the_post_by_search_and_the_follow_by_follower_pages(social_apis):
