@@ -186,7 +186,9 @@ def test_connection_test_reports_a_rate_limit_with_its_retry_time(owner, apis):
 
     connect(owner, "instagram", IG_USER, IG_TOKEN, apis.graph_url)
     apis.state.graph_error = {"code": 4, "message": "Application request limit reached"}
-    assert "try again in 60 min" in press(owner, "instagram", "test").text
+    assert "(HTTP 400): try again later." in press(owner, "instagram", "test").text  # no estimate sent
+    apis.state.graph_regain_minutes = 23  # X-Business-Use-Case-Usage: estimated_time_to_regain_access
+    assert "(HTTP 400): try again in 23 min." in press(owner, "instagram", "test").text
 
 
 def test_connection_test_reports_an_unknown_account_and_an_unreachable_api(owner, apis):
