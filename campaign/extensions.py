@@ -45,6 +45,8 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # SQLite (the embedded default) reads its file through a memory map: a scan of a large campaign (the draw
 # reads every entry) runs about a quarter faster than through read() calls into SQLite's small page cache.
+# And it enforces foreign keys (ON DELETE CASCADE included) only on connections that ask, as PostgreSQL does
+# always; migrations turn it off while batch mode rebuilds tables (migrations/env.py).
 SQLITE_MMAP_BYTES = 1 << 30
 
 
@@ -52,3 +54,4 @@ SQLITE_MMAP_BYTES = 1 << 30
 def _sqlite_settings(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")

@@ -28,12 +28,20 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode recreates a table to alter it on SQLite: with foreign keys enforced, dropping the old
+            # copy would cascade-delete its child rows. The pragma only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
         # Batch mode lets later migrations alter tables on SQLite too.
         context.configure(
             connection=connection, target_metadata=target_metadata, compare_type=True, render_as_batch=True
         )
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

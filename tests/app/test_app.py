@@ -95,3 +95,23 @@ def test_languages_the_app_cannot_speak_stop_it_at_start(tmp_path, languages, de
     config = from_environment({"KUCHIKOMI_LANGUAGES": languages, "KUCHIKOMI_BABEL_DEFAULT_LOCALE": default})
     with pytest.raises(ValueError, match=said):
         create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+
+
+def test_foreign_keys_are_enforced_and_cascade_on_every_database(app):
+    """SQLite enforces foreign keys only when each connection asks; the embedded default must keep the
+    same integrity as PostgreSQL."""
+    import sqlalchemy as sa
+
+    from campaign.orgs.models import Membership, Role
+
+    organisation = factories.org()
+    account = factories.member(organisation, "gone@example.com", Role.VIEWER)
+    with pytest.raises(sa.exc.IntegrityError):
+        db.session.execute(
+            sa.insert(Membership).values(user_id=account.id, org_id=organisation.id + 1000, role=Role.VIEWER)
+        )
+        db.session.flush()
+    db.session.rollback()
+    db.session.execute(sa.text("DELETE FROM users WHERE id = :id"), {"id": account.id})
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 0  # cascaded
