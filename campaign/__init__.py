@@ -31,10 +31,10 @@ def create_public_api(app: Flask) -> Flask:
     engines and storage, and builds URLs of `app`'s pages (media, embeds) from `app`'s routes."""
     from campaign import i18n
     from campaign.api import public_views
-    from campaign.api.mount import NoSessions, build_urls_from
+    from campaign.api.mount import LeanApi, NoSessions, build_urls_from
     from campaign.extensions import db
 
-    api = Flask(__name__, static_folder=None, instance_path=app.instance_path)
+    api = LeanApi(__name__, static_folder=None, instance_path=app.instance_path)
     api.config = app.config
     api.session_interface = NoSessions()
     db.init_app_sharing_engines(api, app)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
-from campaign.api.responses import LruCache, PublicAnswer, json_response, public_response, with_preflight
+from campaign.api.responses import LruCache, PublicAnswer, json_response, public_response
 from campaign.campaigns.models import Product
 from campaign.errors import HTTP_MESSAGES, DomainError
 from campaign.extensions import db
@@ -20,7 +20,6 @@ from campaign.galleries.versions import gallery_versions
 from campaign.reviews import services as reviews
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.after_request(with_preflight)
 _bodies = LruCache()
 _shapes = LruCache(size=1024)
 

@@ -31,13 +31,6 @@ PREFLIGHT_HEADERS = {
 }
 
 
-def with_preflight(response: Response) -> Response:
-    """An OPTIONS answer (Flask's automatic one) gets the CORS preflight headers; other answers pass."""
-    if request.method == "OPTIONS":
-        response.headers.update(PREFLIGHT_HEADERS)
-    return response
-
-
 class PublicAnswer(NamedTuple):
     """A built body with its ETag and headers, made once and cached with it."""
 
