@@ -48,19 +48,18 @@ def certificate(draw: Draw, *, with_list: bool = True) -> dict:
     }
 
 
-def certificate_etag(draw: Draw) -> str:
-    """Changes whenever the certificate does: the list is fixed by its digest, the rest (picks and their
-    states) is small enough to hash on every request."""
-    head = json.dumps(certificate(draw, with_list=False), sort_keys=True)
-    return hashlib.sha256(head.encode()).hexdigest()[:32]
+def public_head(draw: Draw) -> tuple[dict, str]:
+    """The certificate without its frozen list, and an ETag that changes whenever the certificate does: the
+    list is fixed by the digest the head holds, the rest (picks and their states) is small to hash."""
+    head = certificate(draw, with_list=False)
+    del head["frozen_list"]
+    return head, hashlib.sha256(json.dumps(head, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def certificate_json(draw: Draw) -> Iterator[str]:
+def certificate_json(draw: Draw, head: dict) -> Iterator[str]:
     """The certificate as JSON text, in pieces: the frozen list (a million lines, 56 MB) is encoded a batch
     of lines at a time, so a request never builds the whole document in memory. Everything is read from
     the database and storage before this returns; the pieces are only encoded while they are sent."""
-    head = certificate(draw, with_list=False)
-    del head["frozen_list"]
     return json_pieces(head, frozen.lines_of(draw))
 
 

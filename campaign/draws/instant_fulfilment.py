@@ -9,7 +9,7 @@ exactly (a forfeit changes no outcome). Every change is audited; the caller comm
 """
 
 import enum
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,12 +20,10 @@ from campaign.campaigns.models import Campaign
 from campaign.draws import winners
 from campaign.draws.instant_services import claim_closed, play_of
 from campaign.draws.models import InstantWinPlay
-from campaign.draws.services import DrawRefused, plan_of
+from campaign.draws.services import DrawRefused
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
-
-DEFAULT_CLAIM_DAYS = 14  # as for drawn winners when a campaign has no plan
 
 
 class WinState(enum.StrEnum):
@@ -77,10 +75,9 @@ def notify(result: InstantWinPlay, *, secret: str, base_url: str, now: datetime)
         return False
     if result.entry.status is not EntryStatus.APPROVED or result.address_given_at is not None:
         return False
-    plan = plan_of(result.entry.campaign)
     result.notice_code = winners.new_notice_code()
     result.notified_at = now
-    result.claim_deadline = now + timedelta(days=plan.claim_days if plan else DEFAULT_CLAIM_DAYS)
+    result.claim_deadline = winners.claim_deadline(result.entry.campaign, now)
     db.session.flush()
     deadline = result.claim_deadline.isoformat()
     _audit(Actor.system(), "instant_win.notify", result, now, after={"deadline": deadline})

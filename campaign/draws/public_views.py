@@ -47,11 +47,11 @@ def certificate_json(draw_id: str):
     """Streamed, and answered with 304 while nothing changed: a CDN or a verifier polling a million-entry
     draw costs one small hash, not a 60 MB document."""
     draw = _public_draw(draw_id)
-    etag = certificate.certificate_etag(draw)
+    head, etag = certificate.public_head(draw)
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        response = Response(certificate.certificate_json(draw), mimetype="application/json")
+        response = Response(certificate.certificate_json(draw, head), mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=60"  # a claim or a forfeit changes the results
     return response

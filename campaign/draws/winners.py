@@ -25,6 +25,7 @@ from campaign.extensions import db
 from campaign.mail import send_after_commit
 
 ADDRESS_PURPOSE = "postal-address"
+DEFAULT_CLAIM_DAYS = 14  # when a campaign has no draw plan (the plan's own default is 14 too)
 _CLAIM_SALT = "kuchikomi.draw-claim"
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from a phone
 ADDRESS_FIELDS = ("name", "postal_code", "prefecture", "city", "street", "phone")
@@ -90,12 +91,17 @@ def check_or_notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str,
         exclude(pick, reason=verdict.reason, actor=actor, secret=secret, base_url=base_url, now=now)
 
 
+def claim_deadline(campaign, now: datetime) -> datetime:
+    """A winner told now may claim for the plan's claim period (drawn and instant wins alike)."""
+    plan = plan_of(campaign)
+    return now + timedelta(days=plan.claim_days if plan else DEFAULT_CLAIM_DAYS)
+
+
 def notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
-    plan = plan_of(pick.draw.campaign)
     pick.state = PickState.NOTIFIED
     pick.notice_code = new_notice_code()
     pick.notified_at = now
-    pick.claim_deadline = now + timedelta(days=plan.claim_days if plan else 14)
+    pick.claim_deadline = claim_deadline(pick.draw.campaign, now)
     db.session.flush()
     _audit(actor, "draw.notify", pick, now, after={"deadline": pick.claim_deadline.isoformat()})
     send_notice(
