@@ -1,18 +1,27 @@
-"""CSV downloads that a spreadsheet opens safely: no cell can start a formula."""
+"""CSV downloads that a spreadsheet opens safely: no cell can start a formula, and data stays as typed."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 
 from flask import Response
 
-# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+# A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets (a leading
+# tab, CR or LF is dropped by some importers, which then read what follows).
+_FORMULA_START = ("=", "@", "\t", "\r", "\n", "＝", "＠", "+", "-", "＋", "－")
+# ...except a phone number or a signed number ("+81 90-1234-5678", "-2"): ASCII digits, spaces and
+# + - ( ) . , only. Such a cell can name no function, no cell and no other program, so a courier's system
+# gets it exactly as the winner typed it. Anything else after a + or - (a letter, "=", "|", "!") is guarded.
+_NUMBER = re.compile(r"[+-][0-9 ()+\-.,]*[0-9][0-9 ()+\-.,]*")
 
 
 def safe_cell(value: object) -> str:
+    """The value as text; prefixed with ' only when a spreadsheet would run it as a formula."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if not text.startswith(_FORMULA_START) or _NUMBER.fullmatch(text):
+        return text
+    return "'" + text
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -27,7 +36,7 @@ def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
     """UTF-8 with a byte-order mark, so Japanese opens correctly in Excel; never cached."""
     body = "\ufeff" + csv_text(header, rows)
-    response = Response(body, mimetype="text/csv; charset=utf-8")
+    response = Response(body, mimetype="text/csv")  # Werkzeug adds "; charset=utf-8" to text/* types
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,8 @@
 """Winners: the notice by email, checking it, claiming with an address, shipping, purging, forfeits."""
 
+import io
 import re
+from csv import DictReader
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -23,7 +25,7 @@ ADDRESS = {
     "prefecture": "東京都",
     "city": "渋谷区",
     "street": '=HYPERLINK("http://evil") 1-2-3',
-    "phone": "03-1234-5678",
+    "phone": "+81 90-1234-5678",
 }
 
 
@@ -76,7 +78,10 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert "山田 花子" in screen
     csv = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv")
     assert csv.status_code == 200
-    assert "'=HYPERLINK" in csv.text and "山田 花子" in csv.text
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
+    [row] = list(DictReader(io.StringIO(csv.text.removeprefix("\ufeff"))))
+    assert row["street"] == "'" + ADDRESS["street"]  # a formula is guarded
+    assert row["phone"] == "+81 90-1234-5678" and row["name"] == "山田 花子"  # shipping data stays intact
 
     shipped = studio.post(
         f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/shipped",
