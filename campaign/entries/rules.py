@@ -18,13 +18,22 @@ SOCIAL_HOSTS = {
     "mobile.twitter.com": "x",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Characters XML 1.0 forbids (outside #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]):
+# one of them in a caption would make the organisation's whole product reviews feed unreadable.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # Sub-addressing and dots that land in the same mailbox at these providers.
 _DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
 
 
 def clean_text(value: str) -> str:
-    """NFC, no control or bidi-override characters, trimmed; newlines kept."""
-    return _CONTROL.sub("", unicodedata.normalize("NFC", value or "")).strip()
+    """NFC, no control or bidi-override characters, nothing XML forbids, trimmed; newlines kept."""
+    return xml_text(_CONTROL.sub("", unicodedata.normalize("NFC", value or ""))).strip()
+
+
+def xml_text(value: str) -> str:
+    """`value` without the characters XML 1.0 forbids (U+FFFE, U+FFFF, lone surrogates, C0 controls but
+    tab and line breaks): used where text is taken in and again where XML is written."""
+    return _XML_FORBIDDEN.sub("", value)
 
 
 def valid_email(value: str) -> str | None:

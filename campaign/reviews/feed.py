@@ -1,13 +1,15 @@
 """Google Merchant Center product reviews feed (schema 2.4): complete every time, one per organisation.
 
 Reviews missing from the next complete feed are deleted by Google, so a withdrawn review simply is not
-in it. Element order follows product_reviews.xsd 2.4.
+in it. Element order follows product_reviews.xsd 2.4. Every text and attribute goes through `xml_text`: a
+character XML forbids, in one caption stored before intake stripped it, would make the whole feed invalid.
 """
 
 from xml.etree import ElementTree as ET
 
 from flask import url_for
 
+from campaign.entries.rules import xml_text
 from campaign.orgs.models import Organisation
 from campaign.reviews.models import Review
 from campaign.reviews.public import absolute, images, public_caption
@@ -17,9 +19,9 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
+    element = ET.SubElement(parent, tag, {name: xml_text(value) for name, value in attrs.items()})
     if text is not None:
-        element.text = text
+        element.text = xml_text(text)
     return element
 
 
@@ -35,12 +37,12 @@ def build_feed(org: Organisation, reviews: list[Review]) -> bytes:
         node = _sub(items, "review")
         _sub(node, "review_id", review.public_id)
         reviewer = _sub(node, "reviewer")
-        if entry.nickname:
-            _sub(reviewer, "name", entry.nickname, is_anonymous="false")
+        if nickname := xml_text(entry.nickname or "").strip():
+            _sub(reviewer, "name", nickname, is_anonymous="false")
         else:
             _sub(reviewer, "name", "Anonymous", is_anonymous="true")
         _sub(node, "review_timestamp", review.published_at.strftime("%Y-%m-%dT%H:%M:%SZ"))
-        _sub(node, "content", public_caption(entry) or "★" * entry.rating)
+        _sub(node, "content", xml_text(public_caption(entry)).strip() or "★" * entry.rating)
         largest = images(entry)["jpeg"][-1:]
         if largest:
             _sub(_sub(_sub(node, "reviewer_images"), "reviewer_image"), "url", largest[0]["url"])
