@@ -9,7 +9,7 @@ FORBIDDEN = "\ufffe\uffff\x0b\x1b"  # what a database can hold; lone surrogates 
 
 
 def test_intake_strips_what_xml_forbids_from_caption_and_nickname(brand):
-    entry = brand.entry(caption=f"美味し\uffffい\ufffeお茶\x0b\n二行目", nickname="さ\uffffくら")
+    entry = brand.entry(caption="美味し\uffffい\ufffeお茶\x0b\n二行目", nickname="さ\uffffくら")
     assert entry.caption == "美味しいお茶\n二行目" and entry.nickname == "さくら"
 
 
