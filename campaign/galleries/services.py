@@ -111,13 +111,16 @@ def update_gallery(gallery: Gallery, data: GalleryData, *, actor: Actor, now: da
 
 
 def _matches_product(gallery: Gallery, entry: Entry, reviewed: dict[int, int]) -> bool:
-    """Entries name no product: a review says which one, else a one-product campaign does."""
+    """The entry's product: its published review's (a marketer's later word), else the one the customer
+    chose, else a one-product campaign's (entries sent before they named a product)."""
     if gallery.product is None:
         return True
     if entry.campaign_id != gallery.product.campaign_id:
         return False
     if entry.id in reviewed:
         return reviewed[entry.id] == gallery.product_id
+    if entry.product_id is not None:
+        return entry.product_id == gallery.product_id
     return len(entry.campaign.products) == 1
 
 

@@ -27,11 +27,12 @@ def review_of(entry: Entry) -> Review | None:
 
 
 def publish_review(entry: Entry, product: Product | None, *, actor: Actor, now: datetime) -> Review:
-    """Publishes (or republishes) the entry as a review of one of its campaign's products."""
+    """Publishes (or republishes) the entry as a review of one of its campaign's products: the one given,
+    else the one the customer chose, else the campaign's only product; never a guess among several."""
     if not is_publishable(entry, "review"):
         raise CannotPublish()
     products = entry.campaign.products
-    product = product or entry.product or (products[0] if products else None)
+    product = product or entry.product or (products[0] if len(products) == 1 else None)
     if product is None or product.campaign_id != entry.campaign_id:
         raise CannotPublish(_l("Choose one of this campaign's products for the review."))
     review = review_of(entry)

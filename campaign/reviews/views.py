@@ -37,7 +37,7 @@ def index():
         for entry in db.session.scalars(
             orgs.scoped(Entry, g.org)
             .where(Entry.status == EntryStatus.APPROVED)
-            .options(selectinload(Entry.consent), selectinload(Entry.campaign))
+            .options(selectinload(Entry.consent), selectinload(Entry.campaign), selectinload(Entry.product))
             .order_by(Entry.created_at.desc())
             .limit(200)
         )
