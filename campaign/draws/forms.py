@@ -11,7 +11,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from campaign.draws.models import Eligibility
 
@@ -30,11 +30,12 @@ class PlanForm(FlaskForm):
             ),
         ],
     )
+    # InputRequired, not DataRequired: 0 alternates is a choice, and DataRequired reads 0 as missing.
     alternates_per_winner = IntegerField(
-        _l("Alternates per winner"), default=1, validators=[DataRequired(), NumberRange(min=0, max=10)]
+        _l("Alternates per winner"), default=1, validators=[InputRequired(), NumberRange(min=0, max=10)]
     )
     claim_days = IntegerField(
-        _l("Days a winner has to claim"), default=14, validators=[DataRequired(), NumberRange(min=1, max=90)]
+        _l("Days a winner has to claim"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
     )
 
 

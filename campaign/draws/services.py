@@ -187,6 +187,14 @@ def _run_draw(
     scorer.begin(seed, beacon, algorithm.head_size(sum(p.winners + p.alternates for p in prizes)))
     key = participants.key_for(secret, campaign.public_id)
     pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)  # scored on the other core
+    if not len(pool.entries):  # the caller's rollback frees the campaign's one draw again
+        raise DrawRefused(
+            _l(
+                "No entry can take part in this draw (%(excluded)s excluded by its rules), so nothing was "
+                "drawn. The campaign can still be drawn once entries qualify.",
+                excluded=len(pool.exclusions),
+            )
+        )
     text = algorithm.frozen_text(pool.entries.lines)
     draw.digest = algorithm.text_digest(text)
     frozen.store(draw, text)

@@ -43,6 +43,7 @@ def test_launch_commits_a_sealed_seed_shown_on_the_campaign_page(client):
 def test_only_owner_or_approver_draws_after_close_with_their_password(app, client, studio):
     org, _ = studio_setup(Role.EDITOR)
     campaign = launched_campaign(org, prizes=PRIZES)
+    set_status(enter(client, campaign, "a@example.com"), EntryStatus.APPROVED)
     editor = Studio(app.test_client())
     editor.login("drawer@example.com", factories.PASSWORD)
     assert editor.post(f"/studio/campaigns/{campaign.public_id}/draw", {"password": "x"}).status_code == 403
@@ -171,10 +172,55 @@ def test_a_beacon_named_in_advance_is_required_and_used(client, studio):
     assert {p.state for p in draw.picks} == {PickState.NOTIFIED}
 
 
+def test_zero_alternates_per_winner_can_be_saved_and_drawn(client, studio):
+    """DataRequired read 0 as missing, so a plan without alternates could not be saved."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    plan_url = f"/studio/campaigns/{campaign.public_id}/draw/plan"
+    fields = {"beacon_source": "", "eligibility": "approved", "alternates_per_winner": "0", "claim_days": "7"}
+    saved = studio.post(plan_url, fields, form_page=f"/studio/campaigns/{campaign.public_id}/draw")
+    assert saved.status_code == 302
+    assert "Draw rules saved." in studio.client.get(saved.headers["Location"]).text
+    plan = db.session.scalar(select(DrawPlan))
+    assert plan.alternates_per_winner == 0 and plan.claim_days == 7
+    refused = studio.post(plan_url, {**fields, "alternates_per_winner": "", "claim_days": "3"})
+    assert "were not saved" in studio.client.get(refused.headers["Location"]).text
+    db.session.refresh(plan)
+    assert plan.alternates_per_winner == 0 and plan.claim_days == 7  # an empty field is still refused
+    for email in ("a@example.com", "b@example.com", "c@example.com", "d@example.com"):
+        set_status(enter(client, campaign, email), EntryStatus.APPROVED)
+    close(campaign)
+    assert _draw(studio, campaign).status_code == 303
+    draw = db.session.scalar(select(Draw))
+    assert [p["alternates"] for p in draw.prizes] == [0, 0]
+    assert {p.role for p in draw.picks} == {"winner"} and len(draw.picks) == 3
+
+
+def test_a_draw_with_no_eligible_entry_is_refused_and_leaves_the_campaign_drawable(client, studio):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    pending = enter(client, campaign, "a@example.com")
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    refused = _draw(studio, campaign, headers={"Accept": "application/json"})
+    assert refused.status_code == 409 and refused.json["error"] == "draw_refused"
+    assert refused.json["message"].startswith("No entry can take part in this draw (1 excluded")
+    ja = _draw(studio, campaign, headers={"Accept": "application/json", "Accept-Language": "ja"})
+    assert ja.status_code == 409 and "抽選" in ja.json["message"]
+    assert db.session.scalar(select(Draw)) is None  # nothing recorded, nothing stored, no audit event
+    assert list(get_storage().iter_objects("private/draws/")) == []
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "draw.run")) is None
+
+    set_status(pending, EntryStatus.APPROVED)
+    assert _draw(studio, campaign).status_code == 303  # the campaign's one draw was not used up
+    assert db.session.scalar(select(Draw)).entry_count == 1
+
+
 def test_another_organisation_cannot_see_or_draw(app, client, studio):
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=PRIZES)
-    enter(client, campaign, "a@example.com")
+    set_status(enter(client, campaign, "a@example.com"), EntryStatus.APPROVED)
     close(campaign)
     studio.login("drawer@example.com", factories.PASSWORD)
     assert _draw(studio, campaign).status_code == 303
