@@ -113,6 +113,14 @@ def get_openapi():
     return json_response(DOCUMENT)
 
 
+@bp.get("/schemas/draw-certificate.json")
+def get_draw_certificate_schema():
+    """The JSON Schema of /draws/<id>.json, for anyone who re-implements the verification."""
+    from campaign.draws.certificate_schema import SCHEMA
+
+    return json_response(SCHEMA)
+
+
 @bp.get("/oembed")
 def get_oembed():
     from campaign.api.oembed import oembed_for

@@ -54,6 +54,8 @@ def certificate_json(draw_id: str):
         response = Response(certificate.certificate_json(draw, head), mimetype="application/json")
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=60"  # a claim or a forfeit changes the results
+    schema = url_for("api.get_draw_certificate_schema")
+    response.headers["Link"] = f'<{schema}>; rel="describedby"; type="application/schema+json"'
     return response
 
 

@@ -59,3 +59,15 @@ def studio_setup(role: Role = Role.OWNER):
 
 
 PRIZES = [PrizeData(name="Tea for a year", quantity=2, value_jpy=30000), PrizeData(name="Mug", quantity=1)]
+
+
+def certificate_errors(document: dict) -> list[str]:
+    """What in a draw certificate breaks its published JSON Schema (empty: it conforms)."""
+    import jsonschema_rs
+
+    from campaign.draws.certificate_schema import SCHEMA
+
+    return [
+        f"{list(e.instance_path)}: {e.message}"
+        for e in jsonschema_rs.validator_for(SCHEMA).iter_errors(document)
+    ]
