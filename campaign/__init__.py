@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign.config import PROJECT_ROOT, Config, from_environment
+from campaign.config import PROJECT_ROOT, Config, ConfigError, from_environment
 
 
 def create_app(config: Mapping | type | None = None) -> Flask:
@@ -16,8 +16,13 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
-    load_config(app, config)
-    register_extensions(app)
+    try:
+        load_config(app, config)
+        register_extensions(app)  # each checks its settings (languages, mail, storage) and says what is wrong
+    except ConfigError:
+        raise
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     register_blueprints(app)
     register_storage_refs(app)
     register_cli(app)

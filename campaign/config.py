@@ -20,6 +20,10 @@ _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUT
 _LIST_KEYS = {"LANGUAGES"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
+class ConfigError(ValueError):
+    """A setting the app cannot start with; the message names it and says what it accepts."""
+
+
 class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kuchikomi.sqlite3'}"
@@ -85,9 +89,9 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
             continue
         key = name.removeprefix("KUCHIKOMI_")
         if key in _INT_KEYS:
-            values[key] = int(raw)
+            values[key] = _number(name, raw, int, "a whole number")
         elif key in _FLOAT_KEYS:
-            values[key] = float(raw)
+            values[key] = _number(name, raw, float, "a number")
         elif key in _BOOL_KEYS:
             values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
         elif key in _LIST_KEYS:
@@ -99,3 +103,10 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
     if "REDIS_URL" in values and "RATELIMIT_STORAGE_URI" not in values:
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
     return values
+
+
+def _number(name: str, raw: str, kind: type, what: str):
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
