@@ -117,5 +117,6 @@ def seed() -> None:
             db.session.commit()
             process_entry(entry.id)
     db.session.commit()
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")  # ./scripts/dev sets it from PORT
     click.echo(f"Demo marketer: {DEMO_EMAIL}  password: {password}")
-    click.echo("Studio: http://127.0.0.1:5000/login   Campaign page: http://127.0.0.1:5000/c/spring-photo")
+    click.echo(f"Studio: {base}/login   Campaign page: {base}/c/spring-photo")
