@@ -140,7 +140,7 @@ class CampaignForm(FlaskForm):
         return CampaignData(
             title=self.title.data.strip(),
             slug=self.slug.data.strip().lower(),
-            description=self.description.data or "",
+            description=_text(self.description.data),
             opens_at=utc(self.opens_at.data),
             closes_at=utc(self.closes_at.data),
             allows_upload=self.allows_upload.data,
@@ -148,7 +148,7 @@ class CampaignForm(FlaskForm):
             brand_handle=rules.normalise_handle(self.brand_handle.data or ""),
             hashtags=rules.parse_hashtags(self.hashtags.data or ""),
             entries_per_person=self.entries_per_person.data,
-            terms_text=self.terms_text.data or "",
+            terms_text=_text(self.terms_text.data),
             terms_version=self.terms_version.data.strip(),
             consent_scopes=list(self.consent_scopes.data or []),
             two_stage_approval=bool(self.two_stage_approval.data),  # moderation (issue 4)
@@ -180,6 +180,11 @@ class CampaignForm(FlaskForm):
                 if _filled(row)
             ],
         )
+
+
+def _text(value: str | None) -> str:
+    """Browsers send a textarea's line breaks as CRLF: saved unchanged, the text must compare equal."""
+    return (value or "").replace("\r\n", "\n")
 
 
 def _filled(row: FormField) -> bool:

@@ -1,6 +1,6 @@
 """Campaign rules: what a valid campaign is, launching and archiving. The caller commits."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -257,6 +257,7 @@ def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now
     from campaign.campaigns.stage import stage_of
 
     validate(data, campaign=campaign)
+    data = _keep_seconds(campaign, data)
     before = snapshot(campaign)
     refusals = change_rules.refusals(stage_of(campaign, now), before, data)
     if refusals:
@@ -277,6 +278,16 @@ def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now
             {name: _plain(new[name]) for name in changed},
         )
     return campaign
+
+
+def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
+    """The form shows times to the minute: a time sent back as shown keeps the saved seconds."""
+    kept = {}
+    for name in ("opens_at", "closes_at"):
+        saved, sent = getattr(campaign, name), getattr(data, name)
+        if saved is not None and sent is not None and saved.replace(second=0, microsecond=0) == sent:
+            kept[name] = saved
+    return replace(data, **kept)
 
 
 def _retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
