@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 
 class FormValues(HTMLParser):
-    """The values a browser submits for the page's first POST form with fields (inputs, textareas, selects)."""
+    """The values a browser submits for the page's POST form (inputs, textareas, selects)."""
 
     def __init__(self):
         super().__init__()
@@ -55,7 +55,9 @@ def form_values(html: str) -> dict[str, list[str]]:
     values: dict[str, list[str]] = {}
     for name, value in parser.values:
         # a browser drops a textarea's first line break, and sends the others as CRLF
-        values.setdefault(name, []).append(value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n"))
+        values.setdefault(name, []).append(
+            value.removeprefix("\r\n").removeprefix("\n").replace("\n", "\r\n")
+        )
     return values
 
 

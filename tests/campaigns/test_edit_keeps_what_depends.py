@@ -91,7 +91,9 @@ def test_saving_unchanged_after_a_draw_and_a_claim_keeps_winners_address_claim_l
     assert len(results) == len(picks_before)
     assert client.get(claim_path).status_code == 200
     check = client.get(f"/c/{campaign.slug}/check")
-    genuine = client.post(f"/c/{campaign.slug}/check", data={"code": code, "csrf_token": csrf_from(check.text)})
+    genuine = client.post(
+        f"/c/{campaign.slug}/check", data={"code": code, "csrf_token": csrf_from(check.text)}
+    )
     assert "Genuine" in genuine.text
 
 
