@@ -48,7 +48,7 @@ def refusals(stage: Stage, before, after) -> list[Refusal]:
             Refusal(
                 "two_stage_approval",
                 _l(
-                    "%(count)s entries are waiting for the approver's sign-off: approve or reject them "
+                    "Entries waiting for the approver's sign-off: %(count)s. Approve or reject them "
                     "before switching the sign-off off.",
                     count=stage.awaiting_approver,
                 ),

@@ -113,6 +113,10 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.list_errors: dict[str, list[str]] = {}  # refusals about the products or prizes rows
+
     def fill_from(self, campaign: Campaign, timezone: str) -> None:
         """Pre-fills a GET form from the campaign, times in the organisation's zone, plus blank rows."""
         zone = ZoneInfo(timezone)

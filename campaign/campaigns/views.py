@@ -50,7 +50,9 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         for refusal in getattr(exc, "refusals", [exc]):
             target = getattr(form, refusal.field or "", None)
             if target is None or isinstance(target, FieldList):
-                form.form_errors.append(refusal.text())
+                form.form_errors.append(refusal.text())  # the summary at the top
+                if target is not None:  # and by the products or prizes themselves
+                    form.list_errors.setdefault(refusal.field, []).append(refusal.text())
             else:
                 target.errors.append(refusal.text())
         return None

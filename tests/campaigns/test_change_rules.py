@@ -117,7 +117,7 @@ def test_the_approvers_sign_off_stays_while_entries_wait_for_it(app, client):
     set_status(entry, EntryStatus.RECOMMENDED)
 
     refused = edit(campaign, two_stage_approval=False)
-    assert "1 entries are waiting for the approver" in refused["two_stage_approval"]
+    assert "waiting for the approver's sign-off: 1." in refused["two_stage_approval"]
     assert campaign.two_stage_approval
     set_status(entry, EntryStatus.APPROVED)
     assert edit(campaign, two_stage_approval=False) == {}
