@@ -358,6 +358,8 @@ def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> 
             raise CampaignMoved(slug, moved_to)
         raise NotFound()
     status = campaign.status(now)
-    if campaign.launched_at is None or (status is CampaignStatus.ARCHIVED and not archived_too):
+    if campaign.launched_at is None or status is CampaignStatus.DRAFT:
+        raise NotFound()
+    if status is CampaignStatus.ARCHIVED and not archived_too:
         raise NotFound()
     return campaign
