@@ -221,7 +221,8 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
+def audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
+    """One audit event about the campaign itself (its settings, launch, archive)."""
     record(
         actor,
         action,
@@ -241,7 +242,7 @@ def create_campaign(org: Organisation, data: CampaignData, *, actor: Actor, now:
     _apply(campaign, data)
     db.session.add(campaign)
     db.session.flush()
-    _audit(
+    audit(
         campaign,
         actor,
         "campaign.create",
@@ -269,7 +270,7 @@ def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now
     old, new = asdict(before), asdict(snapshot(campaign))
     changed = [name for name in new if new[name] != old[name]]
     if changed:
-        _audit(
+        audit(
             campaign,
             actor,
             "campaign.update",
@@ -324,7 +325,7 @@ def archive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
     before = {"status": str(campaign.status(now))}
     campaign.archived_at = now
     db.session.flush()
-    _audit(campaign, actor, "campaign.archive", now, before, {"status": str(campaign.status(now))})
+    audit(campaign, actor, "campaign.archive", now, before, {"status": str(campaign.status(now))})
 
 
 def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
@@ -332,7 +333,7 @@ def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
         raise InvalidCampaign(_l("This campaign is not archived."))
     campaign.archived_at = None
     db.session.flush()
-    _audit(
+    audit(
         campaign,
         actor,
         "campaign.unarchive",
