@@ -76,6 +76,7 @@ def postgres_url() -> str:
 
 def setup_campaign():
     """An organisation, a drawer, a closed campaign with a committed seed and one prize of 100."""
+    from campaign.audit.services import Actor
     from campaign.auth import services as auth
     from campaign.campaigns import services as campaigns
     from campaign.draws import services as draws
@@ -95,7 +96,7 @@ def setup_campaign():
         terms_text="terms",
         prizes=[campaigns.PrizeData(name="Prize", quantity=100)],
     )
-    campaign = campaigns.create_campaign(org, data)
+    campaign = campaigns.create_campaign(org, data, actor=Actor.system(), now=now)
     campaign.launched_at = now - timedelta(days=30)
     draws.create_plan(campaign, secret=SECRET, now=now - timedelta(days=30))
     campaign.closes_at = now - timedelta(days=1)

@@ -137,6 +137,8 @@ def build_data(db_url: str, storage_root: Path, base_url: str, photos: int) -> t
                 products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
                 prizes=[],
             ),
+            actor=Actor.system(),
+            now=now,
         )
         for n in range(photos):
             entry = Entry(

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from PIL import Image, ImageDraw
 from sqlalchemy import select
 
+from campaign.audit.services import Actor
 from campaign.auth import services as auth
 from campaign.auth.models import User
 from campaign.campaigns import services as campaigns
@@ -95,6 +96,8 @@ def seed() -> None:
                 ],
                 prizes=[campaigns.PrizeData(name="デモ緑茶 1年分", quantity=3, value_jpy=30000)],
             ),
+            actor=Actor.system(),
+            now=now,
         )
         campaigns.launch(campaign, now=now)
         db.session.commit()

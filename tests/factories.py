@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from PIL import Image, ImageDraw
 
+from campaign.audit.services import Actor
 from campaign.auth import services as auth
 from campaign.campaigns import services as campaigns
 from campaign.clock import utcnow
@@ -51,7 +52,9 @@ def campaign_data(**overrides) -> campaigns.CampaignData:
 
 
 def campaign(organisation, *, launch: bool = True, **overrides):
-    made = campaigns.create_campaign(organisation, campaign_data(**overrides))
+    made = campaigns.create_campaign(
+        organisation, campaign_data(**overrides), actor=Actor.system(), now=utcnow()
+    )
     if launch:
         made.launched_at = utcnow() - timedelta(days=2)
     db.session.commit()

@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,  # draws (issue 5)
@@ -19,7 +20,7 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
@@ -46,7 +47,14 @@ def scope_choices() -> list[SelectChoice]:
     ]
 
 
+def within_range(form, field) -> None:
+    """Before the time is converted from the organisation's zone: year 1 or 9999 would overflow."""
+    if field.data is not None and not rules.EARLIEST.year <= field.data.year < rules.LATEST.year:
+        raise ValidationError(rules.DATE_RANGE_MESSAGE)
+
+
 class ProductForm(Form):
+    public_id = HiddenField()  # ties the row to the saved product, so an edit keeps it (and its reviews)
     name = StringField(_l("Product name"), validators=[Optional(), Length(max=200)])
     sku = StringField(_l("SKU"), validators=[Optional(), Length(max=64)])
     jan = StringField(_l("JAN code"), validators=[Optional(), Length(max=14)])
@@ -54,6 +62,7 @@ class ProductForm(Form):
 
 
 class PrizeForm(Form):
+    public_id = HiddenField()  # ties the row to the saved prize, so an edit keeps it (and its winners)
     name = StringField(_l("Prize"), validators=[Optional(), Length(max=200)])
     quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
     value_jpy = IntegerField(_l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)])
@@ -63,8 +72,10 @@ class CampaignForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Address (/c/…)"), validators=[DataRequired(), Length(max=64)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range])
+    closes_at = DateTimeLocalField(
+        _l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range]
+    )
     allows_upload = BooleanField(_l("Direct upload on the campaign page"), default=True)
     allows_follow_and_post = BooleanField(_l("Follow and post on social media"))
     brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
@@ -102,6 +113,10 @@ class CampaignForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.list_errors: dict[str, list[str]] = {}  # refusals about the products or prizes rows
+
     def fill_from(self, campaign: Campaign, timezone: str) -> None:
         """Pre-fills a GET form from the campaign, times in the organisation's zone, plus blank rows."""
         zone = ZoneInfo(timezone)
@@ -129,7 +144,7 @@ class CampaignForm(FlaskForm):
         return CampaignData(
             title=self.title.data.strip(),
             slug=self.slug.data.strip().lower(),
-            description=self.description.data or "",
+            description=_text(self.description.data),
             opens_at=utc(self.opens_at.data),
             closes_at=utc(self.closes_at.data),
             allows_upload=self.allows_upload.data,
@@ -137,7 +152,7 @@ class CampaignForm(FlaskForm):
             brand_handle=rules.normalise_handle(self.brand_handle.data or ""),
             hashtags=rules.parse_hashtags(self.hashtags.data or ""),
             entries_per_person=self.entries_per_person.data,
-            terms_text=self.terms_text.data or "",
+            terms_text=_text(self.terms_text.data),
             terms_version=self.terms_version.data.strip(),
             consent_scopes=list(self.consent_scopes.data or []),
             two_stage_approval=bool(self.two_stage_approval.data),  # moderation (issue 4)
@@ -153,6 +168,7 @@ class CampaignForm(FlaskForm):
                     sku=(row.form.sku.data or "").strip(),
                     jan=(row.form.jan.data or "").strip(),
                     url=(row.form.url.data or "").strip(),
+                    public_id=row.form.public_id.data or "",
                 )
                 for row in self.products
                 if _filled(row)
@@ -162,11 +178,17 @@ class CampaignForm(FlaskForm):
                     name=row.form.name.data.strip(),
                     quantity=row.form.quantity.data or 1,
                     value_jpy=row.form.value_jpy.data or 0,
+                    public_id=row.form.public_id.data or "",
                 )
                 for row in self.prizes
                 if _filled(row)
             ],
         )
+
+
+def _text(value: str | None) -> str:
+    """Browsers send a textarea's line breaks as CRLF: saved unchanged, the text must compare equal."""
+    return (value or "").replace("\r\n", "\n")
 
 
 def _filled(row: FormField) -> bool:

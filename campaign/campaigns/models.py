@@ -112,3 +112,15 @@ class Prize(db.Model):
     value_jpy: Mapped[int] = mapped_column(Integer, default=0)
 
     campaign: Mapped[Campaign] = relationship(back_populates="prizes")
+
+
+class RetiredSlug(db.Model):
+    """An address a launched campaign used before a rename: it redirects to the campaign and is never
+    given to another one (mails already sent link to it, and a winner's genuine code must stay genuine)."""
+
+    __tablename__ = "retired_slugs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    retired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,7 +1,10 @@
 """Field-level rules for campaign data: plain functions over plain values."""
 
 import re
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HASHTAG_RE = re.compile(r"^[^\s#,]{1,100}$")
@@ -35,3 +38,9 @@ def parse_hashtags(text: str) -> list[str]:
 
 def normalise_handle(handle: str) -> str:
     return handle.strip().lstrip("@＠")
+
+
+# Opening and closing times are between these (UTC): year 1 or 9999 is a typing slip, not a campaign.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+DATE_RANGE_MESSAGE = _l("Enter a date between the years 2000 and 2099.")

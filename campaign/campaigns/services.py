@@ -1,21 +1,45 @@
 """Campaign rules: what a valid campaign is, launching and archiving. The caller commits."""
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from campaign import events
-from campaign.campaigns import rules
-from campaign.campaigns.models import CONSENT_SCOPES, Campaign, CampaignStatus, Prize, Product
+from campaign.audit.services import Actor, record
+from campaign.campaigns import change_rules, rules
+from campaign.campaigns.models import CONSENT_SCOPES, Campaign, CampaignStatus, Prize, Product, RetiredSlug
 from campaign.errors import DomainError, NotFound
 from campaign.extensions import db
+from campaign.ids import new_public_id
 from campaign.orgs.models import Organisation
 
 
 class InvalidCampaign(DomainError):
     code = "invalid_campaign"
+
+
+class ChangeRefused(InvalidCampaign):
+    """The change rules (change_rules.py) said no; every refusal keeps its own field and message."""
+
+    status = 409
+    code = "change_refused"
+
+    def __init__(self, refusals: list[change_rules.Refusal]):
+        super().__init__(refusals[0].message, field=refusals[0].field)
+        self.refusals = refusals
+
+
+class CampaignMoved(DomainError):
+    """A retired address: the campaign now lives at `slug` (views redirect, keeping the rest of the path)."""
+
+    status = 308
+    code = "campaign_moved"
+
+    def __init__(self, old: str, slug: str):
+        super().__init__()
+        self.old, self.slug = old, slug
 
 
 @dataclass
@@ -24,6 +48,7 @@ class ProductData:
     sku: str = ""
     jan: str = ""
     url: str = ""
+    public_id: str = ""  # the saved product this row edits; "" for a new one
 
 
 @dataclass
@@ -31,6 +56,7 @@ class PrizeData:
     name: str
     quantity: int = 1
     value_jpy: int = 0
+    public_id: str = ""  # the saved prize this row edits; "" for a new one
 
 
 @dataclass
@@ -68,6 +94,15 @@ def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
     taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))
     if taken is not None and (campaign is None or taken != campaign.id):
         raise InvalidCampaign(_l("This address is already used by another campaign."), field="slug")
+    retired = db.session.scalar(select(RetiredSlug.campaign_id).where(RetiredSlug.slug == data.slug))
+    if retired is not None and (campaign is None or retired != campaign.id):
+        raise InvalidCampaign(
+            _l("This address was used by another campaign and is never given out again."), field="slug"
+        )
+    for name in ("opens_at", "closes_at"):
+        value = getattr(data, name)
+        if value is not None and not rules.EARLIEST <= value.astimezone(UTC) <= rules.LATEST:
+            raise InvalidCampaign(rules.DATE_RANGE_MESSAGE, field=name)
     if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
         raise InvalidCampaign(_l("The campaign must close after it opens."), field="closes_at")
     if not (data.allows_upload or data.allows_follow_and_post):
@@ -123,48 +158,149 @@ def premium_findings(data: "CampaignData | Campaign") -> list:
     )
 
 
+FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "opens_at",
+    "closes_at",
+    "allows_upload",
+    "allows_follow_and_post",
+    "brand_handle",
+    "hashtags",
+    "entries_per_person",
+    "terms_text",
+    "terms_version",
+    "consent_scopes",
+    "two_stage_approval",  # moderation (issue 4)
+    "notify_customers",  # moderation (issue 4)
+    "premium_type",  # draws (issue 5)
+    "transaction_value_jpy",  # draws (issue 5)
+    "projected_sales_jpy",  # draws (issue 5)
+    "instant_win",
+    "instant_win_odds",
+)
+
+
+def snapshot(campaign: Campaign) -> CampaignData:
+    """The saved campaign as CampaignData, products and prizes with their public ids."""
+    values = {name: getattr(campaign, name) for name in FIELDS}
+    values["hashtags"], values["consent_scopes"] = list(campaign.hashtags), list(campaign.consent_scopes)
+    return CampaignData(
+        **values,
+        products=[ProductData(p.name, p.sku, p.jan, p.url, p.public_id) for p in campaign.products],
+        prizes=[PrizeData(p.name, p.quantity, p.value_jpy, p.public_id) for p in campaign.prizes],
+    )
+
+
 def _apply(campaign: Campaign, data: CampaignData) -> None:
-    for name in (
-        "title",
-        "slug",
-        "description",
-        "opens_at",
-        "closes_at",
-        "allows_upload",
-        "allows_follow_and_post",
-        "brand_handle",
-        "hashtags",
-        "entries_per_person",
-        "terms_text",
-        "terms_version",
-        "consent_scopes",
-        "two_stage_approval",  # moderation (issue 4)
-        "notify_customers",  # moderation (issue 4)
-        "premium_type",  # draws (issue 5)
-        "transaction_value_jpy",  # draws (issue 5)
-        "projected_sales_jpy",  # draws (issue 5)
-        "instant_win",
-        "instant_win_odds",
-    ):
+    for name in FIELDS:
         setattr(campaign, name, getattr(data, name))
-    campaign.products = [Product(position=i, **vars(p)) for i, p in enumerate(data.products)]
-    campaign.prizes = [Prize(position=i, **vars(p)) for i, p in enumerate(data.prizes)]
+    campaign.products = _rows(campaign.products, data.products, Product)
+    campaign.prizes = _rows(campaign.prizes, data.prizes, Prize)
 
 
-def create_campaign(org: Organisation, data: CampaignData) -> Campaign:
+def _rows(saved: list, wanted: list, model) -> list:
+    """Edits saved rows in place (their ids, and what points at them, stay); rows not wanted are dropped
+    (the change rules have refused that for any row something depends on); new rows get new ids."""
+    by_id = {row.public_id: row for row in saved}
+    rows = []
+    for position, item in enumerate(wanted):
+        row = by_id.pop(item.public_id, None) if item.public_id else None
+        if row is None:
+            row = model(public_id=new_public_id())
+        for name, value in asdict(item).items():
+            if name != "public_id":
+                setattr(row, name, value)
+        row.position = position
+        rows.append(row)
+    return rows
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
+    """One audit event about the campaign itself (its settings, launch, archive)."""
+    record(
+        actor,
+        action,
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="campaign",
+        object_id=campaign.public_id,
+        now=now,
+        before=before,
+        after=after,
+    )
+
+
+def create_campaign(org: Organisation, data: CampaignData, *, actor: Actor, now: datetime) -> Campaign:
     validate(data)
     campaign = Campaign(organisation=org)
     _apply(campaign, data)
     db.session.add(campaign)
     db.session.flush()
+    audit(
+        campaign,
+        actor,
+        "campaign.create",
+        now,
+        {},
+        {k: _plain(v) for k, v in asdict(snapshot(campaign)).items()},
+    )
     return campaign
 
 
-def update_campaign(campaign: Campaign, data: CampaignData) -> Campaign:
+def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now: datetime) -> Campaign:
+    """Saves an edit the change rules allow, in place, with an audit event of what changed (if anything)."""
+    from campaign.campaigns.stage import stage_of
+
     validate(data, campaign=campaign)
+    data = _keep_seconds(campaign, data)
+    before = snapshot(campaign)
+    refusals = change_rules.refusals(stage_of(campaign, now), before, data)
+    if refusals:
+        raise ChangeRefused(refusals)
+    if data.slug != campaign.slug:
+        _retire_slug(campaign, data.slug, now)
     _apply(campaign, data)
     db.session.flush()
+    old, new = asdict(before), asdict(snapshot(campaign))
+    changed = [name for name in new if new[name] != old[name]]
+    if changed:
+        audit(
+            campaign,
+            actor,
+            "campaign.update",
+            now,
+            {name: _plain(old[name]) for name in changed},
+            {name: _plain(new[name]) for name in changed},
+        )
     return campaign
+
+
+def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
+    """The form shows times to the minute: a time sent back as shown keeps the saved seconds."""
+    kept = {}
+    for name in ("opens_at", "closes_at"):
+        saved, sent = getattr(campaign, name), getattr(data, name)
+        if saved is not None and sent is not None and saved.replace(second=0, microsecond=0) == sent:
+            kept[name] = saved
+    return replace(data, **kept)
+
+
+def _retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
+    """A launched campaign's old address keeps redirecting to it and is never reused; taking back one of
+    its own old addresses un-retires it."""
+    db.session.execute(
+        RetiredSlug.__table__.delete().where(
+            RetiredSlug.slug == new_slug, RetiredSlug.campaign_id == campaign.id
+        )
+    )
+    if campaign.launched_at is not None:
+        db.session.add(RetiredSlug(slug=campaign.slug, campaign_id=campaign.id, retired_at=now))
 
 
 def launch(campaign: Campaign, *, now: datetime) -> None:
@@ -182,13 +318,49 @@ def launch(campaign: Campaign, *, now: datetime) -> None:
     events.campaign_launched.send(campaign, now=now)
 
 
-def archive(campaign: Campaign, *, now: datetime) -> None:
+def archive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
+    """Takes the campaign page down; its public record (certificate, check page, claim links) stays."""
+    if campaign.archived_at is not None:
+        raise InvalidCampaign(_l("This campaign is already archived."))
+    before = {"status": str(campaign.status(now))}
     campaign.archived_at = now
+    db.session.flush()
+    audit(campaign, actor, "campaign.archive", now, before, {"status": str(campaign.status(now))})
 
 
-def public_campaign(slug: str, *, now: datetime) -> Campaign:
-    """A campaign customers may see: launched and not archived; anything else does not exist."""
+def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
+    if campaign.archived_at is None:
+        raise InvalidCampaign(_l("This campaign is not archived."))
+    campaign.archived_at = None
+    db.session.flush()
+    audit(
+        campaign,
+        actor,
+        "campaign.unarchive",
+        now,
+        {"status": "archived"},
+        {"status": str(campaign.status(now))},
+    )
+
+
+def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> Campaign:
+    """A campaign customers may see: launched and not archived; anything else does not exist.
+
+    `archived_too` is for the public record a launched campaign keeps after it is archived (the winner
+    check page, the instant-win certificate). A retired address raises CampaignMoved."""
     campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None or campaign.status(now) in (CampaignStatus.DRAFT, CampaignStatus.ARCHIVED):
+    if campaign is None:
+        moved_to = db.session.scalar(
+            select(Campaign.slug)
+            .join(RetiredSlug, RetiredSlug.campaign_id == Campaign.id)
+            .where(RetiredSlug.slug == slug)
+        )
+        if moved_to is not None:
+            raise CampaignMoved(slug, moved_to)
+        raise NotFound()
+    status = campaign.status(now)
+    if campaign.launched_at is None or status is CampaignStatus.DRAFT:
+        raise NotFound()
+    if status is CampaignStatus.ARCHIVED and not archived_too:
         raise NotFound()
     return campaign

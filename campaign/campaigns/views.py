@@ -12,6 +12,7 @@ from campaign.clock import utcnow
 from campaign.entries.models import Entry
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.moderation.views import member_actor
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
@@ -33,23 +34,27 @@ def index():
 
 
 def _save(form: CampaignForm, campaign: Campaign | None):
-    """Validates and saves; on a rule's refusal puts the message on its field and returns None."""
+    """Validates and saves; on a rule's refusal puts each message on its field and returns None."""
+    actor, now = member_actor(), utcnow()
     try:
         data = form.to_data(g.org.timezone)
         if campaign is None:
-            campaign = services.create_campaign(g.org, data)
+            campaign = services.create_campaign(g.org, data, actor=actor, now=now)
         else:
             from campaign.moderation.launch import check_settings_change  # issue 4
 
             check_settings_change(campaign, data, g.membership)
-            services.update_campaign(campaign, data)
+            services.update_campaign(campaign, data, actor=actor, now=now)
     except DomainError as exc:
         db.session.rollback()
-        target = getattr(form, exc.field or "", None)
-        if target is None or isinstance(target, FieldList):
-            form.form_errors.append(exc.text())
-        else:
-            target.errors.append(exc.text())
+        for refusal in getattr(exc, "refusals", [exc]):
+            target = getattr(form, refusal.field or "", None)
+            if target is None or isinstance(target, FieldList):
+                form.form_errors.append(refusal.text())  # the summary at the top
+                if target is not None:  # and by the products or prizes themselves
+                    form.list_errors.setdefault(refusal.field, []).append(refusal.text())
+            else:
+                target.errors.append(refusal.text())
         return None
     db.session.commit()
     return campaign
@@ -93,7 +98,6 @@ def show(campaign_id: str):
 def launch(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     from campaign.moderation import launch as launching  # issue 4: two-stage sign-off, audited
-    from campaign.moderation.views import member_actor
 
     launched = launching.launch_or_request(
         campaign, actor=member_actor(), membership=g.membership, now=utcnow()
@@ -107,7 +111,25 @@ def launch(campaign_id: str):
 @studio_route("edit_campaigns")
 def archive(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    services.archive(campaign, now=utcnow())
+    services.archive(campaign, actor=member_actor(), now=utcnow())
     db.session.commit()
-    flash(_("Campaign archived."))
-    return redirect(url_for("campaigns.index"))
+    flash(_("Campaign archived. Its draw certificate, winner check page and claim links stay online."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+
+
+@bp.post("/campaigns/<campaign_id>/unarchive")
+@studio_route("edit_campaigns")
+def unarchive(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    services.unarchive(campaign, actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Campaign restored."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+
+
+@bp.app_errorhandler(services.CampaignMoved)
+def campaign_moved(exc: services.CampaignMoved):
+    """/c/<old address>/… → /c/<address>/…, method and body kept (308), so a mailed link still works."""
+    rest = request.path.removeprefix(f"/c/{exc.old}")
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
+    return redirect(f"{request.script_root}/c/{exc.slug}{rest}{query}", code=308)

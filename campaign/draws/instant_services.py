@@ -16,7 +16,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
 
 from campaign.audit.services import Actor, record
-from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.campaigns.models import Campaign
 from campaign.draws import instant, sealing
 from campaign.draws.models import DrawPlan, InstantWinPlay, InstantWinSlot
 from campaign.draws.services import SEED_PURPOSE, DrawRefused, plan_of
@@ -245,8 +245,8 @@ def give_address(
 
 def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | None:
     """The public record with the revealed seed; None until the campaign has closed. No personal data."""
-    if not campaign.instant_win or campaign.status(now) is not CampaignStatus.CLOSED:
-        return None
+    if not campaign.instant_win or campaign.closes_at is None or now < campaign.closes_at:
+        return None  # still open (or never launched): the seed stays secret; closed or archived: revealed
     plan = plan_of(campaign)
     if plan is None or plan.instant_opens_at is None:
         return None

@@ -29,7 +29,7 @@ PAGE_LIST_LIMIT = 2000  # larger frozen lists are downloaded, not read from stor
 
 def _public_draw(draw_id: str) -> Draw:
     draw = db.session.scalar(select(Draw).where(Draw.public_id == draw_id))
-    if draw is None or draw.campaign.archived_at is not None:
+    if draw is None:  # archiving the campaign keeps its certificate: winners and verifiers rely on it
         abort(404)
     g.timezone = draw.campaign.organisation.timezone
     return draw
@@ -76,7 +76,7 @@ def frozen_list(draw_id: str):
 
 def _instant_certificate(slug: str) -> tuple:
     now = utcnow()
-    campaign = public_campaign(slug, now=now)
+    campaign = public_campaign(slug, now=now, archived_too=True)
     cert = instant_services.certificate(campaign, secret=current_app.secret_key, now=now)
     if cert is None:  # not instant-win, or still open: the seed stays secret
         abort(404)
@@ -135,7 +135,7 @@ def instant_claim(token: str):
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
 def check_notice(slug: str):
     """Anyone who got a "you won" message enters its code: genuine (and for which prize) or not."""
-    campaign = public_campaign(slug, now=utcnow())
+    campaign = public_campaign(slug, now=utcnow(), archived_too=True)  # mailed notices outlive the page
     g.timezone = campaign.organisation.timezone
     form = NoticeCodeForm()
     result = None

@@ -6,6 +6,7 @@ The caller commits once. The original is stored before the row is flushed and tr
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
@@ -92,7 +93,11 @@ class Limits:
 def ensure_open(campaign: Campaign, now: datetime) -> None:
     status = campaign.status(now)
     if status is CampaignStatus.SCHEDULED:
-        raise CampaignNotOpen(_l("This campaign opens on %(when)s.", when=format_datetime(campaign.opens_at)))
+        # in the organisation's zone, whatever the request's: the customer reads the campaign's own time
+        opens = campaign.opens_at.astimezone(ZoneInfo(campaign.organisation.timezone))
+        raise CampaignNotOpen(
+            _l("This campaign opens on %(when)s.", when=format_datetime(opens, rebase=False))
+        )
     if status is not CampaignStatus.LIVE:
         raise CampaignNotOpen(_l("This campaign has closed. Thank you for your interest."))
 

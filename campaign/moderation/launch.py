@@ -13,20 +13,6 @@ from campaign.orgs.models import Membership
 from campaign.orgs.services import can
 
 
-def _audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
-    record(
-        actor,
-        action,
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
-        now=now,
-        before=before,
-        after=after,
-    )
-
-
 def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime) -> bool:
     """Launches now when no sign-off is needed (or an approver asks); else records a launch request.
 
@@ -42,7 +28,9 @@ def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membershi
     campaign.launch_requested_at = now
     campaign.launch_requested_by = actor.label
     db.session.flush()
-    _audit(campaign, actor, "campaign.request_launch", now, {"status": "draft"}, {"launch_requested": True})
+    campaigns.audit(
+        campaign, actor, "campaign.request_launch", now, {"status": "draft"}, {"launch_requested": True}
+    )
     return False
 
 
@@ -62,7 +50,7 @@ def _launch(campaign: Campaign, *, actor: Actor, now: datetime, action: str) -> 
     campaign.launch_requested_by = ""
     db.session.flush()
     after = {"status": str(campaign.status(now))} | ({"requested_by": requested_by} if requested_by else {})
-    _audit(campaign, actor, action, now, before, after)
+    campaigns.audit(campaign, actor, action, now, before, after)
 
 
 def decline_launch(

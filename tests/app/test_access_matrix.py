@@ -27,6 +27,7 @@ REQUIRED: dict[str, str] = {
     "campaigns.edit": "edit_campaigns",
     "campaigns.launch": "edit_campaigns",
     "campaigns.archive": "edit_campaigns",
+    "campaigns.unarchive": "edit_campaigns",
     "entries.index": "view",
     "entries.show": "view",
     "entries.original": "view_originals",

@@ -160,7 +160,7 @@ def test_launch_needs_the_approvers_sign_off_in_two_stage_campaigns(app):
             select(AuditEvent.action).where(AuditEvent.action.like("campaign.%")).order_by(AuditEvent.id)
         )
     )
-    assert actions == ["campaign.request_launch", "campaign.approve_launch"]
+    assert actions == ["campaign.create", "campaign.request_launch", "campaign.approve_launch"]
 
 
 def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):

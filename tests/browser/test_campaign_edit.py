@@ -1,0 +1,54 @@
+"""The campaign form refuses an edit after launch with the reason by its field; archive and restore, in real
+headless Chromium, screenshot at 390 and 1366 px."""
+
+import os
+
+import pytest
+from sqlalchemy import select
+
+from campaign.campaigns.models import Prize
+from campaign.extensions import db
+from tests import factories
+from tests.browser.test_moderation_keys import log_in
+from tests.draws.instant_helpers import instant_campaign
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("KUCHIKOMI_SHOTS", "/tmp/shots/edits")
+
+
+def shoot(page, name: str) -> None:
+    os.makedirs(SHOTS, exist_ok=True)
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"{SHOTS}/{name}-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_raising_an_instant_win_quantity_after_launch_is_refused_then_archive_and_restore(
+    page, live_server, app, language
+):
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    campaign = instant_campaign(org, quantity=2)
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    log_in(page, live_server.url, "owner@example.com")
+
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}/edit")
+    page.fill("input[name='prizes-0-quantity']", "20")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector(".form-error")
+    message = {"en": "never promises more than the inventory", "ja": "在庫を超えないよう"}[language]
+    assert message in page.locator(".form-error").first.inner_text()
+    assert page.input_value("input[name='prizes-0-quantity']") == "20"  # what was typed stays to correct
+    shoot(page, f"edit-refused-{language}")
+    page.console_errors.clear()  # Chromium logs the refused form's 400 answer itself
+    db.session.expire_all()
+    assert db.session.scalars(select(Prize.quantity)).all() == [2]
+
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}")
+    page.click("form[action$='/archive'] button")
+    page.wait_for_selector("form[action$='/unarchive'] button")
+    shoot(page, f"archived-{language}")
+    page.click("form[action$='/unarchive'] button")
+    page.wait_for_selector("form[action$='/archive'] button")
+    assert page.console_errors == [], page.console_errors
