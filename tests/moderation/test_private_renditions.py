@@ -97,3 +97,20 @@ def test_a_publication_that_storage_fails_refuses_the_approval_and_leaves_nothin
     db.session.refresh(entry)
     assert entry.status is EntryStatus.RECEIVED
     assert not any(storage.exists(d.public_key) for d in entry.derivatives)
+
+
+def test_storage_gc_sweeps_public_copies_no_public_entry_shows(team, client, runner):
+    editor = team.studio(Role.EDITOR)
+    hidden, _ = team.entry(client, email="one@example.com")
+    shown, _ = team.entry(client, email="two@example.com", photo=factories.photo(colour=(20, 160, 90)))
+    step(editor, shown, "approve")
+    storage = get_storage()
+    stray = hidden.derivatives[0]  # as a crash between a copy and its rollback could leave it
+    storage.copy(stray.key, stray.public_key, content_type=stray.content_type)
+
+    result = runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"])
+    assert result.exit_code == 0, result.output
+    assert not storage.exists(stray.public_key)
+    assert all(storage.exists(d.key) for d in hidden.derivatives)  # the private renditions are referenced
+    assert all(storage.exists(d.public_key) for d in shown.derivatives)
+    assert storage.exists(hidden.original_key)
