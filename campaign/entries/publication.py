@@ -8,13 +8,21 @@ public entry still shows (an exact duplicate shares its objects).
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from campaign import jobs, pending_objects
-from campaign.entries.models import Derivative, Entry, EntryStatus, Processing, private_key_of
+from campaign.entries.models import (
+    PUBLIC_DERIVATIVES,
+    Derivative,
+    Entry,
+    EntryStatus,
+    Processing,
+    private_key_of,
+)
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.reviews.public import is_publishable
@@ -101,3 +109,29 @@ def purge_public(public_keys: list[str]) -> list[str]:
         deleted.append(key)
     log.info("unpublished %d public objects", len(deleted))
     return deleted
+
+
+def reconcile(storage: Storage, *, now: datetime, grace: timedelta) -> tuple[list[str], list[str]]:
+    """Repairs what a crash or a race left: copies every shown entry's missing public renditions, deletes
+    public renditions no shown entry needs that are older than `grace` (younger ones may belong to an
+    approval not committed yet). Returns (copied, deleted) keys; the caller commits.
+    """
+    existing = {obj.key: obj.modified_at for obj in storage.iter_objects(PUBLIC_DERIVATIVES)}
+    rows = db.session.scalars(
+        select(Derivative)
+        .join(Entry)
+        .where(Entry.status == EntryStatus.APPROVED, Entry.processing == Processing.READY)
+        .options(selectinload(Derivative.entry).selectinload(Entry.consent))
+    )
+    wanted = {row.public_key: row for row in rows if shown_publicly(row.entry)}
+    copied = []
+    for key in sorted(set(wanted) - set(existing)):
+        storage.copy(wanted[key].key, key, content_type=wanted[key].content_type)
+        copied.append(key)
+    cutoff = now - grace
+    deleted = []
+    for key in sorted(set(existing) - set(wanted)):
+        if existing[key] <= cutoff:
+            storage.delete(key)
+            deleted.append(key)
+    return copied, deleted

@@ -114,3 +114,22 @@ def test_storage_gc_sweeps_public_copies_no_public_entry_shows(team, client, run
     assert all(storage.exists(d.key) for d in hidden.derivatives)  # the private renditions are referenced
     assert all(storage.exists(d.public_key) for d in shown.derivatives)
     assert storage.exists(hidden.original_key)
+
+
+def test_reconcile_public_restores_shown_photos_and_removes_the_rest(team, client, runner):
+    editor = team.studio(Role.EDITOR)
+    hidden, _ = team.entry(client, email="one@example.com")
+    shown, _ = team.entry(client, email="two@example.com", photo=factories.photo(colour=(20, 160, 90)))
+    step(editor, shown, "approve")
+    storage = get_storage()
+    lost = shown.derivatives[0]  # e.g. a concurrent takedown of an exact duplicate deleted it
+    storage.delete(lost.public_key)
+    stray = hidden.derivatives[0]  # e.g. written by an approval whose cleanup failed
+    storage.copy(stray.key, stray.public_key, content_type=stray.content_type)
+
+    result = runner.invoke(args=["entries", "reconcile-public"])  # the stray copy is younger than an hour
+    assert result.exit_code == 0 and "Copied 1 public renditions, deleted 0" in result.output, result.output
+    assert client.get(f"/media/{lost.public_key}").status_code == 200
+    result = runner.invoke(args=["entries", "reconcile-public", "--grace", "0"])
+    assert "Copied 0 public renditions, deleted 1" in result.output, result.output
+    assert public_codes(client, hidden) == {404} and public_codes(client, shown) == {200}
