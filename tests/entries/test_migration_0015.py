@@ -1,5 +1,7 @@
 """Migration 0015 on existing data: renditions become private; public copies stay only where shown."""
 
+import uuid
+
 import pytest
 from alembic.script import ScriptDirectory
 from flask import current_app
@@ -14,15 +16,27 @@ from campaign.orgs.models import Role
 from campaign.storage import get_storage
 from tests import factories
 from tests.conftest import FreshContextClient
+from tests.fixtures.databases import BACKENDS, _drop_postgres_database, _fresh_postgres_database
 from tests.moderation.conftest import make_team, reason_id, step
 
 
+@pytest.fixture(params=BACKENDS)
+def empty_database(request, tmp_path):
+    """A database of its own, with no schema yet."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
+        return
+    name = f"kuchikomi_m0015_{uuid.uuid4().hex[:12]}"
+    yield _fresh_postgres_database(name)
+    _drop_postgres_database(name)
+
+
 @pytest.fixture
-def migrating_app(tmp_path):
+def migrating_app(empty_database, tmp_path):
     app = create_app(
         {
             "SECRET_KEY": "test-secret",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'migrate.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": empty_database,
             "STORAGE_BACKEND": "local",
             "STORAGE_LOCAL_ROOT": str(tmp_path / "uploads"),
             "ARGON2_TIME_COST": 1,
