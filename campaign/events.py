@@ -13,6 +13,8 @@ entry_received = _events.signal("entry.received")
 entry_approved = _events.signal("entry.approved")
 entry_rejected = _events.signal("entry.rejected")
 entry_withdrawn = _events.signal("entry.withdrawn")
+# An approved entry's renditions became public after its approval (processed late): galleries refresh.
+entry_published = _events.signal("entry.published")
 
 # sender: the Campaign, when it is launched (its page becomes public); keyword `now`.
 campaign_launched = _events.signal("campaign.launched")

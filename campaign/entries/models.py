@@ -137,8 +137,16 @@ class Consent(db.Model):
     entry: Mapped[Entry] = relationship(back_populates="consent")
 
 
+PRIVATE_DERIVATIVES = "private/derivatives/"
+PUBLIC_DERIVATIVES = "public/d/"
+
+
 class Derivative(db.Model):
-    """A public web rendition; its key is content-addressed, so it can be cached forever."""
+    """A web rendition, kept private (`key`); while its entry is public, a copy sits at `public_key`.
+
+    Both keys are content-addressed (the same bytes, the same keys), so the public copy is cached forever
+    and exact duplicates share their objects.
+    """
 
     __tablename__ = "derivatives"
     __table_args__ = (UniqueConstraint("entry_id", "size", "format"),)
@@ -154,3 +162,20 @@ class Derivative(db.Model):
     key: Mapped[str] = mapped_column(String(300), index=True)
 
     entry: Mapped[Entry] = relationship(back_populates="derivatives")
+
+    @property
+    def public_key(self) -> str:
+        return public_key_of(self.key)
+
+
+def public_key_of(private_key: str) -> str:
+    """Where the public copy of a private rendition lives: ``private/derivatives/x`` -> ``public/d/x``."""
+    if not private_key.startswith(PRIVATE_DERIVATIVES):
+        raise ValueError(f"{private_key!r} is not a private rendition key")
+    return PUBLIC_DERIVATIVES + private_key[len(PRIVATE_DERIVATIVES) :]
+
+
+def private_key_of(public_key: str) -> str:
+    if not public_key.startswith(PUBLIC_DERIVATIVES):
+        raise ValueError(f"{public_key!r} is not a public rendition key")
+    return PRIVATE_DERIVATIVES + public_key[len(PUBLIC_DERIVATIVES) :]

@@ -1,12 +1,18 @@
-"""Turning a stored original into public web derivatives; a job, run inline or on an RQ worker."""
+"""Turning a stored original into private web renditions; a job, run inline or on an RQ worker.
+
+An entry already approved when its renditions are made (approved again after a takedown whose renditions
+were lost, or reprocessed by `flask entries process`) is published here, then announced, so galleries
+bump their version only once the public objects exist.
+"""
 
 import logging
 
 from flask import current_app
 from sqlalchemy import select
 
-from campaign import media, pending_objects
-from campaign.entries.models import Derivative, Entry, EntryStatus, Processing
+from campaign import events, media, pending_objects
+from campaign.entries.models import PRIVATE_DERIVATIVES, Derivative, Entry, EntryStatus, Processing
+from campaign.entries.publication import publish, shown_publicly
 from campaign.extensions import db
 from campaign.storage import get_storage
 from campaign.storage.base import Storage
@@ -16,8 +22,8 @@ EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
 
 def derivative_key(item: media.Derivative) -> str:
-    """Content-addressed and immutable: the same bytes always have the same key."""
-    return f"public/d/{item.sha256[:2]}/{item.sha256}.{EXTENSIONS[item.format]}"
+    """Private, content-addressed and immutable: the same bytes always have the same key."""
+    return f"{PRIVATE_DERIVATIVES}{item.sha256[:2]}/{item.sha256}.{EXTENSIONS[item.format]}"
 
 
 def store_derivatives(entry: Entry, derived: media.Derived, storage: Storage) -> None:
@@ -71,7 +77,7 @@ def process_entry(entry_id: int) -> None:
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.processing is Processing.READY:
         return
-    if entry.status is EntryStatus.WITHDRAWN:  # issue 4: a takedown removed its renditions; keep them gone
+    if entry.status is EntryStatus.WITHDRAWN:  # withdrawn before it was processed: nothing will show it
         return
     storage = get_storage()
     original = storage.get(entry.original_key)
@@ -88,4 +94,8 @@ def process_entry(entry_id: int) -> None:
     entry.content_hash, entry.perceptual_hash = derived.content_hash, derived.perceptual_hash
     entry.processing, entry.processing_error = Processing.READY, ""
     flag_duplicate(entry)
+    if shown_publicly(entry):
+        publish(entry, storage)
+        db.session.flush()
+        events.entry_published.send(entry)
     db.session.commit()

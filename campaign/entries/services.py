@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
 from campaign.entries import rules
-from campaign.entries.models import Consent, Derivative, Entry, EntryStatus
+from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -271,7 +271,13 @@ def entries_of(campaign: Campaign) -> list[Entry]:
 
 
 def referenced_keys(keys: list[str]) -> set[str]:
-    """Which of these storage keys a row points at (for `flask storage gc`)."""
+    """Which of these storage keys a row points at (for `flask storage gc`).
+
+    A public rendition counts only while a public entry shows it: gc sweeps copies a crash left behind.
+    """
+    from campaign.entries.publication import still_shown
+
     originals = db.session.scalars(select(Entry.original_key).where(Entry.original_key.in_(keys)))
     derived = db.session.scalars(select(Derivative.key).where(Derivative.key.in_(keys)))
-    return set(originals) | set(derived)
+    public = still_shown([key for key in keys if key.startswith(PUBLIC_DERIVATIVES)])
+    return set(originals) | set(derived) | public

@@ -67,6 +67,7 @@ def _caption_redacted(session: Session, _flush_context, _instances) -> None:
 def install() -> None:
     """Connects once per process (blinker keeps one connection per receiver)."""
     events.entry_approved.connect(on_entry_approved, weak=False)
+    events.entry_published.connect(on_entry_approved, weak=False)
     events.entry_rejected.connect(on_entry_removed, weak=False)
     events.entry_withdrawn.connect(on_entry_removed, weak=False)
     events.review_published.connect(on_review_changed, weak=False)

@@ -16,7 +16,6 @@ from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.moderation.models import RejectionReason
-from campaign.moderation.takedown import purge_unreferenced
 from campaign.orgs.models import Membership
 from campaign.orgs.services import can
 
@@ -167,6 +166,10 @@ def _check_step(entry: Entry, move: Move, reason: RejectionReason | None, note: 
 def _apply(
     entry: Entry, move: Move, actor: Actor, now: datetime, reason: RejectionReason | None, note: str
 ) -> None:
+    if move.target is S.APPROVED:
+        _republish_media(entry)  # first: a storage failure refuses the move before anything changes
+    elif move.target in (S.REJECTED, S.WITHDRAWN):
+        _unpublish_media(entry)
     entry.status = move.target
     entry.moderated_at = now
     if note:
@@ -184,28 +187,29 @@ def _apply(
         entry.withdrawn_by = "customer" if move.capability is None else "brand"
         if move.capability is None:
             entry.person_slot = None  # the customer's withdrawal gives the slot back
-        _unpublish_media(entry)
     elif move.action == "reapprove":
         entry.withdrawn_at = None
         entry.withdrawn_by = ""
-        _republish_media(entry)
 
 
 def _unpublish_media(entry: Entry) -> None:
-    """Takedown removes the public renditions; the private original stays for the record."""
-    keys = [d.key for d in entry.derivatives]
-    entry.derivatives.clear()
-    if entry.processing is Processing.READY:
-        entry.processing = Processing.PENDING
-    if keys:
-        jobs.after_commit(purge_unreferenced, keys)
+    """Rejection and takedown remove the public copies; the private original and renditions stay."""
+    from campaign.entries.publication import unpublish
+
+    unpublish(entry)
 
 
 def _republish_media(entry: Entry) -> None:
+    """Approval copies the renditions to public keys before the flush; one not derived yet is derived,
+    then published, after the commit (`process_entry` announces it then)."""
     from campaign.entries.processing import process_entry
+    from campaign.entries.publication import publish, would_be_shown
+    from campaign.storage import get_storage
 
     if entry.processing is not Processing.READY:
         jobs.after_commit(process_entry, entry.id)
+    elif would_be_shown(entry):
+        publish(entry, get_storage())
 
 
 def _snapshot(entry: Entry) -> dict:

@@ -49,7 +49,7 @@ def images(entry: Entry) -> dict[str, list[dict]]:
         widths = [known["width"] for known in found.get(item.format, [])]
         if item.format in found and item.width not in widths:  # a small photo's sizes can coincide
             found[item.format].append(
-                {"url": absolute(public_url(item.key)), "width": item.width, "height": item.height}
+                {"url": absolute(public_url(item.public_key)), "width": item.width, "height": item.height}
             )
     return found
 

@@ -142,6 +142,16 @@ class Storage(ABC):
     def exists(self, key: str) -> bool:
         return self._exists(validate_key(key))
 
+    def copy(self, source: str, target: str, *, content_type: str) -> None:
+        """Store the object under ``source`` also under ``target`` (either area), replacing any object there.
+
+        ObjectNotFound when ``source`` is missing; the target gets the cache header of its own area.
+        """
+        validate_key(source)
+        validate_key(target)
+        _validate_content_type(content_type)
+        self._copy(source, target, content_type)
+
     def iter_objects(self, prefix: str = "") -> Iterator[StoredObject]:
         """Objects under private/ and public/ whose key starts with ``prefix``, in no particular order.
 
@@ -186,6 +196,10 @@ class Storage(ABC):
 
     @abstractmethod
     def _iter_objects(self, prefix: str) -> Iterator[StoredObject]: ...
+
+    def _copy(self, source: str, target: str, content_type: str) -> None:
+        """Backends without a server-side copy read and write the bytes."""
+        self._put(target, self._get(source), content_type)
 
     def _public_url(self, key: str) -> str | None:
         return None

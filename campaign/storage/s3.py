@@ -174,6 +174,24 @@ class S3Storage(Storage):
             CacheControl=cache_control_for(key),
         )
 
+    def _copy(self, source: str, target: str, content_type: str) -> None:
+        """Server-side, across buckets too: the bytes never pass through the app."""
+        try:
+            self.client.copy_object(
+                CopySource={"Bucket": self.bucket_for(source), "Key": self.object_key(source)},
+                Bucket=self.bucket_for(target),
+                Key=self.object_key(target),
+                MetadataDirective="REPLACE",
+                ContentType=content_type,
+                CacheControl=cache_control_for(target),
+            )
+        except ClientError as exc:
+            if _error_code(exc) in NOT_FOUND_CODES:
+                raise ObjectNotFound(source) from exc
+            raise _storage_error("copy_object", target, exc) from exc
+        except BotoCoreError as exc:
+            raise _storage_error("copy_object", target, exc) from exc
+
     def _get(self, key: str) -> bytes:
         try:
             response = self.client.get_object(Bucket=self.bucket_for(key), Key=self.object_key(key))

@@ -34,15 +34,18 @@ def test_importing_every_module_does_no_work():
 
 
 def test_public_derivatives_are_served_with_type_nosniff_and_forever_caching(client, app):
-    factories.campaign(factories.org())
-    submit(client)
+    from tests.galleries.helpers import make_brand
+
+    make_brand(app, client).approved()
     for derivative in db.session.scalars(select(Derivative)):
-        response = client.get(f"/media/{derivative.key}")
+        response = client.get(f"/media/{derivative.public_key}")
         assert response.status_code == 200
         assert response.headers["Content-Type"] == derivative.content_type
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
-        again = client.get(f"/media/{derivative.key}", headers={"If-None-Match": response.headers["ETag"]})
+        again = client.get(
+            f"/media/{derivative.public_key}", headers={"If-None-Match": response.headers["ETag"]}
+        )
         assert again.status_code == 304
 
 

@@ -50,14 +50,14 @@ def test_submission_is_stored_processed_and_shown_on_the_status_page(client, liv
     assert entry.consent.scopes == ["gallery", "review"]
     assert abs(entry.consent.given_at - utcnow()) < timedelta(minutes=1)
 
-    originals = stored_keys("private/")
-    assert originals == [entry.original_key]
+    assert stored_keys("private/originals/") == [entry.original_key]
     assert entry.original_key.startswith(f"private/originals/{live.public_id}/")
     derivatives = db.session.scalars(select(Derivative).where(Derivative.entry_id == entry.id)).all()
     assert {(d.size, d.format) for d in derivatives} == {
         (size, fmt) for size in ("sm", "md", "lg") for fmt in ("jpeg", "webp")
     }
-    assert sorted(stored_keys("public/")) == sorted({d.key for d in derivatives})
+    assert sorted(stored_keys("private/derivatives/")) == sorted({d.key for d in derivatives})
+    assert stored_keys("public/") == []  # nothing public before an approval
 
     page = client.get(status_url)
     assert page.status_code == 200
@@ -79,7 +79,7 @@ def test_submitting_the_same_form_twice_creates_one_entry(client, live):
     assert first.status_code == second.status_code == 303
     assert first.headers["Location"] == second.headers["Location"]
     assert entry_count() == 1
-    assert len(stored_keys("private/")) == 1
+    assert len(stored_keys("private/originals/")) == 1
 
 
 def test_extra_fields_such_as_status_are_ignored(client, live):
@@ -226,7 +226,7 @@ def test_entries_per_person_counts_the_normalised_email(client, live):
     assert response.status_code == 409
     assert "most entries allowed" in response.text
     assert entry_count() == 1
-    assert len(stored_keys("private/")) == 1
+    assert len(stored_keys("private/originals/")) == 1
 
 
 def test_a_withdrawn_entry_gives_its_slot_back(client, live):

@@ -30,9 +30,11 @@ def add_entries(campaign: Campaign, count: int, *, rating: int = 4, start: int =
         )
         entry.processing = Processing.READY
         for size in ("sm", "lg"):
+            key = f"private/derivatives/aa/{entry.public_id}-{size}.jpg"
+            get_storage().put(key, PHOTO, content_type="image/jpeg")  # approval publishes it
             entry.derivatives.append(
                 Derivative(size=size, format="jpeg", content_type="image/jpeg", width=64, height=48, bytes=1,
-                           key=f"public/d/aa/{entry.public_id}-{size}.jpg")
+                           key=key)
             )  # fmt: skip
         made.append(entry)
     db.session.commit()

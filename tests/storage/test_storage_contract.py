@@ -142,6 +142,32 @@ def test_modified_at_is_aware_utc_and_current(storage: Storage):
     assert before <= obj.modified_at <= after
 
 
+def test_copy_publishes_a_private_object_and_leaves_the_source(storage: Storage):
+    storage.put("private/derivatives/c.webp", BINARY, content_type="image/webp")
+    storage.copy("private/derivatives/c.webp", "public/d/c.webp", content_type="image/webp")
+    assert storage.get("public/d/c.webp") == BINARY
+    assert storage.get("private/derivatives/c.webp") == BINARY
+    url = storage.public_url("public/d/c.webp")
+    if url is not None:  # S3: the copy is readable anonymously, in the public bucket, cached forever
+        assert fetch(url) == (200, BINARY)
+        head = storage.client.head_object(
+            Bucket=storage.bucket_for("public/d/c.webp"), Key=storage.object_key("public/d/c.webp")
+        )
+        assert head["ContentType"] == "image/webp"
+        assert head["CacheControl"] == "public, max-age=31536000, immutable"
+    storage.put("public/d/c.webp", b"older", content_type="image/webp")
+    storage.copy("private/derivatives/c.webp", "public/d/c.webp", content_type="image/webp")  # replaces
+    assert storage.get("public/d/c.webp") == BINARY
+
+
+def test_copy_of_a_missing_object_raises_object_not_found_and_writes_nothing(storage: Storage):
+    with pytest.raises(ObjectNotFound):
+        storage.copy("private/derivatives/none.jpg", "public/d/none.jpg", content_type="image/jpeg")
+    assert not storage.exists("public/d/none.jpg")
+    with pytest.raises(ValueError):
+        storage.copy("private/a.jpg", "public/b.jpg", content_type="image/jpeg\r\nX: 1")
+
+
 def test_invalid_keys_are_rejected_by_every_method(storage: Storage):
     calls = {
         "put": lambda key: storage.put(key, b"x", content_type="image/jpeg"),
@@ -150,6 +176,8 @@ def test_invalid_keys_are_rejected_by_every_method(storage: Storage):
         "exists": storage.exists,
         "public_url": storage.public_url,
         "private_url": storage.private_url,
+        "copy from": lambda key: storage.copy(key, "public/ok.webp", content_type="image/webp"),
+        "copy to": lambda key: storage.copy("private/ok.webp", key, content_type="image/webp"),
     }
     for key in INVALID_KEYS:
         for name, call in calls.items():

@@ -1,0 +1,137 @@
+"""Public renditions exist only while an approved, consented entry shows them.
+
+Processing makes every rendition privately (`Derivative.key`); the studio and the customer's status page
+read those through expiring URLs. `publish` copies them to their public, content-addressed keys before
+the commit that makes the entry visible, so any gallery version or snapshot that lists the entry finds its
+images. `unpublish` deletes the public copies after the commit that hides the entry, except those another
+public entry still shows (an exact duplicate shares its objects).
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from campaign import jobs, pending_objects
+from campaign.entries.models import (
+    PUBLIC_DERIVATIVES,
+    Derivative,
+    Entry,
+    EntryStatus,
+    Processing,
+    private_key_of,
+)
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.reviews.public import is_publishable
+from campaign.storage import get_storage
+from campaign.storage.base import Storage, StorageError
+
+log = logging.getLogger(__name__)
+PUBLIC_SCOPES = ("gallery", "review")  # the surfaces Kuchikomi itself serves to anyone
+
+
+class PublishFailed(DomainError):
+    status = 503
+    code = "publish_failed"
+    message = _l(
+        "The photo could not be published just now (storage did not answer). Nothing changed; try again."
+    )
+
+
+def shown_publicly(entry: Entry) -> bool:
+    """Approved, processed, and consented to at least one public surface."""
+    return any(is_publishable(entry, scope) for scope in PUBLIC_SCOPES)
+
+
+def would_be_shown(entry: Entry) -> bool:
+    """Whether approving the entry now makes it public (processed, consented to a public surface)."""
+    scopes = entry.consent.scopes if entry.consent is not None else []
+    return entry.processing is Processing.READY and any(scope in (scopes or []) for scope in PUBLIC_SCOPES)
+
+
+def publish(entry: Entry, storage: Storage) -> int:
+    """Copies the entry's renditions to their public keys, all or none; a rollback deletes the copies.
+
+    Call before the flush that makes the entry visible; returns how many objects were copied.
+    PublishFailed (nothing copied is left behind) when storage fails.
+    """
+    made: list[str] = []
+    try:
+        for item in entry.derivatives:
+            if storage.exists(item.public_key):  # shown for an exact duplicate already (or a retry)
+                continue
+            storage.copy(item.key, item.public_key, content_type=item.content_type)
+            made.append(item.public_key)
+    except StorageError as exc:
+        log.warning("entry %s could not be published: %s", entry.public_id, exc)
+        for key in made:
+            try:
+                storage.delete(key)
+            except StorageError:
+                pending_objects.track(db.session, storage, key)  # one more try when the transaction ends
+        raise PublishFailed() from exc
+    for key in made:
+        pending_objects.track(db.session, storage, key)
+    return len(made)
+
+
+def unpublish(entry: Entry) -> None:
+    """Once this transaction commits, the entry's public copies go (those no other public entry shows)."""
+    keys = [item.public_key for item in entry.derivatives]
+    if keys:
+        jobs.after_commit(purge_public, keys)
+
+
+def still_shown(public_keys: list[str]) -> set[str]:
+    """Those of `public_keys` that a public entry shows (committed data)."""
+    if not public_keys:
+        return set()
+    private = [private_key_of(key) for key in public_keys]
+    rows = db.session.scalars(
+        select(Derivative)
+        .join(Entry)
+        .where(Derivative.key.in_(private), Entry.status == EntryStatus.APPROVED)
+        .options(selectinload(Derivative.entry).selectinload(Entry.consent))
+    )
+    return {row.public_key for row in rows if shown_publicly(row.entry)}
+
+
+def purge_public(public_keys: list[str]) -> list[str]:
+    """A job: deletes those of `public_keys` that no public entry shows; returns the deleted keys."""
+    keep = still_shown(public_keys)
+    storage = get_storage()
+    deleted = []
+    for key in sorted(set(public_keys) - keep):
+        storage.delete(key)  # a missing object is not an error
+        deleted.append(key)
+    log.info("unpublished %d public objects", len(deleted))
+    return deleted
+
+
+def reconcile(storage: Storage, *, now: datetime, grace: timedelta) -> tuple[list[str], list[str]]:
+    """Repairs what a crash or a race left: copies every shown entry's missing public renditions, deletes
+    public renditions no shown entry needs that are older than `grace` (younger ones may belong to an
+    approval not committed yet). Returns (copied, deleted) keys; the caller commits.
+    """
+    existing = {obj.key: obj.modified_at for obj in storage.iter_objects(PUBLIC_DERIVATIVES)}
+    rows = db.session.scalars(
+        select(Derivative)
+        .join(Entry)
+        .where(Entry.status == EntryStatus.APPROVED, Entry.processing == Processing.READY)
+        .options(selectinload(Derivative.entry).selectinload(Entry.consent))
+    )
+    wanted = {row.public_key: row for row in rows if shown_publicly(row.entry)}
+    copied = []
+    for key in sorted(set(wanted) - set(existing)):
+        storage.copy(wanted[key].key, key, content_type=wanted[key].content_type)
+        copied.append(key)
+    cutoff = now - grace
+    deleted = []
+    for key in sorted(set(existing) - set(wanted)):
+        if existing[key] <= cutoff:
+            storage.delete(key)
+            deleted.append(key)
+    return copied, deleted
