@@ -1,7 +1,7 @@
 """renditions are private; public copies only while an approved, consented entry shows them (issue 11)
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-03 13:30:00
 
 Every derivative row's key moves from ``public/d/…`` to ``private/derivatives/…``: the object is copied to
