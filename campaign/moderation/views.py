@@ -10,6 +10,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.i18n import safe_next
 from campaign.moderation import launch, notifications, queue, reasons, redaction, services
 from campaign.moderation.forms import (
     BulkForm,
@@ -93,8 +94,7 @@ def _reason(public_id: str | None) -> RejectionReason | None:
 
 def _back(default: str) -> str:
     """Back to the page the step was made from (only our own paths)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/studio/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default, under="/studio/")
 
 
 @bp.post("/moderation/entries/<entry_id>/<action>")

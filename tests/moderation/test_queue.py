@@ -103,6 +103,10 @@ def test_filters_by_campaign_state_rating_date_and_duplicates(team):
         )
         == 8
     )
+    # issue 11, security 2 and 9: a line break in `next` gave a 500, a tab a redirect off the site
+    for entry, bad in zip(high, ("/studio/\n/x", "/studio/\t/evil.example", "/\t/studio/"), strict=True):
+        response = editor.post(f"/studio/moderation/entries/{entry.public_id}/approve", {"next": bad})
+        assert response.headers["Location"] == f"/studio/entries/{entry.public_id}"
 
 
 def test_other_organisations_entries_never_appear(team):
