@@ -5,7 +5,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from campaign.extensions import db
 
@@ -63,6 +63,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str) -> Response:
+    if isinstance(request.routing_exception, SecurityError):  # an untrusted Host: no URL can be built
+        return Response(message, status, mimetype="text/plain")
     if wants_json():
         body = jsonify(error=code, message=message)
     else:

@@ -68,7 +68,10 @@ def safe_next(target: str | None, fallback: str, *, under: str = "/") -> str:
 def switch_language(code: str):
     response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        secure = request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]
+        response.set_cookie(
+            COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=secure
+        )
     return response
 
 
