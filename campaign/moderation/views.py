@@ -63,7 +63,7 @@ def _queue(campaign: Campaign | None):
     form.validate()
     flt = _filter_from(form, campaign, products)
     page = queue.queue_page(g.org, flt, page=request.args.get("page", 1, type=int))
-    return render_template(
+    body = render_template(
         "moderation/queue.html",
         campaign=campaign,
         form=form,
@@ -72,6 +72,7 @@ def _queue(campaign: Campaign | None):
         bulk_actions=services.BULK_ACTIONS,
         moves_for=lambda entry: [move.action for move in services.allowed_moves(entry, g.membership)],
     )
+    return body, 400 if form.date_from.errors or form.date_to.errors else 200
 
 
 @bp.get("/moderation/")

@@ -137,3 +137,14 @@ def test_json_ld_cannot_close_the_script_element_that_inlines_it(brand, client):
     assert "\\u003c/script\\u003e" in response.text
     assert response.json["review"][0]["reviewBody"].startswith(caption)
     assert response.json["review"][0]["author"]["name"] == "<b>hana</b>"
+
+
+def test_oembed_refuses_malformed_urls_and_widths_with_400(brand, client):
+    """Issue 11, security 9 and 10: an unclosed IPv6 bracket gave a 500, a negative width was accepted."""
+    gallery = brand.gallery()
+    url = f"http://localhost/embed/g/{gallery.public_id}"
+    assert client.get("/api/v1/oembed", query_string={"url": "http://[::1"}).status_code == 400
+    for width in ("-5", "0"):
+        response = client.get("/api/v1/oembed", query_string={"url": url, "maxwidth": width})
+        assert response.status_code == 400, width
+    assert client.get("/api/v1/oembed", query_string={"url": url, "maxwidth": "1"}).json["width"] == 1
