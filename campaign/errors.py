@@ -85,10 +85,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = HTTP_MESSAGES.get(error.code or 500, error.description)
-        response = error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
-        if error.code == 413:
-            response.headers["Connection"] = "close"  # the body was never read: stop sending it
-        return response
+        # A 413's body was never read: the server closes the connection (Connection is hop-by-hop, the
+        # WSGI server's header; one set here too went out as "close, close").
+        return error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -1,6 +1,7 @@
 """Issue 11, security 6, 7 and 10: the headers every response carries, and the proxy in front of the app."""
 
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -117,3 +118,21 @@ def test_an_untrusted_host_never_reaches_public_urls(app, client, brand):
         evil = client.get(url.format(host="evil.example"), headers={"Host": "evil.example"})
         assert evil.status_code == 400 and "evil.example" not in evil.text, url
         assert client.get(url.format(host="localhost")).status_code == 200, url
+
+
+def test_a_413_says_connection_close_once(live_server, client, app):
+    """Issue 11, security 10: the app's own `Connection: close` went out beside the server's."""
+    factories.campaign(factories.org())
+    head = (
+        "POST /c/summer/entries HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{live_server.port}\r\n"
+        "Content-Type: multipart/form-data; boundary=x\r\n"
+        f"Content-Length: {app.config['MAX_CONTENT_LENGTH'] + 1}\r\n"
+        "\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", live_server.port), timeout=10) as sock:
+        sock.sendall(head.encode())
+        answer = sock.recv(65536).decode("latin-1")
+    headers = answer.split("\r\n\r\n")[0].lower().split("\r\n")
+    assert headers[0].startswith("http/1.1 413")
+    assert [line for line in headers if line.startswith("connection:")] == ["connection: close"]
