@@ -35,7 +35,7 @@ def _authenticated_org_id() -> int:
     return api_key.org_id
 
 
-MAX_CURSOR = 2**63 - 1  # entry ids are 64-bit: a larger cursor fails in the database, not here
+MAX_CURSOR = 2**31 - 1  # entry ids are INTEGER columns: a larger cursor would fail in the database
 
 
 def _cursor(raw: str) -> int:

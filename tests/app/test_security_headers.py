@@ -8,6 +8,7 @@ import pytest
 
 from campaign import create_app
 from campaign.config import PROJECT_ROOT
+from campaign.extensions import db
 from tests import factories
 from tests.conftest import FreshContextClient, csrf_from
 from tests.galleries.helpers import make_brand
@@ -79,7 +80,9 @@ def behind_proxy(app_config):
     """The app as deployed behind one load balancer that sets X-Forwarded-For and -Proto."""
     proxied = create_app({**app_config, "PROXY_FIX_X_FOR": 1, "PROXY_FIX_X_PROTO": 1})
     proxied.test_client_class = FreshContextClient
-    return proxied
+    yield proxied
+    with proxied.app_context():
+        db.engine.dispose()
 
 
 def login_from(client, address: str, email: str) -> int:
