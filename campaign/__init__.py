@@ -27,7 +27,15 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     register_storage_refs(app)
     register_cli(app)
     mount_public_api(app, create_public_api(app))
+    trust_proxy(app)
     return app
+
+
+def trust_proxy(app: Flask) -> None:
+    """Outermost middleware, so the public API sees the client's address, scheme and host too."""
+    from campaign import security_headers
+
+    security_headers.trust_proxy(app)
 
 
 def create_public_api(app: Flask) -> Flask:
@@ -85,7 +93,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from campaign import errors, i18n, jobs, mail, pending_objects, storage
+    from campaign import errors, i18n, jobs, mail, pending_objects, security_headers, storage
     from campaign.audit import services as audit
     from campaign.auth import sessions
     from campaign.extensions import csrf, db, limiter, migrate
@@ -100,6 +108,7 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
+    security_headers.init_app(app)
     pending_objects.install()
     audit.install()
 

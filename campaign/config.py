@@ -14,10 +14,16 @@ _INT_KEYS = {
     "ARGON2_TIME_COST",
     "ARGON2_MEMORY_COST",
     "ARGON2_PARALLELISM",
+    "HSTS_SECONDS",
+    "PROXY_FIX_X_FOR",
+    "PROXY_FIX_X_PROTO",
+    "PROXY_FIX_X_HOST",
+    "PROXY_FIX_X_PORT",
+    "PROXY_FIX_X_PREFIX",
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUTBOUND_ALLOW_PRIVATE"}
-_LIST_KEYS = {"LANGUAGES"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
+_LIST_KEYS = {"LANGUAGES", "TRUSTED_HOSTS"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
 class ConfigError(ValueError):
@@ -53,6 +59,15 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
+    HSTS_SECONDS = 365 * 24 * 3600  # Strict-Transport-Security on HTTPS responses; 0 sends none
+    # Behind a load balancer: how many proxies set each X-Forwarded-* header (0: the header is ignored).
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    PROXY_FIX_X_PORT = 0
+    PROXY_FIX_X_PREFIX = 0
+    # Host names this app answers for (Flask); others get 400 and never reach a cached URL. None: any.
+    TRUSTED_HOSTS: tuple[str, ...] | None = None
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a long form is not lost
 
     MAIL_BACKEND = "log"  # "smtp" in production

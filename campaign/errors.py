@@ -5,7 +5,7 @@ import logging
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from campaign.extensions import db
 
@@ -63,6 +63,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, code: str, message: str) -> Response:
+    if isinstance(request.routing_exception, SecurityError):  # an untrusted Host: no URL can be built
+        return Response(message, status, mimetype="text/plain")
     if wants_json():
         body = jsonify(error=code, message=message)
     else:
@@ -83,10 +85,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         message = HTTP_MESSAGES.get(error.code or 500, error.description)
-        response = error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
-        if error.code == 413:
-            response.headers["Connection"] = "close"  # the body was never read: stop sending it
-        return response
+        # A 413's body was never read: the server closes the connection (Connection is hop-by-hop, the
+        # WSGI server's header; one set here too went out as "close, close").
+        return error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

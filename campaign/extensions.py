@@ -1,6 +1,8 @@
 """Unbound Flask extensions, wired to the app by `create_app`."""
 
+import os
 import sqlite3
+from pathlib import Path
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -29,11 +31,27 @@ class Base(DeclarativeBase):
 class Database(SQLAlchemy):
     """Flask-SQLAlchemy, plus one connection pool for both apps `create_app` builds (main and public API)."""
 
+    def init_app(self, app) -> None:
+        super().init_app(app)
+        for engine in self._app_engines[app].values():
+            keep_private(engine)
+
     def init_app_sharing_engines(self, app, source) -> None:
         """Registers `app` on `source`'s engines. Flask-SQLAlchemy keeps them in `_app_engines`, which has no
         public setter; tests/api/test_public_app.py fails if an upgrade changes that."""
         self.init_app(app)  # its own engines are made but never connect (engines connect on first use)
         self._app_engines[app] = self._app_engines[source]
+
+
+def keep_private(engine: Engine) -> None:
+    """An SQLite file holds entrants' emails and webhook secrets: readable by its owner only (0600), made so
+    before SQLite creates it (its journal and WAL files take the same mode)."""
+    path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    os.chmod(path, 0o600)
 
 
 db = Database(model_class=Base)

@@ -2,6 +2,7 @@
 public API ignores the cookie, so its cached answers vary by Accept-Language only."""
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from babel import Locale
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, url_for
@@ -50,18 +51,27 @@ def select_timezone() -> str:
     return getattr(g, "timezone", None) or current_app.config["DEFAULT_ORG_TIMEZONE"]
 
 
-def safe_next(target: str | None, fallback: str) -> str:
-    """Only same-site relative paths: the switcher must not become an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+def safe_next(target: str | None, fallback: str, *, under: str = "/") -> str:
+    """`target` when it is a path of this site (below `under`), else `fallback`: the one check of every
+    `next`, so that it cannot become an open redirect. Browsers drop tabs and line breaks from a URL and
+    read a backslash as a slash (`/%09/evil.example` is `//evil.example`), so any control character,
+    backslash, scheme or host refuses it; so do line breaks, which a Location header cannot carry."""
+    if not target or not target.startswith(under) or target.startswith("//") or "\\" in target:
+        return fallback
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in target):
+        return fallback
+    parts = urlsplit(target)
+    return fallback if parts.scheme or parts.netloc else target
 
 
 @bp.get("/lang/<code>")
 def switch_language(code: str):
     response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
     if code in current_app.config["LANGUAGES"]:
-        response.set_cookie(COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+        secure = request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]
+        response.set_cookie(
+            COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=secure
+        )
     return response
 
 

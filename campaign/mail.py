@@ -8,11 +8,12 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import Flask, current_app
 
 from campaign import jobs
+from campaign.clock import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ def build_message(to: str, subject: str, text: str, *, html: str | None = None) 
     message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = format_datetime(utcnow())  # RFC 5322 requires it; spam filters weigh its absence
     message["Message-ID"] = make_msgid(domain=config["MAIL_FROM"].rpartition("@")[2] or None)
     message.set_content(text)
     if html is not None:

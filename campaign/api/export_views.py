@@ -35,6 +35,17 @@ def _authenticated_org_id() -> int:
     return api_key.org_id
 
 
+MAX_CURSOR = 2**31 - 1  # entry ids are INTEGER columns: a larger cursor would fail in the database
+
+
+def _cursor(raw: str) -> int:
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > MAX_CURSOR:
+        response = jsonify(error="bad_cursor", message="`after` must be a next_after value from a page.")
+        response.status_code = 400
+        abort(response)
+    return int(raw)
+
+
 def _private(payload: dict):
     response = jsonify(payload)
     response.headers["Cache-Control"] = "private, no-store"
@@ -45,7 +56,7 @@ def _private(payload: dict):
 @csrf.exempt
 def export_entries():
     org_id = _authenticated_org_id()
-    after = request.args.get("after", type=int, default=0)
+    after = _cursor(request.args.get("after", "0"))
     rows = db.session.scalars(
         select(Entry)
         .where(Entry.org_id == org_id, Entry.id > after)

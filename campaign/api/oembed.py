@@ -20,7 +20,10 @@ def _iframe(src: str, width: int, height: int, title: str) -> str:
 
 
 def oembed_for(url: str, max_width: int | None) -> dict:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": an unclosed IPv6 bracket
+        abort(400)
     if parts.netloc != request.host:
         abort(404)
     segments = [s for s in parts.path.split("/") if s]

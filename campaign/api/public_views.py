@@ -131,6 +131,8 @@ def get_oembed():
         max_width = int(request.args["maxwidth"]) if "maxwidth" in request.args else None
     except ValueError:
         abort(400)
+    if max_width is not None and max_width < 1:
+        abort(400)
     return json_response(oembed_for(request.args.get("url", ""), max_width))
 
 
@@ -138,6 +140,7 @@ def _error(status: int, code: str, message: str):
     response = jsonify(error=code, message=message)
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

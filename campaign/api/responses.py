@@ -1,11 +1,11 @@
 """Public, cacheable JSON responses: CORS for any origin, ETag, short Cache-Control, 304s."""
 
-import json
 from collections import OrderedDict
 from threading import Lock
 from typing import NamedTuple
 
 from flask import Response, request
+from jinja2.utils import htmlsafe_json_dumps
 
 from campaign.galleries.services import encode, etag_of
 
@@ -52,8 +52,14 @@ def public_response(answer: PublicAnswer, *, mimetype: str = "application/json")
 
 
 def json_response(payload: dict, *, mimetype: str = "application/json") -> Response:
-    body = encode(payload) if mimetype == "application/json" else json.dumps(payload).encode()
+    body = encode(payload) if mimetype == "application/json" else html_safe_json(payload)
     return public_response(PublicAnswer.of(body), mimetype=mimetype)
+
+
+def html_safe_json(payload: dict) -> bytes:
+    """JSON that a page may inline in a <script> element (JSON-LD): `<`, `>`, `&`, `'` and, through ASCII
+    output, U+2028/U+2029 escaped, as Jinja's `tojson` does, so a caption cannot close the element."""
+    return str(htmlsafe_json_dumps(payload, ensure_ascii=True)).encode()
 
 
 class LruCache:

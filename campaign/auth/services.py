@@ -59,4 +59,9 @@ def set_password(user: User, password: str) -> None:
     if len(password) < passwords.MIN_LENGTH:
         raise WeakPassword(min=passwords.MIN_LENGTH, field="password")
     user.password_hash = passwords.hash_password(password)
-    user.session_token = new_public_id()  # every other session ends
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """A new session token: every cookie made with the old one (this device's, a copied one) opens nothing."""
+    user.session_token = new_public_id()

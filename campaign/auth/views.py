@@ -44,6 +44,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have been logged out."))

@@ -1,5 +1,6 @@
 """The one interface every network's connector implements, and its outcomes."""
 
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -72,7 +73,9 @@ def get_json(
         raise error_from(exc.code, payload, dict(exc.headers)) from exc
     except outbound.UnsafeTarget as exc:
         raise ConnectorError("the address is on a private or local network", kind="unreachable") from exc
-    except (OSError, ValueError) as exc:
+    except outbound.UnknownHost as exc:
+        raise ConnectorError("the host name could not be found", kind="unreachable") from exc
+    except (OSError, ValueError, http.client.HTTPException) as exc:
         raise ConnectorError(f"cannot reach the API: {exc}", kind="unreachable") from exc
 
 
@@ -83,6 +86,8 @@ X_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
     lower = {k.lower(): v for k, v in headers.items()}
+    if not payload and status != 429:  # no API's answer (a web server, a proxy): said like a network fault
+        return ConnectorError(f"HTTP {status} without an API error", status=status, kind="unreachable")
     graph = payload.get("error") if isinstance(payload.get("error"), dict) else None
     if graph is not None:  # Graph API error object
         code = graph.get("code")

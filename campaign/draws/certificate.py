@@ -10,6 +10,7 @@ from sqlalchemy import select
 from campaign.audit.models import AuditEvent
 from campaign.draws import algorithm, frozen
 from campaign.draws.models import Draw, DrawPick
+from campaign.reviews.public import public_nickname
 
 
 def _pick_row(pick: DrawPick, prize_public_ids: dict[int, str]) -> dict:
@@ -18,7 +19,7 @@ def _pick_row(pick: DrawPick, prize_public_ids: dict[int, str]) -> dict:
         "role": pick.role,
         "rank": pick.rank,
         "entry": pick.entry.public_id,
-        "nickname": pick.entry.nickname,
+        "nickname": public_nickname(pick.entry),
         "participant": pick.participant,
         "score": pick.score,
         "state": str(pick.state),
@@ -27,7 +28,8 @@ def _pick_row(pick: DrawPick, prize_public_ids: dict[int, str]) -> dict:
 
 
 def certificate(draw: Draw, *, with_list: bool = True) -> dict:
-    """Everything needed to recompute the draw: entry public ids, opaque tokens, nicknames; no emails.
+    """Everything needed to recompute the draw: entry public ids, opaque tokens, nicknames of those who
+    consented to be shown; no emails.
     Without `with_list` the frozen list is left out (it is read from storage, up to tens of megabytes)."""
     prize_ids = {p.id: p.public_id for p in draw.campaign.prizes}
     return {

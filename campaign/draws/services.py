@@ -23,6 +23,11 @@ class DrawRefused(DomainError):
     code = "draw_refused"
 
 
+class WrongPassword(Forbidden):
+    code = "wrong_password"
+    message = _l("Your password was not correct. Nothing was drawn.")
+
+
 class AlreadyDrawn(DomainError):
     status = 409
     code = "already_drawn"
@@ -139,7 +144,7 @@ def _run_draw(
     campaign: Campaign, actor: Actor, password: str, beacon: str, secret: str, now: datetime, scorer
 ) -> Draw:
     if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
-        raise Forbidden(_l("Your password was not correct. Nothing was drawn."))
+        raise WrongPassword()
     if campaign.status(now) is not CampaignStatus.CLOSED:
         raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
     if not campaign.prizes:
@@ -225,6 +230,22 @@ def _run_draw(
 
     events.draw_completed.send(draw)
     return draw
+
+
+def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now: datetime) -> None:
+    """A refused draw is audited too (wrong password, too early, drawn already): who tried, when, why. The
+    caller has rolled the attempt back and commits this alone."""
+    record(
+        actor,
+        "draw.refused",
+        org_id=campaign.org_id,
+        campaign_id=campaign.id,
+        object_type="campaign",
+        object_id=campaign.public_id,
+        after={"refused": error.code},
+        reason=error.text(),
+        now=now,
+    )
 
 
 def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:

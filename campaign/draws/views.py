@@ -12,7 +12,7 @@ from campaign.csv_export import csv_response
 from campaign.draws import certificate, instant_fulfilment, instant_services, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
-from campaign.errors import NotFound
+from campaign.errors import DomainError, NotFound
 from campaign.extensions import db
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
@@ -95,15 +95,7 @@ def update_plan(campaign_id: str):
     return redirect(url_for("draws.show", campaign_id=campaign_id))
 
 
-@bp.post("/campaigns/<campaign_id>/draw")
-@studio_route("draw")
-def run(campaign_id: str):
-    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    form = DrawForm()
-    if not form.validate_on_submit():
-        flash(_("Enter your password to draw."))
-        return redirect(url_for("draws.show", campaign_id=campaign_id))
-    now = utcnow()
+def _draw_now(campaign: Campaign, form: DrawForm, now) -> None:
     try:
         draw = services.run_draw(
             campaign,
@@ -118,6 +110,24 @@ def run(campaign_id: str):
     except IntegrityError as exc:  # the other, concurrent draw of this campaign won
         db.session.rollback()
         raise services.AlreadyDrawn() from exc
+
+
+@bp.post("/campaigns/<campaign_id>/draw")
+@studio_route("draw")
+def run(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    form = DrawForm()
+    if not form.validate_on_submit():
+        flash(_("Enter your password to draw."))
+        return redirect(url_for("draws.show", campaign_id=campaign_id))
+    now = utcnow()
+    try:
+        _draw_now(campaign, form, now)
+    except DomainError as exc:
+        db.session.rollback()
+        services.record_refusal(campaign, actor=_actor(), error=exc, now=now)
+        db.session.commit()
+        raise
     flash(_("The draw is done."))
     return redirect(url_for("draws.show", campaign_id=campaign_id), code=303)
 

@@ -8,7 +8,7 @@ from campaign.galleries import services
 from campaign.galleries.models import Gallery
 from campaign.galleries.snapshots import SNAPSHOT_FILES, snapshot_key
 from campaign.storage import get_storage
-from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound
+from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound, is_valid_key
 
 bp = Blueprint("gallery_embeds", __name__)
 
@@ -54,9 +54,9 @@ def show_fragment(public_id: str):
 @bp.get("/snapshots/g/<public_id>/<name>")
 def show_snapshot(public_id: str, name: str):
     """Only for backends that do not serve public objects themselves (local, memory); S3/CDN do."""
-    if name not in SNAPSHOT_FILES:
-        abort(404)
     key = snapshot_key(Gallery(public_id=public_id), name)
+    if name not in SNAPSHOT_FILES or not is_valid_key(key):  # `..`, `~`, spaces, 300 characters: no such key
+        abort(404)
     storage = get_storage()
     if (url := storage.public_url(key)) is not None:
         return redirect(url, code=301)

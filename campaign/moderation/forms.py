@@ -1,5 +1,7 @@
 """Moderation forms: a step (with reason and note), a bulk step, a redaction, a rejection reason."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,7 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
 from campaign.moderation.reasons import LABEL_MAX
@@ -43,6 +45,16 @@ class ReasonForm(FlaskForm):
     active = BooleanField(_l("In use"), default=True)
 
 
+# Entries are dated within these; a day far outside (0001-01-01, 9999-12-31) has no UTC midnight to compare.
+DATE_RANGE = (date(2000, 1, 1), date(2100, 12, 31))
+
+
+def plausible_date(form, field) -> None:
+    low, high = DATE_RANGE
+    if field.data is not None and not low <= field.data <= high:
+        raise ValidationError(_l("Enter a date between %(min)s and %(max)s.", min=low, max=high))
+
+
 class QueueFilterForm(FlaskForm):
     """Read from the query string (GET), so no CSRF token."""
 
@@ -52,8 +64,8 @@ class QueueFilterForm(FlaskForm):
     state = SelectField(_l("State"), choices=lambda: state_choices(), default="todo", validators=[Optional()])
     product = SelectField(_l("Product"), choices=[], validate_choice=False, validators=[Optional()])
     rating = SelectField(_l("Rating"), choices=lambda: rating_choices(), default="", validators=[Optional()])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), plausible_date])
+    date_to = DateField(_l("To"), validators=[Optional(), plausible_date])
     duplicates = BooleanField(_l("Possible duplicates only"))
 
 

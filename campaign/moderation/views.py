@@ -10,6 +10,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.i18n import safe_next
 from campaign.moderation import launch, notifications, queue, reasons, redaction, services
 from campaign.moderation.forms import (
     BulkForm,
@@ -62,7 +63,7 @@ def _queue(campaign: Campaign | None):
     form.validate()
     flt = _filter_from(form, campaign, products)
     page = queue.queue_page(g.org, flt, page=request.args.get("page", 1, type=int))
-    return render_template(
+    body = render_template(
         "moderation/queue.html",
         campaign=campaign,
         form=form,
@@ -71,6 +72,7 @@ def _queue(campaign: Campaign | None):
         bulk_actions=services.BULK_ACTIONS,
         moves_for=lambda entry: [move.action for move in services.allowed_moves(entry, g.membership)],
     )
+    return body, 400 if form.date_from.errors or form.date_to.errors else 200
 
 
 @bp.get("/moderation/")
@@ -93,8 +95,7 @@ def _reason(public_id: str | None) -> RejectionReason | None:
 
 def _back(default: str) -> str:
     """Back to the page the step was made from (only our own paths)."""
-    target = request.form.get("next", "")
-    return target if target.startswith("/studio/") and not target.startswith("//") else default
+    return safe_next(request.form.get("next"), default, under="/studio/")
 
 
 @bp.post("/moderation/entries/<entry_id>/<action>")

@@ -17,6 +17,13 @@ def public_caption(entry: Entry) -> str:
     return entry.public_caption or ""
 
 
+def public_nickname(entry: Entry) -> str | None:
+    """The nickname, when the customer agreed to be shown on some public surface; else None (the entry id
+    alone identifies them, on the draw certificate for instance)."""
+    consented = entry.consent is not None and bool(entry.consent.scopes)
+    return (entry.nickname or None) if consented else None
+
+
 def is_publishable(entry: Entry, scope: str) -> bool:
     """Approved, processed, and the customer consented to this surface ("gallery" or "review")."""
     return (

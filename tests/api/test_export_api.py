@@ -47,3 +47,12 @@ def test_missing_wrong_or_revoked_keys_are_refused(brand, client):
     assert (
         client.get("/api/private/v1/entries", headers={"Authorization": f"Bearer {key}"}).status_code == 401
     )
+
+
+def test_a_cursor_that_is_not_an_entry_id_is_a_clear_400(brand, client):
+    """Issue 11, security 9: `after=` past int64 (SQLite) or int32 (PostgreSQL's INTEGER) gave a 500."""
+    auth = {"Authorization": f"Bearer {create_key(brand)}"}
+    for after in (str(2**31), str(2**63), "9" * 40, "-1", "abc", "１２"):
+        response = client.get(f"/api/private/v1/entries?after={after}", headers=auth)
+        assert response.status_code == 400 and response.json["error"] == "bad_cursor", after
+    assert client.get(f"/api/private/v1/entries?after={2**31 - 1}", headers=auth).json["items"] == []

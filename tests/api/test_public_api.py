@@ -125,3 +125,26 @@ def test_a_withdrawn_photo_leaves_the_api_the_snapshots_the_json_ld_and_the_feed
         assert "Stays" in text, name
     assert gone_review.public_id not in after["feed"]
     assert json.loads(after["json-ld"])["aggregateRating"]["ratingCount"] == 1
+
+
+def test_json_ld_cannot_close_the_script_element_that_inlines_it(brand, client):
+    """Issue 11, security 1: a caption holding `</script><script>` must stay inside the JSON-LD element."""
+    caption = "</script><script>alert(1)</script> & \u2028 'x'"
+    brand.publish_review(brand.approved(caption=caption, nickname="<b>hana</b>"))
+    product = brand.campaign.products[0]
+    response = client.get(f"/api/v1/products/{product.public_id}/jsonld")
+    assert not {"<", ">", "&", "'", "\u2028"} & set(response.text)
+    assert "\\u003c/script\\u003e" in response.text
+    assert response.json["review"][0]["reviewBody"].startswith(caption)
+    assert response.json["review"][0]["author"]["name"] == "<b>hana</b>"
+
+
+def test_oembed_refuses_malformed_urls_and_widths_with_400(brand, client):
+    """Issue 11, security 9 and 10: an unclosed IPv6 bracket gave a 500, a negative width was accepted."""
+    gallery = brand.gallery()
+    url = f"http://localhost/embed/g/{gallery.public_id}"
+    assert client.get("/api/v1/oembed", query_string={"url": "http://[::1"}).status_code == 400
+    for width in ("-5", "0"):
+        response = client.get("/api/v1/oembed", query_string={"url": url, "maxwidth": width})
+        assert response.status_code == 400, width
+    assert client.get("/api/v1/oembed", query_string={"url": url, "maxwidth": "1"}).json["width"] == 1

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from campaign.entries.models import Derivative
 from campaign.extensions import db
@@ -118,3 +118,43 @@ def test_foreign_keys_are_enforced_and_cascade_on_every_database(app):
     db.session.execute(sa.text("DELETE FROM users WHERE id = :id"), {"id": account.id})
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 0  # cascaded
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D/evil.example",
+        "/%5C/evil.example",
+        "//evil.example",
+        "https://evil.example/",
+        "/%00x",
+        "/\u0085x",
+    ],
+)
+def test_the_language_switch_never_redirects_off_site(client, target):
+    """Issue 11, security 2 and 9: tabs and line breaks gave `//evil.example` or a 500."""
+    response = client.get(f"/lang/en?next={target}")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_the_language_switch_keeps_a_path_of_this_site(client):
+    response = client.get("/lang/en?next=/c/summer%3Fa%3D1")
+    assert response.status_code == 302 and response.headers["Location"] == "/c/summer?a=1"
+
+
+def test_the_sqlite_file_is_readable_by_its_owner_only(app_config, tmp_path):
+    """Issue 11, security 10: it was created 0644, though it holds emails and webhook secrets."""
+    from campaign import create_app
+
+    new, old = tmp_path / "new" / "k.sqlite3", tmp_path / "old.sqlite3"
+    old.write_bytes(b"")
+    old.chmod(0o644)
+    for path in (new, old):
+        made = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+        with made.app_context():
+            db.session.execute(text("select 1"))
+            db.session.remove()
+            db.engine.dispose()
+        assert path.stat().st_mode & 0o777 == 0o600, path

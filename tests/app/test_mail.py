@@ -1,11 +1,16 @@
 """Mail goes over real SMTP, and only once the change it announces has committed."""
 
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
 from campaign import mail
+from campaign.clock import utcnow
 from campaign.extensions import db
 from tests import factories
 
 
 def test_mail_is_sent_over_smtp_after_commit(app, smtp_server):
+    started = utcnow().replace(microsecond=0)  # a Date header counts whole seconds
     with app.app_context():
         factories.org()
         mail.send_after_commit("sakura@example.com", "ご応募ありがとうございます", "本文です。")
@@ -15,6 +20,9 @@ def test_mail_is_sent_over_smtp_after_commit(app, smtp_server):
     assert message["Subject"] == "ご応募ありがとうございます"
     assert message.get_content().strip() == "本文です。"
     assert message["From"] == "Kuchikomi <no-reply@kuchikomi.invalid>"
+    # issue 11: RFC 5322 requires a Date header; every message lacked it
+    sent_at = parsedate_to_datetime(message["Date"])
+    assert sent_at.utcoffset() == timedelta(0) and started <= sent_at <= utcnow()
 
 
 def test_no_mail_for_a_rolled_back_change(app, smtp_server):

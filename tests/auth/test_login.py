@@ -99,3 +99,28 @@ def test_cli_creates_users_orgs_and_members(runner, app):
     assert [(m.organisation.slug, m.role) for m in user.memberships] == [("agency-x", Role.APPROVER)]
     bad = runner.invoke(args=["orgs", "create", "Bad Slug!", "--name", "x"])
     assert bad.exit_code != 0
+
+
+def test_logout_ends_the_session_for_a_cookie_copied_before(client, studio, app):
+    """Issue 11, security 8: the session token rotates at logout, so a captured cookie opens nothing."""
+    factories.member(factories.org(), "m@example.com")
+    studio.login("m@example.com", factories.PASSWORD)
+    with client.session_transaction() as session:
+        captured = dict(session)
+    studio.post("/logout")
+    assert client.get("/studio/").status_code == 302
+    with client.session_transaction() as session:
+        session.update(captured)
+    response = client.get("/studio/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_next_after_login_stays_on_this_site(client, studio, app):
+    """Issue 11, security 2: `/%09/evil.example` would reach the browser as `//evil.example`."""
+    factories.member(factories.org(), "m@example.com")
+    page = client.get("/login")
+    response = client.post(
+        "/login?next=/%09/evil.example",
+        data={"email": "m@example.com", "password": factories.PASSWORD, "csrf_token": csrf_from(page.text)},
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/studio/"

@@ -232,6 +232,15 @@ def test_disconnect_removes_the_access_and_draw_checks_fall_back_to_hand(owner, 
         "https:///nohost",
         "https://api.x.com:99999",
         "javascript:alert(1)",
+        # issue 11, security 3: numeric spellings of private addresses, as the C library reads them
+        "https://2130706433:5432",
+        "https://0x7f000001",
+        "https://0177.0.0.1",
+        "https://127.1",
+        "https://0xa9.0xfe.0xa9.0xfe/latest",
+        "https://[::127.0.0.1]",
+        "https://[::ffff:0:7f00:1]",
+        "https://localhost.",
     ],
 )
 def test_base_urls_are_public_https(url):

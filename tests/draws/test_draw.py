@@ -240,3 +240,41 @@ def test_the_certificate_json_pieces_make_one_document(count):
     for head in ({"seed": "ab", "results": []}, {}):
         text = "".join(certificate.json_pieces(head, lines, batch=2))
         assert json.loads(text) == {**head, "frozen_list": lines}
+
+
+def test_refused_draws_are_audited_with_who_and_why(client, studio):
+    """Issue 11: a wrong password or a draw before the close left no trace."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert _draw(studio, campaign, headers={"Accept": "application/json"}).status_code == 409  # still open
+    close(campaign)
+    wrong = _draw(studio, campaign, password="a guess", headers={"Accept": "application/json"})
+    assert wrong.status_code == 403 and wrong.json["error"] == "wrong_password"
+    assert db.session.scalar(select(Draw)) is None
+    refused = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "draw.refused").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.after["refused"], e.object_id, e.campaign_id) for e in refused] == [
+        ("draw_refused", campaign.public_id, campaign.id),
+        ("wrong_password", campaign.public_id, campaign.id),
+    ]
+    assert "drawer@example.com" in refused[1].actor_label and "password was not correct" in refused[1].reason
+
+
+def test_the_certificate_shows_a_nickname_only_with_consent_to_be_shown(client, studio):
+    """Issue 11: an entrant who agreed to no public surface appears by entry id alone."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    shown = enter(client, campaign, "shown@example.com", nickname="shown-sakura")
+    hidden = enter(client, campaign, "hidden@example.com", nickname="hidden-kaede", consent_scopes=[])
+    for entry in (shown, hidden):
+        set_status(entry, EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert _draw(studio, campaign).status_code == 303
+    draw = db.session.scalar(select(Draw))
+    results = {r["entry"]: r["nickname"] for r in client.get(f"/draws/{draw.public_id}.json").json["results"]}
+    assert results == {shown.public_id: "shown-sakura", hidden.public_id: None}
+    page = client.get(f"/draws/{draw.public_id}").text
+    assert "shown-sakura" in page and hidden.public_id in page and "hidden-kaede" not in page

@@ -132,3 +132,9 @@ def test_redacting_a_caption_republishes_the_api_and_the_snapshot(brand, client)
     snapshot = get_storage().get(snapshot_key(gallery, "gallery.json")).decode()
     for text in (api, snapshot):
         assert "090-1234" not in text and "Call me at ■■■■■■■■" in text
+
+
+@pytest.mark.parametrize("public_id", ["..", "~x", "a%20b", "a" * 300, "%2e%2e"])
+def test_a_snapshot_path_that_is_no_storage_key_is_404(client, app, public_id):
+    """Issue 11, security 9: `public_url` validated the key outside the try and answered 500."""
+    assert client.get(f"/snapshots/g/{public_id}/gallery.json").status_code == 404

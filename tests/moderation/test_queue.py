@@ -105,6 +105,17 @@ def test_filters_by_campaign_state_rating_date_and_duplicates(team):
         )
         == 8
     )
+    # issue 11, security 9: days with no UTC midnight gave a 500
+    for day in ("0001-01-01", "9999-12-31"):
+        response = editor.client.get(f"/studio/moderation/?date_from={day}")
+        assert (
+            response.status_code == 400 and "Enter a date between 2000-01-01 and 2100-12-31." in response.text
+        )
+        assert editor.client.get(f"/studio/moderation/?date_to={day}").status_code == 400
+    # issue 11, security 2 and 9: a line break in `next` gave a 500, a tab a redirect off the site
+    for entry, bad in zip(high, ("/studio/\n/x", "/studio/\t/evil.example", "/\t/studio/"), strict=True):
+        response = editor.post(f"/studio/moderation/entries/{entry.public_id}/approve", {"next": bad})
+        assert response.headers["Location"] == f"/studio/entries/{entry.public_id}"
 
 
 def test_other_organisations_entries_never_appear(team):

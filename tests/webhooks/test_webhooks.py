@@ -114,6 +114,13 @@ def test_other_organisations_endpoints_get_nothing(brand, app):
         "::ffff:10.0.0.1",
         "2002:7f00:1::",
         "64:ff9b::7f00:1",
+        # issue 11, security 4: IPv6 forms that carry a private IPv4 address
+        "::127.0.0.1",  # IPv4-compatible
+        "::ffff:0:7f00:1",  # SIIT
+        "::169.254.169.254",
+        "64:ff9b::a9fe:a9fe",  # NAT64 well-known prefix, to the metadata service
+        "64:ff9b:1::808:808",  # local-use NAT64: the operator's gateway decides where it goes
+        "2002:a9fe:a9fe::1",  # 6to4
     ],
 )
 def test_loopback_private_link_local_and_reserved_addresses_are_not_public(address):
@@ -123,6 +130,7 @@ def test_loopback_private_link_local_and_reserved_addresses_are_not_public(addre
 def test_public_addresses_are_public():
     assert outbound.is_public(ipaddress.ip_address("93.184.215.14"))
     assert outbound.is_public(ipaddress.ip_address("2606:2800:21f:cb07:6820:80da:af6b:8b2c"))
+    assert outbound.is_public(ipaddress.ip_address("64:ff9b::808:808"))  # NAT64 to a public address
 
 
 @pytest.mark.parametrize(
