@@ -21,12 +21,6 @@ from campaign.storage import get_storage
 bp = Blueprint("submissions", __name__)
 
 
-def _limits() -> services.Limits:
-    return services.Limits(
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_PIXELS"]
-    )
-
-
 def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
     g.timezone = campaign.organisation.timezone
     form.offer_products(campaign.products)
@@ -57,14 +51,14 @@ def submit(slug: str):
     if not form.validate_on_submit():  # only CSRF can fail here; the error handler answers
         abort(400)
     sub = form.to_submission(str(get_locale()))
+    photo = form.photo_bytes()
+    limits = services.Limits.from_config(current_app.config)
     try:
-        entry, created = services.submit(
-            campaign, sub, form.photo_bytes(), storage=get_storage(), limits=_limits(), now=now
-        )
+        entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        entry, created = services.after_conflict(campaign, sub), False
+        entry, created = services.after_conflict(campaign, sub, photo), False
     except services.InvalidSubmission as exc:
         db.session.rollback()
         if wants_json():
