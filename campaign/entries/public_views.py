@@ -48,7 +48,9 @@ def too_many_uploads(error: RateLimitExceeded):
     seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
     message = CAMPAIGN_BUSY if error.limit.key_func is _campaign_key else TOO_MANY_UPLOADS
     wait = format_timedelta(timedelta(seconds=seconds), threshold=1)
-    return error_response(429, "too_many_uploads", str(message) % {"wait": wait})
+    response = error_response(429, "too_many_uploads", str(message) % {"wait": wait})
+    response.headers["Connection"] = "close"  # the photo was never read: stop sending it (as for 413)
+    return response
 
 
 def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
@@ -126,6 +128,7 @@ def status(token: str):
             entry=entry,
             token=token,
             thanks=request.args.get("thanks") == "1",
+            photo_problem=services.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )
     )

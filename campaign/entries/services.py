@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
 from campaign.entries import rules
-from campaign.entries.models import Consent, Derivative, Entry, EntryStatus
+from campaign.entries.models import Consent, Derivative, Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -221,6 +221,27 @@ def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
             "height": exc.detail.get("height", "?"),
         }
         raise InvalidSubmission({"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}) from exc
+
+
+PROCESSING_PROBLEMS = {
+    "truncated": _l(
+        "We could not read your photo: the file is incomplete or damaged. To send it again, first withdraw "
+        "this entry, then enter again on the campaign page."
+    ),
+    "too_big": _l(
+        "Your photo was too large or too complex for us to process. To send another, first withdraw this "
+        "entry, then enter again on the campaign page."
+    ),
+}
+
+
+def photo_problem(entry: Entry) -> str | None:
+    """Why the customer's photo could not be used, once processing failed (the full decode found damage the
+    container hid, or the photo broke a bound); None otherwise."""
+    if entry.processing is not Processing.FAILED or entry.status is EntryStatus.WITHDRAWN:
+        return None
+    too_big = entry.processing_error in ("timeout", "out_of_memory")
+    return str(PROCESSING_PROBLEMS["too_big" if too_big else "truncated"])
 
 
 def submit(

@@ -6,11 +6,13 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from campaign.entries.models import Entry
+from campaign.entries.models import Entry, Processing
 from campaign.extensions import db
 from campaign.storage import get_storage
 from tests import factories
+from tests.conftest import csrf_from
 from tests.entries.helpers import submit
+from tests.media.samples import encode, photo, shortened_vp8
 
 
 @pytest.fixture
@@ -87,3 +89,32 @@ def test_a_handle_that_fits_its_column_is_stored(client, follow_and_post):
     response = submit(client, social_handle="h" * 100, post_url="https://www.instagram.com/p/ABC123/")
     assert response.status_code == 303
     assert db.session.scalar(select(Entry.social_handle)) == "h" * 100
+
+
+# Damage only the full decode finds
+
+
+def test_a_photo_damaged_inside_an_intact_container_fails_in_processing_and_the_customer_is_told(
+    client, live
+):
+    data = shortened_vp8(encode(photo(3, (320, 240)), "WEBP", quality=80))
+    response = submit(client, photo=data, filename="photo.webp")
+    assert response.status_code == 303  # accepted: the web process decodes no pixel
+    entry = db.session.scalar(select(Entry))
+    assert (entry.processing, entry.processing_error) == (Processing.FAILED, "truncated")
+    page = client.get(response.headers["Location"])
+    assert "We could not read your photo: the file is incomplete or damaged." in page.text
+    assert "first withdraw this entry" in page.text
+    japanese = client.get(response.headers["Location"], headers={"Accept-Language": "ja"})
+    assert "いったん取り下げてから" in japanese.text
+
+
+def test_a_photo_over_a_processing_bound_is_explained_and_a_withdrawn_entry_is_not(client, live, app):
+    app.config["MEDIA_TIME_LIMIT"] = 0.001
+    response = submit(client, photo=factories.photo(1600, 1200))
+    status_url = response.headers["Location"]
+    assert "Your photo was too large or too complex for us to process." in client.get(status_url).text
+    token = status_url.split("/s/", 1)[1].split("?", 1)[0]
+    page = client.get(f"/s/{token}")
+    client.post(f"/s/{token}/withdraw", data={"csrf_token": csrf_from(page.text)})
+    assert "too complex" not in client.get(f"/s/{token}").text

@@ -11,7 +11,7 @@ import pytest
 
 from campaign.media import MediaError, derive, inspect
 
-from .samples import PNG_SIGNATURE, encode, heic, photo, png_chunk
+from .samples import PNG_SIGNATURE, encode, heic, photo, png_chunk, shortened_vp8
 
 PROJECT = Path(__file__).resolve().parents[2]
 
@@ -90,16 +90,6 @@ def test_jpeg_without_its_end_marker_is_damaged(picture):
 def test_lossless_and_lossy_webp_are_accepted(picture):
     assert inspect(encode(picture, "WEBP", lossless=True)).format == "WEBP"
     assert inspect(encode(picture, "WEBP", quality=80)).format == "WEBP"
-
-
-def shortened_vp8(data: bytes) -> bytes:
-    """A lossy WebP whose VP8 data stops just after the first partition, sizes rewritten to match."""
-    chunk = data.index(b"VP8 ")
-    first_partition = int.from_bytes(data[chunk + 8 : chunk + 11], "little") >> 5
-    keep = 10 + first_partition + 4
-    body = data[chunk + 8 : chunk + 8 + keep]
-    riff = b"WEBP" + b"VP8 " + struct.pack("<I", keep) + body + b"\0" * (keep & 1)
-    return b"RIFF" + struct.pack("<I", len(riff)) + riff
 
 
 def test_webp_whose_riff_claims_more_than_the_file_is_damaged(picture):
