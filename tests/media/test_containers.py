@@ -1,6 +1,7 @@
 """inspect() proves an upload whole from its container, without decoding a pixel: what it catches, what it
 accepts, and the memory it needs for a 40-megapixel image (flat, in the web process)."""
 
+import io
 import struct
 import subprocess
 import sys
@@ -8,6 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from campaign.media import MediaError, derive, inspect
 
@@ -165,3 +167,12 @@ def test_inspecting_a_40_megapixel_image_needs_no_more_memory_than_its_file(tmp_
     found, width, height, grown_kib = result.stdout.split()
     assert (found, width, height) == (fmt, "6300", "6300")
     assert int(grown_kib) < 20 * 1024  # a decode would add 120 MB (RGB) to 160 MB (RGBA) at the least
+
+
+def test_jpeg_with_stray_bytes_between_segments_is_accepted_as_pillow_does(picture):
+    data = encode(picture, "JPEG")
+    first_segment_end = 4 + struct.unpack_from(">H", data, 4)[0]
+    stray = data[:first_segment_end] + b"\x00\x00" + data[first_segment_end:]
+    with Image.open(io.BytesIO(stray)) as im:
+        im.load()  # Pillow and libjpeg read it
+    assert inspect(stray).format == "JPEG"
