@@ -82,3 +82,20 @@ def test_counts_live_in_redis_when_it_is_configured(client, live, app, limiter_s
     assert codes == [303, 429]
     counted_in_redis = bool(REDIS.keys(f"*{PREFIX}*"))
     assert counted_in_redis == limiter_storage.startswith("redis://")
+
+
+def test_the_limits_and_their_storage_come_from_the_environment():
+    from campaign.config import from_environment
+
+    config = from_environment(
+        {
+            "KUCHIKOMI_UPLOAD_RATE_LIMIT": "5 per minute;30 per hour",
+            "KUCHIKOMI_CAMPAIGN_UPLOAD_RATE_LIMIT": "300 per minute",
+            "KUCHIKOMI_MIN_PHOTO_SIDE": "320",
+            "KUCHIKOMI_REDIS_URL": "redis://cache:6379/0",
+        }
+    )
+    assert config["UPLOAD_RATE_LIMIT"] == "5 per minute;30 per hour"
+    assert config["CAMPAIGN_UPLOAD_RATE_LIMIT"] == "300 per minute"
+    assert config["MIN_PHOTO_SIDE"] == 320
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
