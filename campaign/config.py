@@ -8,6 +8,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 _INT_KEYS = {
     "MAX_UPLOAD_BYTES",
     "MAX_PIXELS",
+    "MIN_PHOTO_SIDE",
     "MEDIA_MEMORY_LIMIT",
     "S3_MAX_ATTEMPTS",
     "MAIL_PORT",
@@ -47,6 +48,7 @@ class Config:
 
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_PIXELS = 40_000_000
+    MIN_PHOTO_SIDE = 200  # pixels on the shorter side: a product must be recognisable in the photo
     MEDIA_TIME_LIMIT = 20.0  # seconds to derive one photo, in a child process
     MEDIA_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes that child may add
     REDIS_URL: str | None = None
@@ -93,6 +95,9 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
+    # Photo uploads, per sending address (a shop tablet or a carrier's NAT shares one) and per campaign.
+    UPLOAD_RATE_LIMIT = "10 per minute;60 per hour"
+    CAMPAIGN_UPLOAD_RATE_LIMIT = "120 per minute"
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:

@@ -101,9 +101,7 @@ def seed() -> None:
         )
         campaigns.launch(campaign, now=now)
         db.session.commit()
-        limits = entries.Limits(
-            max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_PIXELS"]
-        )
+        limits = entries.Limits.from_config(current_app.config)
         for i, (nickname, rating, caption, colour) in enumerate(SAMPLES):
             sub = entries.Submission(
                 email=f"customer{i}@example.com",

@@ -44,6 +44,8 @@ def app_config(database_url, tmp_path):
         "STORAGE_LOCAL_ROOT": str(tmp_path / "uploads"),
         "RATELIMIT_ENABLED": True,
         "LOGIN_RATE_LIMIT": "1000 per minute",
+        "UPLOAD_RATE_LIMIT": "1000 per minute",
+        "CAMPAIGN_UPLOAD_RATE_LIMIT": "1000 per minute",
         "OUTBOUND_ALLOW_PRIVATE": True,  # webhook receivers and the fake social APIs listen on loopback
         # Cheap argon2id for speed; tests/auth checks that production parameters are the library's.
         "ARGON2_TIME_COST": 1,

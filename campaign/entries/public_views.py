@@ -1,9 +1,14 @@
 """Customer pages: the campaign page and its form, the private status page."""
 
+import math
 import secrets
+import time
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_timedelta, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,17 +19,38 @@ from campaign.entries import services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.processing import process_entry
-from campaign.errors import wants_json
-from campaign.extensions import db
+from campaign.errors import error_response, wants_json
+from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
 bp = Blueprint("submissions", __name__)
 
+TOO_MANY_UPLOADS = _l("Many photos have just been sent from your connection. Please try again in %(wait)s.")
+CAMPAIGN_BUSY = _l("This campaign is receiving very many photos right now. Please try again in %(wait)s.")
 
-def _limits() -> services.Limits:
-    return services.Limits(
-        max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pixels=current_app.config["MAX_PIXELS"]
-    )
+
+def _upload_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
+
+
+def _campaign_upload_limit() -> str:
+    return current_app.config["CAMPAIGN_UPLOAD_RATE_LIMIT"]
+
+
+def _campaign_key() -> str:
+    return "campaign-upload:" + (request.view_args or {}).get("slug", "")
+
+
+@bp.errorhandler(RateLimitExceeded)
+def too_many_uploads(error: RateLimitExceeded):
+    """The limiter answers before the body is read; the message says how long to wait (Retry-After too)."""
+    current = limiter.current_limit
+    seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    message = CAMPAIGN_BUSY if error.limit.key_func is _campaign_key else TOO_MANY_UPLOADS
+    wait = format_timedelta(timedelta(seconds=seconds), threshold=1)
+    response = error_response(429, "too_many_uploads", str(message) % {"wait": wait})
+    response.headers["Connection"] = "close"  # the photo was never read: stop sending it (as for 413)
+    return response
 
 
 def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
@@ -50,6 +76,8 @@ def campaign_page(slug: str):
 
 
 @bp.post("/c/<slug>/entries")
+@limiter.limit(_upload_limit)
+@limiter.limit(_campaign_upload_limit, key_func=_campaign_key)
 def submit(slug: str):
     now = utcnow()
     campaign = public_campaign(slug, now=now)
@@ -57,14 +85,14 @@ def submit(slug: str):
     if not form.validate_on_submit():  # only CSRF can fail here; the error handler answers
         abort(400)
     sub = form.to_submission(str(get_locale()))
+    photo = form.photo_bytes()
+    limits = services.Limits.from_config(current_app.config)
     try:
-        entry, created = services.submit(
-            campaign, sub, form.photo_bytes(), storage=get_storage(), limits=_limits(), now=now
-        )
+        entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        entry, created = services.after_conflict(campaign, sub), False
+        entry, created = services.after_conflict(campaign, sub, photo), False
     except services.InvalidSubmission as exc:
         db.session.rollback()
         if wants_json():
@@ -100,6 +128,7 @@ def status(token: str):
             entry=entry,
             token=token,
             thanks=request.args.get("thanks") == "1",
+            photo_problem=services.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )
     )

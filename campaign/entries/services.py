@@ -4,6 +4,7 @@ The caller commits once. The original is stored before the row is flushed and tr
 `pending_objects`, so a transaction that does not commit deletes it again.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
 from campaign.entries import rules
-from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus
+from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -32,6 +33,10 @@ PHOTO_MESSAGES = {
     "truncated": _l("The photo file is incomplete or damaged. Please try uploading it again."),
     "too_many_pixels": _l("The photo has too many pixels (at most %(max_mp)s megapixels)."),
     "too_many_frames": _l("Animated images with this many frames are not accepted."),
+    "too_small": _l(
+        "The photo is too small (%(width)s × %(height)s pixels). Please send a photo whose shorter side is "
+        "at least %(min_side)s pixels."
+    ),
     "timeout": _l("The photo took too long to process. Please try a smaller photo."),
     "out_of_memory": _l("The photo is too complex to process. Please try a smaller photo."),
 }
@@ -88,6 +93,23 @@ class Submission:
 class Limits:
     max_bytes: int
     max_pixels: int
+    min_side: int = 1
+
+    @classmethod
+    def from_config(cls, config) -> "Limits":
+        return cls(
+            max_bytes=config["MAX_UPLOAD_BYTES"],
+            max_pixels=config["MAX_PIXELS"],
+            min_side=config["MIN_PHOTO_SIDE"],
+        )
+
+
+# The entry columns a customer types into, with the message shown when the text does not fit the column.
+LENGTH_MESSAGES = {
+    "email": _l("The email address can be at most %(max)s characters."),
+    "social_handle": _l("The account name can be at most %(max)s characters."),
+    "post_url": _l("The link to your post can be at most %(max)s characters."),
+}
 
 
 def ensure_open(campaign: Campaign, now: datetime) -> None:
@@ -114,9 +136,14 @@ def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
         add("rating", _l("Choose a rating from 1 to 5 stars."))
     if len(sub.nickname) > rules.NICKNAME_MAX:
         add("nickname", _l("The nickname can be at most %(max)s characters.", max=rules.NICKNAME_MAX))
+    stored = LENGTH_MESSAGES if campaign.allows_follow_and_post else {"email": LENGTH_MESSAGES["email"]}
+    for name, message in stored.items():
+        limit = column_length(name)
+        if len(getattr(sub, name)) > limit:  # a message for the customer, never a database error
+            add(name, str(message) % {"max": limit})
     if not sub.email:
         add("email", _l("Enter your email address."))
-    elif rules.valid_email(sub.email) is None:
+    elif "email" not in errors and rules.valid_email(sub.email) is None:
         add("email", _l("This email address is not valid."))
     if campaign.allows_follow_and_post and (sub.post_url or campaign.requires_social_post):
         if not sub.social_handle:
@@ -132,11 +159,31 @@ def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
     return errors
 
 
+def column_length(name: str) -> int:
+    """The length of the entries column `name`: the schema is the one source of these limits."""
+    return Entry.__table__.c[name].type.length
+
+
 def chosen_product(campaign: Campaign, sub: Submission) -> Product | None:
     """The product the photo shows: the customer's choice, or the campaign's only product."""
     if len(campaign.products) == 1:
         return campaign.products[0]
     return next((p for p in campaign.products if p.public_id == sub.product_id), None)
+
+
+def submission_key(form_key: str, email: str, photo: bytes) -> str:
+    """The stored idempotency key: the form's key bound to whose photo it carried ("" without a form key).
+
+    A form posted again (Back, then send) finds its entry only with the same email and the same photo bytes;
+    anything else is another person's or another photo's entry, so it becomes a new entry and never shows
+    the first one.
+    """
+    if not form_key:
+        return ""
+    person = rules.normalise_email(rules.valid_email(email) or email)
+    digest = hashlib.sha256(f"{form_key}\n{person}\n".encode())
+    digest.update(hashlib.sha256(photo).digest())
+    return digest.hexdigest()
 
 
 def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
@@ -166,14 +213,40 @@ def free_slot(campaign: Campaign, email_normalised: str) -> int:
 
 def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
     try:
-        return media.inspect(photo, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes)
+        return media.inspect(
+            photo, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes, min_side=limits.min_side
+        )
     except media.MediaError as exc:
         params = {
             "max_mb": limits.max_bytes // (1024 * 1024),
             "max_mp": limits.max_pixels // 1_000_000,
             "format": exc.detail.get("format", "?"),
+            "min_side": limits.min_side,
+            "width": exc.detail.get("width", "?"),
+            "height": exc.detail.get("height", "?"),
         }
         raise InvalidSubmission({"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}) from exc
+
+
+PROCESSING_PROBLEMS = {
+    "truncated": _l(
+        "We could not read your photo: the file is incomplete or damaged. To send it again, first withdraw "
+        "this entry, then enter again on the campaign page."
+    ),
+    "too_big": _l(
+        "Your photo was too large or too complex for us to process. To send another, first withdraw this "
+        "entry, then enter again on the campaign page."
+    ),
+}
+
+
+def photo_problem(entry: Entry) -> str | None:
+    """Why the customer's photo could not be used, once processing failed (the full decode found damage the
+    container hid, or the photo broke a bound); None otherwise."""
+    if entry.processing is not Processing.FAILED or entry.status is EntryStatus.WITHDRAWN:
+        return None
+    too_big = entry.processing_error in ("timeout", "out_of_memory")
+    return str(PROCESSING_PROBLEMS["too_big" if too_big else "truncated"])
 
 
 def submit(
@@ -185,9 +258,11 @@ def submit(
     limits: Limits,
     now: datetime,
 ) -> tuple[Entry, bool]:
-    """Records one entry; returns (entry, created). A repeated idempotency key returns the first entry."""
+    """Records one entry; returns (entry, created). The same form sent again with the same email and photo
+    returns the first entry; with another email or photo it is a new entry."""
     ensure_open(campaign, now)
-    existing = find_by_idempotency_key(campaign, sub.idempotency_key)
+    idempotency_key = submission_key(sub.idempotency_key, sub.email, photo or b"")
+    existing = find_by_idempotency_key(campaign, idempotency_key)
     if existing is not None:
         return existing, False
     errors = check_fields(campaign, sub)
@@ -214,7 +289,7 @@ def submit(
         org_id=campaign.org_id,
         campaign=campaign,
         product=chosen_product(campaign, sub),
-        idempotency_key=sub.idempotency_key or new_public_id(),
+        idempotency_key=idempotency_key or new_public_id(),
         caption=sub.caption,
         rating=sub.rating,
         nickname=sub.nickname or None,
@@ -241,9 +316,9 @@ def submit(
     return entry, True
 
 
-def after_conflict(campaign: Campaign, sub: Submission) -> Entry:
+def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> Entry:
     """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
-    existing = find_by_idempotency_key(campaign, sub.idempotency_key)
+    existing = find_by_idempotency_key(campaign, submission_key(sub.idempotency_key, sub.email, photo or b""))
     if existing is not None:
         return existing
     raise EntryLimitReached(limit=campaign.entries_per_person)

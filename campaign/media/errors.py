@@ -12,6 +12,7 @@ ErrorCode = Literal[
     "truncated",
     "too_many_pixels",
     "too_many_frames",
+    "too_small",
     "timeout",
     "out_of_memory",
 ]
@@ -25,6 +26,7 @@ _MESSAGES: dict[str, str] = {
     "truncated": "the image data is incomplete or damaged",
     "too_many_pixels": "the image has more pixels than the limit",
     "too_many_frames": "the image has more frames than the limit",
+    "too_small": "the image is smaller than the minimum size",
     "timeout": "processing the image took longer than allowed",
     "out_of_memory": "processing the image needed more memory than allowed",
 }

@@ -8,6 +8,7 @@ database connections with the caller.
 
 import multiprocessing
 import resource
+import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
@@ -17,6 +18,11 @@ from campaign.media.inspection import inspect
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["campaign.media"])
+# Photos decoded at once by one process. Each child may map up to Bounds.memory_bytes, so parallel uploads
+# derived inline (the embedded default) would multiply it: 16 at once of a 40 MP PNG took 2.9 GB, one at a
+# time 0.3 GB (bench/intake_memory.py --inline). An RQ worker runs one job at a time anyway.
+MAX_CHILDREN = 1
+_children = threading.BoundedSemaphore(MAX_CHILDREN)
 
 
 @dataclass(frozen=True)
@@ -47,7 +53,15 @@ def _child(conn: Connection, data: bytes, bounds: Bounds) -> None:
 
 
 def derive_bounded(data: bytes, bounds: Bounds) -> Derived:
-    """inspect + derive in a child; MediaError for bad input and for a broken bound alike."""
+    """inspect + derive in a child; MediaError for bad input and for a broken bound alike.
+
+    At most MAX_CHILDREN run at once in this process; a caller beyond that waits for a free turn.
+    """
+    with _children:
+        return _derive_in_child(data, bounds)
+
+
+def _derive_in_child(data: bytes, bounds: Bounds) -> Derived:
     receiver, sender = _context.Pipe(duplex=False)
     child = _context.Process(target=_child, args=(sender, data, bounds), daemon=True)
     child.start()

@@ -75,6 +75,17 @@ def raw_png(width: int, height: int, *, bit_depth: int = 8, colour_type: int = 0
     return PNG_SIGNATURE + chunks
 
 
+def shortened_vp8(data: bytes) -> bytes:
+    """A lossy WebP whose VP8 data stops just after the first partition, its sizes rewritten to match: an
+    intact container around coded data a decoder cannot finish."""
+    chunk = data.index(b"VP8 ")
+    first_partition = int.from_bytes(data[chunk + 8 : chunk + 11], "little") >> 5
+    keep = 10 + first_partition + 4
+    body = data[chunk + 8 : chunk + 8 + keep]
+    riff = b"WEBP" + b"VP8 " + struct.pack("<I", keep) + body + b"\0" * (keep & 1)
+    return b"RIFF" + struct.pack("<I", len(riff)) + riff
+
+
 def swapped_primaries_profile() -> bytes:
     """An sRGB profile whose red and blue colorants are exchanged: a stored red pixel means blue."""
     data = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())

@@ -1,7 +1,9 @@
 """One photo's processing is bounded in time and memory; breaking a bound fails that photo alone."""
 
 import io
+import threading
 import time
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -47,3 +49,33 @@ def test_the_caller_goes_on_after_a_broken_bound():
     with pytest.raises(MediaError):
         derive_bounded(jpeg(3000, 2000), Bounds(seconds=0.01))
     assert len(derive_bounded(jpeg(400, 300), Bounds()).derivatives) == 6
+
+
+def forkserver_children() -> int:
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver._forkserver_pid
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            count += int(stat.rsplit(")", 1)[1].split()[1]) == server
+    return count
+
+
+def test_one_photo_at_a_time_is_decoded_per_process():
+    """Parallel callers take turns: each child may use up to the memory bound, so they must not add up."""
+    data = encode(Image.new("RGB", (4000, 3000), (200, 80, 60)), "PNG")
+    derive_bounded(jpeg(320, 240), Bounds())  # the forkserver is running
+    callers = [threading.Thread(target=derive_bounded, args=(data, Bounds())) for _ in range(3)]
+    for caller in callers:
+        caller.start()
+    seen = set()
+    while any(caller.is_alive() for caller in callers):
+        seen.add(forkserver_children())
+    for caller in callers:
+        caller.join()
+    assert max(seen) == 1

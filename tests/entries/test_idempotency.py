@@ -1,0 +1,79 @@
+"""A form sent again (Back, then send) is one entry only when the same person sends the same photo; on a
+shared phone or a shop tablet the next person's entry is their own, and never shows the first one."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.clock import utcnow
+from campaign.entries import services, status_links
+from campaign.entries.models import Entry
+from campaign.extensions import db
+from campaign.storage import get_storage
+from tests import factories
+from tests.entries.helpers import form_fields, submit
+
+PHOTO_A = factories.photo(640, 480, colour=(200, 80, 60))
+PHOTO_B = factories.photo(640, 480, colour=(30, 120, 200))
+
+
+@pytest.fixture
+def live(app):
+    return factories.campaign(factories.org(), entries_per_person=3)
+
+
+def entry_behind(response) -> Entry:
+    token = response.headers["Location"].split("/s/", 1)[1].split("?", 1)[0]
+    public_id = status_links.entry_id_from_token("test-secret", token)
+    return db.session.scalar(select(Entry).where(Entry.public_id == public_id))
+
+
+def test_the_same_person_and_photo_sent_again_is_the_first_entry(client, live):
+    fields = form_fields(client, "summer")
+    first = submit(client, fields=fields, photo=PHOTO_A, email="sakura@example.com")
+    again = submit(client, fields=fields, photo=PHOTO_A, email="Sakura@Example.com")
+    assert first.status_code == again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(db.session.scalars(select(Entry)).all()) == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "photo"),
+    [("yuki@example.com", PHOTO_B), ("yuki@example.com", PHOTO_A), ("sakura@example.com", PHOTO_B)],
+    ids=["another person and photo", "another person", "another photo"],
+)
+def test_the_same_form_with_another_email_or_photo_is_a_new_entry(client, live, email, photo):
+    fields = form_fields(client, "summer")
+    first = submit(client, fields=fields, photo=PHOTO_A, email="sakura@example.com", nickname="さくら")
+    second = submit(client, fields=fields, photo=photo, email=email, nickname="ゆき")
+
+    assert second.status_code == 303
+    assert second.headers["Location"] != first.headers["Location"]
+    mine = entry_behind(second)
+    assert (mine.email, mine.nickname) == (email, "ゆき")
+    assert get_storage().get(mine.original_key) == photo  # the second photo is kept, not dropped
+    page = client.get(second.headers["Location"])
+    assert "ゆき" in page.text and "さくら" not in page.text
+    retry = submit(client, fields=fields, photo=photo, email=email, nickname="ゆき")
+    assert retry.headers["Location"] == second.headers["Location"]  # the second person's retry is theirs
+    assert len(db.session.scalars(select(Entry)).all()) == 2
+
+
+def test_one_entry_per_person_another_photo_on_the_same_form_gets_the_limit_message(client, app):
+    factories.campaign(factories.org())  # one entry per person
+    fields = form_fields(client, "summer")
+    first = submit(client, fields=fields, photo=PHOTO_A, email="sakura@example.com")
+    second = submit(client, fields=fields, photo=PHOTO_B, email="sakura@example.com")
+    assert first.status_code == 303
+    assert second.status_code == 409 and "Location" not in second.headers
+    assert "You have already sent the most entries allowed for this campaign (1)." in second.text
+
+
+def test_after_a_race_the_twin_is_found_only_for_the_same_person_and_photo(app, live):
+    sub = services.Submission(email="a@example.com", rating=4, accepts_terms=True, idempotency_key="k1")
+    limits = services.Limits(max_bytes=10_000_000, max_pixels=40_000_000)
+    entry, _ = services.submit(live, sub, PHOTO_A, storage=get_storage(), limits=limits, now=utcnow())
+    db.session.commit()
+
+    assert services.after_conflict(live, sub, PHOTO_A) == entry
+    with pytest.raises(services.EntryLimitReached):  # the race was over the person's last slot
+        services.after_conflict(live, sub, PHOTO_B)

@@ -1,0 +1,101 @@
+"""Uploads per sending address and per campaign are limited, in memory or in Redis; the 429 says how long
+to wait, in ja and en, before the body is read."""
+
+import secrets
+
+import pytest
+import redis
+from sqlalchemy import func, select
+
+from campaign.entries.models import Entry
+from campaign.extensions import db
+from tests import factories
+from tests.entries.helpers import submit
+
+REDIS = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+# Flask-Limiter keeps the first key prefix it is given for the life of the process: one for the whole run.
+PREFIX = f"kuchikomi-test-{secrets.token_hex(4)}"
+
+
+@pytest.fixture(params=["memory://", "redis://127.0.0.1:6379/0"])
+def limiter_storage(request):
+    return request.param
+
+
+@pytest.fixture
+def app_config(app_config, limiter_storage):
+    yield {**app_config, "RATELIMIT_STORAGE_URI": limiter_storage, "RATELIMIT_KEY_PREFIX": PREFIX}
+    for key in REDIS.scan_iter(f"*{PREFIX}*"):
+        REDIS.delete(key)
+
+
+@pytest.fixture
+def live(app):
+    return factories.campaign(factories.org())
+
+
+def entry_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Entry))
+
+
+def post_from(client, address: str, slug: str = "summer", headers=None):
+    client.environ_base["REMOTE_ADDR"] = address
+    return submit(client, slug, headers=headers, email=f"{secrets.token_hex(4)}@example.com")
+
+
+def test_uploads_from_one_address_are_limited(client, live, app):
+    app.config["UPLOAD_RATE_LIMIT"] = "3 per minute"
+    codes = [post_from(client, "198.51.100.7").status_code for _ in range(4)]
+    assert codes == [303, 303, 303, 429]
+    assert entry_count() == 3
+    another_address = post_from(client, "198.51.100.8")
+    assert another_address.status_code == 303
+
+
+def test_the_429_says_how_long_to_wait_in_the_customers_language(client, live, app):
+    app.config["UPLOAD_RATE_LIMIT"] = "1 per minute"
+    assert post_from(client, "198.51.100.7").status_code == 303
+    page = post_from(client, "198.51.100.7")
+    assert page.status_code == 429
+    assert 0 < int(page.headers["Retry-After"]) <= 60
+    assert "Many photos have just been sent from your connection. Please try again in" in page.text
+    japanese = post_from(client, "198.51.100.7", headers={"Accept-Language": "ja"})
+    assert "お使いの接続から短い間にたくさんの写真が送られました" in japanese.text
+    as_json = post_from(client, "198.51.100.7", headers={"Accept": "application/json"})
+    assert as_json.status_code == 429 and as_json.json["error"] == "too_many_uploads"
+    assert entry_count() == 1
+
+
+def test_uploads_to_one_campaign_are_limited_across_addresses(client, live, app):
+    factories.campaign(live.organisation, slug="autumn")
+    app.config["CAMPAIGN_UPLOAD_RATE_LIMIT"] = "2 per minute"
+    codes = [post_from(client, f"198.51.100.{n}").status_code for n in range(1, 4)]
+    assert codes == [303, 303, 429]
+    busy = post_from(client, "198.51.100.9")
+    assert "This campaign is receiving very many photos right now" in busy.text
+    assert post_from(client, "198.51.100.9", slug="autumn").status_code == 303
+
+
+def test_counts_live_in_redis_when_it_is_configured(client, live, app, limiter_storage):
+    app.config["UPLOAD_RATE_LIMIT"] = "1 per minute"
+    codes = [post_from(client, "198.51.100.7").status_code for _ in range(2)]
+    assert codes == [303, 429]
+    counted_in_redis = bool(REDIS.keys(f"*{PREFIX}*"))
+    assert counted_in_redis == limiter_storage.startswith("redis://")
+
+
+def test_the_limits_and_their_storage_come_from_the_environment():
+    from campaign.config import from_environment
+
+    config = from_environment(
+        {
+            "KUCHIKOMI_UPLOAD_RATE_LIMIT": "5 per minute;30 per hour",
+            "KUCHIKOMI_CAMPAIGN_UPLOAD_RATE_LIMIT": "300 per minute",
+            "KUCHIKOMI_MIN_PHOTO_SIDE": "320",
+            "KUCHIKOMI_REDIS_URL": "redis://cache:6379/0",
+        }
+    )
+    assert config["UPLOAD_RATE_LIMIT"] == "5 per minute;30 per hour"
+    assert config["CAMPAIGN_UPLOAD_RATE_LIMIT"] == "300 per minute"
+    assert config["MIN_PHOTO_SIDE"] == 320
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
