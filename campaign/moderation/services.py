@@ -15,6 +15,7 @@ from campaign.audit.services import Actor, record
 from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.moderation.models import RejectionReason
 from campaign.moderation.takedown import purge_unreferenced
 from campaign.orgs.models import Membership
@@ -126,9 +127,14 @@ def transition(
     reason: RejectionReason | None = None,
     note: str = "",
 ) -> Entry:
-    """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it."""
+    """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it.
+
+    The entry's row is locked and re-read first, so two moves at once are decided one after the other:
+    the second sees the first one's state (and is refused when the table no longer allows it).
+    """
     if (membership is None) != (actor.kind is ActorKind.CUSTOMER):
         raise NotAllowed()
+    lock_row(entry)
     move = find_move(entry, action, membership)
     note = note.strip()
     _check_step(entry, move, reason, note)
@@ -249,7 +255,7 @@ def bulk_transition(
     if action == "reject" and (reason is None or not reason.active):
         raise ModerationError(_l("Choose a rejection reason."), field="reason")
     result = BulkResult([], [])
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.id):  # one lock order for every bulk step: no deadlock
         try:  # every check runs before the entry changes, so a refused entry is left untouched
             transition(entry, action, actor=actor, membership=membership, now=now, reason=reason, note=note)
         except DomainError as exc:

@@ -1,0 +1,88 @@
+"""Two moves of one entry at the same moment, on PostgreSQL: decided one after the other, never both from
+the same stale state (moderation.services.transition locks and re-reads the entry first)."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.audit.services import Actor
+from campaign.auth.models import User
+from campaign.clock import utcnow
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.moderation import services
+from campaign.moderation.reasons import reasons_of
+from campaign.orgs.models import Membership, Role
+from tests.moderation.conftest import step
+from tests.races import race
+
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def mover(entry_id: int, action: str, role: Role | None, **kwargs):
+    """A racer making one step as a member with `role`, or as the customer (None)."""
+
+    def racer(ready):
+        entry = db.session.get(Entry, entry_id)
+        assert entry.status  # read now: the state this racer decides from
+        membership = None
+        actor = Actor.customer("203.0.113.9")
+        if role is not None:
+            user = db.session.scalar(select(User).where(User.email == f"{role.value}@example.com"))
+            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+            actor = Actor.member(user)
+        reason = reasons_of(entry.campaign.organisation)[0] if action == "reject" else None
+        ready()
+        services.transition(
+            entry, action, actor=actor, membership=membership, now=utcnow(), reason=reason, **kwargs
+        )
+
+    return racer
+
+
+def audited_moves(entry: Entry) -> list[AuditEvent]:
+    return list(
+        db.session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.object_id == entry.public_id, AuditEvent.action.like("entry.%"))
+            .order_by(AuditEvent.id)
+        )
+    )
+
+
+def assert_one_chain(entry: Entry) -> None:
+    """Every audited move starts where the previous one ended."""
+    events = [e for e in audited_moves(entry) if e.action != "entry.received"]
+    for earlier, later in zip(events, events[1:], strict=False):
+        assert later.before["status"] == earlier.after["status"], [(e.before, e.after) for e in events]
+
+
+def test_a_withdrawal_racing_an_approval_stays_withdrawn_by_the_customer(team, app):
+    entry, _ = team.entry()
+    outcomes = race(app, mover(entry.id, "withdraw", None), mover(entry.id, "approve", Role.EDITOR))
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "customer", outcomes
+    assert outcomes[0] == "done"
+    assert_one_chain(entry)
+
+
+def test_a_withdrawal_racing_a_takedown_is_made_once(team, app):
+    entry, _ = team.entry()
+    step(team.studio(Role.EDITOR), entry, "approve")
+    outcomes = race(
+        app, mover(entry.id, "withdraw", None), mover(entry.id, "withdraw", Role.EDITOR, note="complaint")
+    )
+    assert sorted(outcomes) == ["done", "moderation"], outcomes
+    db.session.refresh(entry)
+    assert entry.withdrawn_by == ("customer" if outcomes[0] == "done" else "brand")
+    assert_one_chain(entry)
+
+
+def test_an_approval_racing_a_rejection_never_leaves_an_approved_entry_with_a_reason(team, app):
+    entry, _ = team.entry()
+    outcomes = race(app, mover(entry.id, "approve", Role.EDITOR), mover(entry.id, "reject", Role.OWNER))
+    db.session.refresh(entry)
+    # Approval first: the rejection is refused. Rejection first: approving a rejected entry is a real move.
+    assert outcomes in (["done", "moderation"], ["done", "done"]), outcomes
+    assert entry.status is EntryStatus.APPROVED and entry.rejection_reason is None
+    assert_one_chain(entry)
