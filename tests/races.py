@@ -29,8 +29,7 @@ def race(app, *racers: Racer) -> list[str]:
             except BaseException as exc:  # noqa: BLE001 - reported below
                 barrier.abort()
                 errors.append(exc)
-            finally:
-                db.session.remove()
+        # leaving the app context runs the committed work (mail, snapshots) and removes the session
 
     threads = [threading.Thread(target=run, args=pair) for pair in enumerate(racers)]
     for thread in threads:

@@ -24,6 +24,7 @@ from campaign.draws.services import DrawRefused
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.locks import lock_row
 
 
 class WinState(enum.StrEnum):
@@ -106,6 +107,8 @@ def expire_claims(*, now: datetime) -> list[InstantWinPlay]:
                 InstantWinPlay.claim_deadline <= now,
             )
             .order_by(InstantWinPlay.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for result in overdue:
@@ -123,7 +126,7 @@ def expire_claims(*, now: datetime) -> list[InstantWinPlay]:
 
 
 def mark_shipped(result: InstantWinPlay, *, actor: Actor, now: datetime) -> None:
-    if not _held(result) or result.address_given_at is None or result.shipped_at is not None:
+    if not _held(lock_row(result)) or result.address_given_at is None or result.shipped_at is not None:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     result.shipped_at = now
     db.session.flush()

@@ -23,6 +23,7 @@ from campaign.draws.services import SEED_PURPOSE, DrawRefused, plan_of
 from campaign.draws.winners import ADDRESS_FIELDS, ADDRESS_PURPOSE
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.locks import lock_row
 
 
 def build_schedule(campaign: Campaign, *, now: datetime) -> list[InstantWinSlot]:
@@ -224,6 +225,8 @@ def give_address(
     result: InstantWinPlay, address: dict[str, str], *, secret: str, ip_address: str, now: datetime
 ) -> None:
     """The winner's postal address, sealed at rest as for drawn winners (draws/winners.py)."""
+    if result is not None:
+        lock_row(result)  # a forfeit or a second submit at the same moment waits, then sees this one
     if result is not None and result.slot_id is not None and claim_closed(result, now):
         raise DrawRefused(_l("The claim period for this prize has ended."))
     if not can_give_address(result, now):

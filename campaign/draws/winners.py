@@ -22,6 +22,7 @@ from campaign.draws.models import Draw, DrawPick, InstantWinPlay, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
 from campaign.entries.models import Entry
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.mail import send_after_commit
 
 ADDRESS_PURPOSE = "postal-address"
@@ -139,8 +140,9 @@ def send_notice(
 def check_by_hand(
     pick: DrawPick, *, actor: Actor, passed: bool, note: str, secret: str, base_url: str, now: datetime
 ) -> None:
-    """The marketer looked at the post and the follow themselves (no API credentials)."""
-    if pick.state is not PickState.CHECKING:
+    """The marketer looked at the post and the follow themselves (no API credentials). Locked: a second
+    click waits, then finds the winner told and is refused (one notice, one code)."""
+    if lock_row(pick).state is not PickState.CHECKING:
         raise DrawRefused(_l("This winner is not waiting for a check."))
     pick.check_note = note.strip()
     if passed:
@@ -163,11 +165,10 @@ def exclude(pick: DrawPick, *, reason: str, actor: Actor, secret: str, base_url:
 def promote_next(
     vacated: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime
 ) -> DrawPick | None:
-    """The prize's first waiting alternate, in the order of the draw, takes the vacated place."""
-    nxt = next(
-        (p for p in vacated.draw.picks if p.prize_id == vacated.prize_id and p.state is PickState.WAITING),
-        None,
-    )
+    """The prize's first waiting alternate, in the order of the draw, takes the vacated place (each is
+    locked and re-read: two places vacated at once never promote the same alternate)."""
+    candidates = [p for p in vacated.draw.picks if p.prize_id == vacated.prize_id and p is not vacated]
+    nxt = next((p for p in candidates if lock_row(p).state is PickState.WAITING), None)
     if nxt is None:
         return None
     nxt.state = PickState.CHECKING
@@ -178,7 +179,7 @@ def promote_next(
 
 
 def claim(pick: DrawPick, address: dict[str, str], *, secret: str, ip_address: str, now: datetime) -> None:
-    if pick.state is not PickState.NOTIFIED:
+    if lock_row(pick).state is not PickState.NOTIFIED:
         raise DrawRefused(_l("This prize can no longer be claimed."))
     if pick.claim_deadline is None or now >= pick.claim_deadline:
         raise DrawRefused(_l("The claim period for this prize has ended."))
@@ -198,7 +199,7 @@ def address_of(pick: DrawPick | InstantWinPlay, secret: str) -> dict[str, str] |
 
 
 def mark_shipped(pick: DrawPick, *, actor: Actor, now: datetime) -> None:
-    if pick.state is not PickState.CLAIMED:
+    if lock_row(pick).state is not PickState.CLAIMED:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     pick.state = PickState.SHIPPED
     pick.shipped_at = now
@@ -210,7 +211,10 @@ def expire_claims(*, secret: str, base_url: str, now: datetime) -> list[DrawPick
     """Forfeits every notice past its deadline and promotes the next alternate (a CLI/cron job)."""
     overdue = list(
         db.session.scalars(
-            select(DrawPick).where(DrawPick.state == PickState.NOTIFIED, DrawPick.claim_deadline <= now)
+            select(DrawPick)
+            .where(DrawPick.state == PickState.NOTIFIED, DrawPick.claim_deadline <= now)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for pick in overdue:
