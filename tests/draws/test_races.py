@@ -7,48 +7,16 @@ from sqlalchemy import func, select
 
 from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
-from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
 from campaign.draws import winners
-from campaign.draws.models import Draw, DrawPick, PickState
-from campaign.entries.models import EntryStatus
+from campaign.draws.models import DrawPick, PickState
 from campaign.extensions import db
-from tests import factories
 from tests.conftest import csrf_from
-from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
+from tests.draws.helpers import drawn_awaiting_check
 from tests.races import race
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
-
-
-def drawn_awaiting_check(client, studio):
-    """A follow-and-post draw whose winner waits for the marketer's check (no connector)."""
-    org, _ = studio_setup()
-    campaign = launched_campaign(
-        org,
-        prizes=[PrizeData(name="Tea set", quantity=1)],
-        allows_follow_and_post=True,
-        brand_handle="brand",
-        hashtags=["tea"],
-    )
-    for n in range(3):
-        entry = enter(
-            client,
-            campaign,
-            f"p{n}@example.com",
-            social_handle=f"p{n}",
-            post_url=f"https://x.com/p{n}/status/{n}",
-        )
-        set_status(entry, EntryStatus.APPROVED)
-    close(campaign)
-    studio.login("drawer@example.com", factories.PASSWORD)
-    page = f"/studio/campaigns/{campaign.public_id}/draw"
-    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
-    draw = db.session.scalar(select(Draw))
-    winner = next(p for p in draw.picks if p.role == "winner")
-    assert winner.state is PickState.CHECKING
-    return campaign, winner
 
 
 def check_passed(pick_id: int):

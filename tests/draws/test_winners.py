@@ -13,7 +13,14 @@ from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
 from tests.conftest import csrf_from
-from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
+from tests.draws.helpers import (
+    close,
+    drawn_awaiting_check,
+    enter,
+    launched_campaign,
+    set_status,
+    studio_setup,
+)
 
 CLAIM_RE = re.compile(r"http://localhost(/claim/\S+)")
 CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
@@ -128,25 +135,10 @@ def test_unclaimed_prize_is_forfeited_and_the_next_alternate_is_told(client, stu
 
 
 def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, studio, smtp_server):
-    social = dict(allows_follow_and_post=True, brand_handle="brand", hashtags=["tea"])
-    org, _ = studio_setup()
-    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea set", quantity=1)], **social)
-    for n in range(3):
-        entry = enter(
-            client,
-            campaign,
-            f"p{n}@example.com",
-            social_handle=f"p{n}",
-            post_url=f"https://www.instagram.com/p/POST{n}/",
-        )
-        set_status(entry, EntryStatus.APPROVED)
-    close(campaign)
-    studio.login("drawer@example.com", factories.PASSWORD)
+    campaign, winner = drawn_awaiting_check(client, studio)
+    draw = winner.draw
     page = f"/studio/campaigns/{campaign.public_id}/draw"
-    studio.post(page, {"password": factories.PASSWORD}, form_page=page)
-    draw = db.session.scalar(select(Draw))
-    winner = next(p for p in draw.picks if p.role == "winner")
-    assert winner.state is PickState.CHECKING and smtp_server.messages == []
+    assert smtp_server.messages == []
     assert winner.entry.post_url in studio.client.get(page).text
     before = client.get(f"/draws/{draw.public_id}.json").headers["ETag"]
 
