@@ -2,21 +2,27 @@
 the same stale state (moderation.services.transition locks and re-reads the entry first)."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
 from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
-from campaign.moderation import services
+from campaign.moderation import launch, services
 from campaign.moderation.reasons import reasons_of
 from campaign.orgs.models import Membership, Role
-from tests.moderation.conftest import step
+from tests.moderation.conftest import make_team, step
 from tests.races import race
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
+def member(role: Role) -> tuple[Membership, Actor]:
+    user = db.session.scalar(select(User).where(User.email == f"{role.value}@example.com"))
+    return db.session.scalar(select(Membership).where(Membership.user_id == user.id)), Actor.member(user)
 
 
 def mover(entry_id: int, action: str, role: Role | None, **kwargs):
@@ -25,12 +31,7 @@ def mover(entry_id: int, action: str, role: Role | None, **kwargs):
     def racer(ready):
         entry = db.session.get(Entry, entry_id)
         assert entry.status  # read now: the state this racer decides from
-        membership = None
-        actor = Actor.customer("203.0.113.9")
-        if role is not None:
-            user = db.session.scalar(select(User).where(User.email == f"{role.value}@example.com"))
-            membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
-            actor = Actor.member(user)
+        membership, actor = member(role) if role is not None else (None, Actor.customer("203.0.113.9"))
         reason = reasons_of(entry.campaign.organisation)[0] if action == "reject" else None
         ready()
         services.transition(
@@ -86,3 +87,20 @@ def test_an_approval_racing_a_rejection_never_leaves_an_approved_entry_with_a_re
     assert outcomes in (["done", "moderation"], ["done", "done"]), outcomes
     assert entry.status is EntryStatus.APPROVED and entry.rejection_reason is None
     assert_one_chain(entry)
+
+
+def test_launch_clicked_twice_launches_once(app):
+    team = make_team(app, launch=False)
+    campaign_id = team.campaign.id
+
+    def launcher(ready):
+        campaign = db.session.get(Campaign, campaign_id)
+        assert campaign.launched_at is None
+        membership, actor = member(Role.OWNER)
+        ready()
+        launch.launch_or_request(campaign, actor=actor, membership=membership, now=utcnow())
+
+    outcomes = race(app, launcher, launcher)
+    assert sorted(outcomes) == ["done", "invalid_campaign"], outcomes
+    launches = select(func.count()).where(AuditEvent.action == "campaign.launch")
+    assert db.session.scalar(launches) == 1
