@@ -151,7 +151,9 @@ def transition(
         now=now,
         before=before,
         after=_snapshot(entry) | ({"note": note} if note else {}),
-        reason="; ".join(part for part in (reason.label_en if reason else "", note) if part),
+        reason="; ".join(
+            part for part in (entry.rejection_label_en if move.action == "reject" else "", note) if part
+        ),
     )
     _announce(entry, move, membership)
     return entry
@@ -183,8 +185,10 @@ def _apply(
         entry.recommended_by = ""
     elif move.action == "reject":
         entry.rejection_reason = reason
+        entry.rejection_label_ja, entry.rejection_label_en = reason.label_ja, reason.label_en
     elif move.action in ("approve", "reapprove"):
         entry.rejection_reason = None
+        entry.rejection_label_ja = entry.rejection_label_en = ""
     if move.action == "withdraw":
         entry.withdrawn_at = now
         entry.withdrawn_by = "customer" if move.capability is None else "brand"
@@ -218,8 +222,8 @@ def _snapshot(entry: Entry) -> dict:
     data = {"status": str(entry.status)}
     if entry.withdrawn_by:
         data["withdrawn_by"] = entry.withdrawn_by
-    if entry.rejection_reason is not None:
-        data["rejection_reason"] = entry.rejection_reason.label_en
+    if entry.rejection_label_ja or entry.rejection_label_en:  # both words, as the customer may read either
+        data["rejection_reason"] = {"ja": entry.rejection_label_ja, "en": entry.rejection_label_en}
     return data
 
 

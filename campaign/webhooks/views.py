@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaign import nonces
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
 from campaign.errors import DomainError
@@ -32,13 +33,15 @@ def index():
 @bp.post("/")
 @studio_route("manage_integrations")
 def create():
+    now = utcnow()
+    nonces.consume(request.form.get(nonces.FIELD, ""), "webhook", now=now)
     try:
         services.create_endpoint(
             g.org.id,
             request.form.get("url", ""),
             request.form.getlist("events"),
             actor=Actor.member(current_user, request.remote_addr or ""),
-            now=utcnow(),
+            now=now,
             allow_private=current_app.config["OUTBOUND_ALLOW_PRIVATE"],
         )
     except DomainError as exc:
