@@ -20,6 +20,10 @@ bp = Blueprint("webhooks", __name__, url_prefix="/studio/webhooks")
 webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
 
 
+def _actor() -> Actor:
+    return Actor.member(current_user, request.remote_addr or "")
+
+
 @bp.get("/")
 @studio_route("manage_integrations")
 def index():
@@ -40,7 +44,7 @@ def create():
             g.org.id,
             request.form.get("url", ""),
             request.form.getlist("events"),
-            actor=Actor.member(current_user, request.remote_addr or ""),
+            actor=_actor(),
             now=now,
             allow_private=current_app.config["OUTBOUND_ALLOW_PRIVATE"],
         )
@@ -51,6 +55,33 @@ def create():
     db.session.commit()
     flash(_("Webhook endpoint added."))
     return redirect(url_for("webhooks.index"))
+
+
+def _endpoint(endpoint_id: str) -> WebhookEndpoint:
+    return orgs.get_scoped(WebhookEndpoint, g.org, endpoint_id)
+
+
+@bp.post("/<endpoint_id>/active")
+@studio_route("manage_integrations")
+def set_active(endpoint_id: str):
+    active = request.form.get("active") == "1"
+    services.set_active(_endpoint(endpoint_id), active, actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(
+        _("Webhook endpoint switched on.")
+        if active
+        else _("Webhook endpoint switched off: nothing more is sent to it.")
+    )
+    return redirect(url_for("webhooks.index"), code=303)
+
+
+@bp.post("/<endpoint_id>/delete")
+@studio_route("manage_integrations")
+def delete(endpoint_id: str):
+    services.delete_endpoint(_endpoint(endpoint_id), actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Webhook endpoint deleted, with its delivery log."))
+    return redirect(url_for("webhooks.index"), code=303)
 
 
 @webhooks_cli.command("deliver")
