@@ -166,7 +166,10 @@ def play_of(entry: Entry) -> InstantWinPlay | None:
 
 
 def void(entry: Entry, *, reason: str, now: datetime) -> bool:
-    """A winning entry rejected or withdrawn loses its win; the slot is free again for the next lucky play.
+    """A winning entry rejected or withdrawn by its customer loses its win; the slot is free again for the
+    next lucky play, and the postal address is deleted. The brand's takedown does not void: the win, its
+    unit, its notice code and the address are kept until a final decision (approve again: the win stands;
+    the claim deadline passing while taken down: forfeited, the unit not released).
 
     A forfeited or shipped win is spent: its unit is never released again, whatever happens to the entry."""
     result = play_of(entry)
@@ -322,6 +325,8 @@ def _on_entry_lost(reason: str):
     def listener(entry: Entry, **_) -> None:
         from campaign.clock import utcnow
 
+        if entry.withdrawn_by == "brand":
+            return  # a takedown is not a final decision: "approve again" may follow (see `void`)
         void(entry, reason=reason, now=utcnow())
 
     return listener
