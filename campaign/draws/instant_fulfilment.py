@@ -188,12 +188,6 @@ def find_notice(campaign_id: int, code: str) -> InstantWinPlay | None:
     )
 
 
-def _base_url() -> str:
-    from flask import current_app, has_request_context, request
-
-    return request.host_url if has_request_context() else current_app.config["PUBLIC_BASE_URL"]
-
-
 def _on_entry_approved(entry: Entry, **_) -> None:
     from flask import current_app
 
@@ -204,7 +198,7 @@ def _on_entry_approved(entry: Entry, **_) -> None:
     result = play_of(entry)
     if result is not None:
         now = entry.moderated_at or utcnow()  # the moderation service's clock
-        notify(result, secret=current_app.secret_key, base_url=_base_url(), now=now)
+        notify(result, secret=current_app.secret_key, base_url=winners.listener_base_url(), now=now)
 
 
 def install() -> None:

@@ -153,13 +153,52 @@ def check_by_hand(
 
 
 def exclude(pick: DrawPick, *, reason: str, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
-    """The winner fails a check after the draw: recorded with the reason; the next alternate steps up."""
+    """The winner fails a check after the draw: recorded with the reason; the next alternate steps up
+    (unless the excluded pick was itself an alternate still waiting)."""
     before = pick.state
     pick.state = PickState.EXCLUDED
     pick.excluded_reason = reason
     db.session.flush()
     _audit(actor, "draw.exclude", pick, now, before={"state": str(before)}, reason=reason)
-    promote_next(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+    if before is not PickState.WAITING:
+        promote_next(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def withdraw_picks(entry: Entry, *, secret: str, base_url: str, now: datetime) -> None:
+    """The customer withdrew the entry (final): its place in the draw is given up, whatever stage it had
+    reached short of shipping; the claim link closes, the next alternate steps up, the address goes."""
+    picks = db.session.scalars(select(DrawPick).where(DrawPick.entry_id == entry.id)).all()
+    for pick in picks:
+        if lock_row(pick).state not in (
+            PickState.WAITING,
+            PickState.CHECKING,
+            PickState.NOTIFIED,
+            PickState.CLAIMED,
+        ):
+            continue
+        if pick.address_sealed:
+            pick.address_sealed, pick.address_purged_at = "", now
+        exclude(pick, reason="withdrawn", actor=Actor.system(), secret=secret, base_url=base_url, now=now)
+
+
+def listener_base_url() -> str:
+    """Links in mails sent from an event listener: the request's host, or the configured public URL."""
+    from flask import has_request_context, request
+
+    return request.host_url if has_request_context() else current_app.config["PUBLIC_BASE_URL"]
+
+
+def _on_entry_withdrawn(entry: Entry, **_) -> None:
+    if entry.withdrawn_by == "customer":  # a takedown is not final: "approve again" may follow
+        withdraw_picks(
+            entry, secret=current_app.secret_key, base_url=listener_base_url(), now=entry.moderated_at
+        )
+
+
+def install() -> None:
+    from campaign import events
+
+    events.entry_withdrawn.connect(_on_entry_withdrawn, weak=False)
 
 
 def promote_next(

@@ -162,3 +162,34 @@ def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, stu
     assert {r["entry"]: r["excluded_reason"] for r in cert["results"]}[winner.entry.public_id] == (
         "manual_check_failed"
     )
+
+
+def test_a_drawn_winner_who_withdraws_gives_up_the_prize_and_the_next_alternate_is_told(
+    client, studio, smtp_server
+):
+    from campaign.entries import status_links
+
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    first_alternate = next(p for p in draw.picks if p.role == "alternate")
+    claim_path = CLAIM_RE.search(smtp_server.to(winner.entry.email)[0].get_content()).group(1)
+    form = client.get(claim_path)
+    assert client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)}).status_code == 303
+
+    status_path = f"/s/{status_links.status_token('test-secret', winner.entry.public_id)}"
+    page = client.get(status_path)
+    assert (
+        client.post(f"{status_path}/withdraw", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    )
+    db.session.refresh(winner)
+    assert (winner.state, winner.excluded_reason) == (PickState.EXCLUDED, "withdrawn")
+    assert winner.address_sealed == "" and winner.address_purged_at is not None
+    db.session.refresh(first_alternate)
+    assert first_alternate.state is PickState.NOTIFIED and smtp_server.to(first_alternate.entry.email)
+    assert "no longer be claimed" in client.get(claim_path).text
+    results = {r["entry"]: r for r in client.get(f"/draws/{draw.public_id}.json").json["results"]}
+    assert (results[winner.entry.public_id]["state"], results[winner.entry.public_id]["excluded_reason"]) == (
+        "excluded",
+        "withdrawn",
+    )
+    assert "withdrawn" in client.get(f"/draws/{draw.public_id}").text
