@@ -43,7 +43,14 @@ MOVES: tuple[Move, ...] = (
     Move("reject", frozenset({S.RECEIVED, S.RECOMMENDED}), S.REJECTED, "moderate", BOTH),
     Move("send_back", frozenset({S.RECOMMENDED}), S.RECEIVED, "approve", TWO),
     Move("withdraw", frozenset({S.APPROVED}), S.WITHDRAWN, "takedown", BOTH),  # the brand's takedown
-    Move("withdraw", frozenset({S.RECEIVED, S.RECOMMENDED, S.APPROVED, S.REJECTED}), S.WITHDRAWN, None, BOTH),
+    # the customer's own withdrawal, final; also after a takedown, so the brand can never approve it again
+    Move(
+        "withdraw",
+        frozenset({S.RECEIVED, S.RECOMMENDED, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
+        S.WITHDRAWN,
+        None,
+        BOTH,
+    ),
     Move("reapprove", frozenset({S.WITHDRAWN}), S.APPROVED, "approve", BOTH),  # after a takedown only
 )
 ACTIONS = frozenset(move.action for move in MOVES)
@@ -168,6 +175,8 @@ def _check_step(entry: Entry, move: Move, reason: RejectionReason | None, note: 
         raise ModerationError(_l("Say why you send the entry back."), field="note")
     if move.action == "withdraw" and move.capability is not None and not note:
         raise ModerationError(_l("Say why the entry is taken down."), field="note")
+    if move.action == "withdraw" and move.capability is None and entry.withdrawn_by == "customer":
+        raise ModerationError(REFUSED_MESSAGES["withdraw"])
     if move.action == "reapprove" and entry.withdrawn_by != "brand":
         raise ModerationError(_l("The customer withdrew this entry; it can never be published again."))
 
