@@ -1,15 +1,13 @@
 """A customer whose entry the brand took down can still withdraw it for good, from the status page."""
 
-from pathlib import Path
-
 import pytest
 
 from campaign.extensions import db
 from campaign.orgs.models import Role
+from tests.browser.shots import shoot
 from tests.moderation.conftest import make_team, step
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots/atomic")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -19,12 +17,7 @@ def test_the_status_page_of_a_taken_down_entry_offers_the_final_withdrawal(page,
     editor = team.studio(Role.EDITOR)
     step(editor, entry, "approve")
     step(editor, entry, "withdraw", note="complaint")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for lang in ("ja", "en"):
-        page.goto(f"{live_server.url}{status_url}?lang={lang}")
-        for width in (390, 1366):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(SHOTS / f"status-taken-down-{lang}-{width}.png"), full_page=True)
+    shoot(page, f"{live_server.url}{status_url}", "status-taken-down")
     assert page.console_errors == []
     with page.expect_navigation():
         page.click("form button.secondary")

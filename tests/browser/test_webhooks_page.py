@@ -1,17 +1,15 @@
 """The webhooks page in real Chromium: add an endpoint once (a double click adds one), switch it off."""
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
 from campaign.extensions import db
 from campaign.webhooks.models import WebhookEndpoint
 from tests import factories
+from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots/atomic")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -28,11 +26,6 @@ def test_an_endpoint_is_added_once_on_a_double_click_then_switched_off(page, liv
         page.click("text=Switch off")
     assert page.locator(".badge-closed").count() == 1
     assert page.console_errors == []
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for lang in ("en", "ja"):
-        page.goto(f"{live_server.url}/studio/webhooks/?lang={lang}")
-        for width in (390, 1366):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.screenshot(path=str(SHOTS / f"webhooks-{lang}-{width}.png"), full_page=True)
+    shoot(page, f"{live_server.url}/studio/webhooks/", "webhooks")
     db.session.expire_all()
     assert db.session.scalar(select(WebhookEndpoint)).active is False
