@@ -93,7 +93,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from campaign import errors, i18n, jobs, mail, pending_objects, security_headers, storage
+    from campaign import errors, i18n, jobs, mail, nonces, pending_objects, security_headers, storage
     from campaign.audit import services as audit
     from campaign.auth import sessions
     from campaign.extensions import csrf, db, limiter, migrate
@@ -109,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     mail.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
+    nonces.init_app(app)
     pending_objects.install()
     audit.install()
 

@@ -80,6 +80,7 @@ def runner(app):
 
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+NONCE_RE = re.compile(r'name="form_nonce" value="([^"]+)"')
 
 
 def csrf_from(html: str) -> str:
@@ -101,8 +102,12 @@ class Studio:
         )
 
     def post(self, url: str, data: dict | None = None, *, form_page: str | None = None, **kwargs):
+        """Sends the form as the page would: with its CSRF token and, when it has one, its one-time token."""
         page = self.client.get(form_page or "/studio/")
-        return self.client.post(url, data={**(data or {}), "csrf_token": csrf_from(page.text)}, **kwargs)
+        nonce = {"form_nonce": match.group(1)} if (match := NONCE_RE.search(page.text)) else {}
+        return self.client.post(
+            url, data={**nonce, **(data or {}), "csrf_token": csrf_from(page.text)}, **kwargs
+        )
 
 
 @pytest.fixture

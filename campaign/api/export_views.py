@@ -1,16 +1,30 @@
 """The private export API (Bearer API key, one organisation's data) and the studio page for keys."""
 
-from flask import Blueprint, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from campaign import nonces
 from campaign.api import keys
 from campaign.api.documents import review_item
 from campaign.api.models import ApiKey
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
+from campaign.draws import sealing
 from campaign.entries.models import Entry
 from campaign.extensions import csrf, db
 from campaign.orgs import services as orgs
@@ -20,6 +34,7 @@ from campaign.reviews.services import published_reviews
 
 bp = Blueprint("export_api", __name__)
 PAGE = 500
+_NEW_KEY = "new-api-key"
 
 
 def _authenticated_org_id() -> int:
@@ -93,17 +108,21 @@ def export_reviews():
 @bp.route("/studio/api-keys", methods=["GET", "POST"])
 @studio_route("manage_integrations")
 def manage_keys():
-    created = None
+    """POST, then redirect: a refresh never sends the form again. A new key travels to the next page in
+    the session cookie, sealed, and is taken out of it there, so it is shown exactly once."""
     if request.method == "POST":
-        actor = Actor.member(current_user, request.remote_addr or "")
+        actor, now = Actor.member(current_user, request.remote_addr or ""), utcnow()
         if revoke := request.form.get("revoke"):
-            keys.revoke_key(orgs.get_scoped(ApiKey, g.org, revoke), actor=actor, now=utcnow())
+            keys.revoke_key(orgs.get_scoped(ApiKey, g.org, revoke), actor=actor, now=now)
             flash(_("API key revoked."))
         else:
-            _row, created = keys.create_key(g.org.id, request.form.get("name", ""), actor=actor, now=utcnow())
+            nonces.consume(request.form.get(nonces.FIELD, ""), "api_key", now=now)
+            _row, plain = keys.create_key(g.org.id, request.form.get("name", ""), actor=actor, now=now)
+            session[_NEW_KEY] = sealing.seal(current_app.secret_key, _NEW_KEY, plain.encode())
         db.session.commit()
-        if created is None:
-            return redirect(url_for("export_api.manage_keys"))
+        return redirect(url_for("export_api.manage_keys"), code=303)
     api_keys = db.session.scalars(orgs.scoped(ApiKey, g.org).order_by(ApiKey.id)).all()
+    sealed = session.pop(_NEW_KEY, None)
+    created = sealing.unseal(current_app.secret_key, _NEW_KEY, sealed).decode() if sealed else None
     response = render_template("api/keys.html", api_keys=api_keys, created=created)
     return response, 200, {"Cache-Control": "private, no-store"}

@@ -24,6 +24,7 @@ from campaign.draws.services import DrawRefused
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.locks import lock_row
 
 
 class WinState(enum.StrEnum):
@@ -106,6 +107,8 @@ def expire_claims(*, now: datetime) -> list[InstantWinPlay]:
                 InstantWinPlay.claim_deadline <= now,
             )
             .order_by(InstantWinPlay.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for result in overdue:
@@ -123,7 +126,7 @@ def expire_claims(*, now: datetime) -> list[InstantWinPlay]:
 
 
 def mark_shipped(result: InstantWinPlay, *, actor: Actor, now: datetime) -> None:
-    if not _held(result) or result.address_given_at is None or result.shipped_at is not None:
+    if not _held(lock_row(result)) or result.address_given_at is None or result.shipped_at is not None:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     result.shipped_at = now
     db.session.flush()
@@ -185,12 +188,6 @@ def find_notice(campaign_id: int, code: str) -> InstantWinPlay | None:
     )
 
 
-def _base_url() -> str:
-    from flask import current_app, has_request_context, request
-
-    return request.host_url if has_request_context() else current_app.config["PUBLIC_BASE_URL"]
-
-
 def _on_entry_approved(entry: Entry, **_) -> None:
     from flask import current_app
 
@@ -201,7 +198,7 @@ def _on_entry_approved(entry: Entry, **_) -> None:
     result = play_of(entry)
     if result is not None:
         now = entry.moderated_at or utcnow()  # the moderation service's clock
-        notify(result, secret=current_app.secret_key, base_url=_base_url(), now=now)
+        notify(result, secret=current_app.secret_key, base_url=winners.listener_base_url(), now=now)
 
 
 def install() -> None:

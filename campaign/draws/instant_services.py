@@ -23,6 +23,7 @@ from campaign.draws.services import SEED_PURPOSE, DrawRefused, plan_of
 from campaign.draws.winners import ADDRESS_FIELDS, ADDRESS_PURPOSE
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.locks import lock_row
 
 
 def build_schedule(campaign: Campaign, *, now: datetime) -> list[InstantWinSlot]:
@@ -165,7 +166,10 @@ def play_of(entry: Entry) -> InstantWinPlay | None:
 
 
 def void(entry: Entry, *, reason: str, now: datetime) -> bool:
-    """A winning entry rejected or withdrawn loses its win; the slot is free again for the next lucky play.
+    """A winning entry rejected or withdrawn by its customer loses its win; the slot is free again for the
+    next lucky play, and the postal address is deleted. The brand's takedown does not void: the win, its
+    unit, its notice code and the address are kept until a final decision (approve again: the win stands;
+    the claim deadline passing while taken down: forfeited, the unit not released).
 
     A forfeited or shipped win is spent: its unit is never released again, whatever happens to the entry."""
     result = play_of(entry)
@@ -224,6 +228,8 @@ def give_address(
     result: InstantWinPlay, address: dict[str, str], *, secret: str, ip_address: str, now: datetime
 ) -> None:
     """The winner's postal address, sealed at rest as for drawn winners (draws/winners.py)."""
+    if result is not None:
+        lock_row(result)  # a forfeit or a second submit at the same moment waits, then sees this one
     if result is not None and result.slot_id is not None and claim_closed(result, now):
         raise DrawRefused(_l("The claim period for this prize has ended."))
     if not can_give_address(result, now):
@@ -319,6 +325,8 @@ def _on_entry_lost(reason: str):
     def listener(entry: Entry, **_) -> None:
         from campaign.clock import utcnow
 
+        if entry.withdrawn_by == "brand":
+            return  # a takedown is not a final decision: "approve again" may follow (see `void`)
         void(entry, reason=reason, now=utcnow())
 
     return listener

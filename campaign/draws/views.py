@@ -21,6 +21,7 @@ bp = Blueprint("draws", __name__, url_prefix="/studio")
 bp.record_once(lambda state: services.install())
 bp.record_once(lambda state: instant_services.install())  # after the seed listener
 bp.record_once(lambda state: instant_fulfilment.install())
+bp.record_once(lambda state: winners.install())
 
 
 def _actor() -> Actor:

@@ -22,6 +22,7 @@ from campaign.draws.models import Draw, DrawPick, InstantWinPlay, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
 from campaign.entries.models import Entry
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.mail import send_after_commit
 
 ADDRESS_PURPOSE = "postal-address"
@@ -139,8 +140,9 @@ def send_notice(
 def check_by_hand(
     pick: DrawPick, *, actor: Actor, passed: bool, note: str, secret: str, base_url: str, now: datetime
 ) -> None:
-    """The marketer looked at the post and the follow themselves (no API credentials)."""
-    if pick.state is not PickState.CHECKING:
+    """The marketer looked at the post and the follow themselves (no API credentials). Locked: a second
+    click waits, then finds the winner told and is refused (one notice, one code)."""
+    if lock_row(pick).state is not PickState.CHECKING:
         raise DrawRefused(_l("This winner is not waiting for a check."))
     pick.check_note = note.strip()
     if passed:
@@ -151,23 +153,61 @@ def check_by_hand(
 
 
 def exclude(pick: DrawPick, *, reason: str, actor: Actor, secret: str, base_url: str, now: datetime) -> None:
-    """The winner fails a check after the draw: recorded with the reason; the next alternate steps up."""
+    """The winner fails a check after the draw: recorded with the reason; the next alternate steps up
+    (unless the excluded pick was itself an alternate still waiting)."""
     before = pick.state
     pick.state = PickState.EXCLUDED
     pick.excluded_reason = reason
     db.session.flush()
     _audit(actor, "draw.exclude", pick, now, before={"state": str(before)}, reason=reason)
-    promote_next(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+    if before is not PickState.WAITING:
+        promote_next(pick, actor=actor, secret=secret, base_url=base_url, now=now)
+
+
+def withdraw_picks(entry: Entry, *, secret: str, base_url: str, now: datetime) -> None:
+    """The customer withdrew the entry (final): its place in the draw is given up, whatever stage it had
+    reached short of shipping; the claim link closes, the next alternate steps up, the address goes."""
+    picks = db.session.scalars(select(DrawPick).where(DrawPick.entry_id == entry.id)).all()
+    for pick in picks:
+        if lock_row(pick).state not in (
+            PickState.WAITING,
+            PickState.CHECKING,
+            PickState.NOTIFIED,
+            PickState.CLAIMED,
+        ):
+            continue
+        if pick.address_sealed:
+            pick.address_sealed, pick.address_purged_at = "", now
+        exclude(pick, reason="withdrawn", actor=Actor.system(), secret=secret, base_url=base_url, now=now)
+
+
+def listener_base_url() -> str:
+    """Links in mails sent from an event listener: the request's host, or the configured public URL."""
+    from flask import has_request_context, request
+
+    return request.host_url if has_request_context() else current_app.config["PUBLIC_BASE_URL"]
+
+
+def _on_entry_withdrawn(entry: Entry, **_) -> None:
+    if entry.withdrawn_by == "customer":  # a takedown is not final: "approve again" may follow
+        withdraw_picks(
+            entry, secret=current_app.secret_key, base_url=listener_base_url(), now=entry.moderated_at
+        )
+
+
+def install() -> None:
+    from campaign import events
+
+    events.entry_withdrawn.connect(_on_entry_withdrawn, weak=False)
 
 
 def promote_next(
     vacated: DrawPick, *, actor: Actor, secret: str, base_url: str, now: datetime
 ) -> DrawPick | None:
-    """The prize's first waiting alternate, in the order of the draw, takes the vacated place."""
-    nxt = next(
-        (p for p in vacated.draw.picks if p.prize_id == vacated.prize_id and p.state is PickState.WAITING),
-        None,
-    )
+    """The prize's first waiting alternate, in the order of the draw, takes the vacated place (each is
+    locked and re-read: two places vacated at once never promote the same alternate)."""
+    candidates = [p for p in vacated.draw.picks if p.prize_id == vacated.prize_id and p is not vacated]
+    nxt = next((p for p in candidates if lock_row(p).state is PickState.WAITING), None)
     if nxt is None:
         return None
     nxt.state = PickState.CHECKING
@@ -178,7 +218,7 @@ def promote_next(
 
 
 def claim(pick: DrawPick, address: dict[str, str], *, secret: str, ip_address: str, now: datetime) -> None:
-    if pick.state is not PickState.NOTIFIED:
+    if lock_row(pick).state is not PickState.NOTIFIED:
         raise DrawRefused(_l("This prize can no longer be claimed."))
     if pick.claim_deadline is None or now >= pick.claim_deadline:
         raise DrawRefused(_l("The claim period for this prize has ended."))
@@ -198,7 +238,7 @@ def address_of(pick: DrawPick | InstantWinPlay, secret: str) -> dict[str, str] |
 
 
 def mark_shipped(pick: DrawPick, *, actor: Actor, now: datetime) -> None:
-    if pick.state is not PickState.CLAIMED:
+    if lock_row(pick).state is not PickState.CLAIMED:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     pick.state = PickState.SHIPPED
     pick.shipped_at = now
@@ -210,7 +250,10 @@ def expire_claims(*, secret: str, base_url: str, now: datetime) -> list[DrawPick
     """Forfeits every notice past its deadline and promotes the next alternate (a CLI/cron job)."""
     overdue = list(
         db.session.scalars(
-            select(DrawPick).where(DrawPick.state == PickState.NOTIFIED, DrawPick.claim_deadline <= now)
+            select(DrawPick)
+            .where(DrawPick.state == PickState.NOTIFIED, DrawPick.claim_deadline <= now)
+            .with_for_update()
+            .execution_options(populate_existing=True)
         )
     )
     for pick in overdue:

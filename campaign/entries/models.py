@@ -104,6 +104,9 @@ class Entry(db.Model):
     rejection_reason_id: Mapped[int | None] = mapped_column(
         ForeignKey("rejection_reasons.id", ondelete="SET NULL")
     )
+    # the reason's words when the entry was rejected: what the customer saw, whatever the list says later
+    rejection_label_ja: Mapped[str] = mapped_column(String(200), default="")
+    rejection_label_en: Mapped[str] = mapped_column(String(200), default="")
     team_note: Mapped[str] = mapped_column(Text, default="")  # never shown to the customer
     recommended_by: Mapped[str] = mapped_column(String(254), default="")
     moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -121,6 +124,12 @@ class Entry(db.Model):
     def public_caption(self) -> str:
         """The caption every public surface shows: the redacted one when a marketer masked part of it."""
         return self.redacted_caption if self.redacted_caption is not None else self.caption
+
+    @property
+    def rejection_text(self) -> str:
+        """The rejection reason as it was shown to the customer, in the entry's language ("" if none)."""
+        english = str(self.locale or "").startswith("en") and self.rejection_label_en
+        return self.rejection_label_en if english else self.rejection_label_ja
 
 
 class Consent(db.Model):

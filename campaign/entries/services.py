@@ -326,8 +326,10 @@ def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> 
 
 def withdraw(entry: Entry, *, now: datetime, ip_address: str = "") -> None:
     """The customer takes the entry back: it leaves every public place and frees its slot (audited)."""
-    if entry.status is EntryStatus.WITHDRAWN:
-        return
+    from campaign.locks import lock_row
+
+    if lock_row(entry).status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "customer":
+        return  # already done (a double click): nothing more to do
     from campaign.audit.services import Actor
     from campaign.moderation.services import transition  # issue 4: one state machine for every move
 

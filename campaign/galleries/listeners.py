@@ -34,7 +34,11 @@ def _galleries_changed(entry: Entry, *, flush: bool = True) -> None:
         jobs.after_commit(snapshots.rebuild, [gallery.id for gallery in galleries])
 
 
-def on_entry_approved(entry: Entry, **kwargs) -> None:
+def on_entry_approved(entry: Entry, actor=None, **kwargs) -> None:
+    """Approved (again): a review its takedown withdrew comes back, in the same transaction."""
+    from campaign.reviews.services import restore_with_entry
+
+    restore_with_entry(entry, actor=audit_actor(actor), now=utcnow())
     _galleries_changed(entry)
 
 
@@ -44,7 +48,13 @@ def on_entry_removed(entry: Entry, actor=None, **kwargs) -> None:
 
     review = review_of(entry)
     if review is not None:
-        withdraw_review(review, actor=audit_actor(actor), now=utcnow(), reason="entry " + entry.status.value)
+        withdraw_review(
+            review,
+            actor=audit_actor(actor),
+            now=utcnow(),
+            reason="entry " + entry.status.value,
+            with_entry=True,
+        )
     _galleries_changed(entry)
 
 

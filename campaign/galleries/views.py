@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from campaign import nonces
 from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -53,6 +54,8 @@ def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
     if not form.validate_on_submit():
         return None
     now = utcnow()
+    if gallery is None:
+        nonces.consume(request.form.get(nonces.FIELD, ""), "gallery", now=now)
     try:
         if gallery is None:
             gallery = services.create_gallery(g.org.id, _data(form, known), actor=_actor(), now=now)

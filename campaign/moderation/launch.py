@@ -8,6 +8,7 @@ from campaign.audit.services import Actor, record
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.moderation.services import ModerationError, NotAllowed
 from campaign.orgs.models import Membership
 from campaign.orgs.services import can
@@ -16,8 +17,10 @@ from campaign.orgs.services import can
 def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime) -> bool:
     """Launches now when no sign-off is needed (or an approver asks); else records a launch request.
 
-    Returns True when the campaign was launched.
+    Returns True when the campaign was launched. The campaign's row is locked and re-read first: a second
+    click waits and then finds the campaign launched (or the request made) and is refused.
     """
+    lock_row(campaign)
     if not campaign.two_stage_approval or can(membership, "approve"):
         _launch(campaign, actor=actor, now=now, action="campaign.launch")
         return True
@@ -37,6 +40,7 @@ def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membershi
 def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, now: datetime) -> None:
     if not can(membership, "approve"):
         raise NotAllowed()
+    lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
     _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
@@ -59,6 +63,7 @@ def decline_launch(
     """The approver says no: the request is cleared (the editor may ask again), the why is recorded."""
     if not can(membership, "approve"):
         raise NotAllowed()
+    lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
     if not note.strip():

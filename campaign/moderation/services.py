@@ -15,6 +15,7 @@ from campaign.audit.services import Actor, record
 from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.moderation.models import RejectionReason
 from campaign.orgs.models import Membership
 from campaign.orgs.services import can
@@ -41,7 +42,14 @@ MOVES: tuple[Move, ...] = (
     Move("reject", frozenset({S.RECEIVED, S.RECOMMENDED}), S.REJECTED, "moderate", BOTH),
     Move("send_back", frozenset({S.RECOMMENDED}), S.RECEIVED, "approve", TWO),
     Move("withdraw", frozenset({S.APPROVED}), S.WITHDRAWN, "takedown", BOTH),  # the brand's takedown
-    Move("withdraw", frozenset({S.RECEIVED, S.RECOMMENDED, S.APPROVED, S.REJECTED}), S.WITHDRAWN, None, BOTH),
+    # the customer's own withdrawal, final; also after a takedown, so the brand can never approve it again
+    Move(
+        "withdraw",
+        frozenset({S.RECEIVED, S.RECOMMENDED, S.APPROVED, S.REJECTED, S.WITHDRAWN}),
+        S.WITHDRAWN,
+        None,
+        BOTH,
+    ),
     Move("reapprove", frozenset({S.WITHDRAWN}), S.APPROVED, "approve", BOTH),  # after a takedown only
 )
 ACTIONS = frozenset(move.action for move in MOVES)
@@ -125,9 +133,14 @@ def transition(
     reason: RejectionReason | None = None,
     note: str = "",
 ) -> Entry:
-    """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it."""
+    """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it.
+
+    The entry's row is locked and re-read first, so two moves at once are decided one after the other:
+    the second sees the first one's state (and is refused when the table no longer allows it).
+    """
     if (membership is None) != (actor.kind is ActorKind.CUSTOMER):
         raise NotAllowed()
+    lock_row(entry)
     move = find_move(entry, action, membership)
     note = note.strip()
     _check_step(entry, move, reason, note)
@@ -144,7 +157,9 @@ def transition(
         now=now,
         before=before,
         after=_snapshot(entry) | ({"note": note} if note else {}),
-        reason="; ".join(part for part in (reason.label_en if reason else "", note) if part),
+        reason="; ".join(
+            part for part in (entry.rejection_label_en if move.action == "reject" else "", note) if part
+        ),
     )
     _announce(entry, move, membership)
     return entry
@@ -159,6 +174,8 @@ def _check_step(entry: Entry, move: Move, reason: RejectionReason | None, note: 
         raise ModerationError(_l("Say why you send the entry back."), field="note")
     if move.action == "withdraw" and move.capability is not None and not note:
         raise ModerationError(_l("Say why the entry is taken down."), field="note")
+    if move.action == "withdraw" and move.capability is None and entry.withdrawn_by == "customer":
+        raise ModerationError(REFUSED_MESSAGES["withdraw"])
     if move.action == "reapprove" and entry.withdrawn_by != "brand":
         raise ModerationError(_l("The customer withdrew this entry; it can never be published again."))
 
@@ -180,8 +197,10 @@ def _apply(
         entry.recommended_by = ""
     elif move.action == "reject":
         entry.rejection_reason = reason
+        entry.rejection_label_ja, entry.rejection_label_en = reason.label_ja, reason.label_en
     elif move.action in ("approve", "reapprove"):
         entry.rejection_reason = None
+        entry.rejection_label_ja = entry.rejection_label_en = ""
     if move.action == "withdraw":
         entry.withdrawn_at = now
         entry.withdrawn_by = "customer" if move.capability is None else "brand"
@@ -216,8 +235,8 @@ def _snapshot(entry: Entry) -> dict:
     data = {"status": str(entry.status)}
     if entry.withdrawn_by:
         data["withdrawn_by"] = entry.withdrawn_by
-    if entry.rejection_reason is not None:
-        data["rejection_reason"] = entry.rejection_reason.label_en
+    if entry.rejection_label_ja or entry.rejection_label_en:  # both words, as the customer may read either
+        data["rejection_reason"] = {"ja": entry.rejection_label_ja, "en": entry.rejection_label_en}
     return data
 
 
@@ -253,7 +272,7 @@ def bulk_transition(
     if action == "reject" and (reason is None or not reason.active):
         raise ModerationError(_l("Choose a rejection reason."), field="reason")
     result = BulkResult([], [])
-    for entry in entries:
+    for entry in sorted(entries, key=lambda e: e.id):  # one lock order for every bulk step: no deadlock
         try:  # every check runs before the entry changes, so a refused entry is left untouched
             transition(entry, action, actor=actor, membership=membership, now=now, reason=reason, note=note)
         except DomainError as exc:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from campaign import nonces
 from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -182,7 +183,9 @@ def create_reason():
     form = ReasonForm()
     if not form.validate():
         return render_template("moderation/reasons.html", reasons=reasons.reasons_of(g.org), form=form), 400
-    reasons.create_reason(g.org, _reason_data(form), actor=member_actor(), now=utcnow())
+    now = utcnow()
+    nonces.consume(request.form.get(nonces.FIELD, ""), "reason", now=now)
+    reasons.create_reason(g.org, _reason_data(form), actor=member_actor(), now=now)
     db.session.commit()
     flash(_("Reason added."))
     return redirect(url_for("moderation.list_reasons"), code=303)

@@ -31,6 +31,7 @@ class Review(db.Model):
     status: Mapped[ReviewStatus] = mapped_column(str_enum(ReviewStatus), default=ReviewStatus.PUBLISHED)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_with_entry: Mapped[bool] = mapped_column(default=False)  # comes back when it is approved again
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     entry: Mapped[Entry] = relationship()

@@ -45,28 +45,37 @@ def publish_review(entry: Entry, product: Product | None, *, actor: Actor, now: 
     else:
         before = {"status": review.status.value, "product": review.product.public_id}
     review.product = product
-    review.status = ReviewStatus.PUBLISHED
-    review.published_at, review.withdrawn_at = now, None
+    review.published_at = now
+    _publish(review, actor=actor, now=now, before=before)
+    return review
+
+
+def _publish(review: Review, *, actor: Actor, now: datetime, before: dict | None, reason: str = "") -> None:
+    review.status, review.withdrawn_at, review.withdrawn_with_entry = ReviewStatus.PUBLISHED, None, False
     db.session.flush()
     record(
         actor,
         "review.published",
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
+        org_id=review.org_id,
+        campaign_id=review.campaign_id,
         object_type="review",
         object_id=review.public_id,
         now=now,
         before=before,
-        after={"entry": entry.public_id, "product": product.public_id, "status": "published"},
+        after={"entry": review.entry.public_id, "product": review.product.public_id, "status": "published"},
+        reason=reason,
     )
     events.review_published.send(review, actor=actor)
-    return review
 
 
-def withdraw_review(review: Review, *, actor: Actor, now: datetime, reason: str = "") -> None:
+def withdraw_review(
+    review: Review, *, actor: Actor, now: datetime, reason: str = "", with_entry: bool = False
+) -> None:
+    """Off every surface. `with_entry`: because its entry was taken down, so it returns with the entry."""
     if review.status is ReviewStatus.WITHDRAWN:
         return
     review.status, review.withdrawn_at = ReviewStatus.WITHDRAWN, now
+    review.withdrawn_with_entry = with_entry
     db.session.flush()
     record(
         actor,
@@ -81,6 +90,18 @@ def withdraw_review(review: Review, *, actor: Actor, now: datetime, reason: str 
         reason=reason,
     )
     events.review_withdrawn.send(review, actor=actor)
+
+
+def restore_with_entry(entry: Entry, *, actor: Actor, now: datetime) -> Review | None:
+    """Approved again after a takedown: the review the takedown withdrew is published again (a review a
+    marketer withdrew stays withdrawn). Public surfaces show it once the photo is made again."""
+    review = review_of(entry)
+    if review is None or review.status is not ReviewStatus.WITHDRAWN or not review.withdrawn_with_entry:
+        return None
+    if entry.consent is None or "review" not in (entry.consent.scopes or []):
+        return None
+    _publish(review, actor=actor, now=now, before={"status": "withdrawn"}, reason="entry approved again")
+    return review
 
 
 def published_reviews(*, org_id: int | None = None, product: Product | None = None) -> list[Review]:

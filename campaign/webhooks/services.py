@@ -14,6 +14,7 @@ from campaign.audit.services import Actor, record
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
+from campaign.locks import lock_row
 from campaign.webhooks import signing
 from campaign.webhooks.models import EVENTS, DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
@@ -26,6 +27,7 @@ BACKOFF = (
     timedelta(hours=12),
 )
 MAX_ATTEMPTS = len(BACKOFF) + 1
+DISABLED = "endpoint disabled"
 TIMEOUT_SECONDS = 5.0
 
 
@@ -61,6 +63,51 @@ def create_endpoint(
     return endpoint
 
 
+def set_active(endpoint: WebhookEndpoint, active: bool, *, actor: Actor, now: datetime) -> None:
+    """Switches an endpoint off (nothing more is sent to it, what waits is given up) or on again."""
+    endpoint = lock_row(endpoint)
+    if endpoint.active is active:
+        return
+    endpoint.active = active
+    given_up = 0
+    if not active:
+        waiting = db.session.scalars(
+            select(WebhookDelivery).where(
+                WebhookDelivery.endpoint_id == endpoint.id, WebhookDelivery.status == DeliveryStatus.PENDING
+            )
+        ).all()
+        for delivery in waiting:
+            delivery.status, delivery.next_attempt_at = DeliveryStatus.FAILED, None
+            delivery.last_error = DISABLED
+        given_up = len(waiting)
+    db.session.flush()
+    record(
+        actor,
+        "webhook.enabled" if active else "webhook.disabled",
+        org_id=endpoint.org_id,
+        object_type="webhook",
+        object_id=endpoint.public_id,
+        now=now,
+        before={"active": not active},
+        after={"active": active} | ({"deliveries_given_up": given_up} if given_up else {}),
+    )
+
+
+def delete_endpoint(endpoint: WebhookEndpoint, *, actor: Actor, now: datetime) -> None:
+    """Removes an endpoint and its delivery log (the audit trail keeps what it was)."""
+    record(
+        actor,
+        "webhook.deleted",
+        org_id=endpoint.org_id,
+        object_type="webhook",
+        object_id=endpoint.public_id,
+        now=now,
+        before={"url": endpoint.url, "events": list(endpoint.events), "active": endpoint.active},
+    )
+    db.session.delete(endpoint)
+    db.session.flush()
+
+
 def queue_event(org_id: int, event: str, data: dict, *, now: datetime) -> list[WebhookDelivery]:
     """In the caller's transaction: one delivery row per subscribed endpoint, sent after commit."""
     endpoints = db.session.scalars(
@@ -90,6 +137,9 @@ def queue_event(org_id: int, event: str, data: dict, *, now: datetime) -> list[W
 def attempt(delivery: WebhookDelivery, *, now: datetime) -> bool:
     """One POST; records the outcome and schedules the next try (caller commits). Only to public addresses
     unless OUTBOUND_ALLOW_PRIVATE, and never following a redirect."""
+    if not delivery.endpoint.active:  # switched off after this delivery was queued
+        delivery.status, delivery.next_attempt_at, delivery.last_error = DeliveryStatus.FAILED, None, DISABLED
+        return False
     allow_private = outbound.allow_private()
     body = delivery.payload.encode()
     request = urllib.request.Request(  # noqa: S310 (the URL was checked: http or https only)

@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from campaign import nonces
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
 from campaign.errors import DomainError
@@ -17,6 +18,10 @@ from campaign.webhooks.models import EVENTS, WebhookDelivery, WebhookEndpoint
 
 bp = Blueprint("webhooks", __name__, url_prefix="/studio/webhooks")
 webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
+
+
+def _actor() -> Actor:
+    return Actor.member(current_user, request.remote_addr or "")
 
 
 @bp.get("/")
@@ -32,13 +37,15 @@ def index():
 @bp.post("/")
 @studio_route("manage_integrations")
 def create():
+    now = utcnow()
+    nonces.consume(request.form.get(nonces.FIELD, ""), "webhook", now=now)
     try:
         services.create_endpoint(
             g.org.id,
             request.form.get("url", ""),
             request.form.getlist("events"),
-            actor=Actor.member(current_user, request.remote_addr or ""),
-            now=utcnow(),
+            actor=_actor(),
+            now=now,
             allow_private=current_app.config["OUTBOUND_ALLOW_PRIVATE"],
         )
     except DomainError as exc:
@@ -48,6 +55,33 @@ def create():
     db.session.commit()
     flash(_("Webhook endpoint added."))
     return redirect(url_for("webhooks.index"))
+
+
+def _endpoint(endpoint_id: str) -> WebhookEndpoint:
+    return orgs.get_scoped(WebhookEndpoint, g.org, endpoint_id)
+
+
+@bp.post("/<endpoint_id>/active")
+@studio_route("manage_integrations")
+def set_active(endpoint_id: str):
+    active = request.form.get("active") == "1"
+    services.set_active(_endpoint(endpoint_id), active, actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(
+        _("Webhook endpoint switched on.")
+        if active
+        else _("Webhook endpoint switched off: nothing more is sent to it.")
+    )
+    return redirect(url_for("webhooks.index"), code=303)
+
+
+@bp.post("/<endpoint_id>/delete")
+@studio_route("manage_integrations")
+def delete(endpoint_id: str):
+    services.delete_endpoint(_endpoint(endpoint_id), actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Webhook endpoint deleted, with its delivery log."))
+    return redirect(url_for("webhooks.index"), code=303)
 
 
 @webhooks_cli.command("deliver")

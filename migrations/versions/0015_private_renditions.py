@@ -1,7 +1,7 @@
 """renditions are private; public copies only while an approved, consented entry shows them (issue 11)
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-03 13:30:00
 
 Every derivative row's key moves from ``public/d/…`` to ``private/derivatives/…``: the object is copied to
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,9 @@ from tests import factories
 
 
 def create_key(brand) -> str:
-    page = brand.studio.post("/studio/api-keys", {"name": "CRM"}, form_page="/studio/api-keys")
+    page = brand.studio.post(
+        "/studio/api-keys", {"name": "CRM"}, form_page="/studio/api-keys", follow_redirects=True
+    )
     assert page.status_code == 200
     return re.search(r'<code id="new-key">([^<]+)</code>', page.text).group(1)
 

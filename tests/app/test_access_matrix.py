@@ -70,6 +70,8 @@ REQUIRED: dict[str, str] = {
     "galleries.edit": "view",
     "webhooks.index": "manage_integrations",
     "webhooks.create": "manage_integrations",
+    "webhooks.set_active": "manage_integrations",
+    "webhooks.delete": "manage_integrations",
     "export_api.manage_keys": "manage_integrations",
 }
 NOWHERE = "no-such-object-anywhere"

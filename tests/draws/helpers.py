@@ -9,6 +9,7 @@ from sqlalchemy import select
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
+from campaign.draws.models import Draw, PickState
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.orgs.models import Role
@@ -71,3 +72,32 @@ def certificate_errors(document: dict) -> list[str]:
         f"{list(e.instance_path)}: {e.message}"
         for e in jsonschema_rs.validator_for(SCHEMA).iter_errors(document)
     ]
+
+
+def drawn_awaiting_check(client, studio):
+    """A follow-and-post draw whose winner waits for the marketer's check (no connector)."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(
+        org,
+        prizes=[PrizeData(name="Tea set", quantity=1)],
+        allows_follow_and_post=True,
+        brand_handle="brand",
+        hashtags=["tea"],
+    )
+    for n in range(3):
+        entry = enter(
+            client,
+            campaign,
+            f"p{n}@example.com",
+            social_handle=f"p{n}",
+            post_url=f"https://www.instagram.com/p/POST{n}/",
+        )
+        set_status(entry, EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    page = f"/studio/campaigns/{campaign.public_id}/draw"
+    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
+    draw = db.session.scalar(select(Draw))
+    winner = next(p for p in draw.picks if p.role == "winner")
+    assert winner.state is PickState.CHECKING
+    return campaign, winner

@@ -180,3 +180,34 @@ def test_a_campaign_that_is_not_instant_win_has_an_empty_page(app, client, studi
     studio.login("drawer@example.com", factories.PASSWORD)
     page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/instant-winners")
     assert page.status_code == 200 and "not an instant-win campaign" in page.text
+
+
+def test_a_takedown_keeps_the_win_its_address_and_its_code_and_approving_again_restores_it(
+    client, studio, smtp_server
+):
+    campaign, winner, _loser = winning_campaign(client, studio)
+    approve(studio, winner)
+    [mail] = win_mails(smtp_server, "a@example.com")
+    status_path = STATUS_RE.search(mail.get_content()).group(1)
+    code = CODE_RE.search(mail.get_content()).group(1)
+    page = client.get(status_path)
+    client.post(f"{status_path}/prize", data={**ADDRESS, "csrf_token": csrf_from(page.text)})
+    assert play_of(winner).address_sealed
+
+    takedown = studio.post(f"/studio/moderation/entries/{winner.public_id}/withdraw", {"note": "complaint"})
+    assert takedown.status_code == 303
+    held = play_of(winner)
+    assert held.voided_after_seq is None and held.address_sealed  # not final: nothing is lost yet
+    assert slots(campaign)[0].claimed_by_entry_id == winner.id
+    assert play_of(enter(client, campaign, "c@example.com")).slot_id is None  # the unit is not handed on
+
+    assert studio.post(f"/studio/moderation/entries/{winner.public_id}/reapprove").status_code == 303
+    result = play_of(winner)
+    assert result.voided_after_seq is None and result.address_sealed and result.notice_code == code
+    assert len(win_mails(smtp_server, "a@example.com")) == 1  # not told twice
+    check_page = client.get(f"/c/{campaign.slug}/check")
+    answer = client.post(
+        f"/c/{campaign.slug}/check", data={"code": code, "csrf_token": csrf_from(check_page.text)}
+    )
+    assert "Genuine" in answer.text
+    assert "instant_win.void" not in actions_on(winner)

@@ -15,7 +15,14 @@ from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
 from tests.conftest import csrf_from
-from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
+from tests.draws.helpers import (
+    close,
+    drawn_awaiting_check,
+    enter,
+    launched_campaign,
+    set_status,
+    studio_setup,
+)
 
 CLAIM_RE = re.compile(r"http://localhost(/claim/\S+)")
 CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
@@ -133,25 +140,10 @@ def test_unclaimed_prize_is_forfeited_and_the_next_alternate_is_told(client, stu
 
 
 def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, studio, smtp_server):
-    social = dict(allows_follow_and_post=True, brand_handle="brand", hashtags=["tea"])
-    org, _ = studio_setup()
-    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea set", quantity=1)], **social)
-    for n in range(3):
-        entry = enter(
-            client,
-            campaign,
-            f"p{n}@example.com",
-            social_handle=f"p{n}",
-            post_url=f"https://www.instagram.com/p/POST{n}/",
-        )
-        set_status(entry, EntryStatus.APPROVED)
-    close(campaign)
-    studio.login("drawer@example.com", factories.PASSWORD)
+    campaign, winner = drawn_awaiting_check(client, studio)
+    draw = winner.draw
     page = f"/studio/campaigns/{campaign.public_id}/draw"
-    studio.post(page, {"password": factories.PASSWORD}, form_page=page)
-    draw = db.session.scalar(select(Draw))
-    winner = next(p for p in draw.picks if p.role == "winner")
-    assert winner.state is PickState.CHECKING and smtp_server.messages == []
+    assert smtp_server.messages == []
     assert winner.entry.post_url in studio.client.get(page).text
     before = client.get(f"/draws/{draw.public_id}.json").headers["ETag"]
 
@@ -175,3 +167,34 @@ def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, stu
     assert {r["entry"]: r["excluded_reason"] for r in cert["results"]}[winner.entry.public_id] == (
         "manual_check_failed"
     )
+
+
+def test_a_drawn_winner_who_withdraws_gives_up_the_prize_and_the_next_alternate_is_told(
+    client, studio, smtp_server
+):
+    from campaign.entries import status_links
+
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    first_alternate = next(p for p in draw.picks if p.role == "alternate")
+    claim_path = CLAIM_RE.search(smtp_server.to(winner.entry.email)[0].get_content()).group(1)
+    form = client.get(claim_path)
+    assert client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)}).status_code == 303
+
+    status_path = f"/s/{status_links.status_token('test-secret', winner.entry.public_id)}"
+    page = client.get(status_path)
+    assert (
+        client.post(f"{status_path}/withdraw", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    )
+    db.session.refresh(winner)
+    assert (winner.state, winner.excluded_reason) == (PickState.EXCLUDED, "withdrawn")
+    assert winner.address_sealed == "" and winner.address_purged_at is not None
+    db.session.refresh(first_alternate)
+    assert first_alternate.state is PickState.NOTIFIED and smtp_server.to(first_alternate.entry.email)
+    assert "no longer be claimed" in client.get(claim_path).text
+    results = {r["entry"]: r for r in client.get(f"/draws/{draw.public_id}.json").json["results"]}
+    assert (results[winner.entry.public_id]["state"], results[winner.entry.public_id]["excluded_reason"]) == (
+        "excluded",
+        "withdrawn",
+    )
+    assert "withdrawn" in client.get(f"/draws/{draw.public_id}").text

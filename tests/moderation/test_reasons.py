@@ -7,6 +7,7 @@ from campaign.extensions import db
 from campaign.moderation.models import RejectionReason
 from campaign.moderation.reasons import DEFAULTS, reasons_of
 from campaign.orgs.models import Role
+from tests.moderation.conftest import step
 
 
 def test_a_new_organisation_starts_with_the_defaults(team):
@@ -19,6 +20,7 @@ def test_an_editor_adds_and_switches_off_a_reason(team):
     response = editor.post(
         "/studio/moderation/reasons",
         {"label_ja": "ぼやけています", "label_en": "The photo is blurred", "position": "9", "active": "y"},
+        form_page="/studio/moderation/reasons",
     )
     assert response.status_code == 303
     added = db.session.scalar(
@@ -39,3 +41,21 @@ def test_an_editor_adds_and_switches_off_a_reason(team):
     assert [e.action for e in events] == ["reason.create", "reason.update"]
     assert events[1].before["active"] is True and events[1].after["active"] is False
     assert editor.post("/studio/moderation/reasons", {"label_ja": "", "label_en": "x"}).status_code == 400
+
+
+def test_editing_a_reason_changes_nothing_a_rejected_customer_was_shown(team, client):
+    entry, status_url = team.entry(client)  # sent in English
+    editor = team.studio(Role.EDITOR)
+    reason = reasons_of(team.org)[0]
+    shown_ja, shown_en = reason.label_ja, reason.label_en
+    assert step(editor, entry, "reject", reason=reason.public_id).status_code == 303
+    editor.post(
+        f"/studio/moderation/reasons/{reason.public_id}",
+        {"label_ja": "別の理由", "label_en": "Another reason", "position": "0", "active": "y"},
+    )
+    db.session.refresh(reason)
+    assert reason.label_en == "Another reason"
+    page = client.get(status_url).text
+    assert shown_en in page and "Another reason" not in page
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.reject"))
+    assert event.after["rejection_reason"] == {"ja": shown_ja, "en": shown_en}

@@ -77,6 +77,24 @@ def test_the_customers_withdrawal_is_audited_final_and_frees_the_slot(team, clie
     assert refused.status_code == 409 and "can never be published again" in refused.text
 
 
+def test_a_customer_who_withdraws_after_a_takedown_makes_it_final(team, client):
+    from tests.conftest import csrf_from
+
+    entry, status_url = team.entry(client)
+    approver = team.studio(Role.APPROVER)
+    step(approver, entry, "approve")
+    step(approver, entry, "withdraw", note="complaint")
+    page = client.get(status_url)
+    assert client.post(status_url + "/withdraw", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    db.session.refresh(entry)
+    assert entry.withdrawn_by == "customer" and entry.person_slot is None
+    assert step(approver, entry, "reapprove").status_code == 409  # never published again
+    again = client.post(status_url + "/withdraw", data={"csrf_token": csrf_from(page.text)})
+    assert again.status_code == 303  # a second click changes nothing and is not an error
+    withdrawals = select(func.count()).where(AuditEvent.action == "entry.withdraw")
+    assert db.session.scalar(withdrawals) == 2  # the takedown, then the customer's own
+
+
 def test_an_exact_duplicate_keeps_the_objects_it_shares(team, client):
     photo = factories.photo(colour=(10, 120, 200))
     first, _ = team.entry(client, photo=photo, email="one@example.com")

@@ -53,3 +53,20 @@ def test_the_redacted_caption_is_what_a_review_shows(brand, client):
     review = db.session.scalar(select(Review))
     page = client.get(f"/r/{review.public_id}")
     assert "Call me at ■■■■■■■■" in page.text and "090-1234" not in page.text
+
+
+def test_approving_again_after_a_takedown_brings_the_review_back_but_not_one_withdrawn_by_hand(brand, client):
+    entry = brand.approved()
+    brand.publish_review(entry)
+    review = db.session.scalar(select(Review))
+    brand.take_down(entry)
+    assert brand.moderate(entry, "reapprove").status_code == 303
+    db.session.refresh(review)
+    assert review.status is ReviewStatus.PUBLISHED
+    assert client.get(f"/r/{review.public_id}").status_code == 200  # the photo is made again inline
+
+    brand.studio.post(f"/studio/reviews/{review.public_id}/withdraw", form_page="/studio/reviews/")
+    brand.take_down(entry)
+    brand.moderate(entry, "reapprove")
+    db.session.refresh(review)
+    assert review.status is ReviewStatus.WITHDRAWN  # the marketer's own decision stands

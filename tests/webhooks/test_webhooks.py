@@ -188,3 +188,32 @@ def test_the_connection_itself_is_checked_whatever_the_name_resolved_to(app):
             outbound.opener(allow_private=False).open(receiver.url, data=b"{}", timeout=5)
         assert outbound.opener(allow_private=True).open(receiver.url, data=b"{}", timeout=5).status == 200
     assert len(receiver.requests) == 1
+
+
+def test_an_endpoint_switched_off_gets_nothing_more_and_a_deleted_one_is_gone_both_audited(brand):
+    from campaign.audit.models import AuditEvent
+
+    with Receiver([500, 200, 200]) as receiver:
+        endpoint_id = add_endpoint(brand, receiver.url, ["entry.approved"]).public_id
+        brand.approved()  # first attempt fails: a retry waits
+        waiting = db.session.scalar(select(WebhookDelivery))
+        off = f"/studio/webhooks/{endpoint_id}/active"
+        assert brand.studio.post(off, {"active": "0"}, form_page="/studio/webhooks/").status_code == 303
+        db.session.refresh(waiting)
+        assert waiting.status is DeliveryStatus.FAILED and waiting.last_error == services.DISABLED
+        brand.approved()
+        assert services.deliver_due(now=utcnow() + timedelta(days=1)) == 0
+        assert len(receiver.requests) == 1  # only the attempt made before it was switched off
+        page = brand.studio.client.get("/studio/webhooks/").text
+        assert "Switch on" in page and "Off" in page
+        brand.studio.post(off, {"active": "1"}, form_page="/studio/webhooks/")
+        brand.approved()
+        assert len(receiver.requests) == 2
+    delete = f"/studio/webhooks/{endpoint_id}/delete"
+    assert brand.studio.post(delete, form_page="/studio/webhooks/").status_code == 303
+    assert db.session.scalar(select(WebhookEndpoint)) is None
+    assert db.session.scalar(select(WebhookDelivery)) is None
+    actions = db.session.scalars(
+        select(AuditEvent.action).where(AuditEvent.object_id == endpoint_id).order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["webhook.created", "webhook.disabled", "webhook.enabled", "webhook.deleted"]

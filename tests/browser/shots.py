@@ -1,0 +1,16 @@
+"""Screenshots of a page at phone and desktop widths, in Japanese and English, for a person to look at."""
+
+from pathlib import Path
+
+SHOTS = Path("/tmp/shots")
+
+
+def shoot(page, url: str, name: str, *, owner: str = "atomic") -> None:
+    """Saves /tmp/shots/<owner>/<name>-<lang>-<width>.png for ja and en at 390 and 1366 px."""
+    folder = SHOTS / owner
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang in ("ja", "en"):
+        page.goto(f"{url}{'&' if '?' in url else '?'}lang={lang}")
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(folder / f"{name}-{lang}-{width}.png"), full_page=True)

@@ -1,0 +1,53 @@
+"""Winners' steps taken twice at the same moment, on PostgreSQL: made once (the pick is locked first)."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from campaign.audit.models import AuditEvent
+from campaign.audit.services import Actor
+from campaign.clock import utcnow
+from campaign.draws import winners
+from campaign.draws.models import DrawPick, PickState
+from campaign.extensions import db
+from tests.conftest import csrf_from
+from tests.draws.helpers import drawn_awaiting_check
+from tests.races import race
+
+pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
+
+
+def check_passed(pick_id: int):
+    def racer(ready):
+        pick = db.session.get(DrawPick, pick_id)
+        assert pick.state is PickState.CHECKING  # what both clicks' page showed
+        drawer = pick.draw.campaign.organisation.memberships[0].user
+        ready()
+        winners.check_by_hand(
+            pick,
+            actor=Actor.member(drawer),
+            passed=True,
+            note="checked",
+            secret="test-secret",
+            base_url="http://localhost/",
+            now=utcnow(),
+        )
+
+    return racer
+
+
+def test_check_passed_clicked_twice_sends_one_notice_whose_code_is_genuine(app, client, studio, smtp_server):
+    campaign, winner = drawn_awaiting_check(client, studio)
+    outcomes = race(app, check_passed(winner.id), check_passed(winner.id))
+    assert sorted(outcomes) == ["done", "draw_refused"], outcomes
+    [mail] = smtp_server.to(winner.entry.email)
+    code = CODE_RE.search(mail.get_content()).group(1)
+    db.session.refresh(winner)
+    assert winner.notice_code == code
+    notices = select(func.count()).where(AuditEvent.action == "draw.notify")
+    assert db.session.scalar(notices) == 1
+    page = client.get(f"/c/{campaign.slug}/check")
+    answer = client.post(f"/c/{campaign.slug}/check", data={"code": code, "csrf_token": csrf_from(page.text)})
+    assert "Genuine" in answer.text
