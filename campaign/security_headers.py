@@ -2,10 +2,14 @@
 and the proxy in front of it: which X-Forwarded-* hops to believe. A view that needs another policy (the
 gallery embed's frame-ancestors, `no-referrer` on token pages) sets its header and keeps it."""
 
+import contextlib
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from campaign.entries.models import PRIVATE_DERIVATIVES
+from campaign.storage.base import StorageError
 
 # No inline script anywhere: every script is a file of ours. Style attributes carry per-photo values
 # (placeholder colour, aspect ratio); <style> elements are refused like scripts.
@@ -20,12 +24,24 @@ NO_STORE_PREFIX = "/studio/"  # studio pages show entrants' emails, captions, ad
 
 
 def image_origins(app: Flask) -> str:
-    """Where photos come from besides this app: the storage's public origin (S3 bucket or CDN), if any."""
-    url = app.extensions["storage"].public_url("public/csp.jpg")
-    if url is None:
-        return ""
-    parts = urlsplit(url)
-    return f" {parts.scheme}://{parts.netloc}"
+    """Where photos come from besides this app: the storage's public origin (S3 bucket or CDN) and the
+    origin of its presigned URLs (the private renditions the studio and the status page show), if any.
+
+    Presigning happens here, once, on the first HTML answer rather than at start-up: with an IAM role it
+    asks for credentials, and `create_app` touches no network."""
+    storage = app.extensions["storage"]
+    urls = [storage.public_url("public/csp.jpg")]
+    # Should presigning fail, the private renditions' origin is the endpoint's, which the public one names.
+    with contextlib.suppress(StorageError):
+        urls.append(storage.private_url(f"{PRIVATE_DERIVATIVES}csp.jpg", expires_in=60))
+    origins = dict.fromkeys(f"{p.scheme}://{p.netloc}" for p in map(urlsplit, filter(None, urls)))
+    return "".join(f" {origin}" for origin in origins)
+
+
+def content_security_policy(app: Flask) -> str:
+    if "csp" not in app.extensions:
+        app.extensions["csp"] = CSP.format(images=image_origins(app))
+    return app.extensions["csp"]
 
 
 def secure_headers(response: Response) -> Response:
@@ -33,7 +49,7 @@ def secure_headers(response: Response) -> Response:
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", REFERRER_POLICY)
     if response.mimetype == "text/html":
-        headers.setdefault("Content-Security-Policy", current_app.extensions["csp"])
+        headers.setdefault("Content-Security-Policy", content_security_policy(current_app))
     if request.is_secure and current_app.config["HSTS_SECONDS"]:
         headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['HSTS_SECONDS']}")
     if request.path.startswith(NO_STORE_PREFIX):
@@ -50,5 +66,4 @@ def trust_proxy(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["csp"] = CSP.format(images=image_origins(app))
     app.after_request(secure_headers)

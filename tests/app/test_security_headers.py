@@ -139,3 +139,27 @@ def test_a_413_says_connection_close_once(live_server, client, app):
     headers = answer.split("\r\n\r\n")[0].lower().split("\r\n")
     assert headers[0].startswith("http/1.1 413")
     assert [line for line in headers if line.startswith("connection:")] == ["connection: close"]
+
+
+def test_images_may_come_from_the_cdn_and_from_the_private_buckets_presigned_urls(app_config):
+    """On S3 the studio and the status page show private renditions through presigned URLs: with virtual
+    addressing they name the private bucket's own host, which the CSP must allow beside the CDN."""
+    app = create_app(
+        app_config
+        | {
+            "STORAGE_BACKEND": "s3",
+            "S3_REGION": "ap-northeast-1",
+            "S3_PRIVATE_BUCKET": "kk-private",
+            "S3_PUBLIC_BUCKET": "kk-public",
+            "S3_PUBLIC_BASE_URL": "https://photos.example.jp",
+            "S3_ADDRESSING_STYLE": "virtual",
+            "S3_ACCESS_KEY_ID": "AK",
+            "S3_SECRET_ACCESS_KEY": "SK",
+        }
+    )
+    with app.test_client() as client:
+        sources = csp_of(client.get("/login"))["img-src"].split()[1:]
+    assert "https://photos.example.jp" in sources
+    assert any(source.startswith("https://kk-private.") for source in sources), sources
+    with app.app_context():
+        db.engine.dispose()
