@@ -13,6 +13,7 @@ from campaign.campaigns.models import CONSENT_SCOPES, Campaign, CampaignStatus, 
 from campaign.errors import DomainError, NotFound
 from campaign.extensions import db
 from campaign.ids import new_public_id
+from campaign.locks import lock_row
 from campaign.orgs.models import Organisation
 
 
@@ -253,10 +254,26 @@ def create_campaign(org: Organisation, data: CampaignData, *, actor: Actor, now:
     return campaign
 
 
+def lock_campaign(campaign: Campaign) -> Campaign:
+    """Locks and re-reads the campaign with its products and prizes (rows loaded before the lock may be
+    stale: another save or the draw may have committed since)."""
+    lock_row(campaign)
+    for row in (*campaign.products, *campaign.prizes):
+        db.session.refresh(row)
+    return campaign
+
+
 def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now: datetime) -> Campaign:
-    """Saves an edit the change rules allow, in place, with an audit event of what changed (if anything)."""
+    """Saves an edit the change rules allow, in place, with an audit event of what changed (if anything).
+
+    The campaign's row is locked and re-read first, so a save and a draw, a launch or another save of the
+    same campaign are decided one after the other, each from the other's result. A save withdraws a
+    pending launch request: the approver signs off what they saw."""
     from campaign.campaigns.stage import stage_of
 
+    lock_campaign(campaign)
+    campaign.launch_requested_at = None
+    campaign.launch_requested_by = ""
     validate(data, campaign=campaign)
     data = _keep_seconds(campaign, data)
     before = snapshot(campaign)

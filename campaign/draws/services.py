@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from campaign.audit.services import Actor, record
 from campaign.auth import passwords
+from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.draws import algorithm, eligibility, frozen, participants, scoring, sealing
 from campaign.draws.models import Draw, DrawPick, DrawPlan, Eligibility, PickState
@@ -145,6 +146,7 @@ def _run_draw(
 ) -> Draw:
     if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
         raise WrongPassword()
+    campaigns.lock_campaign(campaign)  # a save of its prizes waits for the draw, or the draw for the save
     if campaign.status(now) is not CampaignStatus.CLOSED:
         raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
     if not campaign.prizes:

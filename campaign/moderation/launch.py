@@ -87,12 +87,10 @@ def decline_launch(
 
 
 def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:
-    """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off,
-    and an edit withdraws a pending launch request (the approver signs off what they saw)."""
+    """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off.
+    (The save itself withdraws a pending launch request: `campaigns.services.update_campaign`.)"""
     if campaign.two_stage_approval and not data.two_stage_approval and not can(membership, "approve"):
         raise NotAllowed(
             _l("Only an approver or owner can switch off the approver's sign-off."),
             field="two_stage_approval",
         )
-    campaign.launch_requested_at = None
-    campaign.launch_requested_by = ""

@@ -189,6 +189,9 @@ def memberships_of_team(team):
 
 
 def test_the_approver_declines_a_launch_and_an_edit_withdraws_a_request(app):
+    from campaign.audit.services import Actor
+    from campaign.campaigns import services as campaigns
+    from campaign.clock import utcnow
     from campaign.moderation.launch import check_settings_change
     from tests import factories
     from tests.moderation.conftest import make_team
@@ -208,7 +211,10 @@ def test_the_approver_declines_a_launch_and_an_edit_withdraws_a_request(app):
     db.session.refresh(team.campaign)
     assert team.campaign.launch_requested_at is not None
     by_role = {m.role: m for m in memberships_of_team(team)}
-    check_settings_change(
-        team.campaign, factories.campaign_data(two_stage_approval=True), by_role[Role.EDITOR]
+    edit = factories.campaign_data(two_stage_approval=True)
+    check_settings_change(team.campaign, edit, by_role[Role.EDITOR])  # allowed: the sign-off stays on
+    assert team.campaign.launch_requested_at is not None  # a check changes nothing
+    campaigns.update_campaign(
+        team.campaign, edit, actor=Actor.member(by_role[Role.EDITOR].user), now=utcnow()
     )
     assert team.campaign.launch_requested_at is None  # the approver signs off what they saw
