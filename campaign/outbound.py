@@ -53,15 +53,17 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]
 
 
 def is_public(address: Address) -> bool:
-    """Globally routable unicast: not loopback, private, link-local, shared (CGNAT), reserved or multicast,
-    and for IPv6 no embedded IPv4 address (mapped, compatible, SIIT, NAT64, 6to4, Teredo) that is not."""
+    """Globally routable unicast: not loopback, private, link-local, site-local, shared (CGNAT), reserved or
+    multicast, and for IPv6 no embedded IPv4 address (mapped, compatible, SIIT, NAT64, 6to4, Teredo) that is
+    not. `is_global` alone passes site-local fec0::/10 (deprecated, still routed inside some networks) and
+    the reserved ::/8 outside the IPv4-carrying prefixes."""
     if isinstance(address, ipaddress.IPv6Address):
-        if address in LOCAL_NAT64:
+        if address in LOCAL_NAT64 or address.is_site_local:
             return False
         embedded = embedded_ipv4(address)
         if embedded:
             return all(is_public(inner) for inner in embedded)
-    return address.is_global and not address.is_multicast
+    return address.is_global and not address.is_multicast and not address.is_reserved
 
 
 def numeric_addresses(host: str) -> list[Address] | None:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
-from campaign.api.responses import LruCache, PublicAnswer, json_response, public_response
+from campaign.api.responses import COMMON_HEADERS, LruCache, PublicAnswer, json_response, public_response
 from campaign.campaigns.models import Product
 from campaign.errors import HTTP_MESSAGES, DomainError
 from campaign.extensions import db
@@ -140,7 +140,7 @@ def _error(status: int, code: str, message: str):
     response = jsonify(error=code, message=message)
     response.status_code = status
     response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers.update(COMMON_HEADERS)
     return response
 
 

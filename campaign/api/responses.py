@@ -8,16 +8,18 @@ from flask import Response, request
 from jinja2.utils import htmlsafe_json_dumps
 
 from campaign.galleries.services import encode, etag_of
+from campaign.security_headers import REFERRER_POLICY
 
 PUBLIC_MAX_AGE = 60
 
-
+# What the main app's after_request gives every response, which the lean API app has no hook for.
+COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": REFERRER_POLICY}
 HEADERS = {
     "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag",
     "Vary": "Accept-Language",
-    "X-Content-Type-Options": "nosniff",
+    **COMMON_HEADERS,
 }
 
 

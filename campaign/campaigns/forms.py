@@ -12,7 +12,6 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,  # draws (issue 5)
     SelectMultipleField,
@@ -25,6 +24,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
+from campaign.form_fields import WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -64,8 +64,10 @@ class ProductForm(Form):
 class PrizeForm(Form):
     public_id = HiddenField()  # ties the row to the saved prize, so an edit keeps it (and its winners)
     name = StringField(_l("Prize"), validators=[Optional(), Length(max=200)])
-    quantity = IntegerField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
-    value_jpy = IntegerField(_l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)])
+    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    value_jpy = WholeNumberField(
+        _l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+    )
 
 
 class CampaignForm(FlaskForm):
@@ -80,7 +82,7 @@ class CampaignForm(FlaskForm):
     allows_follow_and_post = BooleanField(_l("Follow and post on social media"))
     brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
     hashtags = StringField(_l("Required hashtags"), validators=[Optional(), Length(max=500)])
-    entries_per_person = IntegerField(
+    entries_per_person = WholeNumberField(
         _l("Entries allowed per person"), default=1, validators=[DataRequired(), NumberRange(min=1, max=100)]
     )
     terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
@@ -98,16 +100,16 @@ class CampaignForm(FlaskForm):
     notify_customers = BooleanField(_l("Email customers when their entry is approved or not approved"))
     # draws (issue 5): 景品表示法 campaign type and figures
     premium_type = SelectField(_l("Campaign type (景品表示法)"), choices=premium_type_choices, default="open")
-    transaction_value_jpy = IntegerField(
+    transaction_value_jpy = WholeNumberField(
         _l("Transaction value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
     )
-    projected_sales_jpy = IntegerField(
+    projected_sales_jpy = WholeNumberField(
         _l("Projected sales during the campaign (JPY)"),
         validators=[Optional(), NumberRange(min=0, max=10**15)],
     )
     # instant win
     instant_win = BooleanField(_l("Instant win: each entry sees at once whether it won"))
-    instant_win_odds = IntegerField(
+    instant_win_odds = WholeNumberField(
         _l("Instant-win odds: one lucky entry in"),
         default=1,
         validators=[Optional(), NumberRange(min=1, max=1_000_000)],

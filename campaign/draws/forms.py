@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from campaign.draws.models import Eligibility
+from campaign.form_fields import WholeNumberField
 
 
 class PlanForm(FlaskForm):
@@ -31,10 +31,10 @@ class PlanForm(FlaskForm):
         ],
     )
     # InputRequired, not DataRequired: 0 alternates is a choice, and DataRequired reads 0 as missing.
-    alternates_per_winner = IntegerField(
+    alternates_per_winner = WholeNumberField(
         _l("Alternates per winner"), default=1, validators=[InputRequired(), NumberRange(min=0, max=10)]
     )
-    claim_days = IntegerField(
+    claim_days = WholeNumberField(
         _l("Days a winner has to claim"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
     )
 

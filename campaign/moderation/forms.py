@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
+from campaign.form_fields import WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
 
 NOTE_MAX = 2000
@@ -41,7 +41,9 @@ class RedactForm(FlaskForm):
 class ReasonForm(FlaskForm):
     label_ja = StringField(_l("Reason in Japanese"), validators=[DataRequired(), Length(max=LABEL_MAX)])
     label_en = StringField(_l("Reason in English"), validators=[DataRequired(), Length(max=LABEL_MAX)])
-    position = IntegerField(_l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)])
+    position = WholeNumberField(
+        _l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
+    )
     active = BooleanField(_l("In use"), default=True)
 
 

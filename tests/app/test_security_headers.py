@@ -51,6 +51,15 @@ def test_other_responses_are_nosniff_and_views_keep_their_own_policy(brand, clie
     assert client.get("/api/v1/galleries/unknown").headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_the_public_api_sends_nosniff_and_the_referrer_policy_like_every_response(brand, client):
+    gallery = brand.gallery()
+    urls = (f"/api/v1/galleries/{gallery.public_id}", "/api/v1/galleries/unknown", "/api/v1/openapi.json")
+    for url in urls:
+        headers = client.get(url).headers
+        assert headers["X-Content-Type-Options"] == "nosniff", url
+        assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+
+
 def test_studio_pages_are_never_stored(brand, client):
     for url in ("/studio/", "/studio/moderation/", f"/studio/entries/{brand.entry().public_id}"):
         assert client.get(url).headers["Cache-Control"] == "private, no-store"

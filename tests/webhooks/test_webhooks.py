@@ -121,6 +121,10 @@ def test_other_organisations_endpoints_get_nothing(brand, app):
         "64:ff9b::a9fe:a9fe",  # NAT64 well-known prefix, to the metadata service
         "64:ff9b:1::808:808",  # local-use NAT64: the operator's gateway decides where it goes
         "2002:a9fe:a9fe::1",  # 6to4
+        # site-local (deprecated, still routed inside some networks) and the reserved ::/8 (not ::a.b.c.d)
+        "fec0::1",
+        "feff::1",
+        "1::",
     ],
 )
 def test_loopback_private_link_local_and_reserved_addresses_are_not_public(address):
@@ -142,6 +146,7 @@ def test_public_addresses_are_public():
         "http://169.254.169.254/latest/meta-data/",
         "http://[::1]/hooks",
         "http://[::ffff:127.0.0.1]/hooks",
+        "https://[fec0::1]:5432/hooks",
         "https://no-such-host.invalid/hooks",
     ],
 )

@@ -1,0 +1,17 @@
+"""Form fields shared by the studio's forms."""
+
+from wtforms import IntegerField
+
+# More digits than any bound of ours (10**15 is the largest): refused as not a number. WTForms' NumberRange
+# compares through math.isnan, which raises OverflowError on an int too large for a float (309 digits).
+MAX_DIGITS = 18
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that reads a number of more than MAX_DIGITS digits as not a number (a form error)."""
+
+    def process_formdata(self, valuelist):
+        if valuelist and len(str(valuelist[0]).strip().lstrip("+-").lstrip("0")) > MAX_DIGITS:
+            self.data = None
+            raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
+        super().process_formdata(valuelist)
