@@ -1,6 +1,7 @@
 """Form fields shared by the studio's forms."""
 
-from wtforms import IntegerField
+from flask_wtf.i18n import translations
+from wtforms import Form, IntegerField
 
 # More digits than any bound of ours (10**15 is the largest): refused as not a number. WTForms' NumberRange
 # compares through math.isnan, which raises OverflowError on an int too large for a float (309 digits).
@@ -15,3 +16,12 @@ class WholeNumberField(IntegerField):
             self.data = None
             raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
         super().process_formdata(valuelist)
+
+
+class RowForm(Form):
+    """A form nested in a FlaskForm (a FormField row): WTForms' own messages ("Number must be between…")
+    in the reader's language too, as the FlaskForm around it has them."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations

@@ -9,7 +9,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     SelectChoice,
@@ -24,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import RowForm, WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -53,7 +52,7 @@ def within_range(form, field) -> None:
         raise ValidationError(rules.DATE_RANGE_MESSAGE)
 
 
-class ProductForm(Form):
+class ProductForm(RowForm):
     public_id = HiddenField()  # ties the row to the saved product, so an edit keeps it (and its reviews)
     name = StringField(_l("Product name"), validators=[Optional(), Length(max=200)])
     sku = StringField(_l("SKU"), validators=[Optional(), Length(max=64)])
@@ -61,7 +60,7 @@ class ProductForm(Form):
     url = StringField(_l("Product URL"), validators=[Optional(), Length(max=2000)])
 
 
-class PrizeForm(Form):
+class PrizeForm(RowForm):
     public_id = HiddenField()  # ties the row to the saved prize, so an edit keeps it (and its winners)
     name = StringField(_l("Prize"), validators=[Optional(), Length(max=200)])
     quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])

@@ -1,6 +1,8 @@
 """A number too long for a float (hundreds of digits) in any studio number field is a form error, not a 500:
 WTForms' NumberRange compares through `math.isnan`, which cannot convert such an int."""
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -80,3 +82,15 @@ def test_a_400_digit_draw_rule_is_refused(owner, studio, field):
     assert "The draw rules were not saved" in follow.text
     plan = db.session.scalar(select(DrawPlan).where(DrawPlan.campaign_id == campaign.id))
     assert (plan.alternates_per_winner, plan.claim_days) == (1, 14)
+
+
+@pytest.mark.parametrize(("field", "value"), [("prizes-0-quantity", "0"), ("prizes-0-value_jpy", "abc")])
+def test_a_prize_rows_own_error_is_shown_by_the_field(owner, studio, field, value):
+    """The browser's checks skipped: the row's input is marked invalid and its message stands beside it."""
+    campaign = factories.campaign(owner, launch=False)
+    response = save_edit_form(studio.client, campaign, **{field: value})
+    assert response.status_code == 400
+    tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in tag
+    after = response.text[response.text.index(tag) + len(tag) :]
+    assert after.startswith('<p class="field-error" role="alert">'), after[:120]

@@ -52,3 +52,21 @@ def test_raising_an_instant_win_quantity_after_launch_is_refused_then_archive_an
     page.click("form[action$='/unarchive'] button")
     page.wait_for_selector("form[action$='/archive'] button")
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_prize_rows_error_stands_by_the_row(page, live_server, app):
+    """With the browser's own checks bypassed, the server's message for a row shows beside its input."""
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    campaign = factories.campaign(org, launch=False)
+    page.context.add_cookies([{"name": "lang", "value": "ja", "url": live_server.url}])
+    log_in(page, live_server.url, "owner@example.com")
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}/edit")
+    page.eval_on_selector("form.stack", "form => form.noValidate = true")
+    page.fill("input[name='prizes-0-name']", "Tea set")
+    page.fill("input[name='prizes-0-quantity']", "0")
+    page.click("form.stack button[type=submit]")
+    error = page.wait_for_selector("input[name='prizes-0-quantity'][aria-invalid='true'] + .field-error")
+    assert "1" in error.inner_text() and "Number" not in error.inner_text()  # WTForms' own words, in ja
+    page.console_errors.clear()  # Chromium logs the refused form's 400 answer itself
+    shoot(page, "prize-row-error-ja")
