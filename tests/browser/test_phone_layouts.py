@@ -8,6 +8,7 @@ from tests import factories
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.draws.helpers import launched_campaign
+from tests.draws.test_winners import drawn
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -36,4 +37,18 @@ def test_draw_facts_and_product_rows_are_readable_on_a_phone(page, live_server, 
     assert box["width"] > 300, box
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     shoot(page, edit_url, "edit-rows", owner="walk-customer")
+    assert page.console_errors == [], page.console_errors
+
+
+def test_the_draw_result_fits_a_phone(page, live_server, app, client, studio):
+    """The frozen list's digest widened the page to 630 px; the picks table wrapped one character a line."""
+    campaign, _ = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"], quantity=2)
+    log_in(page, live_server.url, "drawer@example.com")
+    draw_url = f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw"
+    page.goto(draw_url)
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    state = page.locator("table.picks tbody tr").first.locator("td").nth(4).bounding_box()
+    assert state["width"] > 100, state  # "notified (waiting for the claim)" on a few lines, not ten
+    shoot(page, draw_url, "draw-result", owner="walk-customer")
     assert page.console_errors == [], page.console_errors
