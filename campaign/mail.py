@@ -62,3 +62,15 @@ def init_app(app: Flask) -> None:
     backend = app.config["MAIL_BACKEND"]
     if backend not in ("log", "smtp"):
         raise ValueError(f"MAIL_BACKEND must be 'log' or 'smtp', not {backend!r}")
+    if backend == "log":
+        _show_logged_mail()
+
+
+def _show_logged_mail() -> None:
+    """With the log backend the log line is the mail: it must reach stderr even when nothing configured
+    logging (Python's default drops INFO), or a demo's winner never sees the claim link and notice code."""
+    if log.getEffectiveLevel() > logging.INFO:
+        log.setLevel(logging.INFO)
+    if not log.hasHandlers():
+        log.addHandler(logging.StreamHandler())  # stderr, as `flask run` and gunicorn print
+        log.propagate = False  # printed once, even if Flask's own handler is added to "campaign" later

@@ -50,11 +50,15 @@ def _pick(draw: Draw, pick_id: str) -> DrawPick:
 @bp.get("/campaigns/<campaign_id>/draw")
 @studio_route()
 def show(campaign_id: str):
-    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    return _page(orgs.get_scoped(Campaign, g.org, campaign_id))
+
+
+def _page(campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200):
+    """The draw screen; `plan_form` is a refused plan as it was posted, shown with its errors."""
     plan = services.plan_of(campaign)
     draw = services.draw_of(campaign)
-    plan_form = PlanForm(obj=plan) if plan else None
-    if plan_form and plan:
+    if plan_form is None and plan:
+        plan_form = PlanForm(obj=plan)
         plan_form.eligibility.data = plan.eligibility.value
     addresses = {}
     if draw and orgs.can(g.membership, "draw"):
@@ -70,7 +74,7 @@ def show(campaign_id: str):
         addresses=addresses,
         may_draw=orgs.can(g.membership, "draw"),
         status=campaign.status(utcnow()),
-    )
+    ), code
 
 
 @bp.post("/campaigns/<campaign_id>/draw/plan")
@@ -79,9 +83,12 @@ def update_plan(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     plan = services.plan_of(campaign)
     form = PlanForm()
-    if plan is None or not form.validate_on_submit():
+    if plan is None:
         flash(_("The draw rules were not saved: please check the fields."))
         return redirect(url_for("draws.show", campaign_id=campaign_id))
+    if not form.validate_on_submit():  # shown again as typed, each error by its field
+        flash(_("The draw rules were not saved: please check the fields."))
+        return _page(campaign, form, 400)
     services.update_plan(
         plan,
         actor=_actor(),

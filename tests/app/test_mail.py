@@ -1,10 +1,13 @@
 """Mail goes over real SMTP, and only once the change it announces has committed."""
 
+import subprocess
+import sys
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 from campaign import mail
 from campaign.clock import utcnow
+from campaign.config import PROJECT_ROOT
 from campaign.extensions import db
 from tests import factories
 
@@ -40,3 +43,23 @@ def test_an_unreachable_server_fails_the_job_not_the_request(app, smtp_server, c
     assert smtp_server.messages == []
     [failure] = [r for r in caplog.records if r.getMessage().startswith("inline job send")]
     assert isinstance(failure.exc_info[1], mail.MailError)  # it was tried, and failed inside the job
+
+
+def test_the_log_backend_prints_each_mail_where_the_dev_server_shows_its_output(tmp_path):
+    """The embedded default (./scripts/dev) logged mails at INFO with no level or handler set, so Python
+    dropped them: a demo's winner never saw the claim link or the notice code."""
+    script = (
+        "from campaign import create_app, mail\n"
+        "from campaign.extensions import db\n"
+        f"app = create_app({{'SECRET_KEY': 'k', 'SQLALCHEMY_DATABASE_URI': 'sqlite:///{tmp_path}/db.sqlite3',"
+        " 'STORAGE_BACKEND': 'memory', 'MAIL_BACKEND': 'log'})\n"
+        "with app.app_context():\n"
+        "    mail.send_after_commit('sakura@example.com', '当選のお知らせ', 'http://127.0.0.1/s/claim-link')\n"
+        "    db.session.commit()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=PROJECT_ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert "sakura@example.com: 当選のお知らせ" in done.stderr
+    assert "http://127.0.0.1/s/claim-link" in done.stderr

@@ -230,3 +230,14 @@ def test_an_opening_in_year_1_or_9999_is_a_form_error(client, studio, when, time
         assert response.status_code == 400
         assert "between the years 2000 and 2099" in response.text
     assert db.session.scalar(select(Campaign.opens_at)) == campaign.opens_at
+
+
+def test_switching_instant_win_after_launch_says_why_on_the_form(app, studio):
+    """The refusal sits on the checkbox's own field: the form showed a 400 with no message at all."""
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    campaign = launched_campaign(org)
+    studio.login("owner@example.com", factories.PASSWORD)
+    response = save_edit_form(studio.client, campaign, instant_win="y")
+    assert response.status_code == 400
+    assert "Instant win is fixed at launch: it cannot be switched on or off." in response.text

@@ -1,6 +1,7 @@
 """The draw end to end: commitment at launch, who may draw and when, eligibility, certificate, verify."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import select
@@ -172,6 +173,25 @@ def test_a_beacon_named_in_advance_is_required_and_used(client, studio):
     assert {p.state for p in draw.picks} == {PickState.NOTIFIED}
 
 
+def test_a_refused_draw_rule_is_shown_by_its_field_with_what_was_typed(client, studio):
+    """A redirect lost which field was wrong and why: the marketer saw "check the fields" and old values."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    fields = {"beacon_source": "drand 9000", "eligibility": "approved", "alternates_per_winner": "2"}
+    refused = studio.post(
+        f"/studio/campaigns/{campaign.public_id}/draw/plan",
+        {**fields, "claim_days": "0"},
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+    )
+    assert refused.status_code == 400
+    field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', refused.text, re.S).group(0)
+    assert 'name="claim_days"' in field and "Number must be between 1 and 90." in field
+    assert 'value="drand 9000"' in refused.text and 'value="2"' in refused.text  # nothing typed is lost
+    plan = db.session.scalar(select(DrawPlan))
+    assert (plan.beacon_source, plan.alternates_per_winner, plan.claim_days) == ("", 1, 14)
+
+
 def test_zero_alternates_per_winner_can_be_saved_and_drawn(client, studio):
     """DataRequired read 0 as missing, so a plan without alternates could not be saved."""
     org, _ = studio_setup()
@@ -185,7 +205,7 @@ def test_zero_alternates_per_winner_can_be_saved_and_drawn(client, studio):
     plan = db.session.scalar(select(DrawPlan))
     assert plan.alternates_per_winner == 0 and plan.claim_days == 7
     refused = studio.post(plan_url, {**fields, "alternates_per_winner": "", "claim_days": "3"})
-    assert "were not saved" in studio.client.get(refused.headers["Location"]).text
+    assert refused.status_code == 400 and "were not saved" in refused.text
     db.session.refresh(plan)
     assert plan.alternates_per_winner == 0 and plan.claim_days == 7  # an empty field is still refused
     for email in ("a@example.com", "b@example.com", "c@example.com", "d@example.com"):

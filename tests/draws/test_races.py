@@ -1,4 +1,5 @@
-"""Winners' steps taken twice at the same moment, on PostgreSQL: made once (the pick is locked first)."""
+"""Winners' steps taken twice at the same moment, on SQLite and PostgreSQL: made once (the pick is locked
+first)."""
 
 import re
 
@@ -15,7 +16,7 @@ from tests.conftest import csrf_from
 from tests.draws.helpers import drawn_awaiting_check
 from tests.races import race
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 CODE_RE = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})\b")
 
 

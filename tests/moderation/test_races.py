@@ -1,5 +1,5 @@
-"""Two moves of one entry at the same moment, on PostgreSQL: decided one after the other, never both from
-the same stale state (moderation.services.transition locks and re-reads the entry first)."""
+"""Two moves of one entry at the same moment, on SQLite and PostgreSQL: decided one after the other, never
+both from the same stale state (moderation.services.transition locks and re-reads the entry first)."""
 
 import pytest
 from sqlalchemy import func, select
@@ -17,7 +17,7 @@ from campaign.orgs.models import Membership, Role
 from tests.moderation.conftest import make_team, step
 from tests.races import race
 
-pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
 def member(role: Role) -> tuple[Membership, Actor]:
