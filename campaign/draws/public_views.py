@@ -20,6 +20,7 @@ from campaign.clock import utcnow
 from campaign.draws import certificate, instant_fulfilment, instant_services, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
+from campaign.draws.services import DrawRefused
 from campaign.extensions import db
 from campaign.storage import get_storage
 
@@ -164,16 +165,23 @@ def claim(token: str):
     form = ClaimForm()
     now = utcnow()
     open_ = pick.state is PickState.NOTIFIED and pick.claim_deadline is not None and now < pick.claim_deadline
+    # An address sent after one was saved (a second tab, the Back button) is not saved: say so.
+    not_saved = request.method == "POST" and pick.state in (PickState.CLAIMED, PickState.SHIPPED)
     if open_ and form.validate_on_submit():
-        winners.claim(
-            pick,
-            {name: form[name].data.strip() for name in winners.ADDRESS_FIELDS},
-            secret=current_app.secret_key,
-            ip_address=request.remote_addr or "",
-            now=now,
-        )
-        db.session.commit()
-        return redirect(url_for("draw_public.claim", token=token), code=303)
+        try:
+            winners.claim(
+                pick,
+                {name: form[name].data.strip() for name in winners.ADDRESS_FIELDS},
+                secret=current_app.secret_key,
+                ip_address=request.remote_addr or "",
+                now=now,
+            )
+        except DrawRefused:  # the other tab's address was saved while this one was on its way
+            db.session.rollback()
+            open_, not_saved = False, pick.state in (PickState.CLAIMED, PickState.SHIPPED)
+        else:
+            db.session.commit()
+            return redirect(url_for("draw_public.claim", token=token), code=303)
     response = current_app.make_response(
         (
             render_template(
@@ -182,8 +190,9 @@ def claim(token: str):
                 form=form,
                 fields=form.ordered(str(get_locale())),
                 open=open_,
+                not_saved=not_saved,
             ),
-            422 if form.errors else 200,
+            409 if not_saved else 422 if form.errors else 200,
         )
     )
     response.headers["Cache-Control"] = "private, no-store"

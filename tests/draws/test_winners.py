@@ -10,6 +10,7 @@ from sqlalchemy import select
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
+from campaign.draws import winners
 from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
@@ -198,3 +199,19 @@ def test_a_drawn_winner_who_withdraws_gives_up_the_prize_and_the_next_alternate_
         "withdrawn",
     )
     assert "withdrawn" in client.get(f"/draws/{draw.public_id}").text
+
+
+def test_an_address_sent_from_a_second_tab_is_not_saved_and_the_winner_is_told(client, studio, smtp_server):
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    claim_path = CLAIM_RE.search(smtp_server.to(winner.entry.email)[0].get_content()).group(1)
+    first_tab, second_tab = client.get(claim_path), client.get(claim_path, headers={"Accept-Language": "ja"})
+    first = client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(first_tab.text)})
+    assert first.status_code == 303
+    other = {**ADDRESS, "street": "9-9-9", "csrf_token": csrf_from(second_tab.text)}
+    late = client.post(claim_path, data=other, headers={"Accept-Language": "ja"})
+    assert late.status_code == 409
+    assert "最初に送られた住所" in late.text
+    db.session.refresh(winner)
+    assert winners.address_of(winner, "test-secret")["street"] == ADDRESS["street"]
+    assert "we have your address" in client.get(claim_path).text  # the page itself stays as it was
