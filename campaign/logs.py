@@ -24,9 +24,8 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id (nginx's $request_id is 32 hex digits) is kept when it looks like one; anything else, made up
 # by a client or too long for a log line, is replaced by our own.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
-EMAIL = re.compile(
-    r"([A-Za-z0-9!#$%&'*+/=?^_`{|}~-])[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-)
+LOCAL_CHARS = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
+EMAIL = re.compile(rf"([{LOCAL_CHARS}])[{LOCAL_CHARS}.]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 FORMATS = ("json", "text")
 QUIET = ("alembic.runtime.plugins",)  # a line per plugin at every start-up: noise at INFO
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -35,7 +34,7 @@ _job_request_id: ContextVar[str | None] = ContextVar("kuchikomi_request_id", def
 
 
 def redact(text: str) -> str:
-    """`taro.yamada@example.jp` -> `t***@example.jp`: enough to tell two people apart, not to write to them."""
+    """`taro.yamada@example.jp` -> `t***@example.jp`: tells people apart, cannot write to them."""
     return EMAIL.sub(r"\1***@\2", text)
 
 
