@@ -25,7 +25,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # by a client or too long for a log line, is replaced by our own.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 LOCAL_CHARS = r"A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
-EMAIL = re.compile(rf"([{LOCAL_CHARS}])[{LOCAL_CHARS}.]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+EMAIL = re.compile(rf"([{LOCAL_CHARS}])[.{LOCAL_CHARS}]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 FORMATS = ("json", "text")
 QUIET = ("alembic.runtime.plugins",)  # a line per plugin at every start-up: noise at INFO
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
