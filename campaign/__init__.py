@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign import logs
+from campaign import health, logs, metrics
 from campaign.config import (
     PROJECT_ROOT,
     Config,
@@ -42,6 +42,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     register_storage_refs(app)
     register_cli(app)
     mount_public_api(app, create_public_api(app))
+    health.mount(app)  # /healthz, /readyz, /metrics
     trust_proxy(app)
     return app
 
@@ -68,6 +69,7 @@ def create_public_api(app: Flask) -> Flask:
     db.init_app_sharing_engines(api, app)
     i18n.init_public_api(api)
     logs.init_request_ids(api)
+    metrics.init_app(api, "public_api")
     api.extensions["storage"] = app.extensions["storage"]
     api.register_blueprint(public_views.bp)
     public_views.register_errors(api)
@@ -122,6 +124,7 @@ def register_extensions(app: Flask) -> None:
     from campaign.extensions import csrf, db, limiter, migrate
 
     logs.init_request_ids(app)  # before CSRF and the limiter: a refused request has its id too
+    metrics.init_app(app, "main")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
