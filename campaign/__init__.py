@@ -1,12 +1,24 @@
 """Kuchikomi: UGC photo campaigns for brands. `create_app` builds the Flask app; importing does nothing."""
 
+import logging
+import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
 from flask import Flask
 
-from campaign.config import PROJECT_ROOT, Config, ConfigError, from_environment
+from campaign import health, logs, metrics
+from campaign.config import (
+    PROJECT_ROOT,
+    Config,
+    ConfigError,
+    check_values,
+    from_environment,
+    unknown_settings,
+)
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: Mapping | type | None = None) -> Flask:
@@ -18,6 +30,9 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     )
     try:
         load_config(app, config)
+        check_values(app.config)
+        logs.configure(app)  # first: every feature's logger finds the handler (mail's log backend too)
+        warn_unknown_settings(os.environ)
         register_extensions(app)  # each checks its settings (languages, mail, storage) and says what is wrong
     except ConfigError:
         raise
@@ -27,6 +42,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     register_storage_refs(app)
     register_cli(app)
     mount_public_api(app, create_public_api(app))
+    health.mount(app)  # /healthz, /readyz, /metrics
     trust_proxy(app)
     return app
 
@@ -52,6 +68,8 @@ def create_public_api(app: Flask) -> Flask:
     api.session_interface = NoSessions()
     db.init_app_sharing_engines(api, app)
     i18n.init_public_api(api)
+    logs.init_request_ids(api)
+    metrics.init_app(api, "public_api")
     api.extensions["storage"] = app.extensions["storage"]
     api.register_blueprint(public_views.bp)
     public_views.register_errors(api)
@@ -82,6 +100,13 @@ def load_config(app: Flask, config: Mapping | type | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
 
+def warn_unknown_settings(environ: Mapping[str, str]) -> None:
+    """A misspelt KUCHIKOMI_ variable would be silently ignored: one warning line each, naming the closest."""
+    for name, closest in unknown_settings(environ):
+        hint = f"; did you mean {closest}?" if closest else ""
+        log.warning("%s is not a Kuchikomi setting and is ignored%s", name, hint)
+
+
 def _instance_secret(instance: Path) -> str:
     """The embedded default keeps a generated key in instance/; production sets KUCHIKOMI_SECRET_KEY."""
     path = instance / "secret_key"
@@ -98,6 +123,8 @@ def register_extensions(app: Flask) -> None:
     from campaign.auth import sessions
     from campaign.extensions import csrf, db, limiter, migrate
 
+    logs.init_request_ids(app)  # before CSRF and the limiter: a refused request has its id too
+    metrics.init_app(app, "main")
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -156,7 +183,7 @@ def register_storage_refs(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from campaign import demo, jobs
+    from campaign import demo, jobs, unmigrated
     from campaign.auth.cli import users_cli
     from campaign.entries.cli import entries_cli
     from campaign.orgs.cli import orgs_cli
@@ -169,3 +196,4 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(draws_cli)
     jobs.register_cli(app)
+    unmigrated.init_app(app)  # last: every group above (and storage's) says "run flask db upgrade"

@@ -1,6 +1,8 @@
 """Configuration: safe embedded defaults, overridden by KUCHIKOMI_* environment variables."""
 
+import difflib
 import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +25,18 @@ _INT_KEYS = {
     "PROXY_FIX_X_PREFIX",
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
-_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUTBOUND_ALLOW_PRIVATE"}
+_BOOL_KEYS = {
+    "SESSION_COOKIE_SECURE",
+    "MAIL_USE_TLS",
+    "RATELIMIT_ENABLED",
+    "OUTBOUND_ALLOW_PRIVATE",
+    "JOBS_INLINE",
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+}
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+# Settings read with a default where they are used, and variables of the test and bench tools.
+_READ_ELSEWHERE = {"DATABASE_URL", "DRAW_ADDRESS_RETENTION_DAYS"}
+_TOOL_VARIABLES = {"TEST_POSTGRES", "BENCH_POSTGRES", "CHROMIUM", "SHOTS"}
 _LIST_KEYS = {"LANGUAGES", "TRUSTED_HOSTS"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
@@ -72,6 +85,10 @@ class Config:
     TRUSTED_HOSTS: tuple[str, ...] | None = None
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a long form is not lost
 
+    LOG_LEVEL = "INFO"
+    LOG_FORMAT = "json"  # one JSON object per line on stderr; "text" for people reading a terminal
+    METRICS_TOKEN: str | None = None  # /metrics answers only `Authorization: Bearer <token>`; unset: 404
+
     MAIL_BACKEND = "log"  # "smtp" in production
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
@@ -93,6 +110,8 @@ class Config:
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
+    # Redis unreachable: limits are counted in this process's memory meanwhile, so staff can still log in.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = "10 per minute"
     # Photo uploads, per sending address (a shop tablet or a carrier's NAT shares one) and per campaign.
@@ -113,7 +132,7 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
         elif key in _FLOAT_KEYS:
             values[key] = _number(name, raw, float, "a number")
         elif key in _BOOL_KEYS:
-            values[key] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            values[key] = _boolean(name, raw)
         elif key in _LIST_KEYS:
             values[key] = tuple(item.strip() for item in raw.split(",") if item.strip())
         elif key == "DATABASE_URL":
@@ -123,6 +142,60 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
     if "REDIS_URL" in values and "RATELIMIT_STORAGE_URI" not in values:
         values["RATELIMIT_STORAGE_URI"] = values["REDIS_URL"]
     return values
+
+
+RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "UPLOAD_RATE_LIMIT", "CAMPAIGN_UPLOAD_RATE_LIMIT")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def check_values(config: Mapping) -> None:
+    """Values whose mistake would otherwise surface as a traceback at start-up or at the first request."""
+    from limits import parse_many
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        make_url(config["SQLALCHEMY_DATABASE_URI"]).get_dialect()
+    except (ArgumentError, NoSuchModuleError) as exc:
+        raise ConfigError(
+            f"KUCHIKOMI_DATABASE_URL is not a database URL this install can use: {exc}"
+        ) from None
+    redis_url = config.get("REDIS_URL")
+    if redis_url and not redis_url.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"KUCHIKOMI_REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
+        )
+    for key in RATE_LIMIT_KEYS:
+        try:
+            parse_many(config[key])
+        except ValueError:
+            raise ConfigError(
+                f"KUCHIKOMI_{key} must be limits such as '10 per minute;60 per hour', not {config[key]!r}"
+            ) from None
+
+
+def known_settings() -> set[str]:
+    names = {key for key in vars(Config) if key.isupper()} | _READ_ELSEWHERE | _TOOL_VARIABLES
+    from campaign.storage import S3_CONFIG_KEYS
+
+    return names | set(S3_CONFIG_KEYS)
+
+
+def unknown_settings(environ: Mapping[str, str]) -> Iterator[tuple[str, str | None]]:
+    """(variable, the closest known variable or None) for each KUCHIKOMI_ variable no setting reads."""
+    known = known_settings()
+    for name in sorted(environ):
+        key = name.removeprefix("KUCHIKOMI_")
+        if name.startswith("KUCHIKOMI_") and key not in known:
+            closest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            yield name, f"KUCHIKOMI_{closest[0]}" if closest else None
+
+
+def _boolean(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ConfigError(f"{name} must be true or false (or 1/0, yes/no, on/off), not {raw!r}")
+    return value in _TRUE
 
 
 def _number(name: str, raw: str, kind: type, what: str):

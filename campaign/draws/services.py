@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from campaign import metrics
 from campaign.audit.services import Actor, record
 from campaign.auth import passwords
 from campaign.campaigns import services as campaigns
@@ -123,6 +124,7 @@ def needs_check(campaign: Campaign, pick: DrawPick) -> bool:
     return campaign.allows_follow_and_post and bool(pick.entry.post_url)
 
 
+@metrics.DRAW_SECONDS.time()
 def run_draw(
     campaign: Campaign,
     *,

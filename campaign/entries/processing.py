@@ -10,7 +10,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from campaign import events, media, pending_objects
+from campaign import events, media, metrics, pending_objects
 from campaign.entries.models import PRIVATE_DERIVATIVES, Derivative, Entry, EntryStatus, Processing
 from campaign.entries.publication import publish, shown_publicly
 from campaign.extensions import db
@@ -72,6 +72,7 @@ def media_bounds(config) -> media.Bounds:
     )
 
 
+@metrics.PROCESSING_SECONDS.time()
 def process_entry(entry_id: int) -> None:
     """Derives, stores and records an entry's web renditions; safe to run twice."""
     entry = db.session.get(Entry, entry_id)

@@ -12,7 +12,7 @@ from flask_limiter import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from campaign import jobs
+from campaign import jobs, metrics
 from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
@@ -24,6 +24,7 @@ from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
 bp = Blueprint("submissions", __name__)
+bp.after_request(metrics.count_upload)
 
 TOO_MANY_UPLOADS = _l("Many photos have just been sent from your connection. Please try again in %(wait)s.")
 CAMPAIGN_BUSY = _l("This campaign is receiving very many photos right now. Please try again in %(wait)s.")
@@ -95,6 +96,7 @@ def submit(slug: str):
         entry, created = services.after_conflict(campaign, sub, photo), False
     except services.InvalidSubmission as exc:
         db.session.rollback()
+        metrics.refuse_upload(exc.code)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return _campaign_page(campaign, form, exc.status, exc.errors, exc.text())

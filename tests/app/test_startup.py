@@ -1,5 +1,6 @@
 """Start-up through wsgi.py (gunicorn, every `flask` command): `.env` is read, a bad setting is one line."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import pytest
 
 from campaign import create_app
 from campaign.config import ConfigError, from_environment
+from tests.fixtures.databases import _drop_postgres_database, _fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,11 +24,13 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
         if not key.startswith("KUCHIKOMI_") and key not in ("FLASK_APP", "FLASK_SKIP_DOTENV")
     }
     env.update(
-        PYTHONPATH=str(ROOT),
-        KUCHIKOMI_SECRET_KEY="x",
-        KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        KUCHIKOMI_STORAGE_BACKEND="memory",
-        **settings,
+        {
+            "PYTHONPATH": str(ROOT),
+            "KUCHIKOMI_SECRET_KEY": "x",
+            "KUCHIKOMI_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "KUCHIKOMI_STORAGE_BACKEND": "memory",
+            **settings,
+        }
     )
     command = [sys.executable, "-m", "flask", "--app", str(ROOT / "wsgi.py"), *args] if args else None
     command = command or [sys.executable, "-c", "import wsgi"]
@@ -43,6 +47,16 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
         ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number, not '5s'"),
         ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "choose among the shipped languages"),
         ({"KUCHIKOMI_MAIL_BACKEND": "sendmail"}, "MAIL_BACKEND must be 'log' or 'smtp'"),
+        # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
+        (
+            {"KUCHIKOMI_SESSION_COOKIE_SECURE": "ture"},
+            "KUCHIKOMI_SESSION_COOKIE_SECURE must be true or false",
+        ),
+        ({"KUCHIKOMI_DATABASE_URL": "postgres://db/x"}, "KUCHIKOMI_DATABASE_URL is not a database URL"),
+        ({"KUCHIKOMI_DATABASE_URL": "kuchikomi.sqlite3"}, "KUCHIKOMI_DATABASE_URL is not a database URL"),
+        ({"KUCHIKOMI_REDIS_URL": "localhost:6379"}, "KUCHIKOMI_REDIS_URL must start with redis://"),
+        ({"KUCHIKOMI_UPLOAD_RATE_LIMIT": "10/min"}, "KUCHIKOMI_UPLOAD_RATE_LIMIT must be limits such as"),
+        ({"KUCHIKOMI_LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path, setting, said):
@@ -73,3 +87,36 @@ def test_settings_errors_are_config_errors_for_callers_of_create_app(tmp_path):
         create_app(
             {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite3'}", "STORAGE_BACKEND": "ftp"}
         )
+
+
+def test_an_unknown_setting_is_one_warning_naming_the_closest_and_start_up_goes_on(tmp_path):
+    done = start(tmp_path, KUCHIKOMI_REDIS_ULR="redis://127.0.0.1:6379/0", KUCHIKOMI_FROBNICATE="1")
+    assert done.returncode == 0, done.stderr
+    frob, redis = (json.loads(line) for line in done.stderr.splitlines())
+    assert redis["level"] == "WARNING"
+    assert redis["message"] == (
+        "KUCHIKOMI_REDIS_ULR is not a Kuchikomi setting and is ignored; did you mean KUCHIKOMI_REDIS_URL?"
+    )
+    assert frob["message"] == "KUCHIKOMI_FROBNICATE is not a Kuchikomi setting and is ignored"
+    known = start(tmp_path, KUCHIKOMI_S3_REGION="ap-northeast-1", KUCHIKOMI_DRAW_ADDRESS_RETENTION_DAYS="9")
+    assert known.returncode == 0 and known.stderr == ""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_command_on_an_unmigrated_database_says_to_run_flask_db_upgrade(tmp_path, backend, request):
+    """issue 14: `flask users create` on a fresh database gave a raw UndefinedTable traceback."""
+    if backend == "postgresql":
+        name = f"unmigrated_{os.getpid()}"
+        url = _fresh_postgres_database(name)
+        request.addfinalizer(lambda: _drop_postgres_database(name))
+    else:
+        url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    done = start(
+        tmp_path, "users", "create", "owner@example.com", "--password", "long enough pw 1",
+        KUCHIKOMI_DATABASE_URL=url,
+    )  # fmt: skip
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Error: the database schema is missing or out of date (")
+    assert line.endswith("): run `flask db upgrade` first")
+    assert "Traceback" not in done.stderr

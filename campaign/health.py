@@ -1,0 +1,107 @@
+"""`/healthz` (the process answers: no I/O), `/readyz` (database, storage and Redis when configured, each
+named when it fails) and `/metrics` (Prometheus, with `Authorization: Bearer <METRICS_TOKEN>` only).
+
+They are a lean app of their own, mounted in front of the main app like the public API: no session, CSRF,
+limiter, login or HTML; never cached. A load balancer polls them often and must not be throttled."""
+
+import hmac
+import logging
+
+from flask import Flask, Response, current_app, jsonify, request
+from sqlalchemy import text
+
+from campaign import metrics
+from campaign.storage.base import AREAS, StorageError, probe_key
+
+log = logging.getLogger(__name__)
+PATHS = ("/healthz", "/readyz", "/metrics")
+REDIS_TIMEOUT = 2.0  # seconds: a probe answers well within a load balancer's check interval
+
+
+def healthz() -> Response:
+    return jsonify(status="ok")
+
+
+def check_database() -> None:
+    from campaign.extensions import db
+
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+
+
+def check_storage() -> None:
+    """One cheap read: a HEAD on S3 (reachable, credentials accepted), a stat on local storage."""
+    from campaign.storage.local import LocalStorage
+
+    storage = current_app.extensions["storage"]
+    if isinstance(storage, LocalStorage) and not storage.root.is_dir():
+        raise StorageError(f"{storage.root} is not a folder")
+    storage.exists(probe_key(AREAS[0]))
+
+
+def check_redis() -> None:
+    from redis import Redis
+
+    client = current_app.extensions.get("readyz_redis")
+    if client is None:
+        url = current_app.config["REDIS_URL"]
+        client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
+        current_app.extensions["readyz_redis"] = client
+    client.ping()
+
+
+def readyz() -> Response:
+    checks = {"database": check_database, "storage": check_storage}
+    if current_app.config.get("REDIS_URL"):
+        checks["redis"] = check_redis
+    results, failed = {}, {}
+    for name, check in checks.items():
+        try:
+            check()
+            results[name] = "ok"
+        except Exception as exc:  # any failure makes this instance unready; the log has the details
+            log.warning("readiness check %s failed: %s", name, exc)
+            results[name] = failed[name] = type(exc).__name__
+    if failed:
+        return jsonify(status="unavailable", failed=sorted(failed), checks=results), 503
+    return jsonify(status="ready", checks=results)
+
+
+def metrics_view() -> Response:
+    token = current_app.config.get("METRICS_TOKEN")
+    offered = request.headers.get("Authorization", "")
+    if not token or not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
+        return jsonify(error="not_found"), 404  # without a token configured, metrics are off
+    return metrics.metrics_response()
+
+
+def no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def create_probes(app: Flask) -> Flask:
+    """Shares `app`'s config, database engines and storage."""
+    from campaign.api.mount import NoSessions
+    from campaign.extensions import db
+
+    probes = Flask(__name__, static_folder=None, instance_path=app.instance_path)
+    probes.config = app.config
+    probes.session_interface = NoSessions()
+    db.init_app_sharing_engines(probes, app)
+    probes.extensions["storage"] = app.extensions["storage"]
+    probes.add_url_rule("/healthz", "healthz", healthz)
+    probes.add_url_rule("/readyz", "readyz", readyz)
+    probes.add_url_rule("/metrics", "metrics", metrics_view)
+    probes.after_request(no_store)
+    return probes
+
+
+def mount(app: Flask) -> None:
+    from campaign.api.mount import PrefixDispatch
+
+    probes = create_probes(app)
+    for path in PATHS:
+        app.wsgi_app = PrefixDispatch(app.wsgi_app, path, probes)
+    app.extensions["probes"] = probes

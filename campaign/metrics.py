@@ -1,0 +1,74 @@
+"""Prometheus metrics (prometheus-client). Under gunicorn every worker writes its own files in
+PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py sets it up), and /metrics adds them up; without that variable a
+single process reports its own counts."""
+
+import os
+
+from flask import Flask, Response, g, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
+
+REQUESTS = Counter(
+    "kuchikomi_http_requests", "Requests answered, by app, endpoint and status", ["app", "endpoint", "status"]
+)
+UPLOADS = Counter(
+    "kuchikomi_uploads", "Customer uploads: accepted, or refused by reason", ["outcome", "reason"]
+)
+PROCESSING_SECONDS = Histogram(
+    "kuchikomi_entry_processing_seconds",
+    "Time to derive and store one entry's web renditions (where the job runs)",
+    buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
+)
+DRAW_SECONDS = Histogram(
+    "kuchikomi_draw_seconds", "Time of one verifiable draw", buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900)
+)
+REFUSED_BY_STATUS = {400: "bad_request", 404: "no_such_campaign", 413: "too_large", 429: "too_many_uploads"}
+
+
+def exposition() -> bytes:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+    return generate_latest(REGISTRY)
+
+
+def metrics_response() -> Response:
+    return Response(exposition(), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+
+
+def refuse_upload(reason: str) -> None:
+    """The submit view names why it refused (a rule's code); other refusals are named by their status."""
+    g.upload_refused = reason
+
+
+def count_upload(response: Response) -> Response:
+    """The submissions blueprint's after_request: counts the answers of the submit view."""
+    if request.endpoint != "submissions.submit":
+        return response
+    status = response.status_code
+    if status < 400:  # a new entry, or the same form sent again (both lead to the status page)
+        UPLOADS.labels("accepted", "none").inc()
+    else:
+        UPLOADS.labels(
+            "refused", g.get("upload_refused") or REFUSED_BY_STATUS.get(status, f"status_{status}")
+        ).inc()
+    return response
+
+
+def init_app(app: Flask, label: str) -> None:
+    """Counts every answer of `app` ("main" or "public_api"); 404s share the endpoint "none"."""
+
+    def count_request(response: Response) -> Response:
+        REQUESTS.labels(label, request.endpoint or "none", str(response.status_code)).inc()
+        return response
+
+    app.after_request(count_request)

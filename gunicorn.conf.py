@@ -1,0 +1,42 @@
+"""gunicorn settings for production: `gunicorn -c gunicorn.conf.py` (README, "Production").
+
+Threads, not one sync worker: a slow upload occupies one thread, not a whole process. Put a reverse proxy
+that buffers request bodies (nginx `proxy_request_buffering on`) in front, so trickling clients never hold
+a thread at all.
+"""
+
+import os
+import shutil
+import tempfile
+
+from prometheus_client import multiprocess
+
+wsgi_app = "wsgi:app"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+# Above the S3 retry budget (attempts x (connect + read + 1) s = 18 s with the defaults): a customer whose
+# upload meets a storage outage gets "please try again", not a killed worker and a bare 500.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# X-Forwarded-* headers are believed by the app's ProxyFix only (KUCHIKOMI_PROXY_FIX_X_*), never by
+# gunicorn itself: one place decides how many proxies to trust.
+secure_scheme_headers: dict = {}
+forwarded_allow_ips = "127.0.0.1,::1"
+accesslog = "-"
+
+# /metrics adds up every worker's counts from files in this folder, emptied at each start.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kuchikomi-metrics-")
+
+
+def on_starting(server) -> None:
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder, exist_ok=True)
+
+
+def child_exit(server, worker) -> None:
+    multiprocess.mark_process_dead(worker.pid)

@@ -1,0 +1,143 @@
+"""/healthz, /readyz and /metrics (issue 14: there was no health check and no metric)."""
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from campaign import create_app
+from tests import factories
+from tests.auth.test_login_without_redis import closed_loopback_port
+from tests.entries.helpers import submit
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "metrics-token-for-tests"
+
+
+def samples(text: str, name: str) -> dict:
+    return {
+        tuple(sorted(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == name
+    }
+
+
+def scrape(client) -> str:
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    return response.text
+
+
+def test_healthz_answers_without_session_or_cache(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
+
+
+def test_readyz_checks_the_database_and_storage(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.json
+    assert response.json == {"status": "ready", "checks": {"database": "ok", "storage": "ok"}}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_names_redis_when_it_is_down(app, client):
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{closed_loopback_port()}/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["failed"] == ["redis"] and response.json["checks"]["redis"] == "ConnectionError"
+    assert response.json["checks"]["database"] == "ok"
+
+
+def test_readyz_names_the_database_and_the_storage_when_they_fail(tmp_path):
+    not_a_folder = tmp_path / "uploads"
+    not_a_folder.write_text("a file where the storage folder should be")
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{closed_loopback_port()}/x",
+            "STORAGE_BACKEND": "local",
+            "STORAGE_LOCAL_ROOT": str(not_a_folder),
+        }
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["failed"] == ["database", "storage"]
+    assert response.json["checks"] == {"database": "OperationalError", "storage": "StorageError"}
+
+
+def test_metrics_need_the_configured_token(app, client):
+    assert client.get("/metrics").status_code == 404  # no token configured: metrics are off
+    app.config["METRICS_TOKEN"] = TOKEN
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    assert client.get("/metrics", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_metrics_count_requests_uploads_processing_and_draw_time(app, client):
+    app.config["METRICS_TOKEN"] = TOKEN
+    factories.campaign(factories.org())
+    before_requests = samples(scrape(client), "kuchikomi_http_requests_total")
+    before_uploads = samples(scrape(client), "kuchikomi_uploads_total")
+    before_processing = samples(scrape(client), "kuchikomi_entry_processing_seconds_count").get((), 0)
+    assert submit(client).status_code == 303
+    assert submit(client, photo=b"not a photo").status_code == 422
+    client.get("/api/v1/openapi.json")
+    text = scrape(client)
+    requests_now, uploads_now = (
+        samples(text, "kuchikomi_http_requests_total"),
+        samples(text, "kuchikomi_uploads_total"),
+    )
+
+    def grew(now: dict, before: dict, **labels) -> float:
+        key = tuple(sorted(labels.items()))
+        return now.get(key, 0) - before.get(key, 0)
+
+    assert grew(requests_now, before_requests, app="main", endpoint="submissions.submit", status="303") == 1
+    assert (
+        grew(requests_now, before_requests, app="public_api", endpoint="api.get_openapi", status="200") == 1
+    )
+    assert grew(uploads_now, before_uploads, outcome="accepted", reason="none") == 1
+    assert grew(uploads_now, before_uploads, outcome="refused", reason="invalid_submission") == 1
+    assert samples(text, "kuchikomi_entry_processing_seconds_count")[()] == before_processing + 1
+    assert "kuchikomi_draw_seconds_count" in text
+
+
+MULTIPROCESS = textwrap.dedent(
+    """
+    import sys
+    from campaign import create_app
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1], "STORAGE_BACKEND": "memory",
+                      "METRICS_TOKEN": "t"})
+    client = app.test_client()
+    client.get("/healthz-nothing-here")
+    if sys.argv[2] == "scrape":
+        print(client.get("/metrics", headers={"Authorization": "Bearer t"}).text)
+    """
+)
+
+
+def test_metrics_add_up_every_process_of_a_multiprocess_server(tmp_path):
+    """gunicorn's workers are processes: with PROMETHEUS_MULTIPROC_DIR, /metrics in one adds up all."""
+    folder = tmp_path / "prometheus"
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUCHIKOMI_")}
+    env.update(PYTHONPATH=str(ROOT), PROMETHEUS_MULTIPROC_DIR=str(folder))
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", MULTIPROCESS, database, role],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+        for role in ("count", "count", "scrape")
+    ]
+    counted = samples(outputs[-1], "kuchikomi_http_requests_total")
+    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3

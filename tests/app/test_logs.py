@@ -1,0 +1,108 @@
+"""Log lines are JSON on stderr with a request id and no email address (issue 14: logging was never
+configured, INFO lines were dropped, errors had no timestamp or level, the worker log carried emails)."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from campaign import logs
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SCRIPT = textwrap.dedent(
+    """
+    import logging, sys
+    from campaign import create_app, logs, mail
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": sys.argv[1], "STORAGE_BACKEND": "memory"})
+    with app.test_request_context(headers={"X-Request-ID": "edge-7f3a"}):
+        app.preprocess_request()
+        mail.send("hanako.sato@example.jp", "当選のお知らせ", "受取リンク: https://x.example/claim/abc")
+        try:
+            raise RuntimeError("SMTP refused taro@example.com")
+        except RuntimeError:
+            logging.getLogger("rq.worker").exception("job failed for taro@example.com")
+    with logs.bound_request_id("from-the-request"):
+        logging.getLogger("campaign.jobs").info("a job's line")
+    logging.getLogger("campaign").debug("not shown at INFO")
+    """
+)
+
+
+def run(tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUCHIKOMI_")}
+    env.update(PYTHONPATH=str(ROOT), **settings)
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, database],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_create_app_logs_json_lines_with_request_ids_and_no_email_addresses(tmp_path):
+    done = run(tmp_path)
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stderr.splitlines()]
+    mail_line, failure, job_line = lines  # the DEBUG line is dropped at the default level, INFO is kept
+    assert set(mail_line) == {"timestamp", "level", "logger", "message", "request_id"}
+    assert mail_line["level"] == "INFO" and mail_line["logger"] == "campaign.mail"
+    assert mail_line["request_id"] == "edge-7f3a"
+    assert "https://x.example/claim/abc" in mail_line["message"] and "当選のお知らせ" in mail_line["message"]
+    assert "h***@example.jp" in mail_line["message"] and "hanako" not in done.stderr
+    assert failure["level"] == "ERROR" and failure["logger"] == "rq.worker"
+    assert "RuntimeError: SMTP refused t***@example.com" in failure["exception"]
+    assert "taro@" not in done.stderr
+    assert job_line["request_id"] == "from-the-request"
+    assert mail_line["timestamp"].endswith("+00:00")
+
+
+def test_text_format_and_level_are_settings(tmp_path):
+    done = run(tmp_path, KUCHIKOMI_LOG_FORMAT="text", KUCHIKOMI_LOG_LEVEL="debug")
+    assert done.returncode == 0, done.stderr
+    assert " DEBUG campaign [None] not shown at INFO" in done.stderr
+    assert " INFO campaign.mail [edge-7f3a] mail (not sent" in done.stderr
+
+
+def test_a_host_that_configured_logging_keeps_its_configuration(tmp_path):
+    script = "import logging; logging.basicConfig(format='HOST %(message)s');" + SCRIPT
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUCHIKOMI_")}
+    done = subprocess.run(
+        [sys.executable, "-c", script, f"sqlite:///{tmp_path / 'db.sqlite3'}"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("HOST job failed") and "{" not in done.stderr.splitlines()[0]
+
+
+def test_every_answer_carries_a_request_id_a_sane_one_from_the_proxy_is_kept(client):
+    mine = client.get("/", headers={"X-Request-ID": "0123abcd-ef"})
+    assert mine.headers["X-Request-ID"] == "0123abcd-ef"
+    made = {client.get("/").headers["X-Request-ID"] for _ in range(2)}
+    assert len(made) == 2 and all(len(rid) == 32 for rid in made)
+    for insane in ("a b", "x" * 101, "<script>", "-starts-with-dash"):
+        assert client.get("/", headers={"X-Request-ID": insane}).headers["X-Request-ID"] != insane
+    api = client.get("/api/v1/openapi.json", headers={"X-Request-ID": "api-call-1"})
+    assert api.headers["X-Request-ID"] == "api-call-1"
+
+
+def test_a_refused_request_has_its_id_too(client):
+    refused = client.post("/login", data={"email": "a@example.com"}, headers={"X-Request-ID": "csrf-less"})
+    assert refused.status_code == 400 and refused.headers["X-Request-ID"] == "csrf-less"
+
+
+def test_the_filter_masks_addresses_in_arguments():
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "to %s and %s", ("a.b@c.example", 7), None)
+    assert logs.RedactEmails().filter(record)
+    assert record.getMessage() == "to a***@c.example and 7"
+    assert logs.redact("no address @ here, nor x@y") == "no address @ here, nor x@y"
