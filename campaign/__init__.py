@@ -168,4 +168,7 @@ def register_cli(app: Flask) -> None:
     from campaign.draws.cli import draws_cli  # issue 5
 
     app.cli.add_command(draws_cli)
+    from campaign.privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
     jobs.register_cli(app)
