@@ -141,6 +141,9 @@ def register_blueprints(app: Flask) -> None:
     from campaign.reviews import wiring as reviews_wiring  # issue 6: reviews, galleries, API, webhooks
 
     reviews_wiring.register(app)  # issue 6
+    from campaign.privacy import views as privacy_views
+
+    app.register_blueprint(privacy_views.bp)
 
 
 def register_storage_refs(app: Flask) -> None:

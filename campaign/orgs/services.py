@@ -30,6 +30,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "publish_reviews": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
     "edit_galleries": frozenset({Role.OWNER, Role.EDITOR}),
     "manage_integrations": frozenset({Role.OWNER}),
+    # privacy (issue 14): retention days, disclosure and deletion requests by email address
+    "privacy": frozenset({Role.OWNER}),
 }
 
 
