@@ -112,6 +112,9 @@ def register_extensions(app: Flask) -> None:
     nonces.init_app(app)
     pending_objects.install()
     audit.install()
+    from campaign.privacy import cdn
+
+    cdn.target(app.config)  # a CDN purge setting this version cannot use is refused at startup
 
 
 def register_blueprints(app: Flask) -> None:
