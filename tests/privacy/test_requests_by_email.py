@@ -71,3 +71,15 @@ def test_the_cli_exports_and_erases_by_email(team, client, runner, tmp_path):
     result = runner.invoke(args=["privacy", "erase", team.org.slug, "ken@example.com", "--yes"])
     assert result.exit_code == 0 and "Erased 1 entries" in result.output, result.output
     assert db.session.get(Entry, entry.id).erased_at is not None
+
+
+def test_an_owner_sets_the_retention_days_and_a_wrong_number_changes_nothing(team):
+    owner = team.studio(Role.OWNER)
+    save = "/studio/privacy/retention"
+    assert owner.post(save, {"retention_days": "30"}, form_page="/studio/privacy").status_code == 303
+    refused = owner.post(save, {"retention_days": "0"}, form_page="/studio/privacy")
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.text
+    db.session.refresh(team.org)
+    assert team.org.retention_days == 30
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.retention"))
+    assert event.before == {"retention_days": 90} and event.after == {"retention_days": 30}
