@@ -139,6 +139,9 @@ def register_extensions(app: Flask) -> None:
     nonces.init_app(app)
     pending_objects.install()
     audit.install()
+    from campaign.privacy import cdn
+
+    cdn.target(app.config)  # a CDN purge setting this version cannot use is refused at startup
 
 
 def register_blueprints(app: Flask) -> None:
@@ -168,6 +171,9 @@ def register_blueprints(app: Flask) -> None:
     from campaign.reviews import wiring as reviews_wiring  # issue 6: reviews, galleries, API, webhooks
 
     reviews_wiring.register(app)  # issue 6
+    from campaign.privacy import views as privacy_views
+
+    app.register_blueprint(privacy_views.bp)
 
 
 def register_storage_refs(app: Flask) -> None:
@@ -195,5 +201,8 @@ def register_cli(app: Flask) -> None:
     from campaign.draws.cli import draws_cli  # issue 5
 
     app.cli.add_command(draws_cli)
+    from campaign.privacy.cli import privacy_cli
+
+    app.cli.add_command(privacy_cli)
     jobs.register_cli(app)
     unmigrated.init_app(app)  # last: every group above (and storage's) says "run flask db upgrade"

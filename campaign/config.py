@@ -108,6 +108,11 @@ class Config:
     # loopback and private networks (development, tests): an organisation could otherwise probe our network.
     OUTBOUND_ALLOW_PRIVATE = False
 
+    # A CDN in front of public renditions keeps serving a removed photo until told: after a takedown,
+    # rejection or erasure each removed object is purged by an HTTP POST to this URL, "{key}" replaced by
+    # the object's key (URL-quoted). "" = no CDN. (privacy.cdn)
+    CDN_PURGE = ""
+
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     # Redis unreachable: limits are counted in this process's memory meanwhile, so staff can still log in.

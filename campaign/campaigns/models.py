@@ -35,6 +35,7 @@ class Campaign(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     launched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran (privacy)
     allows_upload: Mapped[bool] = mapped_column(default=True)
     allows_follow_and_post: Mapped[bool] = mapped_column(default=False)
     brand_handle: Mapped[str] = mapped_column(String(100), default="")

@@ -97,6 +97,7 @@ class Entry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the customer's data is gone (privacy)
 
     # moderation (issue 4): who withdrew ("customer" | "brand"), the public caption, the team's latest word
     withdrawn_by: Mapped[str] = mapped_column(String(8), default="")
@@ -147,6 +148,7 @@ class Consent(db.Model):
 
 
 PRIVATE_DERIVATIVES = "private/derivatives/"
+ERASED_ORIGINAL = "erased/"  # an `original_key` under it names no object: the original was erased (privacy)
 PUBLIC_DERIVATIVES = "public/d/"
 
 

@@ -11,7 +11,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from campaign import events, media, metrics, pending_objects
-from campaign.entries.models import PRIVATE_DERIVATIVES, Derivative, Entry, EntryStatus, Processing
+from campaign.entries.models import (
+    ERASED_ORIGINAL,
+    PRIVATE_DERIVATIVES,
+    Derivative,
+    Entry,
+    EntryStatus,
+    Processing,
+)
 from campaign.entries.publication import publish, shown_publicly
 from campaign.extensions import db
 from campaign.storage import get_storage
@@ -79,6 +86,8 @@ def process_entry(entry_id: int) -> None:
     if entry is None or entry.processing is Processing.READY:
         return
     if entry.status is EntryStatus.WITHDRAWN:  # withdrawn before it was processed: nothing will show it
+        return
+    if entry.original_key.startswith(ERASED_ORIGINAL):  # erased by retention: there is nothing to derive from
         return
     storage = get_storage()
     original = storage.get(entry.original_key)

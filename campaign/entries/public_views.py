@@ -145,3 +145,26 @@ def withdraw(token: str):
     services.withdraw(entry, now=utcnow(), ip_address=request.remote_addr or "")
     db.session.commit()
     return redirect(url_for("submissions.status", token=token), code=303)
+
+
+@bp.get("/s/<token>/erase")
+def erase_confirm(token: str):
+    """The confirmation step: what erasing does, and a button; nothing changes until it is pressed."""
+    entry = _entry_from_token(token)
+    if entry.erased_at is not None:
+        return redirect(url_for("submissions.status", token=token), code=303)
+    response = current_app.make_response(render_template("entries/erase.html", entry=entry, token=token))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.post("/s/<token>/erase")
+def erase(token: str):
+    from campaign.audit.services import Actor
+    from campaign.privacy.erasure import erase_entry
+
+    entry = _entry_from_token(token)
+    erase_entry(entry, actor=Actor.customer(request.remote_addr or ""), now=utcnow())
+    db.session.commit()
+    return redirect(url_for("submissions.status", token=token), code=303)

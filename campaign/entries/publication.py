@@ -82,7 +82,7 @@ def unpublish(entry: Entry) -> None:
     """Once this transaction commits, the entry's public copies go (those no other public entry shows)."""
     keys = [item.public_key for item in entry.derivatives]
     if keys:
-        jobs.after_commit(purge_public, keys)
+        jobs.after_commit(purge_public, keys, entry.org_id)
 
 
 def still_shown(public_keys: list[str]) -> set[str]:
@@ -99,8 +99,9 @@ def still_shown(public_keys: list[str]) -> set[str]:
     return {row.public_key for row in rows if shown_publicly(row.entry)}
 
 
-def purge_public(public_keys: list[str]) -> list[str]:
-    """A job: deletes those of `public_keys` that no public entry shows; returns the deleted keys."""
+def purge_public(public_keys: list[str], org_id: int | None = None) -> list[str]:
+    """A job: deletes those of `public_keys` that no public entry shows, then has a configured CDN forget
+    them (privacy.cdn, audited under `org_id`); returns the deleted keys."""
     keep = still_shown(public_keys)
     storage = get_storage()
     deleted = []
@@ -108,6 +109,9 @@ def purge_public(public_keys: list[str]) -> list[str]:
         storage.delete(key)  # a missing object is not an error
         deleted.append(key)
     log.info("unpublished %d public objects", len(deleted))
+    from campaign.privacy import cdn
+
+    cdn.purge(deleted, org_id=org_id)
     return deleted
 
 

@@ -42,3 +42,22 @@ def add_member(slug: str, email: str, role: str) -> None:
     services.add_member(org, user, Role(role))
     db.session.commit()
     click.echo(f"{user.email} is now {role} of {org.slug}")
+
+
+@orgs_cli.command("retention")
+@click.argument("slug")
+@click.argument("days", type=int)
+def retention(slug: str, days: int) -> None:
+    """Sets how many days entrants' personal data is kept after a campaign is over (default 90)."""
+    from campaign.audit.services import Actor
+    from campaign.clock import utcnow
+
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise click.ClickException(f"No organisation {slug!r}")
+    try:
+        services.set_retention_days(org, days, actor=Actor.system(), now=utcnow())
+    except DomainError as exc:
+        raise click.ClickException(exc.text()) from exc
+    db.session.commit()
+    click.echo(f"{org.slug} keeps entrants' personal data {days} days after a campaign is over")

@@ -30,6 +30,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "publish_reviews": frozenset({Role.OWNER, Role.EDITOR, Role.APPROVER}),
     "edit_galleries": frozenset({Role.OWNER, Role.EDITOR}),
     "manage_integrations": frozenset({Role.OWNER}),
+    # privacy (issue 14): retention days, disclosure and deletion requests by email address
+    "privacy": frozenset({Role.OWNER}),
 }
 
 
@@ -48,6 +50,34 @@ def create_organisation(name: str, slug: str, *, timezone: str = "Asia/Tokyo") -
     db.session.add(org)
     db.session.flush()
     return org
+
+
+RETENTION_DAYS = (1, 3650)  # at least a day; at most ten years
+
+
+def set_retention_days(org: Organisation, days: int, *, actor, now) -> None:
+    """How many days entrants' data outlives a finished campaign (privacy.retention); audited."""
+    from campaign.audit.services import record
+
+    low, high = RETENTION_DAYS
+    if not low <= days <= high:
+        raise InvalidOrganisation(
+            _l("Keep personal data between %(low)d and %(high)d days.", low=low, high=high),
+            field="retention_days",
+        )
+    before = org.retention_days
+    org.retention_days = days
+    db.session.flush()
+    record(
+        actor,
+        "organisation.retention",
+        org_id=org.id,
+        object_type="organisation",
+        object_id=org.public_id,
+        now=now,
+        before={"retention_days": before},
+        after={"retention_days": days},
+    )
 
 
 def add_member(org: Organisation, user: User, role: Role) -> Membership:

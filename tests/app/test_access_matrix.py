@@ -73,6 +73,10 @@ REQUIRED: dict[str, str] = {
     "webhooks.set_active": "manage_integrations",
     "webhooks.delete": "manage_integrations",
     "export_api.manage_keys": "manage_integrations",
+    "privacy.index": "privacy",  # issue 14: requests by email reveal and erase personal data: owners only
+    "privacy.save_retention": "privacy",
+    "privacy.export": "privacy",
+    "privacy.erase": "privacy",
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous

@@ -1,0 +1,1 @@
+"""Personal data that does not outlive its purpose: erasure, retention, requests by email, CDN purge."""

@@ -1,0 +1,94 @@
+"""`flask privacy retention [--dry-run]`, `flask privacy export`, `flask privacy erase`."""
+
+import click
+from flask.cli import AppGroup
+
+from campaign.clock import utcnow
+from campaign.privacy import retention as retention_rules
+
+privacy_cli = AppGroup("privacy", help="Personal data: retention, and requests by email.")
+
+
+@privacy_cli.command("retention")
+@click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
+def retention(dry_run: bool) -> None:
+    """Erases entrants' emails and unpublished originals of campaigns over for their organisation's
+    retention days (audited, one campaign at a time)."""
+
+    def progress(done: int, total: int, result: retention_rules.CampaignResult) -> None:
+        click.echo(f"[{done}/{total}] {result.slug}: {result.emails} emails, {result.originals} originals")
+
+    summary = retention_rules.apply_retention(now=utcnow(), dry_run=dry_run, progress=progress)
+    verb = "Would erase" if dry_run else "Erased"
+    click.echo(
+        f"{verb} {summary.emails} emails and {summary.originals} originals "
+        f"in {len(summary.campaigns)} campaigns"
+    )
+
+
+def _org(slug: str):
+    from sqlalchemy import select
+
+    from campaign.extensions import db
+    from campaign.orgs.models import Organisation
+
+    org = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if org is None:
+        raise click.ClickException(f"No organisation {slug!r}")
+    return org
+
+
+@privacy_cli.command("export")
+@click.argument("org_slug")
+@click.argument("email")
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="The zip file.")
+def export(org_slug: str, email: str, out: str) -> None:
+    """Writes everything held about EMAIL in the organisation's campaigns to a zip (JSON, photos); audited."""
+    from flask import current_app
+
+    from campaign.audit.services import Actor
+    from campaign.errors import DomainError
+    from campaign.extensions import db
+    from campaign.privacy import requests
+    from campaign.storage import get_storage
+
+    org = _org(org_slug)
+    try:
+        data = requests.export(
+            org,
+            email,
+            actor=Actor.system(),
+            secret=current_app.secret_key,
+            storage=get_storage(),
+            now=utcnow(),
+        )
+    except DomainError as exc:
+        raise click.ClickException(exc.text()) from exc
+    with open(out, "wb") as file:
+        file.write(data)
+    db.session.commit()
+    click.echo(f"Wrote {out} ({len(data)} bytes)")
+
+
+@privacy_cli.command("erase")
+@click.argument("org_slug")
+@click.argument("email")
+@click.confirmation_option(prompt="Erase every entry from this address in the organisation?")
+def erase(org_slug: str, email: str) -> None:
+    """Withdraws and erases every entry from EMAIL in the organisation's campaigns; audited."""
+    from flask import current_app
+
+    from campaign import jobs
+    from campaign.audit.services import Actor
+    from campaign.errors import DomainError
+    from campaign.extensions import db
+    from campaign.privacy import requests
+
+    org = _org(org_slug)
+    try:
+        count = requests.erase(org, email, actor=Actor.system(), secret=current_app.secret_key, now=utcnow())
+    except DomainError as exc:
+        raise click.ClickException(exc.text()) from exc
+    db.session.commit()
+    jobs.run_ready()
+    click.echo(f"Erased {count} entries")

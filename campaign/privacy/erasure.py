@@ -1,0 +1,95 @@
+"""Erasing one entrant's data: the customer's own request, or an owner's answer to a request by email.
+
+The entry is first withdrawn through the moderation state machine (public copies, reviews, galleries and
+any win go, as for the customer's own withdrawal), then its personal data is blanked in the same
+transaction, and its photo objects are deleted once that transaction has committed. What a draw needs to
+verify stays: the entry's public id and its opaque participant token.
+"""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from campaign import jobs
+from campaign.audit.models import ActorKind
+from campaign.audit.services import Actor, record
+from campaign.draws.models import DrawPick, InstantWinPlay
+from campaign.entries.models import ERASED_ORIGINAL, Entry
+from campaign.extensions import db
+from campaign.locks import lock_row
+from campaign.storage import get_storage
+
+# What an erasure removes, as named in its audit event (the event never holds the values themselves).
+ERASED = (
+    "email",
+    "caption",
+    "nickname",
+    "social_handle",
+    "post_url",
+    "team_note",
+    "photos",
+    "postal_address",
+)
+
+
+def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
+    """Withdraws the entry (if the customer has not yet) and erases its personal data; audited.
+
+    Returns False when it was erased already (a second click changes nothing). The caller commits.
+    """
+    from campaign.entries.services import withdraw
+
+    if lock_row(entry).erased_at is not None:
+        return False
+    # The state machine's customer move: the request is the customer's, whoever passes it on.
+    withdraw(entry, now=now, ip_address=actor.ip_address if actor.kind is ActorKind.CUSTOMER else "")
+    keys = [entry.original_key, *(item.key for item in entry.derivatives)]
+    blank_contact(entry)
+    entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
+    entry.derivatives.clear()
+    entry.original_key = ERASED_ORIGINAL + entry.public_id
+    entry.erased_at = now
+    forget_addresses(entry, now)
+    db.session.flush()
+    record(
+        actor,
+        "entry.erase",
+        org_id=entry.org_id,
+        campaign_id=entry.campaign_id,
+        object_type="entry",
+        object_id=entry.public_id,
+        now=now,
+        after={"erased": list(ERASED)},
+    )
+    jobs.after_commit(delete_unreferenced, keys)
+    return True
+
+
+def blank_contact(entry: Entry) -> None:
+    """Email and social account go; the per-person slot is given back (an empty address holds none)."""
+    entry.email = entry.email_normalised = ""
+    entry.person_slot = None
+    entry.social_handle = entry.post_url = ""
+    entry.social_account = None
+
+
+def forget_addresses(entry: Entry, now: datetime) -> None:
+    """A win's sealed postal address, whatever its state (a given-up win needs none)."""
+    for model in (DrawPick, InstantWinPlay):
+        for row in db.session.scalars(
+            select(model).where(model.entry_id == entry.id, model.address_sealed != "")
+        ):
+            row.address_sealed = ""
+            row.address_purged_at = now
+
+
+def delete_unreferenced(keys: list[str]) -> list[str]:
+    """A job: deletes those of `keys` no row points at now (an exact duplicate shares renditions)."""
+    from campaign.entries.services import referenced_keys
+
+    keys = [key for key in keys if not key.startswith(ERASED_ORIGINAL)]
+    gone = sorted(set(keys) - referenced_keys(keys))
+    storage = get_storage()
+    for key in gone:
+        storage.delete(key)
+    return gone

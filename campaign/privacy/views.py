@@ -1,0 +1,97 @@
+"""Studio privacy page (owners): retention days, and requests by email (export, erasure)."""
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from campaign.audit.services import Actor
+from campaign.clock import utcnow
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.orgs import services as orgs
+from campaign.orgs.access import studio_route
+from campaign.privacy import requests
+from campaign.privacy.forms import RequestForm, RetentionForm
+from campaign.storage import get_storage
+
+bp = Blueprint("privacy", __name__, url_prefix="/studio")
+
+
+def _actor() -> Actor:
+    return Actor.member(current_user, request.remote_addr or "")
+
+
+def _page(retention: RetentionForm | None = None, ask: RequestForm | None = None, code: int = 200):
+    retention = retention or RetentionForm(retention_days=g.org.retention_days)
+    return render_template("privacy/index.html", retention=retention, ask=ask or RequestForm()), code
+
+
+@bp.get("/privacy")
+@studio_route("privacy")
+def index():
+    return _page()
+
+
+@bp.post("/privacy/retention")
+@studio_route("privacy")
+def save_retention():
+    form = RetentionForm()
+    if not form.validate():
+        return _page(retention=form, code=400)
+    orgs.set_retention_days(g.org, form.retention_days.data, actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Retention saved."))
+    return redirect(url_for("privacy.index"), code=303)
+
+
+def _request_form(*, confirm: bool) -> tuple[RequestForm, bool]:
+    form = RequestForm()
+    valid = form.validate()
+    if valid and confirm and not form.confirm.data:
+        form.confirm.errors = [_("Confirm that you checked who asks before erasing.")]
+        valid = False
+    return form, valid
+
+
+@bp.post("/privacy/export")
+@studio_route("privacy")
+def export():
+    form, valid = _request_form(confirm=False)
+    if not valid:
+        return _page(ask=form, code=400)
+    try:
+        data = requests.export(
+            g.org,
+            form.email.data,
+            actor=_actor(),
+            secret=current_app.secret_key,
+            storage=get_storage(),
+            now=utcnow(),
+        )
+    except DomainError as exc:
+        form.email.errors = [exc.text()]
+        return _page(ask=form, code=exc.status)
+    db.session.commit()
+    response = current_app.response_class(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = 'attachment; filename="personal-data.zip"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/privacy/erase")
+@studio_route("privacy")
+def erase():
+    form, valid = _request_form(confirm=True)
+    if not valid:
+        return _page(ask=form, code=400)
+    try:
+        count = requests.erase(
+            g.org, form.email.data, actor=_actor(), secret=current_app.secret_key, now=utcnow()
+        )
+    except DomainError as exc:
+        form.email.errors = [exc.text()]
+        return _page(ask=form, code=exc.status)
+    db.session.commit()
+    flash(ngettext("%(num)d entry erased.", "%(num)d entries erased.", count))
+    return redirect(url_for("privacy.index"), code=303)

@@ -1,0 +1,40 @@
+"""The customer's erasure (status, confirmation, erased) and the owners' Personal data page, in Chromium."""
+
+import pytest
+
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests.browser.shots import shoot
+from tests.browser.test_moderation_keys import log_in
+from tests.moderation.conftest import make_team
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_customer_confirms_then_sees_the_entry_erased(page, live_server, app):
+    team = make_team(app)
+    entry, status_url = team.entry()
+    shoot(page, f"{live_server.url}{status_url}", "status-with-erase", owner="retention")
+    shoot(page, f"{live_server.url}{status_url}/erase", "erase-confirm", owner="retention")
+    assert page.console_errors == []
+    with page.expect_navigation():
+        page.click("#erase-confirm")
+    db.session.refresh(entry)
+    assert entry.erased_at is not None
+    assert page.locator("#entry-erased").count() == 1
+    shoot(page, f"{live_server.url}{status_url}", "status-erased", owner="retention")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_personal_data_page_refuses_an_erasure_not_confirmed(page, live_server, app):
+    make_team(app)
+    log_in(page, live_server.url, f"{Role.OWNER.value}@example.com")
+    shoot(page, f"{live_server.url}/studio/privacy", "privacy-page", owner="retention")
+    assert page.console_errors == []
+    page.fill("#email", "someone@example.com")
+    with page.expect_navigation():
+        page.click("#request-erase")
+    assert page.locator(".field-error").count() == 1  # the 400 answer, with the box to tick named
+    page.screenshot(path="/tmp/shots/retention/privacy-refused-en-1366.png", full_page=True)

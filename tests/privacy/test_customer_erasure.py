@@ -1,0 +1,73 @@
+"""A customer erases their entry and data from their private status page: confirmed, audited, everywhere."""
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.entries.models import Derivative, Entry, EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from campaign.storage import get_storage
+from tests import factories
+from tests.conftest import csrf_from
+from tests.moderation.conftest import step
+
+
+def test_erasure_is_confirmed_then_withdraws_and_erases_everything(team, client):
+    entry, status_url = team.entry(
+        client, email="Sakura@Example.com", nickname="さくら", caption="とても良い"
+    )
+    step(team.studio(Role.EDITOR), entry, "approve")
+    db.session.refresh(entry)
+    public = [f"/media/{d.public_key}" for d in entry.derivatives]
+    private = [entry.original_key, *(d.key for d in entry.derivatives)]
+    assert public and all(client.get(url).status_code == 200 for url in public)
+
+    status_page = client.get(status_url)
+    assert 'id="erase-link"' in status_page.text
+    confirm = client.get(status_url + "/erase")  # the confirmation step changes nothing
+    assert confirm.status_code == 200 and 'id="erase-confirm"' in confirm.text
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED and entry.email
+
+    response = client.post(status_url + "/erase", data={"csrf_token": csrf_from(confirm.text)})
+    assert response.status_code == 303
+    entry = db.session.get(Entry, entry.id)
+    assert entry.status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "customer"
+    assert entry.erased_at is not None and entry.person_slot is None
+    assert (entry.email, entry.email_normalised, entry.caption, entry.nickname) == ("", "", "", None)
+    assert entry.participant_token  # a draw's frozen list still matches
+    assert all(client.get(url).status_code == 404 for url in public)
+    storage = get_storage()
+    assert not any(storage.exists(key) for key in private)
+    assert db.session.scalar(select(Derivative.id).where(Derivative.entry_id == entry.id)) is None
+
+    events = {
+        e.action: e
+        for e in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == entry.public_id))
+    }
+    assert {"entry.withdraw", "entry.erase"} <= set(events)
+    logged = str([(e.before, e.after, e.reason, e.actor_label) for e in events.values()])
+    assert "sakura" not in logged.lower() and "さくら" not in logged and "とても良い" not in logged
+
+    page = client.get(status_url)
+    assert 'id="entry-erased"' in page.text and 'id="erase-link"' not in page.text
+    assert "とても良い" not in page.text
+    again = client.post(status_url + "/erase", data={"csrf_token": csrf_from(confirm.text)})
+    assert again.status_code == 303
+    assert (
+        db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "entry.erase").offset(1)) is None
+    )
+
+
+def test_erasing_keeps_renditions_an_exact_duplicate_still_shows(team, client):
+    photo = factories.photo(colour=(10, 120, 200))
+    first, first_url = team.entry(client, photo=photo, email="one@example.com")
+    second, _ = team.entry(client, photo=photo, email="two@example.com")
+    step(team.studio(Role.EDITOR), second, "approve")
+    db.session.refresh(second)
+    shared = [d.key for d in second.derivatives]
+    page = client.get(first_url + "/erase")
+    assert client.post(first_url + "/erase", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    storage = get_storage()
+    assert all(storage.exists(key) for key in shared)
+    assert all(client.get(f"/media/{d.public_key}").status_code == 200 for d in second.derivatives)

@@ -1,0 +1,85 @@
+"""An owner answers a request by email (個人情報保護法): export as JSON plus photos, and erasure; audited
+under a hash of the address."""
+
+import io
+import json
+import zipfile
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from campaign.storage import get_storage
+from tests import factories
+from tests.entries.helpers import submit
+
+
+def _ask(studio, action: str, email: str, **extra):
+    return studio.post(f"/studio/privacy/{action}", {"email": email, **extra}, form_page="/studio/privacy")
+
+
+def test_an_owner_exports_then_erases_a_persons_entries_in_every_campaign(team, client, app):
+    autumn = factories.campaign(team.org, slug="autumn", title="Autumn photos")
+    mine, _ = team.entry(client, email="Hana@Example.com", nickname="はな", caption="香りが良い")
+    assert submit(client, autumn.slug, email="hana+autumn@example.com").status_code == 303
+    someone_else, _ = team.entry(client, email="taro@example.com")
+    owner = team.studio(Role.OWNER)
+
+    response = _ask(owner, "export", "hana@example.com")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    document = json.loads(archive.read("entries.json"))
+    assert {e["campaign"]["slug"] for e in document["entries"]} == {"summer", "autumn"}
+    assert next(e for e in document["entries"] if e["entry"] == mine.public_id)["caption"] == "香りが良い"
+    photos = [name for name in archive.namelist() if name.startswith("photos/")]
+    assert len(photos) == 2 and archive.read(
+        f"photos/{mine.public_id}.{mine.original_format}"
+    ) == get_storage().get(mine.original_key)
+
+    refused = _ask(owner, "erase", "hana@example.com")  # the owner must say they checked who asks
+    assert refused.status_code == 400 and "Confirm that you checked" in refused.text
+    assert db.session.get(Entry, mine.id).email
+    bad = _ask(owner, "erase", "not an address", confirm="y")
+    assert bad.status_code == 400
+
+    done = _ask(owner, "erase", "hana@example.com", confirm="y")
+    assert done.status_code == 303
+    erased = [e for e in db.session.scalars(select(Entry)) if e.erased_at is not None]
+    assert len(erased) == 2 and all(e.status is EntryStatus.WITHDRAWN and e.email == "" for e in erased)
+    assert db.session.get(Entry, someone_else.id).email == "taro@example.com"
+
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("privacy.%"))))
+    assert [e.action for e in events] == ["privacy.export", "privacy.erase"]
+    assert events[0].object_id == events[1].object_id and events[1].after == {"entries": 2, "erased": 2}
+    assert "hana" not in str([(e.object_id, e.after, e.before, e.reason) for e in events]).lower()
+    assert all(e.actor_label == "owner@example.com" for e in events)
+
+
+def test_only_owners_see_the_privacy_page(team):
+    assert team.studio(Role.OWNER).client.get("/studio/privacy").status_code == 200
+    assert team.studio(Role.EDITOR).client.get("/studio/privacy").status_code == 403
+
+
+def test_the_cli_exports_and_erases_by_email(team, client, runner, tmp_path):
+    entry, _ = team.entry(client, email="ken@example.com")
+    out = tmp_path / "ken.zip"
+    result = runner.invoke(args=["privacy", "export", team.org.slug, "KEN@example.com", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == entry.public_id
+    result = runner.invoke(args=["privacy", "erase", team.org.slug, "ken@example.com", "--yes"])
+    assert result.exit_code == 0 and "Erased 1 entries" in result.output, result.output
+    assert db.session.get(Entry, entry.id).erased_at is not None
+
+
+def test_an_owner_sets_the_retention_days_and_a_wrong_number_changes_nothing(team):
+    owner = team.studio(Role.OWNER)
+    save = "/studio/privacy/retention"
+    assert owner.post(save, {"retention_days": "30"}, form_page="/studio/privacy").status_code == 303
+    refused = owner.post(save, {"retention_days": "0"}, form_page="/studio/privacy")
+    assert refused.status_code == 400 and 'aria-invalid="true"' in refused.text
+    db.session.refresh(team.org)
+    assert team.org.retention_days == 30
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "organisation.retention"))
+    assert event.before == {"retention_days": 90} and event.after == {"retention_days": 30}
