@@ -21,9 +21,16 @@ _INT_KEYS = {
     "PROXY_FIX_X_HOST",
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
+    "TICK_SECONDS",
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
-_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "MAIL_USE_TLS", "RATELIMIT_ENABLED", "OUTBOUND_ALLOW_PRIVATE"}
+_BOOL_KEYS = {
+    "SESSION_COOKIE_SECURE",
+    "MAIL_USE_TLS",
+    "RATELIMIT_ENABLED",
+    "OUTBOUND_ALLOW_PRIVATE",
+    "SCHEDULER_THREAD",
+}
 _LIST_KEYS = {"LANGUAGES", "TRUSTED_HOSTS"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
@@ -52,6 +59,10 @@ class Config:
     MEDIA_TIME_LIMIT = 20.0  # seconds to derive one photo, in a child process
     MEDIA_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes that child may add
     REDIS_URL: str | None = None
+    # The periodic duties' ticker (campaign/schedule.py): seconds between ticks, and whether the web process
+    # runs one (unset: yes without Redis, where no worker does; never under TESTING unless set).
+    TICK_SECONDS = 30
+    SCHEDULER_THREAD: bool | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "UTC"
