@@ -9,7 +9,6 @@ Any number of tickers may run at once: a duty runs only under its lease (`campai
 import logging
 import os
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import NamedTuple
@@ -110,6 +109,7 @@ def thread_wanted(app: Flask) -> bool:
 
 _started: dict[int, threading.Thread] = {}  # pid -> ticker: one per process, again after a fork
 _start_lock = threading.Lock()
+_stop = threading.Event()
 
 
 def start_background(app: Flask) -> threading.Thread | None:
@@ -123,14 +123,24 @@ def start_background(app: Flask) -> threading.Thread | None:
     return thread
 
 
+def stop_background() -> None:
+    """Stops this process's ticker after its current tick (tests; a worker's shutdown)."""
+    thread = _started.get(os.getpid())
+    if thread is not None:
+        _stop.set()
+        thread.join(timeout=120)
+        _started.pop(os.getpid(), None)
+        _stop.clear()
+
+
 def _loop(app: Flask) -> None:
-    while True:
+    while not _stop.is_set():
         with app.app_context():
             try:
                 tick()
             except Exception:  # the database is down, say: try again at the next tick
                 log.exception("scheduler tick failed")
-        time.sleep(app.config.get("TICK_SECONDS", 30))
+        _stop.wait(app.config.get("TICK_SECONDS", 30))
 
 
 def init_app(app: Flask) -> None:

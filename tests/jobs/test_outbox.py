@@ -130,3 +130,23 @@ def test_a_row_claimed_by_one_drainer_is_not_run_by_another(app):
     assert runs == []
     assert outbox.run(job_id, token) is True and runs == ["once"]
     assert db.session.scalar(select(func.count(outbox.OutboxJob.id))) == 0
+
+
+@pytest.fixture
+def ticking(redis_down):
+    redis_down.update(SCHEDULER_THREAD=True, TICK_SECONDS=1)
+    yield redis_down
+    schedule.stop_background()
+
+
+def test_the_web_process_ticks_by_itself_when_asked(ticking, app, client):
+    factories.campaign(factories.org())
+    assert submit(client).status_code == 303  # the first request starts the ticker
+    entry = db.session.scalar(select(Entry))
+    for _ in range(120):  # waits for the ticker; no assertion on how long it took
+        db.session.expire_all()
+        if entry.processing is Processing.READY:
+            break
+        schedule._stop.wait(0.5)
+    assert entry.processing is Processing.READY
+    assert schedule.start_background(app) is None  # one ticker per process
