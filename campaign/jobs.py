@@ -109,7 +109,8 @@ def register_cli(app: Flask) -> None:
     jobs_cli = AppGroup("jobs", help="Background job workers and the periodic duties.")
 
     @jobs_cli.command("worker")
-    def worker() -> None:
+    @click.option("--burst", is_flag=True, help="Run what is queued or scheduled and due, then quit.")
+    def worker(burst: bool) -> None:
         """Runs an RQ worker with RQ's scheduler (retries, scheduled jobs) and this process's ticker
         (outbox and periodic duties, see `flask jobs tick`). Needs KUCHIKOMI_REDIS_URL."""
         from rq import Worker
@@ -117,8 +118,9 @@ def register_cli(app: Flask) -> None:
         queue = current_app.extensions.get("rq_queue")
         if queue is None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
-        schedule.start_background(current_app._get_current_object())
-        Worker([queue], connection=queue.connection).work(with_scheduler=True)
+        if not burst:
+            schedule.start_background(current_app._get_current_object())
+        Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
     @jobs_cli.command("tick")
     def tick() -> None:

@@ -1,6 +1,8 @@
 """Work after the commit is an outbox row written with the change: Redis down loses nothing, the drainer
 runs it later, and two drainers never run one row twice."""
 
+from datetime import timedelta
+
 import pytest
 import redis
 from rq import Queue, SimpleWorker
@@ -150,3 +152,20 @@ def test_the_web_process_ticks_by_itself_when_asked(ticking, app, client):
         schedule._stop.wait(0.5)
     assert entry.processing is Processing.READY
     assert schedule.start_background(app) is None  # one ticker per process
+
+
+def test_the_worker_runs_rqs_scheduler_so_jobs_parked_for_later_run(redis_up, app, runner):
+    """RQ parks retries and delayed jobs in its scheduled registry; only a scheduler moves them on."""
+    queue = app.extensions["rq_queue"]
+    queue.empty()
+    factories.org()
+    jobs.after_commit(remember, "parked")
+    db.session.commit()
+    db.session.info.pop("kuchikomi.jobs.ready")
+    (row,) = rows()
+    queue.enqueue_in(timedelta(0), outbox.run, row.id, row.token)  # as RQ parks a retry
+    assert queue.count == 0
+
+    result = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert rows() == []  # the scheduler queued it and the worker ran it
