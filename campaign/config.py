@@ -23,6 +23,7 @@ _INT_KEYS = {
     "PROXY_FIX_X_HOST",
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
+    "TICK_SECONDS",
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {
@@ -32,6 +33,7 @@ _BOOL_KEYS = {
     "OUTBOUND_ALLOW_PRIVATE",
     "JOBS_INLINE",
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
+    "SCHEDULER_THREAD",
 }
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 # Settings read with a default where they are used, and variables of the test and bench tools.
@@ -65,6 +67,10 @@ class Config:
     MEDIA_TIME_LIMIT = 20.0  # seconds to derive one photo, in a child process
     MEDIA_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes that child may add
     REDIS_URL: str | None = None
+    # The periodic duties' ticker (campaign/schedule.py): seconds between ticks, and whether the web process
+    # runs one (unset: yes without Redis, where no worker does; never under TESTING unless set).
+    TICK_SECONDS = 30
+    SCHEDULER_THREAD: bool | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "UTC"

@@ -1,41 +1,40 @@
-"""Background work: the same plain functions run inline by default, or on RQ workers when Redis is set."""
+"""Background work after the commit: an outbox row (`campaign/outbox.py`) in the same transaction, then run
+inline by default, or queued on RQ workers when Redis is set; what fails or cannot be queued is retried
+from the outbox by the scheduler's tick (`campaign/schedule.py`)."""
 
 import logging
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from sqlalchemy import inspect
+
+from campaign import outbox
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
 _READY = "kuchikomi.jobs.ready"
 
 
-def enqueue(func: Callable, *args) -> None:
-    """Runs `func(*args)` now (inline) or queues it; `func` must be importable by path for RQ."""
-    queue = current_app.extensions.get("rq_queue")
-    if queue is None:
-        _run_inline(func, *args)
-        return
-    from rq import Retry
-
-    queue.enqueue(func, *args, retry=Retry(max=3, interval=[10, 60, 300]))
-
-
 def after_commit(func: Callable, *args) -> None:
     """Runs or queues `func(*args)` once the current transaction has committed; a rollback drops it.
 
-    The work starts when the app context ends (after the request, the CLI command or the job), when
-    the session is free again: SQLAlchemy allows no SQL inside its own commit hooks.
+    `func` must be a module-level function, its arguments JSON values, and the job idempotent. The row
+    is written now, in the caller's transaction; the work starts when the app context ends (after the
+    request, the CLI command or the job), when the session is free again: SQLAlchemy allows no SQL inside
+    its own commit hooks.
     """
+    from campaign.clock import utcnow
     from campaign.extensions import db
 
-    db.session.info.setdefault(_AFTER_COMMIT, []).append((func, args))
+    row = outbox.add(func, args, now=utcnow())
+    db.session.info.setdefault(_AFTER_COMMIT, []).append(row)
 
 
 def _committed(session) -> None:
     waiting = session.info.pop(_AFTER_COMMIT, [])
     if waiting:
-        session.info.setdefault(_READY, []).extend(waiting)
+        ready = [(inspect(row).identity[0], row.token) for row in waiting if inspect(row).identity]
+        session.info.setdefault(_READY, []).extend(ready)
 
 
 def _rolled_back(session, previous_transaction) -> None:
@@ -50,19 +49,28 @@ def run_ready(_error: BaseException | None = None) -> None:
     if not db.session.registry.has():  # this context never opened a session: nothing can be waiting
         return
     while ready := db.session.info.pop(_READY, []):
-        for func, args in ready:
-            enqueue(func, *args)
+        for job_id, token in ready:
+            _start(job_id, token)
 
 
-def _run_inline(func: Callable, *args) -> None:
-    """As on a worker, a failing job never fails the request that queued it: it is logged, left to retry."""
+def _start(job_id: int, token: str) -> None:
+    """Queues the row on RQ, or runs it here; a failure never fails the request: the outbox keeps it."""
     from campaign.extensions import db
 
+    queue = current_app.extensions.get("rq_queue")
     try:
-        func(*args)
-    except Exception:
+        if queue is None:
+            outbox.run(job_id, token)
+            return
+        try:
+            queue.enqueue(outbox.run, job_id, token)
+        except Exception as exc:  # Redis unreachable: the drainer runs it later
+            log.warning("outbox job %d not queued, left for the drainer: %s", job_id, exc)
+            db.session.rollback()
+            outbox.not_queued(job_id, str(exc))
+    except Exception:  # the database itself failed: the row is still there, due after its lease
         db.session.rollback()
-        log.exception("inline job %s%r failed", func.__name__, args)
+        log.exception("outbox job %d could not be started", job_id)
 
 
 def install() -> None:
@@ -77,8 +85,11 @@ def install() -> None:
 
 def init_app(app: Flask) -> None:
     """Call after the database extension: teardowns run in reverse, so ours runs before the session goes."""
+    from campaign import leases, schedule  # noqa: F401 (leases: its table belongs to the metadata)
+
     install()
     app.teardown_appcontext(run_ready)
+    schedule.init_app(app)
     url = app.config.get("REDIS_URL")
     if not url or app.config.get("JOBS_INLINE"):
         return
@@ -90,18 +101,31 @@ def init_app(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    import click
     from flask.cli import AppGroup
 
-    jobs_cli = AppGroup("jobs", help="Background job workers.")
+    from campaign import schedule
+
+    jobs_cli = AppGroup("jobs", help="Background job workers and the periodic duties.")
 
     @jobs_cli.command("worker")
-    def worker() -> None:
-        """Runs an RQ worker inside the app context (needs KUCHIKOMI_REDIS_URL)."""
+    @click.option("--burst", is_flag=True, help="Run what is queued or scheduled and due, then quit.")
+    def worker(burst: bool) -> None:
+        """Runs an RQ worker with RQ's scheduler (retries, scheduled jobs) and this process's ticker
+        (outbox and periodic duties, see `flask jobs tick`). Needs KUCHIKOMI_REDIS_URL."""
         from rq import Worker
 
         queue = current_app.extensions.get("rq_queue")
         if queue is None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
-        Worker([queue], connection=queue.connection).work()
+        if not burst:
+            schedule.start_background(current_app._get_current_object())
+        Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+
+    @jobs_cli.command("tick")
+    def tick() -> None:
+        """Runs one tick: the due outbox jobs, then every periodic duty that is due and not running."""
+        for name, result in schedule.tick().items():
+            click.echo(f"{name}: {result}")
 
     app.cli.add_command(jobs_cli)

@@ -6,17 +6,12 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from campaign import jobs
 from campaign.clock import utcnow
-from campaign.draws import certificate, instant, instant_fulfilment, instant_services, winners
+from campaign.draws import certificate, housekeeping, instant, instant_services
 from campaign.draws.models import Draw
 from campaign.extensions import db
 
 draws_cli = AppGroup("draws", help="Giveaway draws.")
-
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
 
 
 @draws_cli.command("verify")
@@ -61,15 +56,11 @@ def verify_instant(campaign_id: str) -> None:
 
 @draws_cli.command("expire-claims")
 def expire_claims() -> None:
-    """Forfeits unclaimed prizes past their deadline and notifies the next alternates (run from cron).
+    """Forfeits unclaimed prizes past their deadline and notifies the next alternates (the scheduler's
+    tick runs this every few minutes).
 
     Instant wins not claimed in time are forfeited too; their prize units are not released again."""
-    now = utcnow()
-    overdue = winners.expire_claims(secret=current_app.secret_key, base_url=_base_url(), now=now)
-    instant_overdue = instant_fulfilment.expire_claims(now=now)
-    db.session.commit()
-    jobs.run_ready()  # the notices to the promoted alternates leave now, not at some later teardown
-    click.echo(f"Forfeited {len(overdue) + len(instant_overdue)} unclaimed prizes")
+    click.echo(f"Forfeited {housekeeping.expire_claims(now=utcnow())} unclaimed prizes")
 
 
 @draws_cli.command("purge-addresses")
@@ -78,12 +69,7 @@ def expire_claims() -> None:
 )
 def purge_addresses(days: int | None) -> None:
     """Deletes postal addresses of drawn and instant winners a number of days after shipping."""
-    days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
-    now = utcnow()
-    count = winners.purge_addresses(days=days, now=now)
-    count += instant_fulfilment.purge_addresses(days=days, now=now)
-    db.session.commit()
-    click.echo(f"Purged {count} postal addresses")
+    click.echo(f"Purged {housekeeping.purge_addresses(days=days, now=utcnow())} postal addresses")
 
 
 @draws_cli.command("connect")

@@ -2,12 +2,9 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from campaign.entries.models import Entry, Processing
-from campaign.entries.processing import process_entry
+from campaign.entries.processing import process_each, waiting
 from campaign.entries.publication import reconcile
-from campaign.extensions import db
 from campaign.storage import get_storage
 from campaign.storage.base import StorageError
 
@@ -17,12 +14,19 @@ entries_cli = AppGroup("entries", help="Customer entries.")
 @entries_cli.command("process")
 @click.option("--failed", is_flag=True, help="Retry entries whose processing failed, too.")
 def process(failed: bool) -> None:
-    """Derives web renditions for entries still waiting (after a storage outage or a lost job)."""
-    states = [Processing.PENDING, Processing.FAILED] if failed else [Processing.PENDING]
-    ids = db.session.scalars(select(Entry.id).where(Entry.processing.in_(states)).order_by(Entry.id)).all()
-    for entry_id in ids:
-        process_entry(entry_id)
-    click.echo(f"Processed {len(ids)} entries")
+    """Derives web renditions for entries still waiting (after a storage outage or a lost job).
+
+    Each entry on its own: one that fails is reported and the others still run (exit status 1)."""
+    outcomes = process_each(waiting(failed=failed))
+    for entry_id, error in outcomes["errors"]:
+        click.echo(f"entry {entry_id}: {error}", err=True)
+    click.echo(
+        f"Processed {len(outcomes['processed'])} entries, {len(outcomes['failed'])} photos could not be "
+        f"derived, {len(outcomes['skipped'])} skipped (withdrawn, done or being processed elsewhere), "
+        f"{len(outcomes['errors'])} errors"
+    )
+    if outcomes["errors"]:
+        raise SystemExit(1)
 
 
 @entries_cli.command("reconcile-public")

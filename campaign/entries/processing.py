@@ -6,11 +6,13 @@ bump their version only once the public objects exist.
 """
 
 import logging
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from campaign import events, media, metrics, pending_objects
+from campaign import events, leases, media, metrics, pending_objects
+from campaign.clock import utcnow
 from campaign.entries.models import (
     ERASED_ORIGINAL,
     PRIVATE_DERIVATIVES,
@@ -26,6 +28,7 @@ from campaign.storage.base import Storage
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
+PROCESSING_LEASE = timedelta(minutes=5)  # a photo is bounded at MEDIA_TIME_LIMIT (20 s)
 
 
 def derivative_key(item: media.Derivative) -> str:
@@ -79,16 +82,32 @@ def media_bounds(config) -> media.Bounds:
     )
 
 
+def process_entry(entry_id: int) -> str:
+    """Derives, stores and records an entry's web renditions; safe to run twice, and twice at once.
+
+    Returns "processed", "failed" (the photo cannot be derived; marked with its reason) or "skipped"
+    (gone, done already, withdrawn, or being derived by another process right now). The entry's lease
+    (`entry:<id>`) is taken first and committed, so a second processor skips instead of deriving the same
+    photo (and colliding on its rendition rows); a processor that dies lets the lease run out."""
+    holder = leases.take(f"entry:{entry_id}", now=utcnow(), ttl=PROCESSING_LEASE)
+    if holder is None:
+        return "skipped"
+    try:
+        return _process(entry_id)
+    finally:
+        db.session.rollback()  # a failure left nothing half-done to commit; the lease is ours to end
+        leases.release(f"entry:{entry_id}", holder, until=utcnow())
+
+
 @metrics.PROCESSING_SECONDS.time()
-def process_entry(entry_id: int) -> None:
-    """Derives, stores and records an entry's web renditions; safe to run twice."""
+def _process(entry_id: int) -> str:
     entry = db.session.get(Entry, entry_id)
     if entry is None or entry.processing is Processing.READY:
-        return
+        return "skipped"
     if entry.status is EntryStatus.WITHDRAWN:  # withdrawn before it was processed: nothing will show it
-        return
+        return "skipped"
     if entry.original_key.startswith(ERASED_ORIGINAL):  # erased by retention: there is nothing to derive from
-        return
+        return "skipped"
     storage = get_storage()
     original = storage.get(entry.original_key)
     try:
@@ -97,7 +116,7 @@ def process_entry(entry_id: int) -> None:
         entry.processing, entry.processing_error = Processing.FAILED, exc.code
         db.session.commit()
         log.warning("entry %s could not be processed: %s", entry.public_id, exc.code)
-        return
+        return "failed"
     store_derivatives(entry, derived, storage)
     entry.width, entry.height = derived.width, derived.height
     entry.placeholder_color = derived.placeholder_color
@@ -109,3 +128,28 @@ def process_entry(entry_id: int) -> None:
         db.session.flush()
         events.entry_published.send(entry)
     db.session.commit()
+    return "processed"
+
+
+def waiting(*, failed: bool, now: datetime | None = None, grace: timedelta = timedelta(0)) -> list[int]:
+    """Ids of entries still waiting for renditions (and failed ones too when `failed`), untouched for
+    `grace`: a fresh upload's own job is not raced."""
+    states = [Processing.PENDING, Processing.FAILED] if failed else [Processing.PENDING]
+    query = select(Entry.id).where(Entry.processing.in_(states), Entry.status != EntryStatus.WITHDRAWN)
+    if now is not None:
+        query = query.where(Entry.updated_at <= now - grace)
+    return list(db.session.scalars(query.order_by(Entry.id)))
+
+
+def process_each(entry_ids: list[int]) -> dict[str, list]:
+    """Processes every entry on its own: one that raises (storage down, a bug) is reported and the rest
+    still run. Returns the ids by outcome: processed, failed, skipped, and "errors" as (id, error)."""
+    outcomes: dict[str, list] = {"processed": [], "failed": [], "skipped": [], "errors": []}
+    for entry_id in entry_ids:
+        try:
+            outcomes[process_entry(entry_id)].append(entry_id)
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("entry %d could not be processed", entry_id)
+            outcomes["errors"].append((entry_id, f"{type(exc).__name__}: {exc}"))
+    return outcomes

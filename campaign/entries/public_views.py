@@ -90,6 +90,8 @@ def submit(slug: str):
     limits = services.Limits.from_config(current_app.config)
     try:
         entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
+        if created:  # in the entry's own transaction: processing is never lost, even with Redis down
+            jobs.after_commit(process_entry, entry.id)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -100,8 +102,6 @@ def submit(slug: str):
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return _campaign_page(campaign, form, exc.status, exc.errors, exc.text())
-    if created:
-        jobs.enqueue(process_entry, entry.id)
     status_url = url_for(
         "submissions.status",
         token=status_links.status_token(current_app.secret_key, entry.public_id),

@@ -181,9 +181,18 @@ def deliver_ids(delivery_ids: list[int]) -> None:
 
     for delivery_id in delivery_ids:
         delivery = db.session.get(WebhookDelivery, delivery_id)
-        if delivery is not None and delivery.status is DeliveryStatus.PENDING:
+        if delivery is not None and _still_due(delivery, utcnow(), first=True):
             attempt(delivery, now=utcnow())
-            db.session.commit()
+        db.session.commit()
+
+
+def _still_due(delivery: WebhookDelivery, now: datetime, *, first: bool = False) -> bool:
+    """Re-reads the delivery under its row lock: a second sender at the same moment (the first attempt's
+    job beside the scheduler's retry) waits, then sees the attempt made and sends nothing."""
+    lock_row(delivery)
+    if delivery.status is not DeliveryStatus.PENDING:
+        return False
+    return delivery.attempts == 0 if first else delivery.next_attempt_at <= now
 
 
 def deliver_due(*, now: datetime) -> int:
@@ -193,7 +202,10 @@ def deliver_due(*, now: datetime) -> int:
         .where(WebhookDelivery.status == DeliveryStatus.PENDING, WebhookDelivery.next_attempt_at <= now)
         .order_by(WebhookDelivery.next_attempt_at)
     ).all()
+    attempted = 0
     for delivery in due:
-        attempt(delivery, now=now)
+        if _still_due(delivery, now):
+            attempt(delivery, now=now)
+            attempted += 1
         db.session.commit()
-    return len(due)
+    return attempted

@@ -86,5 +86,5 @@ def delete(endpoint_id: str):
 
 @webhooks_cli.command("deliver")
 def deliver() -> None:
-    """Retries the deliveries whose back-off has passed (run every minute from cron or a timer)."""
+    """Retries the deliveries whose back-off has passed (the scheduler's tick does it every minute)."""
     click.echo(f"{services.deliver_due(now=utcnow())} deliveries attempted")

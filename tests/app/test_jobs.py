@@ -27,12 +27,12 @@ def test_work_runs_after_commit_and_not_after_rollback(app):
     assert done == ["committed"]
 
 
+def explode() -> None:
+    raise RuntimeError("boom")
+
+
 def test_a_failing_job_does_not_break_the_caller(app):
     done.clear()
-
-    def explode() -> None:
-        raise RuntimeError("boom")
-
     with app.app_context():
         jobs.after_commit(explode)
         jobs.after_commit(remember, "after the failure")

@@ -10,11 +10,13 @@ import uuid
 import pytest
 from redis import Redis
 from rq import Queue
+from sqlalchemy import select
 
 from campaign import jobs
 from campaign.entries.models import Processing
 from campaign.extensions import db
 from campaign.galleries.snapshots import snapshot_key
+from campaign.outbox import OutboxJob
 from campaign.storage import get_storage
 
 
@@ -43,7 +45,10 @@ def test_flask_entries_process_publishes_an_approved_entry_and_refreshes_its_gal
     entry.processing = Processing.PENDING
     db.session.commit()
     brand.moderate(entry, "reapprove")
-    assert "campaign.entries.processing.process_entry" in [job.func_name for job in rq_queue.get_jobs()]
+    waiting = db.session.scalars(
+        select(OutboxJob.func).where(OutboxJob.id.in_([j.args[0] for j in rq_queue.get_jobs()]))
+    )
+    assert "campaign.entries.processing:process_entry" in list(waiting)  # queued through the outbox
 
     api_url = f"/api/v1/galleries/{gallery.public_id}"
     assert ids(client.get(api_url).json) == []  # not derived yet: this version is cached without it

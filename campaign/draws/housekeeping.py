@@ -1,0 +1,32 @@
+"""The draws' periodic duties, for `flask draws expire-claims` / `purge-addresses` and the scheduler's tick.
+Each commits its own work and is safe to run twice at once (every move re-reads its row under a lock)."""
+
+from datetime import datetime
+
+from flask import current_app
+
+from campaign import jobs
+from campaign.draws import instant_fulfilment, winners
+from campaign.extensions import db
+
+
+def expire_claims(*, now: datetime) -> int:
+    """Forfeits drawn and instant prizes unclaimed past their deadline (promoting and notifying the next
+    alternates); returns how many."""
+    overdue = winners.expire_claims(
+        secret=current_app.secret_key, base_url=current_app.config["PUBLIC_BASE_URL"], now=now
+    )
+    instant_overdue = instant_fulfilment.expire_claims(now=now)
+    db.session.commit()
+    jobs.run_ready()  # the notices to the promoted alternates leave now, not at some later teardown
+    return len(overdue) + len(instant_overdue)
+
+
+def purge_addresses(*, now: datetime, days: int | None = None) -> int:
+    """Deletes drawn and instant winners' postal addresses `days` (default DRAW_ADDRESS_RETENTION_DAYS)
+    after shipping; returns how many."""
+    days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
+    count = winners.purge_addresses(days=days, now=now)
+    count += instant_fulfilment.purge_addresses(days=days, now=now)
+    db.session.commit()
+    return count

@@ -1,0 +1,76 @@
+"""`flask entries process` and the scheduler's sweep: each entry on its own, claimed, counted truthfully."""
+
+import pytest
+from sqlalchemy import select
+
+from campaign import schedule
+from campaign.entries.models import Derivative, Entry, EntryStatus, Processing
+from campaign.entries.processing import process_entry
+from campaign.extensions import db
+from campaign.storage import get_storage
+from tests import factories
+from tests.entries.helpers import submit
+from tests.races import race
+
+
+@pytest.fixture
+def queue_down(app_config):
+    app_config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # uploads stay pending: their jobs wait in the outbox
+    return app_config
+
+
+def pending_entries(client, count: int) -> list[Entry]:
+    factories.campaign(factories.org(), entries_per_person=10)
+    for n in range(count):
+        assert submit(client, email=f"c{n}@example.com").status_code == 303
+    entries = list(db.session.scalars(select(Entry).order_by(Entry.id)))
+    assert all(e.processing is Processing.PENDING for e in entries)
+    return entries
+
+
+def test_one_failing_entry_is_reported_and_the_rest_still_run(queue_down, app, client, runner):
+    broken, withdrawn, fine = pending_entries(client, 3)
+    get_storage().delete(broken.original_key)
+    withdrawn.status = EntryStatus.WITHDRAWN
+    db.session.commit()
+
+    result = runner.invoke(args=["entries", "process"])
+    assert result.exit_code == 1
+    assert f"entry {broken.id}: ObjectNotFound" in result.output
+    assert "Processed 1 entries" in result.output and "1 errors" in result.output  # not the withdrawn one
+    db.session.expire_all()
+    assert fine.processing is Processing.READY
+    assert broken.processing is Processing.PENDING and withdrawn.processing is Processing.PENDING
+
+
+def test_two_processors_of_one_entry_derive_it_once(queue_down, app, client):
+    (entry,) = pending_entries(client, 1)
+    outcomes: list[str] = []
+
+    def processor(ready) -> None:
+        ready()
+        outcomes.append(process_entry(entry.id))
+
+    assert race(app, processor, processor) == ["done", "done"]
+    assert sorted(outcomes) == ["processed", "skipped"]
+    db.session.expire_all()
+    assert entry.processing is Processing.READY
+    assert len(db.session.scalars(select(Derivative).where(Derivative.entry_id == entry.id)).all()) == len(
+        entry.derivatives
+    )
+
+
+def test_the_tick_reprocesses_entries_stuck_pending_past_the_grace_only(queue_down, app, client):
+    (entry,) = pending_entries(client, 1)
+    db.session.execute(db.delete(schedule.outbox.OutboxJob))  # the job is lost (say, a flushed queue)
+    db.session.commit()
+    only_entries = [d for d in schedule.DUTIES if d.name == "entries-process"]
+
+    assert schedule.tick(duties=only_entries)["entries-process"].startswith("0 processed")  # too fresh
+    db.session.execute(db.delete(schedule.leases.Lease))  # the duty is due again
+    db.session.commit()
+    later = entry.updated_at + schedule.PENDING_GRACE
+    assert schedule.tick(now=later, duties=only_entries)["entries-process"].startswith("1 processed")
+    assert "entries-process" not in schedule.tick(now=later, duties=only_entries)  # not due twice
+    db.session.expire_all()
+    assert entry.processing is Processing.READY

@@ -1,0 +1,171 @@
+"""Work after the commit is an outbox row written with the change: Redis down loses nothing, the drainer
+runs it later, and two drainers never run one row twice."""
+
+from datetime import timedelta
+
+import pytest
+import redis
+from rq import Queue, SimpleWorker
+from sqlalchemy import func, select
+
+from campaign import jobs, outbox, schedule
+from campaign.entries.models import Entry, EntryStatus, Processing
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests import factories
+from tests.entries.helpers import submit
+from tests.moderation.conftest import make_team, step
+
+CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: every enqueue fails to connect
+WORKING = "redis://127.0.0.1:6379/13"
+
+runs: list[str] = []
+
+
+def remember(label: str) -> None:
+    runs.append(label)
+
+
+def rows() -> list[outbox.OutboxJob]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(outbox.OutboxJob).order_by(outbox.OutboxJob.id)))
+
+
+@pytest.fixture
+def redis_down(app_config):
+    app_config["REDIS_URL"] = CLOSED_PORT  # the limiter keeps its memory store: only the queue is down
+    return app_config
+
+
+def test_an_upload_with_redis_down_is_accepted_and_processed_by_the_next_drain(redis_down, app, client):
+    factories.campaign(factories.org())
+    response = submit(client)
+    assert response.status_code == 303, response.text
+    entry = db.session.scalar(select(Entry))
+    assert entry.processing is Processing.PENDING
+    (row,) = rows()
+    assert row.func == "campaign.entries.processing:process_entry" and row.last_error.startswith("not queued")
+
+    assert schedule.tick()["outbox"] == "1 done, 0 failed"
+    db.session.refresh(entry)
+    assert entry.processing is Processing.READY
+    assert rows() == []
+
+
+def test_a_takedown_with_redis_down_answers_303_and_the_drain_removes_the_public_copies(redis_down, app):
+    team = make_team(app)
+    client = app.test_client()
+    entry, _ = team.entry(client)
+    outbox.drain(now=outbox.utcnow())  # processed
+    editor = team.studio(Role.EDITOR)
+    assert step(editor, entry, "approve").status_code == 303
+    db.session.refresh(entry)
+    urls = [f"/media/{d.public_key}" for d in entry.derivatives]
+    assert urls and all(client.get(url).status_code == 200 for url in urls)
+
+    assert step(editor, entry, "withdraw", note="legal asked").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.WITHDRAWN
+    assert [r.func for r in rows()] == ["campaign.entries.publication:purge_public"]
+
+    outbox.drain(now=outbox.utcnow())
+    assert all(client.get(url).status_code == 404 for url in urls)
+    assert rows() == []
+
+
+@pytest.fixture
+def redis_up(app_config):
+    app_config["REDIS_URL"] = WORKING
+    return app_config
+
+
+def test_with_a_working_redis_the_row_is_queued_and_the_worker_deletes_it_once_done(redis_up, app):
+    connection = redis.Redis.from_url(WORKING)
+    Queue("kuchikomi", connection=connection).empty()
+    runs.clear()
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(remember, "queued")
+        db.session.commit()
+        jobs.run_ready()
+        assert runs == [] and len(rows()) == 1  # on the queue, not run here
+        SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
+        assert runs == ["queued"]
+        assert rows() == []
+
+
+def test_a_failing_job_stays_with_its_error_and_backs_off(app):
+    runs.clear()
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(fails_once, "x")
+        db.session.commit()
+    (row,) = rows()
+    assert row.attempts == 1 and "RuntimeError: first try" in row.last_error
+    assert row.next_attempt_at > outbox.utcnow()  # not due again at once
+    assert outbox.drain(now=outbox.utcnow()) == (0, 0)
+    assert outbox.drain(now=row.next_attempt_at) == (1, 0)
+    assert runs == ["x"] and rows() == []
+
+
+def fails_once(label: str) -> None:
+    if not any(r == "failed" for r in runs):
+        runs.append("failed")
+        raise RuntimeError("first try")
+    runs.remove("failed")
+    runs.append(label)
+
+
+def test_a_row_claimed_by_one_drainer_is_not_run_by_another(app):
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(remember, "once")
+        db.session.commit()
+        db.session.info.pop("kuchikomi.jobs.ready")  # as if the committing process died before running it
+    (row,) = rows()
+    job_id, old_token, later = row.id, row.token, row.next_attempt_at  # later: its creator's lease ran out
+    runs.clear()
+    token = outbox.claim(job_id, old_token, now=later)  # drainer one claims it...
+    assert token is not None
+    assert outbox.run(job_id, old_token) is False  # ...so drainer two, holding the old token, runs nothing
+    assert outbox.drain(now=later) == (0, 0)  # and the claimed row is not due
+    assert runs == []
+    assert outbox.run(job_id, token) is True and runs == ["once"]
+    assert db.session.scalar(select(func.count(outbox.OutboxJob.id))) == 0
+
+
+@pytest.fixture
+def ticking(redis_down):
+    redis_down.update(SCHEDULER_THREAD=True, TICK_SECONDS=1)
+    yield redis_down
+    schedule.stop_background()
+
+
+def test_the_web_process_ticks_by_itself_when_asked(ticking, app, client):
+    factories.campaign(factories.org())
+    assert submit(client).status_code == 303  # the first request starts the ticker
+    entry = db.session.scalar(select(Entry))
+    for _ in range(120):  # waits for the ticker; no assertion on how long it took
+        db.session.expire_all()
+        if entry.processing is Processing.READY:
+            break
+        schedule._stop.wait(0.5)
+    assert entry.processing is Processing.READY
+    assert schedule.start_background(app) is None  # one ticker per process
+
+
+def test_the_worker_runs_rqs_scheduler_so_jobs_parked_for_later_run(redis_up, app, runner):
+    """RQ parks retries and delayed jobs in its scheduled registry; only a scheduler moves them on."""
+    queue = app.extensions["rq_queue"]
+    queue.empty()
+    factories.org()
+    jobs.after_commit(remember, "parked")
+    db.session.commit()
+    db.session.info.pop("kuchikomi.jobs.ready")
+    (row,) = rows()
+    queue.enqueue_in(timedelta(0), outbox.run, row.id, row.token)  # as RQ parks a retry
+    assert queue.count == 0
+
+    result = runner.invoke(args=["jobs", "worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert rows() == []  # the scheduler queued it and the worker ran it
