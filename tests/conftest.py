@@ -34,6 +34,16 @@ pytest_plugins = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_ticker_outlives_its_test():
+    """A web process starts its scheduler ticker on its first request when nothing says otherwise (an app
+    made without TESTING, say). Bound to that test's app, it must not tick into the next test's database."""
+    yield
+    from campaign import schedule
+
+    schedule.stop_background()
+
+
 @pytest.fixture
 def app_config(database_url, tmp_path):
     return {

@@ -72,6 +72,7 @@ def test_migration_0010_moves_frozen_lists_to_storage_and_back(tmp_path):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,
             "ARGON2_PARALLELISM": 1,
+            "SCHEDULER_THREAD": False,  # no ticker racing the migration under test
         }
     )
     with app.app_context():

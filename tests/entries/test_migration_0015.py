@@ -42,6 +42,7 @@ def migrating_app(empty_database, tmp_path):
             "ARGON2_TIME_COST": 1,
             "ARGON2_MEMORY_COST": 1024,
             "ARGON2_PARALLELISM": 1,
+            "SCHEDULER_THREAD": False,  # no ticker racing the migration under test
         }
     )
     app.test_client_class = FreshContextClient  # each request its own context, as in production
