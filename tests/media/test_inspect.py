@@ -1,6 +1,5 @@
 import io
 import resource
-import time
 import warnings
 import zlib
 
@@ -155,13 +154,11 @@ def test_png_bomb_is_refused_from_its_header():
     assert len(bomb) < 4_000
     peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
-    started = time.perf_counter()
     error = rejection(bomb)
-    elapsed = time.perf_counter() - started
 
     assert error.code == "too_many_pixels"
     assert error.detail == {"max_pixels": 40_000_000, "pixels": 900_000_000}
-    assert elapsed < 5  # decoding 900 megapixels takes minutes; the header check takes milliseconds
+    # Refused from its header: decoding 900 megapixels would need at least 900 MB (no timing asserted).
     grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak_before
     assert grown_kib < 50_000  # 900 megapixels would need at least 900 MB
 
