@@ -6,9 +6,11 @@ import logging
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from rq import Worker
 from sqlalchemy import inspect
 
 from campaign import outbox
+from campaign.extensions import db
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
@@ -100,6 +102,17 @@ def init_app(app: Flask) -> None:
     app.extensions["rq_queue"] = Queue("kuchikomi", connection=Redis.from_url(url))
 
 
+class ForkSafeWorker(Worker):
+    """RQ runs each job in a forked work horse. The fork inherits the worker's pooled database connections,
+    which the worker's ticker thread goes on using: two processes on one PostgreSQL socket garble each
+    other ("server closed the connection unexpectedly") and both fail. The horse drops the inherited pool
+    without closing it (that would close the parent's sockets) and opens its own connections."""
+
+    def main_work_horse(self, job, queue):
+        db.engine.dispose(close=False)
+        return super().main_work_horse(job, queue)
+
+
 def register_cli(app: Flask) -> None:
     import click
     from flask.cli import AppGroup
@@ -113,14 +126,12 @@ def register_cli(app: Flask) -> None:
     def worker(burst: bool) -> None:
         """Runs an RQ worker with RQ's scheduler (retries, scheduled jobs) and this process's ticker
         (outbox and periodic duties, see `flask jobs tick`). Needs KUCHIKOMI_REDIS_URL."""
-        from rq import Worker
-
         queue = current_app.extensions.get("rq_queue")
         if queue is None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
         if not burst:
             schedule.start_background(current_app._get_current_object())
-        Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+        ForkSafeWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
 
     @jobs_cli.command("tick")
     def tick() -> None:
