@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 
 from campaign import create_app
+from campaign.extensions import db
 from tests import factories
 from tests.auth.test_login_without_redis import closed_loopback_port
 from tests.entries.helpers import submit
@@ -47,6 +49,36 @@ def test_readyz_checks_the_database_and_storage(client):
     assert response.status_code == 200, response.json
     assert response.json == {"status": "ready", "checks": {"database": "ok", "storage": "ok"}}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_is_not_ready_on_a_database_never_migrated(tmp_path):
+    """Walked: a server started before `flask db upgrade` answered 500 on every page while /readyz said
+    ready, so a load balancer sent it customers."""
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "STORAGE_BACKEND": "memory",
+        }
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["failed"] == ["database"]
+    assert response.json["checks"]["database"] == "SchemaOutOfDate"
+
+
+def test_readyz_is_not_ready_until_the_database_reaches_this_releases_migration(app, client):
+    with app.app_context():
+        head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        db.session.execute(text("UPDATE alembic_version SET version_num = '0019'"))  # one release behind
+        db.session.commit()
+        try:
+            behind = client.get("/readyz")
+        finally:
+            db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+            db.session.commit()
+    assert behind.status_code == 503 and behind.json["checks"]["database"] == "SchemaOutOfDate"
+    assert client.get("/readyz").status_code == 200
 
 
 def test_readyz_names_redis_when_it_is_down(app, client):
