@@ -3,9 +3,11 @@ inline by default, or queued on RQ workers when Redis is set; what fails or cann
 from the outbox by the scheduler's tick (`campaign/schedule.py`)."""
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Worker
 from sqlalchemy import inspect
 
@@ -15,6 +17,7 @@ from campaign.extensions import db
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
 _READY = "kuchikomi.jobs.ready"
+RECONNECT = 10  # seconds between a worker's attempts to reach Redis, while its ticker goes on
 
 
 def after_commit(func: Callable, *args) -> None:
@@ -131,7 +134,19 @@ def register_cli(app: Flask) -> None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
         if not burst:
             schedule.start_background(current_app._get_current_object())
-        ForkSafeWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+        while True:
+            try:
+                ForkSafeWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+                return
+            except RedisConnectionError as exc:
+                if burst:
+                    raise click.ClickException(f"Redis is unreachable: {exc}") from None
+                # Exiting would stop this process's ticker too, and with it the outbox: during the outage
+                # no one would derive uploads or delete the public copies of a takedown.
+                log.warning(
+                    "Redis is unreachable (%s): ticking without it, trying again in %d s", exc, RECONNECT
+                )
+                time.sleep(RECONNECT)
 
     @jobs_cli.command("tick")
     def tick() -> None:
