@@ -11,7 +11,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Worker
 from sqlalchemy import inspect
 
-from campaign import outbox
+from campaign import logs, outbox
 from campaign.extensions import db
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _start(job_id: int, token: str) -> None:
             outbox.run(job_id, token)
             return
         try:
-            queue.enqueue(outbox.run, job_id, token)
+            queue.enqueue(outbox.run, job_id, token, logs.current_request_id())
         except Exception as exc:  # Redis unreachable: the drainer runs it later
             log.warning("outbox job %d not queued, left for the drainer: %s", job_id, exc)
             db.session.rollback()

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from campaign import logs
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.sqltypes import UTCDateTime
@@ -84,10 +85,16 @@ def claim(job_id: int, token: str, *, now: datetime) -> str | None:
     return new if taken else None
 
 
-def run(job_id: int, token: str) -> bool:
+def run(job_id: int, token: str, request_id: str | None = None) -> bool:
     """Claims the row, runs its job, deletes it; a failure is recorded for a later retry. True once done.
 
-    This is also the RQ job: a worker runs it with the token the committing process gave it."""
+    This is also the RQ job: a worker runs it with the token the committing process gave it, its lines
+    logged under the id of the request that queued it."""
+    with logs.bound_request_id(request_id or logs.current_request_id()):
+        return _run(job_id, token)
+
+
+def _run(job_id: int, token: str) -> bool:
     if claim(job_id, token, now=utcnow()) is None:
         return False  # done already, or another process runs it now
     row = db.session.get(OutboxJob, job_id)
