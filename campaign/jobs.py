@@ -68,7 +68,7 @@ def _start(job_id: int, token: str) -> None:
             outbox.run(job_id, token)
             return
         try:
-            queue.enqueue(outbox.run, job_id, token, logs.current_request_id())
+            queue.enqueue(outbox.run, job_id, token, meta={"request_id": logs.current_request_id()})
         except Exception as exc:  # Redis unreachable: the drainer runs it later
             log.warning("outbox job %d not queued, left for the drainer: %s", job_id, exc)
             db.session.rollback()

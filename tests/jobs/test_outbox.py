@@ -110,6 +110,9 @@ def test_a_queued_job_logs_under_the_id_of_the_request_that_queued_it(redis_up, 
         jobs.after_commit(remember_request_id)
         db.session.commit()
         jobs.run_ready()
+        (queued,) = app.extensions["rq_queue"].jobs
+        (row,) = rows()
+        assert queued.args == (row.id, row.token)  # as before: a worker of the previous release runs it
         del g.request_id  # the worker serves no request
         SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
     assert runs == ["0123456789abcdef0123456789abcdef"]
