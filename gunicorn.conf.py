@@ -9,7 +9,12 @@ import os
 import shutil
 import tempfile
 
-from prometheus_client import multiprocess
+# /metrics adds up every worker's counts from files in this folder, emptied at each start. Set before
+# prometheus_client is imported: it chooses file-backed values at import, and the workers fork from here.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kuchikomi-metrics-")
+
+from prometheus_client import multiprocess  # noqa: E402
 
 wsgi_app = "wsgi:app"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
@@ -26,10 +31,6 @@ keepalive = 5
 secure_scheme_headers: dict = {}
 forwarded_allow_ips = "127.0.0.1,::1"
 accesslog = "-"
-
-# /metrics adds up every worker's counts from files in this folder, emptied at each start.
-if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kuchikomi-metrics-")
 
 
 def on_starting(server) -> None:

@@ -1,6 +1,7 @@
 """Configuration: safe embedded defaults, overridden by KUCHIKOMI_* environment variables."""
 
 import difflib
+import math
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -24,6 +25,11 @@ _INT_KEYS = {
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
     "TICK_SECONDS",
+}
+# Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
+# the ticker spin), and none may be negative.
+_ZERO_ALLOWED = {"MIN_PHOTO_SIDE", "HSTS_SECONDS"} | {
+    key for key in _INT_KEYS if key.startswith("PROXY_FIX_")
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
 _BOOL_KEYS = {
@@ -210,7 +216,12 @@ def _boolean(name: str, raw: str) -> bool:
 
 
 def _number(name: str, raw: str, kind: type, what: str):
+    zero_allowed = name.removeprefix("KUCHIKOMI_") in _ZERO_ALLOWED
+    what += ", 0 or more" if zero_allowed else " above 0"
     try:
-        return kind(raw)
+        value = kind(raw)
     except ValueError:
         raise ConfigError(f"{name} must be {what}, not {raw!r}") from None
+    if not (value >= 0 if zero_allowed else value > 0) or not math.isfinite(value):
+        raise ConfigError(f"{name} must be {what}, not {raw!r}")
+    return value

@@ -4,11 +4,13 @@ named when it fails) and `/metrics` (Prometheus, with `Authorization: Bearer <ME
 They are a lean app of their own, mounted in front of the main app like the public API: no session, CSRF,
 limiter, login or HTML; never cached. A load balancer polls them often and must not be throttled."""
 
+import functools
 import hmac
 import logging
 
 from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from campaign import metrics
 from campaign.storage.base import AREAS, StorageError, probe_key
@@ -22,11 +24,31 @@ def healthz() -> Response:
     return jsonify(status="ok")
 
 
+class SchemaOutOfDate(Exception):
+    """The database answers but `flask db upgrade` has not brought it to this release's migration: every page
+    would answer 500, so the instance is not ready."""
+
+
+@functools.cache
+def schema_heads(folder: str) -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory(folder).get_heads())
+
+
 def check_database() -> None:
     from campaign.extensions import db
+    from campaign.unmigrated import is_missing_schema
 
     with db.engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+        try:
+            version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except (OperationalError, ProgrammingError) as exc:
+            if is_missing_schema(exc):
+                raise SchemaOutOfDate("never migrated") from None
+            raise
+    if version not in schema_heads(current_app.extensions["migrate"].directory):
+        raise SchemaOutOfDate(f"at migration {version}")
 
 
 def check_storage() -> None:
@@ -91,6 +113,7 @@ def create_probes(app: Flask) -> Flask:
     probes.session_interface = NoSessions()
     db.init_app_sharing_engines(probes, app)
     probes.extensions["storage"] = app.extensions["storage"]
+    probes.extensions["migrate"] = app.extensions["migrate"]
     probes.add_url_rule("/healthz", "healthz", healthz)
     probes.add_url_rule("/readyz", "readyz", readyz)
     probes.add_url_rule("/metrics", "metrics", metrics_view)

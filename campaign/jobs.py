@@ -3,16 +3,21 @@ inline by default, or queued on RQ workers when Redis is set; what fails or cann
 from the outbox by the scheduler's tick (`campaign/schedule.py`)."""
 
 import logging
+import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from redis.exceptions import ConnectionError as RedisConnectionError
+from rq import Worker
 from sqlalchemy import inspect
 
-from campaign import outbox
+from campaign import logs, outbox
+from campaign.extensions import db
 
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
 _READY = "kuchikomi.jobs.ready"
+RECONNECT = 10  # seconds between a worker's attempts to reach Redis, while its ticker goes on
 
 
 def after_commit(func: Callable, *args) -> None:
@@ -63,7 +68,7 @@ def _start(job_id: int, token: str) -> None:
             outbox.run(job_id, token)
             return
         try:
-            queue.enqueue(outbox.run, job_id, token)
+            queue.enqueue(outbox.run, job_id, token, meta={"request_id": logs.current_request_id()})
         except Exception as exc:  # Redis unreachable: the drainer runs it later
             log.warning("outbox job %d not queued, left for the drainer: %s", job_id, exc)
             db.session.rollback()
@@ -100,6 +105,17 @@ def init_app(app: Flask) -> None:
     app.extensions["rq_queue"] = Queue("kuchikomi", connection=Redis.from_url(url))
 
 
+class ForkSafeWorker(Worker):
+    """RQ runs each job in a forked work horse. The fork inherits the worker's pooled database connections,
+    which the worker's ticker thread goes on using: two processes on one PostgreSQL socket garble each
+    other ("server closed the connection unexpectedly") and both fail. The horse drops the inherited pool
+    without closing it (that would close the parent's sockets) and opens its own connections."""
+
+    def main_work_horse(self, job, queue):
+        db.engine.dispose(close=False)
+        return super().main_work_horse(job, queue)
+
+
 def register_cli(app: Flask) -> None:
     import click
     from flask.cli import AppGroup
@@ -113,14 +129,24 @@ def register_cli(app: Flask) -> None:
     def worker(burst: bool) -> None:
         """Runs an RQ worker with RQ's scheduler (retries, scheduled jobs) and this process's ticker
         (outbox and periodic duties, see `flask jobs tick`). Needs KUCHIKOMI_REDIS_URL."""
-        from rq import Worker
-
         queue = current_app.extensions.get("rq_queue")
         if queue is None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
         if not burst:
             schedule.start_background(current_app._get_current_object())
-        Worker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+        while True:
+            try:
+                ForkSafeWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
+                return
+            except RedisConnectionError as exc:
+                if burst:
+                    raise click.ClickException(f"Redis is unreachable: {exc}") from None
+                # Exiting would stop this process's ticker too, and with it the outbox: during the outage
+                # no one would derive uploads or delete the public copies of a takedown.
+                log.warning(
+                    "Redis is unreachable (%s): ticking without it, trying again in %d s", exc, RECONNECT
+                )
+                time.sleep(RECONNECT)
 
     @jobs_cli.command("tick")
     def tick() -> None:

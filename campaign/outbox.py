@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from campaign import logs
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.sqltypes import UTCDateTime
@@ -87,7 +88,18 @@ def claim(job_id: int, token: str, *, now: datetime) -> str | None:
 def run(job_id: int, token: str) -> bool:
     """Claims the row, runs its job, deletes it; a failure is recorded for a later retry. True once done.
 
-    This is also the RQ job: a worker runs it with the token the committing process gave it."""
+    This is also the RQ job: a worker runs it with the token the committing process gave it, its lines
+    logged under the id of the request that queued it (in the RQ job's meta, which workers of an older
+    release ignore, where an argument more would fail them during a rolling upgrade)."""
+    from rq import get_current_job
+
+    queued = get_current_job()
+    request_id = queued.meta.get("request_id") if queued is not None else None
+    with logs.bound_request_id(request_id or logs.current_request_id()):
+        return _run(job_id, token)
+
+
+def _run(job_id: int, token: str) -> bool:
     if claim(job_id, token, now=utcnow()) is None:
         return False  # done already, or another process runs it now
     row = db.session.get(OutboxJob, job_id)

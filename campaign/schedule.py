@@ -69,12 +69,20 @@ def _storage_gc(now: datetime) -> str:
     return f"{len(delete_orphans(storage, orphans, referenced_keys))} deleted"
 
 
+def _retention(now: datetime) -> str:
+    from campaign.privacy.retention import apply_retention
+
+    done = apply_retention(now=now)
+    return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
+
+
 DUTIES = (
     Duty("entries-process", timedelta(minutes=5), _entries),
     Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
     Duty("draws-purge-addresses", timedelta(hours=1), _purge_addresses),
     Duty("webhooks-deliver", timedelta(minutes=1), _webhooks),
     Duty("storage-gc", timedelta(days=1), _storage_gc),
+    Duty("privacy-retention", timedelta(hours=1), _retention),
 )
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 

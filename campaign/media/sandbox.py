@@ -7,6 +7,8 @@ database connections with the caller.
 """
 
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import resource
 import threading
 from dataclasses import dataclass
@@ -18,6 +20,21 @@ from campaign.media.inspection import inspect
 
 _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["campaign.media"])
+
+
+def _forget_the_parents_forkserver() -> None:
+    """A forked process (an RQ work horse, forked from a worker whose ticker derived photos) cannot use the
+    forkserver its parent started: checking that it runs (waitpid) fails with "No child processes". The
+    fork starts its own on first use. Python offers no public way to do this: these are the fields
+    `multiprocessing.forkserver.ForkServer` resets when it stops."""
+    server = multiprocessing.forkserver._forkserver
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)  # the parent's copy keeps its server alive
+    server._forkserver_address = server._forkserver_alive_fd = server._forkserver_pid = None
+    server._lock = threading.Lock()  # a parent's thread may have held it at the fork
+
+
+os.register_at_fork(after_in_child=_forget_the_parents_forkserver)
 # Photos decoded at once by one process. Each child may map up to Bounds.memory_bytes, so parallel uploads
 # derived inline (the embedded default) would multiply it: 16 at once of a 40 MP PNG took 2.9 GB, one at a
 # time 0.3 GB (bench/intake_memory.py --inline). An RQ worker runs one job at a time anyway.

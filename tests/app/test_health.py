@@ -4,11 +4,17 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 
 from campaign import create_app
+from campaign.extensions import db
 from tests import factories
 from tests.auth.test_login_without_redis import closed_loopback_port
 from tests.entries.helpers import submit
@@ -43,6 +49,36 @@ def test_readyz_checks_the_database_and_storage(client):
     assert response.status_code == 200, response.json
     assert response.json == {"status": "ready", "checks": {"database": "ok", "storage": "ok"}}
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_is_not_ready_on_a_database_never_migrated(tmp_path):
+    """Walked: a server started before `flask db upgrade` answered 500 on every page while /readyz said
+    ready, so a load balancer sent it customers."""
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+            "STORAGE_BACKEND": "memory",
+        }
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["failed"] == ["database"]
+    assert response.json["checks"]["database"] == "SchemaOutOfDate"
+
+
+def test_readyz_is_not_ready_until_the_database_reaches_this_releases_migration(app, client):
+    with app.app_context():
+        head = db.session.execute(text("SELECT version_num FROM alembic_version")).scalar_one()
+        db.session.execute(text("UPDATE alembic_version SET version_num = '0019'"))  # one release behind
+        db.session.commit()
+        try:
+            behind = client.get("/readyz")
+        finally:
+            db.session.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
+            db.session.commit()
+    assert behind.status_code == 503 and behind.json["checks"]["database"] == "SchemaOutOfDate"
+    assert client.get("/readyz").status_code == 200
 
 
 def test_readyz_names_redis_when_it_is_down(app, client):
@@ -140,4 +176,45 @@ def test_metrics_add_up_every_process_of_a_multiprocess_server(tmp_path):
         for role in ("count", "count", "scrape")
     ]
     counted = samples(outputs[-1], "kuchikomi_http_requests_total")
+    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3
+
+
+def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
+    """gunicorn.conf.py sets up the multiprocess folder before prometheus_client is imported: set after, the
+    workers kept their counts in memory and /metrics answered an empty page."""
+    port = closed_loopback_port()
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("KUCHIKOMI_", "PROMETHEUS_", "GUNICORN_"))
+    }
+    env.update(
+        PYTHONPATH=str(ROOT),
+        GUNICORN_BIND=f"127.0.0.1:{port}",
+        KUCHIKOMI_SECRET_KEY="x",
+        KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        KUCHIKOMI_STORAGE_BACKEND="memory",
+        KUCHIKOMI_METRICS_TOKEN=TOKEN,
+    )
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(600):  # until it listens (or a minute passes)
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
+                break
+            except OSError:
+                assert server.poll() is None, "gunicorn exited"
+                time.sleep(0.1)
+        for _ in range(3):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(f"{base}/no-such-page", timeout=10)
+        request = urllib.request.Request(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    counted = samples(text, "kuchikomi_http_requests_total")
     assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3

@@ -42,9 +42,9 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
     [
         (
             {"KUCHIKOMI_MAX_UPLOAD_BYTES": "20MB"},
-            "KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number, not '20MB'",
+            "KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number above 0, not '20MB'",
         ),
-        ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number, not '5s'"),
+        ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number above 0, not '5s'"),
         ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "choose among the shipped languages"),
         ({"KUCHIKOMI_MAIL_BACKEND": "sendmail"}, "MAIL_BACKEND must be 'log' or 'smtp'"),
         # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
@@ -57,6 +57,11 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
         ({"KUCHIKOMI_REDIS_URL": "localhost:6379"}, "KUCHIKOMI_REDIS_URL must start with redis://"),
         ({"KUCHIKOMI_UPLOAD_RATE_LIMIT": "10/min"}, "KUCHIKOMI_UPLOAD_RATE_LIMIT must be limits such as"),
         ({"KUCHIKOMI_LOG_LEVEL": "loud"}, "LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR"),
+        # 0 made the ticker thread tick without a pause; a negative limit or timeout is no limit at all
+        ({"KUCHIKOMI_TICK_SECONDS": "0"}, "KUCHIKOMI_TICK_SECONDS must be a whole number above 0, not '0'"),
+        ({"KUCHIKOMI_MAX_UPLOAD_BYTES": "-1"}, "KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number above 0"),
+        ({"KUCHIKOMI_MEDIA_TIME_LIMIT": "nan"}, "KUCHIKOMI_MEDIA_TIME_LIMIT must be a number above 0"),
+        ({"KUCHIKOMI_HSTS_SECONDS": "-1"}, "KUCHIKOMI_HSTS_SECONDS must be a whole number, 0 or more"),
     ],
 )
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path, setting, said):

@@ -5,10 +5,11 @@ from datetime import timedelta
 
 import pytest
 import redis
+from flask import g
 from rq import Queue, SimpleWorker
 from sqlalchemy import func, select
 
-from campaign import jobs, outbox, schedule
+from campaign import jobs, logs, outbox, schedule
 from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.extensions import db
 from campaign.orgs.models import Role
@@ -24,6 +25,10 @@ runs: list[str] = []
 
 def remember(label: str) -> None:
     runs.append(label)
+
+
+def remember_request_id() -> None:
+    runs.append(logs.current_request_id())
 
 
 def rows() -> list[outbox.OutboxJob]:
@@ -92,6 +97,25 @@ def test_with_a_working_redis_the_row_is_queued_and_the_worker_deletes_it_once_d
         SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
         assert runs == ["queued"]
         assert rows() == []
+
+
+def test_a_queued_job_logs_under_the_id_of_the_request_that_queued_it(redis_up, app):
+    """Walked: a worker's lines about a job (its failure, its clean-up) had no request id."""
+    connection = redis.Redis.from_url(WORKING)
+    Queue("kuchikomi", connection=connection).empty()
+    runs.clear()
+    with app.app_context():
+        g.request_id = "0123456789abcdef0123456789abcdef"
+        factories.org()
+        jobs.after_commit(remember_request_id)
+        db.session.commit()
+        jobs.run_ready()
+        (queued,) = app.extensions["rq_queue"].jobs
+        (row,) = rows()
+        assert queued.args == (row.id, row.token)  # as before: a worker of the previous release runs it
+        del g.request_id  # the worker serves no request
+        SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
+    assert runs == ["0123456789abcdef0123456789abcdef"]
 
 
 def test_a_failing_job_stays_with_its_error_and_backs_off(app):

@@ -1,6 +1,7 @@
 """One photo's processing is bounded in time and memory; breaking a bound fails that photo alone."""
 
 import io
+import os
 import threading
 import time
 from pathlib import Path
@@ -79,3 +80,18 @@ def test_one_photo_at_a_time_is_decoded_per_process():
     for caller in callers:
         caller.join()
     assert max(seen) == 1
+
+
+def test_a_forked_process_derives_photos_after_its_parent_did():
+    """An RQ work horse is a fork of the worker, whose ticker may have started the forkserver already: the
+    horse cannot use its parent's (waitpid said "No child processes" and every upload's first run failed)."""
+    derive_bounded(jpeg(400, 300), Bounds())  # the parent's forkserver is running
+    pid = os.fork()
+    if pid == 0:  # the horse: 0 when it derived the photo
+        try:
+            os._exit(0 if len(derive_bounded(jpeg(400, 300), Bounds()).derivatives) == 6 else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(derive_bounded(jpeg(400, 300), Bounds()).derivatives) == 6  # and the parent's still serves

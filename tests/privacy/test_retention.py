@@ -104,3 +104,21 @@ def test_an_instant_win_campaign_waits_for_its_wins_then_still_verifies(app, run
     assert all(play.entry.email == "" for play in db.session.scalars(select(InstantWinPlay)))
     verified = runner.invoke(args=["draws", "verify-instant", campaign.slug])
     assert verified.exit_code == 0 and "OK: 5 plays" in verified.output, verified.output
+
+
+def test_the_tick_applies_retention_with_no_one_running_a_command(client, studio):
+    """Walked: retention was a command someone had to remember; the scheduler's tick never ran it."""
+    from campaign import schedule
+
+    org, campaign, draw = _drawn_campaign(client, studio)
+    for pick in draw.picks:
+        pick.state = PickState.SHIPPED if pick.role == "winner" else PickState.FORFEITED
+        pick.shipped_at = utcnow() - timedelta(days=3) if pick.role == "winner" else None
+    org.retention_days = 2
+    db.session.commit()
+    _age(campaign, draw, 5)
+
+    results = schedule.tick()
+    assert results["privacy-retention"] == "5 emails and 1 originals erased in 1 campaigns"
+    db.session.expire_all()
+    assert all(entry.email == "" for entry in _entries(campaign))
