@@ -16,9 +16,10 @@ from campaign.orgs.models import Role
 from tests import factories
 from tests.entries.helpers import submit
 from tests.moderation.conftest import make_team, step
+from tests.redis_dbs import own_redis_url
 
 CLOSED_PORT = "redis://127.0.0.1:1/0"  # nothing listens there: every enqueue fails to connect
-WORKING = "redis://127.0.0.1:6379/13"
+WORKING = own_redis_url(14)  # 14 or 13
 
 runs: list[str] = []
 

@@ -9,9 +9,10 @@ from sqlalchemy import text
 
 from campaign.extensions import db
 from campaign.jobs import ForkSafeWorker
+from tests.redis_dbs import own_redis_url
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
-QUEUE_URL = "redis://127.0.0.1:6379/12"
+QUEUE_URL = own_redis_url(12)  # 12 or 11
 
 
 def backend_pid() -> int:
