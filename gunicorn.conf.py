@@ -6,6 +6,7 @@ a thread at all.
 """
 
 import os
+import re
 import shutil
 import tempfile
 
@@ -14,6 +15,7 @@ import tempfile
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="kuchikomi-metrics-")
 
+from gunicorn.glogging import Logger  # noqa: E402
 from prometheus_client import multiprocess  # noqa: E402
 
 wsgi_app = "wsgi:app"
@@ -31,6 +33,21 @@ keepalive = 5
 secure_scheme_headers: dict = {}
 forwarded_allow_ips = "127.0.0.1,::1"
 accesslog = "-"
+
+# Private links are capabilities: whoever reads /s/<token> can see and erase that entry, /claim/<token> give
+# a winner's address. The access log keeps the route, never the token.
+_TOKEN_IN_PATH = re.compile(r"(/(?:s|claim|media/p)/)[^/?\s]+")
+
+
+class AccessLogWithoutTokens(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in ("r", "U"):  # the request line and the path
+            atoms[name] = _TOKEN_IN_PATH.sub(r"\1…", atoms[name])
+        return atoms
+
+
+logger_class = AccessLogWithoutTokens
 
 
 def on_starting(server) -> None:

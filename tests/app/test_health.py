@@ -196,7 +196,12 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
-        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env, stderr=subprocess.DEVNULL
+        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,  # the access log
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -210,11 +215,17 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         for _ in range(3):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"{base}/no-such-page", timeout=10)
+        for private in ("/s/status-token-0123/erase", "/claim/claim-token-4567"):
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(f"{base}{private}", timeout=10)
         request = urllib.request.Request(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         with urllib.request.urlopen(request, timeout=10) as response:
             text = response.read().decode()
     finally:
         server.terminate()
-        server.wait(timeout=60)
+        access_log, _ = server.communicate(timeout=60)
     counted = samples(text, "kuchikomi_http_requests_total")
     assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3
+    # Private links are capabilities: the access log keeps their route, never their token.
+    assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
+    assert "token-0123" not in access_log and "token-4567" not in access_log
