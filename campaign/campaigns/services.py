@@ -222,8 +222,17 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: dict, after: dict) -> None:
-    """One audit event about the campaign itself (its settings, launch, archive)."""
+def audit(
+    campaign: Campaign,
+    actor: Actor,
+    action: str,
+    now: datetime,
+    before: dict | None = None,
+    after: dict | None = None,
+    *,
+    reason: str = "",
+) -> None:
+    """One audit event about the campaign itself (settings, launch, seed, draw rules, retention…)."""
     record(
         actor,
         action,
@@ -234,6 +243,7 @@ def audit(campaign: Campaign, actor: Actor, action: str, now: datetime, before: 
         now=now,
         before=before,
         after=after,
+        reason=reason,
     )
 
 

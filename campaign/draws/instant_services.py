@@ -16,6 +16,7 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
 
 from campaign.audit.services import Actor, record
+from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
 from campaign.draws import instant, sealing
 from campaign.draws.models import DrawPlan, InstantWinPlay, InstantWinSlot
@@ -55,15 +56,12 @@ def build_schedule(campaign: Campaign, *, now: datetime) -> list[InstantWinSlot]
     ]
     db.session.add_all(slots)
     db.session.flush()
-    record(
+    campaigns.audit(
+        campaign,
         Actor.system(),
         "instant_win.schedule",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
+        now,
         after={"slots": len(slots), "odds": campaign.instant_win_odds},
-        now=now,
     )
     return slots
 

@@ -51,16 +51,7 @@ def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes |
     )
     db.session.add(plan)
     db.session.flush()
-    record(
-        Actor.system(),
-        "draw.commit_seed",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
-        after={"commitment": plan.commitment},
-        now=now,
-    )
+    campaigns.audit(campaign, Actor.system(), "draw.commit_seed", now, after={"commitment": plan.commitment})
     return plan
 
 
@@ -97,17 +88,7 @@ def update_plan(
     plan.alternates_per_winner = alternates_per_winner
     plan.claim_days = claim_days
     db.session.flush()
-    record(
-        actor,
-        "draw.plan_update",
-        org_id=plan.org_id,
-        campaign_id=plan.campaign_id,
-        object_type="campaign",
-        object_id=plan.campaign.public_id,
-        before=before,
-        after=_plan_state(plan),
-        now=now,
-    )
+    campaigns.audit(plan.campaign, actor, "draw.plan_update", now, before, _plan_state(plan))
 
 
 def _plan_state(plan: DrawPlan) -> dict:
@@ -239,17 +220,7 @@ def _run_draw(
 def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now: datetime) -> None:
     """A refused draw is audited too (wrong password, too early, drawn already): who tried, when, why. The
     caller has rolled the attempt back and commits this alone."""
-    record(
-        actor,
-        "draw.refused",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
-        after={"refused": error.code},
-        reason=error.text(),
-        now=now,
-    )
+    campaigns.audit(campaign, actor, "draw.refused", now, after={"refused": error.code}, reason=error.text())
 
 
 def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:

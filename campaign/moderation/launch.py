@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.extensions import db
@@ -72,16 +72,13 @@ def decline_launch(
     campaign.launch_requested_at = None
     campaign.launch_requested_by = ""
     db.session.flush()
-    record(
+    campaigns.audit(
+        campaign,
         actor,
         "campaign.decline_launch",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
-        now=now,
-        before={"launch_requested": True, "requested_by": requested_by},
-        after={"launch_requested": False},
+        now,
+        {"launch_requested": True, "requested_by": requested_by},
+        {"launch_requested": False},
         reason=note.strip(),
     )
 

@@ -17,7 +17,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from campaign import jobs
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor
+from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
 from campaign.draws.models import Draw, DrawPick, DrawPlan, InstantWinPlay, PickState
 from campaign.entries.models import ERASED_ORIGINAL, Entry
@@ -126,14 +127,11 @@ def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | Non
         forget_addresses(entry, now)
     campaign.personal_data_erased_at = now
     db.session.flush()
-    record(
+    campaigns.audit(
+        campaign,
         Actor.system(),
         "campaign.retention",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="campaign",
-        object_id=campaign.public_id,
-        now=now,
+        now,
         after={
             "emails": result.emails,
             "originals": result.originals,
