@@ -11,8 +11,6 @@ growth in MB and last `ratio: X`, baseline growth / ours (medians).
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
-import re
 import statistics
 import struct
 import subprocess
@@ -20,15 +18,13 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
-import uuid
 import zlib
 from pathlib import Path
 
+from customer import open_form, submission  # bench/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = "redis://127.0.0.1:6379/15"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-IDEM_RE = re.compile(r'name="idempotency_key" type="hidden" value="([^"]*)"')
 SIDE = 6300  # 39.69 megapixels, under the default 40 MP limit
 
 
@@ -90,32 +86,8 @@ def serve(mode: str, folder: str, inline: bool) -> None:
 
 
 def upload(base_url: str, photo: bytes, email: str) -> None:
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(f"{base_url}/c/bench").read().decode()
-    fields = {
-        "csrf_token": CSRF_RE.search(page).group(1),
-        "idempotency_key": IDEM_RE.search(page).group(1),
-        "rating": "5",
-        "email": email,
-        "accepts_terms": "y",
-    }
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.png"\r\n'
-        "Content-Type: image/png\r\n\r\n".encode()
-        + photo
-        + b"\r\n"
-    )
-    request = urllib.request.Request(
-        f"{base_url}/c/bench/entries",
-        data=b"".join(parts) + f"--{boundary}--\r\n".encode(),
-        headers={"Content-Type": f"multipart/form-data; boundary={boundary}", "Accept": "application/json"},
-    )
-    with opener.open(request, timeout=300) as response:
+    opener, fields = open_form(base_url, email)
+    with opener.open(submission(base_url, fields, photo, filename="p.png"), timeout=300) as response:
         assert response.status == 201, response.status
 
 

@@ -8,61 +8,28 @@ X = the customer's wait with processing queued / the raw put of the same bytes. 
 """
 
 import argparse
-import http.cookiejar
-import re
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ingest import make_photo  # noqa: E402  (bench/ is on sys.path when run as a script)
+from customer import open_form, submission  # noqa: E402  (bench/ is on sys.path as a script)
+from ingest import make_photo  # noqa: E402
 
 from tests.fixtures.live_server import LiveServer  # noqa: E402
 from tests.fixtures.seaweedfs import SeaweedFS, find_weed  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-IDEM_RE = re.compile(r'name="idempotency_key" type="hidden" value="([^"]*)"')
-
-
-def multipart(fields: dict[str, str], photo: bytes) -> tuple[bytes, str]:
-    boundary = uuid.uuid4().hex
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    parts.append(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="photo"; filename="p.jpg"\r\n'
-        "Content-Type: image/jpeg\r\n\r\n".encode()
-        + photo
-        + b"\r\n"
-    )
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def customer_wait_ms(base_url: str, photo: bytes, email: str) -> float:
     """One customer: open the campaign page, then time the form post until the answer arrives."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    page = opener.open(f"{base_url}/c/bench").read().decode()
-    fields = {
-        "csrf_token": CSRF_RE.search(page).group(1),
-        "idempotency_key": IDEM_RE.search(page).group(1),
-        "rating": "5",
-        "email": email,
-        "accepts_terms": "y",
-    }
-    body, content_type = multipart(fields, photo)
-    request = urllib.request.Request(
-        f"{base_url}/c/bench/entries",
-        data=body,
-        headers={"Content-Type": content_type, "Accept": "application/json"},
-    )
+    opener, fields = open_form(base_url, email)
+    request = submission(base_url, fields, photo, filename="p.jpg")
     started = time.perf_counter()
     with opener.open(request) as response:
         response.read()
