@@ -116,8 +116,8 @@ def test_clock_skew_is_reported_with_its_size(seaweedfs: SeaweedFS, skewed_serve
     problem = only(storage.check())
     assert problem.startswith("clock skew: this machine's clock is")
     assert "behind the S3 server's" in problem
-    seconds = int(problem.split("clock is ")[1].split(" s ")[0])
-    assert 3590 <= seconds <= 3610
+    reported = int(problem.split("clock is ")[1].split(" s ")[0])
+    assert round(reported / 60) == 60  # the server's clock is set an hour ahead; reported to the second
 
 
 def test_clock_skew_from_the_date_header_of_a_successful_response():
