@@ -46,6 +46,8 @@ class Entry(db.Model):
             "duplicate_of_id",
         ),
         # Social accounts shared by several participant tokens (same person, other email): draw time.
+        # A post collected from a network is one entry, ever, however many pollers run (issue 12).
+        UniqueConstraint("network", "network_post_id", name="uq_entries_network_post"),
         Index(
             "ix_entries_social",
             "campaign_id",
@@ -79,6 +81,13 @@ class Entry(db.Model):
     participant_token: Mapped[str | None] = mapped_column(String(32))
     social_account: Mapped[str | None] = mapped_column(String(120))
     locale: Mapped[str] = mapped_column(String(8), default="ja")
+    # Where the entry came from: "" for the campaign page's form, else the network it was collected from
+    # ("instagram" or "x") with the network's own post id (None for uploads: NULLs never collide), the
+    # time it was posted there, and when the network said it was gone (it then leaves every public surface).
+    network: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    network_post_id: Mapped[str | None] = mapped_column(String(64))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    removed_upstream_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     storage_backend: Mapped[str] = mapped_column(String(16))
     original_key: Mapped[str] = mapped_column(String(300), unique=True)
