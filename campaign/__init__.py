@@ -174,6 +174,9 @@ def register_blueprints(app: Flask) -> None:
     from campaign.privacy import views as privacy_views
 
     app.register_blueprint(privacy_views.bp)
+    from campaign import accounts
+
+    accounts.init_app(app)  # issue 13: password reset, invitations, members, settings
 
 
 def register_storage_refs(app: Flask) -> None:

@@ -1,11 +1,12 @@
-"""Language and time zone choice: the visitor's switcher (?lang= or its cookie), else Accept-Language; the
-public API ignores the cookie, so its cached answers vary by Accept-Language only."""
+"""Language and time zone choice: the visitor's switcher (?lang= or its cookie), else a logged-in user's
+saved language, else Accept-Language; the public API ignores both, so its cached answers vary by
+Accept-Language only."""
 
 from functools import lru_cache
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, current_app, g, has_request_context, redirect, request, url_for
+from flask import Blueprint, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
@@ -17,10 +18,20 @@ COOKIE = "lang"
 
 
 def select_locale() -> Locale:
-    """Pages: the switcher's choice (?lang= or its cookie), else Accept-Language."""
+    """Pages: the switcher's choice (?lang= or its cookie), else the user's saved language, else
+    Accept-Language. Logging in and saving the setting set the cookie too, so the switcher keeps working."""
     if not has_request_context():  # the CLI speaks the default language
         return _locale(current_app.config["BABEL_DEFAULT_LOCALE"])
-    return _chosen_or_accepted(request.args.get("lang") or request.cookies.get(COOKIE))
+    return _chosen_or_accepted(request.args.get("lang") or request.cookies.get(COOKIE) or _saved())
+
+
+def _saved() -> str | None:
+    """The logged-in user's language; a visitor with no login session costs no query."""
+    if "_user_id" not in session:
+        return None
+    from flask_login import current_user
+
+    return getattr(current_user, "locale", None)
 
 
 def select_public_locale() -> Locale:
@@ -67,12 +78,17 @@ def safe_next(target: str | None, fallback: str, *, under: str = "/") -> str:
 @bp.get("/lang/<code>")
 def switch_language(code: str):
     response = redirect(safe_next(request.args.get("next"), url_for("home.index")))
+    remember_choice(response, code)
+    return response
+
+
+def remember_choice(response, code: str) -> None:
+    """The language cookie (the switcher's, and a user's saved language at login and in settings)."""
     if code in current_app.config["LANGUAGES"]:
         secure = request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]
         response.set_cookie(
             COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=secure
         )
-    return response
 
 
 SHIPPED = ("ja", "en")  # the catalogues in campaign/translations

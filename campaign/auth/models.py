@@ -21,6 +21,8 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The studio's language for this user ("ja", "en"); None follows the browser (campaign/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(8))
 
     memberships: Mapped[list["Membership"]] = relationship(  # noqa: F821
         back_populates="user", cascade="all, delete-orphan"

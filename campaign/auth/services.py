@@ -33,10 +33,15 @@ def normalise_login_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(email: str, password: str, *, name: str = "") -> User:
-    email = normalise_login_email(email)
+def check_password_rules(password: str) -> None:
+    """The one password rule, for new accounts, resets and changes alike."""
     if len(password) < passwords.MIN_LENGTH:
         raise WeakPassword(min=passwords.MIN_LENGTH, field="password")
+
+
+def create_user(email: str, password: str, *, name: str = "") -> User:
+    email = normalise_login_email(email)
+    check_password_rules(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken(field="email")
     user = User(email=email, name=name, password_hash=passwords.hash_password(password))
@@ -56,8 +61,7 @@ def authenticate(email: str, password: str, *, now: datetime) -> User:
 
 
 def set_password(user: User, password: str) -> None:
-    if len(password) < passwords.MIN_LENGTH:
-        raise WeakPassword(min=passwords.MIN_LENGTH, field="password")
+    check_password_rules(password)
     user.password_hash = passwords.hash_password(password)
     end_sessions(user)
 

@@ -6,7 +6,7 @@ from campaign.auth import services
 from campaign.auth.forms import LoginForm
 from campaign.clock import utcnow
 from campaign.extensions import db, limiter
-from campaign.i18n import safe_next
+from campaign.i18n import remember_choice, safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -36,7 +36,10 @@ def login():
             db.session.commit()
             session.clear()  # a new session: nothing set before login survives it
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("campaigns.index")))
+            response = redirect(safe_next(request.args.get("next"), url_for("campaigns.index")))
+            if user.locale:
+                remember_choice(response, user.locale)  # the saved language on this browser too
+            return response
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, error=error), status
 

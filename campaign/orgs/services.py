@@ -32,6 +32,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "manage_integrations": frozenset({Role.OWNER}),
     # privacy (issue 14): retention days, disclosure and deletion requests by email address
     "privacy": frozenset({Role.OWNER}),
+    # accounts (issue 13): inviting, changing roles, removing members
+    "manage_members": frozenset({Role.OWNER}),
 }
 
 

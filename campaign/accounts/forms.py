@@ -1,0 +1,95 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from campaign.auth.passwords import MIN_LENGTH
+from campaign.orgs.models import Role
+
+PASSWORD_MAX = 1024
+
+
+def role_choices():
+    return [
+        (Role.OWNER.value, _l("Owner: everything, including members and integrations")),
+        (Role.EDITOR.value, _l("Editor: campaigns, moderation and galleries")),
+        (Role.APPROVER.value, _l("Approver: approves entries and launches, runs draws")),
+        (Role.VIEWER.value, _l("Viewer: reads only")),
+    ]
+
+
+def language_choices(*, follow_browser: bool):
+    choices = [("ja", "日本語"), ("en", "English")]
+    return ([("", _l("Same as the browser"))] if follow_browser else []) + choices
+
+
+class NewPassword:
+    """A new password twice; the length rule itself is the service's (auth.check_password_rules)."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter a new password.")), Length(max=PASSWORD_MAX)],
+        description=_l("At least %(min)d characters.", min=MIN_LENGTH),
+    )
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(_l("Enter the new password a second time.")),
+            EqualTo("password", _l("The two passwords do not match. Enter the same password twice.")),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter the email address you log in with.")), Length(max=254)],
+    )
+
+
+class ResetPasswordForm(NewPassword, FlaskForm):
+    pass
+
+
+class AcceptInvitationForm(NewPassword, FlaskForm):
+    name = StringField(
+        _l("Your name"),
+        validators=[DataRequired(_l("Enter your name, as your team will see it.")), Length(max=100)],
+    )
+
+
+class ChangePasswordForm(NewPassword, FlaskForm):
+    current = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
+    )
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language of the studio and of your emails"), choices=[], validate_choice=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices(follow_browser=True)
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)],
+    )
+    role = SelectField(_l("Role"), choices=[], default=Role.EDITOR.value)
+    locale = SelectField(_l("Language of the invitation email"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
+        self.locale.choices = language_choices(follow_browser=False)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()
