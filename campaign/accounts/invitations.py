@@ -53,7 +53,7 @@ class AlreadyInvited(InvitationRefused):
 
 class NotPending(InvitationRefused):
     code = "invitation_not_pending"
-    message = _l("This invitation was already accepted or revoked.")
+    message = _l("This invitation was already accepted or withdrawn.")
 
 
 class InvalidInvitationLink(DomainError):
