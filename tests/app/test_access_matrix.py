@@ -77,6 +77,16 @@ REQUIRED: dict[str, str] = {
     "privacy.save_retention": "privacy",
     "privacy.export": "privacy",
     "privacy.erase": "privacy",
+    # issue 13: accounts — members and invitations are the owners'; everyone keeps their own settings
+    "members.index": "manage_members",
+    "members.invite": "manage_members",
+    "members.change_role": "manage_members",
+    "members.remove_member": "manage_members",
+    "members.resend_invitation": "manage_members",
+    "members.revoke_invitation": "manage_members",
+    "accounts.settings": LOGIN,
+    "accounts.save_language": LOGIN,
+    "accounts.change_password": LOGIN,
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous
@@ -99,17 +109,30 @@ def test_every_studio_route_is_in_the_table(app):
 
 def objects(org, slug: str, client) -> dict[str, str]:
     """One of each tenant object in this organisation, by URL argument name."""
+    from campaign.accounts import invitations
+    from campaign.audit.services import Actor
+    from campaign.clock import utcnow
     from campaign.entries.models import Entry
     from campaign.moderation.models import RejectionReason
+    from campaign.orgs.models import Membership
 
     campaign = factories.campaign(org, slug=slug)
     assert submit(client, slug, email=f"{slug}@example.com").status_code == 303
     entry = db.session.scalar(select(Entry).where(Entry.campaign_id == campaign.id))
     reason = db.session.scalar(select(RejectionReason).where(RejectionReason.org_id == org.id))
+    owner = db.session.scalar(
+        select(Membership).where(Membership.org_id == org.id, Membership.role == Role.OWNER)
+    )
+    invitation = invitations.invite(
+        org, f"new@{slug}.example", Role.VIEWER, locale="ja", actor=Actor.system(), now=utcnow()
+    )
+    db.session.commit()
     return {
         "campaign_id": campaign.public_id,
         "entry_id": entry.public_id,
         "reason_id": reason.public_id,
+        "member_id": owner.public_id,  # the only owner: removing or demoting is refused, not a 5xx
+        "invitation_id": invitation.public_id,
         "action": "approve",
         "network": "x",  # a name, not a tenant object: the same in every organisation
     }
