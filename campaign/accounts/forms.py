@@ -9,13 +9,16 @@ from campaign.orgs.models import Role
 PASSWORD_MAX = 1024
 
 
+ROLE_LABELS = {
+    Role.OWNER: _l("Owner"),
+    Role.EDITOR: _l("Editor"),
+    Role.APPROVER: _l("Approver"),
+    Role.VIEWER: _l("Viewer"),
+}
+
+
 def role_choices():
-    return [
-        (Role.OWNER.value, _l("Owner: everything, including members and integrations")),
-        (Role.EDITOR.value, _l("Editor: campaigns, moderation and galleries")),
-        (Role.APPROVER.value, _l("Approver: approves entries and launches, runs draws")),
-        (Role.VIEWER.value, _l("Viewer: reads only")),
-    ]
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 def language_choices(*, follow_browser: bool):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from campaign.accounts import invitations, members
-from campaign.accounts.forms import InviteForm, RoleForm
+from campaign.accounts.forms import ROLE_LABELS, InviteForm, RoleForm
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
 from campaign.errors import DomainError
@@ -23,9 +23,11 @@ def _actor() -> Actor:
 
 def _page(invite: InviteForm | None = None, problem: str | None = None, code: int = 200):
     invite = invite or InviteForm(locale=str(get_locale()))
+    everyone = members.members_of(g.org)
     return render_template(
         "accounts/members.html",
-        members=members.members_of(g.org),
+        members=everyone,
+        owners=sum(m.role is Role.OWNER for m in everyone),
         pending=invitations.pending_for(g.org),
         invite=invite,
         role_form=RoleForm,
@@ -129,9 +131,4 @@ def revoke_invitation(invitation_id: str):
 
 @bp.app_template_global("role_label")
 def role_label(role: Role) -> str:
-    return {
-        Role.OWNER: _("Owner"),
-        Role.EDITOR: _("Editor"),
-        Role.APPROVER: _("Approver"),
-        Role.VIEWER: _("Viewer"),
-    }[Role(role)]
+    return str(ROLE_LABELS[Role(role)])
