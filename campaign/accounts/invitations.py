@@ -143,7 +143,7 @@ def resend(invitation: Invitation, *, actor: Actor, now: datetime) -> None:
         raise NotPending()
     _send(invitation, now=now)
     db.session.flush()
-    _record(actor, "invitation.resend", invitation, now)
+    _record(actor, "invitation.resend", invitation, now, after={"email": invitation.email})
 
 
 def revoke(invitation: Invitation, *, actor: Actor, now: datetime) -> None:
@@ -157,7 +157,7 @@ def revoke(invitation: Invitation, *, actor: Actor, now: datetime) -> None:
     if not taken:
         raise NotPending()
     db.session.refresh(invitation)
-    _record(actor, "invitation.revoke", invitation, now)
+    _record(actor, "invitation.revoke", invitation, now, after={"email": invitation.email})
 
 
 def _send(invitation: Invitation, *, now: datetime) -> None:
@@ -264,5 +264,5 @@ def accept_new(
 
 def _joined(invitation: Invitation, membership: Membership, user: User, now: datetime, ip: str) -> None:
     actor = Actor.member(user, ip)
-    _record(actor, "invitation.accept", invitation, now)
+    _record(actor, "invitation.accept", invitation, now, after={"email": invitation.email})
     record_member(actor, "member.join", membership, now=now, after={"role": membership.role.value})

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from campaign.accounts import invitations, members
+from campaign.accounts import account_audit, invitations, members
 from campaign.accounts.forms import ROLE_LABELS, InviteForm, RoleForm
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
@@ -33,6 +33,8 @@ def _page(invite: InviteForm | None = None, problem: str | None = None, code: in
         role_form=RoleForm,
         problem=problem,
         now=utcnow(),
+        events=account_audit.recent(g.org),
+        actions=account_audit.ACTIONS,
     ), code
 
 

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from campaign import i18n
-from campaign.accounts import invitations, resets
+from campaign.accounts import invitations, preferences, resets
 from campaign.accounts.account_audit import record_account
 from campaign.accounts.forms import (
     AcceptInvitationForm,
@@ -144,7 +144,11 @@ def save_language():
     form = LanguageForm()
     if not form.validate():
         return _settings_page(language=form, code=400)
-    current_user.locale = form.locale.data or None
+    actor = Actor.member(current_user, _ip())
+    languages = current_app.config["LANGUAGES"]
+    preferences.set_language(
+        current_user, form.locale.data or None, languages=languages, actor=actor, now=utcnow()
+    )
     db.session.commit()
     response = redirect(url_for("accounts.settings"), code=303)
     if current_user.locale:

@@ -63,6 +63,8 @@ def test_an_owner_changes_a_role_and_it_is_audited(app, brand):
         "role": "editor"
     }
     assert event.object_id == viewer.public_id and event.actor_label == "owner@example.com"
+    recent = owner.client.get("/studio/members").text.split('id="member-events"')[1]
+    assert "Role changed (viewer@example.com) → Editor" in recent and "member.role" not in recent
 
 
 def test_an_unknown_role_is_refused_and_nothing_changes(app, brand):

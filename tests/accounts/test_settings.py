@@ -25,6 +25,7 @@ def test_the_saved_language_wins_over_the_browsers_on_every_device(app, member):
     saved = studio.post("/studio/account/language", {"locale": "ja"}, form_page="/studio/account")
     assert saved.status_code == 303 and "lang=ja" in saved.headers["Set-Cookie"]
     assert db.session.scalar(select(User.locale)) == "ja"
+    assert db.session.scalar(select(AuditEvent.action)) == "member.language"
     studio.client.delete_cookie("lang")
     assert "アカウント設定" in studio.client.get("/studio/account").text  # Accept-Language is en
     elsewhere = logged_in(app, "m@example.com", factories.PASSWORD)  # another browser, no cookie yet

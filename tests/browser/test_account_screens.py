@@ -44,7 +44,7 @@ def test_forgot_password_and_the_reset_form(page, live_server, app, brand, smtp_
     with page.expect_navigation():
         page.click("button[type=submit]")
     assert page.locator("#reset-sent").count() == 1
-    page.screenshot(path=f"/tmp/shots/{OWNER}/reset-sent-ja-390.png", full_page=True)
+    page.screenshot(path=f"/tmp/shots/{OWNER}/reset-sent-en-390.png", full_page=True)
     path = link_in(smtp_server.to("owner@example.com")[0], RESET_RE)
     shoot(page, f"{live_server.url}{path}", "reset-form", owner=OWNER)
     fits_a_phone(page, f"{live_server.url}{path}")
