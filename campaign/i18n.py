@@ -26,8 +26,9 @@ def select_locale() -> Locale:
 
 
 def _saved() -> str | None:
-    """The logged-in user's language; a visitor with no login session costs no query."""
-    if "_user_id" not in session:
+    """The logged-in user's language. Without a session cookie the session is not even opened: a public
+    page's answer does not vary by cookie, and costs no query."""
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies or "_user_id" not in session:
         return None
     from flask_login import current_user
 

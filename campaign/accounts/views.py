@@ -98,6 +98,8 @@ def accept_invitation(token: str):
     if request.method == "GET":
         return render_template("accounts/invitation.html", **context)
     try:
+        if current_user.is_authenticated and current_user.email != invitation.email:
+            raise invitations.WrongAccount(email=invitation.email, current=current_user.email)
         if account is None:
             if not form.validate_on_submit():
                 return render_template("accounts/invitation.html", **context), 400

@@ -111,6 +111,16 @@ def test_someone_logged_in_with_another_account_is_told_to_log_out(app, owner, s
     assert db.session.scalar(select(Invitation.accepted_at)) is None
 
 
+def test_someone_logged_in_cannot_create_the_invitees_account_instead(app, owner, smtp_server):
+    invite(owner, "new@example.com")
+    path = link_in(smtp_server.to("new@example.com")[0], INVITE_RE)
+    assert 'id="wrong-account"' in owner.client.get(path).text
+    refused = post_form(owner.client, path, {"name": "N", "password": NEW, "confirm": NEW})
+    assert refused.status_code == 403 and 'data-code="invitation_other_account"' in refused.text
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert owner.client.get("/studio/members").status_code == 200  # still logged in as themselves
+
+
 def test_inviting_a_member_is_refused_clearly_and_sends_nothing(app, owner, smtp_server):
     response = invite(owner, "Owner@example.com")
     assert response.status_code == 400
