@@ -21,6 +21,7 @@ from campaign.auth import services as auth
 from campaign.clock import utcnow
 from campaign.errors import DomainError
 from campaign.extensions import db, limiter
+from campaign.orgs.access import SESSION_KEY
 
 bp = Blueprint("accounts", __name__)
 
@@ -119,12 +120,14 @@ def accept_invitation(token: str):
         page = "accounts/invitation.html"
         return _link_problem(page, exc, invitation=invitation, account=account, form=None)
     db.session.commit()
+    response = redirect(url_for("campaigns.index"), code=303)
     if account is None:
         session.clear()
         login_user(user)
-    session["org"] = invitation.organisation.public_id  # campaign.orgs.access.SESSION_KEY
+        i18n.remember_choice(response, user.locale)  # the language the invitation was written in
+    session[SESSION_KEY] = invitation.organisation.public_id  # the studio opens on the organisation joined
     flash(_("Welcome to %(org)s.", org=invitation.organisation.name))
-    return redirect(url_for("campaigns.index"), code=303)
+    return response
 
 
 def _settings_page(language=None, password=None, code: int = 200):

@@ -76,7 +76,7 @@ def test_an_invitee_without_an_account_creates_one_and_joins_with_the_role(app, 
 
 
 def test_an_existing_account_logs_in_first_then_joins(app, owner, smtp_server):
-    factories.member(factories.org("brand-b"), "known@example.com", Role.OWNER)
+    factories.member(factories.org("brand-b", "Aardvark"), "known@example.com", Role.OWNER)  # listed first
     invite(owner, "known@example.com", role="editor")
     path = link_in(smtp_server.to("known@example.com")[0], INVITE_RE)
     visitor = Studio(app.test_client())
@@ -97,6 +97,7 @@ def test_an_existing_account_logs_in_first_then_joins(app, owner, smtp_server):
     assert (
         role_of("known@example.com") is Role.EDITOR and role_of("known@example.com", "brand-b") is Role.OWNER
     )
+    assert "selected>Brand A</option>" in visitor.client.get("/studio/").text  # opens on the brand joined
 
 
 def test_someone_logged_in_with_another_account_is_told_to_log_out(app, owner, smtp_server):
