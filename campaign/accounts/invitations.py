@@ -79,7 +79,7 @@ class RevokedInvitation(DomainError):
 
 class UsedInvitation(DomainError):
     code = "invitation_used"
-    message = _l("This invitation has already been accepted. Log in to reach the studio.")
+    message = _l("This invitation has already been accepted.")
 
 
 class WrongAccount(DomainError):
