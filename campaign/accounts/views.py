@@ -21,7 +21,7 @@ from campaign.auth import services as auth
 from campaign.clock import utcnow
 from campaign.errors import DomainError
 from campaign.extensions import db, limiter
-from campaign.orgs.access import SESSION_KEY
+from campaign.orgs.access import SESSION_KEY, current_membership
 
 bp = Blueprint("accounts", __name__)
 
@@ -131,6 +131,7 @@ def accept_invitation(token: str):
 
 
 def _settings_page(language=None, password=None, code: int = 200):
+    current_membership()  # the studio's navigation, when the user belongs to an organisation
     language = language or LanguageForm(locale=current_user.locale or "")
     return render_template(
         "accounts/settings.html", language=language, password=password or ChangePasswordForm()

@@ -11,17 +11,25 @@ from campaign.orgs import services
 SESSION_KEY = "org"
 
 
+def current_membership():
+    """The logged-in user's chosen membership, also in `g` (membership, org, timezone) for the page's
+    navigation and dates; None when they belong to no organisation."""
+    membership = services.choose_membership(current_user, session.get(SESSION_KEY))
+    if membership is not None:
+        g.membership = membership
+        g.org = membership.organisation
+        g.timezone = membership.organisation.timezone
+    return membership
+
+
 def studio_route(capability: str = "view") -> Callable:
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            membership = services.choose_membership(current_user, session.get(SESSION_KEY))
+            membership = current_membership()
             if membership is None:
                 abort(403)
-            g.membership = membership
-            g.org = membership.organisation
-            g.timezone = membership.organisation.timezone
             if not services.can(membership, capability):
                 abort(403)
             return view(*args, **kwargs)

@@ -22,6 +22,7 @@ def test_the_saved_language_wins_over_the_browsers_on_every_device(app, member):
     studio = logged_in(app, "m@example.com", factories.PASSWORD)
     page = studio.client.get("/studio/account")
     assert page.status_code == 200 and "Account settings" in page.text
+    assert '<span class="org-name">Brand A</span>' in page.text  # the studio's navigation, as elsewhere
     saved = studio.post("/studio/account/language", {"locale": "ja"}, form_page="/studio/account")
     assert saved.status_code == 303 and "lang=ja" in saved.headers["Set-Cookie"]
     assert db.session.scalar(select(User.locale)) == "ja"
