@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
@@ -21,8 +22,12 @@ def role_choices():
     return [(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
+LANGUAGE_NAMES = {"ja": "日本語", "en": "English"}  # each in its own language, as the switcher shows them
+
+
 def language_choices(*, follow_browser: bool):
-    choices = [("ja", "日本語"), ("en", "English")]
+    """The languages this install offers (KUCHIKOMI_LANGUAGES)."""
+    choices = [(code, LANGUAGE_NAMES[code]) for code in current_app.config["LANGUAGES"]]
     return ([("", _l("Same as the browser"))] if follow_browser else []) + choices
 
 

@@ -89,3 +89,12 @@ def test_a_refused_change_says_why_and_changes_nothing(app, member, data, messag
 def test_settings_need_a_login(client, member):
     response = client.get("/studio/account")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_only_the_languages_this_install_offers_can_be_chosen(app, member):
+    app.config["LANGUAGES"] = ("ja",)
+    studio = logged_in(app, "m@example.com", factories.PASSWORD)
+    assert 'value="en"' not in studio.client.get("/studio/account").text
+    refused = studio.post("/studio/account/language", {"locale": "en"}, form_page="/studio/account")
+    assert refused.status_code == 400
+    assert db.session.scalar(select(User.locale)) is None
