@@ -77,6 +77,10 @@ REQUIRED: dict[str, str] = {
     "privacy.save_retention": "privacy",
     "privacy.export": "privacy",
     "privacy.erase": "privacy",
+    # issue 15: what a campaign earned
+    "analytics.report": "view",
+    "analytics.export": "view",
+    "analytics.privacy_notice": "view",
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous
