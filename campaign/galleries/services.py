@@ -26,6 +26,7 @@ EMBED_LABELS = {
     "next": _l("Next photo"),
     "close": _l("Close"),
     "product": _l("See this product"),
+    "product_named": _l("See this product: %(name)s"),
     "dialog": _l("Photo %(n)s of %(total)s"),
 }
 MAX_ITEMS = 200  # a gallery shows at most this many photos (snapshots hold them all)

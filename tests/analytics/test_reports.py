@@ -38,12 +38,16 @@ def test_the_report_shows_funnel_gallery_and_top_photos(app, client, brand):
     assert page.status_code == 200
     html = page.text
     row = html.split(f'data-gallery="{gallery.public_id}"')[1].split("</tr>")[0]
-    assert '<td data-n="impressions">4</td>' in row and '<td data-n="clicks">1</td>' in row
+    assert 'data-n="impressions" data-label="Impressions">4</td>' in row
+    assert 'data-n="clicks" data-label="Clicks">1</td>' in row
     assert "25.0%" in row  # interaction rate and CTR: 1 of 4
     assert "1 / 0" in row and "¥3,200" in row
     funnel = html.split(f'data-campaign="{brand.campaign.public_id}"')[1].split("</tr>")[0]
-    assert '<td data-n="submissions">2</td>' in funnel and '<td data-n="approved">2</td>' in funnel
-    assert '<td data-n="visits">2</td>' in funnel  # each customer opened the campaign page once
+    assert 'data-n="submissions" data-label="Submissions">2</td>' in funnel
+    assert 'data-n="approved" data-label="Approved">2</td>' in funnel
+    assert (
+        'data-n="visits" data-label="Page visits">2</td>' in funnel
+    )  # each customer opened the campaign page once
     assert html.index(f'data-photo="{photo.public_id}"') < html.index("Kuchikomi.conversion(")
     assert 'id="analytics-per-day-data"' in html and "chart.umd.min.js" in html
 

@@ -21,9 +21,11 @@
     "dialog.kk-d img{display:block;width:auto;height:auto;max-width:100%;max-height:min(70vh,900px);object-fit:contain;margin:0 auto}" +
     "dialog.kk-d .kk-c{margin:8px 0 0;overflow-wrap:anywhere;max-width:60ch}" +
     "dialog.kk-d .kk-n{font-size:12px;color:#555;margin:4px 0 0}" +
-    "dialog.kk-d .kk-bar{display:flex;gap:8px;align-items:center;justify-content:space-between;margin-top:8px;flex-wrap:wrap}" +
-    "dialog.kk-d .kk-bar button{min-width:44px;min-height:44px;font-size:20px;line-height:1;border:1px solid #bbb;border-radius:8px;background:#fff;color:#222;cursor:pointer}" +
-    "dialog.kk-d a.kk-p{display:inline-flex;align-items:center;min-height:44px;padding:0 16px;border-radius:8px;background:#1a1a1a;color:#fff;text-decoration:none;font-weight:600}" +
+    "dialog.kk-d .kk-top{display:flex;align-items:center;justify-content:space-between;gap:8px;margin:-4px 0 8px}" +
+    "dialog.kk-d .kk-top .kk-n{margin:0}" +
+    "dialog.kk-d .kk-bar{display:flex;gap:8px;align-items:center;justify-content:space-between;margin-top:8px}" +
+    "dialog.kk-d button{min-width:44px;min-height:44px;font-size:20px;line-height:1;border:1px solid #bbb;border-radius:8px;background:#fff;color:#222;cursor:pointer}" +
+    "dialog.kk-d a.kk-p{display:inline-flex;align-items:center;justify-content:center;text-align:center;min-height:44px;padding:4px 16px;border-radius:8px;background:#1a1a1a;color:#fff;text-decoration:none;font-weight:600;flex:1 1 auto;overflow-wrap:anywhere}" +
     "dialog.kk-d a.kk-p[hidden]{display:none}";
 
   // ---- beacons -------------------------------------------------------------------------------------------
@@ -168,7 +170,9 @@
   function focusable(root) {
     return Array.prototype.filter.call(
       root.querySelectorAll("button, a[href]:not([hidden]), [tabindex]:not([tabindex='-1'])"),
-      function (node) { return !node.disabled && node.offsetParent !== null; }
+      function (node) {
+        return !node.disabled && node.offsetParent !== null && getComputedStyle(node).visibility !== "hidden";
+      }
     );
   }
 
@@ -188,10 +192,12 @@
     prev.setAttribute("aria-label", words.previous || "Previous photo");
     next.setAttribute("aria-label", words.next || "Next photo");
     close.setAttribute("aria-label", words.close || "Close");
-    bar.appendChild(prev); bar.appendChild(link); bar.appendChild(next); bar.appendChild(close);
-    dialog.appendChild(holder); dialog.appendChild(cap); dialog.appendChild(count); dialog.appendChild(label);
+    var top = el("div", "kk-top");
+    top.appendChild(count); top.appendChild(close);
+    bar.appendChild(prev); bar.appendChild(link); bar.appendChild(next);
+    dialog.appendChild(top); dialog.appendChild(holder); dialog.appendChild(cap); dialog.appendChild(label);
     dialog.appendChild(bar);
-    if (items.length < 2) { prev.hidden = true; next.hidden = true; }
+    if (items.length < 2) { prev.style.visibility = "hidden"; next.style.visibility = "hidden"; }
     var index = 0, opener = null;
     function show(i, moved) {
       index = (i + items.length) % items.length;
@@ -205,7 +211,7 @@
       link.hidden = !product;
       if (product) {
         link.href = product.url;
-        link.textContent = (words.product || "See this product") + ": " + product.name;
+        link.textContent = (words.product_named || "See this product: %(name)s").replace("%(name)s", product.name);
       } else link.removeAttribute("href");
       if (moved) send(doc.id, { k: "interaction", p: item.id });
     }
