@@ -48,7 +48,10 @@ class Shop(ServedInThread):
 
 def shop_pages(app_url: str, gallery_id: str) -> dict[str, str]:
     script = f'<script src="{app_url}/static/embed/embed.js"></script>'
-    head = '<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">'
+    head = (
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width">'
+    )
     return {
         "/": f"""{head}<title>緑茶</title></head><body><h1>緑茶</h1>
 <div style="height:1600px">春に摘んだ一番茶です。</div>
@@ -56,7 +59,8 @@ def shop_pages(app_url: str, gallery_id: str) -> dict[str, str]:
 <div data-kuchikomi-gallery="{app_url}/api/v1/galleries/{gallery_id}"></div>
 <div style="height:400px"></div>{script}</body></html>""",
         "/tea": f"{head}<title>商品</title></head><body><h1>緑茶 100g</h1>{script}</body></html>",
-        "/thanks": f"""{head}<title>ご注文ありがとうございました</title></head><body><h1>ありがとうございました</h1>
+        "/thanks": f"""{head}<title>ご注文ありがとうございました</title></head><body>
+<h1>ありがとうございました</h1>
 {script}<script>window.sent = Kuchikomi.conversion({{orderId: "T-1001", value: 4980, currency: "JPY",
 products: ["TEA-1"]}});</script></body></html>""",
     }
@@ -162,8 +166,11 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
             """([x0, x1, y]) => {
               const target = document.querySelector('dialog.kk-d .kk-ph');
               const touch = (x) => new Touch({identifier: 1, target, clientX: x, clientY: y});
-              target.dispatchEvent(new TouchEvent('touchstart', {touches: [touch(x0)], changedTouches: [touch(x0)], bubbles: true}));
-              target.dispatchEvent(new TouchEvent('touchend', {touches: [], changedTouches: [touch(x1)], bubbles: true}));
+              const fire = (type, list, x) =>
+                target.dispatchEvent(
+                  new TouchEvent(type, {touches: list, changedTouches: [touch(x)], bubbles: true}));
+              fire('touchstart', [touch(x0)], x0);
+              fire('touchend', [], x1);
             }""",
             [300, 100, y],
         )
