@@ -26,6 +26,7 @@ _INT_KEYS = {
     "PROXY_FIX_X_PREFIX",
     "TICK_SECONDS",
     "ANALYTICS_RAW_DAYS",
+    "ANALYTICS_RATE_PER_MINUTE",
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
@@ -83,6 +84,7 @@ class Config:
     # each web process writes its buffered beacons from a thread (unset: yes, unless testing; with Redis
     # the beacons wait in Redis and the rollup duty writes them).
     ANALYTICS_RAW_DAYS = 35
+    ANALYTICS_RATE_PER_MINUTE = 120  # beacons per sending address and minute, in each web process
     ANALYTICS_FLUSH_THREAD: bool | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"

@@ -37,7 +37,7 @@ class EventsDispatch:
 
     def __init__(self, wsgi_app: Callable, flask_app: Flask):
         self.wsgi_app, self.flask_app = wsgi_app, flask_app
-        self.rate = guards.RateLimit()
+        self.rate = guards.RateLimit(flask_app.config["ANALYTICS_RATE_PER_MINUTE"])
         self.seen = guards.Seen()
 
     def lookup(self, public_id: str):
@@ -72,5 +72,9 @@ class EventsDispatch:
         replay_key = accepted.order[1] if accepted.order else accepted.rows[0]["event_id"]
         if not self.seen.first_time(replay_key):
             return _answer(start_response, "204 No Content")
-        get_buffer(self.flask_app).add(accepted)
+        try:
+            get_buffer(self.flask_app).add(accepted)
+        except Exception:  # Redis unreachable: say so, the browser does not retry a beacon anyway
+            log.exception("analytics buffer refused a beacon")
+            return _answer(start_response, "503 Service Unavailable")
         return _answer(start_response, "204 No Content")
