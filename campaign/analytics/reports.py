@@ -167,6 +167,17 @@ def photo_ctr(entry_ids: list[int], since: date) -> dict[int, dict]:
     }
 
 
+def photo_ctr_of(entry: Entry, days: int = 30) -> dict | None:
+    """The moderation panel's line: `photo_ctr` of one entry over the organisation's last `days` days."""
+    from flask import g
+
+    from campaign.clock import utcnow
+
+    zone = ZoneInfo(getattr(g, "timezone", None) or "Asia/Tokyo")
+    since = utcnow().astimezone(zone).date() - timedelta(days=days - 1)
+    return photo_ctr([entry.id], since).get(entry.id)
+
+
 def per_day(org_id: int, start: date, end: date) -> list[tuple[date, Totals]]:
     """Every day of the range, zeros included: the chart's and the table's rows."""
     days = {start + timedelta(days=i): Totals() for i in range((end - start).days + 1)}

@@ -17,49 +17,61 @@ PARTITIONS_AHEAD = 3  # days
 PARTITION_SCHEMA = "analytics_parts"
 
 
-def _count(kind: str):
-    return func.sum(case((Event.kind == kind, 1), else_=0))
-
-
-def _conversions(touch: str):
-    return func.sum(case(((Event.kind == "conversion") & (Event.touch == touch), 1), else_=0))
-
-
-def _revenue(touch: str):
-    return func.sum(case(((Event.kind == "conversion") & (Event.touch == touch), Event.value_cents), else_=0))
-
-
 KEY = (Event.day, Event.campaign_id, Event.gallery_id, Event.photo_id, Event.product_id, Event.currency)
+COLUMNS = [
+    "day", "campaign_id", "gallery_id", "photo_id", "product_id", "currency", "org_id", "visits",
+    "impressions", "views", "interactions", "clicks", "click_conversions", "view_conversions",
+    "click_revenue_cents", "view_revenue_cents",
+]  # fmt: skip
+
+
+def _day_query(day: date):
+    """One pass over the day's events grouped by key, kind and touch (a count and a sum each: cheap per
+    row), then the few resulting rows pivoted into one row per key."""
+    grouped = (
+        select(
+            *KEY,
+            Event.kind,
+            Event.touch,
+            func.min(Event.org_id).label("org_id"),
+            func.count().label("n"),
+            func.sum(Event.value_cents).label("cents"),
+        )
+        .where(Event.day == day)
+        .group_by(*KEY, Event.kind, Event.touch)
+        .subquery()
+    )
+    c = grouped.c
+
+    def count(kind: str, touch: str | None = None):
+        when = (c.kind == kind) if touch is None else (c.kind == kind) & (c.touch == touch)
+        return func.sum(case((when, c.n), else_=0))
+
+    def revenue(touch: str):
+        return func.sum(case(((c.kind == "conversion") & (c.touch == touch), c.cents), else_=0))
+
+    key = (c.day, c.campaign_id, c.gallery_id, c.photo_id, c.product_id, c.currency)
+    return select(
+        *key,
+        func.min(c.org_id),
+        count("visit"),
+        count("impression"),
+        count("view"),
+        count("interaction"),
+        count("click"),
+        count("conversion", "click"),
+        count("conversion", "view"),
+        revenue("click"),
+        revenue("view"),
+    ).group_by(*key)
 
 
 def roll_up(days: list[date], *, now: datetime) -> int:
-    """Recomputes the rollups of `days` (commits); returns the rollup rows written."""
+    """Recomputes the rollups of `days` (commits); returns the rollup rows written (-1: not reported)."""
     written = 0
     for day in days:
         db.session.execute(delete(Rollup).where(Rollup.day == day))
-        query = (
-            select(
-                *KEY,
-                func.min(Event.org_id),
-                _count("visit"),
-                _count("impression"),
-                _count("view"),
-                _count("interaction"),
-                _count("click"),
-                _conversions("click"),
-                _conversions("view"),
-                _revenue("click"),
-                _revenue("view"),
-            )
-            .where(Event.day == day)
-            .group_by(*KEY)
-        )
-        columns = [
-            "day", "campaign_id", "gallery_id", "photo_id", "product_id", "currency", "org_id", "visits",
-            "impressions", "views", "interactions", "clicks", "click_conversions", "view_conversions",
-            "click_revenue_cents", "view_revenue_cents",
-        ]  # fmt: skip
-        written += db.session.execute(insert(Rollup).from_select(columns, query)).rowcount
+        written += db.session.execute(insert(Rollup).from_select(COLUMNS, _day_query(day))).rowcount
         db.session.execute(delete(RolledDay).where(RolledDay.day == day))
         db.session.add(RolledDay(day=day, rolled_at=now))
         db.session.commit()

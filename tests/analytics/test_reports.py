@@ -93,3 +93,17 @@ def test_the_privacy_notice_in_both_languages(app, client, brand):
     assert page.status_code == 200
     assert "外部送信" in page.text and "Information sent to an outside service" in page.text
     assert "sessionStorage" in page.text and "<code>pv</code>" in page.text
+
+
+def test_the_moderation_panel_shows_a_photos_ctr(app, client, brand):
+    _gallery, photo, other = busy_gallery(app, client, brand)
+    page = brand.studio.client.get(f"/studio/entries/{photo.public_id}?lang=en").text
+    assert "sightings 4, product-link clicks 1, CTR 25.0%" in page
+    assert (
+        "sightings 4, product-link clicks 0, CTR 0.0%"
+        in brand.studio.client.get(f"/studio/entries/{other.public_id}?lang=en").text
+    )
+    unseen = brand.approved()
+    assert (
+        "Not seen in a gallery" in brand.studio.client.get(f"/studio/entries/{unseen.public_id}?lang=en").text
+    )
