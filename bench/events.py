@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from draw import postgres_url  # noqa: E402  (bench/ is on sys.path as a script)
-from gallery import ensure_tool, free_port, gunicorn, wait_for  # noqa: E402
+from gallery import bench_campaign, bench_entry, ensure_tool, free_port, gunicorn, wait_for  # noqa: E402
 
 SHOP = "https://shop.example.jp"
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
@@ -100,61 +100,20 @@ def run_round(wrk: str, script: Path, url: str, seconds: int, master: int) -> tu
 def build_gallery(db_url: str, photos: int) -> tuple[str, list[str]]:
     """An organisation, a campaign with `photos` approved, gallery-consented entries (rows made directly: the
     event endpoint reads which photos a gallery shows, never their images), and a gallery on SHOP."""
-    from datetime import timedelta
-
     from flask_migrate import upgrade
 
     from campaign import create_app
     from campaign.audit.services import Actor
-    from campaign.campaigns import services as campaigns
-    from campaign.entries.models import Consent, Entry, EntryStatus, Processing
     from campaign.extensions import db
     from campaign.galleries import services as galleries
-    from campaign.orgs import services as orgs
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "STORAGE_BACKEND": "memory"})
     now = datetime.now(UTC)
     with app.app_context():
         upgrade(revision="heads")
-        org = orgs.create_organisation("Bench Brand", "bench")
-        campaign = campaigns.create_campaign(
-            org,
-            campaigns.CampaignData(
-                title="Summer photos",
-                slug="summer",
-                opens_at=now - timedelta(days=10),
-                closes_at=now + timedelta(days=10),
-                terms_text="Terms.",
-                consent_scopes=["gallery", "review"],
-                products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
-                prizes=[],
-            ),
-            actor=Actor.system(),
-            now=now,
-        )
-        entries = []
-        for n in range(photos):
-            entry = Entry(
-                org_id=org.id,
-                campaign=campaign,
-                idempotency_key=f"bench-{n}",
-                status=EntryStatus.APPROVED,
-                caption=f"写真 {n}",
-                rating=5,
-                email=f"bench{n}@example.com",
-                email_normalised=f"bench{n}@example.com",
-                storage_backend="memory",
-                original_key=f"private/originals/bench/{n}.jpg",
-                original_format="jpg",
-                original_bytes=1000,
-                width=1600,
-                height=1200,
-                processing=Processing.READY,
-                created_at=now - timedelta(minutes=n),
-            )
-            entry.consent = Consent(terms_version="1", scopes=["gallery", "review"], given_at=now)
-            db.session.add(entry)
-            entries.append(entry)
+        org, campaign = bench_campaign(now)
+        entries = [bench_entry(org, campaign, n, now) for n in range(photos)]
+        db.session.add_all(entries)
         db.session.flush()
         data = galleries.GalleryData(name="Bench wall", allowed_origins=SHOP)
         gallery = galleries.create_gallery(org.id, data, actor=Actor.system(), now=now)

@@ -4,7 +4,6 @@ lightbox itself: a portrait photo stays portrait, targets are 44 px or more, foc
 returned, and a swipe moves on a phone."""
 
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -13,7 +12,7 @@ from campaign.extensions import db
 from tests import factories
 from tests.analytics.helpers import settle
 from tests.browser.shots import shoot
-from tests.fixtures.live_server import ServedInThread
+from tests.browser.test_gallery_embed import OtherOrigin
 from tests.galleries.helpers import make_brand
 
 pytestmark = pytest.mark.browser
@@ -22,28 +21,9 @@ CHROME_UA = (
 )
 
 
-class Shop(ServedInThread):
+def Shop() -> OtherOrigin:  # noqa: N802 (reads as the class it stands for)
     """The brand's own site, on http://localhost:<port>: another site than the app's 127.0.0.1."""
-
-    def __init__(self):
-        self.pages: dict[str, str] = {}
-        shop = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = shop.pages.get(self.path.split("?")[0], "<!doctype html><title>404</title>").encode()
-                self.send_response(200 if self.path.split("?")[0] in shop.pages else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://localhost:{self.port}"
-        self.start()
+    return OtherOrigin(host="localhost")
 
 
 def shop_pages(app_url: str, gallery_id: str) -> dict[str, str]:
