@@ -132,6 +132,8 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
         for target in dialog.locator("button:visible, a.kk-p:visible").all():
             size = target.bounding_box()
             assert size["width"] >= 44 and size["height"] >= 44, target.inner_text()
+        shot_dir = "analytics"
+        page.screenshot(path=f"/tmp/shots/{shot_dir}/lightbox-ja-390.png")  # the portrait photo
         assert page.evaluate("document.activeElement.className") == "kk-close"
         for _ in range(6):  # Tab goes round inside the dialog, never out of it
             page.keyboard.press("Tab")
@@ -155,8 +157,6 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
             [300, 100, y],
         )
         assert count.inner_text() != before  # swiped to the next photo
-        shot_dir = "analytics"
-        page.screenshot(path=f"/tmp/shots/{shot_dir}/lightbox-ja-390.png")
         page.keyboard.press("Escape")
         assert page.evaluate("document.activeElement.className") == "kk-o"  # focus back on the photo opened
         page.set_viewport_size({"width": 1366, "height": 900})
@@ -167,6 +167,20 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
         box = dialog.locator("img").bounding_box()
         assert box["height"] > box["width"] * 1.4
         context.close()
+        english = browser.new_context(
+            locale="en-US", viewport={"width": 390, "height": 844}, user_agent=CHROME_UA
+        )
+        page = english.new_page()
+        page.goto(f"{shop.url}/")
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 844})
+            page.locator("button.kk-o").first.click()
+            page.locator("dialog.kk-d").wait_for()
+            assert page.locator("dialog.kk-d a.kk-p").inner_text().startswith("See this product")
+            page.wait_for_function("document.querySelector('dialog.kk-d img').complete")
+            page.screenshot(path=f"/tmp/shots/{shot_dir}/lightbox-en-{width}.png")
+            page.keyboard.press("Escape")
+        english.close()
     finally:
         shop.close()
 
