@@ -25,7 +25,7 @@
     "dialog.kk-d .kk-top .kk-n{margin:0}" +
     "dialog.kk-d .kk-bar{display:flex;gap:8px;align-items:center;justify-content:space-between;margin-top:8px}" +
     "dialog.kk-d button{min-width:44px;min-height:44px;font-size:20px;line-height:1;border:1px solid #bbb;border-radius:8px;background:#fff;color:#222;cursor:pointer}" +
-    "dialog.kk-d a.kk-p{display:inline-flex;align-items:center;justify-content:center;text-align:center;min-height:44px;padding:4px 16px;border-radius:8px;background:#1a1a1a;color:#fff;text-decoration:none;font-weight:600;flex:1 1 auto;overflow-wrap:anywhere}" +
+    "dialog.kk-d a.kk-p{display:inline-flex;align-items:center;justify-content:center;text-align:center;min-height:44px;padding:4px 16px;border-radius:8px;background:#1a1a1a;color:#fff;text-decoration:none;font-weight:600;flex:0 1 28rem;overflow-wrap:anywhere}" +
     "dialog.kk-d a.kk-p[hidden]{display:none}";
 
   // ---- beacons -------------------------------------------------------------------------------------------
