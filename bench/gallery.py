@@ -99,18 +99,69 @@ def ensure_tool(binary: str, package: str) -> str:
     return shutil.which(binary) or f"/usr/sbin/{binary}"
 
 
+def bench_campaign(now: datetime):
+    """An organisation and its open campaign with one product (in an app context)."""
+    from campaign.audit.services import Actor
+    from campaign.campaigns import services as campaigns
+    from campaign.orgs import services as orgs
+
+    org = orgs.create_organisation("Bench Brand", "bench")
+    campaign = campaigns.create_campaign(
+        org,
+        campaigns.CampaignData(
+            title="Summer photos",
+            slug="summer",
+            opens_at=now - timedelta(days=10),
+            closes_at=now + timedelta(days=10),
+            terms_text="Terms.",
+            consent_scopes=["gallery", "review"],
+            products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
+            prizes=[],
+        ),
+        actor=Actor.system(),
+        now=now,
+    )
+    return org, campaign
+
+
+def bench_entry(org, campaign, n: int, now: datetime):
+    """The n-th approved, processed, gallery-consented entry (a row only: no stored photo)."""
+    from campaign.entries.models import Consent, Entry, EntryStatus, Processing
+
+    entry = Entry(
+        org_id=org.id,
+        campaign=campaign,
+        idempotency_key=f"bench-{n}",
+        status=EntryStatus.APPROVED,
+        caption=f"写真 {n}: 美味しいお茶でした。朝ごはんと一緒に。",
+        rating=5 - n % 3,
+        nickname=f"user{n}" if n % 4 else None,
+        email=f"bench{n}@example.com",
+        email_normalised=f"bench{n}@example.com",
+        storage_backend="local",
+        original_key=f"private/originals/bench/{n}.jpg",
+        original_format="jpg",
+        original_bytes=1000,
+        width=1600,
+        height=1200,
+        processing=Processing.READY,
+        placeholder_color="#a0b0c0",
+        created_at=now - timedelta(minutes=n),
+    )
+    entry.consent = Consent(terms_version="1", scopes=["gallery", "review"], given_at=now)
+    return entry
+
+
 def build_data(db_url: str, storage_root: Path, base_url: str, photos: int) -> tuple[str, str]:
     """Returns (gallery public id, snapshot key)."""
     from flask_migrate import upgrade
 
     from campaign import create_app
     from campaign.audit.services import Actor
-    from campaign.campaigns import services as campaigns
-    from campaign.entries.models import Consent, Derivative, Entry, EntryStatus, Processing
+    from campaign.entries.models import Derivative
     from campaign.extensions import db
     from campaign.galleries import services as galleries
     from campaign.galleries import snapshots
-    from campaign.orgs import services as orgs
 
     app = create_app(
         {
@@ -124,44 +175,9 @@ def build_data(db_url: str, storage_root: Path, base_url: str, photos: int) -> t
     now = datetime.now(UTC)
     with app.app_context():
         upgrade(revision="heads")
-        org = orgs.create_organisation("Bench Brand", "bench")
-        campaign = campaigns.create_campaign(
-            org,
-            campaigns.CampaignData(
-                title="Summer photos",
-                slug="summer",
-                opens_at=now - timedelta(days=10),
-                closes_at=now + timedelta(days=10),
-                terms_text="Terms.",
-                consent_scopes=["gallery", "review"],
-                products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
-                prizes=[],
-            ),
-            actor=Actor.system(),
-            now=now,
-        )
+        org, campaign = bench_campaign(now)
         for n in range(photos):
-            entry = Entry(
-                org_id=org.id,
-                campaign=campaign,
-                idempotency_key=f"bench-{n}",
-                status=EntryStatus.APPROVED,
-                caption=f"写真 {n}: 美味しいお茶でした。朝ごはんと一緒に。",
-                rating=5 - n % 3,
-                nickname=f"user{n}" if n % 4 else None,
-                email=f"bench{n}@example.com",
-                email_normalised=f"bench{n}@example.com",
-                storage_backend="local",
-                original_key=f"private/originals/bench/{n}.jpg",
-                original_format="jpg",
-                original_bytes=1000,
-                width=1600,
-                height=1200,
-                processing=Processing.READY,
-                placeholder_color="#a0b0c0",
-                created_at=now - timedelta(minutes=n),
-            )
-            entry.consent = Consent(terms_version="1", scopes=["gallery", "review"], given_at=now)
+            entry = bench_entry(org, campaign, n, now)
             for size, width in (("sm", 320), ("md", 800), ("lg", 1600)):
                 for fmt in ("jpeg", "webp"):
                     digest = f"{n:04d}{size}{fmt}".ljust(64, "0")

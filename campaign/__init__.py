@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign import health, logs, metrics
+from campaign import analytics, health, logs, metrics
 from campaign.config import (
     PROJECT_ROOT,
     Config,
@@ -42,6 +42,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     register_storage_refs(app)
     register_cli(app)
     mount_public_api(app, create_public_api(app))
+    analytics.init_app(app)  # issue 15: /api/v1/events in front of the public API, reports, visits
     health.mount(app)  # /healthz, /readyz, /metrics
     trust_proxy(app)
     return app

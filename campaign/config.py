@@ -25,6 +25,8 @@ _INT_KEYS = {
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
     "TICK_SECONDS",
+    "ANALYTICS_RAW_DAYS",
+    "ANALYTICS_RATE_PER_MINUTE",
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
@@ -40,6 +42,7 @@ _BOOL_KEYS = {
     "JOBS_INLINE",
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED",
     "SCHEDULER_THREAD",
+    "ANALYTICS_FLUSH_THREAD",
 }
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 # Settings read with a default where they are used, and variables of the test and bench tools.
@@ -77,6 +80,12 @@ class Config:
     # runs one (unset: yes without Redis, where no worker does; never under TESTING unless set).
     TICK_SECONDS = 30
     SCHEDULER_THREAD: bool | None = None
+    # Analytics (issue 15): raw events are deleted after this many days (daily rollups are kept); whether
+    # each web process writes its buffered beacons from a thread (unset: yes, unless testing; with Redis
+    # the beacons wait in Redis and the rollup duty writes them).
+    ANALYTICS_RAW_DAYS = 35
+    ANALYTICS_RATE_PER_MINUTE = 120  # beacons per sending address and minute, in each web process
+    ANALYTICS_FLUSH_THREAD: bool | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "UTC"

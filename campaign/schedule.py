@@ -76,6 +76,18 @@ def _retention(now: datetime) -> str:
     return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
 
 
+def _analytics_rollup(now: datetime) -> str:
+    from campaign.analytics import duties
+
+    return duties.rollup(now)
+
+
+def _analytics_expire(now: datetime) -> str:
+    from campaign.analytics import duties
+
+    return duties.expire(now)
+
+
 DUTIES = (
     Duty("entries-process", timedelta(minutes=5), _entries),
     Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
@@ -83,6 +95,8 @@ DUTIES = (
     Duty("webhooks-deliver", timedelta(minutes=1), _webhooks),
     Duty("storage-gc", timedelta(days=1), _storage_gc),
     Duty("privacy-retention", timedelta(hours=1), _retention),
+    Duty("analytics-rollup", timedelta(minutes=5), _analytics_rollup),
+    Duty("analytics-expire", timedelta(hours=6), _analytics_expire),
 )
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 

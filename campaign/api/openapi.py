@@ -41,12 +41,21 @@ _PHOTO_PROPERTIES = {
         },
         "additionalProperties": False,
     },
+    "product": {
+        "type": "object",
+        "nullable": True,
+        "description": "The product the photo shows, with its page on the brand's site (galleries only).",
+        "required": ["id", "name", "url"],
+        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "url": {"type": "string"}},
+        "additionalProperties": False,
+    },
 }
 _PAGE = {
     "total": {"type": "integer", "minimum": 0},
     "page": {"type": "integer", "minimum": 1},
     "pages": {"type": "integer", "minimum": 1},
 }
+_LABELS = ("anonymous", "previous", "next", "close", "product", "product_named", "dialog")
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
 
 
@@ -98,7 +107,7 @@ DOCUMENT = {
         "schemas": {
             "Photo": {
                 "type": "object",
-                "required": list(_PHOTO_PROPERTIES),
+                "required": [name for name in _PHOTO_PROPERTIES if name != "product"],
                 "properties": _PHOTO_PROPERTIES,
                 "additionalProperties": False,
             },
@@ -113,10 +122,8 @@ DOCUMENT = {
                     "labels": {
                         "type": "object",
                         "description": "The embed's words, in the language of the answer.",
-                        "required": ["anonymous", "previous", "next", "close"],
-                        "properties": {
-                            name: {"type": "string"} for name in ("anonymous", "previous", "next", "close")
-                        },
+                        "required": list(_LABELS),
+                        "properties": {name: {"type": "string"} for name in _LABELS},
                         "additionalProperties": False,
                     },
                     **_PAGE,

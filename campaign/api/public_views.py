@@ -3,6 +3,8 @@
 Served by the lean app of `campaign.create_public_api`, not by the main app (no session, CSRF or limiter).
 """
 
+from datetime import date
+
 from flask import Blueprint, Flask, abort, jsonify, request
 from flask_babel import get_locale
 from sqlalchemy import select
@@ -86,6 +88,41 @@ def get_gallery(public_id: str):
         )
         _bodies.put(key, answer)
     return public_response(answer)
+
+
+@bp.get("/galleries/<public_id>/rollups")
+def get_gallery_rollups(public_id: str):
+    """A gallery's daily analytics rollups, for an API key of the gallery's organisation (Bearer). Never
+    cached by anyone on the way."""
+    from campaign.analytics import reports
+    from campaign.api import keys
+    from campaign.clock import utcnow
+    from campaign.orgs.models import Organisation
+
+    scheme, _sep, plain = request.headers.get("Authorization", "").partition(" ")
+    api_key = keys.authenticate(plain.strip(), now=utcnow()) if scheme.lower() == "bearer" else None
+    gallery = db.session.scalar(select(Gallery).where(Gallery.public_id == public_id))
+    if api_key is None or gallery is None or gallery.org_id != api_key.org_id:
+        db.session.rollback()
+        response = _error(401, "unauthorized", "An API key of the gallery's organisation is required.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="kuchikomi"'
+        return response
+    db.session.commit()  # last_used_at
+    try:
+        start = date.fromisoformat(request.args["from"])
+        end = date.fromisoformat(request.args["to"])
+    except (KeyError, ValueError):
+        return _error(400, "bad_range", "`from` and `to` must be dates (YYYY-MM-DD).")
+    if end < start or (end - start).days >= reports.MAX_DAYS:
+        return _error(400, "bad_range", f"`to` must be on or after `from`, at most {reports.MAX_DAYS} days.")
+    response = jsonify(
+        gallery=gallery.public_id,
+        time_zone=db.session.get(Organisation, gallery.org_id).timezone,  # the days are local days
+        items=reports.gallery_rollups(gallery, start, end),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers.update(COMMON_HEADERS)
+    return response
 
 
 @bp.get("/products/<public_id>/reviews")

@@ -33,9 +33,10 @@ def _doc(gallery: Gallery) -> dict:
 def show_frame(public_id: str):
     gallery = _gallery(public_id)
     response = Response(render_template("galleries/frame.html", gallery=gallery, doc=_doc(gallery)))
-    response.headers["Content-Security-Policy"] = (
+    response.headers["Content-Security-Policy"] = (  # embed.js counts views and product clicks (issue 15)
         f"frame-ancestors {frame_ancestors(gallery)}; default-src 'none'; img-src * data:; "
-        "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+        "style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'"
     )
     response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
     return response

@@ -25,6 +25,9 @@ EMBED_LABELS = {
     "previous": _l("Previous photo"),
     "next": _l("Next photo"),
     "close": _l("Close"),
+    "product": _l("See this product"),
+    "product_named": _l("See this product: %(name)s"),
+    "dialog": _l("Photo %(n)s of %(total)s"),
 }
 MAX_ITEMS = 200  # a gallery shows at most this many photos (snapshots hold them all)
 PER_PAGE = 24
@@ -179,8 +182,20 @@ def document(gallery: Gallery, entries: list[Entry], *, page: int = 1, per_page:
         "total": total,
         "page": page,
         "pages": pages,
-        "items": [photo(entry) for entry in shown],
+        "items": [{**photo(entry), "product": product_link(gallery, entry)} for entry in shown],
     }
+
+
+def product_link(gallery: Gallery, entry: Entry) -> dict | None:
+    """The product a photo shows, with its page on the brand's site, for the embed's product link (its
+    clicks are counted): the gallery's product, else the entry's, else a one-product campaign's."""
+    products = entry.campaign.products
+    chosen = gallery.product or next((p for p in products if p.id == entry.product_id), None)
+    if chosen is None and len(products) == 1:
+        chosen = products[0]
+    if chosen is None or not chosen.url.startswith(("https://", "http://")):
+        return None
+    return {"id": chosen.public_id, "name": chosen.name, "url": chosen.url}
 
 
 def encode(payload: dict) -> bytes:

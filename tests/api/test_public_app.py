@@ -55,6 +55,9 @@ def test_the_embeds_words_come_in_the_language_asked_for(client, gallery_url):
         "previous": "Previous photo",
         "next": "Next photo",
         "close": "Close",
+        "product": "See this product",
+        "product_named": "See this product: %(name)s",
+        "dialog": "Photo %(n)s of %(total)s",
     }
     assert japanese["close"] == "閉じる" and japanese["anonymous"] == "匿名"
 

@@ -87,6 +87,10 @@ REQUIRED: dict[str, str] = {
     "accounts.settings": LOGIN,
     "accounts.save_language": LOGIN,
     "accounts.change_password": LOGIN,
+    # issue 15: what a campaign earned
+    "analytics.report": "view",
+    "analytics.export": "view",
+    "analytics.privacy_notice": "view",
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous

@@ -26,15 +26,17 @@ new PerformanceObserver((list) => {
 
 
 class OtherOrigin(ServedInThread):
-    """A plain web server on its own loopback port serving one product page."""
+    """A plain web server on its own loopback port serving one product page (`html`, at any path), or
+    `pages` by path; `host` names it (localhost is another site than the app's 127.0.0.1)."""
 
-    def __init__(self):
+    def __init__(self, host: str = "127.0.0.1"):
         self.html = ""
+        self.pages: dict[str, str] = {}
         origin = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
-                body = origin.html.encode()
+                body = origin.pages.get(self.path.split("?")[0], origin.html).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
@@ -45,7 +47,7 @@ class OtherOrigin(ServedInThread):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://{host}:{self.port}"
         self.start()
 
 

@@ -46,6 +46,7 @@ def test_public_output_carries_no_personal_data(brand, client):
         "height",
         "placeholder",
         "images",
+        "product",
     }
     assert item["images"]["webp"] and item["images"]["jpeg"]
     assert all(

@@ -1,0 +1,133 @@
+"""The event endpoint's buffer: beacons wait here and reach the database in batches, never one by one.
+
+With Redis configured (KUCHIKOMI_REDIS_URL), every web process appends to one Redis list and the rollup
+duty (on the workers) drains it; otherwise each process keeps its own list and a thread of that process
+writes it every few seconds, or at once when it grows past FLUSH_AT.
+"""
+
+import atexit
+import contextlib
+import json
+import logging
+import os
+import secrets
+import threading
+from datetime import date, datetime
+
+from flask import Flask
+
+from campaign.analytics import store
+from campaign.analytics.intake import Accepted
+
+log = logging.getLogger(__name__)
+FLUSH_AT = 500
+FLUSH_EVERY = 2.0  # seconds
+MAX_HELD = 200_000  # beacons kept while the database is down; beyond, the oldest are dropped (and logged)
+REDIS_KEY = "kuchikomi:analytics:events"
+
+
+class MemoryBuffer:
+    def __init__(self, app: Flask, *, thread: bool):
+        self.app, self.thread_wanted = app, thread
+        self.items: list[Accepted] = []
+        self.lock = threading.Lock()
+        self.wake = threading.Event()
+        self.owner_pid: int | None = None
+
+    def add(self, accepted: Accepted) -> None:
+        with self.lock:
+            self.items.append(accepted)
+            full = len(self.items) >= FLUSH_AT
+        if self.thread_wanted and self.owner_pid != os.getpid():
+            self._start()
+        if full:
+            self.wake.set()
+
+    def _start(self) -> None:
+        with self.lock:
+            if self.owner_pid == os.getpid():
+                return
+            self.owner_pid = os.getpid()  # after a fork the child starts its own writer
+        threading.Thread(target=self._run, name="kuchikomi-analytics", daemon=True).start()
+        atexit.register(self.flush)
+
+    def _run(self) -> None:
+        while True:
+            self.wake.wait(FLUSH_EVERY)
+            self.wake.clear()
+            try:
+                self.flush()
+            except Exception:  # the database is down: the beacons wait for the next turn
+                log.exception("analytics buffer could not be written; kept for the next try")
+
+    def flush(self) -> int:
+        with self.lock:
+            batch, self.items = self.items, []
+        if not batch:
+            return 0
+        try:
+            with self.app.app_context():
+                return store.write(batch)
+        except Exception:
+            with self.lock:
+                self.items[:0] = batch
+                if len(self.items) > MAX_HELD:
+                    log.error("analytics buffer full: %s beacons dropped", len(self.items) - MAX_HELD)
+                    del self.items[: len(self.items) - MAX_HELD]
+            raise
+
+
+def _encode(accepted: Accepted) -> str:
+    def default(value):
+        if isinstance(value, datetime | date):
+            return value.isoformat()
+        raise TypeError(type(value))
+
+    return json.dumps({"r": accepted.rows, "o": accepted.order}, default=default, separators=(",", ":"))
+
+
+def _decode(raw: bytes) -> Accepted:
+    data = json.loads(raw)
+    for row in data["r"]:
+        row["day"] = date.fromisoformat(row["day"])
+        row["occurred_at"] = datetime.fromisoformat(row["occurred_at"])
+    return Accepted(data["r"], tuple(data["o"]) if data["o"] else None)
+
+
+class RedisBuffer:
+    """RPUSH per beacon; a flush renames the list first (atomic), so beacons arriving meanwhile wait for
+    the next one, and a flusher that dies leaves its renamed list for the next flush to finish."""
+
+    def __init__(self, app: Flask, url: str):
+        from redis import Redis
+
+        self.app = app
+        self.redis = Redis.from_url(url)
+
+    def add(self, accepted: Accepted) -> None:
+        self.redis.rpush(REDIS_KEY, _encode(accepted))
+
+    def flush(self) -> int:
+        from redis.exceptions import ResponseError
+
+        with contextlib.suppress(ResponseError):  # no such key: nothing new
+            self.redis.rename(REDIS_KEY, f"{REDIS_KEY}:flushing:{secrets.token_hex(8)}")
+        written = 0
+        for key in self.redis.scan_iter(f"{REDIS_KEY}:flushing:*"):
+            batch = [_decode(raw) for raw in self.redis.lrange(key, 0, -1)]
+            with self.app.app_context():
+                written += store.write(batch)
+            self.redis.delete(key)
+        return written
+
+
+def make_buffer(app: Flask):
+    url = app.config.get("REDIS_URL")
+    if url:
+        return RedisBuffer(app, url)
+    thread = app.config.get("ANALYTICS_FLUSH_THREAD")
+    return MemoryBuffer(app, thread=(not app.testing) if thread is None else bool(thread))
+
+
+def get_buffer(app: Flask):
+    return app.extensions["analytics_buffer"]

@@ -1,0 +1,46 @@
+"""With Redis configured, every web process's beacons wait in one Redis list and the rollup duty writes
+them: nothing is lost when a flush dies halfway, and the duty run twice counts nothing twice."""
+
+from datetime import UTC, datetime
+
+import pytest
+from redis import Redis
+
+from campaign.analytics import duties
+from campaign.analytics.buffer import REDIS_KEY, RedisBuffer
+from tests.analytics.helpers import SHOP, beacon, embed, totals
+from tests.redis_dbs import own_redis_url
+
+URL = own_redis_url(8)  # 8 or 7
+
+
+@pytest.fixture
+def redis_buffer(app):
+    redis = Redis.from_url(URL)
+    redis.flushdb()
+    previous = app.extensions["analytics_buffer"]
+    app.extensions["analytics_buffer"] = RedisBuffer(app, URL)
+    yield redis
+    app.extensions["analytics_buffer"] = previous
+    redis.flushdb()
+
+
+def test_beacons_wait_in_redis_until_the_duty_writes_them(app, client, brand, redis_buffer):
+    photo = brand.approved()
+    gallery = brand.gallery(allowed_origins=SHOP)
+    for _ in range(3):
+        assert (
+            beacon(client, embed(gallery.public_id, {"k": "impression", "ps": [photo.public_id]})).status_code
+            == 204
+        )
+    assert redis_buffer.llen(REDIS_KEY) == 1 + 3  # the customer's visit of the campaign page, 3 beacons
+    # A flusher that died after taking the list: its renamed list is finished by the next run.
+    redis_buffer.rename(REDIS_KEY, f"{REDIS_KEY}:flushing:dead")
+    beacon(client, embed(gallery.public_id, {"k": "impression", "ps": [photo.public_id]}))
+    now = datetime.now(UTC)
+    summary = duties.rollup(now)
+    assert summary.startswith("9 events written")  # the visit, and 4 impressions with a photo in sight each
+    assert duties.rollup(now).startswith("0 events written")  # again: nothing new, the same rollups
+    assert totals(gallery_id=gallery.id)["impressions"] == 4
+    assert totals(gallery_id=gallery.id)["views"] == 4
+    assert not list(redis_buffer.scan_iter(f"{REDIS_KEY}*"))

@@ -1,0 +1,109 @@
+"""What the marketer reads: the funnel, a gallery's numbers, top photos, CSV, the public API's rollups,
+one photo's CTR, and the privacy notice, all from what the beacons left."""
+
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from campaign.analytics import reports
+from campaign.extensions import db
+from tests import factories
+from tests.analytics.helpers import SHOP, beacon, conversion, embed, settle
+from tests.api.test_export_api import create_key
+
+
+def busy_gallery(app, client, brand):
+    photo = brand.approved(caption="Lovely tea")
+    other = brand.approved(caption="Cup")
+    gallery = brand.gallery(allowed_origins=SHOP)
+    product = brand.campaign.products[0]
+    product.url = "https://shop.example.jp/tea"
+    db.session.commit()
+    in_sight = {"k": "impression", "ps": [photo.public_id, other.public_id]}
+    for _ in range(4):
+        beacon(client, embed(gallery.public_id, in_sight))
+    beacon(client, embed(gallery.public_id, {"k": "interaction", "p": photo.public_id}))
+    click = {"k": "click", "p": photo.public_id, "pr": product.public_id}
+    beacon(client, embed(gallery.public_id, click))
+    touch = [{"g": gallery.public_id, "p": photo.public_id, "pr": product.public_id, "c": 1, "a": 60}]
+    beacon(client, conversion("R-1", 3200, touch))
+    settle(app)
+    return gallery, photo, other
+
+
+def test_the_report_shows_funnel_gallery_and_top_photos(app, client, brand):
+    gallery, photo, _other = busy_gallery(app, client, brand)
+    page = brand.studio.client.get("/studio/analytics/")
+    assert page.status_code == 200
+    html = page.text
+    row = html.split(f'data-gallery="{gallery.public_id}"')[1].split("</tr>")[0]
+    assert 'data-n="impressions" data-label="Impressions">4</td>' in row
+    assert 'data-n="clicks" data-label="Clicks">1</td>' in row
+    assert "25.0%" in row  # interaction rate and CTR: 1 of 4
+    assert "1 / 0" in row and "¥3,200" in row
+    funnel = html.split(f'data-campaign="{brand.campaign.public_id}"')[1].split("</tr>")[0]
+    assert 'data-n="submissions" data-label="Submissions">2</td>' in funnel
+    assert 'data-n="approved" data-label="Approved">2</td>' in funnel
+    assert (
+        'data-n="visits" data-label="Page visits">2</td>' in funnel
+    )  # each customer opened the campaign page once
+    assert html.index(f'data-photo="{photo.public_id}"') < html.index("Kuchikomi.conversion(")
+    assert 'id="analytics-per-day-data"' in html and "chart.umd.min.js" in html
+
+
+def test_csv_photo_ctr_and_the_public_api(app, client, brand):
+    gallery, photo, other = busy_gallery(app, client, brand)
+    today = datetime.now(UTC).astimezone(ZoneInfo(brand.org.timezone)).date()
+    exported = brand.studio.client.get(f"/studio/analytics/export.csv?from={today}&to={today}")
+    assert exported.status_code == 200 and exported.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
+    assert sum(int(r["Impressions"]) for r in rows) == 4
+    assert sum(int(r["Clicks"]) for r in rows) == 1
+    assert sum(float(r["Click-through revenue"]) for r in rows) == 3200.0
+
+    ctr = reports.photo_ctr([photo.id, other.id], today - timedelta(days=7))
+    assert ctr[photo.id] == {"views": 4, "clicks": 1, "ctr": 0.25}
+    assert ctr[other.id]["clicks"] == 0
+
+    key = create_key(brand)
+    url = f"/api/v1/galleries/{gallery.public_id}/rollups?from={today}&to={today}"
+    answer = client.get(url, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+    items = answer.json["items"]
+    assert sum(i["impressions"] for i in items) == 4 and sum(i["click_revenue"] for i in items) == 3200.0
+    assert {i["photo"] for i in items} >= {photo.public_id}
+    assert client.get(url).status_code == 401
+    other_org = factories.org("brand-b")
+    factories.member(other_org, "b@example.com")
+    assert client.get(url, headers={"Authorization": "Bearer kk_live_nonsense"}).status_code == 401
+    bad = client.get(url.replace(str(today), "yesterday"), headers={"Authorization": f"Bearer {key}"})
+    assert bad.status_code == 400
+
+
+def test_a_wrong_date_range_is_explained(app, client, brand):
+    page = brand.studio.client.get("/studio/analytics/?from=2026-05-10&to=2026-05-01")
+    assert page.status_code == 400 and "The end date is before the start date." in page.text
+    page = brand.studio.client.get("/studio/analytics/?from=10/05/2026")
+    assert page.status_code == 400 and "YYYY-MM-DD" in page.text
+
+
+def test_the_privacy_notice_in_both_languages(app, client, brand):
+    page = brand.studio.client.get("/studio/analytics/privacy")
+    assert page.status_code == 200
+    assert "外部送信" in page.text and "Information sent to an outside service" in page.text
+    assert "sessionStorage" in page.text and "<code>pv</code>" in page.text
+
+
+def test_the_moderation_panel_shows_a_photos_ctr(app, client, brand):
+    _gallery, photo, other = busy_gallery(app, client, brand)
+    page = brand.studio.client.get(f"/studio/entries/{photo.public_id}?lang=en").text
+    assert "sightings 4, product-link clicks 1, CTR 25.0%" in page
+    assert (
+        "sightings 4, product-link clicks 0, CTR 0.0%"
+        in brand.studio.client.get(f"/studio/entries/{other.public_id}?lang=en").text
+    )
+    unseen = brand.approved()
+    assert (
+        "Not seen in a gallery" in brand.studio.client.get(f"/studio/entries/{unseen.public_id}?lang=en").text
+    )
