@@ -25,6 +25,7 @@ _INT_KEYS = {
     "PROXY_FIX_X_PORT",
     "PROXY_FIX_X_PREFIX",
     "TICK_SECONDS",
+    "JOB_LEASE_SECONDS",
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
@@ -76,6 +77,8 @@ class Config:
     # The periodic duties' ticker (campaign/schedule.py): seconds between ticks, and whether the web process
     # runs one (unset: yes without Redis, where no worker does; never under TESTING unless set).
     TICK_SECONDS = 30
+    # How long a job's claim lasts (campaign/outbox.py): a job killed with its worker runs again after it.
+    JOB_LEASE_SECONDS = 600
     SCHEDULER_THREAD: bool | None = None
 
     BABEL_DEFAULT_LOCALE = "ja"

@@ -25,6 +25,11 @@ PROCESSING_SECONDS = Histogram(
     "Time to derive and store one entry's web renditions (where the job runs)",
     buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
 )
+ENTRIES_PROCESSED = Counter(
+    "kuchikomi_entries_processed",
+    "Entries whose renditions were made and committed (each entry once, however often its job ran)",
+)
+JOB_FAILURES = Counter("kuchikomi_job_failures", "Background jobs that raised (each is retried)", ["job"])
 DRAW_SECONDS = Histogram(
     "kuchikomi_draw_seconds", "Time of one verifiable draw", buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900)
 )

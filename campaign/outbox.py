@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign import logs
+from campaign import logs, metrics
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.sqltypes import UTCDateTime
@@ -44,6 +44,15 @@ class OutboxJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+def lease() -> timedelta:
+    """How long a claim holds a row: KUCHIKOMI_JOB_LEASE_SECONDS (default LEASE). A worker killed mid-job
+    leaves its row to the drainer after this; it must outlast the slowest job."""
+    from flask import current_app, has_app_context
+
+    seconds = current_app.config.get("JOB_LEASE_SECONDS") if has_app_context() else None
+    return timedelta(seconds=seconds) if seconds else LEASE
+
+
 def path_of(func: Callable) -> str:
     """`module:qualname`; a job must be importable by it (no lambdas, no nested functions)."""
     path = f"{func.__module__}:{func.__qualname__}"
@@ -63,7 +72,7 @@ def add(func: Callable, args: tuple, *, now: datetime) -> OutboxJob:
         func=path_of(func),
         args=json.dumps(list(args)),
         attempts=0,
-        next_attempt_at=now + LEASE,
+        next_attempt_at=now + lease(),
         last_error="",
         token=secrets.token_hex(16),
         created_at=now,
@@ -78,7 +87,7 @@ def claim(job_id: int, token: str, *, now: datetime) -> str | None:
     taken = db.session.execute(
         update(OutboxJob)
         .where(OutboxJob.id == job_id, or_(OutboxJob.token == token, OutboxJob.next_attempt_at <= now))
-        .values(token=new, next_attempt_at=now + LEASE)
+        .values(token=new, next_attempt_at=now + lease())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -109,6 +118,7 @@ def _run(job_id: int, token: str) -> bool:
     except Exception as exc:
         db.session.rollback()
         log.exception("job %s (outbox %d, attempt %d) failed", path, job_id, attempts + 1)
+        metrics.JOB_FAILURES.labels(path).inc()
         failed(job_id, f"{type(exc).__name__}: {exc}", attempts=attempts)
         return False
     db.session.rollback()  # whatever the job left uncommitted is not ours to commit

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select
 
-from campaign import events, leases, media, metrics, pending_objects
+from campaign import events, leases, media, metrics, outbox, pending_objects
 from campaign.clock import utcnow
 from campaign.entries.models import (
     ERASED_ORIGINAL,
@@ -28,7 +28,12 @@ from campaign.storage.base import Storage
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
-PROCESSING_LEASE = timedelta(minutes=5)  # a photo is bounded at MEDIA_TIME_LIMIT (20 s)
+
+
+def processing_lease() -> timedelta:
+    """Half the outbox's lease (5 min by default; a photo is bounded at MEDIA_TIME_LIMIT, 20 s): when a
+    killed job's row comes due again, its entry's lease has run out and the retry derives the photo."""
+    return outbox.lease() / 2
 
 
 def derivative_key(item: media.Derivative) -> str:
@@ -89,7 +94,7 @@ def process_entry(entry_id: int) -> str:
     (gone, done already, withdrawn, or being derived by another process right now). The entry's lease
     (`entry:<id>`) is taken first and committed, so a second processor skips instead of deriving the same
     photo (and colliding on its rendition rows); a processor that dies lets the lease run out."""
-    holder = leases.take(f"entry:{entry_id}", now=utcnow(), ttl=PROCESSING_LEASE)
+    holder = leases.take(f"entry:{entry_id}", now=utcnow(), ttl=processing_lease())
     if holder is None:
         return "skipped"
     try:
@@ -128,6 +133,7 @@ def _process(entry_id: int) -> str:
         db.session.flush()
         events.entry_published.send(entry)
     db.session.commit()
+    metrics.ENTRIES_PROCESSED.inc()
     return "processed"
 
 

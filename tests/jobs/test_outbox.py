@@ -194,3 +194,23 @@ def test_the_worker_runs_rqs_scheduler_so_jobs_parked_for_later_run(redis_up, ap
     result = runner.invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert rows() == []  # the scheduler queued it and the worker ran it
+
+
+def test_a_claim_lasts_the_configured_lease_and_an_entry_lease_half_of_it(app):
+    """bench/load.py's killed worker: its job ran again only after the fixed 10 minutes."""
+    from campaign.entries.processing import processing_lease
+
+    app.config["JOB_LEASE_SECONDS"] = 40
+    with app.app_context():
+        factories.org()
+        now = outbox.utcnow()
+        row = outbox.add(remember, ("x",), now=now)
+        db.session.commit()
+        assert row.next_attempt_at == now + timedelta(seconds=40)
+        assert outbox.claim(row.id, row.token, now=now) is not None
+        db.session.refresh(row)
+        assert row.next_attempt_at == now + timedelta(seconds=40)
+        assert processing_lease() == timedelta(seconds=20)
+    app.config.pop("JOB_LEASE_SECONDS")
+    with app.app_context():
+        assert outbox.lease() == outbox.LEASE and processing_lease() == timedelta(minutes=5)
