@@ -30,6 +30,10 @@ log = logging.getLogger(__name__)
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 
 
+PENDING_GRACE = timedelta(minutes=10)  # an upload's own job normally derives it within seconds
+FAILED_GRACE = timedelta(hours=6)  # a photo that failed (a bound, damaged data) is tried again, rarely
+
+
 def processing_lease() -> timedelta:
     """Half the outbox's lease (5 min by default; a photo is bounded at MEDIA_TIME_LIMIT, 20 s): when a
     killed job's row comes due again, its entry's lease has run out and the retry derives the photo."""
@@ -159,3 +163,11 @@ def process_each(entry_ids: list[int]) -> dict[str, list]:
             log.exception("entry %d could not be processed", entry_id)
             outcomes["errors"].append((entry_id, f"{type(exc).__name__}: {exc}"))
     return outcomes
+
+
+def retry_waiting(now: datetime) -> str:
+    """The periodic duty: entries pending past their grace (a crash lost their job) or failed long ago."""
+    ids = waiting(failed=False, now=now, grace=PENDING_GRACE)
+    ids += [i for i in waiting(failed=True, now=now, grace=FAILED_GRACE) if i not in ids]
+    outcomes = process_each(ids)
+    return ", ".join(f"{len(v)} {k}" for k, v in outcomes.items())

@@ -18,12 +18,13 @@ from sqlalchemy import select
 
 from campaign.audit.services import Actor, record
 from campaign.draws import sealing
-from campaign.draws.models import DrawPick, InstantWinPlay
+from campaign.draws.models import DrawPick
 from campaign.draws.winners import address_of
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.entries.rules import normalise_email, valid_email
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.orgs.models import Organisation
 from campaign.orgs.services import scoped
 from campaign.privacy.erasure import erase_entry

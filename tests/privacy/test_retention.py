@@ -7,14 +7,15 @@ from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
 from campaign.clock import utcnow
-from campaign.draws.models import Draw, InstantWinPlay, PickState
+from campaign.draws.models import Draw, PickState
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.privacy.retention import apply_retention
 from campaign.storage import get_storage
 from tests import factories
 from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
-from tests.draws.instant_helpers import instant_campaign, play
+from tests.instant.helpers import instant_campaign, play
 
 
 def _entries(campaign) -> list[Entry]:
