@@ -154,6 +154,23 @@ def not_queued(job_id: int, error: str) -> None:
     db.session.commit()
 
 
+def depth() -> dict[str, int]:
+    """Rows waiting: "pending" (never failed: queued, running or about to) and "failing" (failed at least
+    once, waiting for their back-off)."""
+    from sqlalchemy import case, func
+
+    failing = case((OutboxJob.attempts > 0, 1), else_=0)
+    total, failed = db.session.execute(select(func.count(), func.coalesce(func.sum(failing), 0))).one()
+    db.session.rollback()
+    return {"pending": total - failed, "failing": failed}
+
+
+def failing(limit: int = 100) -> list[OutboxJob]:
+    """Rows that failed at least once, the most tried first (`flask jobs failing`)."""
+    query = select(OutboxJob).where(OutboxJob.attempts > 0)
+    return list(db.session.scalars(query.order_by(OutboxJob.attempts.desc(), OutboxJob.id).limit(limit)))
+
+
 def drain(*, now: datetime, limit: int = 100) -> tuple[int, int]:
     """Runs the due rows here, one claim each (safe beside other drainers); returns (done, failed)."""
     query = select(OutboxJob.id, OutboxJob.token).where(OutboxJob.next_attempt_at <= now)

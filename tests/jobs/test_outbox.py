@@ -214,3 +214,37 @@ def test_a_claim_lasts_the_configured_lease_and_an_entry_lease_half_of_it(app):
     app.config.pop("JOB_LEASE_SECONDS")
     with app.app_context():
         assert outbox.lease() == outbox.LEASE and processing_lease() == timedelta(minutes=5)
+
+
+def test_queue_depth_and_failing_jobs_reach_metrics_and_the_failing_command(redis_up, app, client, runner):
+    """Operators saw neither how much work waits nor which jobs keep failing."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    connection = redis.Redis.from_url(WORKING)
+    Queue(jobs.QUEUE, connection=connection).empty()
+    runs.clear()
+    app.config["METRICS_TOKEN"] = "t"
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(remember, "waits on the queue")
+        jobs.after_commit(fails_once, "y")
+        db.session.commit()
+        jobs.run_ready()  # both queued on RQ
+        queued = list(app.extensions["rq_queue"].jobs)
+        queued[1].perform()  # a worker ran the second: it failed and waits for its back-off
+    page = client.get("/metrics", headers={"Authorization": "Bearer t"}).text
+    values = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+    }
+    assert values[("kuchikomi_outbox_jobs", (("state", "pending"),))] == 1
+    assert values[("kuchikomi_outbox_jobs", (("state", "failing"),))] == 1
+    assert values[("kuchikomi_rq_queue_length", ())] == 2
+
+    result = runner.invoke(args=["jobs", "failing"])
+    assert result.exit_code == 0, result.output
+    (line, summary) = result.output.strip().splitlines()
+    assert "tests.jobs.test_outbox:fails_once attempts 1" in line and "RuntimeError: first try" in line
+    assert summary == "1 failing, 1 pending"
+    Queue(jobs.QUEUE, connection=connection).empty()
