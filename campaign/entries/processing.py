@@ -6,6 +6,7 @@ bump their version only once the public objects exist.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -151,9 +152,10 @@ def waiting(*, failed: bool, now: datetime | None = None, grace: timedelta = tim
     return list(db.session.scalars(query.order_by(Entry.id)))
 
 
-def process_each(entry_ids: list[int]) -> dict[str, list]:
+def process_each(entry_ids: list[int], progress: Callable[[], None] = lambda: None) -> dict[str, list]:
     """Processes every entry on its own: one that raises (storage down, a bug) is reported and the rest
-    still run. Returns the ids by outcome: processed, failed, skipped, and "errors" as (id, error)."""
+    still run. Returns the ids by outcome: processed, failed, skipped, and "errors" as (id, error).
+    `progress()` is called after each entry."""
     outcomes: dict[str, list] = {"processed": [], "failed": [], "skipped": [], "errors": []}
     for entry_id in entry_ids:
         try:
@@ -162,6 +164,7 @@ def process_each(entry_ids: list[int]) -> dict[str, list]:
             db.session.rollback()
             log.exception("entry %d could not be processed", entry_id)
             outcomes["errors"].append((entry_id, f"{type(exc).__name__}: {exc}"))
+        progress()
     return outcomes
 
 

@@ -38,7 +38,10 @@ def test_one_failing_entry_is_reported_and_the_rest_still_run(queue_down, app, c
     result = runner.invoke(args=["entries", "process"])
     assert result.exit_code == 1
     assert f"entry {broken.id}: ObjectNotFound" in result.output
-    assert "Processed 1 entries" in result.output and "1 errors" in result.output  # not the withdrawn one
+    summary = result.stdout.splitlines()[-1]
+    assert "Processed 1 entries" in summary and "1 errors" in summary  # not the withdrawn one
+    progress = [line for line in result.stderr.splitlines() if line.startswith("entries processed")]
+    assert progress == ["entries processed: 1/2", "entries processed: 2/2"]  # the withdrawn one is not due
     db.session.expire_all()
     assert fine.processing is Processing.READY
     assert broken.processing is Processing.PENDING and withdrawn.processing is Processing.PENDING

@@ -64,7 +64,8 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     tokens = {entry.public_id: entry.participant_token for entry in _entries(campaign)}
 
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
-    assert "[1/1] summer: 5 emails, 1 originals" in dry.output, dry.output
+    assert "summer: 5 emails, 1 originals" in dry.stdout, dry.output
+    assert dry.stderr.splitlines()[-1] == "campaigns done: 1/1"  # progress on stderr, results on stdout
     assert "Would erase 5 emails and 1 originals in 1 campaigns" in dry.output
     assert all(entry.email for entry in _entries(campaign))
 
