@@ -58,14 +58,21 @@ class QueueDepth:
     def collect(self):
         from campaign import outbox
 
-        waiting = GaugeMetricFamily(
-            "kuchikomi_outbox_jobs",
-            "Work after a commit not done yet: pending (never failed) or failing (retried with back-off)",
-            labels=["state"],
-        )
-        for state, count in outbox.depth().items():
-            waiting.add_metric([state], count)
-        yield waiting
+        try:
+            depth = outbox.depth()
+        except Exception:  # the database is down or not migrated: /readyz says which; the rest still answers
+            from campaign.extensions import db
+
+            db.session.rollback()
+        else:
+            waiting = GaugeMetricFamily(
+                "kuchikomi_outbox_jobs",
+                "Work after a commit not done yet: pending (never failed) or failing (retried with back-off)",
+                labels=["state"],
+            )
+            for state, count in depth.items():
+                waiting.add_metric([state], count)
+            yield waiting
         try:
             length = self.queue_length()
         except Exception:  # Redis down: /readyz says so; the gauge is left out rather than reported as 0
