@@ -44,6 +44,8 @@ def test_features_bring_their_duties_commands_and_storage_references():
     duties = [duty.name for duty in app.extensions["duties"]]
     assert duties == [
         "storage-gc",
+        "sent-mails-forget",
+        "form-nonces-purge",
         "entries-process",
         "draws-expire-claims",
         "draws-purge-addresses",

@@ -248,3 +248,26 @@ def test_queue_depth_and_failing_jobs_reach_metrics_and_the_failing_command(redi
     assert "tests.jobs.test_outbox:fails_once attempts 1" in line and "RuntimeError: first try" in line
     assert summary == "1 failing, 1 pending"
     Queue(jobs.QUEUE, connection=connection).empty()
+
+
+def remember_request_id_failing_once() -> None:
+    if "failed" not in runs:
+        runs.append("failed")
+        raise RuntimeError("first try")
+    runs.append(logs.current_request_id())
+
+
+def test_a_drainers_retry_logs_under_the_id_of_the_request_that_queued_the_job(app):
+    """The id travelled only in RQ's job meta: a retry from the outbox logged under none."""
+    runs.clear()
+    with app.test_request_context(headers={"X-Request-ID": "req-1234"}):
+        logs.take_request_id()
+        factories.org()
+        jobs.after_commit(remember_request_id_failing_once)
+        db.session.commit()
+        jobs.run_ready()  # inline: fails once
+    (row,) = rows()
+    assert row.request_id == "req-1234" and runs == ["failed"]
+    with app.app_context():
+        assert outbox.drain(now=row.next_attempt_at) == (1, 0)  # a ticker's retry, outside any request
+    assert runs == ["failed", "req-1234"]  # the retry ran (and would log) under the queuing request's id
