@@ -45,6 +45,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from customer import open_form, submission  # noqa: E402  (bench/ is on sys.path)
 from ingest import make_photo  # noqa: E402
+from processes import descendants  # noqa: E402
 
 SECRET = "bench-load"  # noqa: S105 (the app servers' key for this run only)
 SERVERS = 2
@@ -87,24 +88,6 @@ def percentile(values: list[float], q: float) -> float:
 
 
 # -- processes ---------------------------------------------------------------------------------------------
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, their children…), from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
 
 
 def kill_tree(process: subprocess.Popen) -> list[int]:
