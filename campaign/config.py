@@ -125,8 +125,12 @@ class Config:
 
     # A CDN in front of public renditions keeps serving a removed photo until told: after a takedown,
     # rejection or erasure each removed object is purged by an HTTP POST to this URL, "{key}" replaced by
-    # the object's key (URL-quoted). "" = no CDN. (privacy.cdn)
+    # the object's key (URL-quoted), or by one CloudFront invalidation ("cloudfront:<distribution id>").
+    # "" = no CDN. (privacy.cdn)
     CDN_PURGE = ""
+    # `CDN_PURGE=cloudfront:<distribution id>`: CloudFront's API root (unset: AWS). Credentials are the
+    # S3 ones when set (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), else boto3's default chain.
+    CLOUDFRONT_ENDPOINT_URL: str | None = None
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
