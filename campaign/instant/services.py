@@ -3,7 +3,7 @@ entry's transaction), voiding a win whose entry is rejected or withdrawn, and th
 
 Arrival order: every play (and every void) first bumps `draw_plans.instant_plays` with one UPDATE. That row
 lock serialises a campaign's plays until commit, so `seq` is the true order in which slots were claimed
-and a verifier can replay it exactly (instant.py). The claim itself is a conditional UPDATE
+and a verifier can replay it exactly (algorithm.py). The claim itself is a conditional UPDATE
 (`claimed_by_entry_id IS NULL`) and `claimed_by_entry_id` is unique, so even without the lock one slot
 could never go to two entries: the inventory is never exceeded. The caller commits.
 """
