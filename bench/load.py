@@ -214,8 +214,8 @@ class Stack:
                 )
             )
         for url in self.urls:
-            wait_until(lambda url=url: answers(f"{url}/healthz"), 60, f"{url}/healthz")
-        wait_until(lambda: len(self.busy_workers(any_state=True)) == WORKERS, 60, "both RQ workers")
+            wait_until(lambda url=url: answers(f"{url}/healthz"), 120, f"{url}/healthz")
+        wait_until(lambda: len(self.busy_workers(any_state=True)) == WORKERS, 120, "both RQ workers")
         self.say(f"servers {', '.join(self.urls)}; workers {', '.join(str(w.pid) for w in self.workers)}")
 
     def spawn(self, command: list[str], env: dict[str, str], name: str) -> subprocess.Popen:

@@ -53,7 +53,7 @@ def test_a_worker_started_while_redis_is_down_runs_the_outbox_and_keeps_trying(a
         )
     try:
         for _ in range(1200):  # until it ran and deleted the row and said why it waits (or it exits, or
-            # two minutes pass): the row goes just after the job's file appears, so the file alone is too early
+            # two minutes pass): the row goes just after the job's file appears, so the file alone is early
             if worker.poll() is not None or (
                 marker.exists() and "Redis is unreachable" in log.read_text() and not rows_left(app)
             ):
