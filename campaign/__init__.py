@@ -1,5 +1,6 @@
 """Kuchikomi: UGC photo campaigns for brands. `create_app` builds the Flask app; importing does nothing."""
 
+import importlib
 import logging
 import os
 import secrets
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign import analytics, health, logs, metrics
+from campaign import health, logs, metrics
 from campaign.config import (
     PROJECT_ROOT,
     Config,
@@ -19,6 +20,32 @@ from campaign.config import (
 )
 
 log = logging.getLogger(__name__)
+
+# Every feature package (or module) has `init_app(app)`, which registers all it brings: blueprints, CLI
+# groups, storage references (`flask storage gc`), event listeners and periodic duties. Adding a feature is
+# one line here. Order: blueprints are matched in this order, and instant win builds on the draws' seed.
+FEATURES = (
+    "campaign.home",
+    "campaign.auth",
+    "campaign.accounts",
+    "campaign.orgs",
+    "campaign.campaigns",
+    "campaign.entries",
+    "campaign.media_views",
+    "campaign.moderation",
+    "campaign.audit",
+    "campaign.dashboard",
+    "campaign.draws",
+    "campaign.instant",
+    "campaign.connectors",
+    "campaign.api",
+    "campaign.galleries",
+    "campaign.reviews",
+    "campaign.webhooks",
+    "campaign.privacy",
+    "campaign.analytics",
+    "campaign.demo",
+)
 
 
 def create_app(config: Mapping | type | None = None) -> Flask:
@@ -38,11 +65,11 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         raise
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
-    register_blueprints(app)
-    register_storage_refs(app)
-    register_cli(app)
+    # The public API first: a feature may put middleware in front of it (analytics' /api/v1/events).
     mount_public_api(app, create_public_api(app))
-    analytics.init_app(app)  # issue 15: /api/v1/events in front of the public API, reports, visits
+    for feature in FEATURES:
+        importlib.import_module(feature).init_app(app)
+    register_core_cli(app)
     health.mount(app)  # /healthz, /readyz, /metrics
     trust_proxy(app)
     return app
@@ -140,73 +167,10 @@ def register_extensions(app: Flask) -> None:
     nonces.init_app(app)
     pending_objects.install()
     audit.install()
-    from campaign.privacy import cdn
-
-    cdn.target(app.config)  # a CDN purge setting this version cannot use is refused at startup
 
 
-def register_blueprints(app: Flask) -> None:
-    from campaign.auth.views import bp as auth_bp
-    from campaign.campaigns.views import bp as campaigns_bp
-    from campaign.entries.public_views import bp as submissions_bp
-    from campaign.entries.studio_views import bp as entries_bp
-    from campaign.home import bp as home_bp
-    from campaign.media_views import bp as media_bp
-    from campaign.orgs.views import bp as orgs_bp
+def register_core_cli(app: Flask) -> None:
+    from campaign import jobs, unmigrated
 
-    for bp in (home_bp, auth_bp, orgs_bp, campaigns_bp, entries_bp, submissions_bp, media_bp):
-        app.register_blueprint(bp)
-    from campaign.audit import views as audit_views  # issue 4
-    from campaign.dashboard import views as dashboard_views  # issue 4
-    from campaign.moderation import views as moderation_views  # issue 4
-
-    for bp in (moderation_views.bp, audit_views.bp, dashboard_views.bp):  # issue 4
-        app.register_blueprint(bp)
-    from campaign.connectors import views as connectors_views  # issue 5
-    from campaign.draws import public_views as draws_public
-    from campaign.draws import views as draws_views
-
-    app.register_blueprint(draws_views.bp)
-    app.register_blueprint(draws_public.bp)
-    app.register_blueprint(connectors_views.bp)
-    from campaign.reviews import wiring as reviews_wiring  # issue 6: reviews, galleries, API, webhooks
-
-    reviews_wiring.register(app)  # issue 6
-    from campaign.privacy import views as privacy_views
-
-    app.register_blueprint(privacy_views.bp)
-    from campaign import accounts
-
-    accounts.init_app(app)  # issue 13: password reset, invitations, members, settings
-
-
-def register_storage_refs(app: Flask) -> None:
-    """Every table that points at stored objects answers `flask storage gc`'s question."""
-    from campaign.draws import frozen
-    from campaign.entries.services import referenced_keys
-    from campaign.galleries import snapshots
-    from campaign.storage import register_references
-
-    register_references(app, referenced_keys)
-    register_references(app, frozen.referenced_keys)
-    register_references(app, snapshots.referenced_keys)
-
-
-def register_cli(app: Flask) -> None:
-    from campaign import demo, jobs, unmigrated
-    from campaign.auth.cli import users_cli
-    from campaign.entries.cli import entries_cli
-    from campaign.orgs.cli import orgs_cli
-
-    app.cli.add_command(users_cli)
-    app.cli.add_command(orgs_cli)
-    app.cli.add_command(entries_cli)
-    app.cli.add_command(demo.demo_cli)
-    from campaign.draws.cli import draws_cli  # issue 5
-
-    app.cli.add_command(draws_cli)
-    from campaign.privacy.cli import privacy_cli
-
-    app.cli.add_command(privacy_cli)
     jobs.register_cli(app)
-    unmigrated.init_app(app)  # last: every group above (and storage's) says "run flask db upgrade"
+    unmigrated.init_app(app)  # last: every group (features' and storage's) says "run flask db upgrade"

@@ -27,6 +27,7 @@ _INT_KEYS = {
     "TICK_SECONDS",
     "ANALYTICS_RAW_DAYS",
     "ANALYTICS_RATE_PER_MINUTE",
+    "JOB_LEASE_SECONDS",
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
@@ -79,6 +80,8 @@ class Config:
     # The periodic duties' ticker (campaign/schedule.py): seconds between ticks, and whether the web process
     # runs one (unset: yes without Redis, where no worker does; never under TESTING unless set).
     TICK_SECONDS = 30
+    # How long a job's claim lasts (campaign/outbox.py): a job killed with its worker runs again after it.
+    JOB_LEASE_SECONDS = 600
     SCHEDULER_THREAD: bool | None = None
     # Analytics (issue 15): raw events are deleted after this many days (daily rollups are kept); whether
     # each web process writes its buffered beacons from a thread (unset: yes, unless testing; with Redis
@@ -131,8 +134,12 @@ class Config:
 
     # A CDN in front of public renditions keeps serving a removed photo until told: after a takedown,
     # rejection or erasure each removed object is purged by an HTTP POST to this URL, "{key}" replaced by
-    # the object's key (URL-quoted). "" = no CDN. (privacy.cdn)
+    # the object's key (URL-quoted), or by one CloudFront invalidation ("cloudfront:<distribution id>").
+    # "" = no CDN. (privacy.cdn)
     CDN_PURGE = ""
+    # `CDN_PURGE=cloudfront:<distribution id>`: CloudFront's API root (unset: AWS). Credentials are the
+    # S3 ones when set (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), else boto3's default chain.
+    CLOUDFRONT_ENDPOINT_URL: str | None = None
 
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True

@@ -5,7 +5,7 @@ import secrets
 from datetime import timedelta
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from PIL import Image, ImageDraw
 from sqlalchemy import select
@@ -121,3 +121,7 @@ def seed() -> None:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")  # ./scripts/dev sets it from PORT
     click.echo(f"Demo marketer: {DEMO_EMAIL}  password: {password}")
     click.echo(f"Studio: {base}/login   Campaign page: {base}/c/spring-photo")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_cli)

@@ -61,7 +61,8 @@ def check_storage() -> None:
     storage.exists(probe_key(AREAS[0]))
 
 
-def check_redis() -> None:
+def redis_client():
+    """One client per process with short timeouts: a probe or a scrape never hangs on Redis."""
     from redis import Redis
 
     client = current_app.extensions.get("readyz_redis")
@@ -69,7 +70,22 @@ def check_redis() -> None:
         url = current_app.config["REDIS_URL"]
         client = Redis.from_url(url, socket_connect_timeout=REDIS_TIMEOUT, socket_timeout=REDIS_TIMEOUT)
         current_app.extensions["readyz_redis"] = client
-    client.ping()
+    return client
+
+
+def check_redis() -> None:
+    redis_client().ping()
+
+
+def rq_queue_length() -> int | None:
+    """Jobs waiting on RQ; None where jobs run inline."""
+    from rq import Queue
+
+    from campaign.jobs import QUEUE
+
+    if not current_app.config.get("REDIS_URL") or current_app.config.get("JOBS_INLINE"):
+        return None
+    return Queue(QUEUE, connection=redis_client()).count
 
 
 def readyz() -> Response:
@@ -94,7 +110,7 @@ def metrics_view() -> Response:
     offered = request.headers.get("Authorization", "")
     if not token or not hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
         return jsonify(error="not_found"), 404  # without a token configured, metrics are off
-    return metrics.metrics_response()
+    return metrics.metrics_response(rq_queue_length)
 
 
 def no_store(response: Response) -> Response:

@@ -17,6 +17,7 @@ from campaign.extensions import db
 log = logging.getLogger(__name__)
 _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
 _READY = "kuchikomi.jobs.ready"
+QUEUE = "kuchikomi"  # the RQ queue every app server fills and every worker takes from
 RECONNECT = 10  # seconds between a worker's attempts to reach Redis, while its ticker goes on
 
 
@@ -102,7 +103,7 @@ def init_app(app: Flask) -> None:
     from rq import Queue
 
     # Redis connects lazily, on the first enqueue: nothing happens at start-up.
-    app.extensions["rq_queue"] = Queue("kuchikomi", connection=Redis.from_url(url))
+    app.extensions["rq_queue"] = Queue(QUEUE, connection=Redis.from_url(url))
 
 
 class ForkSafeWorker(Worker):
@@ -147,6 +148,17 @@ def register_cli(app: Flask) -> None:
                     "Redis is unreachable (%s): ticking without it, trying again in %d s", exc, RECONNECT
                 )
                 time.sleep(RECONNECT)
+
+    @jobs_cli.command("failing")
+    def failing() -> None:
+        """Lists the background jobs that failed and wait for their retry, with their last error."""
+        rows = outbox.failing()
+        for row in rows:
+            error = (row.last_error.strip().splitlines() or [""])[-1][:200]
+            due = f"{row.next_attempt_at:%Y-%m-%d %H:%M:%S}"
+            click.echo(f"#{row.id} {row.func} attempts {row.attempts}, next {due} UTC: {error}")
+        depth = outbox.depth()
+        click.echo(f"{depth['failing']} failing, {depth['pending']} pending")
 
     @jobs_cli.command("tick")
     def tick() -> None:

@@ -1,21 +1,40 @@
 """Outgoing email over SMTP. The embedded default (MAIL_BACKEND=log) writes mails to the log instead.
 
 Features call `send_after_commit(...)`: the message leaves only if the change it announces commits, and
-it is sent by a job (inline or on an RQ worker), never inside the customer's request.
+it is sent by a job (inline or on an RQ worker), never inside the customer's request. A mail sent by a job
+is recorded under the job's outbox row (`sent_mails`, committed as soon as the server took it): a retry of
+that job (its worker killed before the row was deleted, say) finds the record and does not send it again.
 """
 
 import logging
 import smtplib
 import ssl
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import Flask, current_app
+from sqlalchemy import Integer, delete
+from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign import jobs
+from campaign import jobs, outbox
 from campaign.clock import utcnow
+from campaign.extensions import db
+from campaign.sqltypes import UTCDateTime
 
 log = logging.getLogger(__name__)
+
+
+SENT_KEPT = timedelta(days=7)  # a job is retried hours after a failure at most; its record outlives that
+
+
+class SentMail(db.Model):
+    """A mail the server accepted, by the outbox job that sent it."""
+
+    __tablename__ = "sent_mails"
+
+    job_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
 class MailError(Exception):
@@ -37,7 +56,19 @@ def build_message(to: str, subject: str, text: str, *, html: str | None = None) 
 
 
 def send(to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Sends now. A job function: its arguments are plain strings, so RQ can carry them."""
+    """Sends now, unless this job sent it already. A job function: plain string arguments, so RQ can carry
+    them."""
+    job_id = outbox.running_job()
+    if job_id is not None and db.session.get(SentMail, job_id) is not None:
+        log.info("mail of job %d to %s was sent already: not sent again", job_id, to)
+        return
+    _deliver(to, subject, text, html)
+    if job_id is not None:
+        db.session.add(SentMail(job_id=job_id, sent_at=utcnow()))
+        db.session.commit()
+
+
+def _deliver(to: str, subject: str, text: str, html: str | None) -> None:
     message = build_message(to, subject, text, html=html)
     config = current_app.config
     if config["MAIL_BACKEND"] == "log":
@@ -58,7 +89,17 @@ def send_after_commit(to: str, subject: str, text: str, html: str | None = None)
     jobs.after_commit(send, to, str(subject), str(text), None if html is None else str(html))
 
 
+def forget_sent(now: datetime) -> str:
+    """The periodic duty: records older than SENT_KEPT (their jobs are long done) go."""
+    gone = db.session.execute(delete(SentMail).where(SentMail.sent_at < now - SENT_KEPT)).rowcount
+    db.session.commit()
+    return f"{gone} deleted"
+
+
 def init_app(app: Flask) -> None:
+    from campaign import schedule
+
+    schedule.add_duty(app, "sent-mails-forget", timedelta(days=1), forget_sent)
     backend = app.config["MAIL_BACKEND"]
     if backend not in ("log", "smtp"):
         raise ValueError(f"MAIL_BACKEND must be 'log' or 'smtp', not {backend!r}")

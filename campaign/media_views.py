@@ -9,7 +9,7 @@ it stops working.
 import posixpath
 import time
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from campaign.entries.models import PRIVATE_DERIVATIVES
@@ -97,3 +97,7 @@ def public(key: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(posixpath.basename(key).split(".")[0])
     return response.make_conditional(request)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -3,6 +3,7 @@ PROMETHEUS_MULTIPROC_DIR (gunicorn.conf.py sets it up), and /metrics adds them u
 single process reports its own counts."""
 
 import os
+from collections.abc import Callable
 
 from flask import Flask, Response, g, request
 from prometheus_client import (
@@ -13,6 +14,7 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily
 
 REQUESTS = Counter(
     "kuchikomi_http_requests", "Requests answered, by app, endpoint and status", ["app", "endpoint", "status"]
@@ -25,6 +27,11 @@ PROCESSING_SECONDS = Histogram(
     "Time to derive and store one entry's web renditions (where the job runs)",
     buckets=(0.25, 0.5, 1, 2, 4, 8, 15, 30, 60),
 )
+ENTRIES_PROCESSED = Counter(
+    "kuchikomi_entries_processed",
+    "Entries whose renditions were made and committed (each entry once, however often its job ran)",
+)
+JOB_FAILURES = Counter("kuchikomi_job_failures", "Background jobs that raised (each is retried)", ["job"])
 DRAW_SECONDS = Histogram(
     "kuchikomi_draw_seconds", "Time of one verifiable draw", buckets=(0.1, 0.5, 1, 5, 15, 60, 300, 900)
 )
@@ -41,8 +48,44 @@ def exposition() -> bytes:
     return generate_latest(REGISTRY)
 
 
-def metrics_response() -> Response:
-    return Response(exposition(), mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
+class QueueDepth:
+    """Read at each scrape from the database (the outbox) and Redis (RQ's queue), so every app server reports
+    the same numbers. `queue_length` returns None when there is no queue (jobs run inline)."""
+
+    def __init__(self, queue_length: Callable[[], int | None]) -> None:
+        self.queue_length = queue_length
+
+    def collect(self):
+        from campaign import outbox
+
+        try:
+            depth = outbox.depth()
+        except Exception:  # the database is down or not migrated: /readyz says which; the rest still answers
+            from campaign.extensions import db
+
+            db.session.rollback()
+        else:
+            waiting = GaugeMetricFamily(
+                "kuchikomi_outbox_jobs",
+                "Work after a commit not done yet: pending (never failed) or failing (retried with back-off)",
+                labels=["state"],
+            )
+            for state, count in depth.items():
+                waiting.add_metric([state], count)
+            yield waiting
+        try:
+            length = self.queue_length()
+        except Exception:  # Redis down: /readyz says so; the gauge is left out rather than reported as 0
+            return
+        if length is not None:
+            yield GaugeMetricFamily("kuchikomi_rq_queue_length", "Jobs queued on RQ, not yet started", length)
+
+
+def metrics_response(queue_length: Callable[[], int | None] = lambda: None) -> Response:
+    registry = CollectorRegistry()
+    registry.register(QueueDepth(queue_length))
+    body = exposition() + generate_latest(registry)
+    return Response(body, mimetype=CONTENT_TYPE_LATEST, headers={"Cache-Control": "no-store"})
 
 
 def refuse_upload(reason: str) -> None:

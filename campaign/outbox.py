@@ -10,17 +10,19 @@ Two claimants of the same row: one UPDATE matches, the other finds the token cha
 Jobs must therefore be idempotent: a lease that runs out under a slow job lets a second run start.
 """
 
+import contextlib
 import importlib
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, String, Text, delete, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from campaign import logs
+from campaign import logs, metrics
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.sqltypes import UTCDateTime
@@ -42,6 +44,17 @@ class OutboxJob(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     token: Mapped[str] = mapped_column(String(32))  # the current claim
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # the request that queued it: every run's log lines carry it, a drainer's retry too
+    request_id: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+
+def lease() -> timedelta:
+    """How long a claim holds a row: KUCHIKOMI_JOB_LEASE_SECONDS (default LEASE). A worker killed mid-job
+    leaves its row to the drainer after this; it must outlast the slowest job."""
+    from flask import current_app, has_app_context
+
+    seconds = current_app.config.get("JOB_LEASE_SECONDS") if has_app_context() else None
+    return timedelta(seconds=seconds) if seconds else LEASE
 
 
 def path_of(func: Callable) -> str:
@@ -63,10 +76,11 @@ def add(func: Callable, args: tuple, *, now: datetime) -> OutboxJob:
         func=path_of(func),
         args=json.dumps(list(args)),
         attempts=0,
-        next_attempt_at=now + LEASE,
+        next_attempt_at=now + lease(),
         last_error="",
         token=secrets.token_hex(16),
         created_at=now,
+        request_id=(logs.current_request_id() or "")[:100],
     )
     db.session.add(row)
     return row
@@ -78,7 +92,7 @@ def claim(job_id: int, token: str, *, now: datetime) -> str | None:
     taken = db.session.execute(
         update(OutboxJob)
         .where(OutboxJob.id == job_id, or_(OutboxJob.token == token, OutboxJob.next_attempt_at <= now))
-        .values(token=new, next_attempt_at=now + LEASE)
+        .values(token=new, next_attempt_at=now + lease())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -88,33 +102,50 @@ def claim(job_id: int, token: str, *, now: datetime) -> str | None:
 def run(job_id: int, token: str) -> bool:
     """Claims the row, runs its job, deletes it; a failure is recorded for a later retry. True once done.
 
-    This is also the RQ job: a worker runs it with the token the committing process gave it, its lines
-    logged under the id of the request that queued it (in the RQ job's meta, which workers of an older
-    release ignore, where an argument more would fail them during a rolling upgrade)."""
+    This is also the RQ job: a worker runs it with the token the committing process gave it. Its lines are
+    logged under the id of the request that queued it: from the RQ job's meta (which workers of an older
+    release ignore, where an argument more would fail them during a rolling upgrade), else from the row (a
+    drainer's retry)."""
     from rq import get_current_job
 
     queued = get_current_job()
     request_id = queued.meta.get("request_id") if queued is not None else None
-    with logs.bound_request_id(request_id or logs.current_request_id()):
-        return _run(job_id, token)
-
-
-def _run(job_id: int, token: str) -> bool:
     if claim(job_id, token, now=utcnow()) is None:
         return False  # done already, or another process runs it now
     row = db.session.get(OutboxJob, job_id)
     path, args, attempts = row.func, json.loads(row.args), row.attempts
-    try:
-        resolve(path)(*args)
-    except Exception as exc:
-        db.session.rollback()
-        log.exception("job %s (outbox %d, attempt %d) failed", path, job_id, attempts + 1)
-        failed(job_id, f"{type(exc).__name__}: {exc}", attempts=attempts)
-        return False
+    request_id = request_id or row.request_id or logs.current_request_id()
+    with logs.bound_request_id(request_id), _running_job(job_id):
+        try:
+            resolve(path)(*args)
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("job %s (outbox %d, attempt %d) failed", path, job_id, attempts + 1)
+            metrics.JOB_FAILURES.labels(path).inc()
+            failed(job_id, f"{type(exc).__name__}: {exc}", attempts=attempts)
+            return False
     db.session.rollback()  # whatever the job left uncommitted is not ours to commit
     db.session.execute(delete(OutboxJob).where(OutboxJob.id == job_id))
     db.session.commit()
     return True
+
+
+_current_job: ContextVar[int | None] = ContextVar("kuchikomi_outbox_job", default=None)
+
+
+@contextlib.contextmanager
+def _running_job(job_id: int) -> Iterator[None]:
+    token = _current_job.set(job_id)
+    try:
+        yield
+    finally:
+        _current_job.reset(token)
+
+
+def running_job() -> int | None:
+    """The outbox row whose job runs now (in this thread), or None: a job that must not repeat an outside
+    effect on a retry (a mail) records it under this id."""
+    return _current_job.get()
 
 
 def failed(job_id: int, error: str, *, attempts: int) -> None:
@@ -142,6 +173,23 @@ def not_queued(job_id: int, error: str) -> None:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
+
+
+def depth() -> dict[str, int]:
+    """Rows waiting: "pending" (never failed: queued, running or about to) and "failing" (failed at least
+    once, waiting for their back-off)."""
+    from sqlalchemy import case, func
+
+    failing = case((OutboxJob.attempts > 0, 1), else_=0)
+    total, failed = db.session.execute(select(func.count(), func.coalesce(func.sum(failing), 0))).one()
+    db.session.rollback()
+    return {"pending": total - failed, "failing": failed}
+
+
+def failing(limit: int = 100) -> list[OutboxJob]:
+    """Rows that failed at least once, the most tried first (`flask jobs failing`)."""
+    query = select(OutboxJob).where(OutboxJob.attempts > 0)
+    return list(db.session.scalars(query.order_by(OutboxJob.attempts.desc(), OutboxJob.id).limit(limit)))
 
 
 def drain(*, now: datetime, limit: int = 100) -> tuple[int, int]:

@@ -20,8 +20,6 @@ from campaign.clock import utcnow
 from campaign.extensions import db
 
 log = logging.getLogger(__name__)
-PENDING_GRACE = timedelta(minutes=10)  # an upload's own job normally derives it within seconds
-FAILED_GRACE = timedelta(hours=6)  # a photo that failed (a bound, damaged data) is tried again, rarely
 GC_GRACE = timedelta(days=1)  # `storage gc --delete` keeps anything younger (uploads not yet committed)
 
 
@@ -29,33 +27,6 @@ class Duty(NamedTuple):
     name: str
     every: timedelta
     run: Callable[[datetime], str]  # commits its own work; returns a one-line summary
-
-
-def _entries(now: datetime) -> str:
-    from campaign.entries.processing import process_each, waiting
-
-    ids = waiting(failed=False, now=now, grace=PENDING_GRACE)
-    ids += [i for i in waiting(failed=True, now=now, grace=FAILED_GRACE) if i not in ids]
-    outcomes = process_each(ids)
-    return ", ".join(f"{len(v)} {k}" for k, v in outcomes.items())
-
-
-def _expire_claims(now: datetime) -> str:
-    from campaign.draws import housekeeping
-
-    return f"{housekeeping.expire_claims(now=now)} forfeited"
-
-
-def _purge_addresses(now: datetime) -> str:
-    from campaign.draws import housekeeping
-
-    return f"{housekeeping.purge_addresses(now=now)} purged"
-
-
-def _webhooks(now: datetime) -> str:
-    from campaign.webhooks.services import deliver_due
-
-    return f"{deliver_due(now=now)} attempted"
 
 
 def _storage_gc(now: datetime) -> str:
@@ -69,41 +40,28 @@ def _storage_gc(now: datetime) -> str:
     return f"{len(delete_orphans(storage, orphans, referenced_keys))} deleted"
 
 
-def _retention(now: datetime) -> str:
-    from campaign.privacy.retention import apply_retention
-
-    done = apply_retention(now=now)
-    return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
-
-
-def _analytics_rollup(now: datetime) -> str:
-    from campaign.analytics import duties
-
-    return duties.rollup(now)
-
-
-def _analytics_expire(now: datetime) -> str:
-    from campaign.analytics import duties
-
-    return duties.expire(now)
-
-
-DUTIES = (
-    Duty("entries-process", timedelta(minutes=5), _entries),
-    Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
-    Duty("draws-purge-addresses", timedelta(hours=1), _purge_addresses),
-    Duty("webhooks-deliver", timedelta(minutes=1), _webhooks),
-    Duty("storage-gc", timedelta(days=1), _storage_gc),
-    Duty("privacy-retention", timedelta(hours=1), _retention),
-    Duty("analytics-rollup", timedelta(minutes=5), _analytics_rollup),
-    Duty("analytics-expire", timedelta(hours=6), _analytics_expire),
-)
+# Duties of the core; each feature adds its own in its `init_app` (`add_duty`).
+CORE_DUTIES = (Duty("storage-gc", timedelta(days=1), _storage_gc),)
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 
 
-def tick(*, now: datetime | None = None, duties=DUTIES) -> dict[str, str]:
+def add_duty(app: Flask, name: str, every: timedelta, run: Callable[[datetime], str]) -> None:
+    """A feature's periodic duty, run by every ticker of `app` (a second one of the same name is refused)."""
+    duties = app.extensions.setdefault("duties", list(CORE_DUTIES))
+    if any(d.name == name for d in duties):
+        raise ValueError(f"a duty named {name} is registered already")
+    duties.append(Duty(name, every, run))
+
+
+def registered() -> tuple[Duty, ...]:
+    """The current app's duties: the core's and every feature's."""
+    return tuple(current_app.extensions.get("duties", CORE_DUTIES))
+
+
+def tick(*, now: datetime | None = None, duties: tuple[Duty, ...] | None = None) -> dict[str, str]:
     """Drains the due outbox rows, then runs each due duty nobody else runs; returns what each did."""
     now = now or utcnow()
+    duties = registered() if duties is None else duties
     done, failed = outbox.drain(now=now)
     results = {"outbox": f"{done} done, {failed} failed"}
     for duty in duties:

@@ -4,8 +4,12 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Call after `mount_public_api`: the event endpoint sits in front of the public API's prefix."""
-    from campaign.analytics import models, reports, views, visits  # noqa: F401 (models: tables in the metadata)
+    """After `mount_public_api` (create_app mounts it before the features): the event endpoint sits in front
+    of the public API's prefix."""
+    from datetime import timedelta
+
+    from campaign import schedule
+    from campaign.analytics import duties, models, reports, views, visits  # noqa: F401 (models: tables in the metadata)
     from campaign.analytics.buffer import make_buffer
     from campaign.analytics.endpoint import EventsDispatch
 
@@ -14,3 +18,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.add_template_global(reports.photo_ctr_of)
     app.wsgi_app = app.extensions["analytics_events"] = EventsDispatch(app.wsgi_app, app)
+    schedule.add_duty(app, "analytics-rollup", timedelta(minutes=5), duties.rollup)
+    schedule.add_duty(app, "analytics-expire", timedelta(hours=6), duties.expire)

@@ -98,21 +98,30 @@ class RedisBuffer:
     """RPUSH per beacon; a flush renames the list first (atomic), so beacons arriving meanwhile wait for
     the next one, and a flusher that dies leaves its renamed list for the next flush to finish."""
 
-    def __init__(self, app: Flask, url: str):
+    def __init__(self, app: Flask, url: str, *, thread: bool):
         from redis import Redis
 
         self.app = app
-        self.redis = Redis.from_url(url)
+        self.redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        # Redis down: a counted visit or a beacon must never fail the page it came with, so it waits in
+        # this process instead (written by its own thread, or by the next flush here).
+        self.fallback = MemoryBuffer(app, thread=thread)
 
     def add(self, accepted: Accepted) -> None:
-        self.redis.rpush(REDIS_KEY, _encode(accepted))
+        from redis.exceptions import RedisError
+
+        try:
+            self.redis.rpush(REDIS_KEY, _encode(accepted))
+        except RedisError as exc:
+            log.warning("analytics beacon kept in this process: Redis is unreachable (%s)", exc)
+            self.fallback.add(accepted)
 
     def flush(self) -> int:
         from redis.exceptions import ResponseError
 
+        written = self.fallback.flush()
         with contextlib.suppress(ResponseError):  # no such key: nothing new
             self.redis.rename(REDIS_KEY, f"{REDIS_KEY}:flushing:{secrets.token_hex(8)}")
-        written = 0
         for key in self.redis.scan_iter(f"{REDIS_KEY}:flushing:*"):
             batch = [_decode(raw) for raw in self.redis.lrange(key, 0, -1)]
             with self.app.app_context():
@@ -122,11 +131,10 @@ class RedisBuffer:
 
 
 def make_buffer(app: Flask):
-    url = app.config.get("REDIS_URL")
-    if url:
-        return RedisBuffer(app, url)
     thread = app.config.get("ANALYTICS_FLUSH_THREAD")
-    return MemoryBuffer(app, thread=(not app.testing) if thread is None else bool(thread))
+    thread = (not app.testing) if thread is None else bool(thread)
+    url = app.config.get("REDIS_URL")
+    return RedisBuffer(app, url, thread=thread) if url else MemoryBuffer(app, thread=thread)
 
 
 def get_buffer(app: Flask):

@@ -6,10 +6,11 @@ from sqlalchemy import func, select, union
 
 from campaign.campaigns.change_rules import Stage
 from campaign.campaigns.models import Campaign, Prize, Product
-from campaign.draws.models import Draw, DrawPick, InstantWinSlot
+from campaign.draws.models import Draw, DrawPick
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.galleries.models import Gallery
+from campaign.instant.models import InstantWinSlot
 from campaign.reviews.models import Review
 
 

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from campaign.clock import utcnow
-from campaign.draws import certificate, housekeeping, instant, instant_services
+from campaign.draws import certificate, housekeeping
 from campaign.draws.models import Draw
 from campaign.extensions import db
 
@@ -29,29 +29,6 @@ def verify(draw_id: str) -> None:
             click.echo(f"MISMATCH: {problem}")
         raise SystemExit(1)
     click.echo(f"OK: draw {draw_id} matches ({draw.entry_count} entries, digest {draw.digest})")
-
-
-@draws_cli.command("verify-instant")
-@click.argument("campaign_id")
-def verify_instant(campaign_id: str) -> None:
-    """Recomputes every instant-win result of a closed campaign (public id or slug) from its certificate."""
-    from campaign.campaigns.models import Campaign
-
-    campaign = db.session.scalar(
-        select(Campaign).where((Campaign.public_id == campaign_id) | (Campaign.slug == campaign_id))
-    )
-    if campaign is None:
-        raise click.ClickException(f"no campaign {campaign_id}")
-    cert = instant_services.certificate(campaign, secret=current_app.secret_key, now=utcnow())
-    if cert is None:
-        raise click.ClickException("not an instant-win campaign, or not closed (the seed is still secret)")
-    problems = instant.verify(cert)
-    if problems:
-        for problem in problems:
-            click.echo(f"MISMATCH: {problem}")
-        raise SystemExit(1)
-    wins = sum(1 for s in cert["slots"] if s["claimed_by"])
-    click.echo(f"OK: {len(cert['plays'])} plays and {wins} wins of {len(cert['slots'])} prize units match")
 
 
 @draws_cli.command("expire-claims")

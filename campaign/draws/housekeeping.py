@@ -6,8 +6,9 @@ from datetime import datetime
 from flask import current_app
 
 from campaign import jobs
-from campaign.draws import instant_fulfilment, winners
+from campaign.draws import winners
 from campaign.extensions import db
+from campaign.instant import fulfilment as instant_fulfilment
 
 
 def expire_claims(*, now: datetime) -> int:
@@ -30,3 +31,11 @@ def purge_addresses(*, now: datetime, days: int | None = None) -> int:
     count += instant_fulfilment.purge_addresses(days=days, now=now)
     db.session.commit()
     return count
+
+
+def expire_duty(now: datetime) -> str:
+    return f"{expire_claims(now=now)} forfeited"
+
+
+def purge_duty(now: datetime) -> str:
+    return f"{purge_addresses(now=now)} purged"

@@ -6,7 +6,6 @@ from flask import (
     abort,
     current_app,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -17,11 +16,12 @@ from sqlalchemy import select
 
 from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
-from campaign.draws import certificate, instant_fulfilment, instant_services, winners
+from campaign.draws import certificate, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.draws.services import DrawRefused
 from campaign.extensions import db
+from campaign.instant import fulfilment as instant_fulfilment
 from campaign.storage import get_storage
 
 bp = Blueprint("draw_public", __name__)
@@ -72,64 +72,6 @@ def frozen_list(draw_id: str):
     response = Response(storage.get(draw.frozen_list_key), mimetype="text/plain")
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _instant_certificate(slug: str) -> tuple:
-    now = utcnow()
-    campaign = public_campaign(slug, now=now, archived_too=True)
-    cert = instant_services.certificate(campaign, secret=current_app.secret_key, now=now)
-    if cert is None:  # not instant-win, or still open: the seed stays secret
-        abort(404)
-    g.timezone = campaign.organisation.timezone
-    return campaign, cert
-
-
-@bp.get("/c/<slug>/instant-win")
-def instant_certificate_page(slug: str):
-    campaign, cert = _instant_certificate(slug)
-    return render_template("draws/instant_certificate.html", campaign=campaign, cert=cert)
-
-
-@bp.get("/c/<slug>/instant-win.json")
-def instant_certificate_json(slug: str):
-    return jsonify(_instant_certificate(slug)[1])
-
-
-@bp.post("/s/<token>/prize")
-def instant_claim(token: str):
-    """An approved instant winner gives the postal address from their private status page."""
-    from campaign.entries import status_links
-    from campaign.entries.models import Entry
-
-    public_id = status_links.entry_id_from_token(current_app.secret_key, token)
-    entry = db.session.scalar(select(Entry).where(Entry.public_id == public_id)) if public_id else None
-    if entry is None:
-        abort(404)
-    form = ClaimForm()
-    result = instant_services.play_of(entry)
-    if form.validate_on_submit():
-        instant_services.give_address(
-            result,
-            {name: form[name].data.strip() for name in winners.ADDRESS_FIELDS},
-            secret=current_app.secret_key,
-            ip_address=request.remote_addr or "",
-            now=utcnow(),
-        )
-        db.session.commit()
-        return redirect(url_for("submissions.status", token=token), code=303)
-    g.timezone = entry.campaign.organisation.timezone
-    page = render_template(
-        "entries/status.html",
-        entry=entry,
-        token=token,
-        thanks=False,
-        status_url=url_for("submissions.status", token=token, _external=True),
-        claim_form=form,
-    )
-    response = current_app.make_response((page, 422))
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -217,9 +159,5 @@ def _draw_helpers() -> dict:
     return {
         "draw_facts": draw_facts,
         "premium_findings": premium_findings,
-        "instant_result": instant_services.play_of,
-        "instant_can_claim": lambda play: instant_services.can_give_address(play, utcnow()),
-        "instant_state": lambda play: instant_fulfilment.state(play, utcnow()),
-        "instant_claim_form": lambda: ClaimForm(formdata=None),
         "claim_fields": lambda form: form.ordered(str(get_locale())),
     }

@@ -9,7 +9,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_response
-from campaign.draws import certificate, instant_fulfilment, instant_services, services, winners
+from campaign.draws import certificate, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.errors import DomainError, NotFound
@@ -18,10 +18,6 @@ from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
 bp = Blueprint("draws", __name__, url_prefix="/studio")
-bp.record_once(lambda state: services.install())
-bp.record_once(lambda state: instant_services.install())  # after the seed listener
-bp.record_once(lambda state: instant_fulfilment.install())
-bp.record_once(lambda state: winners.install())
 
 
 def _actor() -> Actor:
@@ -174,43 +170,6 @@ def audit_pack(draw_id: str):
     response = jsonify(certificate.audit_pack(_draw(draw_id), now=utcnow()))
     response.headers["Content-Disposition"] = f'attachment; filename="draw-{draw_id}-audit.json"'
     return response
-
-
-@bp.get("/campaigns/<campaign_id>/instant-winners")
-@studio_route()
-def instant_winners(campaign_id: str):
-    """Fulfilment of instant wins: everyone sees the list, owners and approvers the addresses and shipping."""
-    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    may_ship = orgs.can(g.membership, "draw")
-    now = utcnow()
-    rows = [
-        (win, instant_fulfilment.state(win, now), winners.address_of(win, _secret()) if may_ship else None)
-        for win in instant_fulfilment.wins(campaign)
-    ]
-    return render_template("draws/instant_winners.html", campaign=campaign, rows=rows, may_ship=may_ship)
-
-
-@bp.post("/campaigns/<campaign_id>/instant-winners/<entry_id>/shipped")
-@studio_route("draw")
-def mark_instant_shipped(campaign_id: str, entry_id: str):
-    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    result = instant_fulfilment.win_of(campaign, entry_id)
-    if result is None:
-        raise NotFound()
-    instant_fulfilment.mark_shipped(result, actor=_actor(), now=utcnow())
-    db.session.commit()
-    flash(_("Marked as shipped."))
-    return redirect(url_for("draws.instant_winners", campaign_id=campaign_id), code=303)
-
-
-@bp.get("/campaigns/<campaign_id>/instant-winners.csv")
-@studio_route("draw")
-def instant_winners_csv(campaign_id: str):
-    """Instant-win winners with their postal address once given (owners and approvers only)."""
-    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    header = ["prize", "entry", "nickname", "entry_status", "state", "shipped_at", *winners.ADDRESS_FIELDS]
-    rows = instant_fulfilment.winners_rows(campaign, _secret(), now=utcnow())
-    return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)
 
 
 @bp.get("/draws/<draw_id>/winners.csv")

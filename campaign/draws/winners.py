@@ -18,10 +18,11 @@ from sqlalchemy import select
 from campaign.audit.services import Actor, record
 from campaign.connectors import services as connectors
 from campaign.draws import sealing
-from campaign.draws.models import Draw, DrawPick, InstantWinPlay, PickState
+from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
 from campaign.entries.models import Entry
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.mail import send_after_commit
 

@@ -1,1 +1,21 @@
 """Customer submissions: photo, caption, rating, consent, and their web derivatives."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """The studio's entry pages, the customer's campaign page and status page, `flask entries`, the
+    originals and renditions for `flask storage gc`, and the retry of entries left unprocessed."""
+    from datetime import timedelta
+
+    from campaign import schedule
+    from campaign.entries import processing, public_views, studio_views
+    from campaign.entries.cli import entries_cli
+    from campaign.entries.services import referenced_keys
+    from campaign.storage import register_references
+
+    app.register_blueprint(studio_views.bp)
+    app.register_blueprint(public_views.bp)
+    app.cli.add_command(entries_cli)
+    register_references(app, referenced_keys)
+    schedule.add_duty(app, "entries-process", timedelta(minutes=5), processing.retry_waiting)

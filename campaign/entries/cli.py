@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from campaign.entries.processing import process_each, waiting
 from campaign.entries.publication import reconcile
+from campaign.progress import Progress
 from campaign.storage import get_storage
 from campaign.storage.base import StorageError
 
@@ -17,7 +18,9 @@ def process(failed: bool) -> None:
     """Derives web renditions for entries still waiting (after a storage outage or a lost job).
 
     Each entry on its own: one that fails is reported and the others still run (exit status 1)."""
-    outcomes = process_each(waiting(failed=failed))
+    ids = waiting(failed=failed)
+    with Progress("entries processed", len(ids)) as progress:
+        outcomes = process_each(ids, progress.advance)
     for entry_id, error in outcomes["errors"]:
         click.echo(f"entry {entry_id}: {error}", err=True)
     click.echo(

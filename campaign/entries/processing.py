@@ -6,12 +6,13 @@ bump their version only once the public objects exist.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
 
-from campaign import events, leases, media, metrics, pending_objects
+from campaign import events, leases, media, metrics, outbox, pending_objects
 from campaign.clock import utcnow
 from campaign.entries.models import (
     ERASED_ORIGINAL,
@@ -28,7 +29,16 @@ from campaign.storage.base import Storage
 
 log = logging.getLogger(__name__)
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
-PROCESSING_LEASE = timedelta(minutes=5)  # a photo is bounded at MEDIA_TIME_LIMIT (20 s)
+
+
+PENDING_GRACE = timedelta(minutes=10)  # an upload's own job normally derives it within seconds
+FAILED_GRACE = timedelta(hours=6)  # a photo that failed (a bound, damaged data) is tried again, rarely
+
+
+def processing_lease() -> timedelta:
+    """Half the outbox's lease (5 min by default; a photo is bounded at MEDIA_TIME_LIMIT, 20 s): when a
+    killed job's row comes due again, its entry's lease has run out and the retry derives the photo."""
+    return outbox.lease() / 2
 
 
 def derivative_key(item: media.Derivative) -> str:
@@ -89,7 +99,7 @@ def process_entry(entry_id: int) -> str:
     (gone, done already, withdrawn, or being derived by another process right now). The entry's lease
     (`entry:<id>`) is taken first and committed, so a second processor skips instead of deriving the same
     photo (and colliding on its rendition rows); a processor that dies lets the lease run out."""
-    holder = leases.take(f"entry:{entry_id}", now=utcnow(), ttl=PROCESSING_LEASE)
+    holder = leases.take(f"entry:{entry_id}", now=utcnow(), ttl=processing_lease())
     if holder is None:
         return "skipped"
     try:
@@ -128,6 +138,7 @@ def _process(entry_id: int) -> str:
         db.session.flush()
         events.entry_published.send(entry)
     db.session.commit()
+    metrics.ENTRIES_PROCESSED.inc()
     return "processed"
 
 
@@ -141,9 +152,10 @@ def waiting(*, failed: bool, now: datetime | None = None, grace: timedelta = tim
     return list(db.session.scalars(query.order_by(Entry.id)))
 
 
-def process_each(entry_ids: list[int]) -> dict[str, list]:
+def process_each(entry_ids: list[int], progress: Callable[[], None] = lambda: None) -> dict[str, list]:
     """Processes every entry on its own: one that raises (storage down, a bug) is reported and the rest
-    still run. Returns the ids by outcome: processed, failed, skipped, and "errors" as (id, error)."""
+    still run. Returns the ids by outcome: processed, failed, skipped, and "errors" as (id, error).
+    `progress()` is called after each entry."""
     outcomes: dict[str, list] = {"processed": [], "failed": [], "skipped": [], "errors": []}
     for entry_id in entry_ids:
         try:
@@ -152,4 +164,13 @@ def process_each(entry_ids: list[int]) -> dict[str, list]:
             db.session.rollback()
             log.exception("entry %d could not be processed", entry_id)
             outcomes["errors"].append((entry_id, f"{type(exc).__name__}: {exc}"))
+        progress()
     return outcomes
+
+
+def retry_waiting(now: datetime) -> str:
+    """The periodic duty: entries pending past their grace (a crash lost their job) or failed long ago."""
+    ids = waiting(failed=False, now=now, grace=PENDING_GRACE)
+    ids += [i for i in waiting(failed=True, now=now, grace=FAILED_GRACE) if i not in ids]
+    outcomes = process_each(ids)
+    return ", ".join(f"{len(v)} {k}" for k, v in outcomes.items())

@@ -5,6 +5,7 @@ from flask.cli import AppGroup
 
 from campaign.clock import utcnow
 from campaign.privacy import retention as retention_rules
+from campaign.progress import Progress
 
 privacy_cli = AppGroup("privacy", help="Personal data: retention, and requests by email.")
 
@@ -15,10 +16,14 @@ def retention(dry_run: bool) -> None:
     """Erases entrants' emails and unpublished originals of campaigns over for their organisation's
     retention days (audited, one campaign at a time)."""
 
-    def progress(done: int, total: int, result: retention_rules.CampaignResult) -> None:
-        click.echo(f"[{done}/{total}] {result.slug}: {result.emails} emails, {result.originals} originals")
+    with Progress("campaigns done") as bar:
 
-    summary = retention_rules.apply_retention(now=utcnow(), dry_run=dry_run, progress=progress)
+        def progress(done: int, total: int, result: retention_rules.CampaignResult) -> None:
+            bar.total = total
+            bar.advance(done - bar.done)
+            click.echo(f"{result.slug}: {result.emails} emails, {result.originals} originals")
+
+        summary = retention_rules.apply_retention(now=utcnow(), dry_run=dry_run, progress=progress)
     verb = "Would erase" if dry_run else "Erased"
     click.echo(
         f"{verb} {summary.emails} emails and {summary.originals} originals "
@@ -54,14 +59,16 @@ def export(org_slug: str, email: str, out: str) -> None:
 
     org = _org(org_slug)
     try:
-        data = requests.export(
-            org,
-            email,
-            actor=Actor.system(),
-            secret=current_app.secret_key,
-            storage=get_storage(),
-            now=utcnow(),
-        )
+        with Progress("photos added") as progress:
+            data = requests.export(
+                org,
+                email,
+                actor=Actor.system(),
+                secret=current_app.secret_key,
+                storage=get_storage(),
+                now=utcnow(),
+                progress=progress.advance,
+            )
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
     with open(out, "wb") as file:

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from campaign import jobs
 from campaign.audit.models import ActorKind
 from campaign.audit.services import Actor, record
-from campaign.draws.models import DrawPick, InstantWinPlay
+from campaign.draws.models import DrawPick
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.storage import get_storage
 

@@ -11,6 +11,7 @@ import hmac
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -18,12 +19,13 @@ from sqlalchemy import select
 
 from campaign.audit.services import Actor, record
 from campaign.draws import sealing
-from campaign.draws.models import DrawPick, InstantWinPlay
+from campaign.draws.models import DrawPick
 from campaign.draws.winners import address_of
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.entries.rules import normalise_email, valid_email
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.orgs.models import Organisation
 from campaign.orgs.services import scoped
 from campaign.privacy.erasure import erase_entry
@@ -99,9 +101,17 @@ def _has_original(entry: Entry) -> bool:
 
 
 def export(
-    org: Organisation, email: str, *, actor: Actor, secret: str, storage: Storage, now: datetime
+    org: Organisation,
+    email: str,
+    *,
+    actor: Actor,
+    secret: str,
+    storage: Storage,
+    now: datetime,
+    progress: Callable[[], None] = lambda: None,
 ) -> bytes:
-    """The zip an owner hands to the requester (an empty list when nothing is held); audited."""
+    """The zip an owner hands to the requester (an empty list when nothing is held); audited. `progress()`
+    after each photo added."""
     entries = entries_of(org, email)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -116,6 +126,7 @@ def export(
         for entry, item in zip(entries, described, strict=True):
             if item["photo"]:
                 archive.writestr(item["photo"], storage.get(entry.original_key))
+                progress()
     _audit(org, "privacy.export", email, actor=actor, secret=secret, now=now, entries=len(entries))
     return buffer.getvalue()
 

@@ -20,10 +20,11 @@ from campaign import jobs
 from campaign.audit.services import Actor
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
-from campaign.draws.models import Draw, DrawPick, DrawPlan, InstantWinPlay, PickState
+from campaign.draws.models import Draw, DrawPick, DrawPlan, PickState
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.entries.publication import shown_publicly
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.orgs.models import Organisation
 from campaign.privacy.erasure import blank_contact, delete_unreferenced, forget_addresses
@@ -170,3 +171,8 @@ def _entries(campaign: Campaign) -> list[Entry]:
 
 def _original_goes(entry: Entry) -> bool:
     return not entry.original_key.startswith(ERASED_ORIGINAL) and not shown_publicly(entry)
+
+
+def duty(now: datetime) -> str:
+    done = apply_retention(now=now)
+    return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"

@@ -8,9 +8,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from campaign.progress import Progress
 from campaign.storage import get_storage, referenced_keys
 from campaign.storage.base import StorageError
-from campaign.storage.gc import delete_orphans, find_orphans
+from campaign.storage.gc import BATCH_SIZE, delete_orphans, find_orphans
 
 storage_cli = AppGroup("storage", help="Check the object storage and sweep orphaned objects.")
 
@@ -46,16 +47,22 @@ def gc_command(grace: int, delete: bool) -> None:
             "look orphaned, so nothing is listed or deleted"
         )
     try:
-        orphans = find_orphans(
-            storage, referenced_keys, older_than=timedelta(seconds=grace), now=datetime.now(UTC)
-        )
+        with Progress("objects checked", every=BATCH_SIZE) as checked:
+            orphans = find_orphans(
+                storage,
+                referenced_keys,
+                older_than=timedelta(seconds=grace),
+                now=datetime.now(UTC),
+                progress=checked.advance,
+            )
         for obj in orphans:
             click.echo(f"{obj.key}\t{obj.size}\t{obj.modified_at.isoformat(timespec='seconds')}")
         total = sum(obj.size for obj in orphans)
         if not delete:
             click.echo(f"{len(orphans)} orphaned objects ({total} bytes); run with --delete to remove them")
             return
-        deleted = delete_orphans(storage, orphans, referenced_keys)
+        with Progress("orphans deleted", len(orphans)) as progress:
+            deleted = delete_orphans(storage, orphans, referenced_keys, progress=progress.advance)
     except StorageError as exc:
         raise click.ClickException(f"storage failed, nothing more was done: {exc}") from exc
     click.echo(f"deleted {len(deleted)} orphaned objects ({sum(obj.size for obj in deleted)} bytes)")

@@ -21,10 +21,12 @@ def find_orphans(
     older_than: timedelta,
     now: datetime,
     batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] = lambda count: None,
 ) -> list[StoredObject]:
     """Objects under private/ and public/ older than ``older_than`` whose keys ``referenced`` doesn't return.
 
-    The grace period protects uploads whose row is not committed yet. Sorted by key.
+    The grace period protects uploads whose row is not committed yet. Sorted by key. ``progress(n)`` after
+    each batch of ``n`` objects checked.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
@@ -34,16 +36,22 @@ def find_orphans(
     for batch in _batches(old_enough, batch_size):
         keep = referenced([obj.key for obj in batch])
         orphans.extend(obj for obj in batch if obj.key not in keep)
+        progress(len(batch))
     return sorted(orphans, key=lambda obj: obj.key)
 
 
 def delete_orphans(
-    storage: Storage, orphans: Iterable[StoredObject], referenced: Referenced, *, batch_size: int = BATCH_SIZE
+    storage: Storage,
+    orphans: Iterable[StoredObject],
+    referenced: Referenced,
+    *,
+    batch_size: int = BATCH_SIZE,
+    progress: Callable[[int], None] = lambda count: None,
 ) -> list[StoredObject]:
     """Delete ``orphans``, asking ``referenced`` once more just before, in case a row appeared meanwhile.
 
     A content-addressed public key can become referenced again when the same derivative is made anew.
-    Returns the objects deleted.
+    Returns the objects deleted. ``progress(n)`` after each batch of ``n`` orphans handled.
     """
     deleted: list[StoredObject] = []
     for batch in _batches(iter(orphans), batch_size):
@@ -52,6 +60,7 @@ def delete_orphans(
             if obj.key not in keep:
                 storage.delete(obj.key)
                 deleted.append(obj)
+        progress(len(batch))
     return deleted
 
 

@@ -6,7 +6,7 @@ import email.utils
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -20,9 +20,26 @@ from botocore.exceptions import (
 )
 
 from campaign.storage.base import AREAS, PRIVATE, PUBLIC, StorageError, probe_key
+from campaign.storage.s3_settings import S3Settings
 
-if TYPE_CHECKING:
-    from campaign.storage.s3 import S3Storage
+
+class CheckedS3(Protocol):
+    """What the check uses of `s3.S3Storage` (which calls it): no import back, so no cycle."""
+
+    settings: S3Settings
+    client: Any
+
+    @property
+    def endpoint_url(self) -> str: ...
+    def bucket_for(self, key: str) -> str: ...
+    def object_key(self, key: str) -> str: ...
+    def put(self, key: str, data: bytes, *, content_type: str) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def delete(self, key: str) -> None: ...
+    def public_url(self, key: str) -> str | None: ...
+    def direct_url(self, key: str) -> str: ...
+    def private_url(self, key: str, *, expires_in: int = 300) -> str | None: ...
+
 
 # Signed requests fail beyond 15 minutes of skew; presigned URLs already misbehave well before that.
 MAX_CLOCK_SKEW = 60.0
@@ -38,7 +55,7 @@ class _Fatal(Exception):
     """A problem that makes every further step pointless (unreachable, bad credentials)."""
 
 
-def check_s3(storage: S3Storage) -> list[str]:
+def check_s3(storage: CheckedS3) -> list[str]:
     """Buckets listable, then per area a probe object written, read, fetched over HTTP and deleted."""
     problems: list[str] = []
     try:
@@ -51,7 +68,7 @@ def check_s3(storage: S3Storage) -> list[str]:
     return problems
 
 
-def _check_buckets(storage: S3Storage, problems: list[str]) -> set[str]:
+def _check_buckets(storage: CheckedS3, problems: list[str]) -> set[str]:
     """List each area in its bucket, reporting missing or forbidden buckets; returns those that answered."""
     usable = set()
     for area in AREAS:
@@ -71,7 +88,7 @@ def _check_buckets(storage: S3Storage, problems: list[str]) -> set[str]:
     return usable
 
 
-def _check_probe(storage: S3Storage, area: str, problems: list[str]) -> None:
+def _check_probe(storage: CheckedS3, area: str, problems: list[str]) -> None:
     """Write, read back, fetch over HTTP and delete a probe object, as the app and browsers would."""
     key = probe_key(area)
     bucket = storage.bucket_for(key)
@@ -104,7 +121,7 @@ def _check_probe(storage: S3Storage, area: str, problems: list[str]) -> None:
             problems.append(explain(exc, "delete objects"))
 
 
-def _check_public_url(storage: S3Storage, key: str, payload: bytes, problems: list[str]) -> None:
+def _check_public_url(storage: CheckedS3, key: str, payload: bytes, problems: list[str]) -> None:
     url = storage.public_url(key)
     status, body = _fetch(url, storage.settings.read_timeout)
     if status != 200 or body != payload:
@@ -115,7 +132,7 @@ def _check_public_url(storage: S3Storage, key: str, payload: bytes, problems: li
         )
 
 
-def _check_private_urls(storage: S3Storage, key: str, payload: bytes, problems: list[str]) -> None:
+def _check_private_urls(storage: CheckedS3, key: str, payload: bytes, problems: list[str]) -> None:
     url = storage.direct_url(key)
     status, _ = _fetch(url, storage.settings.read_timeout)
     if status == 200:
@@ -168,14 +185,14 @@ def _skew_message(skew: float, header: str) -> str:
     )
 
 
-def _role(storage: S3Storage, area: str) -> str:
+def _role(storage: CheckedS3, area: str) -> str:
     s = storage.settings
     if s.private_bucket == s.public_bucket:
         return "shared (S3_PRIVATE_BUCKET = S3_PUBLIC_BUCKET)"
     return "private (S3_PRIVATE_BUCKET)" if area == PRIVATE else "public (S3_PUBLIC_BUCKET)"
 
 
-def _explain(storage: S3Storage, exc: BaseException, *, role: str, bucket: str, action: str) -> str:
+def _explain(storage: CheckedS3, exc: BaseException, *, role: str, bucket: str, action: str) -> str:
     """One sentence naming the cause; raises _Fatal when nothing else can be checked."""
     s = storage.settings
     endpoint = storage.endpoint_url

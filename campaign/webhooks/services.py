@@ -209,3 +209,7 @@ def deliver_due(*, now: datetime) -> int:
             attempted += 1
         db.session.commit()
     return attempted
+
+
+def deliver_duty(now: datetime) -> str:
+    return f"{deliver_due(now=now)} attempted"

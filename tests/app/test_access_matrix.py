@@ -54,9 +54,9 @@ REQUIRED: dict[str, str] = {
     "draws.mark_shipped": "draw",
     "draws.audit_pack": "view",
     "draws.winners_csv": "draw",
-    "draws.instant_winners_csv": "draw",
-    "draws.instant_winners": "view",
-    "draws.mark_instant_shipped": "draw",
+    "instant.winners_csv": "draw",
+    "instant.winners_page": "view",
+    "instant.mark_shipped": "draw",
     "connectors.index": "manage_integrations",  # tokens are credentials: owners only
     "connectors.save": "manage_integrations",
     "connectors.disconnect": "manage_integrations",

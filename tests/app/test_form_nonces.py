@@ -126,3 +126,23 @@ def test_two_sends_of_one_form_at_once_create_one_webhook(owner, app):
     outcomes = race(app, send, send)
     assert sorted(outcomes) == ["already_sent", "done"], outcomes
     assert count(WebhookEndpoint) == 1
+
+
+def test_used_tokens_are_purged_after_thirty_days_by_the_tick(app):
+    """The table grew by a row for every studio form ever sent."""
+    from datetime import timedelta
+
+    from campaign import schedule
+
+    with app.app_context():
+        now = utcnow()
+        db.session.add_all(
+            [
+                nonces.FormNonce(nonce="a" * 20, form="gallery", used_at=now - timedelta(days=31)),
+                nonces.FormNonce(nonce="b" * 20, form="gallery", used_at=now - timedelta(days=1)),
+            ]
+        )
+        db.session.commit()
+        duty = tuple(d for d in schedule.registered() if d.name == "form-nonces-purge")
+        assert schedule.tick(now=now, duties=duty)["form-nonces-purge"] == "1 deleted"
+        assert [n.nonce for n in db.session.scalars(select(nonces.FormNonce))] == ["b" * 20]

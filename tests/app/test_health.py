@@ -143,6 +143,36 @@ def test_metrics_count_requests_uploads_processing_and_draw_time(app, client):
     assert "kuchikomi_draw_seconds_count" in text
 
 
+def test_metrics_count_entries_processed_once_and_job_failures(app, client):
+    """Queue depth and failures were missing; processing commits are counted once per entry."""
+    from campaign import jobs, outbox
+    from campaign.entries.models import Entry
+    from campaign.entries.processing import process_entry
+
+    app.config["METRICS_TOKEN"] = TOKEN
+    factories.campaign(factories.org())
+    before = scrape(client)
+    processed = samples(before, "kuchikomi_entries_processed_total").get((), 0)
+    assert submit(client).status_code == 303
+    with app.app_context():
+        entry_id = db.session.scalar(db.select(Entry.id))
+        assert process_entry(entry_id) == "skipped"  # ready already: not counted again
+        jobs.after_commit(always_fails)
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count()).select_from(outbox.OutboxJob)) == 1
+    text = scrape(client)
+    assert samples(text, "kuchikomi_entries_processed_total")[()] == processed + 1
+    job = (("job", "tests.app.test_health:always_fails"),)
+    assert (
+        samples(text, "kuchikomi_job_failures_total")[job]
+        == samples(before, "kuchikomi_job_failures_total").get(job, 0) + 1
+    )
+
+
+def always_fails() -> None:
+    raise RuntimeError("down")
+
+
 MULTIPROCESS = textwrap.dedent(
     """
     import sys

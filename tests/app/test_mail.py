@@ -65,3 +65,68 @@ def test_the_log_backend_prints_each_mail_where_the_dev_server_shows_its_output(
     assert done.returncode == 0, done.stderr
     assert "s***@example.com: 当選のお知らせ" in done.stderr  # the address masked, as in every log line
     assert "http://127.0.0.1/s/claim-link" in done.stderr
+
+
+def test_a_retried_mail_job_does_not_send_twice(app, smtp_server):
+    """The worker died after the server took the mail and before the outbox row was deleted: the row runs
+    again (its lease ran out) and used to send the same mail a second time."""
+    from sqlalchemy import insert, select
+
+    from campaign import outbox
+
+    with app.app_context():
+        factories.org()
+        mail.send_after_commit("sakura@example.com", "当選のお知らせ", "本文です。")
+        db.session.commit()
+    assert len(smtp_server.to("sakura@example.com")) == 1  # sent inline when the context ended
+    with app.app_context():
+        assert db.session.scalars(select(outbox.OutboxJob)).all() == []
+        [sent] = db.session.scalars(select(mail.SentMail)).all()
+        # The row as it was when the worker died: claimed, its lease now over.
+        db.session.execute(
+            insert(outbox.OutboxJob).values(
+                id=sent.job_id,
+                func="campaign.mail:send",
+                args='["sakura@example.com", "当選のお知らせ", "本文です。", null]',
+                attempts=0,
+                next_attempt_at=utcnow() - timedelta(seconds=1),
+                last_error="",
+                token="lost-with-the-worker",
+                created_at=utcnow(),
+                request_id="",
+            )
+        )
+        db.session.commit()
+        assert outbox.drain(now=utcnow()) == (1, 0)  # done, and its row gone
+    assert len(smtp_server.to("sakura@example.com")) == 1
+
+
+def test_a_mail_job_that_failed_sends_on_its_retry(app, smtp_server):
+    from sqlalchemy import select
+
+    from campaign import outbox
+
+    app.config["MAIL_PORT"], port = 1, app.config["MAIL_PORT"]
+    with app.app_context():
+        factories.org()
+        mail.send_after_commit("sakura@example.com", "subject", "body")
+        db.session.commit()
+    with app.app_context():
+        [row] = db.session.scalars(select(outbox.OutboxJob)).all()
+        assert row.attempts == 1 and db.session.scalars(select(mail.SentMail)).all() == []
+        app.config["MAIL_PORT"] = port
+        assert outbox.drain(now=row.next_attempt_at) == (1, 0)
+    assert len(smtp_server.to("sakura@example.com")) == 1
+
+
+def test_sent_mail_records_are_forgotten_after_a_week(app):
+    from sqlalchemy import select
+
+    with app.app_context():
+        now = utcnow()
+        db.session.add_all(
+            [mail.SentMail(job_id=1, sent_at=now - timedelta(days=8)), mail.SentMail(job_id=2, sent_at=now)]
+        )
+        db.session.commit()
+        assert mail.forget_sent(now) == "1 deleted"
+        assert [m.job_id for m in db.session.scalars(select(mail.SentMail))] == [2]

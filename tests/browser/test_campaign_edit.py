@@ -10,7 +10,7 @@ from campaign.campaigns.models import Prize
 from campaign.extensions import db
 from tests import factories
 from tests.browser.test_moderation_keys import log_in
-from tests.draws.instant_helpers import instant_campaign
+from tests.instant.helpers import instant_campaign
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("KUCHIKOMI_SHOTS", "/tmp/shots/edits")

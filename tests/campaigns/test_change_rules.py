@@ -14,18 +14,18 @@ from campaign.campaigns import services
 from campaign.campaigns.models import Campaign, Prize
 from campaign.campaigns.services import ChangeRefused, PrizeData
 from campaign.clock import utcnow
-from campaign.draws.models import InstantWinSlot
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
+from campaign.instant.models import InstantWinSlot
 from campaign.orgs import services as orgs
 from campaign.orgs.models import Role
 from tests import factories
 from tests.campaigns.helpers import save_edit_form
 from tests.conftest import csrf_from
 from tests.draws.helpers import close, enter, launched_campaign, set_status
-from tests.draws.instant_helpers import bare_entry, instant_campaign
 from tests.draws.test_winners import CODE_RE, drawn
 from tests.entries.helpers import submit
+from tests.instant.helpers import bare_entry, instant_campaign
 
 
 def edit(campaign, **changes):

@@ -17,7 +17,7 @@ from campaign.galleries import snapshots
 from campaign.storage import get_storage
 from tests import factories
 from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
-from tests.draws.instant_helpers import bare_entry
+from tests.instant.helpers import bare_entry
 
 
 def _drawn(client) -> Draw:

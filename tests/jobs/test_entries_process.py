@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign import schedule
+from campaign.entries import processing
 from campaign.entries.models import Derivative, Entry, EntryStatus, Processing
 from campaign.entries.processing import process_entry
 from campaign.extensions import db
@@ -37,7 +38,10 @@ def test_one_failing_entry_is_reported_and_the_rest_still_run(queue_down, app, c
     result = runner.invoke(args=["entries", "process"])
     assert result.exit_code == 1
     assert f"entry {broken.id}: ObjectNotFound" in result.output
-    assert "Processed 1 entries" in result.output and "1 errors" in result.output  # not the withdrawn one
+    summary = result.stdout.splitlines()[-1]
+    assert "Processed 1 entries" in summary and "1 errors" in summary  # not the withdrawn one
+    progress = [line for line in result.stderr.splitlines() if line.startswith("entries processed")]
+    assert progress == ["entries processed: 1/2", "entries processed: 2/2"]  # the withdrawn one is not due
     db.session.expire_all()
     assert fine.processing is Processing.READY
     assert broken.processing is Processing.PENDING and withdrawn.processing is Processing.PENDING
@@ -64,12 +68,12 @@ def test_the_tick_reprocesses_entries_stuck_pending_past_the_grace_only(queue_do
     (entry,) = pending_entries(client, 1)
     db.session.execute(db.delete(schedule.outbox.OutboxJob))  # the job is lost (say, a flushed queue)
     db.session.commit()
-    only_entries = [d for d in schedule.DUTIES if d.name == "entries-process"]
+    only_entries = tuple(d for d in schedule.registered() if d.name == "entries-process")
 
     assert schedule.tick(duties=only_entries)["entries-process"].startswith("0 processed")  # too fresh
     db.session.execute(db.delete(schedule.leases.Lease))  # the duty is due again
     db.session.commit()
-    later = entry.updated_at + schedule.PENDING_GRACE
+    later = entry.updated_at + processing.PENDING_GRACE
     assert schedule.tick(now=later, duties=only_entries)["entries-process"].startswith("1 processed")
     assert "entries-process" not in schedule.tick(now=later, duties=only_entries)  # not due twice
     db.session.expire_all()

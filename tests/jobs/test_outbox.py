@@ -194,3 +194,80 @@ def test_the_worker_runs_rqs_scheduler_so_jobs_parked_for_later_run(redis_up, ap
     result = runner.invoke(args=["jobs", "worker", "--burst"])
     assert result.exit_code == 0, result.output
     assert rows() == []  # the scheduler queued it and the worker ran it
+
+
+def test_a_claim_lasts_the_configured_lease_and_an_entry_lease_half_of_it(app):
+    """bench/load.py's killed worker: its job ran again only after the fixed 10 minutes."""
+    from campaign.entries.processing import processing_lease
+
+    app.config["JOB_LEASE_SECONDS"] = 40
+    with app.app_context():
+        factories.org()
+        now = outbox.utcnow()
+        row = outbox.add(remember, ("x",), now=now)
+        db.session.commit()
+        assert row.next_attempt_at == now + timedelta(seconds=40)
+        assert outbox.claim(row.id, row.token, now=now) is not None
+        db.session.refresh(row)
+        assert row.next_attempt_at == now + timedelta(seconds=40)
+        assert processing_lease() == timedelta(seconds=20)
+    app.config.pop("JOB_LEASE_SECONDS")
+    with app.app_context():
+        assert outbox.lease() == outbox.LEASE and processing_lease() == timedelta(minutes=5)
+
+
+def test_queue_depth_and_failing_jobs_reach_metrics_and_the_failing_command(redis_up, app, client, runner):
+    """Operators saw neither how much work waits nor which jobs keep failing."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    connection = redis.Redis.from_url(WORKING)
+    Queue(jobs.QUEUE, connection=connection).empty()
+    runs.clear()
+    app.config["METRICS_TOKEN"] = "t"
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(remember, "waits on the queue")
+        jobs.after_commit(fails_once, "y")
+        db.session.commit()
+        jobs.run_ready()  # both queued on RQ
+        queued = list(app.extensions["rq_queue"].jobs)
+        queued[1].perform()  # a worker ran the second: it failed and waits for its back-off
+    page = client.get("/metrics", headers={"Authorization": "Bearer t"}).text
+    values = {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(page)
+        for sample in family.samples
+    }
+    assert values[("kuchikomi_outbox_jobs", (("state", "pending"),))] == 1
+    assert values[("kuchikomi_outbox_jobs", (("state", "failing"),))] == 1
+    assert values[("kuchikomi_rq_queue_length", ())] == 2
+
+    result = runner.invoke(args=["jobs", "failing"])
+    assert result.exit_code == 0, result.output
+    (line, summary) = result.output.strip().splitlines()
+    assert "tests.jobs.test_outbox:fails_once attempts 1" in line and "RuntimeError: first try" in line
+    assert summary == "1 failing, 1 pending"
+    Queue(jobs.QUEUE, connection=connection).empty()
+
+
+def remember_request_id_failing_once() -> None:
+    if "failed" not in runs:
+        runs.append("failed")
+        raise RuntimeError("first try")
+    runs.append(logs.current_request_id())
+
+
+def test_a_drainers_retry_logs_under_the_id_of_the_request_that_queued_the_job(app):
+    """The id travelled only in RQ's job meta: a retry from the outbox logged under none."""
+    runs.clear()
+    with app.test_request_context(headers={"X-Request-ID": "req-1234"}):
+        logs.take_request_id()
+        factories.org()
+        jobs.after_commit(remember_request_id_failing_once)
+        db.session.commit()
+        jobs.run_ready()  # inline: fails once
+    (row,) = rows()
+    assert row.request_id == "req-1234" and runs == ["failed"]
+    with app.app_context():
+        assert outbox.drain(now=row.next_attempt_at) == (1, 0)  # a ticker's retry, outside any request
+    assert runs == ["failed", "req-1234"]  # the retry ran (and would log) under the queuing request's id

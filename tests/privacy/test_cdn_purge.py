@@ -78,7 +78,9 @@ def test_the_customers_erasure_purges_too(team, client):
     assert sorted(path.removeprefix("/purge?key=") for path in PurgeEndpoint.seen) == keys
 
 
-@pytest.mark.parametrize("value", ["cloudfront:E123", "ftp://cdn.example/{key}", "https://cdn.example/purge"])
+@pytest.mark.parametrize(
+    "value", ["cloudfront:e123-lower", "cloudfront:", "ftp://cdn.example/{key}", "https://cdn.example/purge"]
+)
 def test_a_purge_setting_this_version_cannot_use_is_refused_at_startup(app_config, value):
     with pytest.raises(ConfigError, match="KUCHIKOMI_CDN_PURGE"):
         create_app({**app_config, "CDN_PURGE": value})

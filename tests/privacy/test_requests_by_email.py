@@ -68,6 +68,7 @@ def test_the_cli_exports_and_erases_by_email(team, client, runner, tmp_path):
     result = runner.invoke(args=["privacy", "export", team.org.slug, "KEN@example.com", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == entry.public_id
+    assert result.stderr.splitlines() == ["photos added: 1"] and result.stdout.startswith(f"Wrote {out}")
     result = runner.invoke(args=["privacy", "erase", team.org.slug, "ken@example.com", "--yes"])
     assert result.exit_code == 0 and "Erased 1 entries" in result.output, result.output
     assert db.session.get(Entry, entry.id).erased_at is not None

@@ -99,16 +99,18 @@ def stored_keys(app: Flask) -> list[str]:
 def test_gc_lists_without_deleting(gc_app: Flask):
     result = gc_app.test_cli_runner().invoke(args=["storage", "gc"])
     assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
+    lines = result.stdout.splitlines()  # the listing and the summary; progress goes to stderr
     assert [line.split("\t")[0] for line in lines[:-1]] == ["private/orphan.jpg", "public/orphan.webp"]
     assert lines[-1] == "2 orphaned objects (10 bytes); run with --delete to remove them"
+    assert result.stderr.splitlines()[-1] == "objects checked: 3"
     assert len(stored_keys(gc_app)) == 4
 
 
 def test_gc_deletes_orphans_past_the_grace_period(gc_app: Flask):
     result = gc_app.test_cli_runner().invoke(args=["storage", "gc", "--delete"])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[-1] == "deleted 2 orphaned objects (10 bytes)"
+    assert result.stdout.splitlines()[-1] == "deleted 2 orphaned objects (10 bytes)"
+    assert result.stderr.splitlines() == ["objects checked: 3", "orphans deleted: 2/2"]
     assert stored_keys(gc_app) == ["private/kept.jpg", "private/young.jpg"]
 
 

@@ -18,12 +18,12 @@ from sqlalchemy.orm import selectinload
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
 from campaign.draws import winners
-from campaign.draws.instant_services import claim_closed, play_of
-from campaign.draws.models import InstantWinPlay
 from campaign.draws.services import DrawRefused
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay
+from campaign.instant.services import claim_closed, play_of
 from campaign.locks import lock_row
 
 

@@ -3,11 +3,11 @@
 from sqlalchemy import select
 
 from campaign.campaigns.services import PrizeData
-from campaign.draws import instant_services
-from campaign.draws.models import InstantWinSlot
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.ids import new_public_id
+from campaign.instant import services as instant_services
+from campaign.instant.models import InstantWinSlot
 from tests.draws.helpers import launched_campaign
 
 SECRET = "test-secret"

@@ -8,17 +8,18 @@ from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
 from campaign.clock import utcnow
-from campaign.draws import instant
-from campaign.draws.models import DrawPlan, InstantWinPlay
+from campaign.draws.models import DrawPlan
 from campaign.entries import status_links
 from campaign.extensions import db
+from campaign.instant import algorithm
+from campaign.instant.models import InstantWinPlay
 from campaign.orgs.models import Role
 from tests import factories
 from tests.conftest import Studio, csrf_from
 from tests.draws.helpers import close, enter, studio_setup
-from tests.draws.instant_helpers import SECRET, instant_campaign, slots
-from tests.draws.instant_reference import check
 from tests.draws.test_winners import ADDRESS, CODE_RE
+from tests.instant.helpers import SECRET, instant_campaign, slots
+from tests.instant.reference import check
 
 STATUS_RE = re.compile(r"http://localhost(/s/\S+)")
 
@@ -114,7 +115,7 @@ def test_an_unclaimed_win_is_forfeited_and_its_unit_is_never_released_again(
 
     close(campaign)
     cert = client.get(f"/c/{campaign.slug}/instant-win.json").get_json()
-    assert instant.verify(cert) == [] and check(cert) == []
+    assert algorithm.verify(cert) == [] and check(cert) == []
     assert [p["forfeited"] for p in cert["plays"]] == [True, False, False]
     assert "forfeited" in client.get(f"/c/{campaign.slug}/instant-win").text
 

@@ -6,13 +6,13 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
-from campaign.draws.models import InstantWinPlay, InstantWinSlot
 from campaign.extensions import db
+from campaign.instant.models import InstantWinPlay, InstantWinSlot
 from tests import factories
 from tests.conftest import csrf_from
 from tests.draws.helpers import distinct_photo
-from tests.draws.instant_helpers import instant_campaign, play
 from tests.entries.helpers import IDEM_RE
+from tests.instant.helpers import instant_campaign, play
 
 RACERS = 8
 

@@ -3,7 +3,7 @@ entry's transaction), voiding a win whose entry is rejected or withdrawn, and th
 
 Arrival order: every play (and every void) first bumps `draw_plans.instant_plays` with one UPDATE. That row
 lock serialises a campaign's plays until commit, so `seq` is the true order in which slots were claimed
-and a verifier can replay it exactly (instant.py). The claim itself is a conditional UPDATE
+and a verifier can replay it exactly (algorithm.py). The claim itself is a conditional UPDATE
 (`claimed_by_entry_id IS NULL`) and `claimed_by_entry_id` is unique, so even without the lock one slot
 could never go to two entries: the inventory is never exceeded. The caller commits.
 """
@@ -18,12 +18,14 @@ from sqlalchemy.orm import aliased
 from campaign.audit.services import Actor, record
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
-from campaign.draws import instant, sealing
-from campaign.draws.models import DrawPlan, InstantWinPlay, InstantWinSlot
+from campaign.draws import sealing
+from campaign.draws.models import DrawPlan
 from campaign.draws.services import SEED_PURPOSE, DrawRefused, plan_of
 from campaign.draws.winners import ADDRESS_FIELDS, ADDRESS_PURPOSE
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.instant import algorithm
+from campaign.instant.models import InstantWinPlay, InstantWinSlot
 from campaign.locks import lock_row
 
 
@@ -40,7 +42,7 @@ def build_schedule(campaign: Campaign, *, now: datetime) -> list[InstantWinSlot]
     plan.instant_opens_at, plan.instant_closes_at = campaign.opens_at, campaign.closes_at
     plan.instant_odds = campaign.instant_win_odds  # later edits of the campaign do not change the game
     prizes = list(campaign.prizes)
-    units = instant.schedule(plan.instant_opens_at, plan.instant_closes_at, [p.quantity for p in prizes])
+    units = algorithm.schedule(plan.instant_opens_at, plan.instant_closes_at, [p.quantity for p in prizes])
     slots = [
         InstantWinSlot(
             org_id=campaign.org_id,
@@ -128,9 +130,9 @@ def play(entry: Entry, *, secret: str, now: datetime) -> InstantWinPlay | None:
         return None
     seq = _next_seq(campaign, 1)
     seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
-    score = instant.score(seed, entry.public_id)
+    score = algorithm.score(seed, entry.public_id)
     already_won = _holds_win(entry)
-    lucky = instant.lucky(score, plan.instant_odds)
+    lucky = algorithm.lucky(score, plan.instant_odds)
     slot = _claim(campaign, entry, now) if lucky and not already_won else None
     result = InstantWinPlay(
         org_id=campaign.org_id,
@@ -273,7 +275,7 @@ def certificate(campaign: Campaign, *, secret: str, now: datetime) -> dict | Non
     prizes = sorted({(s.prize_index, s.prize_name) for s in slots})
     quantities = {k: sum(1 for s in slots if s.prize_index == k) for k, _ in prizes}
     return {
-        "algorithm": instant.ALGORITHM,
+        "algorithm": algorithm.ALGORITHM,
         "campaign": {"slug": campaign.slug, "title": campaign.title},
         "opens_at": plan.instant_opens_at.isoformat(),  # the window the schedule was spread over
         "closes_at": plan.instant_closes_at.isoformat(),
@@ -330,11 +332,16 @@ def _on_entry_lost(reason: str):
     return listener
 
 
+# Made once: `install` runs for every app a process builds, and blinker keeps one connection per receiver.
+_on_entry_rejected = _on_entry_lost("entry rejected")
+_on_entry_withdrawn = _on_entry_lost("entry withdrawn")
+
+
 def install() -> None:
     """Schedule at launch (after the seed is committed), play on every accepted entry, void on rejection."""
     from campaign import events
 
     events.campaign_launched.connect(_on_launch, weak=False)
     events.entry_received.connect(_on_entry_received, weak=False)
-    events.entry_rejected.connect(_on_entry_lost("entry rejected"), weak=False)
-    events.entry_withdrawn.connect(_on_entry_lost("entry withdrawn"), weak=False)
+    events.entry_rejected.connect(_on_entry_rejected, weak=False)
+    events.entry_withdrawn.connect(_on_entry_withdrawn, weak=False)

@@ -6,16 +6,17 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from campaign.audit.models import AuditEvent
-from campaign.draws import instant, instant_services
-from campaign.draws.models import InstantWinPlay
 from campaign.entries import status_links
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
+from campaign.instant import algorithm
+from campaign.instant import services as instant_services
+from campaign.instant.models import InstantWinPlay
 from tests import factories
 from tests.conftest import csrf_from
 from tests.draws.helpers import close, enter
-from tests.draws.instant_helpers import SECRET, instant_campaign, play, slots
-from tests.draws.instant_reference import check
+from tests.instant.helpers import SECRET, instant_campaign, play, slots
+from tests.instant.reference import check
 
 
 def test_launch_builds_a_release_schedule_spread_over_the_period(app):
@@ -78,7 +79,7 @@ def test_certificate_after_close_verifies_and_detects_tampering(app, client, run
 
     cert = client.get(f"/c/{campaign.slug}/instant-win.json").get_json()
     assert len(cert["plays"]) == 16 and "@" not in str(cert)
-    assert instant.verify(cert) == [] and check(cert) == []
+    assert algorithm.verify(cert) == [] and check(cert) == []
     page = client.get(f"/c/{campaign.slug}/instant-win")
     assert page.status_code == 200 and cert["seed"] in page.text
     result = runner.invoke(args=["draws", "verify-instant", campaign.slug])
@@ -94,7 +95,7 @@ def test_certificate_after_close_verifies_and_detects_tampering(app, client, run
     ):
         bad = copy.deepcopy(cert)
         tamper(bad)
-        assert instant.verify(bad) and check(bad)
+        assert algorithm.verify(bad) and check(bad)
 
     slot = slots(campaign)[won["slot"]]
     other = db.session.scalar(select(InstantWinPlay).where(InstantWinPlay.slot_id.is_(None)))
