@@ -29,6 +29,7 @@ from tests.galleries.helpers import OWNER, make_brand
 pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP = 390, 1366
+SHOWN = {"campaigns.index", "audit.campaign_events", "webhooks.index", "entries.show"}  # screenshots too
 SERIOUS = ("serious", "critical")
 
 # Endpoints that are no page of their own, each with the reason.
@@ -178,6 +179,7 @@ def test_every_page_passes_axe_and_fits_a_phone(
     paths, unfilled = page_paths(app, site)
     assert not unfilled, f"pages this test cannot reach; add their URL arguments to seed(): {unfilled}"
     problems, checked = [], []
+    (SHOTS / "design").mkdir(parents=True, exist_ok=True)
     for width in (PHONE, DESKTOP):
         context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
         page = context.new_page()
@@ -196,6 +198,8 @@ def test_every_page_passes_axe_and_fits_a_phone(
             page.goto(site.base + path)
             checked.append(endpoint)
             problems += check(page, axe_source, f"{lang} {width} {endpoint} {path}", width)
+            if endpoint in SHOWN:
+                page.screenshot(path=str(SHOTS / "design" / f"{endpoint}-{lang}-{width}.png"), full_page=True)
         problems += check_states(page, axe_source, site, lang, width)
         context.close()
     assert {"campaigns.index", "campaigns.show", "moderation.queue_all", "draws.show"} <= set(checked)
