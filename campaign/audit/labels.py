@@ -94,7 +94,25 @@ FIELDS = {
     "withdrawn_by": _l("Withdrawn by"),
     "rejection_reason": _l("Reason"),
     "note": _l("Note"),
+    "entry": _l("Entry"),
+    "product": _l("Product"),
+    "title": _l("Title"),
+    "slug": _l("Address (/c/…)"),
+    "description": _l("Description"),
+    "opens_at": _l("Opens"),
+    "closes_at": _l("Closes"),
+    "products": _l("Products"),
+    "prizes": _l("Prizes"),
+    "terms_text": _l("Terms"),
+    "terms_version": _l("Terms version"),
+    "entries_per_person": _l("Entries allowed per person"),
+    "hashtags": _l("Required hashtags"),
+    "brand_handle": _l("Brand account handle"),
+    "consent_scopes": _l("Consent asked for"),
+    "instant_win": _l("Instant win"),
+    "premium_type": _l("Campaign type (景品表示法)"),
 }
+YES_NO = {True: _l("yes"), False: _l("no")}
 STATES = {
     "received": _l("Received"),
     "recommended": _l("Recommended"),
@@ -113,5 +131,9 @@ def change_lines(values: dict, locale: str) -> list[tuple[str, str]]:
             value = value["en"] if english else value.get("ja", "")
         elif key == "status" and value in STATES:
             value = STATES[value]
+        elif isinstance(value, bool):
+            value = YES_NO[value]
+        elif value is None or value == "" or value == []:
+            value = "—"
         lines.append((str(FIELDS.get(key, key.replace("_", " "))), str(value)))
     return lines
