@@ -1,11 +1,13 @@
 """Domain errors and the one place that turns failures into responses (HTML or JSON, user's language)."""
 
 import logging
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import BuildError
 
 from campaign.extensions import db
 
@@ -50,9 +52,18 @@ HTTP_MESSAGES = {
     404: _l("This page does not exist."),
     405: _l("This action is not allowed here."),
     413: _l("The file is too large. Please choose a smaller photo."),
+    410: _l("This page is no longer available."),
     429: _l("Too many attempts. Please wait a minute and try again."),
     500: _l("Something went wrong on our side. Please try again."),
+    503: _l("This service is briefly unavailable. Please try again in a few minutes."),
 }
+
+# Where a refused studio step (409) or a missing page leads back to: the object the URL named.
+WAYS_BACK = (
+    ("campaign_id", "campaigns.show", _l("Back to the campaign")),
+    ("entry_id", "entries.show", _l("Back to the entry")),
+    ("gallery_id", "galleries.edit", _l("Back to the gallery")),
+)
 
 
 def wants_json() -> bool:
@@ -68,8 +79,62 @@ def error_response(status: int, code: str, message: str) -> Response:
     if wants_json():
         body = jsonify(error=code, message=message)
     else:
-        body = render_template("errors/error.html", status=status, message=message)
+        _find_membership()
+        way_back = _way_back(status)
+        body = render_template("errors/error.html", status=status, message=message, way_back=way_back)
     return make_response(body, status)
+
+
+def _find_membership() -> None:
+    """A studio member keeps the studio navigation on an error page, even where no studio view ran."""
+    if getattr(g, "membership", None) is not None:
+        return
+    from flask_login import current_user
+
+    from campaign.orgs.access import current_membership
+
+    try:
+        if current_user.is_authenticated:
+            current_membership()
+    except Exception:  # the database may be what failed: the page still renders, without the menu
+        db.session.rollback()
+        log.warning("no navigation on the error page", exc_info=True)
+
+
+def _campaign_of_entry(entry_id: str) -> str | None:
+    """The public id of the campaign of the current organisation's entry, or None."""
+    org = getattr(g, "org", None)
+    if org is None:
+        return None
+    from campaign.entries.models import Entry
+    from campaign.orgs.services import scoped
+
+    try:
+        entry = db.session.scalar(scoped(Entry, org).where(Entry.public_id == entry_id))
+    except Exception:  # the database may be what failed
+        db.session.rollback()
+        return None
+    return entry.campaign.public_id if entry is not None else None
+
+
+def _way_back(status: int) -> tuple[str, str] | None:
+    """(url, label) of the page a refused or failed request came from, when it is ours."""
+    if status in (403, 404, 410):  # the object itself may be what is missing or forbidden
+        return None
+    args = dict(request.view_args or {})
+    if "entry_id" in args and "campaign_id" not in args:  # a refused move of an entry: back to its campaign
+        args["campaign_id"] = _campaign_of_entry(args["entry_id"])
+    args = {name: value for name, value in args.items() if value}
+    for arg, endpoint, label in WAYS_BACK:
+        if arg in args and endpoint != request.endpoint:
+            try:
+                return url_for(endpoint, **{arg: args[arg]}), str(label)
+            except BuildError:
+                continue
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path != request.path:
+        return request.referrer, str(_l("Back to the previous page"))
+    return None
 
 
 def init_app(app: Flask) -> None:

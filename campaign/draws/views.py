@@ -80,10 +80,10 @@ def update_plan(campaign_id: str):
     plan = services.plan_of(campaign)
     form = PlanForm()
     if plan is None:
-        flash(_("The draw rules were not saved: please check the fields."))
+        flash(_("The draw rules were not saved: please check the fields."), "error")
         return redirect(url_for("draws.show", campaign_id=campaign_id))
     if not form.validate_on_submit():  # shown again as typed, each error by its field
-        flash(_("The draw rules were not saved: please check the fields."))
+        flash(_("The draw rules were not saved: please check the fields."), "error")
         return _page(campaign, form, 400)
     services.update_plan(
         plan,
@@ -122,7 +122,7 @@ def run(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     form = DrawForm()
     if not form.validate_on_submit():
-        flash(_("Enter your password to draw."))
+        flash(_("Enter your password to draw."), "error")
         return redirect(url_for("draws.show", campaign_id=campaign_id))
     now = utcnow()
     try:

@@ -90,6 +90,6 @@ def test_a_prize_rows_own_error_is_shown_by_the_field(owner, studio, field, valu
     response = save_edit_form(studio.client, campaign, **{field: value})
     assert response.status_code == 400
     tag = re.search(rf'<input[^>]*name="{field}"[^>]*>', response.text).group(0)
-    assert 'aria-invalid="true"' in tag
+    assert 'aria-invalid="true"' in tag and f'aria-describedby="{field}-error"' in tag
     after = response.text[response.text.index(tag) + len(tag) :]
-    assert after.startswith('<p class="field-error" role="alert">'), after[:120]
+    assert after.startswith(f'<p class="field-error" id="{field}-error">'), after[:120]

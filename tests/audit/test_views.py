@@ -14,12 +14,12 @@ def test_entry_page_and_campaign_page_show_who_did_what(app, client):
     editor = team.studio(Role.EDITOR)
     step(editor, entry, "approve", note="on brand")
     page = editor.client.get(f"/studio/entries/{entry.public_id}").text
-    assert "entry.approve" in page and "editor@example.com" in page and "on brand" in page
+    assert "Approved the entry" in page and "editor@example.com" in page and "on brand" in page
     page = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").text
-    assert "entry.approve" in page and entry.public_id in page
+    assert "Approved the entry" in page and entry.public_id in page and "entry.approve" not in page
     viewer = team.studio(Role.VIEWER)
     assert viewer.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").status_code == 403
-    assert "entry.approve" not in viewer.client.get(f"/studio/entries/{entry.public_id}").text
+    assert "Approved the entry" not in viewer.client.get(f"/studio/entries/{entry.public_id}").text
 
 
 def test_csv_export_has_every_column_and_defuses_formulas(app, client):

@@ -47,6 +47,7 @@ def test_raising_an_instant_win_quantity_after_launch_is_refused_then_archive_an
 
     page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}")
     page.click("form[action$='/archive'] button")
+    page.click("dialog.confirm[open] button[value=confirm]")  # archiving asks first
     page.wait_for_selector("form[action$='/unarchive'] button")
     shoot(page, f"archived-{language}")
     page.click("form[action$='/unarchive'] button")

@@ -1,0 +1,48 @@
+"""The audit trail speaks the reader's language: every action the code records has words, never a raw code."""
+
+import re
+from pathlib import Path
+
+from campaign.audit.labels import ACTIONS, change_lines
+from campaign.moderation.services import ACTIONS as MODERATION_ACTIONS
+from campaign.orgs.models import Role
+from tests.moderation.conftest import make_team, reason_id, step
+
+PACKAGE = Path(__file__).resolve().parents[2] / "campaign"
+# The action code: the first "object.verb" string literal of a record(...) / audit(...) / _audit(...) call.
+CALL = re.compile(r"\b_?(?:record|audit)\(\s*[^()]*?\"([a-z_]+\.[a-z_]+)\"", re.S)
+ACTION_ARG = re.compile(r"action=\"([a-z_]+\.[a-z_]+)\"")
+
+
+def recorded_actions() -> set[str]:
+    found = {f"entry.{action}" for action in MODERATION_ACTIONS}
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        found |= set(CALL.findall(text)) | set(ACTION_ARG.findall(text))
+    return found
+
+
+def test_every_recorded_action_has_a_label():
+    actions = recorded_actions()
+    assert {"entry.approve", "campaign.launch", "draw.run", "privacy.erase"} <= actions  # the scan works
+    assert sorted(actions - ACTIONS.keys()) == []
+
+
+def test_a_snapshot_reads_as_words_and_a_reason_in_the_readers_language(app):
+    after = {"status": "rejected", "rejection_reason": {"ja": "ピンぼけ", "en": "Out of focus"}}
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert change_lines(after, "en") == [("Reason", "Out of focus"), ("State", "Not approved")]
+        assert change_lines(after, "ja")[0] == ("Reason", "ピンぼけ")  # the reason follows the reader
+
+
+def test_the_audit_page_in_japanese_shows_words_not_codes(app, client):
+    team = make_team(app)
+    entry, _ = team.entry(client)
+    editor = team.studio(Role.EDITOR)
+    step(editor, entry, "reject", reason=reason_id(team))
+    page = editor.client.get(
+        f"/studio/campaigns/{team.campaign.public_id}/audit", headers={"Accept-Language": "ja"}
+    ).text
+    assert "応募を非承認" in page and "受付済み" in page and "非承認" in page
+    assert "entry.reject" not in page and "status: received" not in page
+    assert " / " not in page.split("audit-events")[1]  # the reason in one language, not "JA / EN"
