@@ -43,6 +43,7 @@ REQUIRED: dict[str, str] = {
     "moderation.update_reason": "manage_reasons",
     "moderation.approve_launch": "approve",
     "moderation.decline_launch": "approve",
+    "moderation.export_entries": "moderate",
     "audit.campaign_events": "view_audit",
     "audit.export_campaign": "view_audit",
     "dashboard.show_campaign": "view",
