@@ -93,10 +93,11 @@ def queue_campaign(campaign_id: str):
     return _queue(orgs.get_scoped(Campaign, g.org, campaign_id))
 
 
-@bp.get("/moderation/campaigns/<campaign_id>/entries.csv")
+@bp.post("/moderation/campaigns/<campaign_id>/entries.csv")
 @studio_route("moderate")
 def export_entries(campaign_id: str):
-    """The entries the moderation page's filter shows (every page of them), as a spreadsheet."""
+    """The entries the moderation page's filter shows (every page of them), as a spreadsheet. A POST: each
+    download is recorded (who took which entries out, with or without email addresses)."""
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     form, flt = _filter(campaign)
     if form.date_from.errors or form.date_to.errors:

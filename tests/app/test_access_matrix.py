@@ -28,6 +28,8 @@ REQUIRED: dict[str, str] = {
     "campaigns.launch": "edit_campaigns",
     "campaigns.archive": "edit_campaigns",
     "campaigns.unarchive": "edit_campaigns",
+    "campaigns.close_now": "edit_campaigns",
+    "campaigns.duplicate": "edit_campaigns",
     "entries.index": "view",
     "entries.show": "view",
     "entries.original": "view_originals",

@@ -33,7 +33,7 @@ def test_the_export_follows_the_filter_and_hides_email_from_editors(team):
     db.session.commit()
     editor = team.studio(Role.EDITOR)
 
-    rows = table(editor.client.get(url(team, "?state=received&lang=en")))
+    rows = table(editor.post(url(team, "?state=received&lang=en")))
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Entry ID", "Received at (UTC)", "Status"] and "Email" not in header
     assert [row[0] for row in body] == [
@@ -52,7 +52,7 @@ def test_the_export_follows_the_filter_and_hides_email_from_editors(team):
 def test_owners_get_the_email_column_and_japanese_headers(team):
     made = add_entries(team.campaign, 2)
     owner = team.studio(Role.OWNER)
-    rows = table(owner.client.get(url(team, "?state=all&lang=ja")))
+    rows = table(owner.post(url(team, "?state=all&lang=ja")))
     assert rows[0][0] == "応募ID" and rows[0][-1] == "メールアドレス"
     assert [row[-1] for row in rows[1:]] == [made[0].email, made[1].email]
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "entries.exported")).one()
@@ -62,7 +62,7 @@ def test_owners_get_the_email_column_and_japanese_headers(team):
 def test_a_bad_date_exports_nothing_and_says_why(team):
     add_entries(team.campaign, 1)
     editor = team.studio(Role.EDITOR)
-    response = editor.client.get(url(team, "?date_from=0001-01-01&lang=en"))
+    response = editor.post(url(team, "?date_from=0001-01-01&lang=en"))
     assert response.status_code == 303
     assert f"/studio/moderation/campaigns/{team.campaign.public_id}" in response.headers["Location"]
     page = editor.client.get(response.headers["Location"])
@@ -74,11 +74,11 @@ def test_a_viewer_cannot_export_and_another_brand_gets_404(team, app):
     from tests import factories
 
     add_entries(team.campaign, 1)
-    assert team.studio(Role.VIEWER).client.get(url(team)).status_code == 403
+    assert team.studio(Role.VIEWER).post(url(team)).status_code == 403
     other = factories.org("brand-b", "Brand B")
     factories.member(other, "stranger@example.com", Role.OWNER)
     from tests.conftest import Studio
 
     stranger = Studio(app.test_client())
     stranger.login("stranger@example.com", factories.PASSWORD)
-    assert stranger.client.get(url(team)).status_code == 404
+    assert stranger.post(url(team)).status_code == 404
