@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, render_template
 
-from campaign.audit import queries
+from campaign.audit import labels, queries
 from campaign.campaigns.models import Campaign
 from campaign.csv_export import csv_response
 from campaign.orgs import services as orgs
@@ -10,6 +10,11 @@ from campaign.orgs.access import studio_route
 
 bp = Blueprint("audit", __name__, url_prefix="/studio")
 PAGE_LIMIT = 500
+bp.add_app_template_filter(labels.action_label, "audit_action")
+bp.add_app_template_filter(labels.object_label, "audit_object")
+bp.add_app_template_filter(labels.actor_label, "audit_actor")
+bp.add_app_template_filter(labels.field_label, "audit_field")
+bp.add_app_template_global(labels.field_value, "audit_value")
 
 
 @bp.get("/campaigns/<campaign_id>/audit")
@@ -17,7 +22,10 @@ PAGE_LIMIT = 500
 def campaign_events(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     events = queries.events_for_campaign(g.org, campaign.id, limit=PAGE_LIMIT)
-    return render_template("audit/campaign.html", campaign=campaign, events=events, limit=PAGE_LIMIT)
+    entries = queries.entries_named(g.org, events)
+    return render_template(
+        "audit/campaign.html", campaign=campaign, events=events, entries=entries, limit=PAGE_LIMIT
+    )
 
 
 @bp.get("/campaigns/<campaign_id>/audit.csv")

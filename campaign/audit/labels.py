@@ -1,0 +1,191 @@
+"""What an audit event's codes mean, in the reader's language: the page shows words, the CSV keeps codes.
+A code with no label yet is shown as it is (a feature that adds an action adds its label here)."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+ACTIONS = {
+    # campaigns
+    "campaign.create": _l("Campaign created"),
+    "campaign.update": _l("Campaign settings changed"),
+    "campaign.launch": _l("Campaign launched"),
+    "campaign.request_launch": _l("Launch requested"),
+    "campaign.approve_launch": _l("Launch approved"),
+    "campaign.decline_launch": _l("Launch declined"),
+    "campaign.archive": _l("Campaign archived"),
+    "campaign.unarchive": _l("Campaign restored"),
+    "campaign.close_now": _l("Campaign closed early"),
+    "campaign.duplicate": _l("Campaign duplicated"),
+    "campaign.retention": _l("Data retention changed"),
+    "campaign.media": _l("Campaign images changed"),
+    "organisation.retention": _l("Data retention changed"),
+    # entries and moderation
+    "entry.approve": _l("Entry approved"),
+    "entry.recommend": _l("Entry recommended"),
+    "entry.reject": _l("Entry not approved"),
+    "entry.send_back": _l("Entry sent back to the editor"),
+    "entry.withdraw": _l("Entry withdrawn"),
+    "entry.reapprove": _l("Entry approved again"),
+    "entry.redact": _l("Public caption masked"),
+    "entry.erase": _l("Entrant's personal data erased"),
+    "entries.exported": _l("Entries downloaded (CSV)"),
+    "reason.create": _l("Rejection reason added"),
+    "reason.update": _l("Rejection reason changed"),
+    "cdn.purge": _l("Removed from the CDN cache"),
+    # draws and instant win
+    "draw.commit_seed": _l("Draw seed committed"),
+    "draw.plan_update": _l("Draw rules changed"),
+    "draw.run": _l("Winners drawn"),
+    "draw.refused": _l("Draw refused"),
+    "draw.completed": _l("Draw completed"),
+    "draw.check_passed": _l("Winner's follow and post confirmed"),
+    "draw.check_inconclusive": _l("Winner's follow and post not confirmed"),
+    "draw.exclude": _l("Winner excluded"),
+    "draw.promote_alternate": _l("Alternate moved up"),
+    "draw.notify": _l("Winner notified"),
+    "draw.claim": _l("Winner gave the address"),
+    "draw.forfeit": _l("Prize forfeited"),
+    "draw.ship": _l("Prize shipped"),
+    "draw.purge_address": _l("Winner's address deleted"),
+    "instant_win.schedule": _l("Instant-win prizes scheduled"),
+    "instant_win.win": _l("Instant win"),
+    "instant_win.void": _l("Instant win cancelled"),
+    "instant_win.notify": _l("Instant winner notified"),
+    "instant_win.claim": _l("Instant winner gave the address"),
+    "instant_win.forfeit": _l("Instant-win prize forfeited"),
+    "instant_win.ship": _l("Instant-win prize shipped"),
+    "instant_win.purge_address": _l("Instant winner's address deleted"),
+    # republishing and integrations
+    "review.published": _l("Published as a review"),
+    "review.withdrawn": _l("Review withdrawn"),
+    "gallery.created": _l("Gallery created"),
+    "gallery.updated": _l("Gallery changed"),
+    "webhook.created": _l("Webhook added"),
+    "webhook.deleted": _l("Webhook deleted"),
+    "webhook.disabled": _l("Webhook paused"),
+    "webhook.enabled": _l("Webhook resumed"),
+    "api_key.created": _l("API key created"),
+    "api_key.revoked": _l("API key revoked"),
+    "connector.configured": _l("Social account connected"),
+    "connector.disconnected": _l("Social account disconnected"),
+}
+
+OBJECTS = {
+    "campaign": _l("Campaign"),
+    "entry": _l("Entry"),
+    "draw": _l("Draw"),
+    "draw_pick": _l("Drawn entry"),
+    "person": _l("Entrant"),
+    "cdn_purge": _l("CDN cache"),
+    "prize": _l("Prize"),
+    "reason": _l("Rejection reason"),
+    "review": _l("Review"),
+    "gallery": _l("Gallery"),
+    "webhook": _l("Webhook"),
+    "api_key": _l("API key"),
+    "connector": _l("Connector"),
+    "organisation": _l("Organisation"),
+}
+
+FIELDS = {
+    "status": _l("Status"),
+    "title": _l("Title"),
+    "slug": _l("Address"),
+    "description": _l("Description"),
+    "opens_at": _l("Opens"),
+    "closes_at": _l("Closes"),
+    "terms_text": _l("Terms"),
+    "terms_version": _l("Terms version"),
+    "prizes": _l("Prizes"),
+    "products": _l("Products"),
+    "note": _l("Note"),
+    "reason": _l("Reason"),
+    "caption": _l("Caption"),
+    "redacted_caption": _l("Public caption"),
+    "name": _l("Name"),
+    "pinned": _l("Pinned photos"),
+    "layout": _l("Layout"),
+    "copy": _l("Copy"),
+    "source": _l("Copied from"),
+    "with_email": _l("With email addresses"),
+    "retention_days": _l("Days personal data is kept"),
+    "allows_upload": _l("Direct upload on the campaign page"),
+    "allows_follow_and_post": _l("Follow and post on social media"),
+    "brand_handle": _l("Brand account handle"),
+    "hashtags": _l("Required hashtags"),
+    "entries_per_person": _l("Entries allowed per person"),
+    "consent_scopes": _l("Ask customers' consent to show their photo and caption in"),
+    "two_stage_approval": _l("The client's approver signs off entries and the launch"),
+    "notify_customers": _l("Email customers when their entry is approved or not approved"),
+    "premium_type": _l("Campaign type (景品表示法)"),
+    "transaction_value_jpy": _l("Transaction value (JPY)"),
+    "projected_sales_jpy": _l("Projected sales during the campaign (JPY)"),
+    "instant_win": _l("Instant win: each entry sees at once whether it won"),
+    "instant_win_odds": _l("Instant-win odds: one lucky entry in"),
+    "rejection_reason": _l("Reason shown to the customer"),
+}
+
+STATES = {
+    "received": _l("Received: waiting for review"),
+    "recommended": _l("Recommended: waiting for the approver"),
+    "approved": _l("Approved"),
+    "rejected": _l("Not approved"),
+    "withdrawn": _l("Withdrawn"),
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "live": _l("Live"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
+}
+YES, NO = _l("yes"), _l("no")
+
+ACTORS = {"member": _l("Team member"), "customer": _l("Customer"), "system": _l("System")}
+
+
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def object_label(kind: str) -> str:
+    return str(OBJECTS.get(kind, kind))
+
+
+def actor_label(label: str) -> str:
+    """A member's email as it is; "customer" and "system" in words."""
+    return str(ACTORS.get(label, label))
+
+
+def field_label(key: str) -> str:
+    return str(FIELDS.get(key, key.replace("_", " ")))
+
+
+def _named(item: object) -> str:
+    return str(item.get("name", item)) if isinstance(item, dict) else str(item)
+
+
+def field_value(value: object, key: str, locale: str) -> str:
+    """A recorded value as a reader would say it: states in words, yes or no, a reason in the reader's
+    language, lists of prizes or products by name, times as the page shows them."""
+    from flask_babel import format_datetime
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if key == "status" and value in STATES:
+        return str(STATES[value])
+    if isinstance(value, dict) and {"ja", "en"} <= value.keys():
+        return str(value["en"] if locale.startswith("en") and value["en"] else value["ja"])
+    if isinstance(value, list):
+        return (
+            "、".join(_named(item) for item in value)
+            if not locale.startswith("en")
+            else ", ".join(_named(item) for item in value)
+        )
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "medium")
+        except ValueError:
+            return value
+    return str(value)
