@@ -106,7 +106,7 @@ FIELDS = {
     "name": _l("Name"),
     "pinned": _l("Pinned photos"),
     "layout": _l("Layout"),
-    "copy": _l("Copy"),
+    "copy": _l("Copy created"),
     "source": _l("Copied from"),
     "with_email": _l("With email addresses"),
     "retention_days": _l("Days personal data is kept"),

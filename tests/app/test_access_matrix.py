@@ -71,6 +71,7 @@ REQUIRED: dict[str, str] = {
     "galleries.index": "view",
     "galleries.create": "edit_galleries",
     "galleries.edit": "view",
+    "galleries.change_pins": "edit_galleries",
     "webhooks.index": "manage_integrations",
     "webhooks.create": "manage_integrations",
     "webhooks.set_active": "manage_integrations",
