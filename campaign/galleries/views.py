@@ -82,7 +82,8 @@ def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
 @studio_route()
 def index():
     galleries = db.session.scalars(orgs.scoped(Gallery, g.org).order_by(Gallery.created_at.desc())).all()
-    return render_template("galleries/index.html", galleries=galleries)
+    firsts = {gallery.public_id: services.items(gallery)[:4] for gallery in galleries}  # seen first
+    return render_template("galleries/index.html", galleries=galleries, firsts=firsts)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -25,6 +25,8 @@ def test_pin_move_unpin_and_drag_order_through_the_board(brand, client):
     assert ids(client, gallery) == [c.public_id, b.public_id, a.public_id]  # newest first
     page = brand.studio.client.get(f"/studio/galleries/{gallery.public_id}").text
     assert 'name="pinned"' not in page and "<img" in page and "embed-preview" in page  # no typed ids
+    listing = brand.studio.client.get("/studio/galleries/").text
+    assert listing.count('<img src="/media/p/') == 3  # the gallery's first photos beside its name
 
     response = board(brand, gallery, move="pin", entry=a.public_id)
     assert response.status_code == 303 and response.headers["Location"].endswith(f"#photo-{a.public_id}")
