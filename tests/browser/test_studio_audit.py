@@ -31,7 +31,7 @@ def test_audit_trail_reads_as_words_with_photos(page, live_server, app, client):
     text = page.locator(".audit-list").inner_text()
     assert "応募を承認" in text and "応募を非承認" in text
     assert "entry.approve" not in text and "entry.reject" not in text
-    assert "製品が写っていません" in text and "The product is not visible" not in text  # the reader's language
+    assert "製品が写っていません" in text and "The product is not visible" not in text  # reader language
     for img in page.locator(".audit-thumb img").all():
         img.scroll_into_view_if_needed()
     page.wait_for_load_state("load")
