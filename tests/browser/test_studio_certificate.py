@@ -65,3 +65,24 @@ def test_certificate_and_draw_result_read_well_on_a_phone_and_a_desktop(
     )
     assert thumbs and all(thumbs)
     assert page.console_errors == [], page.console_errors
+
+
+def test_the_instant_win_certificate_reads_well_on_a_phone(page, live_server, app):
+    from datetime import timedelta
+
+    from tests.draws.instant_helpers import instant_campaign, play
+
+    campaign = instant_campaign(factories.org("brand-i", "Brand I"), quantity=2, odds=2, slug="instant")
+    for n in range(5):
+        play(campaign, f"p{n}@example.com", campaign.opens_at + timedelta(days=3 * n))
+    close(campaign)
+    url = f"{live_server.url}/c/{campaign.slug}/instant-win"
+    shoot(page, url, "instant-certificate", owner="studio")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url + "?lang=ja")
+        assert page.evaluate(SIDEWAYS) == 0
+        content = page.evaluate("() => document.querySelector('.certificate').getBoundingClientRect().width")
+        assert page.evaluate(HASH_WIDTH, "#seed, #commitment") >= content - 2
+    assert page.locator("#verify-script").is_visible()
+    assert page.console_errors == [], page.console_errors
