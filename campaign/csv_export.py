@@ -5,7 +5,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 
-from flask import Response
+from flask import Response, stream_with_context
 
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets (a leading
 # tab, CR or LF is dropped by some importers, which then read what follows).
@@ -37,6 +37,27 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[o
     """UTF-8 with a byte-order mark, so Japanese opens correctly in Excel; never cached."""
     body = "\ufeff" + csv_text(header, rows)
     response = Response(body, mimetype="text/csv")  # Werkzeug adds "; charset=utf-8" to text/* types
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _line(values: Sequence[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow([safe_cell(v) for v in values])
+    return buffer.getvalue()
+
+
+def csv_stream(filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Response:
+    """Like csv_response, but written row by row as `rows` yields them (a large export never sits in
+    memory); `rows` runs inside the request context, so it may read the database lazily."""
+
+    def body() -> Iterable[str]:
+        yield "\ufeff" + _line(header)
+        for row in rows:
+            yield _line(row)
+
+    response = Response(stream_with_context(body()), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,139 +1,193 @@
-"""What an audit event's action code and object type mean, in the reader's language (never the raw code)."""
+"""What an audit event's codes mean, in the reader's language: the page shows words, the CSV keeps codes.
+A code with no label yet is shown as it is (a feature that adds an action adds its label here)."""
+
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
-    "entry.approve": _l("Approved the entry"),
-    "entry.recommend": _l("Recommended the entry to the approver"),
-    "entry.reject": _l("Did not approve the entry"),
-    "entry.send_back": _l("Sent the entry back to the editors"),
-    "entry.withdraw": _l("Withdrew the entry"),
-    "entry.reapprove": _l("Approved the entry again"),
-    "entry.redact": _l("Hid part of the caption"),
-    "entry.erase": _l("Erased the entry's personal data"),
-    "campaign.create": _l("Created the campaign"),
-    "campaign.update": _l("Edited the campaign"),
-    "campaign.launch": _l("Launched the campaign"),
-    "campaign.request_launch": _l("Asked the approver to launch"),
-    "campaign.approve_launch": _l("Approved the launch"),
-    "campaign.decline_launch": _l("Declined the launch"),
-    "campaign.archive": _l("Archived the campaign"),
-    "campaign.unarchive": _l("Restored the campaign"),
-    "draw.commit_seed": _l("Committed the draw seed"),
-    "draw.plan_update": _l("Changed the draw rules"),
-    "draw.run": _l("Drew the winners"),
-    "draw.refused": _l("Draw refused"),
-    "draw.notify": _l("Told the winner"),
-    "draw.check_passed": _l("Winner's check passed"),
-    "draw.check_inconclusive": _l("Winner's check inconclusive"),
-    "draw.exclude": _l("Excluded a winner"),
-    "draw.promote_alternate": _l("An alternate stepped up"),
-    "draw.claim": _l("Winner gave a postal address"),
-    "draw.ship": _l("Marked the prize shipped"),
-    "draw.forfeit": _l("Prize forfeited (not claimed in time)"),
-    "draw.purge_address": _l("Erased the postal address"),
-    "instant_win.schedule": _l("Scheduled the instant-win prizes"),
-    "instant_win.win": _l("Instant win"),
-    "instant_win.void": _l("Instant win cancelled"),
-    "instant_win.notify": _l("Told the instant winner"),
-    "instant_win.claim": _l("Instant winner gave a postal address"),
-    "instant_win.ship": _l("Marked the instant-win prize shipped"),
-    "instant_win.forfeit": _l("Instant-win prize forfeited"),
-    "instant_win.purge_address": _l("Erased the postal address"),
-    "reason.create": _l("Added a rejection reason"),
-    "reason.update": _l("Changed a rejection reason"),
-    "review.published": _l("Published a review"),
-    "review.withdrawn": _l("Withdrew a review"),
-    "gallery.created": _l("Created a gallery"),
-    "gallery.updated": _l("Changed a gallery"),
-    "webhook.created": _l("Added a webhook endpoint"),
-    "webhook.deleted": _l("Deleted a webhook endpoint"),
-    "webhook.disabled": _l("Switched a webhook endpoint off"),
-    "webhook.enabled": _l("Switched a webhook endpoint on"),
-    "api_key.created": _l("Created an API key"),
-    "api_key.revoked": _l("Revoked an API key"),
-    "connector.configured": _l("Connected a social network"),
-    "connector.disconnected": _l("Disconnected a social network"),
-    "organisation.retention": _l("Changed how long personal data is kept"),
     "privacy.export": _l("Exported personal data on request"),
     "privacy.erase": _l("Erased personal data on request"),
-    "cdn.purge": _l("Cleared the CDN cache"),
+    # campaigns
+    "campaign.create": _l("Campaign created"),
+    "campaign.update": _l("Campaign settings changed"),
+    "campaign.launch": _l("Campaign launched"),
+    "campaign.request_launch": _l("Launch requested"),
+    "campaign.approve_launch": _l("Launch approved"),
+    "campaign.decline_launch": _l("Launch declined"),
+    "campaign.archive": _l("Campaign archived"),
+    "campaign.unarchive": _l("Campaign restored"),
+    "campaign.close_now": _l("Campaign closed early"),
+    "campaign.duplicate": _l("Campaign duplicated"),
+    "campaign.retention": _l("Data retention changed"),
+    "campaign.media": _l("Campaign images changed"),
+    "organisation.retention": _l("Data retention changed"),
+    # entries and moderation
+    "entry.approve": _l("Entry approved"),
+    "entry.recommend": _l("Entry recommended"),
+    "entry.reject": _l("Entry not approved"),
+    "entry.send_back": _l("Entry sent back to the editor"),
+    "entry.withdraw": _l("Entry withdrawn"),
+    "entry.reapprove": _l("Entry approved again"),
+    "entry.redact": _l("Public caption masked"),
+    "entry.erase": _l("Entrant's personal data erased"),
+    "entries.exported": _l("Entries downloaded (CSV)"),
+    "reason.create": _l("Rejection reason added"),
+    "reason.update": _l("Rejection reason changed"),
+    "cdn.purge": _l("Removed from the CDN cache"),
+    # draws and instant win
+    "draw.commit_seed": _l("Draw seed committed"),
+    "draw.plan_update": _l("Draw rules changed"),
+    "draw.run": _l("Winners drawn"),
+    "draw.refused": _l("Draw refused"),
+    "draw.completed": _l("Draw completed"),
+    "draw.check_passed": _l("Winner's follow and post confirmed"),
+    "draw.check_inconclusive": _l("Winner's follow and post not confirmed"),
+    "draw.exclude": _l("Winner excluded"),
+    "draw.promote_alternate": _l("Alternate moved up"),
+    "draw.notify": _l("Winner notified"),
+    "draw.claim": _l("Winner gave the address"),
+    "draw.forfeit": _l("Prize forfeited"),
+    "draw.ship": _l("Prize shipped"),
+    "draw.purge_address": _l("Winner's address deleted"),
+    "instant_win.schedule": _l("Instant-win prizes scheduled"),
+    "instant_win.win": _l("Instant win"),
+    "instant_win.void": _l("Instant win cancelled"),
+    "instant_win.notify": _l("Instant winner notified"),
+    "instant_win.claim": _l("Instant winner gave the address"),
+    "instant_win.forfeit": _l("Instant-win prize forfeited"),
+    "instant_win.ship": _l("Instant-win prize shipped"),
+    "instant_win.purge_address": _l("Instant winner's address deleted"),
+    # republishing and integrations
+    "review.published": _l("Published as a review"),
+    "review.withdrawn": _l("Review withdrawn"),
+    "gallery.created": _l("Gallery created"),
+    "gallery.updated": _l("Gallery changed"),
+    "webhook.created": _l("Webhook added"),
+    "webhook.deleted": _l("Webhook deleted"),
+    "webhook.disabled": _l("Webhook paused"),
+    "webhook.enabled": _l("Webhook resumed"),
+    "api_key.created": _l("API key created"),
+    "api_key.revoked": _l("API key revoked"),
+    "connector.configured": _l("Social account connected"),
+    "connector.disconnected": _l("Social account disconnected"),
 }
 
 OBJECTS = {
-    "entry": _l("Entry"),
     "campaign": _l("Campaign"),
+    "entry": _l("Entry"),
     "draw": _l("Draw"),
-    "draw_pick": _l("Winner"),
+    "draw_pick": _l("Drawn entry"),
+    "person": _l("Entrant"),
+    "cdn_purge": _l("CDN cache"),
+    "prize": _l("Prize"),
+    "reason": _l("Rejection reason"),
     "review": _l("Review"),
     "gallery": _l("Gallery"),
     "webhook": _l("Webhook"),
     "api_key": _l("API key"),
     "connector": _l("Connector"),
-    "reason": _l("Rejection reason"),
     "organisation": _l("Organisation"),
-    "person": _l("Person (by email address)"),
-    "cdn_purge": _l("CDN"),
 }
 
-
-def action_label(code: str) -> str:
-    """The action in words; an action added without a label reads as its object and verb, not a code."""
-    if code in ACTIONS:
-        return str(ACTIONS[code])
-    subject, _, verb = code.partition(".")
-    return f"{object_label(subject)}: {verb.replace('_', ' ')}"
-
-
-def object_label(kind: str) -> str:
-    return str(OBJECTS.get(kind, kind.replace("_", " ")))
-
-
 FIELDS = {
-    "status": _l("State"),
-    "withdrawn_by": _l("Withdrawn by"),
-    "rejection_reason": _l("Reason"),
-    "note": _l("Note"),
-    "entry": _l("Entry"),
-    "product": _l("Product"),
+    "status": _l("Status"),
     "title": _l("Title"),
-    "slug": _l("Address (/c/…)"),
+    "slug": _l("Address"),
     "description": _l("Description"),
     "opens_at": _l("Opens"),
     "closes_at": _l("Closes"),
-    "products": _l("Products"),
-    "prizes": _l("Prizes"),
     "terms_text": _l("Terms"),
     "terms_version": _l("Terms version"),
-    "entries_per_person": _l("Entries allowed per person"),
-    "hashtags": _l("Required hashtags"),
+    "prizes": _l("Prizes"),
+    "products": _l("Products"),
+    "note": _l("Note"),
+    "reason": _l("Reason"),
+    "caption": _l("Caption"),
+    "redacted_caption": _l("Public caption"),
+    "name": _l("Name"),
+    "pinned": _l("Pinned photos"),
+    "layout": _l("Layout"),
+    "copy": _l("Copy created"),
+    "source": _l("Copied from"),
+    "with_email": _l("With email addresses"),
+    "retention_days": _l("Days personal data is kept"),
+    "allows_upload": _l("Direct upload on the campaign page"),
+    "allows_follow_and_post": _l("Follow and post on social media"),
     "brand_handle": _l("Brand account handle"),
-    "consent_scopes": _l("Consent asked for"),
-    "instant_win": _l("Instant win"),
+    "hashtags": _l("Required hashtags"),
+    "entries_per_person": _l("Entries allowed per person"),
+    "consent_scopes": _l("Ask customers' consent to show their photo and caption in"),
+    "two_stage_approval": _l("The client's approver signs off entries and the launch"),
+    "notify_customers": _l("Email customers when their entry is approved or not approved"),
     "premium_type": _l("Campaign type (景品表示法)"),
+    "transaction_value_jpy": _l("Transaction value (JPY)"),
+    "projected_sales_jpy": _l("Projected sales during the campaign (JPY)"),
+    "instant_win": _l("Instant win: each entry sees at once whether it won"),
+    "instant_win_odds": _l("Instant-win odds: one lucky entry in"),
+    "rejection_reason": _l("Reason shown to the customer"),
 }
-YES_NO = {True: _l("yes"), False: _l("no")}
+
 STATES = {
-    "received": _l("Received"),
-    "recommended": _l("Recommended"),
+    "received": _l("Received: waiting for review"),
+    "recommended": _l("Recommended: waiting for the approver"),
     "approved": _l("Approved"),
     "rejected": _l("Not approved"),
     "withdrawn": _l("Withdrawn"),
+    "draft": _l("Draft"),
+    "scheduled": _l("Scheduled"),
+    "live": _l("Live"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
 }
+YES, NO = _l("yes"), _l("no")
+
+ACTORS = {"member": _l("Team member"), "customer": _l("Customer"), "system": _l("System")}
 
 
-def change_lines(values: dict, locale: str) -> list[tuple[str, str]]:
-    """A before/after snapshot as (label, value) lines: states in words, a reason in the reader's language."""
-    lines = []
-    for key, value in sorted((values or {}).items()):
-        if isinstance(value, dict) and {"ja", "en"} & value.keys():
-            english = str(locale).startswith("en") and value.get("en")
-            value = value["en"] if english else value.get("ja", "")
-        elif key == "status" and value in STATES:
-            value = STATES[value]
-        elif isinstance(value, bool):
-            value = YES_NO[value]
-        elif value is None or value == "" or value == []:
-            value = "—"
-        lines.append((str(FIELDS.get(key, key.replace("_", " "))), str(value)))
-    return lines
+def action_label(code: str) -> str:
+    return str(ACTIONS.get(code, code))
+
+
+def object_label(kind: str) -> str:
+    return str(OBJECTS.get(kind, kind))
+
+
+def actor_label(label: str) -> str:
+    """A member's email as it is; "customer" and "system" in words."""
+    return str(ACTORS.get(label, label))
+
+
+def field_label(key: str) -> str:
+    return str(FIELDS.get(key, key.replace("_", " ")))
+
+
+def _named(item: object) -> str:
+    return str(item.get("name", item)) if isinstance(item, dict) else str(item)
+
+
+def field_value(value: object, key: str, locale: str) -> str:
+    """A recorded value as a reader would say it: states in words, yes or no, a reason in the reader's
+    language, lists of prizes or products by name, times as the page shows them."""
+    from flask_babel import format_datetime
+
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return str(YES if value else NO)
+    if key == "status" and value in STATES:
+        return str(STATES[value])
+    if isinstance(value, dict) and {"ja", "en"} <= value.keys():
+        return str(value["en"] if locale.startswith("en") and value["en"] else value["ja"])
+    if isinstance(value, list):
+        return (
+            "、".join(_named(item) for item in value)
+            if not locale.startswith("en")
+            else ", ".join(_named(item) for item in value)
+        )
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            return format_datetime(datetime.fromisoformat(value), "medium")
+        except ValueError:
+            return value
+    return str(value)

@@ -4,8 +4,10 @@ import json
 from collections.abc import Iterator
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from campaign.audit.models import AuditEvent
+from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.orgs.models import Organisation
 from campaign.orgs.services import scoped
@@ -33,6 +35,15 @@ def events_for_campaign(org: Organisation, campaign_id: int, *, limit: int | Non
     if limit is not None:
         query = query.limit(limit)
     return list(db.session.scalars(query))
+
+
+def entries_named(org: Organisation, events: list[AuditEvent]) -> dict[str, Entry]:
+    """The entries these events are about, by public id, with their renditions (one query, for thumbnails)."""
+    ids = {e.object_id for e in events if e.object_type == "entry"}
+    if not ids:
+        return {}
+    query = scoped(Entry, org).where(Entry.public_id.in_(ids)).options(selectinload(Entry.derivatives))
+    return {entry.public_id: entry for entry in db.session.scalars(query)}
 
 
 def csv_rows(org: Organisation, campaign_id: int) -> Iterator[tuple]:

@@ -13,6 +13,11 @@ bp.add_app_template_filter(labels.action_label, "audit_action")
 bp.add_app_template_filter(labels.object_label, "audit_object")
 bp.add_app_template_global(labels.change_lines, "audit_changes")
 PAGE_LIMIT = 500
+bp.add_app_template_filter(labels.action_label, "audit_action")
+bp.add_app_template_filter(labels.object_label, "audit_object")
+bp.add_app_template_filter(labels.actor_label, "audit_actor")
+bp.add_app_template_filter(labels.field_label, "audit_field")
+bp.add_app_template_global(labels.field_value, "audit_value")
 
 
 @bp.get("/campaigns/<campaign_id>/audit")
@@ -20,7 +25,10 @@ PAGE_LIMIT = 500
 def campaign_events(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     events = queries.events_for_campaign(g.org, campaign.id, limit=PAGE_LIMIT)
-    return render_template("audit/campaign.html", campaign=campaign, events=events, limit=PAGE_LIMIT)
+    entries = queries.entries_named(g.org, events)
+    return render_template(
+        "audit/campaign.html", campaign=campaign, events=events, entries=entries, limit=PAGE_LIMIT
+    )
 
 
 @bp.get("/campaigns/<campaign_id>/audit.csv")

@@ -102,7 +102,7 @@ def _window(stage: Stage, before, after) -> list[Refusal]:
                     ),
                 )
             )
-        elif after.closes_at <= stage.now:
+        elif after.closes_at < stage.now:  # now itself is "close now" (copies.close_now)
             found.append(Refusal("closes_at", _l("This closing time has already passed.")))
     return found
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import FieldList
 
-from campaign.campaigns import services
+from campaign.campaigns import copies, services
 from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -125,6 +125,26 @@ def unarchive(campaign_id: str):
     db.session.commit()
     flash(_("Campaign restored."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+
+
+@bp.post("/campaigns/<campaign_id>/close")
+@studio_route("edit_campaigns")
+def close_now(campaign_id: str):
+    campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    copies.close_now(campaign, actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Campaign closed: it takes no more entries."))
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)
+
+
+@bp.post("/campaigns/<campaign_id>/duplicate")
+@studio_route("edit_campaigns")
+def duplicate(campaign_id: str):
+    source = orgs.get_scoped(Campaign, g.org, campaign_id)
+    copy = copies.duplicate(source, actor=member_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Copy created as a draft: set its dates, check it, then launch it."))
+    return redirect(url_for("campaigns.edit", campaign_id=copy.public_id), code=303)
 
 
 @bp.app_errorhandler(services.CampaignMoved)

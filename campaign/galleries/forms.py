@@ -25,6 +25,3 @@ class GalleryForm(FlaskForm):
         _l("Sites allowed to embed it (one origin per line, e.g. https://shop.example.jp)"),
         validators=[Length(max=5000)],
     )
-    pinned = TextAreaField(
-        _l("Pinned photos (entry ids, one per line, in order)"), validators=[Length(max=10000)]
-    )

@@ -10,7 +10,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.errors import DomainError
 from campaign.extensions import db
-from campaign.galleries import services, snapshots
+from campaign.galleries import pins, services, snapshots
 from campaign.galleries.forms import GalleryForm
 from campaign.galleries.models import Gallery, Layout
 from campaign.galleries.public_views import snapshot_url
@@ -37,7 +37,7 @@ def _choices(form: GalleryForm) -> dict:
     return {"campaigns": {c.public_id: c for c in campaigns}, "products": {p.public_id: p for p in products}}
 
 
-def _data(form: GalleryForm, known: dict) -> services.GalleryData:
+def _data(form: GalleryForm, known: dict, gallery: Gallery | None) -> services.GalleryData:
     return services.GalleryData(
         name=form.name.data or "",
         campaign=known["campaigns"].get(form.campaign.data or ""),
@@ -45,8 +45,15 @@ def _data(form: GalleryForm, known: dict) -> services.GalleryData:
         min_rating=form.min_rating.data or 1,
         layout=Layout(form.layout.data),
         allowed_origins=form.allowed_origins.data or "",
-        pinned=(form.pinned.data or "").split(),
+        pinned=list(gallery.pinned) if gallery is not None else [],  # pins are set on the photo board
     )
+
+
+def _republish(gallery: Gallery, now) -> None:
+    """After a change: a new version for the API's cache, and a new snapshot for the embeds."""
+    gallery.version = (gallery.version or 1) + 1
+    forget_after_commit(db.session(), [gallery.public_id])
+    snapshots.publish(gallery, now=now)
 
 
 def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
@@ -58,12 +65,11 @@ def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
         nonces.consume(request.form.get(nonces.FIELD, ""), "gallery", now=now)
     try:
         if gallery is None:
-            gallery = services.create_gallery(g.org.id, _data(form, known), actor=_actor(), now=now)
+            gallery = services.create_gallery(g.org.id, _data(form, known, None), actor=_actor(), now=now)
+            snapshots.publish(gallery, now=now)
         else:
-            services.update_gallery(gallery, _data(form, known), actor=_actor(), now=now)
-            gallery.version = (gallery.version or 1) + 1
-            forget_after_commit(db.session(), [gallery.public_id])
-        snapshots.publish(gallery, now=now)
+            services.update_gallery(gallery, _data(form, known, gallery), actor=_actor(), now=now)
+            _republish(gallery, now)
     except DomainError as exc:
         db.session.rollback()
         getattr(form, exc.field or "name").errors.append(exc.text())
@@ -76,7 +82,8 @@ def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
 @studio_route()
 def index():
     galleries = db.session.scalars(orgs.scoped(Gallery, g.org).order_by(Gallery.created_at.desc())).all()
-    return render_template("galleries/index.html", galleries=galleries)
+    firsts = {gallery.public_id: services.items(gallery)[:4] for gallery in galleries}  # seen first
+    return render_template("galleries/index.html", galleries=galleries, firsts=firsts)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -99,7 +106,6 @@ def edit(gallery_id: str):
         form.product.data = gallery.product.public_id if gallery.product else ""
         form.layout.data = gallery.layout.value
         form.allowed_origins.data = "\n".join(gallery.allowed_origins)
-        form.pinned.data = "\n".join(gallery.pinned)
     if request.method == "POST":
         if not orgs.can(g.membership, "edit_galleries"):
             abort(403)
@@ -108,10 +114,37 @@ def edit(gallery_id: str):
             return redirect(url_for("galleries.edit", gallery_id=gallery.public_id))
     else:
         _choices(form)
+    items = services.items(gallery)
     return render_template(
         "galleries/form.html",
         form=form,
         gallery=gallery,
         snapshot_json=snapshot_url(gallery),
-        items=services.items(gallery),
+        pinned=[entry for entry in items if entry.public_id in gallery.pinned],
+        others=[entry for entry in items if entry.public_id not in gallery.pinned],
     )
+
+
+@bp.post("/<gallery_id>/pins")
+@studio_route("edit_galleries")
+def change_pins(gallery_id: str):
+    """The photo board: one button's step (pin, unpin, up, down) or a dragged order; works without JS."""
+    gallery = orgs.get_scoped(Gallery, g.org, gallery_id)
+    entry_id = request.form.get("entry", "")
+    now = utcnow()
+    try:
+        if request.form.get("move") == "order":
+            wanted = pins.reordered(gallery, request.form.getlist("order"))
+        else:
+            wanted = pins.moved(gallery, request.form.get("move", ""), entry_id)
+        if wanted != list(gallery.pinned):
+            pins.save_pins(gallery, wanted, actor=_actor(), now=now)
+            _republish(gallery, now)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.text())
+        return redirect(url_for("galleries.edit", gallery_id=gallery.public_id), code=303)
+    db.session.commit()
+    flash(_("Photo order saved and published."))
+    anchor = f"#photo-{entry_id}" if entry_id else "#board"
+    return redirect(url_for("galleries.edit", gallery_id=gallery.public_id) + anchor, code=303)

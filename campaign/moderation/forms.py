@@ -81,7 +81,7 @@ def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:
 def state_choices() -> list[SelectChoice]:
     return [
         SelectChoice("todo", _l("To do")),
-        SelectChoice(EntryStatus.RECEIVED.value, _l("Received")),
+        SelectChoice(EntryStatus.RECEIVED.value, _l("Received (not yet reviewed)")),
         SelectChoice(EntryStatus.RECOMMENDED.value, _l("Recommended")),
         SelectChoice(EntryStatus.APPROVED.value, _l("Approved")),
         SelectChoice(EntryStatus.REJECTED.value, _l("Not approved")),

@@ -1,5 +1,6 @@
 """The moderation queue: one query for the page, one for its photos, whatever the page size."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -92,3 +93,14 @@ def queue_page(org: Organisation, flt: QueueFilter, *, page: int = 1, per_page: 
         .offset((page - 1) * per_page)
     ).all()
     return QueuePage(list(entries), total, page, pages)
+
+
+def entries_in_order(org: Organisation, flt: QueueFilter) -> Iterator[Entry]:
+    """Every entry the filter matches, oldest first, read in batches (an export of any size)."""
+    query = (
+        _filtered(org, flt)
+        .options(joinedload(Entry.campaign), joinedload(Entry.product), joinedload(Entry.consent))
+        .order_by(Entry.created_at, Entry.id)
+        .execution_options(yield_per=500)
+    )
+    yield from db.session.scalars(query)

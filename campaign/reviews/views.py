@@ -29,7 +29,9 @@ def _actor() -> Actor:
 @studio_route()
 def index():
     reviews = db.session.scalars(
-        orgs.scoped(Review, g.org).order_by(Review.published_at.desc()).options(selectinload(Review.entry))
+        orgs.scoped(Review, g.org)
+        .order_by(Review.published_at.desc())
+        .options(selectinload(Review.entry).selectinload(Entry.derivatives))
     ).all()
     reviewed = {review.entry_id for review in reviews if review.status is ReviewStatus.PUBLISHED}
     candidates = [
@@ -37,7 +39,12 @@ def index():
         for entry in db.session.scalars(
             orgs.scoped(Entry, g.org)
             .where(Entry.status == EntryStatus.APPROVED)
-            .options(selectinload(Entry.consent), selectinload(Entry.campaign), selectinload(Entry.product))
+            .options(
+                selectinload(Entry.consent),
+                selectinload(Entry.campaign),
+                selectinload(Entry.product),
+                selectinload(Entry.derivatives),
+            )
             .order_by(Entry.created_at.desc())
             .limit(200)
         )

@@ -45,7 +45,7 @@ def brand(app, client):
 def test_other_responses_are_nosniff_and_views_keep_their_own_policy(brand, client):
     gallery = brand.gallery(allowed_origins="https://shop.example.jp")
     embed = client.get(f"/embed/g/{gallery.public_id}")
-    assert csp_of(embed)["frame-ancestors"] == "frame-ancestors https://shop.example.jp"
+    assert csp_of(embed)["frame-ancestors"] == "frame-ancestors 'self' https://shop.example.jp"
     with client.get("/static/css/site.css") as stylesheet:
         assert stylesheet.headers["X-Content-Type-Options"] == "nosniff"
     assert client.get("/api/v1/galleries/unknown").headers["X-Content-Type-Options"] == "nosniff"

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from campaign.audit.labels import ACTIONS, change_lines
+from campaign.audit.labels import ACTIONS, field_label, field_value
 from campaign.moderation.services import ACTIONS as MODERATION_ACTIONS
 from campaign.orgs.models import Role
 from tests.moderation.conftest import make_team, reason_id, step
@@ -31,8 +31,10 @@ def test_every_recorded_action_has_a_label():
 def test_a_snapshot_reads_as_words_and_a_reason_in_the_readers_language(app):
     after = {"status": "rejected", "rejection_reason": {"ja": "ピンぼけ", "en": "Out of focus"}}
     with app.test_request_context(headers={"Accept-Language": "en"}):
-        assert change_lines(after, "en") == [("Reason", "Out of focus"), ("State", "Not approved")]
-        assert change_lines(after, "ja")[0] == ("Reason", "ピンぼけ")  # the reason follows the reader
+        assert field_value(after["status"], "status", "en") == "Not approved"
+        assert field_value(after["rejection_reason"], "rejection_reason", "en") == "Out of focus"
+        assert field_value(after["rejection_reason"], "rejection_reason", "ja") == "ピンぼけ"  # the reader's
+        assert field_label("rejection_reason") == "Reason shown to the customer"
 
 
 def test_the_audit_page_in_japanese_shows_words_not_codes(app, client):
@@ -45,4 +47,4 @@ def test_the_audit_page_in_japanese_shows_words_not_codes(app, client):
     ).text
     assert "応募を非承認" in page and "受付済み" in page and "非承認" in page
     assert "entry.reject" not in page and "status: received" not in page
-    assert " / " not in page.split("audit-events")[1]  # the reason in one language, not "JA / EN"
+    assert " / " not in page.split("audit-list")[1]  # the reason in one language, not "JA / EN"

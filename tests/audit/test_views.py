@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from campaign.orgs.models import Role
 from tests import factories
@@ -13,13 +14,17 @@ def test_entry_page_and_campaign_page_show_who_did_what(app, client):
     entry, _ = team.entry(client)
     editor = team.studio(Role.EDITOR)
     step(editor, entry, "approve", note="on brand")
-    page = editor.client.get(f"/studio/entries/{entry.public_id}").text
-    assert "Approved the entry" in page and "editor@example.com" in page and "on brand" in page
-    page = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").text
-    assert "Approved the entry" in page and entry.public_id in page and "entry.approve" not in page
+    page = editor.client.get(f"/studio/entries/{entry.public_id}?lang=en").text
+    assert "Entry approved" in page and "editor@example.com" in page and "on brand" in page
+    page = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit?lang=ja").text
+    assert "応募を承認" in page and entry.public_id in page
+    assert ">entry.approve<" not in page and ">entry<" not in page  # words, never raw codes
+    link = f'href="/studio/entries/{entry.public_id}"'
+    thumb = link + r'[^>]*>\s*<span class="entry-thumb"[^>]*><img src="/media/p/'
+    assert re.search(thumb, page)
     viewer = team.studio(Role.VIEWER)
     assert viewer.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").status_code == 403
-    assert "Approved the entry" not in viewer.client.get(f"/studio/entries/{entry.public_id}").text
+    assert "Entry approved" not in viewer.client.get(f"/studio/entries/{entry.public_id}?lang=en").text
 
 
 def test_csv_export_has_every_column_and_defuses_formulas(app, client):

@@ -61,7 +61,7 @@ def test_the_main_pages_load_under_the_csp_without_a_violation(page, live_server
 
     visit(page, f"{base}/c/{team.campaign.slug}", "campaign")
     response = page.goto(f"{base}/embed/g/{gallery.public_id}")  # framed by no allowed origin: top level
-    assert "frame-ancestors 'none'; default-src 'none'" in response.headers["content-security-policy"]
+    assert "frame-ancestors 'self'; default-src 'none'" in response.headers["content-security-policy"]
     page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
     assert page.locator("img").count() == 1 and page.evaluate("window.__violations") == []
     page.console_errors.clear()  # a page on its own asks for /favicon.ico (404); an iframe does not

@@ -1,6 +1,5 @@
-"""The reviews page in real Chromium: "Publish as review" sends the product the customer chose."""
-
-from pathlib import Path
+"""The reviews page in real Chromium: each candidate shows its photo and caption before it is published, and
+"Publish as review" sends the product the customer chose. Screenshots: /tmp/shots/studio/reviews-*.png"""
 
 import pytest
 from sqlalchemy import select
@@ -8,27 +7,50 @@ from sqlalchemy import select
 from campaign.campaigns.services import ProductData
 from campaign.extensions import db
 from campaign.reviews.models import Review
+from tests import factories
+from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.galleries.helpers import OWNER, make_brand
 
 pytestmark = pytest.mark.browser
-SHOTS = Path("/tmp/shots/output")
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 
-def test_publishing_from_the_reviews_page_keeps_the_customers_product(page, live_server, app, client):
+def test_publishing_from_the_reviews_page_shows_the_photo_and_keeps_the_product(
+    page, live_server, app, client
+):
     brand = make_brand(
         app, client, products=[ProductData(name="Green tea", sku="TEA-1"), ProductData(name="Hojicha")]
     )
     hojicha = brand.campaign.products[1]
-    entry = brand.approved(product_id=hojicha.public_id, nickname="hana")
+    entry = brand.approved(
+        product_id=hojicha.public_id,
+        nickname="hana",
+        caption="香ばしくて、夜でも飲みやすいほうじ茶です。",
+        photo=factories.photo(800, 600, colour=(150, 90, 40)),
+    )
+    published = brand.approved(
+        product_id=hojicha.public_id, nickname="sora", photo=factories.photo(600, 800, colour=(40, 120, 60))
+    )
+    assert brand.publish_review(published).status_code in (302, 303)
     log_in(page, live_server.url, OWNER)
-    page.goto(f"{live_server.url}/studio/reviews/")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in ((390, 844), (1366, 900)):
-        page.set_viewport_size({"width": width, "height": height})
-        page.screenshot(path=str(SHOTS / f"reviews-{width}.png"), full_page=True)
+    shoot(page, f"{live_server.url}/studio/reviews/", "reviews", owner="studio")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/studio/reviews/")
+        assert page.evaluate(SIDEWAYS) == 0
+    card = page.locator(f"#candidate-{entry.public_id}")
+    assert "夜でも飲みやすい" in card.inner_text()
+    card.locator("img").scroll_into_view_if_needed()
+    page.wait_for_load_state("load")
+    assert page.eval_on_selector_all(
+        ".review-card img, .review-row img", "i => i.map(x => x.naturalWidth > 0)"
+    ) == [
+        True,
+        True,
+    ]
     with page.expect_navigation():
         page.click(f"#product-{entry.public_id} + button")
     assert page.console_errors == []
     db.session.expire_all()
-    assert db.session.scalar(select(Review)).product_id == hojicha.id
+    assert db.session.scalar(select(Review).where(Review.entry_id == entry.id)).product_id == hojicha.id

@@ -20,7 +20,10 @@ def test_a_gallery_shows_approved_consented_photos_above_the_minimum_rating_pins
     pending = brand.entry()
     first = brand.approved(rating="5")
     second = brand.approved(rating="4")
-    gallery = brand.gallery(min_rating="3", pinned=second.public_id)
+    gallery = brand.gallery(min_rating="3")
+    url = f"/studio/galleries/{gallery.public_id}"
+    pinned = brand.studio.post(f"{url}/pins", {"move": "pin", "entry": second.public_id}, form_page=url)
+    assert pinned.status_code == 303
     doc = client.get(f"/api/v1/galleries/{gallery.public_id}").json
     assert ids(doc) == [second.public_id, first.public_id]
     assert {low.public_id, no_consent.public_id, pending.public_id}.isdisjoint(ids(doc))
@@ -75,7 +78,7 @@ def test_the_iframe_page_may_be_framed_only_by_allowed_origins(brand, client):
     gallery = brand.gallery(allowed_origins="https://shop.example.jp\nhttp://127.0.0.1:8081/")
     response = client.get(f"/embed/g/{gallery.public_id}")
     assert (
-        "frame-ancestors https://shop.example.jp http://127.0.0.1:8081;"
+        "frame-ancestors 'self' https://shop.example.jp http://127.0.0.1:8081;"
         in response.headers["Content-Security-Policy"]
     )
     refused = brand.studio.post(

@@ -1,14 +1,35 @@
-// Keyboard shortcuts for the moderation queue: j/k next/previous, a approve (or recommend), r reject,
-// x select. Without JavaScript every button and checkbox works as is.
+// Keyboard shortcuts for the moderation grid: j/k next/previous, a approve (or recommend), r reject,
+// x select. The current entry is shown large beside the grid (wide screens). Without JavaScript every
+// button and checkbox works as is, and a photo opens the entry's page.
 (function () {
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".queue-item"));
   if (!items.length) return;
   var current = 0;
+  var preview = document.getElementById("mod-preview");
+  var previewImg = document.getElementById("mod-preview-img");
+  var previewTitle = document.getElementById("mod-preview-title");
+  var previewCaption = document.getElementById("mod-preview-caption");
+
+  function showPreview(item) {
+    if (!preview) return;
+    var src = item.getAttribute("data-large");
+    if (src) {
+      previewImg.src = src;
+      previewImg.hidden = false;
+    } else {
+      previewImg.removeAttribute("src");
+      previewImg.hidden = true;
+    }
+    previewTitle.textContent = item.getAttribute("data-title") || "";
+    previewCaption.textContent = item.getAttribute("data-caption") || "";
+    preview.hidden = false;
+  }
 
   function mark(index) {
     current = Math.max(0, Math.min(items.length - 1, index));
     items.forEach(function (item, i) { item.classList.toggle("current", i === current); });
+    showPreview(items[current]);
   }
 
   function show(index) {
@@ -54,6 +75,7 @@
 
   items.forEach(function (item, i) {
     item.addEventListener("click", function () { mark(i); });  // never steal focus from a control
+    item.addEventListener("focusin", function () { if (current !== i) mark(i); });  // Tab moves it too
   });
   show(0);
 })();

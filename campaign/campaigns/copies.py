@@ -1,0 +1,70 @@
+"""Two studio shortcuts on a campaign: close it now, and start a new draft from it. Both go through the
+same lock, validation, change rules and audit as any other edit (services.py)."""
+
+from dataclasses import replace
+from datetime import datetime
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from campaign.audit.services import Actor
+from campaign.campaigns import change_rules, services
+from campaign.campaigns.models import Campaign, CampaignStatus, RetiredSlug
+from campaign.campaigns.stage import stage_of
+from campaign.extensions import db
+
+SLUG_MAX = 64
+
+
+def close_now(campaign: Campaign, *, actor: Actor, now: datetime) -> Campaign:
+    """Moves the closing time to now: entries stop at once, the draw may run. Refused for anything but a
+    live campaign, and wherever the change rules refuse an earlier close (an instant win's schedule)."""
+    services.lock_campaign(campaign)
+    if campaign.status(now) is not CampaignStatus.LIVE:
+        raise services.InvalidCampaign(_l("Only a live campaign can be closed now."), field="closes_at")
+    before = services.snapshot(campaign)
+    after = replace(before, closes_at=now)
+    refusals = change_rules.refusals(stage_of(campaign, now), before, after)
+    if refusals:
+        raise services.ChangeRefused(refusals)
+    closes_at = campaign.closes_at
+    campaign.closes_at = now
+    db.session.flush()
+    services.audit(
+        campaign, actor, "campaign.close_now", now,
+        {"closes_at": closes_at.isoformat()}, {"closes_at": now.isoformat()},
+    )  # fmt: skip
+    return campaign
+
+
+def _free_slug(base: str) -> str:
+    """`<base>-copy`, else `<base>-copy-2`, `-3`…: an address no campaign holds and none ever held."""
+    for n in range(1, 1000):
+        suffix = "-copy" if n == 1 else f"-copy-{n}"
+        slug = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == slug))
+        retired = db.session.scalar(select(RetiredSlug.campaign_id).where(RetiredSlug.slug == slug))
+        if taken is None and retired is None:
+            return slug
+    raise services.InvalidCampaign(_l("No free address for a copy: rename some copies first."), field="slug")
+
+
+def duplicate(source: Campaign, *, actor: Actor, now: datetime) -> Campaign:
+    """A new draft with the source's settings, products, prizes and rules, under a new address and without
+    dates (a copy's old window has usually passed). Entries, winners, consents, draws and the seed stay
+    with the source: the copy commits its own seed when it is launched."""
+    data = services.snapshot(source)
+    data = replace(
+        data,
+        title=gettext("%(title)s (copy)", title=source.title)[:200],
+        slug=_free_slug(source.slug),
+        opens_at=None,
+        closes_at=None,
+        products=[replace(p, public_id="") for p in data.products],
+        prizes=[replace(p, public_id="") for p in data.prizes],
+    )
+    copy = services.create_campaign(source.organisation, data, actor=actor, now=now)
+    services.audit(source, actor, "campaign.duplicate", now, {}, {"copy": copy.public_id, "slug": copy.slug})
+    services.audit(copy, actor, "campaign.duplicate", now, {"source": source.public_id}, {})
+    return copy

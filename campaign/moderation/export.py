@@ -1,0 +1,82 @@
+"""A campaign's entries as CSV rows, filtered as on the moderation page; the email column only for members
+whose role handles personal data by email (owners: the "privacy" capability)."""
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from campaign.audit.services import Actor, record
+from campaign.campaigns.models import Campaign
+from campaign.entries.models import Entry
+from campaign.moderation import queue
+from campaign.orgs.models import Membership, Organisation
+from campaign.orgs.services import can
+
+COLUMNS = (
+    ("entry_id", _l("Entry ID")),
+    ("received_at", _l("Received at (UTC)")),
+    ("status", _l("Status")),
+    ("product", _l("Product")),
+    ("rating", _l("Rating")),
+    ("nickname", _l("Nickname")),
+    ("caption", _l("Public caption")),
+    ("language", _l("Language")),
+    ("post_url", _l("Post URL")),
+    ("consent", _l("Consent")),
+    ("duplicate", _l("Possible duplicate")),
+    ("rejection_reason", _l("Reason shown to the customer")),
+    ("team_note", _l("Team note")),
+)
+EMAIL = ("email", _l("Email"))
+
+
+def shows_email(membership: Membership) -> bool:
+    return can(membership, "privacy")
+
+
+def header(with_email: bool) -> list[str]:
+    return [str(label) for _, label in COLUMNS + ((EMAIL,) if with_email else ())]
+
+
+def _row(entry: Entry, with_email: bool) -> list[object]:
+    row = [
+        entry.public_id,
+        entry.created_at.isoformat(timespec="seconds"),
+        str(entry.status),
+        entry.product.name if entry.product else "",
+        entry.rating,
+        entry.nickname,
+        entry.public_caption,
+        entry.locale,
+        entry.post_url,
+        " ".join(entry.consent.scopes) if entry.consent else "",
+        entry.duplicate_kind,
+        entry.rejection_text,
+        entry.team_note,
+    ]
+    return row + [entry.email] if with_email else row
+
+
+def rows(org: Organisation, flt: queue.QueueFilter, *, with_email: bool) -> Iterator[list[object]]:
+    for entry in queue.entries_in_order(org, flt):
+        yield _row(entry, with_email)
+
+
+def record_export(
+    campaign: Campaign, flt: queue.QueueFilter, *, with_email: bool, actor: Actor, now: datetime
+) -> None:
+    """Who took which entries out of the studio, and whether with email addresses."""
+    record(
+        actor, "entries.exported", org_id=campaign.org_id, campaign_id=campaign.id, object_type="campaign",
+        object_id=campaign.public_id, now=now,
+        after={
+            "states": [str(state) for state in flt.states],
+            "product": flt.product.public_id if flt.product else None,
+            "rating": flt.rating,
+            "from": flt.date_from.isoformat() if flt.date_from else None,
+            "to": flt.date_to.isoformat() if flt.date_to else None,
+            "duplicates_only": flt.duplicates_only,
+            "with_email": with_email,
+        },
+    )  # fmt: skip

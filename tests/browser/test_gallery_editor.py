@@ -1,0 +1,67 @@
+"""The gallery editor in Chromium: a photo dragged into "pinned" is pinned, keys move a focused photo, copy
+buttons copy the snippet and say so, the live preview shows the embed, and a phone never scrolls sideways.
+Screenshots: /tmp/shots/studio/gallery-editor-{ja,en}-{390,1366}.png"""
+
+import pytest
+from playwright.sync_api import expect
+
+from campaign.extensions import db
+from tests import factories
+from tests.browser.shots import shoot
+from tests.browser.test_moderation_keys import log_in
+from tests.galleries.helpers import OWNER, make_brand
+
+pytestmark = pytest.mark.browser
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+COLOURS = [(200, 60, 40), (30, 140, 200), (60, 160, 90), (230, 180, 40), (120, 80, 170)]
+
+
+def test_drag_keys_copy_and_preview_in_the_gallery_editor(page, live_server, app, client):
+    brand = make_brand(app, client)
+    made = [
+        brand.approved(nickname=f"fan{n}", photo=factories.photo(640, 480, colour=colour))
+        for n, colour in enumerate(COLOURS)
+    ]
+    gallery = brand.gallery()
+    url = f"{live_server.url}/studio/galleries/{gallery.public_id}"
+    log_in(page, live_server.url, OWNER)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/lang/ja?next=/studio/galleries/{gallery.public_id}")  # ja from here on
+
+    # drag the oldest photo into the pinned zone: pinned, published, shown first
+    with page.expect_navigation():
+        page.drag_and_drop(f"#photo-{made[0].public_id}", "#board-pinned")
+    db.session.refresh(gallery)
+    assert gallery.pinned == [made[0].public_id]
+    # keyboard: focus another photo, p pins it, Alt+ArrowUp moves it before the first
+    page.focus(f"#photo-{made[3].public_id}")
+    with page.expect_navigation():
+        page.keyboard.press("p")
+    assert page.evaluate("document.activeElement.id") == f"photo-{made[3].public_id}"  # focus comes back
+    with page.expect_navigation():
+        page.keyboard.press("Alt+ArrowUp")
+    db.session.refresh(gallery)
+    assert gallery.pinned == [made[3].public_id, made[0].public_id]
+    assert page.locator("#board-pinned .board-card").evaluate_all("c => c.map(x => x.dataset.entry)") == [
+        made[3].public_id,
+        made[0].public_id,
+    ]
+
+    # copy: the snippet lands on the clipboard and the page says so
+    page.click("button[data-copy=snippet-frame]")
+    expect(page.locator("#copy-status")).to_have_text("コピーしました")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied.startswith("<iframe src=") and f"/embed/g/{gallery.public_id}" in copied
+
+    # the live preview is the real embed frame, showing the pinned photo first
+    frame = page.frame_locator("#embed-preview")
+    frame.locator("img").first.wait_for()
+    assert frame.locator("img").count() == len(made)
+
+    shoot(page, url, "gallery-editor", owner="studio")
+    page.set_viewport_size({"width": 390, "height": 900})
+    for lang in ("ja", "en"):
+        page.goto(f"{url}?lang={lang}")
+        assert page.evaluate(SIDEWAYS) == 0
+    assert page.console_errors == [], page.console_errors

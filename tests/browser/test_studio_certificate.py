@@ -1,0 +1,88 @@
+"""The draw certificate and the studio's draw result in Chromium: no sideways scroll on a phone, hashes in
+full-width blocks (never a narrow column), photos beside drawn entries.
+
+Screenshots: /tmp/shots/studio/{certificate,draw-result}-{ja,en}-{390,1366}.png
+"""
+
+import pytest
+from sqlalchemy import select
+
+from campaign.draws.models import Draw
+from campaign.entries.models import EntryStatus
+from campaign.extensions import db
+from tests import factories
+from tests.browser.shots import shoot
+from tests.browser.test_moderation_keys import log_in
+from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
+
+pytestmark = pytest.mark.browser
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+HASH_WIDTH = (
+    "sel => Math.min(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().width))"
+)
+
+
+def test_certificate_and_draw_result_read_well_on_a_phone_and_a_desktop(
+    page, live_server, app, client, studio
+):
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES, title="春の新茶キャンペーン")
+    for name in ("hana", "sora", "yui", "ren", "mio"):
+        set_status(enter(client, campaign, f"{name}@example.com", nickname=name), EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    drawn = studio.post(
+        f"/studio/campaigns/{campaign.public_id}/draw",
+        {"password": factories.PASSWORD, "beacon": ""},
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+    )
+    assert drawn.status_code == 303, drawn.text
+    draw = db.session.scalar(select(Draw))
+
+    url = f"{live_server.url}/draws/{draw.public_id}"
+    shoot(page, url, "certificate", owner="studio")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        for lang in ("ja", "en"):
+            page.goto(f"{url}?lang={lang}")
+            assert page.evaluate(SIDEWAYS) == 0
+            content = page.evaluate(
+                "() => document.querySelector('.certificate').getBoundingClientRect().width"
+            )
+            assert page.evaluate(HASH_WIDTH, "#seed, #commitment, #digest") >= content - 2  # full width
+            assert page.locator("#verify-script").is_visible()
+    assert page.locator("a[href$='/api/v1/schemas/draw-certificate.json']").count() == 1
+
+    log_in(page, live_server.url, "drawer@example.com")
+    result = f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw"
+    shoot(page, result, "draw-result", owner="studio")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(result)
+    assert page.evaluate(SIDEWAYS) == 0
+    page.wait_for_load_state("load")
+    thumbs = page.eval_on_selector_all(
+        ".pick-entry img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
+    )
+    assert thumbs and all(thumbs)
+    assert page.console_errors == [], page.console_errors
+
+
+def test_the_instant_win_certificate_reads_well_on_a_phone(page, live_server, app):
+    from datetime import timedelta
+
+    from tests.draws.instant_helpers import instant_campaign, play
+
+    campaign = instant_campaign(factories.org("brand-i", "Brand I"), quantity=2, odds=2, slug="instant")
+    for n in range(5):
+        play(campaign, f"p{n}@example.com", campaign.opens_at + timedelta(days=3 * n))
+    close(campaign)
+    url = f"{live_server.url}/c/{campaign.slug}/instant-win"
+    shoot(page, url, "instant-certificate", owner="studio")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(url + "?lang=ja")
+        assert page.evaluate(SIDEWAYS) == 0
+        content = page.evaluate("() => document.querySelector('.certificate').getBoundingClientRect().width")
+        assert page.evaluate(HASH_WIDTH, "#seed, #commitment") >= content - 2
+    assert page.locator("#verify-script").is_visible()
+    assert page.console_errors == [], page.console_errors

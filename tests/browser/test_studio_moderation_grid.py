@@ -1,0 +1,65 @@
+"""The moderation grid in real Chromium: a screenful of entries at 1366×900, a large preview of the current
+one, no sideways scroll on a phone, and reasons and states in the reader's language.
+
+Screenshots: /tmp/shots/studio/moderation-{ja,en}-{390,1366}.png
+"""
+
+import pytest
+
+from tests import factories
+from tests.browser.shots import shoot
+from tests.browser.test_moderation_keys import log_in
+from tests.moderation.conftest import make_team
+
+pytestmark = pytest.mark.browser
+
+FULLY_VISIBLE = """() => [...document.querySelectorAll('.queue-item')].filter(card => {
+  const r = card.getBoundingClientRect();
+  return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth;
+}).length"""
+SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+COLOURS = [(200, 60, 40), (30, 140, 200), (60, 160, 90), (230, 180, 40), (120, 80, 170), (240, 240, 235)]
+
+
+def test_a_screenful_of_entries_and_a_phone_without_sideways_scroll(page, live_server, app):
+    team = make_team(app)
+    for n in range(14):
+        size = (800, 600) if n % 3 else (600, 800)
+        team.entry(
+            email=f"fan{n}@example.com",
+            nickname=f"ファン{n}",
+            caption="新しいパッケージ、朝のコーヒーと一緒に。" * (1 + n % 3),
+            photo=factories.photo(*size, colour=COLOURS[n % len(COLOURS)]),
+        )
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/moderation/campaigns/{team.campaign.public_id}"
+    shoot(page, url, "moderation", owner="studio")
+
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(url + "?lang=ja")
+    page.wait_for_selector(".queue-item.current")
+    assert page.evaluate(FULLY_VISIBLE) >= 12
+    preview = page.locator("#mod-preview")
+    assert preview.is_visible()
+    first_large = page.locator(".queue-item").nth(0).get_attribute("data-large")
+    assert page.locator("#mod-preview-img").get_attribute("src") == first_large
+    page.keyboard.press("j")  # the preview follows the current entry
+    second = page.locator(".queue-item").nth(1)
+    assert page.locator("#mod-preview-img").get_attribute("src") == second.get_attribute("data-large")
+    assert page.locator("#mod-preview-title").text_content().startswith("ファン1")
+    assert page.locator("#state option[value=received]").text_content() == "受付済み"
+    reasons = page.locator("#bulk-reason option").all_text_contents()
+    assert "製品が写っていません" in reasons and not any(" / " in r for r in reasons)
+
+    page.goto(url + "?lang=en")
+    page.wait_for_selector(".queue-item.current")
+    reasons = page.locator("#bulk-reason option").all_text_contents()
+    assert "The product is not visible in the photo" in reasons and not any("製品" in r for r in reasons)
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    for lang in ("ja", "en"):
+        page.goto(f"{url}?lang={lang}")
+        page.wait_for_selector(".queue-item.current")
+        assert page.evaluate(SIDEWAYS) == 0
+        assert not page.locator("#mod-preview").is_visible()  # a phone opens the entry page instead
+    assert page.console_errors == [], page.console_errors

@@ -1,0 +1,117 @@
+"""'Close now' and 'Duplicate' on the campaign page: locked, checked by the change rules, audited; a copy
+takes settings, products, prizes and terms, never entries, winners, consents or the seed."""
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from campaign.audit.models import AuditEvent
+from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.clock import utcnow
+from campaign.draws.models import DrawPlan
+from campaign.entries.models import Consent, Entry
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests import factories
+from tests.draws.helpers import PRIZES, launched_campaign
+from tests.draws.instant_helpers import instant_campaign
+from tests.entries.helpers import submit
+from tests.moderation.conftest import make_team
+
+
+def events(action: str) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+def test_close_now_ends_a_live_campaign_and_takes_no_more_entries(app, client):
+    team = make_team(app)
+    editor = team.studio(Role.EDITOR)
+    page = f"/studio/campaigns/{team.campaign.public_id}"
+    assert 'id="close-now"' in editor.client.get(page).text and "data-confirm" in editor.client.get(page).text
+    before = utcnow()
+    response = editor.post(f"{page}/close", form_page=page)
+    assert response.status_code == 303
+    db.session.expire_all()
+    campaign = db.session.get(Campaign, team.campaign.id)
+    assert before <= campaign.closes_at <= utcnow()
+    assert campaign.status(utcnow()) is CampaignStatus.CLOSED
+    [event] = events("campaign.close_now")
+    assert (
+        event.actor_label == "editor@example.com"
+        and event.after["closes_at"] == campaign.closes_at.isoformat()
+    )
+    public = client.get(f"/c/{campaign.slug}").text
+    assert f'action="/c/{campaign.slug}/entries"' not in public  # no more entries
+
+    again = editor.post(f"{page}/close", form_page=page, headers={"Accept": "application/json"})
+    assert again.status_code == 400 and len(events("campaign.close_now")) == 1  # closed once, nothing changed
+
+
+def test_close_now_is_refused_for_an_instant_win_and_for_a_draft(app):
+    org = factories.org()
+    factories.member(org, "owner@example.com", Role.OWNER)
+    instant = instant_campaign(org, slug="instant")
+    instant.opens_at = utcnow() - timedelta(days=1)
+    draft = factories.campaign(org, slug="draft", launch=False)
+    db.session.commit()
+    from tests.conftest import Studio
+
+    owner = Studio(app.test_client())
+    owner.login("owner@example.com", factories.PASSWORD)
+    for campaign, words in ((instant, "never earlier"), (draft, "Only a live campaign")):
+        closes_at = campaign.closes_at
+        url = f"/studio/campaigns/{campaign.public_id}"
+        refused = owner.post(f"{url}/close?lang=en", form_page=url, headers={"Accept": "application/json"})
+        assert refused.status_code in (400, 409) and words in refused.json["message"], refused.json
+        db.session.expire_all()
+        assert db.session.get(Campaign, campaign.id).closes_at == closes_at
+    assert events("campaign.close_now") == []
+
+
+def test_duplicate_copies_settings_products_prizes_never_entries_or_winners(app, client):
+    org = factories.org()
+    factories.member(org, "editor@example.com", Role.EDITOR)
+    source = launched_campaign(org, prizes=PRIZES, two_stage_approval=True, entries_per_person=3)
+    assert submit(client, source.slug).status_code == 303
+    from tests.conftest import Studio
+
+    editor = Studio(app.test_client())
+    editor.login("editor@example.com", factories.PASSWORD)
+    url = f"/studio/campaigns/{source.public_id}"
+    response = editor.post(f"{url}/duplicate?lang=ja", form_page=url)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/edit")
+    copy = db.session.scalars(select(Campaign).where(Campaign.id != source.id)).one()
+    assert copy.slug == f"{source.slug}-copy" and copy.title == f"{source.title}（コピー）"
+    assert copy.launched_at is None and copy.opens_at is None and copy.closes_at is None
+    assert (copy.terms_text, copy.entries_per_person, copy.two_stage_approval) == (
+        source.terms_text, 3, True,
+    )  # fmt: skip
+    assert [(p.name, p.quantity, p.value_jpy) for p in copy.prizes] == [
+        (p.name, p.quantity, p.value_jpy) for p in source.prizes
+    ]
+    assert {p.public_id for p in copy.prizes}.isdisjoint({p.public_id for p in source.prizes})
+    assert [p.name for p in copy.products] == [p.name for p in source.products]
+    assert db.session.scalar(select(func.count()).where(Entry.campaign_id == copy.id)) == 0
+    assert (
+        db.session.scalar(select(func.count(Consent.id)).join(Entry).where(Entry.campaign_id == copy.id)) == 0
+    )
+    assert (
+        db.session.scalar(select(DrawPlan).where(DrawPlan.campaign_id == copy.id)) is None
+    )  # its own seed later
+    dup = events("campaign.duplicate")
+    assert {(e.campaign_id, e.actor_label) for e in dup} == {
+        (source.id, "editor@example.com"), (copy.id, "editor@example.com"),
+    }  # fmt: skip
+
+    editor.post(f"{url}/duplicate", form_page=url)
+    slugs = set(db.session.scalars(select(Campaign.slug)))
+    assert f"{source.slug}-copy-2" in slugs  # a second copy gets the next free address
+
+
+def test_a_viewer_may_neither_close_nor_duplicate(app):
+    team = make_team(app)
+    viewer = team.studio(Role.VIEWER)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert viewer.post(f"{url}/close", form_page=url).status_code == 403
+    assert viewer.post(f"{url}/duplicate", form_page=url).status_code == 403
+    assert db.session.scalar(select(func.count(Campaign.id))) == 1
