@@ -70,7 +70,7 @@ def test_certificate_and_draw_result_read_well_on_a_phone_and_a_desktop(
 def test_the_instant_win_certificate_reads_well_on_a_phone(page, live_server, app):
     from datetime import timedelta
 
-    from tests.draws.instant_helpers import instant_campaign, play
+    from tests.instant.helpers import instant_campaign, play
 
     campaign = instant_campaign(factories.org("brand-i", "Brand I"), quantity=2, odds=2, slug="instant")
     for n in range(5):

@@ -15,7 +15,7 @@ from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
 from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
-from tests.draws.instant_helpers import instant_campaign, play
+from tests.instant.helpers import instant_campaign, play
 
 
 def block(page: str, element_id: str) -> str:
