@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign import health, logs, metrics
+from campaign import brandpage, health, logs, metrics
 from campaign.config import (
     PROJECT_ROOT,
     Config,
@@ -40,6 +40,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         raise ConfigError(str(exc)) from exc
     register_blueprints(app)
     register_storage_refs(app)
+    brandpage.init_app(app)  # issue 13: the brand's campaign page
     register_cli(app)
     mount_public_api(app, create_public_api(app))
     health.mount(app)  # /healthz, /readyz, /metrics
