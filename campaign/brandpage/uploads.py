@@ -42,6 +42,7 @@ def prepare_images(form: CampaignForm) -> dict | None:
             position += 1
         elif _read(row.form.image) is not None:
             row.form.image.errors = [*row.form.image.errors, str(NAME_FIRST)]
+            form.form_errors.append(str(NAME_FIRST))  # the summary: a row's errors hide in the table
     images["prizes"] = prizes
     refused = (
         form.hero_image.errors or form.logo_image.errors or any(r.form.image.errors for r in form.prizes)
