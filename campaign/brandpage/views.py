@@ -1,5 +1,7 @@
 """The campaign page's QR code (for print) and the studio's draft preview of the page."""
 
+import io
+
 import segno
 from flask import Blueprint, Response, g, url_for
 
@@ -19,8 +21,13 @@ bp.add_app_template_global(page.srcset, "brand_srcset")
 
 def qr_svg(url: str) -> bytes:
     """An SVG QR code of `url`: error correction M (survives a smudge in print), 4-module quiet zone."""
-    code = segno.make_qr(url, error="m")
-    return code.svg_inline(scale=8, border=4, dark="#000", light="#fff", omitsize=False).encode()
+    buffer = io.BytesIO()
+    segno.make_qr(url, error="m").save(
+        buffer, kind="svg", scale=8, border=4, dark="#000", light="#fff", xmldecl=False
+    )
+    return (
+        buffer.getvalue()
+    )  # a standalone document (with its namespace): an <img> and a print shop can use it
 
 
 @bp.get("/c/<slug>/qr.svg")

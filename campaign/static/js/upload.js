@@ -22,14 +22,15 @@
   }
 
   function placeholder(file) {
-    // Browsers cannot decode HEIC: a neutral box with the file name, and what happens next.
+    // Browsers cannot decode HEIC: a neutral box with the file name, and what happens next (the server
+    // derives a JPEG from it; the status page shows that). Anything else undecodable: the name and a hint.
     preview.textContent = "";
     var name = document.createElement("p");
     name.className = "photo-preview-name";
     name.textContent = file.name;
     var note = document.createElement("p");
     note.className = "hint";
-    note.textContent = preview.getAttribute("data-heic");
+    note.textContent = preview.getAttribute(isHeic(file) ? "data-heic" : "data-unviewable");
     preview.appendChild(name);
     preview.appendChild(note);
     preview.classList.add("is-placeholder");
