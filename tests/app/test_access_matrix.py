@@ -77,6 +77,7 @@ REQUIRED: dict[str, str] = {
     "privacy.save_retention": "privacy",
     "privacy.export": "privacy",
     "privacy.erase": "privacy",
+    "brandpage.preview": "view",  # issue 13: the campaign page as customers will see it
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous

@@ -53,7 +53,7 @@ def test_withdrawing_asks_first_and_the_question_changes_nothing(app, client):
 
     question = client.get(f"{status_path}/withdraw", headers={"Accept-Language": "ja"})
     assert question.status_code == 200
-    assert "応募を取り消しますか？" in question.text and "この操作は元に戻せません。" in question.text
+    assert "応募を取り下げますか？" in question.text and "この操作は元に戻せません。" in question.text
     assert db.session.scalar(select(Entry)).status is EntryStatus.RECEIVED
 
     answer = client.post(f"{status_path}/withdraw", data={"csrf_token": csrf_from(question.text)})
