@@ -6,8 +6,7 @@ from flask import url_for
 from campaign.brandpage.models import BrandImage
 from campaign.brandpage.services import text_color_on
 from campaign.campaigns.models import Campaign
-from campaign.galleries.models import Gallery
-from campaign.galleries.services import items
+from campaign.galleries.services import newest_shown
 from campaign.media_views import public_url
 from campaign.reviews.public import absolute, photo
 
@@ -23,10 +22,9 @@ def srcset(image: BrandImage, fmt: str) -> str:
 
 
 def photos(campaign: Campaign, limit: int = STRIP) -> list[dict]:
-    """Approved photos consented to the gallery: exactly what a gallery of the whole campaign shows
-    (galleries.services.items, the one public gate), as reviews.public builds them."""
-    whole_campaign = Gallery(org_id=campaign.org_id, campaign_id=campaign.id, min_rating=1, pinned=[])
-    return [photo(entry) for entry in items(whole_campaign)[:limit]]
+    """The newest photos a gallery of the campaign shows (the galleries' public gate), as reviews.public
+    builds them for every public surface."""
+    return [photo(entry) for entry in newest_shown(campaign, limit)]
 
 
 def context(campaign: Campaign, locale: str) -> dict:

@@ -214,3 +214,35 @@ def test_storage_gc_keeps_brand_images(client, runner, campaign):
     result = runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"])
     assert result.exit_code == 0, result.output
     assert brand_objects() == kept
+
+
+def test_the_strip_reads_past_photos_the_gate_hides(app, campaign):
+    """Newest first, in batches: hidden photos (no gallery consent) never fill the strip's places."""
+    from datetime import timedelta
+
+    from campaign.clock import utcnow
+    from campaign.entries.models import Consent, Entry, EntryStatus, Processing
+    from campaign.galleries.services import newest_shown
+
+    now = utcnow()
+    for n in range(7):
+        entry = Entry(
+            org_id=campaign.org_id,
+            campaign=campaign,
+            idempotency_key=f"k{n}",
+            status=EntryStatus.APPROVED,
+            rating=5,
+            email=f"p{n}@example.com",
+            email_normalised=f"p{n}@example.com",
+            storage_backend="memory",
+            original_key=f"private/originals/x/{n}.jpg",
+            original_format="jpg",
+            original_bytes=1,
+            processing=Processing.READY,
+            created_at=now - timedelta(minutes=n),
+        )
+        entry.consent = Consent(terms_version="1", scopes=["review"] if n < 5 else ["gallery"], given_at=now)
+        db.session.add(entry)
+    db.session.commit()
+    shown = newest_shown(campaign, 3, batch=2)
+    assert [e.email for e in shown] == ["p5@example.com", "p6@example.com"]
