@@ -286,8 +286,8 @@ def main() -> None:
         "KUCHIKOMI_PUBLIC_BASE_URL": app_url,
     }
     command = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{app_port}", "--workers", "2"]
-    command += ["--worker-class", "gthread", "--threads", "4", "--log-level", "warning", "--access-logfile", "/dev/null"]
-    command += ["wsgi:app"]
+    command += ["--worker-class", "gthread", "--threads", "4", "--log-level", "warning"]
+    command += ["--access-logfile", "/dev/null", "wsgi:app"]
     processes: list[subprocess.Popen] = []
     try:
         processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
