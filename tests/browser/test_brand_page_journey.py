@@ -177,3 +177,19 @@ def test_screenshots_of_the_brand_pages(page, live_server, demo, studio, app):
     page.wait_for_selector("[aria-invalid=true]#brand_color")
     assert "ブランドカラーは「#」と16進数6桁で入力してください" in page.content()
     page.screenshot(path=str(SHOTS / OWNER / "edit-bad-colour-ja-1366.png"), full_page=True)
+
+
+def test_screenshots_of_the_outcome_after_the_draw(page, live_server, client, studio):
+    from campaign.draws.models import DrawPick, PickState
+    from tests.brandpage.test_customer_flow import _drawn
+
+    links = _drawn(client, studio, [f"p{n}@example.com" for n in range(4)])
+    states = {p.entry.email: p.state for p in db.session.scalars(select(DrawPick))}
+    for outcome, email in (
+        ("won", next(e for e, s in states.items() if s is PickState.NOTIFIED)),
+        ("alternate", next(e for e, s in states.items() if s is PickState.WAITING)),
+        ("not-drawn", next(e for e in links if e not in states)),
+    ):
+        shoot(page, live_server.url + links[email], f"status-{outcome}", owner=OWNER)
+        assert page.locator("#draw-outcome").is_visible()
+        assert page.evaluate(WIDTHS)[0] <= page.evaluate("window.innerWidth")
