@@ -30,6 +30,7 @@ FEATURES = (
     "campaign.accounts",
     "campaign.orgs",
     "campaign.campaigns",
+    "campaign.brandpage",
     "campaign.entries",
     "campaign.media_views",
     "campaign.moderation",

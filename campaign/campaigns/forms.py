@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -67,12 +68,19 @@ class PrizeForm(RowForm):
     value_jpy = WholeNumberField(
         _l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
     )
+    image = FileField(_l("Prize image"))  # brand page (issue 13): stored by brandpage.services
 
 
 class CampaignForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title (Japanese)"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Address (/c/…)"), validators=[DataRequired(), Length(max=64)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=5000)])
+    # brand page (issue 13): English texts, colour and images (images go through brandpage.services)
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=5000)])
+    brand_color = StringField(_l("Brand colour"), validators=[Optional()])  # the rule: campaigns.rules
+    hero_image = FileField(_l("Hero image"))
+    logo_image = FileField(_l("Logo"))
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range])
     closes_at = DateTimeLocalField(
         _l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range]
@@ -163,6 +171,9 @@ class CampaignForm(FlaskForm):
             projected_sales_jpy=self.projected_sales_jpy.data,  # draws (issue 5)
             instant_win=bool(self.instant_win.data),
             instant_win_odds=self.instant_win_odds.data or 1,
+            title_en=(self.title_en.data or "").strip(),
+            description_en=_text(self.description_en.data),
+            brand_color=(self.brand_color.data or "").strip().lower(),
             products=[
                 ProductData(
                     name=row.form.name.data.strip(),

@@ -4,6 +4,7 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from campaign.brandpage.models import BrandImage
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -60,8 +61,16 @@ class Campaign(db.Model):
     # instant win: every entry sees its result at once; odds N means a play is lucky with probability 1/N
     instant_win: Mapped[bool] = mapped_column(default=False)
     instant_win_odds: Mapped[int] = mapped_column(Integer, default=1)
+    # brand page (issue 13): `title` and `description` are the Japanese texts; English beside them
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    brand_color: Mapped[str] = mapped_column(String(7), default="")  # "#rrggbb", "" = the house accent
+    hero_image_id: Mapped[int | None] = mapped_column(ForeignKey("brand_images.id", ondelete="SET NULL"))
+    logo_image_id: Mapped[int | None] = mapped_column(ForeignKey("brand_images.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship()
+    hero_image: Mapped[BrandImage | None] = relationship(foreign_keys=[hero_image_id])
+    logo_image: Mapped[BrandImage | None] = relationship(foreign_keys=[logo_image_id])
     products: Mapped[list["Product"]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Product.position"
     )
@@ -80,6 +89,21 @@ class Campaign(db.Model):
         if now < self.closes_at:
             return CampaignStatus.LIVE
         return CampaignStatus.CLOSED
+
+    def title_for(self, locale: str) -> str:
+        """The title in the reader's language, else the other one (brand page, issue 13)."""
+        return (
+            (self.title_en or self.title) if str(locale).startswith("en") else (self.title or self.title_en)
+        )
+
+    def description_for(self, locale: str) -> str:
+        if str(locale).startswith("en"):
+            return self.description_en or self.description
+        return self.description or self.description_en
+
+    def text_lang(self, locale: str) -> str:
+        """The language the title is shown in for this reader (for lang="…")."""
+        return "en" if str(locale).startswith("en") and self.title_en else "ja"
 
     @property
     def requires_social_post(self) -> bool:
@@ -111,8 +135,10 @@ class Prize(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     value_jpy: Mapped[int] = mapped_column(Integer, default=0)
+    image_id: Mapped[int | None] = mapped_column(ForeignKey("brand_images.id", ondelete="SET NULL"))
 
     campaign: Mapped[Campaign] = relationship(back_populates="prizes")
+    image: Mapped[BrandImage | None] = relationship()
 
 
 class RetiredSlug(db.Model):

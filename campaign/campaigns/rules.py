@@ -9,6 +9,12 @@ from flask_babel import lazy_gettext as _l
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 HASHTAG_RE = re.compile(r"^[^\s#,]{1,100}$")
 HANDLE_RE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
+HEX_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def valid_color(value: str) -> bool:
+    """A brand colour: "#rrggbb", or empty for the house accent."""
+    return value == "" or bool(HEX_COLOR_RE.match(value))
 
 
 def gtin_is_valid(code: str) -> bool:

@@ -84,12 +84,20 @@ class CampaignData:
     projected_sales_jpy: int | None = None  # draws (issue 5)
     instant_win: bool = False
     instant_win_odds: int = 1
+    title_en: str = ""  # brand page (issue 13): `title`/`description` are the Japanese texts
+    description_en: str = ""
+    brand_color: str = ""
 
 
 def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
     """Raises InvalidCampaign naming the first field that breaks a rule."""
     if not data.title.strip():
         raise InvalidCampaign(_l("Give the campaign a title."), field="title")
+    if not rules.valid_color(data.brand_color):
+        raise InvalidCampaign(
+            _l("Enter the brand colour as # and six hexadecimal digits, for example #0a7d5a."),
+            field="brand_color",
+        )
     if not rules.SLUG_RE.match(data.slug):
         raise InvalidCampaign(_l("Use lowercase letters, digits and hyphens for the address."), field="slug")
     taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))
@@ -180,6 +188,9 @@ FIELDS = (
     "projected_sales_jpy",  # draws (issue 5)
     "instant_win",
     "instant_win_odds",
+    "title_en",  # brand page (issue 13)
+    "description_en",
+    "brand_color",
 )
 
 

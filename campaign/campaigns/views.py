@@ -15,6 +15,7 @@ from campaign.extensions import db
 from campaign.moderation.views import member_actor
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
+from campaign.storage import get_storage
 
 bp = Blueprint("campaigns", __name__, url_prefix="/studio")
 
@@ -34,7 +35,15 @@ def index():
 
 
 def _save(form: CampaignForm, campaign: Campaign | None):
-    """Validates and saves; on a rule's refusal puts each message on its field and returns None."""
+    """Validates and saves; on a rule's refusal puts each message on its field and returns None.
+
+    Uploaded images are checked first (brand page, issue 13): a refused image saves nothing."""
+    from campaign.brandpage import services as brand_images
+    from campaign.brandpage.uploads import prepare_images
+
+    images = prepare_images(form)
+    if images is None:
+        return None
     actor, now = member_actor(), utcnow()
     try:
         data = form.to_data(g.org.timezone)
@@ -45,6 +54,8 @@ def _save(form: CampaignForm, campaign: Campaign | None):
 
             check_settings_change(campaign, data, g.membership)
             services.update_campaign(campaign, data, actor=actor, now=now)
+        if changed := brand_images.attach(campaign, get_storage(), **images):
+            services.audit(campaign, actor, "campaign.update", now, {}, {"images": changed})
     except DomainError as exc:
         db.session.rollback()
         for refusal in getattr(exc, "refusals", [exc]):

@@ -26,7 +26,7 @@ class EntryForm(FlaskForm):
     product_id = SelectField(_l("Product in your photo"), choices=[], validate_choice=False)
     caption = TextAreaField(_l("Caption"))
     rating = RadioField(
-        _l("Rating"), choices=[SelectChoice(str(n)) for n in range(5, 0, -1)], validate_choice=False
+        _l("Rating"), choices=[SelectChoice(str(n)) for n in range(1, 6)], validate_choice=False
     )
     nickname = StringField(_l("Nickname shown with your photo"))
     email = EmailField(_l("Email address"))

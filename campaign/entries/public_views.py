@@ -16,6 +16,7 @@ from campaign import jobs, metrics
 from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
+from campaign.entries.confirmation import send_confirmation
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.processing import process_entry
@@ -54,26 +55,34 @@ def too_many_uploads(error: RateLimitExceeded):
     return response
 
 
-def _campaign_page(campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None):
+def campaign_page_response(
+    campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None, *, preview=False
+):
+    """The campaign page; `preview` is the studio's look at it (any stage, bannered, form disabled)."""
+    from campaign.brandpage import page
+
     g.timezone = campaign.organisation.timezone
     form.offer_products(campaign.products)
     if not form.idempotency_key.data:
         form.idempotency_key.data = secrets.token_hex(16)
-    return render_template(
+    html = render_template(
         "entries/campaign.html",
         campaign=campaign,
         form=form,
         errors=errors or {},
         message=message,
-        status=campaign.status(utcnow()),
+        status="live" if preview else campaign.status(utcnow()),
+        preview=preview,
+        page=page.context(campaign, str(get_locale())),
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
-    ), code
+    )
+    return current_app.make_response((html, code))
 
 
 @bp.get("/c/<slug>")
 def campaign_page(slug: str):
     campaign = public_campaign(slug, now=utcnow())
-    return _campaign_page(campaign, EntryForm())
+    return campaign_page_response(campaign, EntryForm())
 
 
 @bp.post("/c/<slug>/entries")
@@ -92,6 +101,7 @@ def submit(slug: str):
         entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
         if created:  # in the entry's own transaction: processing is never lost, even with Redis down
             jobs.after_commit(process_entry, entry.id)
+            send_confirmation(entry)  # the outbox too: the mail leaves only with the entry
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -101,7 +111,7 @@ def submit(slug: str):
         metrics.refuse_upload(exc.code)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
-        return _campaign_page(campaign, form, exc.status, exc.errors, exc.text())
+        return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())
     status_url = url_for(
         "submissions.status",
         token=status_links.status_token(current_app.secret_key, entry.public_id),
@@ -123,12 +133,17 @@ def _entry_from_token(token: str) -> Entry:
 
 @bp.get("/s/<token>")
 def status(token: str):
+    from campaign.draws.outcome import outcome_of
+
     entry = _entry_from_token(token)
     response = current_app.make_response(
         render_template(
             "entries/status.html",
             entry=entry,
             token=token,
+            outcome=None
+            if entry.erased_at
+            else outcome_of(entry, secret=current_app.secret_key, now=utcnow()),
             thanks=request.args.get("thanks") == "1",
             photo_problem=services.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
@@ -137,6 +152,22 @@ def status(token: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the link is the key: never leak it
     return response
+
+
+@bp.get("/s/<token>/withdraw")
+def withdraw_confirm(token: str):
+    """The confirmation step before a withdrawal (works without JavaScript); nothing changes here."""
+    entry = _entry_from_token(token)
+    if entry.erased_at is not None or not _can_withdraw(entry):
+        return redirect(url_for("submissions.status", token=token), code=303)
+    response = current_app.make_response(render_template("entries/withdraw.html", entry=entry, token=token))
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _can_withdraw(entry: Entry) -> bool:
+    return entry.status != "withdrawn" or entry.withdrawn_by == "brand"
 
 
 @bp.post("/s/<token>/withdraw")

@@ -215,3 +215,27 @@ def galleries_showing(entry: Entry) -> list[Gallery]:
         if gallery.campaign_id in (None, entry.campaign_id)
         and (gallery.product is None or gallery.product.campaign_id == entry.campaign_id)
     ]
+
+
+def newest_shown(campaign: Campaign, limit: int, *, batch: int = 50) -> list[Entry]:
+    """A campaign's newest photos that a gallery of it would show (the same gate as `items`:
+    `is_publishable(entry, "gallery")`), read in batches until `limit` pass, so the campaign page can
+    show a few without loading every approved entry. (Brand page, issue 13.)"""
+    query = (
+        select(Entry)
+        .where(
+            Entry.org_id == campaign.org_id,
+            Entry.campaign_id == campaign.id,
+            Entry.status == EntryStatus.APPROVED,
+        )
+        .options(selectinload(Entry.derivatives), selectinload(Entry.consent), selectinload(Entry.campaign))
+        .order_by(Entry.created_at.desc(), Entry.id.desc())
+    )
+    shown: list[Entry] = []
+    offset = 0
+    while True:
+        rows = db.session.scalars(query.limit(batch).offset(offset)).all()
+        shown += [entry for entry in rows if is_publishable(entry, "gallery")]
+        if len(shown) >= limit or len(rows) < batch:
+            return shown[:limit]
+        offset += batch

@@ -95,6 +95,7 @@ REQUIRED: dict[str, str] = {
     "analytics.report": "view",
     "analytics.export": "view",
     "analytics.privacy_notice": "view",
+    "brandpage.preview": "view",  # issue 13: the campaign page as customers will see it
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous

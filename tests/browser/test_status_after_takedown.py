@@ -19,8 +19,9 @@ def test_the_status_page_of_a_taken_down_entry_offers_the_final_withdrawal(page,
     step(editor, entry, "withdraw", note="complaint")
     shoot(page, f"{live_server.url}{status_url}", "status-taken-down")
     assert page.console_errors == []
+    page.click("#withdraw-link")  # the question comes first, in a dialog
     with page.expect_navigation():
-        page.click("form button.secondary")
+        page.click("#withdraw-dialog-confirm")
     db.session.refresh(entry)
     assert entry.withdrawn_by == "customer"
     assert page.locator("text=Withdraw my entry").count() == 0

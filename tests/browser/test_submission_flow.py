@@ -24,7 +24,7 @@ RECORD_PROGRESS = """
 
 def fill_entry_form(page, photo: bytes) -> None:
     page.set_input_files("#photo", files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": photo}])
-    page.click("label[for=rating-0]")  # the first option is five stars
+    page.click("label[for=rating-4]")  # the stars run from one to five
     page.fill("#caption", "Lovely with breakfast")
     page.fill("#nickname", "sakura")
     page.fill("#email", "sakura@example.com")
@@ -49,10 +49,11 @@ def test_upload_shows_progress_then_the_status_page(page, live_server, app):
 
 
 def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
+    """Errors only the server can find (the photo's content, a reserved email domain) come back inline."""
     factories.campaign(factories.org())
     page.goto(f"{live_server.url}/c/summer")
     fill_entry_form(page, b"this is not a photo")
-    page.fill("#email", "not-an-email")
+    page.fill("#email", "someone@example.invalid")
     page.click("#submit-button")
     page.wait_for_selector("[data-field=email] .field-error")
     assert "This email address is not valid." in page.locator("[data-field=email]").inner_text()
@@ -86,3 +87,16 @@ def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, 
     assert page.locator("code.commitment").count() == 1  # the 64-character SHA-256 commitment is shown
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1], widths
+
+
+def test_a_malformed_email_is_reported_before_the_photo_is_sent(page, live_server, app):
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    fill_entry_form(page, factories.photo())
+    page.fill("#email", "not-an-email")
+    sent = []
+    page.on("request", lambda request: request.method == "POST" and sent.append(request.url))
+    page.click("#submit-button")
+    page.wait_for_selector("[data-field=email] .field-error")
+    assert "This email address is not valid." in page.locator("[data-field=email]").inner_text()
+    assert sent == [] and page.locator("#progress").is_hidden()

@@ -14,8 +14,8 @@ from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
 from tests.draws.helpers import PRIZES, launched_campaign
-from tests.instant.helpers import instant_campaign
 from tests.entries.helpers import submit
+from tests.instant.helpers import instant_campaign
 from tests.moderation.conftest import make_team
 
 

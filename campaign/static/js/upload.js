@@ -1,4 +1,5 @@
-// Progressive enhancement of the entry form: a real upload progress bar and inline errors.
+// Progressive enhancement of the entry form: a photo preview, required fields checked before anything is
+// sent, a star rating that follows the WAI-ARIA radio group keys, and a real upload progress bar.
 // Without JavaScript the form posts normally and the server renders the same errors.
 (function () {
   "use strict";
@@ -10,11 +11,96 @@
   var box = document.getElementById("progress");
   var button = document.getElementById("submit-button");
   var message = document.getElementById("form-message");
+  var photo = form.querySelector('input[type="file"]');
+  var preview = document.getElementById("photo-preview");
   var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10);
+  var objectUrl = null;
+
+  // --- photo preview -------------------------------------------------------------------------------
+  function isHeic(file) {
+    return /^image\/hei[cf]/i.test(file.type) || /\.(heic|heif)$/i.test(file.name);
+  }
+
+  function placeholder(file) {
+    // Browsers cannot decode HEIC: a neutral box with the file name, and what happens next (the server
+    // derives a JPEG from it; the status page shows that). Anything else undecodable: the name and a hint.
+    preview.textContent = "";
+    var name = document.createElement("p");
+    name.className = "photo-preview-name";
+    name.textContent = file.name;
+    var note = document.createElement("p");
+    note.className = "hint";
+    note.textContent = preview.getAttribute(isHeic(file) ? "data-heic" : "data-unviewable");
+    preview.appendChild(name);
+    preview.appendChild(note);
+    preview.classList.add("is-placeholder");
+    preview.hidden = false;
+  }
+
+  function showPreview() {
+    if (objectUrl) { URL.revokeObjectURL(objectUrl); objectUrl = null; }
+    preview.textContent = "";
+    preview.classList.remove("is-placeholder");
+    var file = photo.files && photo.files[0];
+    if (!file) { preview.hidden = true; return; }
+    clearFieldError("photo");
+    if (file.size > maxBytes) {
+      preview.hidden = true;
+      showFieldErrors({ photo: [form.getAttribute("data-too-large")] });
+      return;
+    }
+    if (isHeic(file) || !window.URL || !URL.createObjectURL) { placeholder(file); return; }
+    objectUrl = URL.createObjectURL(file);
+    var img = document.createElement("img");
+    img.alt = "";
+    img.addEventListener("error", function () { placeholder(file); });
+    img.src = objectUrl;
+    preview.appendChild(img);
+    preview.hidden = false;
+  }
+  if (photo && preview) photo.addEventListener("change", showPreview);
+
+  // --- star rating: a radio group whose arrows follow the stars ---------------------------------------
+  var radios = Array.prototype.slice.call(form.querySelectorAll('.stars input[type="radio"]'));
+  function rove() {
+    var checked = radios.filter(function (r) { return r.checked; })[0] || radios[0];
+    radios.forEach(function (r) { r.tabIndex = r === checked ? 0 : -1; });
+  }
+  function choose(radio) {
+    radio.checked = true;
+    radio.focus();
+    rove();
+    clearFieldError("rating");
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  radios.forEach(function (radio, index) {
+    radio.addEventListener("keydown", function (event) {
+      var target = null;
+      if (event.key === "ArrowRight" || event.key === "ArrowUp") target = radios[Math.min(index + 1, radios.length - 1)];
+      else if (event.key === "ArrowLeft" || event.key === "ArrowDown") target = radios[Math.max(index - 1, 0)];
+      else if (event.key === "Home") target = radios[0];
+      else if (event.key === "End") target = radios[radios.length - 1];
+      if (!target) return;
+      event.preventDefault();  // the browser's own arrows go the other way round for Up and Down
+      choose(target);
+    });
+    radio.addEventListener("change", function () { rove(); clearFieldError("rating"); });
+  });
+  if (radios.length) rove();
+
+  // --- errors --------------------------------------------------------------------------------------
+  function clearFieldError(name) {
+    var field = form.querySelector('[data-field="' + name + '"]');
+    if (!field) return;
+    field.classList.remove("has-error");
+    Array.prototype.forEach.call(field.querySelectorAll(".field-error"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(field.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
+  }
 
   function clearErrors() {
-    Array.prototype.forEach.call(form.querySelectorAll(".field-error.js"), function (el) { el.remove(); });
+    Array.prototype.forEach.call(form.querySelectorAll(".field-error"), function (el) { el.remove(); });
     Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (el) { el.classList.remove("has-error"); });
+    Array.prototype.forEach.call(form.querySelectorAll("[aria-invalid]"), function (el) { el.removeAttribute("aria-invalid"); });
     message.hidden = true;
     message.textContent = "";
   }
@@ -22,22 +108,67 @@
   function showMessage(textValue) {
     message.textContent = textValue;  // text, never HTML
     message.hidden = false;
-    message.scrollIntoView({ block: "center" });
   }
 
   function showFieldErrors(errors) {
+    var first = null;
     Object.keys(errors).forEach(function (name) {
       var field = form.querySelector('[data-field="' + name + '"]');
       if (!field) return;
       field.classList.add("has-error");
-      errors[name].forEach(function (msg) {
+      var id = "error-" + name;
+      errors[name].forEach(function (msg, i) {
         var p = document.createElement("p");
         p.className = "field-error js";
-        p.setAttribute("role", "alert");
+        p.id = id + (i ? "-" + i : "");
         p.textContent = msg;
         field.appendChild(p);
       });
+      var control = field.querySelector("input:not([type=hidden]), select, textarea");
+      if (control) {
+        control.setAttribute("aria-invalid", "true");
+        var described = (control.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x.indexOf("error-") !== 0; });
+        described.push(id);
+        control.setAttribute("aria-describedby", described.join(" "));
+      }
+      if (!first) first = field;
     });
+    return first;
+  }
+
+  function focusFirst(field) {
+    if (!field) return;
+    var control = field.querySelector('input:checked, input:not([type=hidden]), select, textarea');
+    field.scrollIntoView({ block: "center" });
+    if (control) control.focus({ preventScroll: true });
+  }
+
+  // The same rules as the server for what can be known before sending; the server checks everything again.
+  function missing() {
+    var errors = {};
+    function need(name, ok) {
+      var field = form.querySelector('[data-field="' + name + '"]');
+      if (field && field.hasAttribute("data-missing") && !ok) errors[name] = [field.getAttribute("data-missing")];
+    }
+    var file = photo && photo.files && photo.files[0];
+    need("photo", !!file);
+    if (file && file.size > maxBytes) errors.photo = [form.getAttribute("data-too-large")];
+    var product = form.querySelector('[name="product_id"]');
+    if (product) need("product_id", !!product.value);
+    need("rating", radios.some(function (r) { return r.checked; }));
+    var email = form.querySelector('[name="email"]');
+    var emailValue = email ? email.value.trim() : "";
+    need("email", !!emailValue);
+    if (emailValue && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(emailValue)) {
+      errors.email = [form.querySelector('[data-field="email"]').getAttribute("data-invalid")];
+    }
+    var handle = form.querySelector('[name="social_handle"]');
+    if (handle) need("social_handle", !!handle.value.trim());
+    var postUrl = form.querySelector('[name="post_url"]');
+    if (postUrl) need("post_url", /^https:\/\/\S+$/.test(postUrl.value.trim()));
+    var terms = form.querySelector('[name="accepts_terms"]');
+    if (terms) need("accepts_terms", terms.checked);
+    return errors;
   }
 
   function setProgress(percent) {
@@ -45,12 +176,29 @@
     text.textContent = percent + "%";
   }
 
+  function resetProgress() {
+    box.hidden = true;
+    bar.value = 0;
+    text.textContent = "";
+  }
+
+  function failed(body) {
+    button.disabled = false;
+    resetProgress();
+    var first = body && body.errors ? showFieldErrors(body.errors) : null;
+    showMessage(body && body.message ? body.message : form.getAttribute("data-network-error"));
+    if (first) focusFirst(first); else message.focus();
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    if (form.hasAttribute("data-preview")) return;
     clearErrors();
-    var photo = form.querySelector('input[type="file"]');
-    if (photo.files.length && photo.files[0].size > maxBytes) {
-      showFieldErrors({ photo: [form.getAttribute("data-too-large")] });
+    var errors = missing();
+    if (Object.keys(errors).length) {  // nothing is sent until every required field is there
+      var first = showFieldErrors(errors);
+      showMessage(form.getAttribute("data-summary"));
+      focusFirst(first);
       return;
     }
     var xhr = new XMLHttpRequest();
@@ -68,17 +216,9 @@
         window.location.assign(body.status_url);
         return;
       }
-      button.disabled = false;
-      box.hidden = true;
-      if (body && body.errors) showFieldErrors(body.errors);
-      if (body && body.message) showMessage(body.message);
-      else showMessage(form.getAttribute("data-network-error"));
+      failed(body);
     });
-    xhr.addEventListener("error", function () {
-      button.disabled = false;
-      box.hidden = true;
-      showMessage(form.getAttribute("data-network-error"));
-    });
+    xhr.addEventListener("error", function () { failed(null); });
     button.disabled = true;
     box.hidden = false;
     setProgress(0);

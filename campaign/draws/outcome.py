@@ -1,0 +1,62 @@
+"""What the entrant's private status page says after the draw: about this entry only, never about others."""
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from campaign.draws.models import Draw, DrawPick, PickState
+from campaign.draws.winners import claim_token
+from campaign.entries.models import Entry
+from campaign.extensions import db
+
+
+class Outcome(enum.StrEnum):
+    NOT_DRAWN = "not_drawn"  # the draw took place; this entry was neither a winner nor an alternate
+    ALTERNATE = "alternate"  # waiting: may move up if a winner drops out
+    CHECKING = "checking"  # drawn as a winner (or moved up); the entry conditions are being checked
+    WON = "won"  # told to claim: the claim link is shown
+    CLAIMED = "claimed"
+    SHIPPED = "shipped"
+    FORFEITED = "forfeited"
+    EXCLUDED = "excluded"
+
+
+STATE_OUTCOME = {
+    PickState.WAITING: Outcome.ALTERNATE,
+    PickState.CHECKING: Outcome.CHECKING,
+    PickState.NOTIFIED: Outcome.WON,
+    PickState.CLAIMED: Outcome.CLAIMED,
+    PickState.SHIPPED: Outcome.SHIPPED,
+    PickState.FORFEITED: Outcome.FORFEITED,
+    PickState.EXCLUDED: Outcome.EXCLUDED,
+}
+
+
+@dataclass(frozen=True)
+class EntryOutcome:
+    outcome: Outcome
+    prize_name: str = ""
+    claim_token: str = ""  # only while the winner may still give an address
+    claim_deadline: datetime | None = None
+
+
+def outcome_of(entry: Entry, *, secret: str, now: datetime) -> EntryOutcome | None:
+    """None before the campaign's draw; else this entry's place in it."""
+    draw = db.session.scalar(select(Draw).where(Draw.campaign_id == entry.campaign_id))
+    if draw is None:
+        return None
+    pick = db.session.scalar(
+        select(DrawPick).where(DrawPick.draw_id == draw.id, DrawPick.entry_id == entry.id)
+    )
+    if pick is None:
+        return EntryOutcome(Outcome.NOT_DRAWN)
+    outcome = STATE_OUTCOME[pick.state]
+    open_claim = outcome is Outcome.WON and pick.claim_deadline is not None and now < pick.claim_deadline
+    return EntryOutcome(
+        outcome,
+        prize_name=pick.prize.name if pick.prize is not None else "",
+        claim_token=claim_token(secret, pick) if open_claim else "",
+        claim_deadline=pick.claim_deadline if open_claim else None,
+    )
