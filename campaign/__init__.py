@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from campaign import health, logs, metrics
+from campaign import health, logs, metrics, rights
 from campaign.config import (
     PROJECT_ROOT,
     Config,
@@ -39,6 +39,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
     register_blueprints(app)
+    rights.init_app(app)  # issue 12: rights to reuse collected posts
     register_storage_refs(app)
     register_cli(app)
     mount_public_api(app, create_public_api(app))

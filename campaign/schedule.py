@@ -76,6 +76,20 @@ def _retention(now: datetime) -> str:
     return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
 
 
+def _rights_scan(now: datetime) -> str:
+    from campaign.rights.detection import scan_replies
+
+    return f"{scan_replies(now=now)} granted by reply"
+
+
+def _rights_expire(now: datetime) -> str:
+    from campaign.rights.services import expire_due
+
+    requests, grants = expire_due(now=now)
+    db.session.commit()
+    return f"{requests} requests and {grants} grants expired"
+
+
 DUTIES = (
     Duty("entries-process", timedelta(minutes=5), _entries),
     Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
@@ -83,6 +97,8 @@ DUTIES = (
     Duty("webhooks-deliver", timedelta(minutes=1), _webhooks),
     Duty("storage-gc", timedelta(days=1), _storage_gc),
     Duty("privacy-retention", timedelta(hours=1), _retention),
+    Duty("rights-scan", timedelta(minutes=15), _rights_scan),  # issue 12: key-hashtag replies
+    Duty("rights-expire", timedelta(minutes=15), _rights_expire),  # issue 12: unanswered requests, grants
 )
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 

@@ -61,6 +61,30 @@ def get_json(
     if not url.startswith(("https://", "http://")):
         raise ConnectorError(f"not an HTTP URL: {url}")
     request = urllib.request.Request(f"{url}?{urllib.parse.urlencode(params)}", headers=headers)  # noqa: S310
+    return _exchange(request, allow_private=allow_private, timeout=timeout)
+
+
+def post_json(
+    url: str,
+    body: dict | None,
+    headers: dict,
+    *,
+    params: dict | None = None,
+    allow_private: bool = False,
+    timeout: float = 10.0,
+) -> tuple[dict, dict]:
+    """POST a JSON body (or only query parameters, as the Graph API takes them) → (JSON body, headers);
+    the same guard and errors as `get_json`."""
+    if not url.startswith(("https://", "http://")):
+        raise ConnectorError(f"not an HTTP URL: {url}")
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    data = json.dumps(body).encode() if body is not None else b""
+    headers = {**headers, "Content-Type": "application/json"} if body is not None else headers
+    request = urllib.request.Request(f"{url}{query}", data=data, headers=headers, method="POST")  # noqa: S310
+    return _exchange(request, allow_private=allow_private, timeout=timeout)
+
+
+def _exchange(request: urllib.request.Request, *, allow_private: bool, timeout: float) -> tuple[dict, dict]:
     try:
         with outbound.opener(allow_private=allow_private).open(request, timeout=timeout) as response:
             return json.loads(response.read() or b"{}"), dict(response.headers)

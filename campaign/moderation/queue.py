@@ -26,6 +26,7 @@ class QueueFilter:
     date_from: date | None = None  # in the organisation's time zone, inclusive
     date_to: date | None = None
     duplicates_only: bool = False
+    rights: str = ""  # "" any; "upload", "none" (collected, never asked) or a rights.models.RightsState
 
 
 @dataclass
@@ -57,6 +58,10 @@ def _filtered(org: Organisation, flt: QueueFilter):
         query = query.where(Entry.created_at < _local_midnight_utc(flt.date_to + timedelta(days=1), zone))
     if flt.duplicates_only:
         query = query.where(Entry.duplicate_kind != "")
+    if flt.rights:
+        from campaign.rights.queries import with_rights_state
+
+        query = with_rights_state(query, flt.rights)
     return query
 
 

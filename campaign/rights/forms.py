@@ -1,0 +1,37 @@
+"""Studio forms: a request template, the organisation's rights settings. The rules live in the services;
+these only carry the fields (and their CSRF token)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from campaign.form_fields import WholeNumberField
+
+
+class TemplateForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[("ja", _l("Japanese")), ("en", _l("English"))])
+    network = SelectField(
+        _l("Network"),
+        choices=[("", _l("Instagram and X")), ("instagram", "Instagram"), ("x", "X")],
+        validate_choice=False,
+    )
+    body = TextAreaField(_l("Text of the request"), render_kw={"rows": 5})
+    hashtag = StringField(_l("Key hashtag"), render_kw={"placeholder": "yes_brand", "maxlength": 60})
+
+
+class SettingsForm(FlaskForm):
+    expiry_days = WholeNumberField(_l("An unanswered request expires after (days)"), validators=[Optional()])
+    grant_months = WholeNumberField(_l("A grant lasts (months)"), validators=[Optional()])
+    scopes = SelectMultipleField(
+        _l("Uses asked for"),
+        choices=[
+            ("gallery", _l("Photo galleries on the brand's sites")),
+            ("review", _l("Product reviews")),
+            ("ads", _l("Advertising")),
+        ],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validate_choice=False,
+    )
