@@ -55,7 +55,7 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: lis
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
         duplicates_only=bool(form.duplicates.data),
-        rights=form.rights.data if form.rights.data in {v for v, _label in rights_choices()} else "",
+        rights=form.rights.data if form.rights.data in {choice.value for choice in rights_choices()} else "",
     )
 
 

@@ -187,22 +187,35 @@ def send_requests(
             continue
         language = language_of(entry)
         template = templates.choose(entry.org_id, entry.network, language)
+        how = "api" if api_delivery(entry) else "manual"
         request = existing or RightsRequest(org_id=entry.org_id, entry_id=entry.id, entry=entry)
+        values = dict(
+            template_id=template.id,
+            network=entry.network,
+            state=S.TO_SEND,
+            delivery=how,
+            language=language,
+            text="",
+            hashtag=template.hashtag,
+            scopes=list(settings.scopes),
+            terms_version=entry.campaign.terms_version,
+            grant_months=settings.grant_months,
+            created_at=now,
+            attempts=0,
+            last_error="",
+            not_before=None,
+            sent_at=None,
+            expires_at=None,
+            answered_at=None,
+            grant_until=None,
+            proof=Proof.NONE,
+            proof_post_id="",
+            reply_post_id="",
+        )
+        for key, value in values.items():
+            setattr(request, key, value)
         if existing is None:
             db.session.add(request)
-        request.template_id = template.id
-        request.network = entry.network
-        request.state = S.TO_SEND
-        request.delivery = "api" if api_delivery(entry) else "manual"
-        request.language = language
-        request.hashtag = template.hashtag
-        request.scopes = list(settings.scopes)
-        request.terms_version = entry.campaign.terms_version
-        request.grant_months = settings.grant_months
-        request.created_at = now
-        request.attempts, request.last_error, request.not_before = 0, "", None
-        request.sent_at = request.expires_at = request.answered_at = request.grant_until = None
-        request.proof, request.proof_post_id, request.reply_post_id = Proof.NONE, "", ""
         db.session.flush()  # its public id makes the link
         link = page_url(secret, request, base_url)
         request.text = templates.render(template.body, link=link, handle=entry.social_handle.lstrip("@"))
