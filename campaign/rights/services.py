@@ -291,7 +291,11 @@ def grant(
         return False  # a reply seen after a withdrawal is the old one: the withdrawal stands
     before = str(request.state)
     entry = request.entry
-    consent = entry.consent or Consent(entry=entry)
+    consent = entry.consent
+    if consent is None:
+        consent = Consent(entry_id=entry.id)
+        db.session.add(consent)
+        entry.consent = consent
     consent.terms_version = request.terms_version
     consent.scopes = list(request.scopes)
     consent.given_at = now
