@@ -2,8 +2,6 @@
 granted (which uses, under which terms version, for how long) and takes the creator's answer; the same link
 withdraws a grant later."""
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -27,7 +25,7 @@ def _request(token: str) -> RightsRequest:
 @bp.get("/rights/<token>")
 def show(token: str):
     rights = _request(token)
-    until = rights.grant_until or utcnow() + timedelta(days=30 * rights.grant_months)
+    until = rights.grant_until or services.months_after(utcnow(), rights.grant_months)
     body = render_template(
         "rights/page.html",
         rights=rights,

@@ -102,6 +102,15 @@ def _settings_facts(settings: RightsSettings) -> dict:
     }
 
 
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same day `months` calendar months later (the month's last day when it has no such day)."""
+    import calendar
+
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
 # ----- the rights page's token ----------------------------------------------------------------------------
 
 
@@ -302,7 +311,7 @@ def grant(
     request.state = S.GRANTED
     request.proof, request.proof_post_id = proof, proof_post_id
     request.answered_at = now
-    request.grant_until = now + timedelta(days=30 * request.grant_months)
+    request.grant_until = months_after(now, request.grant_months)
     if (
         entry.status is EntryStatus.APPROVED
         and entry.processing is Processing.READY

@@ -150,14 +150,20 @@ def save_settings():
     return redirect(url_for("rights.list_templates"), code=303)
 
 
-STATE_FILTERS = ("todo", "to_send", "requested", "granted", "declined", "expired", "withdrawn", "all")
+def state_filters() -> list[tuple[str, str]]:
+    from campaign.rights.queries import FILTERS
+
+    labels = dict(FILTERS)
+    states = ("requested", "granted", "declined", "expired", "withdrawn")
+    return [("todo", _("To post"))] + [(s, str(labels[s])) for s in states] + [("all", _("All"))]
 
 
 @bp.get("/")
 @studio_route("moderate")
 def index():
     state = request.args.get("state", "todo")
-    state = state if state in STATE_FILTERS else "todo"
+    filters = state_filters()
+    state = state if state in {value for value, _label in filters} else "todo"
     query = orgs.scoped(RightsRequest, g.org).options(
         joinedload(RightsRequest.entry).joinedload(Entry.campaign)
     )
@@ -167,7 +173,7 @@ def index():
         query = query.where(RightsRequest.state == RightsState(state))
     items = list(db.session.scalars(query.order_by(RightsRequest.created_at.desc()).limit(200)))
     body = render_template(
-        "rights/index.html", items=items, state=state, filters=STATE_FILTERS, reason_text=delivery.reason_text
+        "rights/index.html", items=items, state=state, filters=filters, reason_text=delivery.reason_text
     )
     return body, 200, NO_STORE
 

@@ -245,3 +245,12 @@ def test_a_scan_that_meets_a_rate_limit_changes_nothing_and_tries_next_time(bran
     assert request_for(entry).state is RightsState.REQUESTED
     social_apis.state.x_rate_limited = False
     assert scan_replies(now=utcnow()) == 1
+
+
+def test_a_grant_lasts_calendar_months():
+    from datetime import UTC, datetime
+
+    from campaign.rights.services import months_after
+
+    assert months_after(datetime(2026, 12, 3, tzinfo=UTC), 24) == datetime(2028, 12, 3, tzinfo=UTC)
+    assert months_after(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
