@@ -21,7 +21,9 @@ def no_sideways_scroll(page) -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_marketer_asks_from_the_queue_and_the_creator_grants_on_the_rights_page(page, live_server, app, client):
+def test_a_marketer_asks_from_the_queue_and_the_creator_grants_on_the_rights_page(
+    page, live_server, app, client
+):
     brand = make_brand(app, client, brand_handle="brand_a")
     add_templates(brand)
     brand.entry(caption="フォームから投稿しました")
@@ -47,7 +49,9 @@ def test_a_marketer_asks_from_the_queue_and_the_creator_grants_on_the_rights_pag
     with page.expect_navigation():
         page.click("text=Ask selected for rights")
     assert page.url.endswith("/studio/rights/")
-    assert request_for(first).state is RightsState.TO_SEND and request_for(second).state is RightsState.TO_SEND
+    assert (
+        request_for(first).state is RightsState.TO_SEND and request_for(second).state is RightsState.TO_SEND
+    )
     shoot(page, f"{live_server.url}/studio/rights/", "rights-to-post", owner="rights")
     no_sideways_scroll(page)
     page.goto(f"{live_server.url}/studio/rights/?lang=en")
