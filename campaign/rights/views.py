@@ -20,7 +20,7 @@ from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 from campaign.rights import delivery, services, templates
 from campaign.rights.forms import SettingsForm, TemplateForm
-from campaign.rights.models import RightsRequest, RightsState, RightsTemplate
+from campaign.rights.models import Proof, RightsRequest, RightsState, RightsTemplate
 
 bp = Blueprint("rights", __name__, url_prefix="/studio/rights")
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -242,6 +242,19 @@ def mark_sent(request_id: str):
     services.mark_sent(_request(request_id), actor=_actor(), now=utcnow())
     db.session.commit()
     flash(_("Marked as sent. We watch for the creator's answer."))
+    return redirect(_back(), code=303)
+
+
+@bp.post("/requests/<request_id>/seen")
+@studio_route("moderate")
+def record_seen_grant(request_id: str):
+    """The team saw the creator's key-hashtag reply themselves (e.g. where the API shows no replies)."""
+    rights = _request(request_id)
+    if rights.state not in (RightsState.TO_SEND, RightsState.REQUESTED, RightsState.EXPIRED):
+        raise services.RightsRefused(_("This request has been answered already."))
+    services.grant(rights, proof=Proof.MANUAL, actor=_actor(), now=utcnow())
+    db.session.commit()
+    flash(_("Grant recorded as seen by the team."))
     return redirect(_back(), code=303)
 
 

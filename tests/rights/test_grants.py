@@ -254,3 +254,22 @@ def test_a_grant_lasts_calendar_months():
 
     assert months_after(datetime(2026, 12, 3, tzinfo=UTC), 24) == datetime(2028, 12, 3, tzinfo=UTC)
     assert months_after(datetime(2026, 1, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
+
+
+def test_the_team_records_a_reply_it_saw_itself_as_a_grant_seen_by_the_team(brand, client):
+    add_templates(brand)
+    gallery = brand.gallery()
+    entry = collected(brand, network="instagram", post_id="IGHASHTAG1", approve=True)
+    asked_and_sent(brand, entry)
+    request = request_for(entry)
+    response = brand.studio.post(
+        f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/"
+    )
+    assert response.status_code == 303
+    request = request_for(entry)
+    assert request.state is RightsState.GRANTED and request.proof is Proof.MANUAL
+    assert entry.public_id in gallery_ids(client, gallery)
+    again = brand.studio.post(
+        f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/"
+    )
+    assert again.status_code == 409
