@@ -76,6 +76,18 @@ def _retention(now: datetime) -> str:
     return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
 
 
+def _sources(now: datetime) -> str:
+    from campaign.sources.poll import poll_all
+
+    return ", ".join(f"{count} {outcome}" for outcome, count in poll_all(now=now).items()) or "no sources"
+
+
+def _sources_recheck(now: datetime) -> str:
+    from campaign.sources.removal import recheck_all
+
+    return f"{recheck_all(now=now)} removed upstream"
+
+
 DUTIES = (
     Duty("entries-process", timedelta(minutes=5), _entries),
     Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
@@ -83,6 +95,8 @@ DUTIES = (
     Duty("webhooks-deliver", timedelta(minutes=1), _webhooks),
     Duty("storage-gc", timedelta(days=1), _storage_gc),
     Duty("privacy-retention", timedelta(hours=1), _retention),
+    Duty("sources-poll", timedelta(minutes=5), _sources),
+    Duty("sources-recheck", timedelta(hours=6), _sources_recheck),
 )
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 
