@@ -8,7 +8,6 @@ from campaign import jobs
 from campaign.clock import utcnow
 from campaign.entries.models import Entry, Processing
 from campaign.extensions import db
-from campaign.sources.models import Source
 from campaign.sources.poll import poll_all, poll_source
 from tests.sources.conftest import HASHTAG_ID
 
