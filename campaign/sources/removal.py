@@ -25,9 +25,9 @@ def mark_removed(entry: Entry, *, now: datetime) -> None:
 
     if entry.removed_upstream_at is not None:
         return
-    entry.removed_upstream_at = now
     if entry.status is not EntryStatus.WITHDRAWN or entry.withdrawn_by != "customer":
-        transition(entry, "withdraw", actor=Actor.customer(""), membership=None, now=now)
+        transition(entry, "withdraw", actor=Actor.customer(""), membership=None, now=now)  # locks, re-reads
+    entry.removed_upstream_at = now
     db.session.flush()
 
 
