@@ -54,6 +54,7 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: lis
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
         duplicates_only=bool(form.duplicates.data),
+        source=form.source.data if form.source.data in queue.SOURCE_FILTERS else None,
     )
 
 

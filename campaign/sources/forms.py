@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
 
@@ -10,9 +10,9 @@ class SourceForm(FlaskForm):
     kind = SelectField(
         _l("Where to collect from"),
         choices=[
-            ("instagram_hashtag", _l("Instagram hashtag")),
-            ("instagram_tags", _l("Instagram tags and mentions")),
-            ("x_search", _l("X recent search")),
+            SelectChoice("instagram_hashtag", _l("Instagram hashtag")),
+            SelectChoice("instagram_tags", _l("Instagram tags and mentions")),
+            SelectChoice("x_search", _l("X recent search")),
         ],
     )
     query = StringField(_l("Hashtag or query"), validators=[Length(max=512)])
