@@ -1,4 +1,4 @@
-"""The campaign's Sources page: adding sources, the hashtag budget, pausing, status in the reader's language."""
+"""The campaign's Sources page: adding sources, the hashtag budget, pausing, status in the reader's words."""
 
 from datetime import timedelta
 
