@@ -75,11 +75,16 @@ def clean_caption(text: str) -> tuple[str, bool]:
     return cleaned[:NETWORK_CAPTION_MAX], len(cleaned) > NETWORK_CAPTION_MAX
 
 
-def known(network: str, post_id: str) -> bool:
-    return (
-        db.session.scalar(select(Entry.id).where(Entry.network == network, Entry.network_post_id == post_id))
-        is not None
-    )
+def known(network: str, post_ids: list[str]) -> set[str]:
+    """Which of these posts are collected already (one query per 500)."""
+    found: set[str] = set()
+    for start in range(0, len(post_ids), 500):
+        chunk = post_ids[start : start + 500]
+        query = select(Entry.network_post_id).where(
+            Entry.network == network, Entry.network_post_id.in_(chunk)
+        )
+        found.update(db.session.scalars(query))
+    return found
 
 
 def check(source: Source, found: Found) -> None:
@@ -101,11 +106,10 @@ def check(source: Source, found: Found) -> None:
 def collect(
     source: Source, found: Found, *, storage: Storage, limits: Limits, now: datetime, allow_private: bool
 ) -> tuple[Entry | None, bool]:
-    """(entry, caption shortened), or (None, False) when the post was collected already. Refused or
-    Unavailable otherwise, with nothing stored. Flushes; the caller commits."""
+    """(entry, caption shortened), or (None, False) when the post was collected already (the caller
+    leaves out what `known` says; a post another poller collected a moment ago is found by the unique
+    constraint). Refused or Unavailable otherwise, with nothing stored. Flushes; the caller commits."""
     network = source.network
-    if known(network, found.post_id):
-        return None, False
     check(source, found)
     photo = download(found.media_url, max_bytes=limits.max_bytes, allow_private=allow_private)
     try:

@@ -19,7 +19,7 @@ from campaign.draws import sealing
 from campaign.entries.services import Limits
 from campaign.extensions import db
 from campaign.sources import services
-from campaign.sources.collect import Refused, Unavailable, collect
+from campaign.sources.collect import Refused, Unavailable, collect, known
 from campaign.sources.models import Source, SourceKind, SourceState
 from campaign.sources.networks import (
     GRAPH_FIELDS,
@@ -36,6 +36,7 @@ from campaign.storage import get_storage
 log = logging.getLogger(__name__)
 SOURCE_LEASE = timedelta(minutes=20)
 RATE_LIMIT_PAUSE = timedelta(minutes=15)  # when a rate-limited answer does not say how long
+COMMIT_EVERY = 25  # posts per transaction: each post's original, entry and outbox row commit together
 MAX_RETRIES = 200  # posts kept for another download attempt, per source
 # Called as hook(source, result, now) after each pass, before its commit: the lead wires rights here.
 after_poll: list[Callable[[Source, Pass, datetime], None]] = []
@@ -154,7 +155,8 @@ def _poll(source_id: int, now: datetime) -> str:
 
 
 def collect_all(source: Source, posts: list[Found], *, now: datetime) -> str:
-    """Collects the posts kept for another try, then `posts` (oldest first), one commit each; returns the
+    """Collects the posts kept for another try, then `posts` (oldest first), committing every
+    COMMIT_EVERY posts (a crash loses no more: the cursor moves only at the end of the pass); returns the
     code of the last problem ("" when none). A refused post is counted by its reason and never tried again;
     a failed download is kept for the next pass."""
     storage = get_storage()
@@ -164,7 +166,10 @@ def collect_all(source: Source, posts: list[Found], *, now: datetime) -> str:
     source.retry = []
     problem = ""
     retry: list[dict] = []
-    for found in waiting + posts:
+    todo = waiting + posts
+    seen = known(source.network, [found.post_id for found in todo])
+    todo = [found for found in todo if found.post_id not in seen]
+    for number, found in enumerate(todo, 1):
         try:
             entry, shortened = collect(
                 source, found, storage=storage, limits=limits, now=now, allow_private=private
@@ -187,7 +192,9 @@ def collect_all(source: Source, posts: list[Found], *, now: datetime) -> str:
                 _count(source, "caption_shortened")
                 _fail(source, "caption_shortened", f"post {found.post_id}", now)
         source.retry = list(retry)
-        db.session.commit()
+        if number % COMMIT_EVERY == 0:
+            db.session.commit()
+    db.session.commit()
     return problem
 
 
