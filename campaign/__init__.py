@@ -175,6 +175,9 @@ def register_blueprints(app: Flask) -> None:
     from campaign.privacy import views as privacy_views
 
     app.register_blueprint(privacy_views.bp)
+    from campaign import sources  # issue 12: collected posts
+
+    sources.init_app(app)
 
 
 def register_storage_refs(app: Flask) -> None:

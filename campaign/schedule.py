@@ -90,6 +90,18 @@ def _rights_expire(now: datetime) -> str:
     return f"{requests} requests and {grants} grants expired"
 
 
+def _sources(now: datetime) -> str:
+    from campaign.sources.poll import poll_all
+
+    return ", ".join(f"{count} {outcome}" for outcome, count in poll_all(now=now).items()) or "no sources"
+
+
+def _sources_recheck(now: datetime) -> str:
+    from campaign.sources.removal import recheck_all
+
+    return f"{recheck_all(now=now)} removed upstream"
+
+
 DUTIES = (
     Duty("entries-process", timedelta(minutes=5), _entries),
     Duty("draws-expire-claims", timedelta(minutes=5), _expire_claims),
@@ -99,6 +111,8 @@ DUTIES = (
     Duty("privacy-retention", timedelta(hours=1), _retention),
     Duty("rights-scan", timedelta(minutes=15), _rights_scan),  # issue 12: key-hashtag replies
     Duty("rights-expire", timedelta(minutes=15), _rights_expire),  # issue 12: unanswered requests, grants
+    Duty("sources-poll", timedelta(minutes=5), _sources),
+    Duty("sources-recheck", timedelta(hours=6), _sources_recheck),
 )
 DUTY_LEASE = timedelta(minutes=30)  # a ticker that dies mid-duty blocks that duty this long at most
 

@@ -70,6 +70,7 @@ class QueueFilterForm(FlaskForm):
     date_to = DateField(_l("To"), validators=[Optional(), plausible_date])
     duplicates = BooleanField(_l("Possible duplicates only"))
     rights = SelectField(_l("Rights"), choices=lambda: rights_choices(), default="", validators=[Optional()])
+    source = SelectField(_l("Source"), choices=lambda: source_choices(), default="", validators=[Optional()])
 
 
 def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:
@@ -88,6 +89,16 @@ def state_choices() -> list[SelectChoice]:
         SelectChoice(EntryStatus.REJECTED.value, _l("Not approved")),
         SelectChoice(EntryStatus.WITHDRAWN.value, _l("Withdrawn")),
         SelectChoice("all", _l("All")),
+    ]
+
+
+def source_choices() -> list[SelectChoice]:
+    """Where entries came from (issue 12): the upload form or a network; keys of `queue.SOURCE_FILTERS`."""
+    return [
+        SelectChoice("", _l("Any")),
+        SelectChoice("upload", _l("Upload form")),
+        SelectChoice("instagram", "Instagram"),
+        SelectChoice("x", "X"),
     ]
 
 

@@ -56,6 +56,7 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: lis
         date_to=form.date_to.data if not form.date_to.errors else None,
         duplicates_only=bool(form.duplicates.data),
         rights=form.rights.data if form.rights.data in {choice.value for choice in rights_choices()} else "",
+        source=form.source.data if form.source.data in queue.SOURCE_FILTERS else None,
     )
 
 

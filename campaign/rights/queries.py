@@ -7,7 +7,6 @@ from campaign.entries.models import Entry
 from campaign.rights.models import RightsRequest, RightsState
 
 FILTERS = (
-    ("upload", _l("Uploads (consent on the form)")),
     ("none", _l("Not requested")),
     (RightsState.TO_SEND.value, _l("To send")),
     (RightsState.REQUESTED.value, _l("Requested")),
@@ -19,9 +18,8 @@ FILTERS = (
 
 
 def with_rights_state(query, value: str):
-    """`query` (of entries) narrowed to one rights filter value; an unknown value changes nothing."""
-    if value == "upload":
-        return query.where(Entry.network == "")
+    """`query` (of entries) narrowed to one rights filter value; an unknown value changes nothing. Uploads
+    (consent on the form) are the source filter's "upload"."""
     asked = select(RightsRequest.id).where(RightsRequest.entry_id == Entry.id)
     if value == "none":
         return query.where(Entry.network != "", ~exists(asked))
