@@ -86,3 +86,25 @@ def scan_replies(*, now: datetime, org_id: int | None = None) -> int:
         except PublishFailed:
             db.session.rollback()  # storage did not answer: the reply is still there at the next pass
     return granted
+
+
+def after_poll(source, _result, _now) -> None:
+    """collection's hook after each source pass (before its commit): a scan of the organisation's open
+    requests on that network runs after the commit, as an outbox job, so a grant never rides on (or rolls
+    back) the pass's own transaction."""
+    from campaign import jobs
+
+    asked = select(RightsRequest.id).where(
+        RightsRequest.org_id == source.org_id,
+        RightsRequest.network == source.network,
+        RightsRequest.state.in_(WATCHED),
+    )
+    if db.session.scalar(asked.limit(1)) is not None:
+        jobs.after_commit(scan_after_poll, source.org_id)
+
+
+def scan_after_poll(org_id: int) -> None:
+    """The job `after_poll` queues."""
+    from campaign.clock import utcnow
+
+    scan_replies(now=utcnow(), org_id=org_id)

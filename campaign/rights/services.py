@@ -355,7 +355,8 @@ def withdraw(request: RightsRequest, *, actor: Actor, now: datetime, reason: str
     entry = request.entry
     target = S.EXPIRED if reason == "expired" else S.WITHDRAWN
     request.state, request.answered_at = target, now
-    entry.consent = None  # delete-orphan: the gate finds no consent for any surface
+    if entry.consent is not None:  # as collection left it: no scope, so the gate refuses every surface
+        entry.consent.scopes, entry.consent.terms_version = [], ""
     db.session.flush()
     _audit(
         actor,

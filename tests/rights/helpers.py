@@ -29,7 +29,7 @@ def collected(
     caption: str = "新しいお茶 #summer_tea",
     approve: bool = False,
 ) -> Entry:
-    """An entry as collection makes it: the network's post id and handle, no email, and NO consent."""
+    """An entry as collection makes it: the network's post id and handle, no email, no consent scope."""
     entry = brand.entry(caption=caption)
     entry.network, entry.network_post_id, entry.social_handle = network, post_id, handle
     entry.post_url = (
@@ -39,7 +39,7 @@ def collected(
     )
     entry.email = entry.email_normalised = ""
     entry.person_slot = None
-    entry.consent = None
+    entry.consent.scopes, entry.consent.terms_version = [], ""  # as collection makes it: no scope
     db.session.commit()
     if approve:
         brand.moderate(entry, "approve")

@@ -22,7 +22,12 @@ def test_the_queue_filters_by_rights_state_and_shows_badges(brand):
         and "@never_asked" in page.text
     )
     assert "Ask selected for rights" in page.text
-    assert shown(client.get("/studio/moderation/?rights=upload"), upload, never, asked) == [
+    assert shown(client.get("/studio/moderation/?source=x&rights=none"), upload, never, asked) == [
+        False,
+        True,
+        False,
+    ]
+    assert shown(client.get("/studio/moderation/?source=upload"), upload, never, asked) == [
         True,
         False,
         False,
