@@ -8,7 +8,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.connectors.services import accounts_of
-from campaign.errors import DomainError
+from campaign.errors import DomainError, NotFound
 from campaign.extensions import db
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
@@ -72,10 +72,12 @@ def add(campaign_id: str):
     return redirect(url_for("sources.index", campaign_id=campaign.public_id), code=303)
 
 
-@bp.post("/<source_id>/<any(pause, resume):action>")
+@bp.post("/<source_id>/<action>")
 @studio_route("edit_campaigns")
 def set_state(campaign_id: str, source_id: str, action: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
+    if action not in ("pause", "resume"):
+        raise NotFound()
     source = services.source_of(campaign, source_id)
     state = SourceState.PAUSED if action == "pause" else SourceState.ACTIVE
     services.set_state(source, state, actor=_actor(), now=utcnow())

@@ -77,6 +77,9 @@ REQUIRED: dict[str, str] = {
     "privacy.save_retention": "privacy",
     "privacy.export": "privacy",
     "privacy.erase": "privacy",
+    "sources.index": "view",  # issue 12: a campaign's sources on Instagram and X
+    "sources.add": "edit_campaigns",
+    "sources.set_state": "edit_campaigns",
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous

@@ -188,3 +188,63 @@ def test_the_poll_is_a_periodic_duty(brand):
     assert results["sources-poll"] == "1 polled"
     assert len(entries()) == 1
     assert "sources-poll" not in schedule.tick()  # not due again for 5 minutes (its lease says so)
+
+
+def test_an_idle_poll_of_a_source_with_100000_collected_posts_reads_one_page(brand):
+    """The posts and their entries exist already (rows inserted as an earlier pass would have left them)."""
+    from sqlalchemy import insert
+
+    stamp = "2026-12-03T09:00:00+0000"
+    ids = [str(900_000 - n) for n in range(100_000)]  # newest first
+    brand.state.ig_media[HASHTAG_ID] = [
+        {"id": i, "media_type": "IMAGE", "permalink": f"https://www.instagram.com/p/{i}/", "timestamp": stamp}
+        for i in ids
+    ]
+    source = brand.source("instagram_hashtag", "greentea")
+    now = utcnow()
+    db.session.execute(
+        insert(Entry),
+        [
+            dict(
+                public_id=f"bulk{i}",
+                org_id=brand.org.id,
+                campaign_id=brand.campaign.id,
+                idempotency_key=f"instagram:{i}",
+                rating=0,
+                email="",
+                email_normalised="",
+                network="instagram",
+                network_post_id=i,
+                source_id=source.id,
+                storage_backend="memory",
+                original_key=f"private/originals/bulk/{i}.jpg",
+                original_format="jpg",
+                original_bytes=1,
+                created_at=now,
+            )
+            for i in ids
+        ],
+    )
+    source.cursor = {"recent": {"id": ids[0], "at": "2026-12-03T09:00:00+00:00"}}
+    from campaign.sources.services import note_hashtag
+
+    note_hashtag(brand.org.id, "greentea", now, HASHTAG_ID)  # the earlier pass looked the hashtag up
+    db.session.commit()
+    assert poll_source(source.id) == "polled"
+    assert brand.state.requests == [f"/graph/{HASHTAG_ID}/recent_media"]
+    brand.hashtag_posts(brand.ig_post("900001"))
+    poll_source(source.id, now=utcnow() + timedelta(minutes=5))
+    assert len(brand.state.requests) == 2
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 100_001
+
+
+def test_a_first_x_pass_reads_every_page_then_an_idle_one_reads_one(brand):
+    for n in range(230):
+        brand.tweet(str(5000 + n), author=f"fan{n}")
+    source = brand.source("x_search")
+    poll_source(source.id)
+    assert brand.state.requests.count("/2/tweets/search/recent") == 3  # 100 a page, `next_token`
+    assert [q.get("next_token") for q in brand.state.queries] == [None, "100", "200"]
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 230
+    poll_source(source.id, now=utcnow() + timedelta(minutes=5))
+    assert brand.state.requests.count("/2/tweets/search/recent") == 4
