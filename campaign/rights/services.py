@@ -139,6 +139,14 @@ def request_of(entry: Entry) -> RightsRequest | None:
     return db.session.scalar(select(RightsRequest).where(RightsRequest.entry_id == entry.id))
 
 
+def forget_text(entry: Entry) -> None:
+    """Erasure and retention: the request's text (it names the creator's @handle) goes; its state, proof and
+    dates stay, as the record of what was granted."""
+    request = request_of(entry)
+    if request is not None:
+        request.text = ""
+
+
 def language_of(entry: Entry) -> str:
     """Japanese when the caption has Japanese script or is empty; else English."""
     caption = entry.caption or ""

@@ -273,3 +273,17 @@ def test_the_team_records_a_reply_it_saw_itself_as_a_grant_seen_by_the_team(bran
         f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/"
     )
     assert again.status_code == 409
+
+
+def test_erasing_the_entry_forgets_the_request_text_that_names_the_creator(brand):
+    from campaign.audit.services import Actor
+    from campaign.privacy.erasure import erase_entry
+
+    add_templates(brand)
+    entry = collected(brand, handle="private_name")
+    asked_and_sent(brand, entry)
+    assert "@private_name" in request_for(entry).text
+    erase_entry(entry, actor=Actor.system(), now=utcnow())
+    db.session.commit()
+    request = request_for(entry)
+    assert request.text == "" and request.state is RightsState.REQUESTED
