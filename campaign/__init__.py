@@ -39,6 +39,8 @@ FEATURES = (
     "campaign.draws",
     "campaign.instant",
     "campaign.connectors",
+    "campaign.sources",
+    "campaign.rights",
     "campaign.api",
     "campaign.galleries",
     "campaign.reviews",

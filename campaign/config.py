@@ -131,6 +131,10 @@ class Config:
     # Webhooks and the social API connectors reach public internet addresses only; True lets them reach
     # loopback and private networks (development, tests): an organisation could otherwise probe our network.
     OUTBOUND_ALLOW_PRIVATE = False
+    # Instagram's `mentions` webhook (campaign/sources/webhooks.py): the Meta app's secret signs each
+    # delivery (X-Hub-Signature-256); the verify token is the one typed into the app's webhook settings.
+    INSTAGRAM_APP_SECRET = ""
+    INSTAGRAM_VERIFY_TOKEN = ""
 
     # A CDN in front of public renditions keeps serving a removed photo until told: after a takedown,
     # rejection or erasure each removed object is purged by an HTTP POST to this URL, "{key}" replaced by

@@ -15,6 +15,8 @@ entry_rejected = _events.signal("entry.rejected")
 entry_withdrawn = _events.signal("entry.withdrawn")
 # An approved entry's renditions became public after its approval (processed late): galleries refresh.
 entry_published = _events.signal("entry.published")
+# An entry left every public surface without changing state: its creator's grant ended (rights, issue 12).
+entry_unpublished = _events.signal("entry.unpublished")
 
 # sender: the Campaign, when it is launched (its page becomes public); keyword `now`.
 campaign_launched = _events.signal("campaign.launched")

@@ -19,7 +19,7 @@ _PHOTO_PROPERTIES = {
     "id": {"type": "string"},
     "nickname": {"type": "string", "nullable": True},
     "anonymous": {"type": "boolean"},
-    "rating": {"type": "integer", "minimum": 1, "maximum": 5},
+    "rating": {"type": "integer", "minimum": 1, "maximum": 5, "nullable": True},
     "caption": {"type": "string"},
     "date": {"type": "string", "format": "date"},
     "campaign": {

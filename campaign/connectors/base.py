@@ -34,7 +34,8 @@ class ConnectorError(Exception):
     """The API refused or failed; `retry_after` (seconds from now) is set for rate limits.
 
     `kind` sorts the failure for the people who must act on it: "unauthorised" (wrong, expired or revoked
-    token), "rate_limited", "not_found" (no such account), "unreachable" (network), else "api"."""
+    token), "rate_limited", "not_found" (no such account), "unreachable" (network),
+    "malformed" (an answer that is not the API's JSON), else "api"."""
 
     def __init__(self, message: str, *, status: int = 0, retry_after: int | None = None, kind: str = "api"):
         super().__init__(message)
@@ -61,9 +62,33 @@ def get_json(
     if not url.startswith(("https://", "http://")):
         raise ConnectorError(f"not an HTTP URL: {url}")
     request = urllib.request.Request(f"{url}?{urllib.parse.urlencode(params)}", headers=headers)  # noqa: S310
+    return _exchange(request, allow_private=allow_private, timeout=timeout)
+
+
+def post_json(
+    url: str,
+    body: dict | None,
+    headers: dict,
+    *,
+    params: dict | None = None,
+    allow_private: bool = False,
+    timeout: float = 10.0,
+) -> tuple[dict, dict]:
+    """POST a JSON body (or only query parameters, as the Graph API takes them) → (JSON body, headers);
+    the same guard and errors as `get_json`."""
+    if not url.startswith(("https://", "http://")):
+        raise ConnectorError(f"not an HTTP URL: {url}")
+    query = f"?{urllib.parse.urlencode(params)}" if params else ""
+    data = json.dumps(body).encode() if body is not None else b""
+    headers = {**headers, "Content-Type": "application/json"} if body is not None else headers
+    request = urllib.request.Request(f"{url}{query}", data=data, headers=headers, method="POST")  # noqa: S310
+    return _exchange(request, allow_private=allow_private, timeout=timeout)
+
+
+def _exchange(request: urllib.request.Request, *, allow_private: bool, timeout: float) -> tuple[dict, dict]:
     try:
         with outbound.opener(allow_private=allow_private).open(request, timeout=timeout) as response:
-            return json.loads(response.read() or b"{}"), dict(response.headers)
+            raw, answered = response.read(), dict(response.headers)
     except urllib.error.HTTPError as exc:
         body = exc.read()
         try:
@@ -77,6 +102,13 @@ def get_json(
         raise ConnectorError("the host name could not be found", kind="unreachable") from exc
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise ConnectorError(f"cannot reach the API: {exc}", kind="unreachable") from exc
+    try:
+        body = json.loads(raw or b"{}")
+    except ValueError as exc:  # a 200 that is not JSON: the API (or a proxy in front of it) is broken
+        raise ConnectorError("the API answered something that is not JSON", kind="malformed") from exc
+    if not isinstance(body, dict):
+        raise ConnectorError("the API answered JSON that is not an object", kind="malformed")
+    return body, answered
 
 
 GRAPH_RATE_LIMITS = (4, 17, 32, 613)  # application, user, page and custom rate limits

@@ -185,7 +185,10 @@ def _failure(exc: ConnectorError, account: ConnectorAccount | None) -> Connectio
             account=account.account_id if account else "",
             detail=detail,
         )
-    if exc.kind == "unreachable":  # one text whatever the cause: the page must not map a network
+    if exc.kind in (
+        "unreachable",
+        "malformed",
+    ):  # one text whatever the cause: the page must not map a network
         return ConnectionFailed(
             _l("Cannot reach the API at %(url)s. Check the address, or try again later."),
             url=account.base_url if account else "",

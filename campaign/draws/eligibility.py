@@ -76,7 +76,7 @@ ORDER BY social_account, participant_token
 """
 
 _UNSTAMPED = """
-SELECT id, email_normalised, social_handle, post_url FROM entries
+SELECT id, email_normalised, social_handle, post_url, network, network_post_id FROM entries
 WHERE campaign_id = {p} AND participant_token IS NULL
 """
 _STAMP = "UPDATE entries SET participant_token = {p}, social_account = {p} WHERE id = {p}"
@@ -155,8 +155,12 @@ def stamp_missing(campaign: Campaign, key: bytes) -> int:
     driver.execute_many(
         _STAMP.format(p=driver.p),
         [
-            (participants.token(key, email), participants.social_account(handle, url), entry_id)
-            for entry_id, email, handle, url in rows
+            (
+                participants.token(key, participants.person(email, network, handle, post_id)),
+                participants.social_account(handle, url),
+                entry_id,
+            )
+            for entry_id, email, handle, url, network, post_id in rows
         ],
     )
     return len(rows)

@@ -32,9 +32,23 @@ def social_account(handle: str, post_url: str) -> str | None:
     return f"{network}:{handle}"[:120] if handle and network else None
 
 
+def person(email_normalised: str, network: str = "", handle: str = "", post_id: str | None = None) -> str:
+    """What makes a person one in the draw: the email of an upload; for a post collected from a network
+    (no email) its account, "x:handle", so one account is one participant, and an upload naming the same
+    handle is joined to it through the social account. An anonymous post (Instagram hashtag results
+    carry no username) is a participant of its own until a rights grant names its author."""
+    if email_normalised or not network:
+        return email_normalised
+    handle = handle.strip().lstrip("@＠").lower()
+    return f"{network}:{handle}" if handle else f"{network}:post:{post_id}"
+
+
 def stamp(entry, secret: str) -> None:
     """Sets the entry's participant token and social account (its campaign must be loaded)."""
-    entry.participant_token = token(key_for(secret, entry.campaign.public_id), entry.email_normalised)
+    who = person(
+        entry.email_normalised, entry.network or "", entry.social_handle or "", entry.network_post_id
+    )
+    entry.participant_token = token(key_for(secret, entry.campaign.public_id), who)
     entry.social_account = social_account(entry.social_handle or "", entry.post_url or "")
 
 

@@ -135,6 +135,18 @@ def send_notice(
         )
         subject = _("You won in “%(title)s”", title=campaign.title)
         text = render_template("draws/mail/winner.txt", **context)
+    from campaign.rights import notices  # issue 12: a winner collected from a network has no email
+
+    if notices.wants_network_notice(entry):
+        notices.queue_notice(
+            entry,
+            prize=prize,
+            notice_code=notice_code,
+            deadline=f"{context['deadline']} ({zone})",
+            claim_url=claim_url,
+            check_url=context["check_url"],
+        )
+        return
     send_after_commit(entry.email, subject, text)
 
 

@@ -80,6 +80,7 @@ def install() -> None:
     events.entry_published.connect(on_entry_approved, weak=False)
     events.entry_rejected.connect(on_entry_removed, weak=False)
     events.entry_withdrawn.connect(on_entry_removed, weak=False)
+    events.entry_unpublished.connect(on_entry_removed, weak=False)  # a rights grant ended (issue 12)
     events.review_published.connect(on_review_changed, weak=False)
     events.review_withdrawn.connect(on_review_changed, weak=False)
     if not event.contains(Session, "before_flush", _caption_redacted):

@@ -134,7 +134,6 @@ def items(gallery: Gallery) -> list[Entry]:
         .where(
             Entry.org_id == gallery.org_id,
             Entry.status == EntryStatus.APPROVED,
-            Entry.rating >= gallery.min_rating,
         )
         .options(
             selectinload(Entry.derivatives),
@@ -143,6 +142,8 @@ def items(gallery: Gallery) -> list[Entry]:
         )
         .order_by(Entry.created_at.desc(), Entry.id.desc())
     )
+    if gallery.min_rating > 1:  # the lowest minimum keeps posts from the networks, which carry no rating (0)
+        query = query.where(Entry.rating >= gallery.min_rating)
     if gallery.campaign_id is not None:
         query = query.where(Entry.campaign_id == gallery.campaign_id)
     reviewed: dict[int, int] = {}

@@ -23,7 +23,10 @@ _ADAM7 = ((0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), 
 _JPEG_STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0-7 carry no length
 _WEBP_IMAGE_CHUNKS = {b"VP8 ", b"VP8L", b"ANMF"}
 # Inside scan data 0xFF is followed by 0x00 (stuffing), a restart marker or more 0xFF; anything else ends it.
-_SCAN_END = re.compile(rb"\xff+[^\x00\xd0-\xd7\xff]")
+# The last 0xFF of a run (fill bytes) followed by a marker's code: not a stuffed 0x00, not a restart marker.
+# One literal byte first lets the regex engine skip ahead in C; `\xff+` first tried every 0xFF run and
+# made a 12 MP photo's check 50 times slower, for the same match.
+_SCAN_END = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 
 
 class _Damaged(Exception):
@@ -162,7 +165,7 @@ def _end_of_scan(raw: bytes, pos: int) -> int:
     of stuffed 0xFF 0x00 pairs costs no Python loop)."""
     match = _SCAN_END.search(raw, pos)
     _require(match is not None)
-    return match.end() - 2  # the 0xFF just before the marker's code
+    return match.start()  # the 0xFF just before the marker's code
 
 
 # WebP

@@ -69,6 +69,8 @@ class QueueFilterForm(FlaskForm):
     date_from = DateField(_l("From"), validators=[Optional(), plausible_date])
     date_to = DateField(_l("To"), validators=[Optional(), plausible_date])
     duplicates = BooleanField(_l("Possible duplicates only"))
+    rights = SelectField(_l("Rights"), choices=lambda: rights_choices(), default="", validators=[Optional()])
+    source = SelectField(_l("Source"), choices=lambda: source_choices(), default="", validators=[Optional()])
 
 
 def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:
@@ -90,5 +92,21 @@ def state_choices() -> list[SelectChoice]:
     ]
 
 
+def source_choices() -> list[SelectChoice]:
+    """Where entries came from (issue 12): the upload form or a network; keys of `queue.SOURCE_FILTERS`."""
+    return [
+        SelectChoice("", _l("Any")),
+        SelectChoice("upload", _l("Upload form")),
+        SelectChoice("instagram", "Instagram"),
+        SelectChoice("x", "X"),
+    ]
+
+
 def rating_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("Any"))] + [SelectChoice(str(n), "★" * n) for n in range(5, 0, -1)]
+
+
+def rights_choices() -> list[SelectChoice]:
+    from campaign.rights.queries import FILTERS
+
+    return [SelectChoice("", _l("Any"))] + [SelectChoice(value, label) for value, label in FILTERS]

@@ -15,6 +15,12 @@ from campaign.orgs.models import Organisation
 from campaign.orgs.services import scoped
 
 TO_DO = (EntryStatus.RECEIVED, EntryStatus.RECOMMENDED)
+# The queue's source filter (issue 12): a name -> the condition on entries. Add a name to filter more ways.
+SOURCE_FILTERS = {
+    "upload": Entry.network == "",
+    "instagram": Entry.network == "instagram",
+    "x": Entry.network == "x",
+}
 PAGE_SIZE = 100
 
 
@@ -27,6 +33,8 @@ class QueueFilter:
     date_from: date | None = None  # in the organisation's time zone, inclusive
     date_to: date | None = None
     duplicates_only: bool = False
+    rights: str = ""  # "" any; "none" (collected, never asked) or a rights.models.RightsState
+    source: str | None = None  # a key of SOURCE_FILTERS
 
 
 @dataclass
@@ -58,6 +66,12 @@ def _filtered(org: Organisation, flt: QueueFilter):
         query = query.where(Entry.created_at < _local_midnight_utc(flt.date_to + timedelta(days=1), zone))
     if flt.duplicates_only:
         query = query.where(Entry.duplicate_kind != "")
+    if flt.rights:
+        from campaign.rights.queries import with_rights_state
+
+        query = with_rights_state(query, flt.rights)
+    if flt.source in SOURCE_FILTERS:
+        query = query.where(SOURCE_FILTERS[flt.source])
     return query
 
 

@@ -21,6 +21,7 @@ from campaign.moderation.forms import (
     RedactForm,
     StepForm,
     product_choices,
+    rights_choices,
 )
 from campaign.moderation.models import RejectionReason
 from campaign.orgs import services as orgs
@@ -55,6 +56,8 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: lis
         date_from=form.date_from.data if not form.date_from.errors else None,
         date_to=form.date_to.data if not form.date_to.errors else None,
         duplicates_only=bool(form.duplicates.data),
+        rights=form.rights.data if form.rights.data in {choice.value for choice in rights_choices()} else "",
+        source=form.source.data if form.source.data in queue.SOURCE_FILTERS else None,
     )
 
 

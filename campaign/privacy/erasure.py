@@ -72,6 +72,9 @@ def blank_contact(entry: Entry) -> None:
     entry.person_slot = None
     entry.social_handle = entry.post_url = ""
     entry.social_account = None
+    from campaign.rights.services import forget_text
+
+    forget_text(entry)  # a rights request's text names the creator's @handle
 
 
 def forget_addresses(entry: Entry, now: datetime) -> None:

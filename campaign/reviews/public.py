@@ -25,9 +25,11 @@ def public_nickname(entry: Entry) -> str | None:
 
 
 def is_publishable(entry: Entry, scope: str) -> bool:
-    """Approved, processed, and the customer consented to this surface ("gallery" or "review")."""
+    """Approved, processed, not removed from its network, and consented to this surface ("gallery" or
+    "review"): a collected post has no scope until a rights grant gives it one."""
     return (
         entry.status is EntryStatus.APPROVED
+        and entry.removed_upstream_at is None
         and entry.processing is Processing.READY
         and entry.consent is not None
         and scope in (entry.consent.scopes or [])
@@ -67,7 +69,7 @@ def photo(entry: Entry) -> dict:
         "id": entry.public_id,
         "nickname": entry.nickname,
         "anonymous": entry.nickname is None,
-        "rating": entry.rating,
+        "rating": entry.rating or None,  # None: a post collected from a network carries no rating
         "caption": public_caption(entry),
         "date": entry.created_at.date().isoformat(),
         "campaign": {"id": entry.campaign.public_id, "title": entry.campaign.title},

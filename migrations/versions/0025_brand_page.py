@@ -4,7 +4,7 @@ The existing single `title` and `description` are the Japanese texts (labelled s
 English ones start empty, and the page falls back to Japanese until they are written.
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 Create Date: 2026-12-03 16:00:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0025"
-down_revision = "0021"
+down_revision = "0024"
 branch_labels = None
 depends_on = None
 

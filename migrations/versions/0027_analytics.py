@@ -1,7 +1,7 @@
 """analytics: raw events (partitioned by day on PostgreSQL), daily rollups, counted order ids
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0025
 Create Date: 2026-12-03 16:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0024"
+down_revision = "0025"
 branch_labels = None
 depends_on = None
 

@@ -96,6 +96,20 @@ REQUIRED: dict[str, str] = {
     "analytics.export": "view",
     "analytics.privacy_notice": "view",
     "brandpage.preview": "view",  # issue 13: the campaign page as customers will see it
+    "sources.index": "view",  # issue 12: a campaign's sources on Instagram and X
+    "sources.add": "edit_campaigns",
+    "sources.set_state": "edit_campaigns",
+    # issue 12: rights to reuse collected posts; templates and settings like campaigns, asking like moderation
+    "rights.list_templates": "edit_campaigns",
+    "rights.create_template": "edit_campaigns",
+    "rights.update_template": "edit_campaigns",
+    "rights.delete_template": "edit_campaigns",
+    "rights.save_settings": "edit_campaigns",
+    "rights.index": "moderate",
+    "rights.send": "moderate",
+    "rights.mark_sent": "moderate",
+    "rights.record_seen_grant": "moderate",
+    "rights.withdraw": "takedown",  # ending a grant takes the photo down everywhere
 }
 NOWHERE = "no-such-object-anywhere"
 ROLES = [Role.OWNER, Role.EDITOR, Role.APPROVER, Role.VIEWER, None]  # None: anonymous
@@ -124,6 +138,7 @@ def objects(org, slug: str, client) -> dict[str, str]:
     from campaign.entries.models import Entry
     from campaign.moderation.models import RejectionReason
     from campaign.orgs.models import Membership
+    from campaign.rights import templates as rights_templates
 
     campaign = factories.campaign(org, slug=slug)
     assert submit(client, slug, email=f"{slug}@example.com").status_code == 303
@@ -135,8 +150,15 @@ def objects(org, slug: str, client) -> dict[str, str]:
     invitation = invitations.invite(
         org, f"new@{slug}.example", Role.VIEWER, locale="ja", actor=Actor.system(), now=utcnow()
     )
+    template = rights_templates.create(
+        org,
+        rights_templates.TemplateData("ja", "", "#yes_brand {link}", "yes_brand"),
+        actor=Actor.system(),
+        now=utcnow(),
+    )
     db.session.commit()
     return {
+        "template_id": template.public_id,
         "campaign_id": campaign.public_id,
         "entry_id": entry.public_id,
         "reason_id": reason.public_id,

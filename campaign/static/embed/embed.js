@@ -164,8 +164,8 @@
     return pic;
   }
   function caption(item, anonymous) {
-    var stars = Array(item.rating + 1).join("\u2605") + Array(6 - item.rating).join("\u2606");
-    return stars + " " + (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
+    var stars = item.rating ? Array(item.rating + 1).join("\u2605") + Array(6 - item.rating).join("\u2606") + " " : "";
+    return stars + (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
   }
   function focusable(root) {
     return Array.prototype.filter.call(

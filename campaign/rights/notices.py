@@ -1,0 +1,85 @@
+"""A winner collected from a network has no email: the "you won" notice goes on the network instead. On X a
+direct message (claim link, notice code, check page); when X refuses it (the winner accepts no DM from the
+brand) or on Instagram (no API to start a conversation), a reply under the winning post from the brand's
+account, with the claim link, the notice code and the check page — never a name, address or email.
+An outbox job: retried on failures, audited once sent."""
+
+import logging
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from campaign import jobs
+from campaign.audit.services import Actor, record
+from campaign.clock import utcnow
+from campaign.connectors.base import ConnectorError
+from campaign.connectors.services import connector_for
+from campaign.entries.models import Entry
+from campaign.extensions import db
+from campaign.rights import network
+
+log = logging.getLogger(__name__)
+
+
+def wants_network_notice(entry: Entry) -> bool:
+    return not entry.email and bool(entry.network) and bool(entry.network_post_id)
+
+
+def queue_notice(
+    entry: Entry, *, prize: str, notice_code: str, deadline: str, claim_url: str, check_url: str
+):
+    """In the caller's transaction: the notice's texts (in the entry's language), posted after the commit."""
+    handle = entry.social_handle.lstrip("@")
+    with force_locale(entry.locale or "ja"):
+        text = _(
+            "Congratulations! You won %(prize)s in “%(title)s”. Claim it by %(deadline)s: %(claim)s"
+            " Notice code %(code)s — check it is genuine at %(check)s",
+            prize=prize,
+            title=entry.campaign.title,
+            deadline=deadline,
+            claim=claim_url,
+            code=notice_code,
+            check=check_url,
+        )
+    public = f"@{handle} {text}" if handle else text
+    jobs.after_commit(post_notice, entry.id, text, public)
+
+
+def post_notice(entry_id: int, direct: str, public: str) -> None:
+    """The job: an X direct message, else a public reply; ConnectorError (retried) on a passing failure."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        return
+    api = connector_for(entry.org_id, entry.network, current_app.secret_key)
+    if api is None:
+        _audit(entry, "draw.notice_by_hand", "no connected account: tell the winner by hand")
+        db.session.commit()
+        return
+    channel, post_id = "", ""
+    if entry.network == "x":
+        try:
+            post_id, channel = network.x_direct_message(api, entry.social_handle.lstrip("@"), direct), "dm"
+        except ConnectorError as exc:
+            if exc.status not in (403, 200) and exc.kind != "not_found":
+                raise  # rate limit, outage, token: the outbox tries again later
+            log.info("no DM to the winner of entry %s (%s): replying instead", entry.public_id, exc)
+        if not channel:
+            post_id, channel = network.x_reply(api, entry.network_post_id, public), "reply"
+    else:
+        post_id, channel = network.ig_reply_to_mention(api, entry.network_post_id, public), "reply"
+    _audit(entry, "draw.notice_on_network", channel, post_id=post_id)
+    db.session.commit()
+
+
+def _audit(entry: Entry, action: str, channel: str, post_id: str = "") -> None:
+    record(
+        Actor.system(),
+        action,
+        org_id=entry.org_id,
+        campaign_id=entry.campaign_id,
+        object_type="entry",
+        object_id=entry.public_id,
+        now=utcnow(),
+        after={"network": entry.network, "channel": channel, "post": post_id},
+    )

@@ -1,0 +1,433 @@
+"""The life of a rights request: not requested → to send → requested → granted / declined / expired, and a
+grant withdrawn. Every change is audited; a grant writes the entry's `Consent`, so the one public gate
+(`reviews.public.is_publishable`) reads it, and a withdrawal removes the photo from every public surface
+through `entries.publication.unpublish` (public copies deleted, CDN purged) and the galleries' refresh."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
+
+from campaign import events, jobs
+from campaign.audit.services import Actor, record
+from campaign.entries.models import Consent, Entry, EntryStatus, Processing
+from campaign.errors import DomainError
+from campaign.extensions import db
+from campaign.locks import lock_row
+from campaign.orgs.models import Organisation
+from campaign.rights import templates
+from campaign.rights.models import RIGHTS_SCOPES, Proof, RightsRequest, RightsSettings, RightsState
+
+S = RightsState
+_SALT = "kuchikomi.rights-page"
+_JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
+EXPIRY_DAYS = (1, 90)
+GRANT_MONTHS = (1, 120)
+DEFAULT_SCOPES = ["gallery", "review"]
+OPEN = (S.TO_SEND, S.REQUESTED)  # asked, no answer yet
+
+
+class RightsRefused(DomainError):
+    status = 409
+    code = "rights_refused"
+
+
+class InvalidSettings(DomainError):
+    code = "invalid_rights_settings"
+
+
+# ----- settings -------------------------------------------------------------------------------------------
+
+
+def settings_of(org_id: int) -> RightsSettings:
+    """The organisation's settings, or the defaults (not stored until changed)."""
+    found = db.session.get(RightsSettings, org_id)
+    return found or RightsSettings(
+        org_id=org_id, expiry_days=14, grant_months=24, scopes=list(DEFAULT_SCOPES)
+    )
+
+
+def save_settings(
+    org: Organisation,
+    *,
+    expiry_days: int | None,
+    grant_months: int | None,
+    scopes: list[str],
+    actor: Actor,
+    now: datetime,
+) -> RightsSettings:
+    low, high = EXPIRY_DAYS
+    if expiry_days is None or not low <= expiry_days <= high:
+        raise InvalidSettings(
+            _l("Let requests wait between %(low)s and %(high)s days.", low=low, high=high),
+            field="expiry_days",
+        )
+    low, high = GRANT_MONTHS
+    if grant_months is None or not low <= grant_months <= high:
+        raise InvalidSettings(
+            _l("A grant lasts between %(low)s and %(high)s months.", low=low, high=high), field="grant_months"
+        )
+    scopes = [s for s in RIGHTS_SCOPES if s in set(scopes)]
+    if not scopes:
+        raise InvalidSettings(_l("Ask for at least one use."), field="scopes")
+    settings = db.session.get(RightsSettings, org.id)
+    before = _settings_facts(settings) if settings else {}
+    if settings is None:
+        settings = RightsSettings(org_id=org.id)
+        db.session.add(settings)
+    settings.expiry_days, settings.grant_months, settings.scopes = expiry_days, grant_months, scopes
+    db.session.flush()
+    if _settings_facts(settings) != before:
+        record(
+            actor,
+            "rights.settings",
+            org_id=org.id,
+            object_type="organisation",
+            object_id=org.public_id,
+            now=now,
+            before=before,
+            after=_settings_facts(settings),
+        )
+    return settings
+
+
+def _settings_facts(settings: RightsSettings) -> dict:
+    return {
+        "expiry_days": settings.expiry_days,
+        "grant_months": settings.grant_months,
+        "scopes": list(settings.scopes),
+    }
+
+
+def months_after(moment: datetime, months: int) -> datetime:
+    """The same day `months` calendar months later (the month's last day when it has no such day)."""
+    import calendar
+
+    index = moment.month - 1 + months
+    year, month = moment.year + index // 12, index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+
+
+# ----- the rights page's token ----------------------------------------------------------------------------
+
+
+def page_token(secret: str, request: RightsRequest) -> str:
+    return URLSafeSerializer(secret, salt=_SALT).dumps(request.public_id)
+
+
+def request_from_token(secret: str, token: str) -> RightsRequest | None:
+    try:
+        public_id = URLSafeSerializer(secret, salt=_SALT).loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(public_id, str):
+        return None
+    return db.session.scalar(select(RightsRequest).where(RightsRequest.public_id == public_id))
+
+
+def page_url(secret: str, request: RightsRequest, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/rights/{page_token(secret, request)}"
+
+
+# ----- asking ---------------------------------------------------------------------------------------------
+
+
+def request_of(entry: Entry) -> RightsRequest | None:
+    return db.session.scalar(select(RightsRequest).where(RightsRequest.entry_id == entry.id))
+
+
+def forget_text(entry: Entry) -> None:
+    """Erasure and retention: the request's text (it names the creator's @handle) goes; its state, proof and
+    dates stay, as the record of what was granted."""
+    request = request_of(entry)
+    if request is not None:
+        request.text = ""
+
+
+def language_of(entry: Entry) -> str:
+    """Japanese when the caption has Japanese script or is empty; else English."""
+    caption = entry.caption or ""
+    return "ja" if not caption.strip() or _JAPANESE.search(caption) else "en"
+
+
+def mentions_brand(entry: Entry) -> bool:
+    """Instagram lets the brand reply through the API only on media that @mention it (`/mentions`)."""
+    handle = (entry.campaign.brand_handle or "").lstrip("@").lower()
+    return bool(handle) and re.search(rf"@{re.escape(handle)}\b", (entry.caption or "").lower()) is not None
+
+
+def api_delivery(entry: Entry) -> bool:
+    from campaign.connectors.services import account_of
+
+    if account_of(entry.org_id, entry.network) is None:
+        return False
+    return entry.network == "x" or (entry.network == "instagram" and mentions_brand(entry))
+
+
+@dataclass
+class SendResult:
+    made: list[RightsRequest] = field(default_factory=list)
+    skipped: list[tuple[Entry, str]] = field(default_factory=list)
+
+
+def refusal(entry: Entry, existing: RightsRequest | None) -> str | None:
+    """Why this entry cannot be asked now, in the reader's language; None when it can."""
+    if not entry.network or not entry.network_post_id:
+        return str(_l("Uploaded on the campaign page: the customer consented on the form."))
+    if entry.status in (EntryStatus.REJECTED, EntryStatus.WITHDRAWN) or entry.removed_upstream_at:
+        return str(_l("Not approved, withdrawn or deleted on the network: nothing to ask."))
+    if existing is not None and existing.state in (S.TO_SEND, S.REQUESTED, S.GRANTED):
+        return str(_l("Already asked."))
+    if existing is not None and existing.state in (S.DECLINED, S.WITHDRAWN):
+        return str(_l("The creator said no: we do not ask again."))
+    return None
+
+
+def send_requests(
+    entries: list[Entry], *, actor: Actor, secret: str, base_url: str, now: datetime
+) -> SendResult:
+    """Makes a request for each entry that can be asked (others are skipped, with the reason): posted
+    through the network's API after the commit (outbox, retried) where it allows, else left to post by hand.
+    NoTemplate (nothing changed) when a language has no template to use."""
+    from campaign.rights import delivery
+
+    result = SendResult()
+    settings = settings_of(entries[0].org_id) if entries else None
+    for entry in sorted(entries, key=lambda e: e.id):
+        existing = request_of(entry)
+        reason = refusal(entry, existing)
+        if reason is not None:
+            result.skipped.append((entry, reason))
+            continue
+        language = language_of(entry)
+        template = templates.choose(entry.org_id, entry.network, language)
+        how = "api" if api_delivery(entry) else "manual"
+        request = existing or RightsRequest(org_id=entry.org_id, entry_id=entry.id, entry=entry)
+        values = dict(
+            template_id=template.id,
+            network=entry.network,
+            state=S.TO_SEND,
+            delivery=how,
+            language=language,
+            text="",
+            hashtag=template.hashtag,
+            scopes=list(settings.scopes),
+            terms_version=entry.campaign.terms_version,
+            grant_months=settings.grant_months,
+            created_at=now,
+            attempts=0,
+            last_error="",
+            not_before=None,
+            sent_at=None,
+            expires_at=None,
+            answered_at=None,
+            grant_until=None,
+            proof=Proof.NONE,
+            proof_post_id="",
+            reply_post_id="",
+        )
+        for key, value in values.items():
+            setattr(request, key, value)
+        if existing is None:
+            db.session.add(request)
+        db.session.flush()  # its public id makes the link
+        link = page_url(secret, request, base_url)
+        request.text = templates.render(template.body, link=link, handle=entry.social_handle.lstrip("@"))
+        db.session.flush()
+        _audit(
+            actor,
+            "rights.request",
+            request,
+            now,
+            after={"delivery": request.delivery, "template": template.public_id},
+        )
+        if request.delivery == "api":
+            jobs.after_commit(delivery.post_request, request.id)
+        result.made.append(request)
+    return result
+
+
+def mark_sent(request: RightsRequest, *, actor: Actor, now: datetime) -> None:
+    """The marketer posted the text by hand (or gives up waiting for the API and does)."""
+    if lock_row(request).state is not S.TO_SEND:
+        raise RightsRefused(_l("This request was sent already."))
+    before = request.delivery
+    request.delivery = "manual"
+    _sent(request, now)
+    _audit(actor, "rights.sent", request, now, before={"delivery": before}, after={"delivery": "manual"})
+
+
+def _sent(request: RightsRequest, now: datetime) -> None:
+    request.state = S.REQUESTED
+    request.sent_at = now
+    request.expires_at = now + timedelta(days=settings_of(request.org_id).expiry_days)
+    request.last_error, request.not_before = "", None
+    db.session.flush()
+
+
+def record_posted(request: RightsRequest, reply_post_id: str, *, now: datetime) -> None:
+    """The API posted it (delivery job)."""
+    request.reply_post_id = reply_post_id
+    request.attempts += 1
+    _sent(request, now)
+    _audit(Actor.system(), "rights.sent", request, now, after={"delivery": "api", "reply": reply_post_id})
+
+
+# ----- answers --------------------------------------------------------------------------------------------
+
+
+def grant(
+    request: RightsRequest, *, proof: Proof, actor: Actor, now: datetime, proof_post_id: str = ""
+) -> bool:
+    """The creator said yes. Writes the entry's consent (the requested uses, the terms version, now), and
+    publishes the photo at once when it is approved. A second grant only strengthens the proof. True when
+    anything changed. PublishFailed (storage) leaves nothing changed: the caller rolls back."""
+    from campaign.entries.publication import publish, would_be_shown
+    from campaign.storage import get_storage
+
+    lock_row(request)
+    if request.state is S.GRANTED:
+        if proof is Proof.VERIFIED and request.proof is not Proof.VERIFIED:
+            before = request.proof
+            request.proof, request.proof_post_id = proof, proof_post_id
+            db.session.flush()
+            _audit(
+                actor,
+                "rights.verify",
+                request,
+                now,
+                before={"proof": str(before)},
+                after={"proof": str(proof), "reply": proof_post_id},
+            )
+            return True
+        return False
+    if request.state is S.WITHDRAWN and proof is not Proof.UNVERIFIED:
+        return False  # a reply seen after a withdrawal is the old one: the withdrawal stands
+    before = str(request.state)
+    entry = request.entry
+    consent = entry.consent
+    if consent is None:
+        consent = Consent(entry_id=entry.id)
+        db.session.add(consent)
+        entry.consent = consent
+    consent.terms_version = request.terms_version
+    consent.scopes = list(request.scopes)
+    consent.given_at = now
+    request.state = S.GRANTED
+    request.proof, request.proof_post_id = proof, proof_post_id
+    request.answered_at = now
+    request.grant_until = months_after(now, request.grant_months)
+    if (
+        entry.status is EntryStatus.APPROVED
+        and entry.processing is Processing.READY
+        and would_be_shown(entry)
+    ):
+        publish(entry, get_storage())
+    db.session.flush()
+    _audit(
+        actor,
+        "rights.grant",
+        request,
+        now,
+        before={"state": before},
+        after={
+            "state": "granted",
+            "proof": str(proof),
+            "scopes": list(request.scopes),
+            "terms_version": request.terms_version,
+            "until": request.grant_until.isoformat(),
+        },
+    )
+    if entry.status is EntryStatus.APPROVED:
+        events.entry_published.send(entry)  # galleries and the API show it now
+    return True
+
+
+def decline(request: RightsRequest, *, actor: Actor, now: datetime) -> None:
+    if lock_row(request).state not in (*OPEN, S.EXPIRED):
+        raise RightsRefused(_l("This request has been answered already."))
+    before = str(request.state)
+    request.state, request.answered_at = S.DECLINED, now
+    db.session.flush()
+    _audit(actor, "rights.decline", request, now, before={"state": before}, after={"state": "declined"})
+
+
+def withdraw(request: RightsRequest, *, actor: Actor, now: datetime, reason: str = "withdrawn") -> None:
+    """The grant ends: the consent goes, and with it the photo from every public surface at once (public
+    copies deleted and purged from the CDN after the commit, galleries rebuilt, its review withdrawn)."""
+    if lock_row(request).state is not S.GRANTED:
+        raise RightsRefused(_l("There is no grant to withdraw."))
+    entry = request.entry
+    target = S.EXPIRED if reason == "expired" else S.WITHDRAWN
+    request.state, request.answered_at = target, now
+    if entry.consent is not None:  # as collection left it: no scope, so the gate refuses every surface
+        entry.consent.scopes, entry.consent.terms_version = [], ""
+    db.session.flush()
+    _audit(
+        actor,
+        f"rights.{'expire' if target is S.EXPIRED else 'withdraw'}",
+        request,
+        now,
+        before={"state": "granted"},
+        after={"state": str(target)},
+    )
+    removed_from_public(entry)
+
+
+def removed_from_public(entry: Entry) -> None:
+    from campaign.entries.publication import unpublish
+
+    unpublish(entry)
+    events.entry_unpublished.send(entry)
+
+
+def expire_due(*, now: datetime) -> tuple[int, int]:
+    """Unanswered requests past their expiry, and grants past their period: (requests, grants) ended."""
+    asked = list(
+        db.session.scalars(
+            select(RightsRequest).where(RightsRequest.state == S.REQUESTED, RightsRequest.expires_at <= now)
+        )
+    )
+    for request in asked:
+        if lock_row(request).state is S.REQUESTED:
+            request.state = S.EXPIRED
+            db.session.flush()
+            _audit(
+                Actor.system(),
+                "rights.expire",
+                request,
+                now,
+                before={"state": "requested"},
+                after={"state": "expired"},
+            )
+    ended = list(
+        db.session.scalars(
+            select(RightsRequest).where(RightsRequest.state == S.GRANTED, RightsRequest.grant_until <= now)
+        )
+    )
+    for request in ended:
+        withdraw(request, actor=Actor.system(), now=now, reason="expired")
+    return len(asked), len(ended)
+
+
+def _audit(actor: Actor, action: str, request: RightsRequest, now: datetime, **kwargs) -> None:
+    record(
+        actor,
+        action,
+        org_id=request.org_id,
+        campaign_id=request.entry.campaign_id,
+        object_type="entry",
+        object_id=request.entry.public_id,
+        now=now,
+        **kwargs,
+    )
+
+
+def expire_duty(now) -> str:
+    """The periodic expiry of unanswered requests and ended grants (`campaign.schedule`)."""
+    requests, grants = expire_due(now=now)
+    db.session.commit()
+    return f"{requests} requests and {grants} grants expired"

@@ -1,0 +1,77 @@
+"""Posts deleted on their network: asked again from time to time, marked `removed_upstream_at`, and taken
+off every public surface by the moderation state machine's own withdrawal (the author withdrew it, as a
+customer withdraws an upload: final, its public copies purged after the commit)."""
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+
+from campaign.audit.services import Actor
+from campaign.clock import utcnow
+from campaign.connectors.base import ConnectorError
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.sources.models import Source
+from campaign.sources.networks import GraphReader, XReader
+
+log = logging.getLogger(__name__)
+RECHECK_BATCH = 300  # entries per source and run, the approved (public) ones first
+
+
+def mark_removed(entry: Entry, *, now: datetime) -> None:
+    """The network says the post is gone: it leaves the queue and every public surface (flushes)."""
+    from campaign.moderation.services import transition
+
+    if entry.removed_upstream_at is not None:
+        return
+    if entry.status is not EntryStatus.WITHDRAWN or entry.withdrawn_by != "customer":
+        transition(entry, "withdraw", actor=Actor.customer(""), membership=None, now=now)  # locks, re-reads
+    entry.removed_upstream_at = now
+    db.session.flush()
+
+
+def recheck_source(source: Source, *, now: datetime) -> int:
+    """Asks the network whether the source's collected posts still exist; returns how many are gone."""
+    from campaign.sources.poll import reader_for
+
+    reader = reader_for(source, now)
+    if reader is None:
+        return 0
+    entries = list(
+        db.session.scalars(
+            select(Entry)
+            .where(
+                Entry.source_id == source.id,
+                Entry.removed_upstream_at.is_(None),
+                Entry.status != EntryStatus.WITHDRAWN,
+            )
+            .order_by((Entry.status == EntryStatus.APPROVED).desc(), Entry.id)
+            .limit(RECHECK_BATCH)
+        )
+    )
+    if isinstance(reader, XReader):
+        gone = reader.gone([e.network_post_id for e in entries])
+    else:
+        assert isinstance(reader, GraphReader)
+        gone = {e.network_post_id for e in entries if not reader.exists(e.network_post_id)}
+    removed = 0
+    for entry in entries:
+        if entry.network_post_id in gone:
+            mark_removed(entry, now=now)
+            removed += 1
+    source.api_pages += reader.pages
+    db.session.commit()
+    return removed
+
+
+def recheck_all(*, now: datetime | None = None) -> int:
+    now = now or utcnow()
+    removed = 0
+    for source_id in db.session.scalars(select(Source.id).order_by(Source.id)).all():
+        try:
+            removed += recheck_source(db.session.get(Source, source_id), now=now)
+        except ConnectorError as exc:  # asked again at the next run
+            db.session.rollback()
+            log.warning("source %d could not be rechecked: %s", source_id, exc)
+    return removed
