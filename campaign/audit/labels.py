@@ -6,6 +6,32 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
+    "draw.notice_by_hand": _l("Sent the winner's notice by hand"),
+    "draw.notice_on_network": _l("Told the winner on the network"),
+    "invitation.create": _l("Invited a member"),
+    "invitation.resend": _l("Sent an invitation again"),
+    "invitation.revoke": _l("Cancelled an invitation"),
+    "invitation.accept": _l("Accepted an invitation"),
+    "member.join": _l("Joined the organisation"),
+    "member.language": _l("Changed the language"),
+    "member.password_change": _l("Changed the password"),
+    "member.password_reset": _l("Reset the password"),
+    "member.password_reset_asked": _l("Asked for a password reset"),
+    "member.remove": _l("Removed a member"),
+    "member.role": _l("Changed a member's role"),
+    "rights.request": _l("Asked the creator for the rights"),
+    "rights.sent": _l("Marked the rights request as sent"),
+    "rights.grant": _l("The creator granted the rights"),
+    "rights.decline": _l("The creator declined the rights"),
+    "rights.expire": _l("The rights request or grant ended"),
+    "rights.verify": _l("Confirmed the grant came from the creator"),
+    "rights.settings": _l("Changed the rights request settings"),
+    "rights.template_create": _l("Added a rights request template"),
+    "rights.template_update": _l("Changed a rights request template"),
+    "rights.template_delete": _l("Deleted a rights request template"),
+    "source.added": _l("Added a source"),
+    "source.paused": _l("Paused a source"),
+    "source.resumed": _l("Resumed a source"),
     "privacy.export": _l("Exported personal data on request"),
     "privacy.erase": _l("Erased personal data on request"),
     # campaigns
@@ -74,6 +100,10 @@ ACTIONS = {
 }
 
 OBJECTS = {
+    "invitation": _l("Invitation"),
+    "member": _l("Member"),
+    "rights_template": _l("Rights request template"),
+    "source": _l("Source"),
     "campaign": _l("Campaign"),
     "entry": _l("Entry"),
     "draw": _l("Draw"),

@@ -9,9 +9,6 @@ from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
 bp = Blueprint("audit", __name__, url_prefix="/studio")
-bp.add_app_template_filter(labels.action_label, "audit_action")
-bp.add_app_template_filter(labels.object_label, "audit_object")
-bp.add_app_template_global(labels.change_lines, "audit_changes")
 PAGE_LIMIT = 500
 bp.add_app_template_filter(labels.action_label, "audit_action")
 bp.add_app_template_filter(labels.object_label, "audit_object")
