@@ -6,6 +6,7 @@ is recorded under the job's outbox row (`sent_mails`, committed as soon as the s
 that job (its worker killed before the row was deleted, say) finds the record and does not send it again.
 """
 
+import hashlib
 import logging
 import smtplib
 import ssl
@@ -14,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
 from flask import Flask, current_app
-from sqlalchemy import Integer, delete
+from sqlalchemy import Integer, String, delete
 from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign import jobs, outbox
@@ -29,12 +30,18 @@ SENT_KEPT = timedelta(days=7)  # a job is retried hours after a failure at most;
 
 
 class SentMail(db.Model):
-    """A mail the server accepted, by the outbox job that sent it."""
+    """A mail the server accepted, by the outbox job that sent it and what it said: a job may send several
+    mails, and SQLite gives a finished job's id to the next row, so the id alone would silence new mail."""
 
     __tablename__ = "sent_mails"
 
     job_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of recipient, subject, text
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+def _digest(to: str, subject: str, text: str) -> str:
+    return hashlib.sha256("\0".join((to, subject, text)).encode()).hexdigest()
 
 
 class MailError(Exception):
@@ -59,12 +66,13 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> None:
     """Sends now, unless this job sent it already. A job function: plain string arguments, so RQ can carry
     them."""
     job_id = outbox.running_job()
-    if job_id is not None and db.session.get(SentMail, job_id) is not None:
+    digest = _digest(to, str(subject), str(text))
+    if job_id is not None and db.session.get(SentMail, (job_id, digest)) is not None:
         log.info("mail of job %d to %s was sent already: not sent again", job_id, to)
         return
     _deliver(to, subject, text, html)
     if job_id is not None:
-        db.session.add(SentMail(job_id=job_id, sent_at=utcnow()))
+        db.session.add(SentMail(job_id=job_id, digest=digest, sent_at=utcnow()))
         db.session.commit()
 
 

@@ -22,8 +22,9 @@ def upgrade():
     op.create_table(
         "sent_mails",
         sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("digest", sa.String(length=64), nullable=False),
         sa.Column("sent_at", sa.DateTime(), nullable=False),
-        sa.PrimaryKeyConstraint("job_id"),
+        sa.PrimaryKeyConstraint("job_id", "digest"),
     )
     op.create_index("ix_sent_mails_sent_at", "sent_mails", ["sent_at"])
 

@@ -49,12 +49,16 @@ def test_features_bring_their_duties_commands_and_storage_references():
         "entries-process",
         "draws-expire-claims",
         "draws-purge-addresses",
+        "sources-poll",
+        "sources-recheck",
+        "rights-scan",
+        "rights-expire",
         "webhooks-deliver",
         "privacy-retention",
         "analytics-rollup",
         "analytics-expire",
     ]
-    assert len(app.extensions["storage_refs"]) == 3  # entries, frozen draw lists, gallery snapshots
+    assert len(app.extensions["storage_refs"]) == 4  # entries, brand images, frozen draw lists, snapshots
     assert {"draws", "entries", "orgs", "privacy", "users", "webhooks", "demo", "jobs", "storage"} <= set(
         app.cli.commands
     )

@@ -125,7 +125,10 @@ def test_sent_mail_records_are_forgotten_after_a_week(app):
     with app.app_context():
         now = utcnow()
         db.session.add_all(
-            [mail.SentMail(job_id=1, sent_at=now - timedelta(days=8)), mail.SentMail(job_id=2, sent_at=now)]
+            [
+                mail.SentMail(job_id=1, digest="a", sent_at=now - timedelta(days=8)),
+                mail.SentMail(job_id=2, digest="b", sent_at=now),
+            ]
         )
         db.session.commit()
         assert mail.forget_sent(now) == "1 deleted"

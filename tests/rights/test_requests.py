@@ -140,11 +140,13 @@ def test_an_unanswered_request_expires_after_the_organisations_days(brand):
     brand.studio.post(f"/studio/rights/requests/{request.public_id}/sent", form_page="/studio/rights/")
     assert request_for(entry).expires_at - request_for(entry).sent_at == timedelta(days=3)
     schedule.tick(
-        now=utcnow() + timedelta(days=2), duties=[d for d in schedule.DUTIES if d.name == "rights-expire"]
+        now=utcnow() + timedelta(days=2),
+        duties=tuple(d for d in schedule.registered() if d.name == "rights-expire"),
     )
     assert request_for(entry).state is RightsState.REQUESTED
     schedule.tick(
-        now=utcnow() + timedelta(days=4), duties=[d for d in schedule.DUTIES if d.name == "rights-expire"]
+        now=utcnow() + timedelta(days=4),
+        duties=tuple(d for d in schedule.registered() if d.name == "rights-expire"),
     )
     assert request_for(entry).state is RightsState.EXPIRED
     assert actions(entry.public_id)[-1] == "rights.expire"
