@@ -15,6 +15,7 @@ from campaign.orgs.access import studio_route
 
 bp = Blueprint("analytics", __name__, url_prefix="/studio/analytics")
 DEFAULT_DAYS = 30
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # beyond these a local day has no UTC bounds
 
 
 def date_range(args, timezone: str, *, now: datetime) -> tuple[date, date, str | None]:
@@ -29,6 +30,9 @@ def date_range(args, timezone: str, *, now: datetime) -> tuple[date, date, str |
         end = date.fromisoformat(raw_end) if raw_end else today
     except ValueError:
         return (*default, _("Enter dates as YYYY-MM-DD, for example 2026-04-01."))
+    if start < FIRST_DAY or end > LAST_DAY:
+        first, last = FIRST_DAY.isoformat(), LAST_DAY.isoformat()
+        return (*default, _("Choose dates from %(first)s to %(last)s.", first=first, last=last))
     if end < start:
         return (*default, _("The end date is before the start date."))
     if (end - start).days >= reports.MAX_DAYS:

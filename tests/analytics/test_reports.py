@@ -86,6 +86,10 @@ def test_a_wrong_date_range_is_explained(app, client, brand):
     assert page.status_code == 400 and "The end date is before the start date." in page.text
     page = brand.studio.client.get("/studio/analytics/?from=10/05/2026")
     assert page.status_code == 400 and "YYYY-MM-DD" in page.text
+    for far in ("?from=9999-12-31&to=9999-12-31", "?from=0001-01-01&to=0001-01-01"):
+        page = brand.studio.client.get(f"/studio/analytics/{far}")  # was a 500 (date out of range)
+        assert page.status_code == 400 and "Choose dates from 2000-01-01 to 2099-12-31." in page.text
+        assert brand.studio.client.get(f"/studio/analytics/export.csv{far}").status_code == 200  # 30 days
 
 
 def test_the_privacy_notice_in_both_languages(app, client, brand):
