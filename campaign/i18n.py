@@ -35,6 +35,11 @@ def _saved() -> str | None:
     return getattr(current_user, "locale", None)
 
 
+def after_choice(code: str | None) -> Locale:
+    """The language the next page speaks once a member saved `code` (None: follow the browser again)."""
+    return _chosen_or_accepted(code)
+
+
 def select_public_locale() -> Locale:
     """The public API: ?lang=, else Accept-Language; never a cookie (its answers vary by Accept-Language)."""
     return _chosen_or_accepted(request.args.get("lang"))

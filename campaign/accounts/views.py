@@ -1,7 +1,7 @@
 """Account pages: forgotten password, the emailed links (reset, invitation), and the user's own settings."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
@@ -161,7 +161,8 @@ def save_language():
         i18n.remember_choice(response, current_user.locale)  # this browser follows at once
     else:
         response.delete_cookie(i18n.COOKIE)
-    flash(_("Language saved."))
+    with force_locale(str(i18n.after_choice(current_user.locale))):  # say it in the language just chosen
+        flash(_("Language saved."))
     return response
 
 

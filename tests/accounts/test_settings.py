@@ -98,3 +98,14 @@ def test_only_the_languages_this_install_offers_can_be_chosen(app, member):
     refused = studio.post("/studio/account/language", {"locale": "en"}, form_page="/studio/account")
     assert refused.status_code == 400
     assert db.session.scalar(select(User.locale)) is None
+
+
+def test_the_language_saved_message_speaks_the_new_language(app, member):
+    """Switching from English to Japanese says 言語を保存しました。, not the old language's words."""
+    studio = logged_in(app, "m@example.com", factories.PASSWORD)
+    saved = studio.post("/studio/account/language", {"locale": "ja"}, form_page="/studio/account")
+    page = studio.client.get(saved.headers["Location"])
+    assert "言語を保存しました。" in page.text and "Language saved." not in page.text
+    back = studio.post("/studio/account/language", {"locale": "en"}, form_page="/studio/account")
+    page = studio.client.get(back.headers["Location"])
+    assert "Language saved." in page.text and "言語を保存しました。" not in page.text
