@@ -82,3 +82,21 @@ def test_the_instant_win_certificate_page_prints_a_script_that_checks_every_play
     assert done.returncode == 0 and done.stdout.strip() == "OK", done.stderr
     cert["plays"][0]["lucky"] = not cert["plays"][0]["lucky"]
     assert run(script, tmp_path, "instant-certificate.json", cert).returncode != 0
+
+
+def test_a_prize_no_entry_was_left_for_says_so(client, studio):
+    """Two entries, three winners: the certificate's last prize said nothing at all under its name."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    for name in ("alice", "bob"):
+        set_status(enter(client, campaign, f"{name}@example.com", nickname=name), EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    page = f"/studio/campaigns/{campaign.public_id}/draw"
+    drawn = studio.post(page, {"password": factories.PASSWORD, "beacon": ""}, form_page=page)
+    assert drawn.status_code == 303
+    draw = db.session.scalar(select(Draw))
+    mug = client.get(f"/draws/{draw.public_id}?lang=ja").text.split("<h3>Mug</h3>")[1].split("</section>")[0]
+    assert "この賞品の抽選対象となる応募は残っていませんでした" in mug
+    tea = client.get(f"/draws/{draw.public_id}?lang=en").text.split("<h3>Tea for a year</h3>")[1]
+    assert "No entry was left" not in tea.split("</section>")[0]
