@@ -14,6 +14,7 @@ failures, the invalidation id). When some still fail, `PurgeFailed` fails the jo
 again after its back-off (30 s, 2 min, 10 min, then hourly), until the CDN has forgotten them.
 """
 
+import hashlib
 import logging
 import re
 import secrets
@@ -116,7 +117,12 @@ def _invalidate(distribution: str, keys: list[str]) -> tuple[list[str], int, lis
     client = cloudfront_client(config)
     prefix = config.get("S3_KEY_PREFIX") or ""
     job = outbox.running_job()
-    reference = f"kuchikomi-job-{job}" if job is not None else f"kuchikomi-{secrets.token_hex(8)}"
+    # The job and what it removes: a retry asks again for the same invalidation, while a later job that
+    # SQLite gave a finished job's id gets a reference of its own (CloudFront refuses a reused one).
+    paths_digest = hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+    reference = (
+        f"kuchikomi-job-{job}-{paths_digest}" if job is not None else f"kuchikomi-{secrets.token_hex(8)}"
+    )
     failed, attempts, ids = [], 0, []
     for start in range(0, len(keys), PATHS_PER_INVALIDATION):
         chunk = keys[start : start + PATHS_PER_INVALIDATION]

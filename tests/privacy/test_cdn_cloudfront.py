@@ -73,7 +73,9 @@ def test_an_outage_fails_the_job_and_the_outbox_retry_asks_for_the_same_invalida
     assert outbox.drain(now=row.next_attempt_at) == (1, 0)
     assert cloudfront.paths() == sorted(f"/shop/{key}" for key in keys)
     reference = cloudfront.invalidations[0]["caller_reference"]
-    assert reference == f"kuchikomi-job-{row_id}-0"  # a third run would get this invalidation back
+    assert reference.startswith(f"kuchikomi-job-{row_id}-") and reference.endswith(
+        "-0"
+    )  # a third run gets it back
     assert db.session.scalars(select(outbox.OutboxJob)).all() == []
 
 
