@@ -69,6 +69,8 @@ def test_forgot_password_and_the_reset_form(page, live_server, app, brand, smtp_
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_members_invitation_acceptance_and_settings(page, browser, live_server, app, brand, smtp_server):
     log_in(page, live_server.url, "owner@example.com")
+    if page.locator(".menu-toggle").is_visible():  # on a phone the studio links sit behind the menu button
+        page.click(".menu-toggle")
     page.click("a[href='/studio/members']")
     page.wait_for_url("**/studio/members")
     page.fill("#email", "hanako@example.com")
