@@ -60,10 +60,12 @@ def test_certificate_and_draw_result_read_well_on_a_phone_and_a_desktop(
     page.goto(result)
     assert page.evaluate(SIDEWAYS) == 0
     page.wait_for_load_state("load")
-    thumbs = page.eval_on_selector_all(
-        ".pick-entry img", "imgs => imgs.map(i => i.complete && i.naturalWidth > 0)"
+    assert page.locator(".pick-entry img").count() > 0
+    for img in page.locator(".pick-entry img").all():  # lazy: each loads once it is scrolled to
+        img.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "[...document.querySelectorAll('.pick-entry img')].every(i => i.complete && i.naturalWidth > 0)"
     )
-    assert thumbs and all(thumbs)
     assert page.console_errors == [], page.console_errors
 
 
