@@ -93,7 +93,7 @@ def run_round(wrk: str, script: Path, url: str, seconds: int, master: int) -> tu
     used = cpu_seconds(master) - before
     requests = int(re.search(r"(\d+) requests in", out).group(1))
     if "Non-2xx" in out:
-        raise SystemExit(f"some answers were not 2xx:\n{out}")
+        raise SystemExit(f"some answers of {url} were not 2xx:\n{out}")
     return used / max(requests, 1), requests
 
 
