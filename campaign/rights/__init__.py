@@ -9,7 +9,7 @@ def init_app(app: Flask) -> None:
     from datetime import timedelta
 
     from campaign import schedule
-    from campaign.rights import detection, public_views, services, views
+    from campaign.rights import detection, expiry, public_views, views
     from campaign.sources import poll
 
     app.register_blueprint(views.bp)
@@ -17,4 +17,4 @@ def init_app(app: Flask) -> None:
     if detection.after_poll not in poll.after_poll:
         poll.after_poll.append(detection.after_poll)
     schedule.add_duty(app, "rights-scan", timedelta(minutes=15), detection.duty)  # key-hashtag replies
-    schedule.add_duty(app, "rights-expire", timedelta(minutes=15), services.expire_duty)
+    schedule.add_duty(app, "rights-expire", timedelta(minutes=15), expiry.expire_duty)

@@ -384,35 +384,6 @@ def removed_from_public(entry: Entry) -> None:
     events.entry_unpublished.send(entry)
 
 
-def expire_due(*, now: datetime) -> tuple[int, int]:
-    """Unanswered requests past their expiry, and grants past their period: (requests, grants) ended."""
-    asked = list(
-        db.session.scalars(
-            select(RightsRequest).where(RightsRequest.state == S.REQUESTED, RightsRequest.expires_at <= now)
-        )
-    )
-    for request in asked:
-        if lock_row(request).state is S.REQUESTED:
-            request.state = S.EXPIRED
-            db.session.flush()
-            _audit(
-                Actor.system(),
-                "rights.expire",
-                request,
-                now,
-                before={"state": "requested"},
-                after={"state": "expired"},
-            )
-    ended = list(
-        db.session.scalars(
-            select(RightsRequest).where(RightsRequest.state == S.GRANTED, RightsRequest.grant_until <= now)
-        )
-    )
-    for request in ended:
-        withdraw(request, actor=Actor.system(), now=now, reason="expired")
-    return len(asked), len(ended)
-
-
 def _audit(actor: Actor, action: str, request: RightsRequest, now: datetime, **kwargs) -> None:
     record(
         actor,
@@ -424,10 +395,3 @@ def _audit(actor: Actor, action: str, request: RightsRequest, now: datetime, **k
         now=now,
         **kwargs,
     )
-
-
-def expire_duty(now) -> str:
-    """The periodic expiry of unanswered requests and ended grants (`campaign.schedule`)."""
-    requests, grants = expire_due(now=now)
-    db.session.commit()
-    return f"{requests} requests and {grants} grants expired"
