@@ -36,12 +36,15 @@ pytest_plugins = [
 
 @pytest.fixture(autouse=True)
 def no_ticker_outlives_its_test():
-    """A web process starts its scheduler ticker on its first request when nothing says otherwise (an app
-    made without TESTING, say). Bound to that test's app, it must not tick into the next test's database."""
+    """A web process starts its scheduler ticker and its analytics writer on its first request when nothing
+    says otherwise (an app made without TESTING, say). Bound to that test's app, neither may run into the
+    next test's database."""
     yield
     from campaign import schedule
+    from campaign.analytics.buffer import stop_writers
 
     schedule.stop_background()
+    stop_writers()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import logging
 import os
 import secrets
 import threading
+import weakref
 from datetime import date, datetime
 
 from flask import Flask
@@ -24,6 +25,7 @@ FLUSH_AT = 500
 FLUSH_EVERY = 2.0  # seconds
 MAX_HELD = 200_000  # beacons kept while the database is down; beyond, the oldest are dropped (and logged)
 REDIS_KEY = "kuchikomi:analytics:events"
+_writing: "weakref.WeakSet[MemoryBuffer]" = weakref.WeakSet()  # buffers whose writer thread runs here
 
 
 class MemoryBuffer:
@@ -32,6 +34,8 @@ class MemoryBuffer:
         self.items: list[Accepted] = []
         self.lock = threading.Lock()
         self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self.writer: threading.Thread | None = None
         self.owner_pid: int | None = None
 
     def add(self, accepted: Accepted) -> None:
@@ -48,11 +52,24 @@ class MemoryBuffer:
             if self.owner_pid == os.getpid():
                 return
             self.owner_pid = os.getpid()  # after a fork the child starts its own writer
-        threading.Thread(target=self._run, name="kuchikomi-analytics", daemon=True).start()
+        self.stopping.clear()
+        self.writer = threading.Thread(target=self._run, name="kuchikomi-analytics", daemon=True)
+        self.writer.start()
+        _writing.add(self)
         atexit.register(self.flush)
 
+    def stop(self) -> None:
+        """Ends the writer thread after one last flush (a worker's shutdown; the end of a test)."""
+        writer = self.writer
+        if writer is None or not writer.is_alive():
+            return
+        self.stopping.set()
+        self.wake.set()
+        writer.join(timeout=30)
+        self.owner_pid = None
+
     def _run(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             self.wake.wait(FLUSH_EVERY)
             self.wake.clear()
             try:
@@ -128,6 +145,15 @@ class RedisBuffer:
                 written += store.write(batch)
             self.redis.delete(key)
         return written
+
+
+def stop_writers() -> None:
+    """Ends every writer thread of this process, each after its last flush: a thread bound to one app must
+    not outlive it (in tests it went on writing to a dropped database, and compiled code beside the next
+    test's start, which CPython 3.11's parser is not safe against)."""
+    for buffer in list(_writing):
+        buffer.stop()
+        _writing.discard(buffer)
 
 
 def make_buffer(app: Flask):

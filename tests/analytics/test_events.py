@@ -170,3 +170,22 @@ def test_a_thousand_hostile_bodies_leave_the_rollups_right(app, client, brand):
     assert counted["impressions"] == 10 and counted["views"] == 10
     assert counted["clicks"] == counted["click_conversions"] == counted["view_conversions"] == 0
     assert totals()["impressions"] == 10
+
+
+def test_a_web_process_writer_writes_its_beacons_and_stops_with_its_app(app, client, brand):
+    """Without Redis each web process writes its beacons from its own thread; that thread ends, after a
+    last write, when asked (a worker's shutdown, a test's end), instead of outliving its app."""
+    import threading
+
+    from campaign.analytics.buffer import MemoryBuffer, stop_writers
+
+    photo = brand.approved()
+    gallery = brand.gallery(allowed_origins=SHOP)
+    app.extensions["analytics_buffer"] = writer = MemoryBuffer(app, thread=True)
+    answer = beacon(client, embed(gallery.public_id, {"k": "impression", "ps": [photo.public_id]}))
+    assert answer.status_code == 204
+    assert writer.writer is not None and writer.writer.is_alive()
+    stop_writers()
+    assert not writer.writer.is_alive()
+    assert not [t for t in threading.enumerate() if t.name == "kuchikomi-analytics"]
+    assert db.session.scalar(select(func.count()).where(Event.kind == "impression")) == 1  # its last write
