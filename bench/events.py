@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from draw import postgres_url  # noqa: E402  (bench/ is on sys.path as a script)
-from gallery import bench_campaign, bench_entry, ensure_tool, free_port, gunicorn, wait_for  # noqa: E402
+from gallery import bench_campaign, bench_entry, ensure_tool, free_ports, gunicorn, wait_for  # noqa: E402
 
 SHOP = "https://shop.example.jp"
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
@@ -181,7 +181,7 @@ def main() -> None:
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="kuchikomi-bench-events-") as name:
         tmp = Path(name)
-        app_port, bare_port = free_port(), free_port()
+        app_port, bare_port = free_ports(2)  # distinct: held open together
         gallery_id, photos = build_gallery(db_url, 30)
         from sqlalchemy import create_engine, text
 

@@ -28,7 +28,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from processes import cpu_seconds  # noqa: E402  (bench/ is on sys.path)
+
+from tests.fixtures.seaweedfs import free_ports  # noqa: E402  (distinct ports, all held open together)
 
 SECRET = "bench-secret"  # noqa: S105
 VENV_BIN = Path(sys.executable).parent
@@ -98,12 +99,6 @@ http {{
   }}
 }}
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_tool(binary: str, package: str) -> str:
@@ -299,7 +294,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kuchikomi-bench-gallery-"))
     tmp.chmod(0o755)
     storage_root = tmp / "uploads"
-    app_port, bare_port, nginx_port = free_port(), free_port(), free_port()
+    app_port, bare_port, nginx_port = free_ports(3)
     app_url = f"http://127.0.0.1:{app_port}"
     db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     gallery_id, snapshot = build_data(db_url, storage_root, app_url, args.photos)

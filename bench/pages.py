@@ -25,7 +25,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests.fixtures.seaweedfs import free_ports  # noqa: E402  (distinct ports, all held open together)
+
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("KUCHIKOMI_CHROMIUM", "/usr/bin/chromium")
 SECRET = "bench-secret"  # noqa: S105
@@ -96,12 +97,6 @@ async () => {
   };
 }
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_nginx() -> str:
@@ -276,7 +271,7 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="kuchikomi-bench-pages-"))
     tmp.chmod(0o755)
     storage_root, static_root = tmp / "uploads", tmp / "static"
-    app_port, nginx_port = free_port(), free_port()
+    app_port, nginx_port = free_ports(2)
     app_url, static_url = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{nginx_port}"
     db_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
     pages = build_data(db_url, storage_root, app_url)
