@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
+from campaign.connectors import services as connectors
 from campaign.csv_export import csv_response
 from campaign.draws import certificate, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
@@ -56,9 +57,14 @@ def _page(campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200
     if plan_form is None and plan:
         plan_form = PlanForm(obj=plan)
         plan_form.eligibility.data = plan.eligibility.value
-    addresses = {}
+    addresses, by_hand = {}, {}
     if draw and orgs.can(g.membership, "draw"):
         addresses = {p.public_id: winners.address_of(p, _secret()) for p in draw.picks if p.address_sealed}
+        messages = {
+            p.public_id: winners.message_to_send_by_hand(p, secret=_secret(), base_url=_base_url())
+            for p in draw.picks
+        }
+        by_hand = {pick_id: text for pick_id, text in messages.items() if text}
     return render_template(
         "draws/show.html",
         campaign=campaign,
@@ -68,6 +74,8 @@ def _page(campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200
         draw_form=DrawForm(),
         check_form=CheckForm(),
         addresses=addresses,
+        by_hand=by_hand,
+        network_names=connectors.NETWORK_NAMES,
         may_draw=orgs.can(g.membership, "draw"),
         status=campaign.status(utcnow()),
     ), code

@@ -111,8 +111,45 @@ def notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str, now: dat
         prize=pick.prize.name,
         notice_code=pick.notice_code,
         deadline=pick.claim_deadline,
-        claim_url=f"{base_url.rstrip('/')}/claim/{claim_token(secret, pick)}",
+        claim_url=claim_url_of(pick, secret=secret, base_url=base_url),
         base_url=base_url,
+    )
+
+
+def claim_url_of(pick: DrawPick, *, secret: str, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/claim/{claim_token(secret, pick)}"
+
+
+def check_url_of(campaign, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/c/{campaign.slug}/check"
+
+
+def deadline_text(campaign, deadline: datetime) -> str:
+    """A claim deadline as the winner reads it: in the organisation's time zone, in the current language."""
+    zone = campaign.organisation.timezone
+    return format_datetime(deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False)
+
+
+def message_to_send_by_hand(pick: DrawPick, *, secret: str, base_url: str) -> str | None:
+    """A told winner collected from a network: the private message with the claim link, for the marketer to
+    send from the brand's account (the API could only reply in public, or the winner accepts no message
+    from it). None for a winner told by email."""
+    from campaign.rights import notices
+
+    entry = pick.entry
+    if pick.state is not PickState.NOTIFIED or not notices.wants_network_notice(entry):
+        return None
+    campaign = entry.campaign
+    with force_locale(entry.locale or "ja"):
+        deadline = f"{deadline_text(campaign, pick.claim_deadline)} ({campaign.organisation.timezone})"
+    return notices.direct_text(
+        entry,
+        prize=pick.prize.name,
+        title=campaign.title,
+        deadline=deadline,
+        claim=claim_url_of(pick, secret=secret, base_url=base_url),
+        code=pick.notice_code,
+        check=check_url_of(campaign, base_url),
     )
 
 
@@ -128,9 +165,9 @@ def send_notice(
             prize=prize,
             notice_code=notice_code,
             zone=zone,
-            deadline=format_datetime(deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False),
+            deadline=deadline_text(campaign, deadline),
             claim_url=claim_url,
-            check_url=f"{base_url.rstrip('/')}/c/{campaign.slug}/check",
+            check_url=check_url_of(campaign, base_url),
             mail_from=current_app.config["MAIL_FROM"],
         )
         subject = _("You won in “%(title)s”", title=campaign.title)

@@ -22,6 +22,18 @@ from campaign.rights import network
 log = logging.getLogger(__name__)
 
 
+def tells_winners_on_networks(campaign) -> bool:
+    """Whether some of this campaign's winners may hear on Instagram or X (it collects posts there), so the
+    public "how winners are told" notice must say so instead of "only by email"."""
+    from sqlalchemy import exists, select
+
+    from campaign.sources.models import Source
+
+    collects = select(Source.id).where(Source.campaign_id == campaign.id)
+    collected = select(Entry.id).where(Entry.campaign_id == campaign.id, Entry.network != "")
+    return bool(db.session.scalar(select(exists(collects) | exists(collected))))
+
+
 def wants_network_notice(entry: Entry) -> bool:
     return not entry.email and bool(entry.network) and bool(entry.network_post_id)
 
@@ -29,21 +41,53 @@ def wants_network_notice(entry: Entry) -> bool:
 def queue_notice(
     entry: Entry, *, prize: str, notice_code: str, deadline: str, claim_url: str, check_url: str
 ):
-    """In the caller's transaction: the notice's texts (in the entry's language), posted after the commit."""
+    """In the caller's transaction: the notice's texts (in the entry's language), posted after the commit.
+    The claim link goes only in the direct message: a public reply carries the notice code and the check
+    page, never the link (whoever opened it first could claim the prize with their own address)."""
     handle = entry.social_handle.lstrip("@")
+    title = entry.campaign.title
+    facts = dict(prize=prize, title=title, deadline=deadline, code=notice_code, check=check_url)
+    direct = direct_text(entry, claim=claim_url, **facts)
+    jobs.after_commit(post_notice, entry.id, direct, public_text(entry, handle, **facts))
+
+
+def public_text(entry: Entry, handle: str, *, prize: str, title: str, deadline: str, code: str, check: str):
+    """The reply under the winning post: short enough for X (280, Japanese counted twice; a long prize name
+    is cut), and without the claim link."""
+    from campaign.rights.templates import X_WEIGHTED_MAX, x_weighted_length
+
+    def text(name: str) -> str:
+        with force_locale(entry.locale or "ja"):
+            said = _(
+                "Congratulations, you won %(prize)s! We will send your claim link by DM: please allow DMs"
+                " from us. Claim by %(deadline)s. Code %(code)s, check it at %(check)s",
+                prize=name,
+                deadline=deadline,
+                code=code,
+                check=check,
+            )
+        return f"@{handle} {said}" if handle else said
+
+    name = prize
+    while entry.network == "x" and len(name) > 1 and x_weighted_length(text(name)) > X_WEIGHTED_MAX:
+        name = name[:-2] + "…"
+    return text(name)
+
+
+def direct_text(entry: Entry, *, prize: str, title: str, deadline: str, claim: str, code: str, check: str):
+    """The private "you won" message with the claim link: sent as an X direct message, or shown in the draw
+    screen for the marketer to send by hand (Instagram, or a winner who accepts no message from the API)."""
     with force_locale(entry.locale or "ja"):
-        text = _(
+        return _(
             "Congratulations! You won %(prize)s in “%(title)s”. Claim it by %(deadline)s: %(claim)s"
             " Notice code %(code)s — check it is genuine at %(check)s",
             prize=prize,
-            title=entry.campaign.title,
+            title=title,
             deadline=deadline,
-            claim=claim_url,
-            code=notice_code,
-            check=check_url,
+            claim=claim,
+            code=code,
+            check=check,
         )
-    public = f"@{handle} {text}" if handle else text
-    jobs.after_commit(post_notice, entry.id, text, public)
 
 
 def post_notice(entry_id: int, direct: str, public: str) -> None:

@@ -88,3 +88,35 @@ def test_the_instant_win_certificate_reads_well_on_a_phone(page, live_server, ap
         assert page.evaluate(HASH_WIDTH, "#seed, #commitment") >= content - 2
     assert page.locator("#verify-script").is_visible()
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_winner_told_in_public_gets_the_claim_message_from_the_draw_screen(
+    page, live_server, app, client, studio, social_apis
+):
+    """X accepted no DM from the brand: the public reply has no claim link, so the draw screen gives the
+    marketer the private message to send by hand; the campaign page says winners may hear on X."""
+    from tests.fixtures.social_apis import rights_fake
+    from tests.rights.test_winner_notice import draw_one_collected_winner
+
+    rights_fake(social_apis.state).x_dm_closed.add("4242")
+    pick = draw_one_collected_winner(client, studio, social_apis)
+    campaign = pick.draw.campaign
+    log_in(page, live_server.url, "drawer@example.com")
+    result = f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw"
+    for lang in ("ja", "en"):
+        page.goto(f"{result}?lang={lang}")
+        page.click("details.by-hand-message summary")
+        message = page.locator("details.by-hand-message textarea")
+        assert "/claim/" in message.input_value() and pick.notice_code in message.input_value()
+    shoot(page, result, "draw-by-hand-message", owner="studio")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{result}?lang=ja")
+        page.click("details.by-hand-message summary")
+        assert page.evaluate(SIDEWAYS) == 0
+        page.screenshot(path=f"/tmp/shots/studio/draw-by-hand-open-ja-{width}.png", full_page=True)
+    assert page.console_errors == [], page.console_errors
+    # (the campaign page below shows the winner's photo, approved here without moderation's public copies)
+    page.goto(f"{live_server.url}/c/{campaign.slug}?lang=ja")
+    assert "ダイレクトメッセージまたは返信でお知らせします" in page.locator(".contact-notice").inner_text()
+    shoot(page, f"{live_server.url}/c/{campaign.slug}", "campaign-contact-notice", owner="studio")
