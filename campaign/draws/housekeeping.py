@@ -1,6 +1,9 @@
 """The draws' periodic duties, for `flask draws expire-claims` / `purge-addresses` and the scheduler's tick.
-Each commits its own work and is safe to run twice at once (every move re-reads its row under a lock)."""
+Each commits its own work and is safe to run twice at once (every move re-reads its row under a lock).
+Other kinds of prize (instant win) add their own steps to `claim_expirers` and `address_purgers` in their
+`init_app`, so one command and one duty cover every prize."""
 
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -8,7 +11,9 @@ from flask import current_app
 from campaign import jobs
 from campaign.draws import winners
 from campaign.extensions import db
-from campaign.instant import fulfilment as instant_fulfilment
+
+claim_expirers: list[Callable[..., list]] = []  # f(now=) -> the prizes forfeited
+address_purgers: list[Callable[..., int]] = []  # f(days=, now=) -> how many addresses deleted
 
 
 def expire_claims(*, now: datetime) -> int:
@@ -17,10 +22,10 @@ def expire_claims(*, now: datetime) -> int:
     overdue = winners.expire_claims(
         secret=current_app.secret_key, base_url=current_app.config["PUBLIC_BASE_URL"], now=now
     )
-    instant_overdue = instant_fulfilment.expire_claims(now=now)
+    others = [prize for expire in claim_expirers for prize in expire(now=now)]
     db.session.commit()
     jobs.run_ready()  # the notices to the promoted alternates leave now, not at some later teardown
-    return len(overdue) + len(instant_overdue)
+    return len(overdue) + len(others)
 
 
 def purge_addresses(*, now: datetime, days: int | None = None) -> int:
@@ -28,7 +33,7 @@ def purge_addresses(*, now: datetime, days: int | None = None) -> int:
     after shipping; returns how many."""
     days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
     count = winners.purge_addresses(days=days, now=now)
-    count += instant_fulfilment.purge_addresses(days=days, now=now)
+    count += sum(purge(days=days, now=now) for purge in address_purgers)
     db.session.commit()
     return count
 

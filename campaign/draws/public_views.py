@@ -1,5 +1,8 @@
 """Public pages: the draw certificate (page and JSON), "check your win", and the winner's claim form."""
 
+from collections.abc import Callable
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -21,7 +24,6 @@ from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.draws.services import DrawRefused
 from campaign.extensions import db
-from campaign.instant import fulfilment as instant_fulfilment
 from campaign.storage import get_storage
 
 bp = Blueprint("draw_public", __name__)
@@ -75,6 +77,10 @@ def frozen_list(draw_id: str):
     return response
 
 
+# Other kinds of prize (instant win) add f(campaign_id, code) -> (prize name, sent at) | None here.
+notice_finders: list[Callable[[int, str], tuple[str, datetime] | None]] = []
+
+
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
 def check_notice(slug: str):
     """Anyone who got a "you won" message enters its code: genuine (and for which prize) or not."""
@@ -84,11 +90,8 @@ def check_notice(slug: str):
     result = None
     notice = None  # (prize name, sent at)
     if form.validate_on_submit():
-        pick = winners.find_notice(campaign.id, form.code.data)
-        if pick is not None:
-            notice = (pick.prize.name, pick.notified_at)
-        elif (win := instant_fulfilment.find_notice(campaign.id, form.code.data)) is not None:
-            notice = (win.slot.prize_name, win.notified_at)
+        finders = [winners.notice_of, *notice_finders]
+        notice = next(filter(None, (find(campaign.id, form.code.data) for find in finders)), None)
         result = "genuine" if notice is not None else "unknown"
     return render_template("draws/check.html", campaign=campaign, form=form, result=result, notice=notice)
 

@@ -22,7 +22,6 @@ from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
 from campaign.entries.models import Entry
 from campaign.extensions import db
-from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.mail import send_after_commit
 
@@ -281,7 +280,8 @@ def claim(pick: DrawPick, address: dict[str, str], *, secret: str, ip_address: s
     _audit(Actor.customer(ip_address), "draw.claim", pick, now)
 
 
-def address_of(pick: DrawPick | InstantWinPlay, secret: str) -> dict[str, str] | None:
+def address_of(pick, secret: str) -> dict[str, str] | None:
+    """The postal address sealed on a drawn pick or an instant win (any row with `address_sealed`)."""
     if not pick.address_sealed:
         return None
     return json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, pick.address_sealed))
@@ -345,6 +345,12 @@ def normalise_notice_code(code: str) -> str:
     if len(code) == 12:
         code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
     return code
+
+
+def notice_of(campaign_id: int, code: str) -> tuple[str, datetime] | None:
+    """The "check your win" page: the prize and time of a drawn winner's notice with this code."""
+    pick = find_notice(campaign_id, code)
+    return (pick.prize.name, pick.notified_at) if pick is not None else None
 
 
 def find_notice(campaign_id: int, code: str) -> DrawPick | None:

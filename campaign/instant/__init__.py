@@ -7,6 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """After draws' (its seed listener makes the plan the schedule is built from)."""
+    from campaign.draws import housekeeping
+    from campaign.draws import public_views as draw_pages
     from campaign.draws.cli import draws_cli
     from campaign.instant import cli, fulfilment, public_views, services, views
 
@@ -15,3 +17,11 @@ def init_app(app: Flask) -> None:
     services.install()
     fulfilment.install()
     draws_cli.add_command(cli.verify_instant)
+    # One duty, one command and one check page for every prize: instant wins join the drawn ones'.
+    for hooks, step in (
+        (housekeeping.claim_expirers, fulfilment.expire_claims),
+        (housekeeping.address_purgers, fulfilment.purge_addresses),
+        (draw_pages.notice_finders, fulfilment.notice_of),
+    ):
+        if step not in hooks:
+            hooks.append(step)

@@ -178,6 +178,12 @@ def win_of(campaign: Campaign, entry_public_id: str) -> InstantWinPlay | None:
     return result if result is not None and result.slot_id is not None else None
 
 
+def notice_of(campaign_id: int, code: str) -> tuple[str, datetime] | None:
+    """The "check your win" page: the prize and time of an instant winner's notice with this code."""
+    win = find_notice(campaign_id, code)
+    return (win.slot.prize_name, win.notified_at) if win is not None else None
+
+
 def find_notice(campaign_id: int, code: str) -> InstantWinPlay | None:
     """The "check your win" page: an instant-win notice code (the drawn winners' scheme)."""
     return db.session.scalar(

@@ -69,3 +69,27 @@ def test_features_bring_their_duties_commands_and_storage_references():
 def test_create_app_carries_no_issue_comments():
     source = (PACKAGE / "__init__.py").read_text()
     assert "# issue" not in source and "wiring" not in source
+
+
+def test_the_drawn_giveaway_does_not_depend_on_instant_win():
+    """Instant win builds on draws (plan, seed, address rules) and adds its steps to draws' duty, command
+    and check page through their hooks; draws imports nothing from it, so either can change alone."""
+    import ast
+
+    for path in (PACKAGE / "draws").rglob("*.py"):
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            assert not any(name.startswith("campaign.instant") for name in names), path
+
+
+def test_instant_wins_join_the_draws_duty_and_check_page():
+    from campaign.draws import housekeeping, public_views
+    from campaign.instant import fulfilment
+
+    create_app(CONFIG)
+    create_app(CONFIG)  # a second app adds nothing twice
+    assert housekeeping.claim_expirers.count(fulfilment.expire_claims) == 1
+    assert housekeeping.address_purgers.count(fulfilment.purge_addresses) == 1
+    assert public_views.notice_finders.count(fulfilment.notice_of) == 1
