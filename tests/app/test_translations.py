@@ -69,3 +69,18 @@ def test_japanese_translates_every_message_with_the_same_placeholders():
             if set(PLACEHOLDER.findall(text)) != set(PLACEHOLDER.findall(source)):
                 problems.append(f"placeholders differ: {source!r} -> {text!r}")
     assert problems == []
+
+
+def test_japanese_labels_end_with_a_full_width_colon():
+    """「抽選: 夏の…」 reads as machine output; a native writes 「抽選：夏の…」. The colon belongs to the
+    message (so the translator writes it), never to the template after a translated word."""
+    japanese = catalog(TRANSLATIONS / "ja" / "LC_MESSAGES" / "messages.po")
+    half_width = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]: ")
+    assert [m.id for m in japanese if isinstance(m.string, str) and half_width.search(m.string)] == []
+    glued = re.compile(r"""\{\{ _\(["'][^"']*["']\) \}\}: """)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if glued.search(path.read_text())
+    ]
+    assert offenders == []
