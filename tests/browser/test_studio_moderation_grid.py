@@ -63,3 +63,23 @@ def test_a_screenful_of_entries_and_a_phone_without_sideways_scroll(page, live_s
         assert page.evaluate(SIDEWAYS) == 0
         assert not page.locator("#mod-preview").is_visible()  # a phone opens the entry page instead
     assert page.console_errors == [], page.console_errors
+
+
+def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_server, app):
+    """The consent line reads as its own list (was joined with 「; 」), headings take a full-width colon."""
+    team = make_team(app)
+    entry, _ = team.entry(email="fan@example.com", nickname="ファン", caption="朝のコーヒーと一緒に。")
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/entries/{entry.public_id}"
+    shoot(page, url, "entry", owner="studio")
+    page.goto(f"{url}?lang=ja")
+    consent = page.locator("dt:has-text('同意') + dd").inner_text()
+    assert ";" not in consent and "応募規約" in consent
+    page.set_viewport_size({"width": 390, "height": 844})
+    label, box = (page.locator(f".redact {tag}").bounding_box() for tag in ("label", "textarea"))
+    assert box["y"] >= label["y"] + label["height"]  # the label over the box, not squeezed beside it
+    listing = f"{live_server.url}/studio/campaigns/{team.campaign.public_id}/entries"
+    shoot(page, listing, "entries", owner="studio")
+    page.goto(f"{listing}?lang=ja")
+    assert page.locator("h1").inner_text().startswith("応募一覧：")
+    assert page.console_errors == [], page.console_errors
