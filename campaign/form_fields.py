@@ -1,7 +1,9 @@
 """Form fields shared by the studio's forms."""
 
+from flask_babel import gettext as _
 from flask_wtf.i18n import translations
 from wtforms import Form, IntegerField
+from wtforms.validators import StopValidation
 
 # More digits than any bound of ours (10**15 is the largest): refused as not a number. WTForms' NumberRange
 # compares through math.isnan, which raises OverflowError on an int too large for a float (309 digits).
@@ -25,3 +27,23 @@ class RowForm(Form):
     class Meta:
         def get_translations(self, form):
             return translations
+
+
+class Required:
+    """A required field whose message names it: 「タイトル（日本語）を入力してください。」, not WTForms'
+    generic 「このフィールドは必須です。」. `zero_counts`: the raw input counts (0 alternates is a choice)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message: str | None = None, *, zero_counts: bool = False):
+        self.message, self.zero_counts = message, zero_counts
+
+    def __call__(self, form, field):
+        if self.zero_counts:
+            given = bool(field.raw_data and field.raw_data[0])
+        else:
+            given = bool(field.data) and (not isinstance(field.data, str) or bool(field.data.strip()))
+        if given:
+            return
+        field.errors[:] = []
+        raise StopValidation(self.message or _("Enter “%(field)s”.", field=field.label.text))

@@ -19,12 +19,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
-from campaign.form_fields import RowForm, WholeNumberField
+from campaign.form_fields import Required, RowForm, WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -72,8 +72,8 @@ class PrizeForm(RowForm):
 
 
 class CampaignForm(FlaskForm):
-    title = StringField(_l("Title (Japanese)"), validators=[DataRequired(), Length(max=200)])
-    slug = StringField(_l("Address (/c/…)"), validators=[DataRequired(), Length(max=64)])
+    title = StringField(_l("Title (Japanese)"), validators=[Required(), Length(max=200)])
+    slug = StringField(_l("Address (/c/…)"), validators=[Required(), Length(max=64)])
     description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=5000)])
     # brand page (issue 13): English texts, colour and images (images go through brandpage.services)
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
@@ -90,10 +90,10 @@ class CampaignForm(FlaskForm):
     brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
     hashtags = StringField(_l("Required hashtags"), validators=[Optional(), Length(max=500)])
     entries_per_person = WholeNumberField(
-        _l("Entries allowed per person"), default=1, validators=[DataRequired(), NumberRange(min=1, max=100)]
+        _l("Entries allowed per person"), default=1, validators=[Required(), NumberRange(min=1, max=100)]
     )
     terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
-    terms_version = StringField(_l("Terms version"), default="1", validators=[DataRequired(), Length(max=32)])
+    terms_version = StringField(_l("Terms version"), default="1", validators=[Required(), Length(max=32)])
     consent_scopes = SelectMultipleField(
         _l("Ask customers' consent to show their photo and caption in"),
         choices=scope_choices,

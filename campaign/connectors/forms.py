@@ -3,10 +3,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
+
+from campaign.form_fields import Required
 
 
 class ConnectorForm(FlaskForm):
-    account_id = StringField(_l("Account id"), validators=[DataRequired(), Length(max=64)])
-    token = PasswordField(_l("Access token"), validators=[DataRequired(), Length(max=2000)])
+    account_id = StringField(_l("Account id"), validators=[Required(), Length(max=64)])
+    token = PasswordField(_l("Access token"), validators=[Required(), Length(max=2000)])
     base_url = StringField(_l("API base URL (optional)"), validators=[Optional(), Length(max=200)])

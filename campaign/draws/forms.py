@@ -10,10 +10,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from campaign.draws.models import Eligibility
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import Required, WholeNumberField
 
 
 class PlanForm(FlaskForm):
@@ -32,15 +32,19 @@ class PlanForm(FlaskForm):
     )
     # InputRequired, not DataRequired: 0 alternates is a choice, and DataRequired reads 0 as missing.
     alternates_per_winner = WholeNumberField(
-        _l("Alternates per winner"), default=1, validators=[InputRequired(), NumberRange(min=0, max=10)]
+        _l("Alternates per winner"),
+        default=1,
+        validators=[Required(zero_counts=True), NumberRange(min=0, max=10)],
     )
     claim_days = WholeNumberField(
-        _l("Days a winner has to claim"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
+        _l("Days a winner has to claim"),
+        default=14,
+        validators=[Required(zero_counts=True), NumberRange(min=1, max=90)],
     )
 
 
 class DrawForm(FlaskForm):
-    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    password = PasswordField(_l("Your password"), validators=[Required()])
     beacon = StringField(_l("Beacon value"), validators=[Optional(), Length(max=500)])
 
 
@@ -50,20 +54,20 @@ class CheckForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    name = StringField(_l("Full name of the recipient"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Full name of the recipient"), validators=[Required(), Length(max=100)])
     postal_code = StringField(
         _l("Postal code"),
         validators=[
-            DataRequired(),
+            Required(),
             Regexp(r"^\d{3}-?\d{4}$", message=_l("Enter a postal code like 123-4567.")),
         ],
     )
-    prefecture = StringField(_l("Prefecture"), validators=[DataRequired(), Length(max=20)])
-    city = StringField(_l("City, ward, town"), validators=[DataRequired(), Length(max=100)])
-    street = StringField(_l("Street address, building, room"), validators=[DataRequired(), Length(max=200)])
+    prefecture = StringField(_l("Prefecture"), validators=[Required(), Length(max=20)])
+    city = StringField(_l("City, ward, town"), validators=[Required(), Length(max=100)])
+    street = StringField(_l("Street address, building, room"), validators=[Required(), Length(max=200)])
     phone = StringField(
         _l("Phone"),
-        validators=[DataRequired(), Regexp(r"^[0-9+\- ()]{6,20}$", message=_l("Enter a phone number."))],
+        validators=[Required(), Regexp(r"^[0-9+\- ()]{6,20}$", message=_l("Enter a phone number."))],
     )
 
     JA_ORDER = ("postal_code", "prefecture", "city", "street", "name", "phone")
@@ -74,4 +78,4 @@ class ClaimForm(FlaskForm):
 
 
 class NoticeCodeForm(FlaskForm):
-    code = StringField(_l("Code from the message"), validators=[DataRequired(), Length(max=20)])
+    code = StringField(_l("Code from the message"), validators=[Required(), Length(max=20)])

@@ -3,14 +3,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import Length, NumberRange
 
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import Required, WholeNumberField
 from campaign.galleries.models import Layout
 
 
 class GalleryForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[Required(), Length(max=200)])
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=True)
     product = SelectField(_l("Product"), choices=[], validate_choice=True)
     min_rating = WholeNumberField(_l("Minimum rating"), default=1, validators=[NumberRange(min=1, max=5)])

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import Required, WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
 
 NOTE_MAX = 2000
@@ -39,8 +39,8 @@ class RedactForm(FlaskForm):
 
 
 class ReasonForm(FlaskForm):
-    label_ja = StringField(_l("Reason in Japanese"), validators=[DataRequired(), Length(max=LABEL_MAX)])
-    label_en = StringField(_l("Reason in English"), validators=[DataRequired(), Length(max=LABEL_MAX)])
+    label_ja = StringField(_l("Reason in Japanese"), validators=[Required(), Length(max=LABEL_MAX)])
+    label_en = StringField(_l("Reason in English"), validators=[Required(), Length(max=LABEL_MAX)])
     position = WholeNumberField(
         _l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
     )

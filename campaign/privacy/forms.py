@@ -1,19 +1,19 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import Length, NumberRange
 
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import Required, WholeNumberField
 from campaign.orgs.services import RETENTION_DAYS
 
 
 class RetentionForm(FlaskForm):
     retention_days = WholeNumberField(
         _l("Days to keep entrants' personal data after a campaign is over"),
-        validators=[DataRequired(), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
+        validators=[Required(), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
     )
 
 
 class RequestForm(FlaskForm):
-    email = EmailField(_l("The requester's email address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("The requester's email address"), validators=[Required(), Length(max=254)])
     confirm = BooleanField(_l("I have checked that the request comes from the owner of this address."))

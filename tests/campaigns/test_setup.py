@@ -120,3 +120,27 @@ def test_gtin_check_digits():
     assert rules.gtin_is_valid("49123456")
     assert not rules.gtin_is_valid("4901234567890")
     assert not rules.gtin_is_valid("49012345678a4")
+
+
+def test_an_empty_new_campaign_form_names_each_missing_field_in_japanese(client, studio):
+    """It said 「このフィールドは必須です。」 under each box; a marketer should read which one."""
+    from sqlalchemy import func, select
+
+    from campaign.campaigns.models import Campaign
+    from campaign.extensions import db
+    from tests import factories
+
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    studio.login("owner@example.com", factories.PASSWORD)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ja"
+    refused = studio.post(
+        "/studio/campaigns/new",
+        {"title": " ", "slug": "", "entries_per_person": "", "terms_version": ""},
+        form_page="/studio/campaigns/new",
+    )
+    assert refused.status_code == 400
+    assert "このフィールドは必須です" not in refused.text
+    for label in ("タイトル（日本語）", "応募規約のバージョン"):
+        assert f"「{label}」を入力してください。" in refused.text
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
