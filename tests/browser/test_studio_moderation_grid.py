@@ -62,6 +62,8 @@ def test_a_screenful_of_entries_and_a_phone_without_sideways_scroll(page, live_s
         page.wait_for_selector(".queue-item.current")
         assert page.evaluate(SIDEWAYS) == 0
         assert not page.locator("#mod-preview").is_visible()  # a phone opens the entry page instead
+        state = page.locator(".queue-item .mod-state").first  # read whole, never cut with "…"
+        assert state.evaluate("e => e.scrollWidth <= e.clientWidth")
     assert page.console_errors == [], page.console_errors
 
 
