@@ -7,7 +7,12 @@ from campaign.clock import utcnow
 from campaign.privacy import retention as retention_rules
 from campaign.progress import Progress
 
-privacy_cli = AppGroup("privacy", help="Personal data: retention, and requests by email.")
+privacy_cli = AppGroup("privacy", help="Personal data: retention, and requests by email or account.")
+NETWORK = click.option(
+    "--network",
+    type=click.Choice(["instagram", "x"]),
+    help="WHO is an account on this network (@name), not an email address.",
+)
 
 
 @privacy_cli.command("retention")
@@ -45,10 +50,12 @@ def _org(slug: str):
 
 @privacy_cli.command("export")
 @click.argument("org_slug")
-@click.argument("email")
+@click.argument("who")
+@NETWORK
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True, help="The zip file.")
-def export(org_slug: str, email: str, out: str) -> None:
-    """Writes everything held about EMAIL in the organisation's campaigns to a zip (JSON, photos); audited."""
+def export(org_slug: str, who: str, network: str | None, out: str) -> None:
+    """Writes everything held about WHO (an email address, or an account with --network) in the
+    organisation's campaigns to a zip (JSON, photos); audited."""
     from flask import current_app
 
     from campaign.audit.services import Actor
@@ -62,7 +69,7 @@ def export(org_slug: str, email: str, out: str) -> None:
         with Progress("photos added") as progress:
             data = requests.export(
                 org,
-                email,
+                requests.requester(who, network or ""),
                 actor=Actor.system(),
                 secret=current_app.secret_key,
                 storage=get_storage(),
@@ -79,10 +86,12 @@ def export(org_slug: str, email: str, out: str) -> None:
 
 @privacy_cli.command("erase")
 @click.argument("org_slug")
-@click.argument("email")
-@click.confirmation_option(prompt="Erase every entry from this address in the organisation?")
-def erase(org_slug: str, email: str) -> None:
-    """Withdraws and erases every entry from EMAIL in the organisation's campaigns; audited."""
+@click.argument("who")
+@NETWORK
+@click.confirmation_option(prompt="Erase every entry from this person in the organisation?")
+def erase(org_slug: str, who: str, network: str | None) -> None:
+    """Withdraws and erases every entry from WHO (an email address, or an account with --network) in the
+    organisation's campaigns; audited."""
     from flask import current_app
 
     from campaign import jobs
@@ -93,7 +102,8 @@ def erase(org_slug: str, email: str) -> None:
 
     org = _org(org_slug)
     try:
-        count = requests.erase(org, email, actor=Actor.system(), secret=current_app.secret_key, now=utcnow())
+        person = requests.requester(who, network or "")
+        count = requests.erase(org, person, actor=Actor.system(), secret=current_app.secret_key, now=utcnow())
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
     db.session.commit()

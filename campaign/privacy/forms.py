@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange
 
 from campaign.form_fields import Required, WholeNumberField
@@ -15,5 +15,18 @@ class RetentionForm(FlaskForm):
 
 
 class RequestForm(FlaskForm):
-    email = EmailField(_l("The requester's email address"), validators=[Required(), Length(max=254)])
-    confirm = BooleanField(_l("I have checked that the request comes from the owner of this address."))
+    kind = SelectField(
+        _l("The requester is known by"),
+        choices=[
+            SelectChoice("", _l("Email address")),
+            SelectChoice("instagram", _l("Instagram account")),
+            SelectChoice("x", _l("X account")),
+        ],
+        default="",
+    )
+    email = StringField(
+        _l("The requester's email address or account"), validators=[Required(), Length(max=254)]
+    )
+    confirm = BooleanField(
+        _l("I have checked that the request comes from the owner of this address or account.")
+    )

@@ -1,21 +1,25 @@
-"""Requests by email under 個人情報保護法 (disclosure and deletion), for all of an organisation's campaigns.
+"""Requests under 個人情報保護法 (disclosure and deletion), for all of an organisation's campaigns.
 
-An owner types the requester's email address: the export is a zip of `entries.json` (everything we hold
-about each entry, postal addresses included) and the original photos; the erasure is the customer's own
-erasure (privacy.erasure) for each entry. Both are audited under a keyed hash of the address, never the
-address itself, so the trail can answer "did we act on this address?" without holding it.
+An owner types who asks: an email address (entries sent from the campaign page), or an Instagram or X
+account (posts collected from the network, and entries that named the account). The export is a zip of
+`entries.json` (everything we hold about each entry: postal addresses, rights requests and their answers)
+and the original photos; the erasure is the customer's own erasure (privacy.erasure) for each entry. Both
+are audited under a keyed hash of the address or account, never the thing itself, so the trail can answer
+"did we act on this person?" without holding it.
 """
 
 import hashlib
 import hmac
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.audit.services import Actor, record
 from campaign.draws import sealing
@@ -31,6 +35,9 @@ from campaign.orgs.services import scoped
 from campaign.privacy.erasure import erase_entry
 from campaign.storage.base import Storage
 
+NETWORKS = ("instagram", "x")
+HANDLE = re.compile(r"^[A-Za-z0-9._]{1,30}$")  # Instagram: letters, digits, . and _; X: letters, digits, _
+
 
 class InvalidRequest(DomainError):
     code = "invalid_privacy_request"
@@ -38,30 +45,81 @@ class InvalidRequest(DomainError):
     message = _l("Enter the requester's email address, like name@example.com.")
 
 
-def email_hash(secret: str, email: str) -> str:
-    """A keyed hash of the normalised address (32 hex digits, the audit's object id)."""
-    key = sealing.derived_key(secret, "privacy-request")
-    return hmac.new(key, normalise_email(email).encode(), hashlib.sha256).hexdigest()[:32]
+class InvalidAccount(InvalidRequest):
+    message = _l("Enter the requester's account as it appears on the network, like @hanako_tea.")
 
 
-def entries_of(org: Organisation, email: str) -> list[Entry]:
-    """Every entry of the organisation's campaigns sent from this mailbox (as entries count a person)."""
-    if valid_email(email or "") is None:
+@dataclass(frozen=True)
+class Requester:
+    """Who asks: `kind` "email" with a normalised address, or a network with the account (no @, lowercase)."""
+
+    kind: str
+    value: str
+
+
+def requester(text: str, network: str = "") -> Requester:
+    """The person a request is about, from what the owner typed; InvalidRequest says what is wrong."""
+    text = (text or "").strip()
+    if network in NETWORKS:
+        handle = text.lstrip("@＠").lower()
+        if not HANDLE.match(handle):
+            raise InvalidAccount()
+        return Requester(network, handle)
+    if valid_email(text) is None:
         raise InvalidRequest()
-    query = scoped(Entry, org).where(Entry.email_normalised == normalise_email(email)).order_by(Entry.id)
-    return list(db.session.scalars(query))
+    return Requester("email", normalise_email(text))
 
 
-def _audit(org: Organisation, action: str, email: str, *, actor: Actor, secret: str, now: datetime, **after):
+def person_hash(secret: str, who: Requester) -> str:
+    """A keyed hash of who asks (32 hex digits, the audit's object id); an address hashes as it always did."""
+    key = sealing.derived_key(secret, "privacy-request")
+    subject = who.value if who.kind == "email" else f"{who.kind}:@{who.value}"
+    return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def entries_of(org: Organisation, who: Requester) -> list[Entry]:
+    """Every entry of the organisation's campaigns from this person: sent from the mailbox (as entries count
+    a person), or posted from the account (collected from that network, or naming it on the form)."""
+    if who.kind == "email":
+        match = Entry.email_normalised == who.value
+    else:
+        handle = func.lower(func.ltrim(Entry.social_handle, "@"))
+        match = (handle == who.value) & Entry.network.in_((who.kind, ""))
+    return list(db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id)))
+
+
+def _audit(
+    org: Organisation, action: str, who: Requester, *, actor: Actor, secret: str, now: datetime, **after
+):
     record(
         actor,
         action,
         org_id=org.id,
         object_type="person",
-        object_id=email_hash(secret, email),
+        object_id=person_hash(secret, who),
         now=now,
         after=after,
     )
+
+
+def _rights_requests(entry: Entry) -> list[dict]:
+    from campaign.rights.models import RightsRequest
+
+    asked = db.session.scalars(select(RightsRequest).where(RightsRequest.entry_id == entry.id))
+    return [
+        {
+            "network": r.network,
+            "state": str(r.state),
+            "text": r.text,
+            "scopes": r.scopes,
+            "terms_version": r.terms_version,
+            "proof": str(r.proof),
+            "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+            "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+            "grant_until": r.grant_until.isoformat() if r.grant_until else None,
+        }
+        for r in asked
+    ]
 
 
 def _describe(entry: Entry, secret: str) -> dict:
@@ -80,6 +138,7 @@ def _describe(entry: Entry, secret: str) -> dict:
         "caption": entry.caption,
         "rating": entry.rating,
         "product": entry.product.name if entry.product else None,
+        "network": entry.network or None,
         "social_handle": entry.social_handle,
         "post_url": entry.post_url,
         "language": entry.locale,
@@ -92,6 +151,7 @@ def _describe(entry: Entry, secret: str) -> dict:
         else None,
         "photo": f"photos/{entry.public_id}.{entry.original_format}" if _has_original(entry) else None,
         "postal_addresses": [a for win in wins if (a := address_of(win, secret))],
+        "rights_requests": _rights_requests(entry),
         "erased_at": entry.erased_at.isoformat() if entry.erased_at else None,
     }
 
@@ -102,7 +162,7 @@ def _has_original(entry: Entry) -> bool:
 
 def export(
     org: Organisation,
-    email: str,
+    who: Requester,
     *,
     actor: Actor,
     secret: str,
@@ -112,13 +172,13 @@ def export(
 ) -> bytes:
     """The zip an owner hands to the requester (an empty list when nothing is held); audited. `progress()`
     after each photo added."""
-    entries = entries_of(org, email)
+    entries = entries_of(org, who)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         described = [_describe(entry, secret) for entry in entries]
         document = {
             "organisation": org.name,
-            "email": email.strip(),
+            "requester": {"kind": who.kind, "value": who.value},
             "exported_at": now.isoformat(),
             "entries": described,
         }
@@ -127,15 +187,15 @@ def export(
             if item["photo"]:
                 archive.writestr(item["photo"], storage.get(entry.original_key))
                 progress()
-    _audit(org, "privacy.export", email, actor=actor, secret=secret, now=now, entries=len(entries))
+    _audit(org, "privacy.export", who, actor=actor, secret=secret, now=now, entries=len(entries))
     return buffer.getvalue()
 
 
-def erase(org: Organisation, email: str, *, actor: Actor, secret: str, now: datetime) -> int:
-    """Erases every entry of the mailbox in the organisation (each audited too); returns how many."""
-    entries = entries_of(org, email)
+def erase(org: Organisation, who: Requester, *, actor: Actor, secret: str, now: datetime) -> int:
+    """Erases every entry of the person in the organisation (each audited too); returns how many."""
+    entries = entries_of(org, who)
     erased = sum(erase_entry(entry, actor=actor, now=now) for entry in entries)
     _audit(
-        org, "privacy.erase", email, actor=actor, secret=secret, now=now, entries=len(entries), erased=erased
+        org, "privacy.erase", who, actor=actor, secret=secret, now=now, entries=len(entries), erased=erased
     )
     return erased

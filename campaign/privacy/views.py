@@ -1,4 +1,4 @@
-"""Studio privacy page (owners): retention days, and requests by email (export, erasure)."""
+"""Studio privacy page (owners): retention days, and requests by email or account (export, erasure)."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -63,7 +63,7 @@ def export():
     try:
         data = requests.export(
             g.org,
-            form.email.data,
+            requests.requester(form.email.data, form.kind.data),
             actor=_actor(),
             secret=current_app.secret_key,
             storage=get_storage(),
@@ -86,9 +86,8 @@ def erase():
     if not valid:
         return _page(ask=form, code=400)
     try:
-        count = requests.erase(
-            g.org, form.email.data, actor=_actor(), secret=current_app.secret_key, now=utcnow()
-        )
+        who = requests.requester(form.email.data, form.kind.data)
+        count = requests.erase(g.org, who, actor=_actor(), secret=current_app.secret_key, now=utcnow())
     except DomainError as exc:
         form.email.errors = [exc.text()]
         return _page(ask=form, code=exc.status)

@@ -39,3 +39,20 @@ def test_the_personal_data_page_refuses_an_erasure_not_confirmed(page, live_serv
         page.click("dialog.confirm[open] button[value=confirm]")  # erasing asks first
     assert page.locator(".field-error").count() == 1  # the 400 answer, with the box to tick named
     page.screenshot(path="/tmp/shots/retention/privacy-refused-en-1366.png", full_page=True)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_request_by_an_x_account_with_a_wrong_name_says_so_in_japanese(page, live_server, app):
+    make_team(app)
+    log_in(page, live_server.url, f"{Role.OWNER.value}@example.com")
+    page.goto(f"{live_server.url}/lang/ja?next=/studio/privacy")  # the language switcher, as a person would
+    assert page.console_errors == []  # (the refusal below is a 400, which Chromium logs)
+    page.select_option("#kind", "x")
+    page.fill("#email", "さくら tea")
+    with page.expect_navigation():
+        page.click("#request-export")
+    assert "@hanako_tea のように" in page.locator(".field-error").first.inner_text()
+    assert page.locator("#kind").input_value() == "x"  # what was chosen stays chosen
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/shots/retention/privacy-account-refused-ja-{width}.png", full_page=True)
