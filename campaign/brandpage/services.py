@@ -129,28 +129,64 @@ def attach(
     logo: PreparedImage | None = None,
     prizes: dict[int, PreparedImage] | None = None,
 ) -> list[str]:
-    """Stores and attaches the prepared images (prizes by position); returns what changed, for the audit."""
-    changed = []
+    """Stores and attaches the prepared images (prizes by position); returns what changed, for the audit.
+    A replaced image no campaign or prize shows any more is forgotten (its objects go at `storage gc`)."""
+    changed, replaced = [], []
     if hero is not None:
+        replaced.append(campaign.hero_image)
         campaign.hero_image = store(hero, campaign.org_id, storage)
         changed.append("hero_image")
     if logo is not None:
+        replaced.append(campaign.logo_image)
         campaign.logo_image = store(logo, campaign.org_id, storage)
         changed.append("logo_image")
     for position, prepared in (prizes or {}).items():
         prize: Prize = campaign.prizes[position]
+        replaced.append(prize.image)
         prize.image = store(prepared, campaign.org_id, storage)
         changed.append(f"prizes[{position}].image")
     db.session.flush()
+    _forget_unused(replaced)
     return changed
 
 
+def detach(campaign: Campaign, *, hero: bool = False, logo: bool = False) -> list[str]:
+    """Removes the hero image or the logo from the campaign page; returns what changed, for the audit."""
+    changed, removed = [], []
+    if hero and campaign.hero_image is not None:
+        removed.append(campaign.hero_image)
+        campaign.hero_image = None
+        changed.append("hero_image")
+    if logo and campaign.logo_image is not None:
+        removed.append(campaign.logo_image)
+        campaign.logo_image = None
+        changed.append("logo_image")
+    db.session.flush()
+    _forget_unused(removed)
+    return changed
+
+
+def _shown() -> set[int]:
+    """The ids of brand images some campaign or prize shows (a duplicated campaign shares its images)."""
+    ids = select(Campaign.hero_image_id).union(select(Campaign.logo_image_id), select(Prize.image_id))
+    return {image_id for image_id in db.session.scalars(ids) if image_id is not None}
+
+
+def _forget_unused(images: list[BrandImage | None]) -> None:
+    shown = _shown()
+    for image in images:
+        if image is not None and image.id not in shown:
+            db.session.delete(image)
+    db.session.flush()
+
+
 def referenced_keys(keys: list[str]) -> set[str]:
-    """Which of these keys a brand image points at (for `flask storage gc`)."""
+    """Which of these keys a brand image that is shown points at (for `flask storage gc`)."""
     wanted = {key for key in keys if key.startswith(BRAND_IMAGES)}
     if not wanted:
         return set()
     found: set[str] = set()
-    for renditions in db.session.scalars(select(BrandImage.renditions)):
+    shown = select(BrandImage.renditions).where(BrandImage.id.in_(_shown()))
+    for renditions in db.session.scalars(shown):
         found |= {r["key"] for r in renditions} & wanted
     return found

@@ -80,7 +80,9 @@ class CampaignForm(FlaskForm):
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=5000)])
     brand_color = StringField(_l("Brand colour"), validators=[Optional()])  # the rule: campaigns.rules
     hero_image = FileField(_l("Hero image"))
+    remove_hero_image = BooleanField(_l("Remove the hero image"))
     logo_image = FileField(_l("Logo"))
+    remove_logo_image = BooleanField(_l("Remove the logo"))
     opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range])
     closes_at = DateTimeLocalField(
         _l("Closes"), format="%Y-%m-%dT%H:%M", validators=[Optional(), within_range]

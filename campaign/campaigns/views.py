@@ -54,7 +54,12 @@ def _save(form: CampaignForm, campaign: Campaign | None):
 
             check_settings_change(campaign, data, g.membership)
             services.update_campaign(campaign, data, actor=actor, now=now)
-        if changed := brand_images.attach(campaign, get_storage(), **images):
+        removed = brand_images.detach(
+            campaign,
+            hero=form.remove_hero_image.data and images["hero"] is None,  # a new file replaces it instead
+            logo=form.remove_logo_image.data and images["logo"] is None,
+        )
+        if changed := removed + brand_images.attach(campaign, get_storage(), **images):
             services.audit(campaign, actor, "campaign.update", now, {}, {"images": changed})
     except DomainError as exc:
         db.session.rollback()

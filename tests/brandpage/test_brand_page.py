@@ -246,3 +246,33 @@ def test_the_strip_reads_past_photos_the_gate_hides(app, campaign):
     db.session.commit()
     shown = newest_shown(campaign, 3, batch=2)
     assert [e.email for e in shown] == ["p5@example.com", "p6@example.com"]
+
+
+def test_a_replaced_or_removed_image_is_forgotten_and_its_files_go_at_gc(client, runner, campaign):
+    """A replaced hero or a removed logo no longer keeps its files for ever: nothing shows it, so the image
+    is forgotten and `storage gc` reclaims its renditions; an image a campaign still shows stays."""
+
+    def gc():
+        result = runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"])
+        assert result.exit_code == 0, result.output
+
+    first = {"hero_image": (factories.photo(1200, 600, colour=(200, 40, 40)), "h.jpg")}
+    logo = {"logo_image": (factories.photo(400, 400, colour=(20, 20, 200)), "l.png")}
+    assert edit_with_files(client, campaign, {**first, **logo}).status_code == 302
+    old_hero = {r["key"] for r in saved(campaign).hero_image.renditions}
+    second = {"hero_image": (factories.photo(1200, 600, colour=(40, 160, 40)), "h2.jpg")}
+    assert edit_with_files(client, campaign, second).status_code == 302
+    gc()
+    assert not (old_hero & brand_objects())  # the replaced hero's renditions are gone
+    new_hero = {r["key"] for r in saved(campaign).hero_image.renditions}
+    assert new_hero <= brand_objects()
+
+    page = client.get(f"/studio/campaigns/{campaign.public_id}/edit", headers={"Accept-Language": "ja"})
+    assert "ロゴを削除する" in page.text
+    logo_keys = {r["key"] for r in saved(campaign).logo_image.renditions}
+    assert any(key.split("/")[-1] in client.get("/c/summer").text for key in logo_keys)
+    assert edit_with_files(client, campaign, remove_logo_image="y").status_code == 302
+    assert saved(campaign).logo_image is None and saved(campaign).hero_image is not None
+    assert not any(key.split("/")[-1] in client.get("/c/summer").text for key in logo_keys)
+    gc()
+    assert not (logo_keys & brand_objects()) and new_hero <= brand_objects()
