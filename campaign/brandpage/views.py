@@ -6,8 +6,8 @@ import segno
 from flask import Blueprint, Response, g, url_for
 
 from campaign.brandpage import page
+from campaign.campaigns.addresses import public_campaign
 from campaign.campaigns.models import Campaign
-from campaign.campaigns.services import public_campaign
 from campaign.clock import utcnow
 from campaign.entries.forms import EntryForm
 from campaign.entries.public_views import campaign_page_response

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from campaign import events
 from campaign.audit.services import Actor, record
-from campaign.campaigns import change_rules, rules
+from campaign.campaigns import addresses, change_rules, rules
 from campaign.campaigns.models import CONSENT_SCOPES, Campaign, CampaignStatus, Prize, Product, RetiredSlug
-from campaign.errors import DomainError, NotFound
+from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
 from campaign.locks import lock_row
@@ -30,17 +30,6 @@ class ChangeRefused(InvalidCampaign):
     def __init__(self, refusals: list[change_rules.Refusal]):
         super().__init__(refusals[0].message, field=refusals[0].field)
         self.refusals = refusals
-
-
-class CampaignMoved(DomainError):
-    """A retired address: the campaign now lives at `slug` (views redirect, keeping the rest of the path)."""
-
-    status = 308
-    code = "campaign_moved"
-
-    def __init__(self, old: str, slug: str):
-        super().__init__()
-        self.old, self.slug = old, slug
 
 
 @dataclass
@@ -302,7 +291,7 @@ def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now
     if refusals:
         raise ChangeRefused(refusals)
     if data.slug != campaign.slug:
-        _retire_slug(campaign, data.slug, now)
+        addresses.retire_slug(campaign, data.slug, now)
     _apply(campaign, data)
     db.session.flush()
     old, new = asdict(before), asdict(snapshot(campaign))
@@ -327,18 +316,6 @@ def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
         if saved is not None and sent is not None and saved.replace(second=0, microsecond=0) == sent:
             kept[name] = saved
     return replace(data, **kept)
-
-
-def _retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
-    """A launched campaign's old address keeps redirecting to it and is never reused; taking back one of
-    its own old addresses un-retires it."""
-    db.session.execute(
-        RetiredSlug.__table__.delete().where(
-            RetiredSlug.slug == new_slug, RetiredSlug.campaign_id == campaign.id
-        )
-    )
-    if campaign.launched_at is not None:
-        db.session.add(RetiredSlug(slug=campaign.slug, campaign_id=campaign.id, retired_at=now))
 
 
 def launch(campaign: Campaign, *, now: datetime) -> None:
@@ -379,26 +356,3 @@ def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
         {"status": "archived"},
         {"status": str(campaign.status(now))},
     )
-
-
-def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> Campaign:
-    """A campaign customers may see: launched and not archived; anything else does not exist.
-
-    `archived_too` is for the public record a launched campaign keeps after it is archived (the winner
-    check page, the instant-win certificate). A retired address raises CampaignMoved."""
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
-    if campaign is None:
-        moved_to = db.session.scalar(
-            select(Campaign.slug)
-            .join(RetiredSlug, RetiredSlug.campaign_id == Campaign.id)
-            .where(RetiredSlug.slug == slug)
-        )
-        if moved_to is not None:
-            raise CampaignMoved(slug, moved_to)
-        raise NotFound()
-    status = campaign.status(now)
-    if campaign.launched_at is None or status is CampaignStatus.DRAFT:
-        raise NotFound()
-    if status is CampaignStatus.ARCHIVED and not archived_too:
-        raise NotFound()
-    return campaign

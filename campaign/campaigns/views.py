@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import FieldList
 
-from campaign.campaigns import copies, services
+from campaign.campaigns import addresses, copies, services
 from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -163,8 +163,8 @@ def duplicate(campaign_id: str):
     return redirect(url_for("campaigns.edit", campaign_id=copy.public_id), code=303)
 
 
-@bp.app_errorhandler(services.CampaignMoved)
-def campaign_moved(exc: services.CampaignMoved):
+@bp.app_errorhandler(addresses.CampaignMoved)
+def campaign_moved(exc: addresses.CampaignMoved):
     """/c/<old address>/… → /c/<address>/…, method and body kept (308), so a mailed link still works."""
     rest = request.path.removeprefix(f"/c/{exc.old}")
     query = f"?{request.query_string.decode()}" if request.query_string else ""

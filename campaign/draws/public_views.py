@@ -17,7 +17,7 @@ from flask import (
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from campaign.campaigns.services import public_campaign
+from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.draws import certificate, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from campaign import jobs, metrics
-from campaign.campaigns.services import public_campaign
+from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
 from campaign.entries.confirmation import send_confirmation

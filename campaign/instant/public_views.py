@@ -4,7 +4,7 @@ given from their private status page."""
 from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from campaign.campaigns.services import public_campaign
+from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.draws import winners
 from campaign.draws.forms import ClaimForm

@@ -23,7 +23,7 @@ def expire_due(*, now: datetime) -> tuple[int, int]:
         if lock_row(request).state is S.REQUESTED:
             request.state = S.EXPIRED
             db.session.flush()
-            services._audit(
+            services.audit_request(
                 Actor.system(),
                 "rights.expire",
                 request,

@@ -237,7 +237,7 @@ def send_requests(
         link = page_url(secret, request, base_url)
         request.text = templates.render(template.body, link=link, handle=entry.social_handle.lstrip("@"))
         db.session.flush()
-        _audit(
+        audit_request(
             actor,
             "rights.request",
             request,
@@ -257,7 +257,9 @@ def mark_sent(request: RightsRequest, *, actor: Actor, now: datetime) -> None:
     before = request.delivery
     request.delivery = "manual"
     _sent(request, now)
-    _audit(actor, "rights.sent", request, now, before={"delivery": before}, after={"delivery": "manual"})
+    audit_request(
+        actor, "rights.sent", request, now, before={"delivery": before}, after={"delivery": "manual"}
+    )
 
 
 def _sent(request: RightsRequest, now: datetime) -> None:
@@ -273,7 +275,8 @@ def record_posted(request: RightsRequest, reply_post_id: str, *, now: datetime) 
     request.reply_post_id = reply_post_id
     request.attempts += 1
     _sent(request, now)
-    _audit(Actor.system(), "rights.sent", request, now, after={"delivery": "api", "reply": reply_post_id})
+    after = {"delivery": "api", "reply": reply_post_id}
+    audit_request(Actor.system(), "rights.sent", request, now, after=after)
 
 
 # ----- answers --------------------------------------------------------------------------------------------
@@ -294,7 +297,7 @@ def grant(
             before = request.proof
             request.proof, request.proof_post_id = proof, proof_post_id
             db.session.flush()
-            _audit(
+            audit_request(
                 actor,
                 "rights.verify",
                 request,
@@ -327,7 +330,7 @@ def grant(
     ):
         publish(entry, get_storage())
     db.session.flush()
-    _audit(
+    audit_request(
         actor,
         "rights.grant",
         request,
@@ -352,7 +355,9 @@ def decline(request: RightsRequest, *, actor: Actor, now: datetime) -> None:
     before = str(request.state)
     request.state, request.answered_at = S.DECLINED, now
     db.session.flush()
-    _audit(actor, "rights.decline", request, now, before={"state": before}, after={"state": "declined"})
+    audit_request(
+        actor, "rights.decline", request, now, before={"state": before}, after={"state": "declined"}
+    )
 
 
 def withdraw(request: RightsRequest, *, actor: Actor, now: datetime, reason: str = "withdrawn") -> None:
@@ -366,7 +371,7 @@ def withdraw(request: RightsRequest, *, actor: Actor, now: datetime, reason: str
     if entry.consent is not None:  # as collection left it: no scope, so the gate refuses every surface
         entry.consent.scopes, entry.consent.terms_version = [], ""
     db.session.flush()
-    _audit(
+    audit_request(
         actor,
         f"rights.{'expire' if target is S.EXPIRED else 'withdraw'}",
         request,
@@ -384,7 +389,7 @@ def removed_from_public(entry: Entry) -> None:
     events.entry_unpublished.send(entry)
 
 
-def _audit(actor: Actor, action: str, request: RightsRequest, now: datetime, **kwargs) -> None:
+def audit_request(actor: Actor, action: str, request: RightsRequest, now: datetime, **kwargs) -> None:
     record(
         actor,
         action,

@@ -1,0 +1,56 @@
+"""A campaign's public address: the lookup customers' pages use, and the addresses a renamed campaign keeps
+(a launched campaign's old address redirects to it for good and is never given to another)."""
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from campaign.campaigns.models import Campaign, CampaignStatus, RetiredSlug
+from campaign.errors import DomainError, NotFound
+from campaign.extensions import db
+
+
+class CampaignMoved(DomainError):
+    """A retired address: the campaign now lives at `slug` (views redirect, keeping the rest of the path)."""
+
+    status = 308
+    code = "campaign_moved"
+
+    def __init__(self, old: str, slug: str):
+        super().__init__()
+        self.old, self.slug = old, slug
+
+
+def retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
+    """A launched campaign's old address keeps redirecting to it and is never reused; taking back one of
+    its own old addresses un-retires it."""
+    db.session.execute(
+        RetiredSlug.__table__.delete().where(
+            RetiredSlug.slug == new_slug, RetiredSlug.campaign_id == campaign.id
+        )
+    )
+    if campaign.launched_at is not None:
+        db.session.add(RetiredSlug(slug=campaign.slug, campaign_id=campaign.id, retired_at=now))
+
+
+def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> Campaign:
+    """A campaign customers may see: launched and not archived; anything else does not exist.
+
+    `archived_too` is for the public record a launched campaign keeps after it is archived (the winner
+    check page, the instant-win certificate). A retired address raises CampaignMoved."""
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    if campaign is None:
+        moved_to = db.session.scalar(
+            select(Campaign.slug)
+            .join(RetiredSlug, RetiredSlug.campaign_id == Campaign.id)
+            .where(RetiredSlug.slug == slug)
+        )
+        if moved_to is not None:
+            raise CampaignMoved(slug, moved_to)
+        raise NotFound()
+    status = campaign.status(now)
+    if campaign.launched_at is None or status is CampaignStatus.DRAFT:
+        raise NotFound()
+    if status is CampaignStatus.ARCHIVED and not archived_too:
+        raise NotFound()
+    return campaign
