@@ -66,6 +66,7 @@ class MemoryBuffer:
         self.stopping.set()
         self.wake.set()
         writer.join(timeout=30)
+        atexit.unregister(self.flush)  # its last flush is done; at exit its database may be gone
         self.owner_pid = None
 
     def _run(self) -> None:
