@@ -10,6 +10,7 @@ time, and starts another for the next photo; one that dies is replaced the same 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import multiprocessing.forkserver
 import multiprocessing.process
@@ -30,6 +31,7 @@ _context = multiprocessing.get_context("forkserver")
 _context.set_forkserver_preload(["campaign.media"])
 # Then a fresh child: whatever the decoders keep mapped from one photo to the next cannot pile up.
 PHOTOS_PER_CHILD = 200
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 
 
 def _forget_the_parents_forkserver() -> None:
@@ -52,8 +54,21 @@ def _mapped_bytes() -> int:
         return int(statm.read().split()[0]) * resource.getpagesize()
 
 
+def _keep_freed_memory() -> None:
+    """Have glibc keep what one photo freed for the next, instead of handing it back to the kernel and
+    faulting it in again: ~9,000 page faults, ~15 ms of CPU per 12 MP photo. Up to 64 MB stays mapped while
+    the child waits (a photo larger than that gives the rest back). Elsewhere than glibc: nothing."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (AttributeError, OSError):
+        return
+    mallopt(_M_MMAP_THRESHOLD, 32 * 1024 * 1024)  # fixed: Pillow's 16 MB blocks come from the heap
+    mallopt(_M_TRIM_THRESHOLD, 64 * 1024 * 1024)
+
+
 def _serve(conn: Connection) -> None:
     """The child: each (data, bounds) gets ("ok", Derived) or ("error", MediaError); None or EOF ends it."""
+    _keep_freed_memory()
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     while True:
         try:
