@@ -52,7 +52,7 @@ def _ready_worker() -> Worker:
     global _worker, _exit_registered
     if _worker is None or not _worker.usable():
         if _worker is not None:
-            _worker.stop()
+            _worker.stop(grace=1.0)  # retiring: let it leave; a dead or killed one is only waited for
         _worker = Worker()
         if not _exit_registered:
             atexit.register(_stop_at_exit)

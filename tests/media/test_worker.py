@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from campaign.media import Bounds, MediaError, derive_bounded
+from campaign.media import Bounds, MediaError, derive_bounded, worker
 from campaign.media.sandbox import worker_pid
 
 from .samples import encode, photo
@@ -21,6 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def jpeg(width: int, height: int, seed: int = 1) -> bytes:
     return encode(photo(seed, (width, height)), "JPEG", quality=90)
+
+
+@pytest.fixture(autouse=True)
+def no_retirement_midway(monkeypatch):
+    """A child retires after PHOTOS_PER_CHILD photos: not during these tests, whatever ran before them."""
+    monkeypatch.setattr(worker, "PHOTOS_PER_CHILD", 1_000_000)
 
 
 def large_png() -> bytes:
@@ -43,6 +49,16 @@ def test_photos_in_a_row_are_derived_by_the_same_child():
     for seed in range(2, 5):
         assert derive_bounded(jpeg(640, 480, seed), Bounds()).width == 640
     assert worker_pid() == child
+
+
+def test_a_child_retires_after_its_share_of_photos(monkeypatch):
+    monkeypatch.setattr(worker, "PHOTOS_PER_CHILD", 2)
+    derive_bounded(jpeg(400, 300), Bounds())
+    first = worker_pid()
+    derive_bounded(jpeg(400, 300), Bounds())
+    assert len(derive_bounded(jpeg(400, 300), Bounds()).derivatives) == 6
+    assert worker_pid() not in (None, first)
+    assert not running(first)
 
 
 def test_after_a_photo_over_the_time_limit_the_next_one_is_derived_by_a_new_child():
@@ -119,7 +135,7 @@ def test_threads_take_turns_in_the_one_child():
     for caller in callers:
         caller.join()
     assert results == [500] * 4
-    assert worker_pid() == child
+    assert child is not None and worker_pid() == child
 
 
 def test_a_forked_process_gets_its_own_child_and_leaves_its_parents_alone():
