@@ -36,11 +36,12 @@ def derive_bounded(data: bytes, bounds: Bounds) -> Derived:
     One photo at a time per process; a caller beyond that waits for its turn.
     """
     with _turns:
+        worker = _ready_worker()
         try:
-            return _ready_worker().derive(data, bounds)
+            return worker.derive(data, bounds)
         except OSError:  # the child had died before it took the photo (killed while idle): a new one takes it
-            _worker.stop()
-            return _ready_worker().derive(data, bounds)
+            worker.stop()
+        return _ready_worker().derive(data, bounds)
 
 
 def worker_pid() -> int | None:
