@@ -1,10 +1,10 @@
 """A child process that derives photos one after another, each bounded in wall-clock time and in memory.
 
-The child forks from a small "forkserver" process (started on first use, never at import, with
-campaign.media imported), so it shares no threads or database connections with the caller, and it stays
-for the next photo: a photo costs no process start. Before each photo the child lowers its address-space
-limit to what it maps then plus the photo's memory bound. The caller kills it when a photo runs over its
-time, and starts another for the next photo; one that dies is replaced the same way.
+The child forks from a small "forkserver" process (started on first use, never at import, with campaign.media
+imported and warmed by campaign/media/preload.py), so it shares no threads or database connections with the
+caller, and it stays for the next photo: a photo costs no process start. Before each photo the child lowers
+its address-space limit to what it maps then plus the photo's memory bound. The caller kills it when a photo
+runs over its time, and starts another for the next photo; one that dies is replaced the same way.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from campaign.media.sandbox import Bounds
 
 _context = multiprocessing.get_context("forkserver")
-_context.set_forkserver_preload(["campaign.media"])
+_context.set_forkserver_preload(["campaign.media", "campaign.media.preload"])
 # Then a fresh child: whatever the decoders keep mapped from one photo to the next cannot pile up.
 PHOTOS_PER_CHILD = 200
 IDLE_SECONDS = 10.0  # then the child gives back the memory it kept for the next photo
