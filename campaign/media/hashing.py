@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import math
+import operator
 import re
 import statistics
 
@@ -31,10 +32,8 @@ def perceptual_hash(im: Image.Image) -> str:
     rows = [grey[y * _SAMPLE : (y + 1) * _SAMPLE] for y in range(_SAMPLE)]
     cosines = _cosines()
     # Separable 2-D DCT-II restricted to the frequencies we keep: across each row, then down each column.
-    across = [[sum(c * p for c, p in zip(cos_u, row, strict=True)) for row in rows] for cos_u in cosines]
-    coefficients = [
-        sum(c * a for c, a in zip(cos_v, across_u, strict=True)) for cos_v in cosines for across_u in across
-    ]
+    across = [[sum(map(operator.mul, cos_u, row)) for row in rows] for cos_u in cosines]
+    coefficients = [sum(map(operator.mul, cos_v, across_u)) for cos_v in cosines for across_u in across]
     median = statistics.median(coefficients)
     bits = 0
     for value in coefficients:
