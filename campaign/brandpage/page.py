@@ -4,8 +4,8 @@ images, the photos so far (through the galleries' public gate), and the sharing 
 from flask import url_for
 
 from campaign.brandpage.models import BrandImage
-from campaign.brandpage.services import text_color_on
 from campaign.campaigns.models import Campaign
+from campaign.campaigns.rules import text_color_on
 from campaign.galleries.services import newest_shown
 from campaign.media_views import public_url
 from campaign.reviews.public import absolute, photo

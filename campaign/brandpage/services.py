@@ -17,7 +17,6 @@ from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.storage.base import Storage, StorageError
 
-WHITE, INK = "#ffffff", "#1a1a1a"
 EXTENSIONS = {"jpeg": "jpg", "webp": "webp"}
 MIN_SIDE = 64
 
@@ -47,23 +46,6 @@ class ImageStorageFailed(DomainError):
     message = _l(
         "The images could not be saved just now (storage did not answer). Nothing changed; try again."
     )
-
-
-def _luminance(hex_color: str) -> float:
-    """WCAG relative luminance of "#rrggbb"."""
-    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(a: str, b: str) -> float:
-    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def text_color_on(background: str) -> str:
-    """White or ink, whichever reads better on the brand colour (WCAG contrast)."""
-    return WHITE if contrast(background, WHITE) >= contrast(background, INK) else INK
 
 
 @dataclass(frozen=True)

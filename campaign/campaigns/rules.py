@@ -12,9 +12,43 @@ HANDLE_RE = re.compile(r"^[A-Za-z0-9._]{1,30}$")
 HEX_COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+WHITE, INK = "#ffffff", "#1a1a1a"
+READABLE = 4.5  # WCAG AA contrast for the text on buttons and headings in the brand colour
+
+
 def valid_color(value: str) -> bool:
     """A brand colour: "#rrggbb", or empty for the house accent."""
     return value == "" or bool(HEX_COLOR_RE.match(value))
+
+
+def _luminance(hex_color: str) -> float:
+    """WCAG relative luminance of "#rrggbb"."""
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_color_on(background: str) -> str:
+    """White or ink, whichever reads better on the brand colour (WCAG contrast)."""
+    return WHITE if contrast(background, WHITE) >= contrast(background, INK) else INK
+
+
+def readable_shade(color: str) -> str | None:
+    """None when white or ink text reads on the colour at 4.5:1; else the nearest darker shade on which
+    white text does (a mid grey such as #777777 reaches 4.5:1 with neither)."""
+    if contrast(color, text_color_on(color)) >= READABLE:
+        return None
+    rgb = [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+    for step in range(1, 101):
+        shade = "#" + "".join(f"{round(c * (1 - step / 100)):02x}" for c in rgb)
+        if contrast(shade, WHITE) >= READABLE:
+            return shade
+    return INK
 
 
 def gtin_is_valid(code: str) -> bool:

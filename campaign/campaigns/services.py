@@ -87,6 +87,16 @@ def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
             _l("Enter the brand colour as # and six hexadecimal digits, for example #0a7d5a."),
             field="brand_color",
         )
+    if data.brand_color and (shade := rules.readable_shade(data.brand_color)):
+        raise InvalidCampaign(
+            _l(
+                "Text on %(colour)s is hard to read in white or in black (below 4.5:1). Choose a darker or"
+                " lighter colour, for example %(shade)s.",
+                colour=data.brand_color,
+                shade=shade,
+            ),
+            field="brand_color",
+        )
     if not rules.SLUG_RE.match(data.slug):
         raise InvalidCampaign(_l("Use lowercase letters, digits and hyphens for the address."), field="slug")
     taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from campaign.brandpage.models import BRAND_IMAGES, BrandImage
-from campaign.brandpage.services import contrast, text_color_on
 from campaign.campaigns.models import Campaign
+from campaign.campaigns.rules import contrast, readable_shade, text_color_on
 from campaign.extensions import db
 from campaign.orgs.models import Role
 from campaign.storage import get_storage
@@ -129,10 +129,23 @@ def test_the_text_colour_on_the_brand_colour_is_chosen_for_contrast():
     assert text_color_on("#ffe14d") == "#1a1a1a"  # a light yellow takes dark text
     for colour in ("#2f6b3a", "#ffe14d", "#c2410c", "#00ffff", "#0000ff"):
         assert contrast(colour, text_color_on(colour)) >= 4.5
-    # a mid grey reaches 4.5:1 with neither: the better one is chosen
+    # a mid grey reaches 4.5:1 with neither: the better one is chosen, and saving it is refused
     assert contrast("#777777", text_color_on("#777777")) == max(
         contrast("#777777", c) for c in ("#ffffff", "#1a1a1a")
     )
+    assert readable_shade("#2f6b3a") is None and readable_shade("#ffe14d") is None
+    shade = readable_shade("#777777")
+    assert shade is not None and contrast(shade, "#ffffff") >= 4.5 and shade < "#777777"
+
+
+def test_a_brand_colour_no_text_reads_on_is_refused_with_a_shade_that_works(client, campaign):
+    refused = edit_with_files(client, campaign, brand_color="#777777")
+    assert refused.status_code == 400
+    shade = readable_shade("#777777")
+    assert "#777777" in refused.text and shade in refused.text and "4.5:1" in refused.text
+    assert saved(campaign).brand_color == ""  # nothing saved
+    assert edit_with_files(client, campaign, brand_color=shade).status_code == 302
+    assert saved(campaign).brand_color == shade
 
 
 def test_the_photo_strip_shows_only_what_a_gallery_may_show(client, campaign):
