@@ -53,17 +53,20 @@ def bare():
     return "", 204
 """
 WRK_SCRIPT = """
-math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+local urandom = io.open("/dev/urandom", "rb")  -- two runs started in one second must not share page views
+local a, b, c = string.byte(urandom:read(3), 1, 3)
+urandom:close()
+math.randomseed(os.time() + a * 65536 + b * 256 + c)
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
 wrk.headers["Origin"] = "{origin}"
 wrk.headers["User-Agent"] = "{ua}"
-local counter = 0
 request = function()
-  counter = counter + 1
+  -- A page view's first beacon, as embed.js sends it: its events are numbered from 0 in each page view
+  -- (the endpoint takes 0 to 10 000; one counter over the whole run passed that within a round: 400).
   local pv = string.format("%08x%08x", math.random(0, 2147483647), math.random(0, 2147483647))
-  local body = '{{"g":"{gallery}","pv":"' .. pv .. '","h":1,"e":[{{"n":' .. counter ..
-    ',"k":"impression","ps":["{p1}","{p2}"]}}]}}'
+  local body = '{{"g":"{gallery}","pv":"' .. pv ..
+    '","h":1,"e":[{{"n":0,"k":"impression","ps":["{p1}","{p2}"]}}]}}'
   return wrk.format(nil, "/api/v1/events", nil, body)
 end
 failures = {{}}  -- "status body" -> count, of this thread's answers that were not 2xx
@@ -226,8 +229,9 @@ def measure(args: argparse.Namespace, wrk: str, db_url: str) -> None:
             # log would cost the app alone); the app is found on PYTHONPATH.
             processes.append(gunicorn("wsgi:app", app_port, tmp, {**env, "PYTHONPATH": str(ROOT)}))
             processes.append(gunicorn("bare_app:app", bare_port, tmp, env))
-            wait_for(f"http://127.0.0.1:{app_port}/healthz")
-            wait_for(f"http://127.0.0.1:{bare_port}/")
+            # Both answer before the warm-up starts; on a loaded host the app takes a while to start.
+            wait_for(f"http://127.0.0.1:{app_port}/healthz", timeout=120)
+            wait_for(f"http://127.0.0.1:{bare_port}/", timeout=120)
             servers = {
                 "events": (f"http://127.0.0.1:{app_port}", processes[0].pid),
                 "bare": (f"http://127.0.0.1:{bare_port}", processes[1].pid),
