@@ -265,7 +265,8 @@ def measure(args: argparse.Namespace, wrk: str, db_url: str) -> None:
         print(f"events accepted per CPU second (median): {rates['events']:,.0f}")
         print(f"bare Flask 204 per CPU second (median):  {rates['bare']:,.0f}")
         seconds = rollup_time(db_url, args.events)
-        print(f"rollup of {args.events:,} events on PostgreSQL: {seconds:.2f} s")
+        load = os.getloadavg()[0]  # the host's: a busy one stretches this wall time
+        print(f"rollup of {args.events:,} events on PostgreSQL: {seconds:.2f} s (load average {load:.1f})")
         print(f"ratio: {rates['events'] / rates['bare']:.2f}")
 
 
