@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/events.py [--rounds N] [--seconds S] [--events N]
 
-A temporary PostgreSQL database (KUCHIKOMI_BENCH_POSTGRES, default postgres@127.0.0.1:5432) is made through
-the migrations, with one gallery of 30 approved photos embeddable on https://shop.example.jp. Then, each
+A PostgreSQL database of this run alone (`kuchikomi_bench_events_<pid>` on the tests' server,
+KUCHIKOMI_TEST_POSTGRES, default postgres@127.0.0.1:5432; dropped at the end) is made through the migrations,
+with one gallery of 30 approved photos embeddable on https://shop.example.jp. Then, each
 under its own gunicorn (2 gthread workers × 4 threads) on loopback:
   events - POST /api/v1/events of the real app: a browser's impression beacon (its own page-view id each
            time, so none is a replay), checked and buffered; the buffer's thread writes batches to
@@ -32,8 +33,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from draw import postgres_url  # noqa: E402  (bench/ is on sys.path as a script)
 from gallery import bench_campaign, bench_entry, ensure_tool, free_ports, gunicorn, wait_for  # noqa: E402
+from processes import cpu_seconds  # noqa: E402
+
+from tests.fixtures.databases import _drop_postgres_database, _fresh_postgres_database  # noqa: E402
 
 SHOP = "https://shop.example.jp"
 UA = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
@@ -50,49 +53,59 @@ def bare():
     return "", 204
 """
 WRK_SCRIPT = """
-math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+local urandom = io.open("/dev/urandom", "rb")  -- two runs started in one second must not share page views
+local a, b, c = string.byte(urandom:read(3), 1, 3)
+urandom:close()
+math.randomseed(os.time() + a * 65536 + b * 256 + c)
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "text/plain;charset=UTF-8"
 wrk.headers["Origin"] = "{origin}"
 wrk.headers["User-Agent"] = "{ua}"
-local counter = 0
 request = function()
-  counter = counter + 1
+  -- A page view's first beacon, as embed.js sends it: its events are numbered from 0 in each page view
+  -- (the endpoint takes 0 to 10 000; one counter over the whole run passed that within a round: 400).
   local pv = string.format("%08x%08x", math.random(0, 2147483647), math.random(0, 2147483647))
-  local body = '{{"g":"{gallery}","pv":"' .. pv .. '","h":1,"e":[{{"n":' .. counter ..
-    ',"k":"impression","ps":["{p1}","{p2}"]}}]}}'
+  local body = '{{"g":"{gallery}","pv":"' .. pv ..
+    '","h":1,"e":[{{"n":0,"k":"impression","ps":["{p1}","{p2}"]}}]}}'
   return wrk.format(nil, "/api/v1/events", nil, body)
 end
+failures = {{}}  -- "status body" -> count, of this thread's answers that were not 2xx
+response = function(status, headers, body)
+  if status < 200 or status > 299 then
+    local key = status .. " " .. string.sub(body or "", 1, 200)
+    failures[key] = (failures[key] or 0) + 1
+  end
+end
+local threads = {{}}
+setup = function(thread)
+  table.insert(threads, thread)
+end
+done = function(summary, latency, requests)
+  for _, thread in ipairs(threads) do
+    for key, count in pairs(thread:get("failures")) do
+      io.write(string.format("not 2xx: %d x %s\\n", count, key))
+    end
+  end
+end
 """
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(master: int) -> float:
-    """User + system CPU of the gunicorn master and its live workers."""
-    pids = [master]
-    children = Path(f"/proc/{master}/task/{master}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    total = 0
-    for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of stat)
-    return total / TICKS
 
 
 def run_round(wrk: str, script: Path, url: str, seconds: int, master: int) -> tuple[float, int]:
     """(CPU seconds per request of the server, requests) of one round."""
     before = cpu_seconds(master)
-    out = subprocess.run(
+    done = subprocess.run(
         [wrk, "-t1", "-c16", f"-d{seconds}s", "-s", str(script), url],
         check=True,
         capture_output=True,
         text=True,
-    ).stdout
+    )
+    if done.stderr:  # a script that does not load: wrk says so here, then sends plain GET / instead
+        raise SystemExit(f"wrk could not run {script.name}:\n{done.stderr}")
+    out = done.stdout
     time.sleep(0.3)  # the last answers' bookkeeping, and a buffer flush due, land in this round
     used = cpu_seconds(master) - before
     requests = int(re.search(r"(\d+) requests in", out).group(1))
-    if "Non-2xx" in out:
+    if "Non-2xx" in out or "not 2xx:" in out:  # wrk counts 4xx and 5xx; the script any status not 2xx
         raise SystemExit(f"some answers of {url} were not 2xx:\n{out}")
     return used / max(requests, 1), requests
 
@@ -177,7 +190,18 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000_000)
     args = parser.parse_args()
     wrk = ensure_tool("wrk", "wrk")
-    db_url = postgres_url()
+    # Its own database: a fixed name shared with another bench (draw.py drops and remakes
+    # `kuchikomi_bench`) had it dropped under the running servers, whose workers then refused the
+    # gallery they had not cached yet (400 for about half the beacons) or failed to reach it.
+    database = f"kuchikomi_bench_events_{os.getpid()}"
+    db_url = _fresh_postgres_database(database)
+    try:
+        measure(args, wrk, db_url)
+    finally:
+        _drop_postgres_database(database)
+
+
+def measure(args: argparse.Namespace, wrk: str, db_url: str) -> None:
     processes: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory(prefix="kuchikomi-bench-events-") as name:
         tmp = Path(name)
@@ -205,8 +229,9 @@ def main() -> None:
             # log would cost the app alone); the app is found on PYTHONPATH.
             processes.append(gunicorn("wsgi:app", app_port, tmp, {**env, "PYTHONPATH": str(ROOT)}))
             processes.append(gunicorn("bare_app:app", bare_port, tmp, env))
-            wait_for(f"http://127.0.0.1:{app_port}/healthz")
-            wait_for(f"http://127.0.0.1:{bare_port}/")
+            # Both answer before the warm-up starts; on a loaded host the app takes a while to start.
+            wait_for(f"http://127.0.0.1:{app_port}/healthz", timeout=120)
+            wait_for(f"http://127.0.0.1:{bare_port}/", timeout=120)
             servers = {
                 "events": (f"http://127.0.0.1:{app_port}", processes[0].pid),
                 "bare": (f"http://127.0.0.1:{bare_port}", processes[1].pid),
@@ -232,13 +257,16 @@ def main() -> None:
                 text("SELECT count(*) FROM analytics_events WHERE kind = 'impression'")
             ).scalar()
         engine.dispose()
+        if stored < total["events"]:  # every beacon sent was answered 204 and is a new impression
+            raise SystemExit(f"only {stored:,} of {total['events']:,} impressions were stored")
         rates = {name: 1 / statistics.median(costs) for name, costs in per_request.items()}
         print(f"rounds: {args.rounds} × {args.seconds} s each, interleaved; wrk 1 thread, 16 connections")
         print(f"events stored: {stored:,} impressions of {total['events']:,} beacons sent (warm-up aside)")
         print(f"events accepted per CPU second (median): {rates['events']:,.0f}")
         print(f"bare Flask 204 per CPU second (median):  {rates['bare']:,.0f}")
         seconds = rollup_time(db_url, args.events)
-        print(f"rollup of {args.events:,} events on PostgreSQL: {seconds:.2f} s")
+        load = os.getloadavg()[0]  # the host's: a busy one stretches this wall time
+        print(f"rollup of {args.events:,} events on PostgreSQL: {seconds:.2f} s (load average {load:.1f})")
         print(f"ratio: {rates['events'] / rates['bare']:.2f}")
 
 

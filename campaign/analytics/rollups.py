@@ -1,14 +1,15 @@
 """Daily rollups from the raw events, partitions made ahead, and raw events expired.
 
-A day's rollup is recomputed whole from that day's raw events (delete, then one INSERT … SELECT … GROUP
-BY, in one transaction), so running it twice, or late, gives the same rows. The duty re-rolls every day
-from the last one it rolled (late beacons of yesterday included) up to today. It runs under its lease
-(`schedule.tick`), so two schedulers never roll at once.
+A day's rollup is recomputed whole from that day's raw events (delete, then one SELECT … GROUP BY into
+the rollups, in one transaction; on PostgreSQL through a temporary table, see `_insert_day`), so running
+it twice, or late, gives the same rows. The duty re-rolls every day from the last one it rolled (late
+beacons of yesterday included) up to today. It runs under its lease (`schedule.tick`), so two schedulers
+never roll at once.
 """
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, delete, func, insert, select, text
+from sqlalchemy import case, column, delete, func, insert, select, table, text
 
 from campaign.analytics.models import Event, RolledDay, Rollup
 from campaign.extensions import db
@@ -51,7 +52,7 @@ def _day_query(day: date):
         return func.sum(case(((c.kind == "conversion") & (c.touch == touch), c.cents), else_=0))
 
     key = (c.day, c.campaign_id, c.gallery_id, c.photo_id, c.product_id, c.currency)
-    return select(
+    values = (
         *key,
         func.min(c.org_id),
         count("visit"),
@@ -63,7 +64,21 @@ def _day_query(day: date):
         count("conversion", "view"),
         revenue("click"),
         revenue("view"),
-    ).group_by(*key)
+    )
+    return select(*(value.label(name) for value, name in zip(values, COLUMNS, strict=True))).group_by(*key)
+
+
+def _insert_day(day: date) -> int:
+    """Writes the day's rollup rows; returns how many. On PostgreSQL the grouping runs as CREATE TABLE … AS,
+    which may use parallel workers where INSERT … SELECT never does (PostgreSQL 15): on a busy host the
+    day's scan then gets more than one process's share of the CPU. The few rows are copied after it."""
+    query = _day_query(day)
+    if db.engine.dialect.name != "postgresql":
+        return db.session.execute(insert(Rollup).from_select(COLUMNS, query)).rowcount
+    sql = query.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True})  # a date, literals
+    db.session.execute(text(f"CREATE TEMP TABLE kk_rollup ON COMMIT DROP AS {sql}"))
+    made = table("kk_rollup", *(column(name) for name in COLUMNS))
+    return db.session.execute(insert(Rollup).from_select(COLUMNS, select(*made.c))).rowcount
 
 
 def roll_up(days: list[date], *, now: datetime) -> int:
@@ -71,7 +86,7 @@ def roll_up(days: list[date], *, now: datetime) -> int:
     written = 0
     for day in days:
         db.session.execute(delete(Rollup).where(Rollup.day == day))
-        written += db.session.execute(insert(Rollup).from_select(COLUMNS, _day_query(day))).rowcount
+        written += _insert_day(day)
         db.session.execute(delete(RolledDay).where(RolledDay.day == day))
         db.session.add(RolledDay(day=day, rolled_at=now))
         db.session.commit()
