@@ -4,13 +4,15 @@ Run: .venv/bin/python bench/storage.py [--rounds R] [--photos N] [--extras K]. S
 (the test suite's runner), serves the app over real HTTP on loopback (processing queued on RQ, SQLite), and
 sends 12-megapixel JPEGs through the campaign page's form.
 
-Both sides are measured in R short interleaved rounds: each round sends one photo both ways, raw first in
-even rounds and ours first in odd ones, so that a burst of load elsewhere hits both.
-  raw  - `put_object` of the same bytes into the private bucket, by a plain boto3 client with the same
-         client settings as the app's (timeouts, attempts, addressing, signature): what the app would pay
-         if it did nothing but store the upload
-  ours - the customer's form post, from sending until the answer is read (the page load that gives the
-         form its CSRF token comes before)
+All three are measured in R short interleaved rounds: each round stores one photo each way, the one that
+goes first taking turns, so that a burst of load elsewhere hits all three.
+  raw   - `put_object` of the same bytes into the private bucket, by a plain boto3 client with the same
+          client settings as the app's (timeouts, attempts, addressing, signature): what the app would
+          pay if it did nothing but store the upload
+  layer - our storage layer's `put` (S3Storage, as the app configures it) of the same bytes: what the
+          layer adds to a raw put
+  ours  - the customer's form post, from sending until the answer is read (the page load that gives the
+          form its CSRF token comes before)
 Each operation is measured three ways: wall milliseconds; CPU milliseconds of this process (the app's
 server threads, the customer's urllib and the raw boto3 client all run here); and CPU milliseconds of the
 SeaweedFS process (its threads' run time from /proc, to the nanosecond).
@@ -19,9 +21,10 @@ SeaweedFS process (its threads' run time from /proc, to the nanosecond).
 customer's wait on an idle machine, where each step runs in turn and SeaweedFS does most of a raw put's
 work, and it holds still on this shared 2-core host: wall times measure the other sessions' load more
 than our code (at a load average of 5, the same code gave wall ratios of 2.4 to 3.0 in three runs, since
-ours, with 5x the raw put's CPU in this process, is stretched 5x more by waiting for a core). What the CPU
+ours, with 5x the raw put's CPU in this process, is stretched more by waiting for a core). What the CPU
 ratio leaves out is printed beside it: the wall medians and their paired ratio (median of the rounds'
 ours / raw), which include the disk waits (the SQLite commit's fsync) and any overlap of work.
+Also printed: the S3 requests (by operation) that one submission and one photo's processing send.
 After the rounds, K submissions with processing inline (the embedded default) and the ingest of K queued
 photos are timed for information only (they decode 12 MP photos: heavy CPU that would skew the rounds).
 """
@@ -32,6 +35,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +45,7 @@ from customer import open_form, submission  # noqa: E402  (bench/ is on sys.path
 from ingest import make_photo  # noqa: E402
 from processes import thread_cpu_seconds  # noqa: E402
 
+from campaign.storage import build_storage  # noqa: E402
 from tests.fixtures.live_server import LiveServer  # noqa: E402
 from tests.fixtures.seaweedfs import SeaweedFS, find_weed  # noqa: E402
 
@@ -83,6 +88,12 @@ def customer_wait(base_url: str, photo: bytes, email: str, weed_pid: int) -> Sam
 def raw_put(client, bucket: str, key: str, photo: bytes, weed_pid: int) -> Sample:
     with Sample(weed_pid) as sample:
         client.put_object(Bucket=bucket, Key=key, Body=photo)
+    return sample
+
+
+def layer_put(storage, key: str, photo: bytes, weed_pid: int) -> Sample:
+    with Sample(weed_pid) as sample:
+        storage.put(key, photo, content_type="image/jpeg")
     return sample
 
 
@@ -134,6 +145,22 @@ def prepare(app) -> None:
         db.engine.dispose()
 
 
+class Requests:
+    """Counts the S3 requests a boto3 client sends, by operation (botocore's event hook: observes only)."""
+
+    def __init__(self, client) -> None:
+        self.counts: Counter[str] = Counter()
+        client.meta.events.register("before-send.s3", self._sent)
+
+    def _sent(self, event_name: str, **_) -> None:
+        self.counts[event_name.rsplit(".", 1)[-1]] += 1  # before-send.s3.PutObject
+
+    def during(self, work) -> Counter[str]:
+        before = self.counts.copy()
+        work()
+        return self.counts - before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=20, help="interleaved rounds (one photo each way)")
@@ -156,45 +183,63 @@ def main() -> None:
             config = server.storage_config()
             client = raw_client(config)
             bucket = config["S3_PRIVATE_BUCKET"]
+            layer = build_storage(server.storage_config(S3_KEY_PREFIX="bench/layer/"))
             weed = server.process.pid
+            requests = Requests(queued_app.extensions["storage"].client)
 
-            raw, ours, inline = [], [], []
+            sides = {"raw": [], "layer": [], "ours": []}
+            inline = []
             with LiveServer(queued_app) as queued_server, LiveServer(inline_app) as inline_server:
+
+                def measure(side: str, index: int, photo: bytes) -> Sample:
+                    if side == "raw":
+                        return raw_put(client, bucket, f"bench/raw/{index}.jpg", photo, weed)
+                    if side == "layer":
+                        return layer_put(layer, f"private/{index}.jpg", photo, weed)
+                    return customer_wait(queued_server.url, photo, f"q{index}@example.com", weed)
+
+                order = list(sides)
                 gc.collect()
                 for index in range(-WARM_UP_ROUNDS, args.rounds):  # warm-up: connections, imports, volumes
                     photo = photos[index % len(photos)]
-                    key, email = f"bench/raw/{index}.jpg", f"q{index}@example.com"
-                    if index % 2 == 0:
-                        raw_sample = raw_put(client, bucket, key, photo, weed)
-                        our_sample = customer_wait(queued_server.url, photo, email, weed)
-                    else:
-                        our_sample = customer_wait(queued_server.url, photo, email, weed)
-                        raw_sample = raw_put(client, bucket, key, photo, weed)
+                    order = order[1:] + order[:1]  # each side goes first, second and last in turn
+                    samples = {side: measure(side, index, photo) for side in order}
                     if index >= 0:
-                        raw.append(raw_sample)
-                        ours.append(our_sample)
+                        for side, sample in samples.items():
+                            sides[side].append(sample)
+                per_submission = requests.during(lambda: measure("ours", args.rounds, photos[0]))
                 for index in range(args.extras):
                     photo = photos[index % len(photos)]
                     inline.append(customer_wait(inline_server.url, photo, f"i{index}@example.com", weed))
-            ingest = ingest_ms(queued_app, args.extras)
+            ingest, per_ingest = ingest_ms(queued_app, args.extras, requests)
         finally:
             server.stop()
 
-    report(args, photos, raw, ours, inline, ingest)
+    report(args, photos, sides, inline, ingest, {"submission": per_submission, "ingest": per_ingest})
 
 
-def report(args, photos, raw, ours, inline, ingest) -> None:
+def report(args, photos, sides, inline, ingest, requests) -> None:
     median = statistics.median
+    raw, ours = sides["raw"], sides["ours"]
     size_mb = statistics.mean(len(p) for p in photos) / 1e6
     print(
         f"photos: {args.photos} x 4000x3000 JPEG ({size_mb:.2f} MB), {args.rounds} interleaved rounds, "
         "SeaweedFS on loopback, SQLite, processing queued on RQ"
     )
-    print("medians, ms per operation   wall   CPU: this process + SeaweedFS = both")
-    for name, samples in (("raw boto3 put_object", raw), ("customer's submission", ours)):
+    print("medians, ms per operation    wall   CPU: this process + SeaweedFS = both")
+    names = {
+        "raw": "raw boto3 put_object",
+        "layer": "our storage layer's put",
+        "ours": "customer's submission",
+    }
+    for side, samples in sides.items():
         fields = ("wall_ms", "cpu_ms", "weed_ms", "both_cpu_ms")
         wall, cpu, weed, both = (median(getattr(s, field) for s in samples) for field in fields)
-        print(f"{name:24s} {wall:9.1f}   {cpu:17.1f} + {weed:9.1f} = {both:5.1f}")
+        print(f"{names[side]:25s} {wall:9.1f}   {cpu:17.1f} + {weed:9.1f} = {both:5.1f}")
+    for what, counts in requests.items():
+        print(f"S3 requests per {what}: {', '.join(f'{n} {op}' for op, n in sorted(counts.items()))}")
+    layer_ratio = median(s.both_cpu_ms for s in sides["layer"]) / median(s.both_cpu_ms for s in raw)
+    print(f"our storage layer's put / raw put (CPU of both processes): {layer_ratio:.2f}")
     wall_ratio = median(o.wall_ms / r.wall_ms for r, o in zip(raw, ours, strict=True))
     print(f"wall, ours / raw (median of the rounds' ratios; depends on the load): {wall_ratio:.2f}")
     inline_ms = median(s.wall_ms for s in inline)
@@ -203,8 +248,10 @@ def report(args, photos, raw, ours, inline, ingest) -> None:
     print(f"ratio: {median(o.both_cpu_ms for o in ours) / median(r.both_cpu_ms for r in raw):.2f}")
 
 
-def ingest_ms(app, count: int) -> float:
-    """Runs the processing of `count` queued photos here, timing each; then empties the RQ queue."""
+def ingest_ms(app, count: int, requests: Requests) -> tuple[float, Counter[str]]:
+    """Runs the processing of `count` queued photos here, timing each; then empties the RQ queue.
+
+    Returns the median time and the S3 requests of one photo's processing."""
     from redis import Redis
     from rq import Queue
     from sqlalchemy import select
@@ -220,11 +267,11 @@ def ingest_ms(app, count: int) -> float:
         ).all()
         for entry_id in pending:
             started = time.perf_counter()
-            process_entry(entry_id)
+            per_photo = requests.during(lambda: process_entry(entry_id))  # noqa: B023 (called at once)
             times.append((time.perf_counter() - started) * 1000)
         db.engine.dispose()
     Queue("kuchikomi", connection=Redis.from_url(REDIS_URL)).empty()
-    return statistics.median(times)
+    return statistics.median(times), per_photo
 
 
 if __name__ == "__main__":
