@@ -78,8 +78,8 @@ def store(prepared: PreparedImage, org_id: int, storage: Storage) -> BrandImage:
     try:
         for item in prepared.derived.derivatives:
             key = f"{BRAND_IMAGES}{item.sha256}.{EXTENSIONS[item.format]}"
-            if not storage.exists(key):  # another image may share it: only objects we wrote are ours
-                storage.put(key, item.data, content_type=item.content_type)
+            # Another image may share it: only an object we stored is ours (to delete if we roll back).
+            if storage.put_if_absent(key, item.data, content_type=item.content_type):
                 pending_objects.track(db.session, storage, key)
             renditions.append(
                 {

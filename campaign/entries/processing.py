@@ -49,8 +49,8 @@ def derivative_key(item: media.Derivative) -> str:
 def store_derivatives(entry: Entry, derived: media.Derived, storage: Storage) -> None:
     for item in derived.derivatives:
         key = derivative_key(item)
-        if not storage.exists(key):
-            storage.put(key, item.data, content_type=item.content_type)
+        # Content-addressed: another entry may share the object; only one we stored is ours to delete.
+        if storage.put_if_absent(key, item.data, content_type=item.content_type):
             pending_objects.track(db.session, storage, key)
         entry.derivatives.append(
             Derivative(

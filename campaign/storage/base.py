@@ -115,6 +115,15 @@ def _validate_content_type(content_type: str) -> None:
         raise ValueError(f"invalid content type {content_type!r}")
 
 
+def _checked_put(key: str, data: bytes, content_type: str) -> bytes:
+    """A put's arguments checked; its data as bytes (a copy only when it is not bytes already)."""
+    validate_key(key)
+    _validate_content_type(content_type)
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    return bytes(data)
+
+
 class Storage(ABC):
     """Validates arguments once for every backend, then delegates to the backend's ``_`` methods.
 
@@ -125,11 +134,13 @@ class Storage(ABC):
 
     def put(self, key: str, data: bytes, *, content_type: str) -> None:
         """Store ``data`` under ``key``, replacing any previous object; never leaves a partial object."""
-        validate_key(key)
-        _validate_content_type(content_type)
-        if not isinstance(data, bytes | bytearray | memoryview):
-            raise TypeError(f"data must be bytes, not {type(data).__name__}")
-        self._put(key, bytes(data), content_type)
+        self._put(key, _checked_put(key, data, content_type), content_type)
+
+    def put_if_absent(self, key: str, data: bytes, *, content_type: str) -> bool:
+        """Store ``data`` under ``key`` unless an object is there already, in one step (S3: one conditional
+        request, no HEAD first); True when this call stored it. Of callers racing for one key, exactly one
+        gets True: only that one may delete the object again (a rollback), the others share it."""
+        return self._put_if_absent(key, _checked_put(key, data, content_type), content_type)
 
     def get(self, key: str) -> bytes:
         """The object's bytes; ObjectNotFound if there is none."""
@@ -184,6 +195,9 @@ class Storage(ABC):
 
     @abstractmethod
     def _put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    @abstractmethod
+    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool: ...
 
     @abstractmethod
     def _get(self, key: str) -> bytes: ...

@@ -1,8 +1,9 @@
 """Files under a root folder (by default the repository's ``uploads/``), one file per key.
 
 ``put`` writes a temporary file beside the target, fsyncs it and renames it over the target, so a crash
-leaves either the old object or the new one, never a partial file under the key. Temporary names contain
-``~``, which no key may contain, so listings never show them. A key can't also be a "folder" of another
+leaves either the old object or the new one, never a partial file under the key (``put_if_absent`` links
+it there instead, which fails if the target exists). Temporary names contain ``~``, which no key may
+contain, so listings never show them. A key can't also be a "folder" of another
 key here (``private/a`` and ``private/a/b``); keys made by the app never collide like that.
 Public objects are world-readable files (0644), private originals owner-only (0600).
 """
@@ -41,6 +42,15 @@ class LocalStorage(Storage):
         return self.root.joinpath(*key.split("/"))
 
     def _put(self, key: str, data: bytes, content_type: str) -> None:
+        self._write(key, data, replace=True)
+
+    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        return self._write(key, data, replace=False)
+
+    def _write(self, key: str, data: bytes, *, replace: bool) -> bool:
+        """Write a temporary file beside the target and fsync it, then rename it over the target, or link
+        it there (which, unlike a rename, fails if the target exists: of racing writers, one wins).
+        False when not replacing and an object was there."""
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,14 +61,22 @@ class LocalStorage(Storage):
                     tmp.flush()
                     os.fsync(tmp.fileno())
                 os.chmod(tmp_name, 0o644 if is_public(key) else 0o600)
-                os.replace(tmp_name, path)
-            except BaseException:
-                with suppress(OSError):
-                    os.unlink(tmp_name)
-                raise
+                if replace:
+                    os.replace(tmp_name, path)
+                    tmp_name = None
+                else:
+                    try:
+                        os.link(tmp_name, path)
+                    except FileExistsError:
+                        return False
+            finally:
+                if tmp_name is not None:  # after a link, a second name of the object: not needed
+                    with suppress(OSError):
+                        os.unlink(tmp_name)
             _fsync_dir(path.parent)
         except OSError as exc:
             raise StorageError(f"cannot write {key!r} under {self.root}: {exc}") from exc
+        return True
 
     def _get(self, key: str) -> bytes:
         try:

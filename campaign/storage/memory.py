@@ -34,6 +34,14 @@ class MemoryStorage(Storage):
         with self._lock:
             self._objects[key] = entry
 
+    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        entry = _Entry(data, self._clock().astimezone(UTC))
+        with self._lock:
+            if key in self._objects:
+                return False
+            self._objects[key] = entry
+        return True
+
     def _get(self, key: str) -> bytes:
         with self._lock:
             entry = self._objects.get(key)

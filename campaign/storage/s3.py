@@ -17,6 +17,9 @@ public bucket (e.g. a CloudFront distribution whose origin is that bucket). With
 endpoint's path-style URL of the public bucket. Public derivatives are stored with
 ``Cache-Control: public, max-age=31536000, immutable``, originals with ``private, no-store``.
 
+``put_if_absent`` is one conditional PutObject (``If-None-Match: *``), which AWS S3 (since 2024), SeaweedFS
+and MinIO honour; ``flask storage check`` reports a server that ignores it.
+
 The app's credentials need s3:PutObject, s3:GetObject, s3:DeleteObject and s3:ListBucket on both
 buckets (without ListBucket, S3 answers 403 instead of 404 for a missing object).
 """
@@ -45,6 +48,7 @@ from campaign.storage.s3_check import check_s3
 from campaign.storage.s3_settings import S3Settings
 
 NOT_FOUND_CODES = frozenset({"404", "NoSuchKey", "NotFound"})
+PRECONDITION_FAILED_CODES = frozenset({"412", "PreconditionFailed"})
 
 
 class S3Storage(Storage):
@@ -92,15 +96,24 @@ class S3Storage(Storage):
         return self.settings.key_prefix + key
 
     def _put(self, key: str, data: bytes, content_type: str) -> None:
-        self._call(
-            "put_object",
-            key,
-            Bucket=self.bucket_for(key),
-            Key=self.object_key(key),
-            Body=data,
-            ContentType=content_type,
-            CacheControl=cache_control_for(key),
-        )
+        self._put_object(key, data, content_type)
+
+    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+        """One conditional put (If-None-Match: *): the server refuses it with 412 when the key is taken."""
+        return self._put_object(key, data, content_type, IfNoneMatch="*")
+
+    def _put_object(self, key: str, data: bytes, content_type: str, **condition: str) -> bool:
+        """False when the server refused a conditional put (412), True when the object was stored."""
+        params = {"ContentType": content_type, "CacheControl": cache_control_for(key), **condition}
+        try:
+            self.client.put_object(Bucket=self.bucket_for(key), Key=self.object_key(key), Body=data, **params)
+        except ClientError as exc:
+            if condition and _error_code(exc) in PRECONDITION_FAILED_CODES:
+                return False
+            raise _storage_error("put_object", key, exc) from exc
+        except BotoCoreError as exc:
+            raise _storage_error("put_object", key, exc) from exc
+        return True
 
     def _copy(self, source: str, target: str, content_type: str) -> None:
         """Server-side, across buckets too: the bytes never pass through the app."""
@@ -196,12 +209,6 @@ class S3Storage(Storage):
             )
         except (ClientError, BotoCoreError) as exc:
             raise _storage_error("presign get_object", key, exc) from exc
-
-    def _call(self, operation: str, key: str, **params: Any) -> dict[str, Any]:
-        try:
-            return getattr(self.client, operation)(**params)
-        except (ClientError, BotoCoreError) as exc:
-            raise _storage_error(operation, key, exc) from exc
 
     def check(self) -> list[str]:
         return check_s3(self)

@@ -34,6 +34,7 @@ class CheckedS3(Protocol):
     def bucket_for(self, key: str) -> str: ...
     def object_key(self, key: str) -> str: ...
     def put(self, key: str, data: bytes, *, content_type: str) -> None: ...
+    def put_if_absent(self, key: str, data: bytes, *, content_type: str) -> bool: ...
     def get(self, key: str) -> bytes: ...
     def delete(self, key: str) -> None: ...
     def public_url(self, key: str) -> str | None: ...
@@ -48,6 +49,13 @@ _DENIED = frozenset({"AccessDenied", "403", "Forbidden", "AllAccessDisabled"})
 _MISSING_BUCKET = frozenset({"NoSuchBucket"})
 _WRONG_REGION = frozenset(
     {"AuthorizationHeaderMalformed", "PermanentRedirect", "301", "IllegalLocationConstraintException"}
+)
+
+
+IGNORES_IF_NONE_MATCH = (
+    "the S3 server ignores conditional writes (If-None-Match: *): it overwrote an existing object. Photo "
+    "renditions shared by two entries could then be deleted with the one that did not commit; use a server "
+    "that honours them (AWS S3, a current SeaweedFS or MinIO)"
 )
 
 
@@ -114,6 +122,14 @@ def _check_probe(storage: CheckedS3, area: str, problems: list[str]) -> None:
             _check_public_url(storage, key, payload, problems)
         else:
             _check_private_urls(storage, key, payload, problems)
+        try:
+            if (
+                storage.put_if_absent(key, payload, content_type="text/plain")
+                and IGNORES_IF_NONE_MATCH not in problems
+            ):
+                problems.append(IGNORES_IF_NONE_MATCH)
+        except StorageError as exc:
+            problems.append(explain(exc, "write objects conditionally (If-None-Match)"))
     finally:
         try:
             storage.delete(key)

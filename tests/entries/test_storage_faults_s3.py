@@ -1,14 +1,17 @@
 """Faults lose nothing, against a real SeaweedFS server behind a proxy that breaks the network on demand."""
 
 import uuid
+from collections import Counter
 
 import pytest
 from sqlalchemy import func, select
 
+from campaign import media
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries import services
 from campaign.entries.models import Derivative, Entry, Processing
+from campaign.entries.processing import store_derivatives
 from campaign.extensions import db
 from campaign.storage import build_storage, get_storage
 from tests import factories
@@ -114,3 +117,26 @@ def test_members_reach_originals_through_short_lived_presigned_urls(client, stud
     assert "X-Amz-Expires=300" in url and "X-Amz-Signature=" in url
     with urllib.request.urlopen(url) as presigned:  # noqa: S310 - a loopback test server
         assert presigned.read() == get_storage().get(entry.original_key)
+
+
+def test_processing_stores_each_rendition_in_one_request_and_shares_a_duplicates(client, s3_app):
+    """One conditional put per rendition (no HEAD first); an exact duplicate's renditions are the first
+    entry's objects, which the duplicate, not having stored them, never deletes."""
+    sent: Counter[str] = Counter()
+    get_storage().client.meta.events.register(
+        "before-send.s3", lambda event_name, **_: sent.update([event_name.rsplit(".", 1)[-1]])
+    )
+    photo = factories.photo(colour=(30, 160, 90))
+    assert submit(client, email="first@example.com", photo=photo).status_code == 303
+    first = db.session.scalar(select(Entry))
+    assert first.processing is Processing.READY and len(first.derivatives) > 1
+    assert sent == {"PutObject": 1 + len(first.derivatives), "GetObject": 1}  # original, renditions; read
+
+    assert submit(client, email="second@example.com", photo=photo).status_code == 303
+    second = db.session.scalar(select(Entry).where(Entry.id != first.id))
+    assert {d.key for d in second.derivatives} == {d.key for d in first.derivatives}
+    assert sent["HeadObject"] == 0
+
+    store_derivatives(second, media.derive(photo), get_storage())  # processed again, then rolled back:
+    db.session.rollback()  # the objects it found were not its own to delete
+    assert {d.key for d in first.derivatives} <= all_keys()

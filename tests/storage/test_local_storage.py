@@ -67,6 +67,23 @@ def test_unusable_root_raises_storage_error(tmp_path):
     assert len(problems) == 2 and all(str(blocker) in p for p in problems)
 
 
+def test_put_if_absent_keeps_modes_and_leaves_no_temporary_file(local: LocalStorage):
+    assert local.put_if_absent("private/o.jpg", b"x", content_type="image/jpeg")
+    assert not local.put_if_absent("private/o.jpg", b"y", content_type="image/jpeg")
+    assert local.put_if_absent("public/p.webp", b"x", content_type="image/webp")
+    assert stat.S_IMODE((local.root / "private/o.jpg").stat().st_mode) == 0o600
+    assert stat.S_IMODE((local.root / "public/p.webp").stat().st_mode) == 0o644
+    assert [p.name for p in (local.root / "private").iterdir()] == ["o.jpg"]
+    assert (local.root / "private/o.jpg").stat().st_nlink == 1  # the temporary name is gone
+
+
+def test_put_if_absent_on_an_unusable_root_raises_storage_error(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StorageError):
+        LocalStorage(blocker / "uploads").put_if_absent("private/a.jpg", b"x", content_type="image/jpeg")
+
+
 def test_file_modes_keep_originals_private(local: LocalStorage):
     local.put("private/o.jpg", b"x", content_type="image/jpeg")
     local.put("public/p.webp", b"x", content_type="image/webp")

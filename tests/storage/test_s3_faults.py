@@ -28,6 +28,21 @@ def test_refused_connection_fails_fast(seaweedfs: SeaweedFS, closed_port: int):
     assert isinstance(info.value.__cause__, EndpointConnectionError)
 
 
+def test_put_if_absent_maps_failures_to_storage_error_not_to_an_existing_object(
+    seaweedfs: SeaweedFS, closed_port: int
+):
+    """Only the server's 412 means "already there": a refusal or a connection error is a StorageError."""
+    unreachable = build_storage(
+        seaweedfs.storage_config(S3_ENDPOINT_URL=f"http://127.0.0.1:{closed_port}", S3_MAX_ATTEMPTS=1)
+    )
+    with pytest.raises(StorageError) as info:
+        unreachable.put_if_absent("private/a.jpg", b"x", content_type="image/jpeg")
+    assert isinstance(info.value.__cause__, EndpointConnectionError)
+    wrong_secret = build_storage(seaweedfs.storage_config(S3_SECRET_ACCESS_KEY="wrong", S3_MAX_ATTEMPTS=1))
+    with pytest.raises(StorageError, match="SignatureDoesNotMatch"):
+        wrong_secret.put_if_absent("private/a.jpg", b"x", content_type="image/jpeg")
+
+
 def test_silent_server_times_out_after_every_attempt(seaweedfs: SeaweedFS, silent_server: SilentServer):
     read_timeout, attempts = 0.5, 2
     storage = build_storage(

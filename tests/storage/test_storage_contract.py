@@ -171,6 +171,7 @@ def test_copy_of_a_missing_object_raises_object_not_found_and_writes_nothing(sto
 def test_invalid_keys_are_rejected_by_every_method(storage: Storage):
     calls = {
         "put": lambda key: storage.put(key, b"x", content_type="image/jpeg"),
+        "put_if_absent": lambda key: storage.put_if_absent(key, b"x", content_type="image/jpeg"),
         "get": storage.get,
         "delete": storage.delete,
         "exists": storage.exists,
@@ -207,6 +208,46 @@ def test_put_checks_its_arguments(storage: Storage):
         storage.put("public/a.webp", b"x", content_type="image/webp\r\nX-Evil: 1")
     with pytest.raises(TypeError):
         storage.put("public/a.webp", "text", content_type="text/plain")  # type: ignore[arg-type]
+    assert not storage.exists("public/a.webp")
+
+
+def test_put_if_absent_stores_a_new_object_and_says_so(storage: Storage):
+    assert storage.put_if_absent("public/c/1.webp", BINARY, content_type="image/webp") is True
+    assert storage.get("public/c/1.webp") == BINARY
+
+
+def test_put_if_absent_leaves_an_existing_object_alone(storage: Storage):
+    storage.put("private/c/1.jpg", b"first", content_type="image/jpeg")
+    assert storage.put_if_absent("private/c/1.jpg", b"second", content_type="image/jpeg") is False
+    assert storage.get("private/c/1.jpg") == b"first"
+    assert [(o.key, o.size) for o in storage.iter_objects("private/")] == [("private/c/1.jpg", 5)]
+
+
+def test_of_writers_racing_for_one_key_exactly_one_stores_it(storage: Storage):
+    """Whoever gets True may delete the object (its transaction rolled back): only one may think so."""
+    writers = 6
+    barrier = threading.Barrier(writers)
+    stored: list[bytes] = []
+
+    def write(data: bytes) -> None:
+        barrier.wait()
+        if storage.put_if_absent("public/race/1.webp", data, content_type="image/webp"):
+            stored.append(data)
+
+    threads = [threading.Thread(target=write, args=(b"writer %d" % n,)) for n in range(writers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(stored) == 1
+    assert storage.get("public/race/1.webp") == stored[0]
+
+
+def test_put_if_absent_checks_its_arguments(storage: Storage):
+    with pytest.raises(ValueError):
+        storage.put_if_absent("public/a.webp", b"x", content_type="")
+    with pytest.raises(TypeError):
+        storage.put_if_absent("public/a.webp", "text", content_type="text/plain")  # type: ignore[arg-type]
     assert not storage.exists("public/a.webp")
 
 
