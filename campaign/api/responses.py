@@ -41,9 +41,17 @@ class PublicAnswer(NamedTuple):
     headers: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, body: bytes) -> "PublicAnswer":
+    def of(cls, body: bytes, headers: dict[str, str] = HEADERS) -> "PublicAnswer":
         etag = etag_of(body)
-        return cls(body, etag, (*HEADERS.items(), ("ETag", f'"{etag}"')))
+        return cls(body, etag, (*headers.items(), ("ETag", f'"{etag}"')))
+
+
+def host_key(environ: dict) -> tuple:
+    """What `request.host_url` follows from (the scheme, the Host header, else the server's name and port,
+    and the script root), read straight from the environ: a cache key for answers holding absolute URLs.
+    An untrusted Host never reaches a view (Flask refuses it while matching the route)."""
+    host = environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT"))
+    return environ.get("wsgi.url_scheme"), host, environ.get("SCRIPT_NAME", "")
 
 
 def public_response(answer: PublicAnswer, *, mimetype: str = "application/json") -> Response:
