@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from campaign.api import documents
 from campaign.api.responses import (
     COMMON_HEADERS,
+    PUBLIC_MAX_AGE,
     LruCache,
     PublicAnswer,
     host_key,
@@ -29,7 +30,7 @@ from campaign.galleries.versions import current_version
 from campaign.reviews import services as reviews
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_bodies = LruCache()
+_bodies = LruCache(max_age=PUBLIC_MAX_AGE)
 _shapes = LruCache(size=1024)
 
 

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from flask_babel import get_locale
 from sqlalchemy import select
 
-from campaign.api.responses import LruCache, PublicAnswer, host_key, public_response
+from campaign.api.responses import PUBLIC_MAX_AGE, LruCache, PublicAnswer, host_key, public_response
 from campaign.extensions import db
 from campaign.galleries import services
 from campaign.galleries.models import Gallery
@@ -17,8 +17,8 @@ from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound, is_val
 
 bp = Blueprint("gallery_embeds", __name__)
 # Rendered pages, keyed with the gallery's version like the API's answers: a takedown bumps the version in
-# its own transaction, so the next request renders again (see `versions`).
-_pages = LruCache()
+# its own transaction, so the next request renders again (see `versions`); rendered again after max-age too.
+_pages = LruCache(max_age=PUBLIC_MAX_AGE)
 # Both pages speak the visitor's language (Accept-Language, or the switcher's cookie: Flask adds Cookie).
 FRAGMENT_HEADERS = {
     "Cache-Control": SNAPSHOT_CACHE_CONTROL,

@@ -1,6 +1,6 @@
-"""Each gallery's version as this process last read it, trusted for a second, so the API's hot path
-needs no database query. A commit in this process that changes a gallery forgets it at once; other
-processes see the change within `TTL_SECONDS` (the responses themselves say max-age=60)."""
+"""Each gallery's version as this process last read it, trusted for a second, so the hot paths of the API
+and of the embed pages need no database query. A commit in this process that changes a gallery forgets it
+at once; other processes see the change within `TTL_SECONDS` (the responses themselves say max-age=60)."""
 
 from collections.abc import Callable
 from threading import Lock

@@ -71,3 +71,24 @@ def test_a_saved_edit_reaches_the_cached_frame_at_once(brand, app):
     assert saved.status_code in (302, 303), saved.text
     policy = visitor.get(url).headers["Content-Security-Policy"]
     assert "frame-ancestors 'self' https://shop.example.jp;" in policy
+
+
+def test_what_no_version_counts_is_rebuilt_once_the_cached_answer_is_max_age_old(brand, app, monkeypatch):
+    """A product's name bumps no gallery version: the cached answers keep it no longer than max-age."""
+    from campaign.api import public_views as api_views
+    from campaign.extensions import db
+    from campaign.galleries import public_views as embed_views
+
+    product = brand.campaign.products[0]
+    product.url = "https://shop.example.jp/tea"
+    db.session.commit()
+    brand.approved()
+    gallery = brand.gallery()
+    urls = (f"/embed/g/{gallery.public_id}/fragment.html", f"/api/v1/galleries/{gallery.public_id}")
+    visitor = app.test_client()
+    assert all("Green tea" in visitor.get(url).text for url in urls)
+    product.name = "Matcha"
+    db.session.commit()
+    monkeypatch.setattr(embed_views._pages, "max_age", 0.0)
+    monkeypatch.setattr(api_views._bodies, "max_age", 0.0)
+    assert all("Matcha" in visitor.get(url).text for url in urls)
