@@ -1,30 +1,40 @@
-"""What serving the gallery JSON costs, in server CPU seconds per request, against a bare Flask app.
+"""What serving a gallery costs, in server CPU seconds per request, against a bare Flask app's same answer.
 
 Run: .venv/bin/python bench/gallery.py [--photos N] [--rounds R] [--seconds S] [--connections C]
 
 Builds a temporary SQLite database (through the migrations) and local storage with one organisation, one
 campaign and N approved, gallery-consented photos (rows made directly: derivatives are not encoded, the
 JSON is the same), one gallery and its published snapshot. Then, each under its own server with 2 workers:
-  dynamic  - `GET /api/v1/galleries/<id>?per_page=100` of the real app under gunicorn (gthread)
-  bare     - a bare Flask app under gunicorn (same settings) returning the same bytes, pre-built:
-             the ceiling for any Flask endpoint on this machine
-  in-app   - the same bare route added to our app (so it pays for the app's own hooks: CSRF,
-             limiter, sessions, locale), served by the same gunicorn as `dynamic`
-  snapshot - the published snapshot file served by nginx (Debian package; installed with apt-get if
-             missing) with its own temporary config on a free port
+  dynamic    - `GET /api/v1/galleries/<id>?per_page=100` of the real app under gunicorn (gthread)
+  bare       - a bare Flask app under gunicorn (same settings) returning the same bytes with the same
+               headers, pre-built: the floor for any Flask endpoint giving that answer on this machine
+  in-app     - the same bare route added to our main app (so it pays for the main app's hooks: CSRF,
+               limiter, sessions, locale), served by the same gunicorn as `dynamic`
+  frame      - the gallery's iframe page, `GET /embed/g/<id>` (HTML, served by the main app)
+  bare-frame - the bare Flask app returning the frame's bytes with the frame's headers
+  snapshot   - the published snapshot file served by nginx (Debian package; installed with apt-get if
+               missing) with its own temporary config on a free port
 Load generator: wrk (Debian package `wrk`, installed if missing), C connections, 2 threads.
+
+The baseline is a fair floor: the same framework (Flask, under the same gunicorn settings), the same body,
+and every header a real answer needs, copied from ours: Content-Type, Cache-Control, ETag, CORS, Vary,
+X-Content-Type-Options, Referrer-Policy (and the frame's Content-Security-Policy); it answers 304 to its
+ETag as ours does. It leaves out X-Request-ID (our log correlation, which ours pays for) and does no
+routing by gallery, no language choice, no cache lookup, no version check and no metrics.
 
 Throughput on a shared host is noise (four runs once gave 0.94, 0.26, 0.90 and 2.21), so the measure is
 the CPU the server's processes spend per request: all servers run at once, and in each of R interleaved
 rounds every endpoint gets S seconds of wrk while its server's user+system CPU seconds are read from /proc
 (master and workers) before and after. Prints, per endpoint, the median CPU per request, requests/s and
-p99 latency, shows that a repeated request with the ETag gets 304, and prints last `ratio: X` = bare CPU
-per request / dynamic CPU per request (1.0: the dynamic endpoint costs what a bare Flask route costs).
+p99 latency, shows that a repeated request with the ETag gets 304, prints the frame's ratio (bare-frame
+CPU per request / frame CPU per request), and last `ratio: X` = bare CPU per request / dynamic CPU per
+request (1.0: the JSON endpoint costs what a bare Flask route giving the same answer costs).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -46,34 +56,41 @@ from tests.fixtures.seaweedfs import free_ports  # noqa: E402  (distinct ports, 
 SECRET = "bench-secret"  # noqa: S105
 VENV_BIN = Path(sys.executable).parent
 
-# The real app, plus one bare route returning the pre-built bytes (same extensions and hooks).
+# The real app, plus one bare route giving the JSON answer (same extensions and hooks).
 APP_WITH_BARE_ROUTE = """
-from pathlib import Path
-from flask import Response
 from campaign import create_app
+from bare_app import answer
 app = create_app()
-BODY = []  # read at the first request: the bench writes the file once the dynamic endpoint answered
-
-
-def bare():
-    if not BODY:
-        BODY.append(Path(__file__).with_name("body.json").read_bytes())
-    return Response(BODY[0], mimetype="application/json")
-
-
-app.add_url_rule("/bench/bare", "bench_bare", bare)
+app.add_url_rule("/bench/bare", "bench_bare", lambda: answer("bare"))
 """
 
+# Pre-built answers, read at the first request (the bench writes them once ours answered): the same bytes
+# and headers as ours, 304 for the same ETag. `ANSWERS` holds {name: [mimetype, headers]}, `<name>.body`.
 BARE_APP = """
+import json
 from pathlib import Path
-from flask import Flask, Response
-app = Flask(__name__)
-BODY = Path(__file__).with_name("body.json").read_bytes()
+from flask import Flask, Response, request
+HERE = Path(__file__).parent
+ANSWERS = {}
 
-@app.get("/bare")
-def bare():
-    return Response(BODY, mimetype="application/json")
+
+def answer(name):
+    if name not in ANSWERS:
+        mimetype, headers = json.loads((HERE / "answers.json").read_text())[name]
+        ANSWERS[name] = (HERE.joinpath(name + ".body").read_bytes(), mimetype, headers)
+    body, mimetype, headers = ANSWERS[name]
+    etag = headers.get("ETag", '""')[1:-1]  # an answer without one (an older app's frame) never gets 304
+    if etag and "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(etag):
+        return Response(status=304, headers=headers)
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+app = Flask(__name__)
+app.add_url_rule("/<name>", "bare", answer)
 """
+# Set by the server, or ours alone (log correlation): not part of the answer a client or cache needs.
+NOT_COPIED = {"date", "server", "content-length", "content-type", "connection", "x-request-id"}
+
 
 NGINX_CONF = """
 worker_processes 2;
@@ -312,16 +329,24 @@ def main() -> None:
     processes = []
     try:
         (tmp / "app_with_bare_route.py").write_text(APP_WITH_BARE_ROUTE)
+        (tmp / "bare_app.py").write_text(BARE_APP)
         processes.append(gunicorn("app_with_bare_route:app", app_port, tmp, {**env, "PYTHONPATH": str(ROOT)}))
         dynamic = f"{app_url}/api/v1/galleries/{gallery_id}?per_page=100"
+        frame = f"{app_url}/embed/g/{gallery_id}"
         wait_for(dynamic, timeout=60)
-        status, body, headers = fetch(dynamic)
-        (tmp / "body.json").write_bytes(body)
-        (tmp / "bare_app.py").write_text(BARE_APP)
+        answers = {}
+        for name, url in (("bare", dynamic), ("bare-frame", frame)):
+            _status, answer, headers = fetch(url)
+            (tmp / f"{name}.body").write_bytes(answer)
+            copied = {key: value for key, value in headers.items() if key.lower() not in NOT_COPIED}
+            answers[name] = [headers["Content-Type"].split(";")[0], copied]
+        (tmp / "answers.json").write_text(json.dumps(answers))
+        body = (tmp / "bare.body").read_bytes()
         in_app = f"{app_url}/bench/bare"
         wait_for(in_app)
         processes.append(gunicorn("bare_app:app", bare_port, tmp, env))
         bare = f"http://127.0.0.1:{bare_port}/bare"
+        bare_frame = f"http://127.0.0.1:{bare_port}/bare-frame"
         wait_for(bare, timeout=60)
         (tmp / "nginx.conf").write_text(NGINX_CONF.format(tmp=tmp, port=nginx_port, root=storage_root))
         processes.append(subprocess.Popen([nginx, "-c", str(tmp / "nginx.conf")], stderr=subprocess.DEVNULL))
@@ -332,8 +357,11 @@ def main() -> None:
         print(f"photos: {args.photos}; body: {len(body)} bytes (snapshot {len(snapshot_body)} bytes)")
         print(f"same bytes: bare {fetch(bare)[1] == body}, snapshot {snapshot_body == body}")
         print(f"same bytes: bare route in the app {fetch(in_app)[1] == body}")
-        again = fetch(dynamic, {"If-None-Match": headers["ETag"]})
-        print(f"ETag {headers['ETag']}: repeated request -> {again[0]} ({len(again[1])} bytes)")
+        print(f"same bytes: bare-frame {fetch(bare_frame)[1] == fetch(frame)[1]}")
+        for name, url in (("dynamic", dynamic), ("bare", bare), ("frame", frame), ("bare-frame", bare_frame)):
+            etag = fetch(url)[2].get("ETag", "(none)")
+            again = fetch(url, {"If-None-Match": etag})
+            print(f"{name:10s} ETag {etag}: repeated request -> {again[0]} ({len(again[1])} bytes)")
         print(
             f"load: wrk, 2 threads, {args.connections} connections; {args.rounds} interleaved rounds of "
             f"{args.seconds} s per endpoint; CPU of each server's processes from /proc"
@@ -342,6 +370,8 @@ def main() -> None:
             "dynamic": (dynamic, processes[0].pid),
             "bare": (bare, processes[1].pid),
             "in-app": (in_app, processes[0].pid),
+            "frame": (frame, processes[0].pid),
+            "bare-frame": (bare_frame, processes[1].pid),
             "snapshot": (static, processes[2].pid),
         }
         rounds: dict[str, list[dict]] = {name: [] for name in endpoints}
@@ -356,9 +386,11 @@ def main() -> None:
         }
         for name, m in medians.items():
             cpu, rate, p99 = m["cpu_ms"], m["rate"], m["p99"]
-            print(f"{name:9s} {cpu:7.3f} ms CPU/request   {rate:8.0f} req/s   p99 {p99:7.2f} ms")
+            print(f"{name:10s} {cpu:7.3f} ms CPU/request   {rate:8.0f} req/s   p99 {p99:7.2f} ms")
         in_app_ratio = medians["in-app"]["cpu_ms"] / medians["dynamic"]["cpu_ms"]
         print(f"bare route inside the app / dynamic, CPU per request: {in_app_ratio:.2f}")
+        frame_ratio = medians["bare-frame"]["cpu_ms"] / medians["frame"]["cpu_ms"]
+        print(f"frame: bare-frame / frame, CPU per request: {frame_ratio:.2f}")
         print(f"ratio: {medians['bare']['cpu_ms'] / medians['dynamic']['cpu_ms']:.2f}")
     finally:
         for process in processes:

@@ -8,9 +8,9 @@ gunicorn's `--log-config`, pytest); then the host's configuration is left alone.
 import contextlib
 import json
 import logging
+import os
 import re
 import sys
-import uuid
 from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, datetime
@@ -116,8 +116,9 @@ def configure(app: Flask, stream: TextIO | None = None) -> None:
 
 
 def take_request_id() -> None:
-    offered = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = offered if SANE_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
+    """A proxy's id, else 32 random hex digits (as a UUID4's, made with less work: every request pays)."""
+    offered = request.environ.get("HTTP_X_REQUEST_ID", "")
+    g.request_id = offered if offered and SANE_REQUEST_ID.fullmatch(offered) else os.urandom(16).hex()
 
 
 def echo_request_id(response: Response) -> Response:

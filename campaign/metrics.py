@@ -108,10 +108,16 @@ def count_upload(response: Response) -> Response:
 
 
 def init_app(app: Flask, label: str) -> None:
-    """Counts every answer of `app` ("main" or "public_api"); 404s share the endpoint "none"."""
+    """Counts every answer of `app` ("main" or "public_api"); 404s share the endpoint "none". Each
+    (endpoint, status) pair's counter is looked up once, not at every request."""
+    counters: dict[tuple[str | None, int], Counter] = {}
 
     def count_request(response: Response) -> Response:
-        REQUESTS.labels(label, request.endpoint or "none", str(response.status_code)).inc()
+        key = (request.endpoint, response.status_code)
+        counter = counters.get(key)
+        if counter is None:
+            counter = counters.setdefault(key, REQUESTS.labels(label, key[0] or "none", str(key[1])))
+        counter.inc()
         return response
 
     app.after_request(count_request)

@@ -11,18 +11,26 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
-from campaign.api.responses import COMMON_HEADERS, LruCache, PublicAnswer, json_response, public_response
+from campaign.api.responses import (
+    COMMON_HEADERS,
+    PUBLIC_MAX_AGE,
+    LruCache,
+    PublicAnswer,
+    host_key,
+    json_response,
+    public_response,
+)
 from campaign.campaigns.models import Product
 from campaign.errors import HTTP_MESSAGES, DomainError
 from campaign.extensions import db
 from campaign.galleries import services as galleries
 from campaign.galleries.models import Gallery
 from campaign.galleries.services import encode
-from campaign.galleries.versions import gallery_versions
+from campaign.galleries.versions import current_version
 from campaign.reviews import services as reviews
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_bodies = LruCache()
+_bodies = LruCache(max_age=PUBLIC_MAX_AGE)
 _shapes = LruCache(size=1024)
 
 
@@ -55,12 +63,7 @@ def _shape() -> tuple[int, int, str, str]:
     """(page, per_page, language, host URL) of this request. They follow from its query string,
     Accept-Language and host alone (photo URLs are absolute), so each combination is worked out once."""
     environ = request.environ
-    raw = (
-        environ.get("QUERY_STRING", ""),
-        environ.get("HTTP_ACCEPT_LANGUAGE", ""),
-        environ.get("HTTP_HOST", ""),
-        environ.get("wsgi.url_scheme", ""),
-    )
+    raw = (environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""), host_key(environ))
     shape = _shapes.get(raw)
     if shape is None:
         shape = (*_page_args(), str(get_locale()), request.host_url)
@@ -72,12 +75,7 @@ def _shape() -> tuple[int, int, str, str]:
 def get_gallery(public_id: str):
     """Hot path: no query while this process's view of the gallery's version is fresh (see `versions`)."""
     shape = _shape()
-    gallery = None
-    version = gallery_versions.get(public_id)
-    if version is None:
-        gallery = _gallery(public_id)
-        version = gallery.version
-        gallery_versions.put(public_id, version)
+    version, gallery = current_version(public_id, _gallery)
     key = (public_id, version, shape)
     answer = _bodies.get(key)
     if answer is None:

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 from threading import Lock
+from time import monotonic
 from typing import NamedTuple
 
 from flask import Response, request
@@ -41,9 +42,17 @@ class PublicAnswer(NamedTuple):
     headers: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, body: bytes) -> "PublicAnswer":
+    def of(cls, body: bytes, headers: dict[str, str] = HEADERS) -> "PublicAnswer":
         etag = etag_of(body)
-        return cls(body, etag, (*HEADERS.items(), ("ETag", f'"{etag}"')))
+        return cls(body, etag, (*headers.items(), ("ETag", f'"{etag}"')))
+
+
+def host_key(environ: dict) -> tuple:
+    """What `request.host_url` follows from (the scheme, the Host header, else the server's name and port,
+    and the script root), read straight from the environ: a cache key for answers holding absolute URLs.
+    An untrusted Host never reaches a view (Flask refuses it while matching the route)."""
+    host = environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT"))
+    return environ.get("wsgi.url_scheme"), host, environ.get("SCRIPT_NAME", "")
 
 
 def public_response(answer: PublicAnswer, *, mimetype: str = "application/json") -> Response:
@@ -65,23 +74,29 @@ def html_safe_json(payload: dict) -> bytes:
 
 
 class LruCache:
-    """A small thread-safe LRU. Built answers are keyed with the gallery's version, so a change misses."""
+    """A small thread-safe LRU. Built answers are keyed with the gallery's version, so a change misses; with
+    `max_age` (seconds) an entry is also rebuilt once that old, so what no version counts (a product's name
+    or page, a campaign's title) is as fresh as a cache on the way would keep it."""
 
-    def __init__(self, size: int = 512):
-        self.size = size
-        self.items: OrderedDict = OrderedDict()
+    def __init__(self, size: int = 512, max_age: float | None = None):
+        self.size, self.max_age = size, max_age
+        self.items: OrderedDict = OrderedDict()  # key -> (made at, value)
         self.lock = Lock()
 
     def get(self, key):
         with self.lock:
             found = self.items.get(key)
-            if found is not None:
-                self.items.move_to_end(key)
-            return found
+            if found is None:
+                return None
+            if self.max_age is not None and monotonic() - found[0] >= self.max_age:
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return found[1]
 
     def put(self, key, value) -> None:
         with self.lock:
-            self.items[key] = value
+            self.items[key] = (monotonic(), value)
             self.items.move_to_end(key)
             while len(self.items) > self.size:
                 self.items.popitem(last=False)

@@ -35,7 +35,7 @@ class Gallery(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     snapshot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snapshot_etag: Mapped[str] = mapped_column(String(64), default="")
-    # Bumped in the transaction that changes what the gallery shows: the API's cache key.
+    # Bumped in the transaction that changes what the gallery shows: the cache key of the API and embeds.
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     campaign: Mapped[Campaign | None] = relationship()

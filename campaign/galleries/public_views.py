@@ -1,16 +1,31 @@
 """Public gallery embeds: the iframe page, the server-rendered fragment, and snapshots (local storage)."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask_babel import get_locale
 from sqlalchemy import select
 
+from campaign.api.responses import PUBLIC_MAX_AGE, LruCache, PublicAnswer, host_key, public_response
 from campaign.extensions import db
 from campaign.galleries import services
 from campaign.galleries.models import Gallery
 from campaign.galleries.snapshots import SNAPSHOT_FILES, snapshot_key
+from campaign.galleries.versions import current_version
 from campaign.storage import get_storage
 from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound, is_valid_key
 
 bp = Blueprint("gallery_embeds", __name__)
+# Rendered pages, keyed with the gallery's version like the API's answers: a takedown bumps the version in
+# its own transaction, so the next request renders again (see `versions`); rendered again after max-age too.
+_pages = LruCache(max_age=PUBLIC_MAX_AGE)
+# Both pages speak the visitor's language (Accept-Language, or the switcher's cookie: Flask adds Cookie).
+FRAGMENT_HEADERS = {
+    "Cache-Control": SNAPSHOT_CACHE_CONTROL,
+    "Access-Control-Allow-Origin": "*",
+    "X-Content-Type-Options": "nosniff",
+    "Vary": "Accept-Language",
+}
 
 
 def _gallery(public_id: str) -> Gallery:
@@ -30,27 +45,46 @@ def _doc(gallery: Gallery) -> dict:
     return services.document(gallery, services.items(gallery))
 
 
-@bp.get("/embed/g/<public_id>")
-def show_frame(public_id: str):
-    gallery = _gallery(public_id)
-    response = Response(render_template("galleries/frame.html", gallery=gallery, doc=_doc(gallery)))
-    response.headers["Content-Security-Policy"] = (  # embed.js counts views and product clicks (issue 15)
+def _page(name: str, public_id: str, build: Callable[[Gallery], PublicAnswer]) -> Response:
+    """The page as last rendered for this version, language and host (photo URLs are absolute): while the
+    version is fresh in this process, a request costs no query and no rendering. 304 for its ETag."""
+    version, gallery = current_version(public_id, _gallery)
+    key = (name, public_id, version, str(get_locale()), host_key(request.environ))
+    answer = _pages.get(key)
+    if answer is None:
+        answer = build(gallery or _gallery(public_id))
+        _pages.put(key, answer)
+    return public_response(answer, mimetype="text/html")
+
+
+def _frame(gallery: Gallery) -> PublicAnswer:
+    html = render_template("galleries/frame.html", gallery=gallery, doc=_doc(gallery))
+    csp = (  # embed.js counts views and product clicks (issue 15)
         f"frame-ancestors {frame_ancestors(gallery)}; default-src 'none'; img-src * data:; "
         "style-src 'unsafe-inline'; script-src 'self'; connect-src 'self'; "
         "base-uri 'none'; form-action 'none'"
     )
-    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
-    return response
+    headers = {
+        "Content-Security-Policy": csp,
+        "Cache-Control": SNAPSHOT_CACHE_CONTROL,
+        "Vary": "Accept-Language",
+    }
+    return PublicAnswer.of(html.encode(), headers)
+
+
+def _fragment(gallery: Gallery) -> PublicAnswer:
+    html = render_template("galleries/fragment.html", gallery=gallery, doc=_doc(gallery))
+    return PublicAnswer.of(html.encode(), FRAGMENT_HEADERS)
+
+
+@bp.get("/embed/g/<public_id>")
+def show_frame(public_id: str):
+    return _page("frame", public_id, _frame)
 
 
 @bp.get("/embed/g/<public_id>/fragment.html")
 def show_fragment(public_id: str):
-    gallery = _gallery(public_id)
-    response = Response(render_template("galleries/fragment.html", gallery=gallery, doc=_doc(gallery)))
-    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _page("fragment", public_id, _fragment)
 
 
 @bp.get("/snapshots/g/<public_id>/<name>")

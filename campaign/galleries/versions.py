@@ -1,9 +1,11 @@
-"""Each gallery's version as this process last read it, trusted for a second, so the API's hot path
-needs no database query. A commit in this process that changes a gallery forgets it at once; other
-processes see the change within `TTL_SECONDS` (the responses themselves say max-age=60)."""
+"""Each gallery's version as this process last read it, trusted for a second, so the hot paths of the API
+and of the embed pages need no database query. A commit in this process that changes a gallery forgets it
+at once; other processes see the change within `TTL_SECONDS` (the responses themselves say max-age=60)."""
 
+from collections.abc import Callable
 from threading import Lock
 from time import monotonic
+from typing import Any
 
 TTL_SECONDS = 1.0
 
@@ -31,6 +33,17 @@ class Versions:
 
 
 gallery_versions = Versions()
+
+
+def current_version(public_id: str, load: Callable[[str], Any]) -> tuple[int, Any]:
+    """(version, gallery): the version as this process last read it while fresh, with no query and no
+    gallery (None); else the gallery read by `load` (which answers 404 for an unknown id) and its version."""
+    version = gallery_versions.get(public_id)
+    if version is not None:
+        return version, None
+    gallery = load(public_id)
+    gallery_versions.put(public_id, gallery.version)
+    return gallery.version, gallery
 
 
 def forget_after_commit(session, public_ids: list[str]) -> None:

@@ -106,6 +106,8 @@ def test_a_withdrawn_photo_leaves_the_api_the_snapshots_the_json_ld_and_the_feed
     def surfaces() -> dict[str, str]:
         return {
             "api": client.get(f"/api/v1/galleries/{gallery.public_id}").text,
+            "frame": client.get(f"/embed/g/{gallery.public_id}").text,
+            "fragment": client.get(f"/embed/g/{gallery.public_id}/fragment.html").text,
             "reviews api": client.get(f"/api/v1/products/{product.public_id}/reviews").text,
             "snapshot json": storage.get(snapshot_key(gallery, "gallery.json")).decode(),
             "snapshot html": storage.get(snapshot_key(gallery, "gallery.html")).decode(),

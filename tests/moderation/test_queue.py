@@ -1,9 +1,8 @@
 """The queue: filters, both scopes, and a constant number of SQL queries whatever the page size."""
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -13,6 +12,7 @@ from campaign.extensions import db
 from campaign.orgs.models import Role
 from campaign.storage import get_storage
 from tests import factories
+from tests.queries import counted_queries
 
 PHOTO = factories.photo(64, 48)
 
@@ -39,20 +39,6 @@ def add_entries(campaign: Campaign, count: int, *, rating: int = 4, start: int =
         made.append(entry)
     db.session.commit()
     return made
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def test_the_queue_runs_the_same_number_of_queries_for_10_and_100_entries(team):
