@@ -44,6 +44,13 @@ def test_healthz_answers_without_session_or_cache(client):
     assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
 
 
+def test_probes_carry_a_request_id_like_every_answer(client):
+    """README: every response carries X-Request-ID; /healthz, /readyz and /metrics had none."""
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert client.get(path, headers={"X-Request-ID": "probe-1"}).headers["X-Request-ID"] == "probe-1"
+        assert len(client.get(path).headers["X-Request-ID"]) == 32
+
+
 def test_readyz_checks_the_database_and_storage(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.json
