@@ -13,6 +13,8 @@ from campaign.orgs.models import Role
 from campaign.storage import get_storage
 from tests import factories
 from tests.brandpage.helpers import edit_with_files
+from tests.conftest import csrf_from
+from tests.entries.helpers import submit
 
 
 @pytest.fixture
@@ -246,3 +248,17 @@ def test_the_strip_reads_past_photos_the_gate_hides(app, campaign):
     db.session.commit()
     shown = newest_shown(campaign, 3, batch=2)
     assert [e.email for e in shown] == ["p5@example.com", "p6@example.com"]
+
+
+def test_the_customers_own_pages_wear_the_campaigns_logo_too(client, campaign):
+    """The status page showed the logo; its withdraw and erase confirmations showed the name alone."""
+    logo = (factories.photo(400, 400, fmt="PNG"), "logo.png")
+    assert edit_with_files(client, campaign, {"logo_image": logo}).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/studio/").text)})
+    status = submit(client).headers["Location"].split("?")[0]
+    for path in ("/c/summer", status, f"{status}/withdraw", f"{status}/erase"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        brand = re.search(r'<span class="brand brand-mark">(.*?)</span></span>', page.text, re.S)
+        assert brand and '<img src="/media/public/brand/' in brand.group(1), path
+        assert "<span>みどり茶園" in brand.group(1), path
