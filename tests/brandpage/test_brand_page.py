@@ -262,3 +262,15 @@ def test_the_customers_own_pages_wear_the_campaigns_logo_too(client, campaign):
         brand = re.search(r'<span class="brand brand-mark">(.*?)</span></span>', page.text, re.S)
         assert brand and '<img src="/media/public/brand/' in brand.group(1), path
         assert "<span>みどり茶園" in brand.group(1), path
+
+
+def test_the_status_page_title_is_in_the_readers_language_like_its_heading(app, client):
+    """The tab read "Your entry · 新茶フォトキャンペーン" over an English page."""
+    factories.campaign(factories.org(), title="新茶フォトキャンペーン", title_en="New tea photo campaign")
+    english = {"Accept-Language": "en"}
+    status = submit(client, headers=english).headers["Location"].split("?")[0]
+    for path, title in ((status, "Your entry"), (f"{status}/erase", "Erase my entry and data")):
+        page = client.get(path, headers=english).text
+        assert f"<title>{title} · New tea photo campaign</title>" in page, path
+    japanese = client.get(status, headers={"Accept-Language": "ja"}).text
+    assert "<title>ご応募内容 · 新茶フォトキャンペーン</title>" in japanese
