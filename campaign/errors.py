@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import BuildError
 
+from campaign import metrics
 from campaign.extensions import db
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,7 @@ def _way_back(status: int) -> tuple[str, str] | None:
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
+        metrics.refuse_upload(error.code)  # counted only when it answers an upload: closed, entry limit...
         return error_response(error.status, error.code, error.text())
 
     @app.errorhandler(CSRFError)

@@ -12,7 +12,7 @@ from flask import Flask, Response, current_app, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from campaign import metrics
+from campaign import logs, metrics
 from campaign.storage.base import AREAS, StorageError, probe_key
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ def create_probes(app: Flask) -> Flask:
     probes.add_url_rule("/healthz", "healthz", healthz)
     probes.add_url_rule("/readyz", "readyz", readyz)
     probes.add_url_rule("/metrics", "metrics", metrics_view)
+    logs.init_request_ids(probes)  # a failed check's log line and the answer share the id
     probes.after_request(no_store)
     return probes
 

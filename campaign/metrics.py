@@ -89,7 +89,8 @@ def metrics_response(queue_length: Callable[[], int | None] = lambda: None) -> R
 
 
 def refuse_upload(reason: str) -> None:
-    """The submit view names why it refused (a rule's code); other refusals are named by their status."""
+    """Names why an upload was refused: the submit view (a photo rule, or a field), the domain error handler
+    (a rule's code: campaign_not_open, entry_limit, storage_unavailable); the rest are named by status."""
     g.upload_refused = reason
 
 

@@ -1,5 +1,6 @@
 """A `flask` command run against a database that `flask db upgrade` never reached (or not lately) says so in
-one line, instead of SQLAlchemy's UndefinedTable / "no such table" traceback."""
+one line, instead of SQLAlchemy's UndefinedTable / "no such table" traceback; so does one run against a
+database it cannot connect to (wrong host, port, name or role in KUCHIKOMI_DATABASE_URL, or a server down)."""
 
 import functools
 
@@ -10,6 +11,17 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 # PostgreSQL's error classes (psycopg) and SQLite's messages for a missing table or column
 MISSING_SCHEMA = ("UndefinedTable", "UndefinedColumn", "no such table", "no such column")
 ADVICE = "the database schema is missing or out of date ({detail}): run `flask db upgrade` first"
+# psycopg 3 (and psycopg2) and SQLite when a connection cannot be opened; no statement was running then
+UNREACHABLE = (
+    "connection failed",
+    "failed to resolve host",
+    "could not connect to server",
+    "could not translate host name",
+    "unable to open database file",
+)
+CANNOT_CONNECT = (
+    "cannot connect to the database ({detail}): check KUCHIKOMI_DATABASE_URL and that the server is up"
+)
 
 
 def is_missing_schema(error: Exception) -> bool:
@@ -17,6 +29,15 @@ def is_missing_schema(error: Exception) -> bool:
     said = f"{type(original).__name__} {original}"
     return isinstance(error, OperationalError | ProgrammingError) and any(
         sign in said for sign in MISSING_SCHEMA
+    )
+
+
+def is_unreachable(error: Exception) -> bool:
+    said = str(getattr(error, "orig", ""))
+    return (
+        isinstance(error, OperationalError)
+        and error.statement is None
+        and any(sign in said for sign in UNREACHABLE)
     )
 
 
@@ -29,10 +50,11 @@ def explain(command: click.Command) -> None:
         try:
             return invoke(ctx)
         except (OperationalError, ProgrammingError) as exc:
-            if not is_missing_schema(exc):
+            advice = ADVICE if is_missing_schema(exc) else CANNOT_CONNECT if is_unreachable(exc) else None
+            if advice is None:
                 raise
             detail = str(exc.orig).strip().splitlines()[0]
-            raise click.ClickException(ADVICE.format(detail=detail)) from None
+            raise click.ClickException(advice.format(detail=detail)) from None
 
     command.invoke = invoke_explained
 

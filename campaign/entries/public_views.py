@@ -108,7 +108,7 @@ def submit(slug: str):
         entry, created = services.after_conflict(campaign, sub, photo), False
     except services.InvalidSubmission as exc:
         db.session.rollback()
-        metrics.refuse_upload(exc.code)
+        metrics.refuse_upload(exc.reason)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())

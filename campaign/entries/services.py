@@ -49,9 +49,10 @@ class InvalidSubmission(DomainError):
     code = "invalid_submission"
     message = _l("Please correct the highlighted fields.")
 
-    def __init__(self, errors: dict[str, list[str]]):
+    def __init__(self, errors: dict[str, list[str]], *, reason: str | None = None):
         super().__init__()
         self.errors = errors
+        self.reason = reason or self.code  # for /metrics: which photo rule refused it (photo_too_small, ...)
 
 
 class CampaignNotOpen(DomainError):
@@ -225,7 +226,9 @@ def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
             "width": exc.detail.get("width", "?"),
             "height": exc.detail.get("height", "?"),
         }
-        raise InvalidSubmission({"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}) from exc
+        raise InvalidSubmission(
+            {"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}, reason=f"photo_{exc.code}"
+        ) from exc
 
 
 PROCESSING_PROBLEMS = {
@@ -265,13 +268,14 @@ def submit(
     existing = find_by_idempotency_key(campaign, idempotency_key)
     if existing is not None:
         return existing, False
-    errors = check_fields(campaign, sub)
+    errors, photo_refused = check_fields(campaign, sub), None
     try:
         inspection = inspect_photo(photo or b"", limits)
     except InvalidSubmission as exc:
         errors.update(exc.errors)
+        photo_refused = exc.reason
     if errors:
-        raise InvalidSubmission(errors)
+        raise InvalidSubmission(errors, reason=photo_refused)
     email = rules.valid_email(sub.email)
     email_normalised = rules.normalise_email(email)
     slot = free_slot(campaign, email_normalised)

@@ -7,6 +7,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from campaign import create_app
+from campaign.clock import utcnow
 from campaign.extensions import db
 from tests import factories
 from tests.auth.test_login_without_redis import closed_loopback_port
-from tests.entries.helpers import submit
+from tests.entries.helpers import form_fields, submit
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -42,6 +44,13 @@ def test_healthz_answers_without_session_or_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json == {"status": "ok"}
     assert response.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in response.headers
+
+
+def test_probes_carry_a_request_id_like_every_answer(client):
+    """README: every response carries X-Request-ID; /healthz, /readyz and /metrics had none."""
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert client.get(path, headers={"X-Request-ID": "probe-1"}).headers["X-Request-ID"] == "probe-1"
+        assert len(client.get(path).headers["X-Request-ID"]) == 32
 
 
 def test_readyz_checks_the_database_and_storage(client):
@@ -116,12 +125,18 @@ def test_metrics_need_the_configured_token(app, client):
 
 def test_metrics_count_requests_uploads_processing_and_draw_time(app, client):
     app.config["METRICS_TOKEN"] = TOKEN
-    factories.campaign(factories.org())
+    campaign = factories.campaign(factories.org())
     before_requests = samples(scrape(client), "kuchikomi_http_requests_total")
     before_uploads = samples(scrape(client), "kuchikomi_uploads_total")
     before_processing = samples(scrape(client), "kuchikomi_entry_processing_seconds_count").get((), 0)
     assert submit(client).status_code == 303
     assert submit(client, photo=b"not a photo").status_code == 422
+    assert submit(client, photo=factories.photo(120, 90)).status_code == 422
+    assert submit(client, email="not an address").status_code == 422
+    fields = form_fields(client, "summer")
+    campaign.closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert submit(client, fields=fields).status_code == 409
     client.get("/api/v1/openapi.json")
     text = scrape(client)
     requests_now, uploads_now = (
@@ -138,7 +153,13 @@ def test_metrics_count_requests_uploads_processing_and_draw_time(app, client):
         grew(requests_now, before_requests, app="public_api", endpoint="api.get_openapi", status="200") == 1
     )
     assert grew(uploads_now, before_uploads, outcome="accepted", reason="none") == 1
+    # by the rule that refused it, not one "invalid_submission" for every photo problem (issue 14)
+    assert grew(uploads_now, before_uploads, outcome="refused", reason="photo_not_an_image") == 1
+    assert grew(uploads_now, before_uploads, outcome="refused", reason="photo_too_small") == 1
     assert grew(uploads_now, before_uploads, outcome="refused", reason="invalid_submission") == 1
+    assert (
+        grew(uploads_now, before_uploads, outcome="refused", reason="campaign_not_open") == 1
+    )  # was status_409
     assert samples(text, "kuchikomi_entry_processing_seconds_count")[()] == before_processing + 1
     assert "kuchikomi_draw_seconds_count" in text
 

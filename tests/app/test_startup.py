@@ -2,15 +2,17 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from campaign import create_app
 from campaign.config import ConfigError, from_environment
-from tests.fixtures.databases import _drop_postgres_database, _fresh_postgres_database
+from tests.fixtures.databases import POSTGRES_ADMIN_URL, _drop_postgres_database, _fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -125,3 +127,30 @@ def test_a_command_on_an_unmigrated_database_says_to_run_flask_db_upgrade(tmp_pa
     assert line.startswith("Error: the database schema is missing or out of date (")
     assert line.endswith("): run `flask db upgrade` first")
     assert "Traceback" not in done.stderr
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        (f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/kuchikomi", "Connection refused"),
+        (
+            make_url(POSTGRES_ADMIN_URL).set(database="no_such_database_kk").render_as_string(False),
+            'database "no_such_database_kk" does not exist',
+        ),
+    ],
+    ids=["closed-port", "unknown-database"],
+)
+def test_a_command_on_a_database_it_cannot_reach_says_so_in_one_line(tmp_path, url, said):
+    """A wrong port or database name in KUCHIKOMI_DATABASE_URL ended in a 150-line traceback."""
+    done = start(tmp_path, "jobs", "failing", KUCHIKOMI_DATABASE_URL=url)
+    assert done.returncode == 1
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot connect to the database (")
+    assert said in line
+    assert line.endswith("): check KUCHIKOMI_DATABASE_URL and that the server is up")

@@ -13,6 +13,8 @@ from campaign.orgs.models import Role
 from campaign.storage import get_storage
 from tests import factories
 from tests.brandpage.helpers import edit_with_files
+from tests.conftest import csrf_from
+from tests.entries.helpers import submit
 
 
 @pytest.fixture
@@ -289,3 +291,29 @@ def test_a_replaced_or_removed_image_is_forgotten_and_its_files_go_at_gc(client,
     assert not any(key.split("/")[-1] in client.get("/c/summer").text for key in logo_keys)
     gc()
     assert not (logo_keys & brand_objects()) and new_hero <= brand_objects()
+
+
+def test_the_customers_own_pages_wear_the_campaigns_logo_too(client, campaign):
+    """The status page showed the logo; its withdraw and erase confirmations showed the name alone."""
+    logo = (factories.photo(400, 400, fmt="PNG"), "logo.png")
+    assert edit_with_files(client, campaign, {"logo_image": logo}).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/studio/").text)})
+    status = submit(client).headers["Location"].split("?")[0]
+    for path in ("/c/summer", status, f"{status}/withdraw", f"{status}/erase"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        brand = re.search(r'<span class="brand brand-mark">(.*?)</span></span>', page.text, re.S)
+        assert brand and '<img src="/media/public/brand/' in brand.group(1), path
+        assert "<span>みどり茶園" in brand.group(1), path
+
+
+def test_the_status_page_title_is_in_the_readers_language_like_its_heading(app, client):
+    """The tab read "Your entry · 新茶フォトキャンペーン" over an English page."""
+    factories.campaign(factories.org(), title="新茶フォトキャンペーン", title_en="New tea photo campaign")
+    english = {"Accept-Language": "en"}
+    status = submit(client, headers=english).headers["Location"].split("?")[0]
+    for path, title in ((status, "Your entry"), (f"{status}/erase", "Erase my entry and data")):
+        page = client.get(path, headers=english).text
+        assert f"<title>{title} · New tea photo campaign</title>" in page, path
+    japanese = client.get(status, headers={"Accept-Language": "ja"}).text
+    assert "<title>ご応募内容 · 新茶フォトキャンペーン</title>" in japanese
