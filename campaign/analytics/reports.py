@@ -318,8 +318,16 @@ def export_rows(org_id: int, start: date, end: date) -> list[list]:
             r.clicks,
             r.click_conversions,
             r.view_conversions,
-            f"{r.click_revenue_cents / 100:.2f}",
-            f"{r.view_revenue_cents / 100:.2f}",
+            csv_amount(r.click_revenue_cents, r.currency),
+            csv_amount(r.view_revenue_cents, r.currency),
         ]
         for r in rows
     ]
+
+
+def csv_amount(cents: int, currency: str) -> str:
+    """A revenue as a spreadsheet reads it: with the currency's own decimals (¥4980, not 4980.00)."""
+    from babel.numbers import get_currency_precision
+
+    digits = get_currency_precision(currency or "JPY")
+    return f"{cents / 100:.{digits}f}"

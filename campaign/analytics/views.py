@@ -4,7 +4,7 @@ conversion snippet with its attribution rule, and the privacy notice a brand pas
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -80,7 +80,9 @@ def report():
 def export():
     """The rollup rows of the range: one per day × campaign page or gallery × photo × product × currency,
     so every column adds up."""
-    start, end, _error = _range()
+    start, end, error = _range()
+    if error is not None:  # as the report page: never a file of other dates than those asked for
+        return Response(error + "\n", status=400, mimetype="text/plain")
     header = [
         _("Day"),
         _("Campaign page"),

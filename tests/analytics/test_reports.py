@@ -61,6 +61,7 @@ def test_csv_photo_ctr_and_the_public_api(app, client, brand):
     assert sum(int(r["Impressions"]) for r in rows) == 4
     assert sum(int(r["Clicks"]) for r in rows) == 1
     assert sum(float(r["Click-through revenue"]) for r in rows) == 3200.0
+    assert "3200" in {r["Click-through revenue"] for r in rows}  # yen without decimals (was 3200.00)
 
     ctr = reports.photo_ctr([photo.id, other.id], today - timedelta(days=7))
     assert ctr[photo.id] == {"views": 4, "clicks": 1, "ctr": 0.25}
@@ -89,7 +90,10 @@ def test_a_wrong_date_range_is_explained(app, client, brand):
     for far in ("?from=9999-12-31&to=9999-12-31", "?from=0001-01-01&to=0001-01-01"):
         page = brand.studio.client.get(f"/studio/analytics/{far}")  # was a 500 (date out of range)
         assert page.status_code == 400 and "Choose dates from 2000-01-01 to 2099-12-31." in page.text
-        assert brand.studio.client.get(f"/studio/analytics/export.csv{far}").status_code == 200  # 30 days
+        refused = brand.studio.client.get(f"/studio/analytics/export.csv{far}")  # was 200, the last 30 days
+        assert refused.status_code == 400 and "Choose dates from 2000-01-01" in refused.text
+    backwards = brand.studio.client.get("/studio/analytics/export.csv?from=2026-05-10&to=2026-05-01")
+    assert backwards.status_code == 400 and "The end date is before the start date." in backwards.text
 
 
 def test_the_privacy_notice_in_both_languages(app, client, brand):
