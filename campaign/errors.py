@@ -1,11 +1,13 @@
 """Domain errors and the one place that turns failures into responses (HTML or JSON, user's language)."""
 
+import contextlib
 import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import BuildError
 
@@ -155,6 +157,17 @@ def init_app(app: Flask) -> None:
         # A 413's body was never read: the server closes the connection (Connection is hop-by-hop, the
         # WSGI server's header; one set here too went out as "close, close").
         return error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
+
+    @app.errorhandler(SQLAlchemyOperationalError)
+    def database_unavailable(error: SQLAlchemyOperationalError):
+        """The database did not answer (down, restarting, out of connections): a passing state, said as
+        such, with a time to come back, not as a failure of the page (500)."""
+        log.exception("database unavailable")
+        with contextlib.suppress(SQLAlchemyOperationalError):
+            db.session.rollback()
+        response = error_response(503, "database_unavailable", str(HTTP_MESSAGES[503]))
+        response.headers["Retry-After"] = "30"
+        return response
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

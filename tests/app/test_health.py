@@ -280,3 +280,21 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     # Private links are capabilities: the access log keeps their route, never their token.
     assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
     assert "token-0123" not in access_log and "token-4567" not in access_log
+
+
+def test_pages_say_the_database_is_briefly_unavailable_with_a_503_not_a_500(tmp_path):
+    """PostgreSQL down or restarting is a passing state: customers and the team read "try again in a few
+    minutes" (503, Retry-After), in their language, not a failure of the page."""
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{closed_loopback_port()}/x",
+            "STORAGE_BACKEND": "memory",
+        }
+    )
+    client = app.test_client()
+    page = client.get("/c/summer", headers={"Accept-Language": "ja"})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "数分後にもう一度お試しください" in page.text
+    asked_json = client.get("/c/summer", headers={"Accept": "application/json"})
+    assert asked_json.status_code == 503 and asked_json.json["error"] == "database_unavailable"
