@@ -180,7 +180,7 @@ def run_draw(
                     excluded=len(pool.exclusions),
                 )
             )
-        text = algorithm.frozen_text(pool.entries.lines)
+        text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
         draw.digest = algorithm.text_digest(text)
         frozen.store(draw, text)
         del text
