@@ -7,8 +7,8 @@ entry with the SQL CASE naming why it is excluded (NULL when it is eligible). It
 entry ids (keyset pages of the index), each chunk aggregated by the database into newline-joined text: its
 eligible ids, its frozen-list lines and its exclusions. Splitting that text costs Python a fraction of
 building a row tuple per entry (on PostgreSQL the read takes 1.0 s per million rather than 1.7 s). Each
-chunk's eligible entry ids go to a sink (the draw's `scoring.Scorer`) that scores them on the other core
-while the rest is read.
+chunk's eligible entry ids go to a sink (the draw's `scoring.Scorer`), whose thread scores them while the
+rest is read.
 """
 
 import operator
