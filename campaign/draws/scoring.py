@@ -4,7 +4,10 @@ A million HMAC-SHA256s take about a second of Python, and so does reading a mill
 runs with Python's lock released (SQLite inside its C code, PostgreSQL on its own server while the driver
 waits on the socket), so a thread of the same process scores each chunk of entry ids as soon as it is
 read, and keeps the lowest `count` (score, index) pairs. There is no process to start and no ids to copy:
-a helper process cost more to start and feed than it saved below a million entries. The merged head is
+the helper process this replaced was started from a forkserver for every draw, small or large, and fed
+pickled chunks through a pipe, which cost more than it saved at 200,000 entries. (On PostgreSQL the driver
+takes the lock back for each piece of the answer it receives, so there the two threads partly share one
+core.) The merged head is
 exactly the one `algorithm.lowest_scores` computes alone; if the list fed is not the final one (it was
 read again or re-sorted) or the thread failed, the head is computed in the caller instead.
 """
