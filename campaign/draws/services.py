@@ -221,7 +221,7 @@ def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now:
 
 def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:
     """One executemany of plain rows (the columns' defaults, public ids included, filled in by SQLAlchemy):
-    no ORM object per pick. `draw.picks` reads them back when next used."""
+    no ORM object per pick."""
     from campaign.entries.models import Entry
 
     prize_ids = {p.public_id: p.id for p in campaign.prizes}
@@ -248,6 +248,7 @@ def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> 
         for position, pick in enumerate(ranking.picks)
     ]
     db.session.execute(insert(DrawPick.__table__), rows)
+    db.session.expire(draw, ["picks"])  # read back from the rows when next used
 
 
 def _on_launch(campaign: Campaign, *, now: datetime, **_) -> None:
