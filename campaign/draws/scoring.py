@@ -5,9 +5,9 @@ runs with Python's lock released (SQLite inside its C code, PostgreSQL on its ow
 waits on the socket), so a thread of the same process scores each chunk of entry ids as soon as it is
 read, and keeps the lowest `count` (score, index) pairs. There is no process to start and no ids to copy:
 the helper process this replaced was started from a forkserver for every draw, small or large, and fed
-pickled chunks through a pipe, which cost more than it saved at 200,000 entries. (On PostgreSQL the driver
-takes the lock back for each piece of the answer it receives, so there the two threads partly share one
-core.) The merged head is
+pickled chunks through a pipe. (On PostgreSQL the driver takes the lock back for each piece of the answer
+it receives, so there the two threads partly share one core: at 200,000 entries the draw measured as fast
+as with the helper process, on SQLite faster.) The merged head is
 exactly the one `algorithm.lowest_scores` computes alone; if the list fed is not the final one (it was
 read again or re-sorted) or the thread failed, the head is computed in the caller instead.
 """
