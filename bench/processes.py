@@ -50,3 +50,19 @@ def thread_cpu_seconds(pid: int) -> float:
         except (OSError, IndexError, ValueError):  # the thread ended meanwhile
             continue
     return total / 1e9
+
+
+def postgres_backends_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each local PostgreSQL server process serving `database` (its command line,
+    "postgres: … <user> <database> <client> …", names it)."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            words = (entry / "cmdline").read_bytes().decode(errors="replace").split()
+        except OSError:
+            continue
+        if words[:1] == ["postgres:"] and database in words and (fields := _stat_fields(int(entry.name))):
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS
+    return found

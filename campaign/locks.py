@@ -10,9 +10,10 @@ the caller commits, and a second move waits for it (the driver's busy timeout) a
 result, as on PostgreSQL.
 """
 
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import inspect, update
+from sqlalchemy import Table, inspect, update
 
 from campaign.extensions import db
 
@@ -24,8 +25,22 @@ def lock_row(obj: T) -> T:
     if db.session.get_bind().dialect.name == "sqlite":
         mapper = inspect(obj).mapper
         (key,) = mapper.primary_key
-        db.session.execute(
-            update(mapper.local_table).where(key == inspect(obj).identity[0]).values({key.name: key})
-        )
+        table = mapper.local_table
+        db.session.execute(update(table).where(key == inspect(obj).identity[0]).values(_unchanged(table)))
     db.session.refresh(obj, with_for_update={"key_share": True})
     return obj
+
+
+@cache
+def _unchanged(table: Table) -> dict:
+    """SQLite's no-op write: each column that SQLAlchemy would stamp on update (`updated_at`) set to itself,
+    so nothing changes, or else one column that no key or index involves. Not the primary key: writing a key
+    makes SQLite check every row of every table that points at it (all of a campaign's entries)."""
+    stamped = [column for column in table.columns if column.onupdate is not None]
+    indexed = {column for index in table.indexes for column in index.columns}
+    plain = [
+        column
+        for column in table.columns
+        if not (column.primary_key or column.foreign_keys or column.unique or column in indexed)
+    ]
+    return {column.name: column for column in stamped or plain[:1] or list(table.primary_key)}

@@ -54,8 +54,9 @@ def frozen_text(lines: Sequence[str]) -> str:
     return "\n".join(lines)
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def text_digest(text: str | bytes) -> str:
+    """The digest of the list's text, given as text or already UTF-8 encoded (as it is stored)."""
+    return hashlib.sha256(text.encode() if isinstance(text, str) else text).hexdigest()
 
 
 def digest(lines: Sequence[str]) -> str:

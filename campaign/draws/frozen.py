@@ -17,10 +17,11 @@ def key_for(draw: Draw) -> str:
     return f"private/draws/{draw.public_id}/frozen-list.txt"
 
 
-def store(draw: Draw, text: str) -> None:
+def store(draw: Draw, text: bytes) -> None:
+    """Writes the list's UTF-8 text, to be deleted again if the draw does not commit."""
     storage = get_storage()
     key = key_for(draw)
-    storage.put(key, text.encode(), content_type=CONTENT_TYPE)
+    storage.put(key, text, content_type=CONTENT_TYPE)
     pending_objects.track(db.session, storage, key)
     draw.frozen_list_key = key
 

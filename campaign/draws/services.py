@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from campaign import metrics
 from campaign.audit.services import Actor, record
@@ -120,13 +120,7 @@ def run_draw(
     The draw row is flushed first: a concurrent second draw of the campaign hits the unique constraint
     (an IntegrityError the caller turns into AlreadyDrawn) before doing any work.
     """
-    with scoring.Scorer() as scorer:  # its helper process starts beside the password check and the scan
-        return _run_draw(campaign, actor, password, beacon.strip(), secret, now, scorer)
-
-
-def _run_draw(
-    campaign: Campaign, actor: Actor, password: str, beacon: str, secret: str, now: datetime, scorer
-) -> Draw:
+    beacon = beacon.strip()
     if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
         raise WrongPassword()
     campaigns.lock_campaign(campaign)  # a save of its prizes waits for the draw, or the draw for the save
@@ -174,22 +168,24 @@ def _run_draw(
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
 
-    scorer.begin(seed, beacon, algorithm.head_size(sum(p.winners + p.alternates for p in prizes)))
     key = participants.key_for(secret, campaign.public_id)
-    pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)  # scored on the other core
-    if not len(pool.entries):  # the caller's rollback frees the campaign's one draw again
-        raise DrawRefused(
-            _l(
-                "No entry can take part in this draw (%(excluded)s excluded by its rules), so nothing was "
-                "drawn. The campaign can still be drawn once entries qualify.",
-                excluded=len(pool.exclusions),
+    count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
+    with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
+        pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)
+        if not len(pool.entries):  # the caller's rollback frees the campaign's one draw again
+            raise DrawRefused(
+                _l(
+                    "No entry can take part in this draw (%(excluded)s excluded by its rules), so nothing "
+                    "was drawn. The campaign can still be drawn once entries qualify.",
+                    excluded=len(pool.exclusions),
+                )
             )
-        )
-    text = algorithm.frozen_text(pool.entries.lines)
-    draw.digest = algorithm.text_digest(text)
-    frozen.store(draw, text)
-    del text
-    ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=scorer.result(pool.entries.ids))
+        text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
+        draw.digest = algorithm.text_digest(text)
+        frozen.store(draw, text)
+        del text
+        head = scorer.result(pool.entries.ids)
+    ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
     draw.entry_count = len(pool.entries)
     draw.exclusions = pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped]
     _store_picks(draw, campaign, ranking)
@@ -224,6 +220,8 @@ def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now:
 
 
 def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:
+    """One executemany of plain rows (the columns' defaults, public ids included, filled in by SQLAlchemy):
+    no ORM object per pick."""
     from campaign.entries.models import Entry
 
     prize_ids = {p.public_id: p.id for p in campaign.prizes}
@@ -234,21 +232,23 @@ def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> 
             )
         ).all()
     )
-    for position, pick in enumerate(ranking.picks):
-        db.session.add(
-            DrawPick(
-                org_id=draw.org_id,
-                draw=draw,
-                prize_id=prize_ids[pick.prize_id],
-                entry_id=entry_ids[pick.entry_id],
-                position=position,
-                role=pick.role,
-                rank=pick.rank,
-                participant=pick.participant,
-                score=pick.score,
-                state=PickState.CHECKING if pick.role == "winner" else PickState.WAITING,
-            )
-        )
+    rows = [
+        {
+            "org_id": draw.org_id,
+            "draw_id": draw.id,
+            "prize_id": prize_ids[pick.prize_id],
+            "entry_id": entry_ids[pick.entry_id],
+            "position": position,
+            "role": pick.role,
+            "rank": pick.rank,
+            "participant": pick.participant,
+            "score": pick.score,
+            "state": PickState.CHECKING if pick.role == "winner" else PickState.WAITING,
+        }
+        for position, pick in enumerate(ranking.picks)
+    ]
+    db.session.execute(insert(DrawPick.__table__), rows)
+    db.session.expire(draw, ["picks"])  # read back from the rows when next used
 
 
 def _on_launch(campaign: Campaign, *, now: datetime, **_) -> None:

@@ -91,40 +91,33 @@ def test_a_head_that_runs_out_continues_into_the_full_ranking():
     )
 
 
-def test_the_scorer_on_two_processes_gives_the_same_head_as_one(monkeypatch):
+def test_the_scorer_thread_gives_the_same_head_as_one_list():
     from campaign.draws import scoring
 
     rng = random.Random(3)
     ids = sorted(f"{rng.getrandbits(128):032x}"[:22] for _ in range(5000))
-    alone = algorithm.lowest_scores(SEED, "b", ids, 300)
-    monkeypatch.setattr(scoring, "PARALLEL_FROM", 1000)
-    with scoring.Scorer() as scorer:
-        assert _scored(scorer, SEED, "b", ids, 300, chunk=700) == alone  # 8 chunks, the last one short
-        assert scorer.shared  # the helper process scored the list
-    assert scorer.process is None  # the helper has exited
-    with scoring.Scorer() as small:  # under PARALLEL_FROM: scored here
-        assert _scored(small, SEED, "b", ids[:999], 10, chunk=100) == algorithm.lowest_scores(
-            SEED, "b", ids[:999], 10
-        )
-        assert not small.shared
+    with scoring.Scorer(SEED, "b", 300) as scorer:
+        assert _scored(scorer, ids, chunk=700) == algorithm.lowest_scores(SEED, "b", ids, 300)  # 8 chunks
+        assert not (scorer.spoiled or scorer.failed)  # the thread's head was used
+    assert not scorer.thread.is_alive()
 
 
-def test_the_scorer_scores_alone_when_its_helper_has_died(monkeypatch):
+def test_the_scorer_scores_in_the_caller_when_the_list_it_was_fed_is_not_the_final_one():
     from campaign.draws import scoring
 
     ids = [f"e{n:05d}" for n in range(3000)]
-    monkeypatch.setattr(scoring, "PARALLEL_FROM", 1000)
-    with scoring.Scorer() as scorer:
-        scorer.starting.join()
-        scorer.process.kill()
-        scorer.process.join()
-        assert _scored(scorer, SEED, "", ids, 50) == algorithm.lowest_scores(SEED, "", ids, 50)
-        assert not scorer.shared
+    with scoring.Scorer(SEED, "", 50) as scorer:
+        scorer.feed(ids[:1000])
+        scorer.discard()  # the draw read the list again, or re-sorted it
+        scorer.feed(ids)
+        assert scorer.result(ids[:2000]) == algorithm.lowest_scores(SEED, "", ids[:2000], 50)
+    with scoring.Scorer(SEED, "", 50) as short:  # fed less than the list: never a head of part of it
+        short.feed(ids[:1000])
+        assert short.result(ids) == algorithm.lowest_scores(SEED, "", ids, 50)
 
 
-def _scored(scorer, seed: bytes, beacon: str, entry_ids: list[str], count: int, chunk: int = 50_000):
-    """What the draw does with a Scorer: begin, feed the list chunk by chunk as it is read, ask the head."""
-    scorer.begin(seed, beacon, count)
+def _scored(scorer, entry_ids: list[str], chunk: int = 50_000):
+    """What the draw does with a Scorer: feed the list chunk by chunk as it is read, ask the head."""
     for at in range(0, len(entry_ids), chunk):
         scorer.feed(entry_ids[at : at + chunk])
     return scorer.result(entry_ids)

@@ -237,6 +237,24 @@ def test_a_draw_with_no_eligible_entry_is_refused_and_leaves_the_campaign_drawab
     assert db.session.scalar(select(Draw)).entry_count == 1
 
 
+def test_a_draw_is_scored_by_a_thread_and_starts_no_process(client, studio, monkeypatch):
+    """A helper process cost more to start and feed than it saved: the drawing process scores alone."""
+    from multiprocessing.process import BaseProcess
+
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    for email in ("a@example.com", "b@example.com"):
+        set_status(enter(client, campaign, email), EntryStatus.APPROVED)
+    close(campaign)
+    started = []
+    start = BaseProcess.start
+    monkeypatch.setattr(BaseProcess, "start", lambda process: started.append(process) or start(process))
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert _draw(studio, campaign).status_code == 303
+    assert db.session.scalar(select(Draw)).entry_count == 2
+    assert started == []
+
+
 def test_another_organisation_cannot_see_or_draw(app, client, studio):
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=PRIZES)
