@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python bench/draw.py [--entries N] [--people P] [--repeats R] [--only sqlite|postgresql]
 
-Each database is made here (a temporary SQLite file; PostgreSQL database `kuchikomi_bench` on
-KUCHIKOMI_BENCH_POSTGRES, default postgres@127.0.0.1:5432) through the migrations, and filled with N
+Each database is made here (a temporary SQLite file; a PostgreSQL database of its own,
+`kuchikomi_bench_draw_<pid>`, on KUCHIKOMI_TEST_POSTGRES, default postgres@127.0.0.1:5432, dropped at the
+end) through the migrations, and filled with N
 approved entries from P people (10% also give a social account) in one closed campaign with one prize of
 100 winners and 100 alternates. Each entry carries the participant token and social account the app
 stamps when it receives an entry; the table is then analysed (and vacuumed on PostgreSQL), as autovacuum
@@ -78,21 +79,6 @@ def make_app(url: str, storage_root: str):
     with app.app_context():
         upgrade(revision="heads")
     return app
-
-
-def postgres_url() -> str:
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    admin = make_url(
-        os.environ.get("KUCHIKOMI_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    )
-    with psycopg.connect(
-        host=admin.host, port=admin.port or 5432, user=admin.username, dbname=admin.database, autocommit=True
-    ) as conn:
-        conn.execute('DROP DATABASE IF EXISTS "kuchikomi_bench" WITH (FORCE)')
-        conn.execute('CREATE DATABASE "kuchikomi_bench"')
-    return admin.set(database="kuchikomi_bench").render_as_string(hide_password=False)
 
 
 def setup_campaign():
@@ -360,7 +346,15 @@ def main() -> None:
         if args.only != "postgresql":
             results["sqlite"] = bench("sqlite", f"sqlite:///{tmp}/bench.sqlite3", f"{tmp}/uploads", args)
         if args.only != "sqlite":
-            results["postgresql"] = bench("postgresql", postgres_url(), f"{tmp}/uploads", args)
+            # A database of its own, dropped at the end: another bench running meanwhile keeps its own.
+            from tests.fixtures.databases import _drop_postgres_database, _fresh_postgres_database
+
+            database = f"kuchikomi_bench_draw_{os.getpid()}"
+            try:
+                url = _fresh_postgres_database(database)
+                results["postgresql"] = bench("postgresql", url, f"{tmp}/uploads", args)
+            finally:
+                _drop_postgres_database(database)
     ratios = {name: ours / textbook for name, (ours, textbook) in results.items()}
     for name, ratio in ratios.items():
         print(f"{name}: ours / textbook = {ratio:.2f}")

@@ -2,7 +2,7 @@
 concurrent customer uploads over both servers, and one worker SIGKILLed mid-job.
 
 Run: .venv/bin/python bench/load.py [--uploads 200] [--redis-db 10]. Everything runs on this machine and is
-started here: SeaweedFS (the test suite's runner), a fresh PostgreSQL database (KUCHIKOMI_BENCH_POSTGRES,
+started here: SeaweedFS (the test suite's runner), a fresh PostgreSQL database (KUCHIKOMI_TEST_POSTGRES,
 else the tests' server), one Redis database (flushed before and after), two `gunicorn -c gunicorn.conf.py`
 on free ports and two `flask jobs worker`. Every customer opens the campaign page first (bench/customer.py);
 then all of them send their 12-megapixel JPEG at once, alternating between the servers. Once a quarter of

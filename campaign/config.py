@@ -48,7 +48,7 @@ _BOOL_KEYS = {
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 # Settings read with a default where they are used, and variables of the test and bench tools.
 _READ_ELSEWHERE = {"DATABASE_URL", "DRAW_ADDRESS_RETENTION_DAYS"}
-_TOOL_VARIABLES = {"TEST_POSTGRES", "BENCH_POSTGRES", "CHROMIUM", "SHOTS"}
+_TOOL_VARIABLES = {"TEST_POSTGRES", "CHROMIUM", "SHOTS"}
 _LIST_KEYS = {"LANGUAGES", "TRUSTED_HOSTS"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
 
