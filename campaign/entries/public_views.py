@@ -16,10 +16,9 @@ from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
-from campaign.entries.confirmation import send_confirmation
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
-from campaign.entries.processing import process_entry
+from campaign.entries.received import after_entry_received
 from campaign.errors import error_response, wants_json
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
@@ -99,9 +98,10 @@ def submit(slug: str):
     limits = services.Limits.from_config(current_app.config)
     try:
         entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
-        if created:  # in the entry's own transaction: processing is never lost, even with Redis down
-            jobs.after_commit(process_entry, entry.id)
-            send_confirmation(entry)  # the outbox too: the mail leaves only with the entry
+        if created:  # in the entry's own transaction: the mail and the processing are never lost
+            token = status_links.status_token(current_app.secret_key, entry.public_id)
+            status_url = url_for("submissions.status", token=token, _external=True)
+            jobs.after_commit(after_entry_received, entry.id, status_url)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
