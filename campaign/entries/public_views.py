@@ -97,26 +97,25 @@ def submit(slug: str):
     photo = form.photo_bytes()
     limits = services.Limits.from_config(current_app.config)
     try:
-        entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
+        entry, created = services.submit(
+            campaign, sub, photo, storage=get_storage(), limits=limits, now=now, secret=current_app.secret_key
+        )
+        token = status_links.status_token(current_app.secret_key, entry.public_id)  # before the commit
         if created:  # in the entry's own transaction: the mail and the processing are never lost
-            token = status_links.status_token(current_app.secret_key, entry.public_id)
-            status_url = url_for("submissions.status", token=token, _external=True)
-            jobs.after_commit(after_entry_received, entry.id, status_url)
-        db.session.commit()
+            status_link = url_for("submissions.status", token=token, _external=True)
+            jobs.after_commit(after_entry_received, entry.id, status_link)
+        db.session.commit()  # expires the entry: nothing below reads it again
     except IntegrityError:
         db.session.rollback()
         entry, created = services.after_conflict(campaign, sub, photo), False
+        token = status_links.status_token(current_app.secret_key, entry.public_id)
     except services.InvalidSubmission as exc:
         db.session.rollback()
         metrics.refuse_upload(exc.code)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())
-    status_url = url_for(
-        "submissions.status",
-        token=status_links.status_token(current_app.secret_key, entry.public_id),
-        thanks=1,
-    )
+    status_url = url_for("submissions.status", token=token, thanks=1)
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200
     return redirect(status_url, code=303)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
+from campaign.draws import participants
 from campaign.entries import rules
 from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus, Processing
 from campaign.errors import DomainError
@@ -257,9 +258,11 @@ def submit(
     storage: Storage,
     limits: Limits,
     now: datetime,
+    secret: str,
 ) -> tuple[Entry, bool]:
     """Records one entry; returns (entry, created). The same form sent again with the same email and photo
-    returns the first entry; with another email or photo it is a new entry."""
+    returns the first entry; with another email or photo it is a new entry. `secret` (the app's) stamps the
+    entry's draw participant before its INSERT, so the row is written once."""
     ensure_open(campaign, now)
     idempotency_key = submission_key(sub.idempotency_key, sub.email, photo or b"")
     existing = find_by_idempotency_key(campaign, idempotency_key)
@@ -310,6 +313,7 @@ def submit(
     entry.consent = Consent(
         terms_version=campaign.terms_version, scopes=list(sub.consent_scopes), given_at=now
     )
+    participants.stamp(entry, secret)  # the draws' listener finds it stamped: no UPDATE after the INSERT
     db.session.add(entry)
     db.session.flush()
     events.entry_received.send(entry, actor=None)

@@ -93,3 +93,30 @@ def test_a_retry_after_the_mail_was_sent_does_not_send_it_again(redis_down, app,
     db.session.commit()
     assert outbox.drain(now=utcnow()) == (1, 0)
     assert len(smtp_server.confirmations) == 1
+
+
+def test_an_upload_is_written_by_one_insert_with_its_participant_stamp(redis_down, app, client):
+    """The draw's participant token and social account are set before the INSERT, not by an UPDATE (Redis
+    down: the processing job, which updates the row, waits in the outbox)."""
+    from sqlalchemy import event
+
+    from campaign.draws import participants
+
+    campaign = factories.campaign(factories.org())
+    written: list[str] = []
+
+    def remember(conn, cursor, statement, *args) -> None:
+        if "entries" in statement.split("(")[0] and statement.lstrip().upper().startswith(
+            ("INSERT", "UPDATE")
+        ):
+            written.append(statement.split()[0].upper())
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert submit(client, email="Stamp@Example.com").status_code == 303
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert written == ["INSERT"]
+    entry = db.session.scalar(select(Entry))
+    key = participants.key_for(app.secret_key, campaign.public_id)
+    assert entry.participant_token == participants.token(key, entry.email_normalised)
