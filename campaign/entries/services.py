@@ -258,11 +258,12 @@ def submit(
     storage: Storage,
     limits: Limits,
     now: datetime,
-    secret: str,
+    secret: str | None = None,
 ) -> tuple[Entry, bool]:
     """Records one entry; returns (entry, created). The same form sent again with the same email and photo
-    returns the first entry; with another email or photo it is a new entry. `secret` (the app's) stamps the
-    entry's draw participant before its INSERT, so the row is written once."""
+    returns the first entry; with another email or photo it is a new entry. With `secret` (the app's) the
+    entry's draw participant is stamped before its INSERT, so the row is written once; without it the draws'
+    listener stamps it after the flush."""
     ensure_open(campaign, now)
     idempotency_key = submission_key(sub.idempotency_key, sub.email, photo or b"")
     existing = find_by_idempotency_key(campaign, idempotency_key)
@@ -313,7 +314,8 @@ def submit(
     entry.consent = Consent(
         terms_version=campaign.terms_version, scopes=list(sub.consent_scopes), given_at=now
     )
-    participants.stamp(entry, secret)  # the draws' listener finds it stamped: no UPDATE after the INSERT
+    if secret is not None:  # the draws' listener then finds it stamped: no UPDATE after the INSERT
+        participants.stamp(entry, secret)
     db.session.add(entry)
     db.session.flush()
     events.entry_received.send(entry, actor=None)
