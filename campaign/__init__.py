@@ -18,6 +18,7 @@ from campaign.config import (
     from_environment,
     unknown_settings,
 )
+from campaign.uploads import UploadRequest
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         instance_path=str(PROJECT_ROOT / "instance"),
     )
+    app.request_class = UploadRequest
     try:
         load_config(app, config)
         check_values(app.config)

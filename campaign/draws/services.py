@@ -260,7 +260,8 @@ def _on_launch(campaign: Campaign, *, now: datetime, **_) -> None:
 def _on_entry_received(entry, **_) -> None:
     from flask import current_app
 
-    participants.stamp(entry, current_app.secret_key)
+    if entry.participant_token is None:  # an upload is stamped before its INSERT (entries.services.submit)
+        participants.stamp(entry, current_app.secret_key)
 
 
 def install() -> None:

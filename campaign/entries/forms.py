@@ -19,6 +19,7 @@ from wtforms import (
 from campaign.campaigns.forms import scope_choices
 from campaign.entries.rules import clean_text
 from campaign.entries.services import Submission
+from campaign.uploads import file_bytes
 
 
 class EntryForm(FlaskForm):
@@ -65,4 +66,4 @@ class EntryForm(FlaskForm):
 
     def photo_bytes(self) -> bytes | None:
         upload = self.photo.data
-        return upload.read() if upload else None
+        return file_bytes(upload) if upload else None

@@ -16,10 +16,9 @@ from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
-from campaign.entries.confirmation import send_confirmation
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
-from campaign.entries.processing import process_entry
+from campaign.entries.received import after_entry_received
 from campaign.errors import error_response, wants_json
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
@@ -98,25 +97,25 @@ def submit(slug: str):
     photo = form.photo_bytes()
     limits = services.Limits.from_config(current_app.config)
     try:
-        entry, created = services.submit(campaign, sub, photo, storage=get_storage(), limits=limits, now=now)
-        if created:  # in the entry's own transaction: processing is never lost, even with Redis down
-            jobs.after_commit(process_entry, entry.id)
-            send_confirmation(entry)  # the outbox too: the mail leaves only with the entry
-        db.session.commit()
+        entry, created = services.submit(
+            campaign, sub, photo, storage=get_storage(), limits=limits, now=now, secret=current_app.secret_key
+        )
+        token = status_links.status_token(current_app.secret_key, entry.public_id)  # before the commit
+        if created:  # in the entry's own transaction: the mail and the processing are never lost
+            status_link = url_for("submissions.status", token=token, _external=True)
+            jobs.after_commit(after_entry_received, entry.id, status_link)
+        db.session.commit()  # expires the entry: nothing below reads it again
     except IntegrityError:
         db.session.rollback()
         entry, created = services.after_conflict(campaign, sub, photo), False
+        token = status_links.status_token(current_app.secret_key, entry.public_id)
     except services.InvalidSubmission as exc:
         db.session.rollback()
         metrics.refuse_upload(exc.reason)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())
-    status_url = url_for(
-        "submissions.status",
-        token=status_links.status_token(current_app.secret_key, entry.public_id),
-        thanks=1,
-    )
+    status_url = url_for("submissions.status", token=token, thanks=1)
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200
     return redirect(status_url, code=303)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
+from campaign.draws import participants
 from campaign.entries import rules
 from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus, Processing
 from campaign.errors import DomainError
@@ -260,9 +261,12 @@ def submit(
     storage: Storage,
     limits: Limits,
     now: datetime,
+    secret: str | None = None,
 ) -> tuple[Entry, bool]:
     """Records one entry; returns (entry, created). The same form sent again with the same email and photo
-    returns the first entry; with another email or photo it is a new entry."""
+    returns the first entry; with another email or photo it is a new entry. With `secret` (the app's) the
+    entry's draw participant is stamped before its INSERT, so the row is written once; without it the draws'
+    listener stamps it after the flush."""
     ensure_open(campaign, now)
     idempotency_key = submission_key(sub.idempotency_key, sub.email, photo or b"")
     existing = find_by_idempotency_key(campaign, idempotency_key)
@@ -314,6 +318,8 @@ def submit(
     entry.consent = Consent(
         terms_version=campaign.terms_version, scopes=list(sub.consent_scopes), given_at=now
     )
+    if secret is not None:  # the draws' listener then finds it stamped: no UPDATE after the INSERT
+        participants.stamp(entry, secret)
     db.session.add(entry)
     db.session.flush()
     events.entry_received.send(entry, actor=None)
