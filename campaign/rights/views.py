@@ -19,6 +19,7 @@ from campaign.moderation.queue import PAGE_SIZE
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 from campaign.rights import delivery, services, templates
+from campaign.rights import settings as rights_settings
 from campaign.rights.forms import SettingsForm, TemplateForm
 from campaign.rights.models import Proof, RightsRequest, RightsState, RightsTemplate
 
@@ -40,7 +41,7 @@ def _template_data(form: TemplateForm) -> templates.TemplateData:
 
 
 def _settings_form() -> SettingsForm:
-    settings = services.settings_of(g.org.id)
+    settings = rights_settings.settings_of(g.org.id)
     form = SettingsForm(formdata=None)
     form.expiry_days.data, form.grant_months.data, form.scopes.data = (
         settings.expiry_days,
@@ -133,7 +134,7 @@ def save_settings():
     form = SettingsForm()
     form.validate()
     try:
-        services.save_settings(
+        rights_settings.save_settings(
             g.org,
             expiry_days=form.expiry_days.data,
             grant_months=form.grant_months.data,
