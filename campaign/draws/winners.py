@@ -349,13 +349,9 @@ def normalise_notice_code(code: str) -> str:
 
 def notice_of(campaign_id: int, code: str) -> tuple[str, datetime] | None:
     """The "check your win" page: the prize and time of a drawn winner's notice with this code."""
-    pick = find_notice(campaign_id, code)
-    return (pick.prize.name, pick.notified_at) if pick is not None else None
-
-
-def find_notice(campaign_id: int, code: str) -> DrawPick | None:
-    return db.session.scalar(
+    pick = db.session.scalar(
         select(DrawPick)
         .join(Draw, Draw.id == DrawPick.draw_id)
         .where(Draw.campaign_id == campaign_id, DrawPick.notice_code == normalise_notice_code(code))
     )
+    return (pick.prize.name, pick.notified_at) if pick is not None else None

@@ -179,19 +179,15 @@ def win_of(campaign: Campaign, entry_public_id: str) -> InstantWinPlay | None:
 
 
 def notice_of(campaign_id: int, code: str) -> tuple[str, datetime] | None:
-    """The "check your win" page: the prize and time of an instant winner's notice with this code."""
-    win = find_notice(campaign_id, code)
-    return (win.slot.prize_name, win.notified_at) if win is not None else None
-
-
-def find_notice(campaign_id: int, code: str) -> InstantWinPlay | None:
-    """The "check your win" page: an instant-win notice code (the drawn winners' scheme)."""
-    return db.session.scalar(
+    """The "check your win" page: the prize and time of an instant winner's notice with this code (the
+    drawn winners' scheme)."""
+    win = db.session.scalar(
         select(InstantWinPlay).where(
             InstantWinPlay.campaign_id == campaign_id,
             InstantWinPlay.notice_code == winners.normalise_notice_code(code),
         )
     )
+    return (win.slot.prize_name, win.notified_at) if win is not None else None
 
 
 def _on_entry_approved(entry: Entry, **_) -> None:

@@ -102,27 +102,30 @@ def _audit(
     )
 
 
-def _rights_requests(entry: Entry) -> list[dict]:
+def _rights_requests(entries: list[Entry]) -> dict[int, list[dict]]:
+    """The rights requests made to these entries' posts (one query), by entry id."""
     from campaign.rights.models import RightsRequest
 
-    asked = db.session.scalars(select(RightsRequest).where(RightsRequest.entry_id == entry.id))
-    return [
-        {
-            "network": r.network,
-            "state": str(r.state),
-            "text": r.text,
-            "scopes": r.scopes,
-            "terms_version": r.terms_version,
-            "proof": str(r.proof),
-            "sent_at": r.sent_at.isoformat() if r.sent_at else None,
-            "answered_at": r.answered_at.isoformat() if r.answered_at else None,
-            "grant_until": r.grant_until.isoformat() if r.grant_until else None,
-        }
-        for r in asked
-    ]
+    found: dict[int, list[dict]] = {entry.id: [] for entry in entries}
+    asked = db.session.scalars(select(RightsRequest).where(RightsRequest.entry_id.in_(list(found))))
+    for r in asked:
+        found[r.entry_id].append(
+            {
+                "network": r.network,
+                "state": str(r.state),
+                "text": r.text,
+                "scopes": r.scopes,
+                "terms_version": r.terms_version,
+                "proof": str(r.proof),
+                "sent_at": r.sent_at.isoformat() if r.sent_at else None,
+                "answered_at": r.answered_at.isoformat() if r.answered_at else None,
+                "grant_until": r.grant_until.isoformat() if r.grant_until else None,
+            }
+        )
+    return found
 
 
-def _describe(entry: Entry, secret: str) -> dict:
+def _describe(entry: Entry, secret: str, rights_requests: list[dict]) -> dict:
     wins = [
         *db.session.scalars(select(DrawPick).where(DrawPick.entry_id == entry.id)),
         *db.session.scalars(select(InstantWinPlay).where(InstantWinPlay.entry_id == entry.id)),
@@ -151,7 +154,7 @@ def _describe(entry: Entry, secret: str) -> dict:
         else None,
         "photo": f"photos/{entry.public_id}.{entry.original_format}" if _has_original(entry) else None,
         "postal_addresses": [a for win in wins if (a := address_of(win, secret))],
-        "rights_requests": _rights_requests(entry),
+        "rights_requests": rights_requests,
         "erased_at": entry.erased_at.isoformat() if entry.erased_at else None,
     }
 
@@ -175,7 +178,8 @@ def export(
     entries = entries_of(org, who)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        described = [_describe(entry, secret) for entry in entries]
+        asked = _rights_requests(entries)
+        described = [_describe(entry, secret, asked[entry.id]) for entry in entries]
         document = {
             "organisation": org.name,
             "requester": {"kind": who.kind, "value": who.value},
