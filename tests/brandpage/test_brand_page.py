@@ -317,3 +317,20 @@ def test_the_status_page_title_is_in_the_readers_language_like_its_heading(app, 
         assert f"<title>{title} · New tea photo campaign</title>" in page, path
     japanese = client.get(status, headers={"Accept-Language": "ja"}).text
     assert "<title>ご応募内容 · 新茶フォトキャンペーン</title>" in japanese
+
+
+def test_prize_counts_read_right_in_english_and_japanese(client, campaign):
+    """ "Tea set (1 winners)" read as machine output: one winner is singular; Japanese counts 名様."""
+    from campaign.campaigns.models import Prize
+
+    db.session.add_all(
+        [
+            Prize(campaign=campaign, position=0, name="Tea set", quantity=1, value_jpy=3000),
+            Prize(campaign=campaign, position=1, name="Cup", quantity=5, value_jpy=1000),
+        ]
+    )
+    db.session.commit()
+    english = client.get("/c/summer", headers={"Accept-Language": "en"}).text
+    assert "Tea set (1 winner)" in english and "1 winners" not in english and "5 winners" in english
+    japanese = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
+    assert "Tea set（1名様）" in japanese and "5名様" in japanese
