@@ -33,16 +33,22 @@ keepalive = 5
 secure_scheme_headers: dict = {}
 forwarded_allow_ips = "127.0.0.1,::1"
 accesslog = "-"
+# gunicorn's own line, plus the request id the app echoes in X-Request-ID: an access line and the app's JSON
+# log lines of the same request share it.
+access_log_format = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s request_id=%({x-request-id}o)s'
+)
 
 # Private links are capabilities: whoever reads /s/<token> can see and erase that entry, /claim/<token> give
-# a winner's address. The access log keeps the route, never the token.
+# a winner's address. The access log keeps the route, never the token: in the request line, the path, and
+# the Referer (a page's own links send its full address to the same site).
 _TOKEN_IN_PATH = re.compile(r"(/(?:s|claim|media/p)/)[^/?\s]+")
 
 
 class AccessLogWithoutTokens(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        for name in ("r", "U"):  # the request line and the path
+        for name in ("r", "U", "f"):  # the request line, the path and the Referer
             atoms[name] = _TOKEN_IN_PATH.sub(r"\1…", atoms[name])
         return atoms
 

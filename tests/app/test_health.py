@@ -1,6 +1,7 @@
 """/healthz, /readyz and /metrics (issue 14: there was no health check and no metric)."""
 
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -269,6 +270,11 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         for private in ("/s/status-token-0123/erase", "/claim/claim-token-4567"):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"{base}{private}", timeout=10)
+        referred = urllib.request.Request(
+            f"{base}/healthz",
+            headers={"Referer": f"{base}/s/referer-token-89ab", "X-Request-ID": "walkthrough-id-0001"},
+        )
+        urllib.request.urlopen(referred, timeout=10).close()
         request = urllib.request.Request(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"})
         with urllib.request.urlopen(request, timeout=10) as response:
             text = response.read().decode()
@@ -280,6 +286,15 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     # Private links are capabilities: the access log keeps their route, never their token.
     assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
     assert "token-0123" not in access_log and "token-4567" not in access_log
+    assert "referer-token" not in access_log and f'"{base}/s/…"' in access_log, access_log
+    # Each access line carries the request id the app gave the request (kept from the proxy when sane).
+    healthz = next(
+        line for line in access_log.splitlines() if "GET /healthz" in line and "walkthrough" in line
+    )
+    assert healthz.endswith("request_id=walkthrough-id-0001"), healthz
+    assert all(
+        re.search(r"request_id=[0-9a-f]{32}$", line) for line in access_log.splitlines() if "/no-such" in line
+    )
 
 
 def test_pages_say_the_database_is_briefly_unavailable_with_a_503_not_a_500(tmp_path):
