@@ -163,7 +163,13 @@ def register_cli(app: Flask) -> None:
     @jobs_cli.command("tick")
     def tick() -> None:
         """Runs one tick: the due outbox jobs, then every periodic duty that is due and not running."""
-        for name, result in schedule.tick().items():
+        results = schedule.tick()
+        for name, result in results.items():
             click.echo(f"{name}: {result}")
+        waiting = [duty.name for duty in schedule.registered() if duty.name not in results]
+        turns = schedule.next_turns(waiting)
+        for name in waiting:
+            turn = f"{turns[name]:%Y-%m-%d %H:%M:%S} UTC" if name in turns else "now"
+            click.echo(f"{name}: not due, next turn at {turn}")
 
     app.cli.add_command(jobs_cli)

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from campaign import leases, outbox
 from campaign.clock import utcnow
@@ -77,6 +78,17 @@ def tick(*, now: datetime | None = None, duties: tuple[Duty, ...] | None = None)
             results[duty.name] = f"failed: {type(exc).__name__}: {exc}"
         leases.release(name, holder, until=now + duty.every)
     return results
+
+
+def next_turns(names: list[str]) -> dict[str, datetime]:
+    """When each named duty may run next (its lease's end: the next turn, or when a ticker running it now
+    lets go); a duty that never ran is absent."""
+    rows = db.session.execute(
+        select(leases.Lease.name, leases.Lease.expires_at).where(
+            leases.Lease.name.in_([f"duty:{name}" for name in names])
+        )
+    )
+    return {name.removeprefix("duty:"): expires for name, expires in rows}
 
 
 def thread_wanted(app: Flask) -> bool:

@@ -1,6 +1,7 @@
 """Work after the commit is an outbox row written with the change: Redis down loses nothing, the drainer
 runs it later, and two drainers never run one row twice."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -272,3 +273,23 @@ def test_a_drainers_retry_logs_under_the_id_of_the_request_that_queued_the_job(a
     with app.app_context():
         assert outbox.drain(now=row.next_attempt_at) == (1, 0)  # a ticker's retry, outside any request
     assert runs == ["failed", "req-1234"]  # the retry ran (and would log) under the queuing request's id
+
+
+def test_flask_jobs_tick_says_which_duties_were_not_due_and_when_they_run_next(app):
+    """An operator running a tick by hand reads what ran and, for every other duty, when its next turn is,
+    instead of silence."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["jobs", "tick"])
+    assert first.exit_code == 0, first.output
+    names = [duty.name for duty in schedule.registered()]
+    assert first.output.startswith("outbox: 0 done, 0 failed\n")
+    assert all(f"{name}: " in first.output for name in names)
+    assert "not due" not in first.output  # the first tick runs every duty
+    second = runner.invoke(args=["jobs", "tick"])
+    assert second.exit_code == 0, second.output
+    for name in names:
+        assert re.search(
+            rf"^{re.escape(name)}: not due, next turn at \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d UTC$",
+            second.output,
+            re.M,
+        ), second.output
