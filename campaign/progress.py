@@ -1,6 +1,7 @@
 """Progress of long CLI work on stderr, so stdout keeps only results and the closing summary line: a line
 redrawn in place on a terminal; elsewhere (a log, systemd) one line per tenth of the work, or every
-`every` items when the total is unknown."""
+`every` items when the total is unknown. Work that fails says only its error: no closing count, which would
+read as "done, nothing to do"."""
 
 from __future__ import annotations
 
@@ -19,8 +20,11 @@ class Progress:
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, *_exc) -> None:
-        self.finish()
+    def __exit__(self, exc_type, *_exc) -> None:
+        if exc_type is None:
+            self.finish()
+        elif self.live and self._said:  # end the redrawn line, so the error starts on its own
+            click.echo("", file=self.file)
 
     def advance(self, count: int = 1) -> None:
         self.done += count

@@ -51,3 +51,17 @@ def test_on_a_terminal_one_line_redrawn(stderr):
         for _ in range(3):
             progress.advance()
     assert stream.getvalue() == "\rrows: 1/3\rrows: 2/3\rrows: 3/3\n"
+
+
+def test_work_that_fails_ends_with_its_error_not_a_closing_count(stderr):
+    """`flask privacy retention` on an unreachable database printed "campaigns done: 0" before its error,
+    which reads as "done, nothing to erase"."""
+    stream = stderr(io.StringIO())
+    with pytest.raises(ConnectionError), Progress("campaigns done") as progress:
+        raise ConnectionError("database unreachable")
+    assert stream.getvalue() == ""
+    terminal = stderr(Terminal())
+    with pytest.raises(ConnectionError), Progress("rows", 3) as progress:
+        progress.advance()
+        raise ConnectionError("database unreachable")
+    assert terminal.getvalue() == "\rrows: 1/3\n"  # what was done stays, and the error starts a new line
