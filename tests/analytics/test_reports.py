@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from campaign.analytics import reports
+from campaign.audit.services import Actor
+from campaign.clock import utcnow
 from campaign.extensions import db
+from campaign.privacy.erasure import erase_entry
 from tests import factories
 from tests.analytics.helpers import SHOP, beacon, conversion, embed, settle
 from tests.api.test_export_api import create_key
@@ -50,6 +53,24 @@ def test_the_report_shows_funnel_gallery_and_top_photos(app, client, brand):
     )  # each customer opened the campaign page once
     assert html.index(f'data-photo="{photo.public_id}"') < html.index("Kuchikomi.conversion(")
     assert 'id="analytics-per-day-data"' in html and "chart.umd.min.js" in html
+
+
+def test_top_photos_show_private_thumbnails_and_say_when_an_entry_was_erased(app, client, brand):
+    """A photo taken down after it was seen has no public copy: the report shows the studio's private
+    rendition, never a public link; an entry whose data was erased is named as such, not "Anonymous"."""
+    _gallery, photo, other = busy_gallery(app, client, brand)
+    html = brand.studio.client.get("/studio/analytics/?lang=en").text
+    item = html.split(f'data-photo="{photo.public_id}"')[1].split("</li>")[0]
+    assert "/media/public/" not in item and "/media/p/" in item, item  # local storage's private links
+    assert f'href="/studio/entries/{photo.public_id}"' in item
+    erase_entry(other, actor=Actor.system(), now=utcnow())
+    db.session.commit()
+    html = brand.studio.client.get("/studio/analytics/?lang=en").text
+    item = html.split(f'data-photo="{other.public_id}"')[1].split("</li>")[0]
+    assert "Personal data erased" in item and "Anonymous" not in item and "<img" not in item, item
+    assert "No photo" in item
+    ja = brand.studio.client.get("/studio/analytics/?lang=ja").text
+    assert "個人情報は消去済み" in ja.split(f'data-photo="{other.public_id}"')[1].split("</li>")[0]
 
 
 def test_csv_photo_ctr_and_the_public_api(app, client, brand):
