@@ -191,22 +191,34 @@ def test_report_and_notice_screens(page, app, client, live_server):
         brand, gallery, photo = setup_shop(app, client, live_server, shop)
         from tests.analytics.helpers import beacon, conversion, embed
 
+        erased = brand.approved(caption="Seen, then erased at the customer's request")
         for _ in range(3):
             beacon(
                 client,
-                embed(gallery.public_id, {"k": "impression", "ps": [photo.public_id]}),
+                embed(gallery.public_id, {"k": "impression", "ps": [photo.public_id, erased.public_id]}),
                 origin=shop.url,
             )
         beacon(client, embed(gallery.public_id, {"k": "interaction", "p": photo.public_id}), origin=shop.url)
         touch = [{"g": gallery.public_id, "p": photo.public_id, "pr": "", "c": 0, "a": 10}]
         beacon(client, conversion("S-1", 2980, touch), origin=shop.url)
         settle(app)
+        from campaign.audit.services import Actor
+        from campaign.clock import utcnow
+        from campaign.privacy.erasure import erase_entry
+
+        erase_entry(erased, actor=Actor.system(), now=utcnow())
+        db.session.commit()
         page.goto(f"{live_server.url}/login")
         page.fill("input[name=email]", "owner@example.com")
         page.fill("input[name=password]", factories.PASSWORD)
         page.locator("form button[type=submit], form input[type=submit]").first.click()
         page.wait_for_load_state()
         shoot(page, f"{live_server.url}/studio/analytics/", "report", owner="analytics")
+        # The top photo's private thumbnail loads (a public link broke once the photo was taken down).
+        thumb = page.locator(f'[data-photo="{photo.public_id}"] img')
+        thumb.scroll_into_view_if_needed()
+        thumb.evaluate("img => img.decode()")  # rejects when the image cannot be loaded
+        assert "Personal data erased" in page.locator(f'[data-photo="{erased.public_id}"]').inner_text()
         assert page.evaluate("document.getElementById('analytics-per-day').dataset.drawn") == "true"
         for width in (390, 1366):
             page.set_viewport_size({"width": width, "height": 900})
