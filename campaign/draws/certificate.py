@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from campaign.audit.models import AuditEvent
 from campaign.draws import algorithm, frozen
 from campaign.draws.models import Draw, DrawPick
+from campaign.entries.models import Entry
+from campaign.extensions import db
 from campaign.reviews.public import public_nickname
 
 
@@ -46,8 +49,20 @@ def certificate(draw: Draw, *, with_list: bool = True) -> dict:
         "digest": draw.digest,
         "frozen_list": frozen.lines_of(draw) if with_list else [],
         "prizes": draw.prizes,
-        "results": [_pick_row(p, prize_ids) for p in draw.picks],
+        "results": [_pick_row(p, prize_ids) for p in _picks_with_entries(draw)],
     }
+
+
+def _picks_with_entries(draw: Draw) -> list[DrawPick]:
+    """The picks in order, with their entries and consents in two more queries, not two per pick."""
+    return list(
+        db.session.scalars(
+            select(DrawPick)
+            .where(DrawPick.draw_id == draw.id)
+            .order_by(DrawPick.position)
+            .options(selectinload(DrawPick.entry).selectinload(Entry.consent))
+        )
+    )
 
 
 def public_head(draw: Draw) -> tuple[dict, str]:
@@ -107,8 +122,6 @@ def audit_pack(draw: Draw, *, now: datetime) -> dict:
 
 
 def select_events(campaign_id: int) -> list[AuditEvent]:
-    from campaign.extensions import db
-
     return list(
         db.session.scalars(
             select(AuditEvent).where(AuditEvent.campaign_id == campaign_id).order_by(AuditEvent.id)

@@ -14,8 +14,9 @@ from campaign.draws.models import Draw
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
-from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
+from tests.draws.helpers import PRIZES, PrizeData, close, enter, launched_campaign, set_status, studio_setup
 from tests.instant.helpers import instant_campaign, play
+from tests.queries import counted_queries
 
 
 def block(page: str, element_id: str) -> str:
@@ -100,3 +101,35 @@ def test_a_prize_no_entry_was_left_for_says_so(client, studio):
     assert "この賞品の抽選対象となる応募は残っていませんでした" in mug
     tea = client.get(f"/draws/{draw.public_id}?lang=en").text.split("<h3>Tea for a year</h3>")[1]
     assert "No entry was left" not in tea.split("</section>")[0]
+
+
+def test_the_certificate_page_costs_the_same_queries_for_three_picks_or_twelve(client, studio):
+    """Each pick's entry and consent were loaded one by one: 57 queries for a small draw, more for a larger
+    one. Now they come in one query each, however many picks the draw has."""
+    org, _ = studio_setup()
+    studio.login("drawer@example.com", factories.PASSWORD)
+    counts = []
+    for slug, prizes, people in (
+        ("small", [PrizeData(name="Mug", quantity=1)], 3),
+        ("large", [PrizeData(name="Mug", quantity=6)], 12),
+    ):
+        campaign = launched_campaign(org, slug=slug, prizes=prizes)
+        for n in range(people):
+            entry = enter(client, campaign, f"{slug}{n}@example.com", nickname=f"{slug}{n}")
+            set_status(entry, EntryStatus.APPROVED)
+        close(campaign)
+        response = studio.post(
+            f"/studio/campaigns/{campaign.public_id}/draw",
+            {"password": factories.PASSWORD, "beacon": ""},
+            form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+        )
+        assert response.status_code == 303, response.text
+        draw = db.session.scalar(select(Draw).where(Draw.campaign_id == campaign.id))
+        db.session.expire_all()
+        with counted_queries() as queries:
+            page = client.get(f"/draws/{draw.public_id}?lang=en")
+        assert page.status_code == 200
+        counts.append((len(draw.picks), len(queries)))
+    (small_picks, small), (large_picks, large) = counts
+    assert small_picks < large_picks
+    assert small == large, counts
