@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, Flask, abort, jsonify, request
 from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
@@ -21,7 +22,7 @@ from campaign.api.responses import (
     public_response,
 )
 from campaign.campaigns.models import Product
-from campaign.errors import HTTP_MESSAGES, DomainError
+from campaign.errors import HTTP_MESSAGES, DomainError, database_unavailable
 from campaign.extensions import db
 from campaign.galleries import services as galleries
 from campaign.galleries.models import Gallery
@@ -189,6 +190,8 @@ def domain_error(error: DomainError):
 
 
 def register_errors(api: Flask) -> None:
-    """The API always answers JSON, whatever the client's Accept header says: unknown paths and 500s too."""
+    """The API always answers JSON, whatever the client's Accept header says: unknown paths and 500s too; the
+    database down is a 503 with Retry-After, as on the main app's pages."""
     api.register_error_handler(HTTPException, api_error)
     api.register_error_handler(DomainError, domain_error)
+    api.register_error_handler(OperationalError, lambda _exc: database_unavailable(_error))
