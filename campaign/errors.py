@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request, url_for
@@ -74,6 +75,17 @@ def wants_json() -> bool:
     return (
         best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
     )
+
+
+def database_unavailable(respond: Callable[[int, str, str], Response]) -> Response:
+    """The database did not answer (down, restarting, out of connections): a passing state, said as such
+    (503 from `respond`, the app's error answer), with a time to come back, not as a failure (500)."""
+    log.exception("database unavailable")
+    with contextlib.suppress(SQLAlchemyOperationalError):
+        db.session.rollback()
+    response = respond(503, "database_unavailable", str(HTTP_MESSAGES[503]))
+    response.headers["Retry-After"] = "30"
+    return response
 
 
 def error_response(status: int, code: str, message: str) -> Response:
@@ -158,16 +170,7 @@ def init_app(app: Flask) -> None:
         # WSGI server's header; one set here too went out as "close, close").
         return error_response(error.code or 500, error.name.lower().replace(" ", "_"), str(message))
 
-    @app.errorhandler(SQLAlchemyOperationalError)
-    def database_unavailable(error: SQLAlchemyOperationalError):
-        """The database did not answer (down, restarting, out of connections): a passing state, said as
-        such, with a time to come back, not as a failure of the page (500)."""
-        log.exception("database unavailable")
-        with contextlib.suppress(SQLAlchemyOperationalError):
-            db.session.rollback()
-        response = error_response(503, "database_unavailable", str(HTTP_MESSAGES[503]))
-        response.headers["Retry-After"] = "30"
-        return response
+    app.register_error_handler(SQLAlchemyOperationalError, lambda _exc: database_unavailable(error_response))
 
     @app.errorhandler(Exception)
     def server_error(error: Exception):

@@ -6,32 +6,20 @@ Served by the lean app of `campaign.create_public_api`, not by the main app (no 
 from datetime import date
 
 from flask import Blueprint, Flask, abort, jsonify, request
-from flask_babel import get_locale
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from campaign.api import documents
-from campaign.api.responses import (
-    COMMON_HEADERS,
-    PUBLIC_MAX_AGE,
-    LruCache,
-    PublicAnswer,
-    host_key,
-    json_response,
-    public_response,
-)
+from campaign.api.responses import COMMON_HEADERS, json_response
 from campaign.campaigns.models import Product
-from campaign.errors import HTTP_MESSAGES, DomainError
+from campaign.errors import HTTP_MESSAGES, DomainError, database_unavailable
 from campaign.extensions import db
 from campaign.galleries import services as galleries
 from campaign.galleries.models import Gallery
-from campaign.galleries.services import encode
-from campaign.galleries.versions import current_version
 from campaign.reviews import services as reviews
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-_bodies = LruCache(max_age=PUBLIC_MAX_AGE)
-_shapes = LruCache(size=1024)
 
 
 def _page_args() -> tuple[int, int]:
@@ -59,33 +47,12 @@ def _product(public_id: str) -> Product:
     return product
 
 
-def _shape() -> tuple[int, int, str, str]:
-    """(page, per_page, language, host URL) of this request. They follow from its query string,
-    Accept-Language and host alone (photo URLs are absolute), so each combination is worked out once."""
-    environ = request.environ
-    raw = (environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT_LANGUAGE", ""), host_key(environ))
-    shape = _shapes.get(raw)
-    if shape is None:
-        shape = (*_page_args(), str(get_locale()), request.host_url)
-        _shapes.put(raw, shape)
-    return shape
-
-
 @bp.get("/galleries/<public_id>")
 def get_gallery(public_id: str):
-    """Hot path: no query while this process's view of the gallery's version is fresh (see `versions`)."""
-    shape = _shape()
-    version, gallery = current_version(public_id, _gallery)
-    key = (public_id, version, shape)
-    answer = _bodies.get(key)
-    if answer is None:
-        gallery = gallery or _gallery(public_id)
-        page, per_page = shape[:2]
-        answer = PublicAnswer.of(
-            encode(galleries.document(gallery, galleries.items(gallery), page=page, per_page=per_page))
-        )
-        _bodies.put(key, answer)
-    return public_response(answer)
+    """Built once per gallery version, query, language and host: `galleries.answers` keeps the answer."""
+    page, per_page = _page_args()
+    gallery = _gallery(public_id)
+    return json_response(galleries.document(gallery, galleries.items(gallery), page=page, per_page=per_page))
 
 
 @bp.get("/galleries/<public_id>/rollups")
@@ -189,6 +156,8 @@ def domain_error(error: DomainError):
 
 
 def register_errors(api: Flask) -> None:
-    """The API always answers JSON, whatever the client's Accept header says: unknown paths and 500s too."""
+    """The API always answers JSON, whatever the client's Accept header says: unknown paths and 500s too; the
+    database down is a 503 with Retry-After, as on the main app's pages."""
     api.register_error_handler(HTTPException, api_error)
     api.register_error_handler(DomainError, domain_error)
+    api.register_error_handler(OperationalError, lambda _exc: database_unavailable(_error))

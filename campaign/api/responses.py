@@ -47,14 +47,6 @@ class PublicAnswer(NamedTuple):
         return cls(body, etag, (*headers.items(), ("ETag", f'"{etag}"')))
 
 
-def host_key(environ: dict) -> tuple:
-    """What `request.host_url` follows from (the scheme, the Host header, else the server's name and port,
-    and the script root), read straight from the environ: a cache key for answers holding absolute URLs.
-    An untrusted Host never reaches a view (Flask refuses it while matching the route)."""
-    host = environ.get("HTTP_HOST") or (environ.get("SERVER_NAME"), environ.get("SERVER_PORT"))
-    return environ.get("wsgi.url_scheme"), host, environ.get("SCRIPT_NAME", "")
-
-
 def public_response(answer: PublicAnswer, *, mimetype: str = "application/json") -> Response:
     """200 with the body, or 304 when the client already holds this ETag (the hot path: kept lean)."""
     if "HTTP_IF_NONE_MATCH" in request.environ and request.if_none_match.contains(answer.etag):
@@ -74,9 +66,7 @@ def html_safe_json(payload: dict) -> bytes:
 
 
 class LruCache:
-    """A small thread-safe LRU. Built answers are keyed with the gallery's version, so a change misses; with
-    `max_age` (seconds) an entry is also rebuilt once that old, so what no version counts (a product's name
-    or page, a campaign's title) is as fresh as a cache on the way would keep it."""
+    """A small thread-safe LRU; with `max_age` (seconds) an entry is dropped once that old."""
 
     def __init__(self, size: int = 512, max_age: float | None = None):
         self.size, self.max_age = size, max_age

@@ -9,7 +9,6 @@ from campaign.clock import utcnow
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.galleries import services, snapshots
-from campaign.galleries.versions import forget_after_commit
 
 
 def audit_actor(actor) -> Actor:
@@ -22,12 +21,11 @@ def audit_actor(actor) -> Actor:
 
 
 def _galleries_changed(entry: Entry, *, flush: bool = True) -> None:
-    """Same transaction: bump versions (the API answers fresh at once); after commit: rebuild snapshots."""
+    """Same transaction: bump versions (kept answers are answered afresh at once); after commit: rebuild
+    snapshots."""
     galleries = services.galleries_showing(entry)
     for gallery in galleries:
         gallery.version = (gallery.version or 1) + 1
-    if galleries:
-        forget_after_commit(db.session(), [gallery.public_id for gallery in galleries])
     if flush:
         db.session.flush()
     if galleries:

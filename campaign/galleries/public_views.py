@@ -3,22 +3,17 @@
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
-from flask_babel import get_locale
 from sqlalchemy import select
 
-from campaign.api.responses import PUBLIC_MAX_AGE, LruCache, PublicAnswer, host_key, public_response
+from campaign.api.responses import PublicAnswer, public_response
 from campaign.extensions import db
 from campaign.galleries import services
 from campaign.galleries.models import Gallery
 from campaign.galleries.snapshots import SNAPSHOT_FILES, snapshot_key
-from campaign.galleries.versions import current_version
 from campaign.storage import get_storage
 from campaign.storage.base import SNAPSHOT_CACHE_CONTROL, ObjectNotFound, is_valid_key
 
 bp = Blueprint("gallery_embeds", __name__)
-# Rendered pages, keyed with the gallery's version like the API's answers: a takedown bumps the version in
-# its own transaction, so the next request renders again (see `versions`); rendered again after max-age too.
-_pages = LruCache(max_age=PUBLIC_MAX_AGE)
 # Both pages speak the visitor's language (Accept-Language, or the switcher's cookie: Flask adds Cookie).
 FRAGMENT_HEADERS = {
     "Cache-Control": SNAPSHOT_CACHE_CONTROL,
@@ -45,16 +40,10 @@ def _doc(gallery: Gallery) -> dict:
     return services.document(gallery, services.items(gallery))
 
 
-def _page(name: str, public_id: str, build: Callable[[Gallery], PublicAnswer]) -> Response:
-    """The page as last rendered for this version, language and host (photo URLs are absolute): while the
-    version is fresh in this process, a request costs no query and no rendering. 304 for its ETag."""
-    version, gallery = current_version(public_id, _gallery)
-    key = (name, public_id, version, str(get_locale()), host_key(request.environ))
-    answer = _pages.get(key)
-    if answer is None:
-        answer = build(gallery or _gallery(public_id))
-        _pages.put(key, answer)
-    return public_response(answer, mimetype="text/html")
+def _page(public_id: str, build: Callable[[Gallery], PublicAnswer]) -> Response:
+    """Rendered once per gallery version, language and host (`galleries.answers` keeps the answer); 304 for
+    its ETag."""
+    return public_response(build(_gallery(public_id)), mimetype="text/html")
 
 
 def _frame(gallery: Gallery) -> PublicAnswer:
@@ -79,12 +68,12 @@ def _fragment(gallery: Gallery) -> PublicAnswer:
 
 @bp.get("/embed/g/<public_id>")
 def show_frame(public_id: str):
-    return _page("frame", public_id, _frame)
+    return _page(public_id, _frame)
 
 
 @bp.get("/embed/g/<public_id>/fragment.html")
 def show_fragment(public_id: str):
-    return _page("fragment", public_id, _fragment)
+    return _page(public_id, _fragment)
 
 
 @bp.get("/snapshots/g/<public_id>/<name>")

@@ -1,53 +1,44 @@
-"""Each gallery's version as this process last read it, trusted for a second, so the hot paths of the API
-and of the embed pages need no database query. A commit in this process that changes a gallery forgets it
-at once; other processes see the change within `TTL_SECONDS` (the responses themselves say max-age=60)."""
+"""A gallery's current version, read from the database on every request that answers from kept work, so a
+takedown, which bumps the version in its own transaction, shows at once in every process and on every server.
 
-from collections.abc import Callable
-from threading import Lock
-from time import monotonic
-from typing import Any
+One statement through the app's connection pool (which pings the connection it hands out), on the DB-API
+connection itself, compiled once: 21 µs of CPU on SQLite, ping and checkout included, against 60 µs through
+SQLAlchemy's Connection; on PostgreSQL in autocommit, so the statement is one round trip (no BEGIN, and no
+ROLLBACK when the connection goes back to the pool).
+"""
 
-TTL_SECONDS = 1.0
+from sqlalchemy import Engine, bindparam, select
 
+from campaign.galleries.models import Gallery
 
-class Versions:
-    def __init__(self, ttl: float = TTL_SECONDS):
-        self.ttl = ttl
-        self.seen: dict[str, tuple[float, int]] = {}
-        self.lock = Lock()
-
-    def get(self, public_id: str) -> int | None:
-        found = self.seen.get(public_id)
-        return found[1] if found is not None and found[0] > monotonic() else None
-
-    def put(self, public_id: str, version: int) -> None:
-        with self.lock:
-            if len(self.seen) > 10_000:
-                self.seen.clear()
-            self.seen[public_id] = (monotonic() + self.ttl, version)
-
-    def forget(self, public_ids: list[str]) -> None:
-        with self.lock:
-            for public_id in public_ids:
-                self.seen.pop(public_id, None)
+VERSION = select(Gallery.version).where(Gallery.public_id == bindparam("public_id"))
 
 
-gallery_versions = Versions()
+class VersionReader:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        compiled = VERSION.compile(dialect=engine.dialect)
+        self.sql = str(compiled)
+        self.named = engine.dialect.paramstyle in ("named", "pyformat")
+        self.autocommit = engine.dialect.name == "postgresql"
 
-
-def current_version(public_id: str, load: Callable[[str], Any]) -> tuple[int, Any]:
-    """(version, gallery): the version as this process last read it while fresh, with no query and no
-    gallery (None); else the gallery read by `load` (which answers 404 for an unknown id) and its version."""
-    version = gallery_versions.get(public_id)
-    if version is not None:
-        return version, None
-    gallery = load(public_id)
-    gallery_versions.put(public_id, gallery.version)
-    return gallery.version, gallery
-
-
-def forget_after_commit(session, public_ids: list[str]) -> None:
-    """Once this transaction commits, this process re-reads these galleries' versions."""
-    from sqlalchemy import event
-
-    event.listen(session, "after_commit", lambda _session: gallery_versions.forget(public_ids), once=True)
+    def __call__(self, public_id: str) -> int | None:
+        """The version, or None for no such gallery. A database fault raises (and drops the connection)."""
+        params = {"public_id": public_id} if self.named else (public_id,)
+        connection = self.engine.raw_connection()
+        try:
+            dbapi = connection.dbapi_connection
+            if self.autocommit:
+                dbapi.autocommit = True
+            cursor = dbapi.cursor()
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+            if self.autocommit:
+                dbapi.autocommit = False
+        except BaseException:
+            connection.invalidate()
+            raise
+        finally:
+            connection.close()
+        return None if row is None else row[0]

@@ -14,7 +14,6 @@ from campaign.galleries import pins, services, snapshots
 from campaign.galleries.forms import GalleryForm
 from campaign.galleries.models import Gallery, Layout
 from campaign.galleries.public_views import snapshot_url
-from campaign.galleries.versions import forget_after_commit
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
@@ -50,9 +49,8 @@ def _data(form: GalleryForm, known: dict, gallery: Gallery | None) -> services.G
 
 
 def _republish(gallery: Gallery, now) -> None:
-    """After a change: a new version for the API's cache, and a new snapshot for the embeds."""
+    """After a change: a new version for the kept answers (`answers`), and a new snapshot for the embeds."""
     gallery.version = (gallery.version or 1) + 1
-    forget_after_commit(db.session(), [gallery.public_id])
     snapshots.publish(gallery, now=now)
 
 

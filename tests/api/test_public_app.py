@@ -92,3 +92,22 @@ def test_each_app_builds_the_others_urls(app, brand):
     gallery = brand.gallery()
     page = brand.studio.client.get(f"/studio/galleries/{gallery.public_id}")
     assert f"http://localhost/api/v1/galleries/{gallery.public_id}" in page.text
+
+
+def test_the_api_says_the_database_is_briefly_unavailable_with_a_503_not_a_500():
+    """As the pages do (errors.py): a passing state with a time to come back, in JSON, never cached."""
+    from campaign import create_app
+    from tests.auth.test_login_without_redis import closed_loopback_port
+
+    app = create_app(
+        {
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{closed_loopback_port()}/x",
+            "STORAGE_BACKEND": "memory",
+        }
+    )
+    for url in ("/api/v1/galleries/g1", "/api/v1/products/p1/reviews"):
+        response = app.test_client().get(url, headers={"Accept": "text/html"})
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30", url
+        assert response.json["error"] == "database_unavailable"
+        assert response.headers["Access-Control-Allow-Origin"] == "*" and "ETag" not in response.headers

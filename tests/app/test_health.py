@@ -5,7 +5,6 @@ import re
 import subprocess
 import sys
 import textwrap
-import time
 import urllib.error
 import urllib.request
 from datetime import timedelta
@@ -21,6 +20,7 @@ from campaign.extensions import db
 from tests import factories
 from tests.auth.test_login_without_redis import closed_loopback_port
 from tests.entries.helpers import form_fields, submit
+from tests.fixtures.live_server import wait_until_listening
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "metrics-token-for-tests"
@@ -257,13 +257,7 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(600):  # until it listens (or a minute passes)
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=5).close()
-                break
-            except OSError:
-                assert server.poll() is None, "gunicorn exited"
-                time.sleep(0.1)
+        wait_until_listening(base, server)
         for _ in range(3):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"{base}/no-such-page", timeout=10)
