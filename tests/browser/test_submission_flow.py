@@ -100,3 +100,26 @@ def test_a_malformed_email_is_reported_before_the_photo_is_sent(page, live_serve
     page.wait_for_selector("[data-field=email] .field-error")
     assert "This email address is not valid." in page.locator("[data-field=email]").inner_text()
     assert sent == [] and page.locator("#progress").is_hidden()
+
+
+def test_an_emoji_counts_as_one_character_and_nothing_is_cut_silently(page, live_server, app):
+    """maxlength=40 counts UTF-16 units: 40 emoji were cut to 20 without a word, and a pasted caption over
+    500 characters was cut short; the page now counts as the server does and says what is too long."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    fill_entry_form(page, factories.photo(800, 600))
+    page.fill("#nickname", "😀" * 41)
+    page.fill("#caption", "あ" * 501)
+    page.click("#submit-button")
+    assert "at most 40 characters" in page.locator("[data-field=nickname] .field-error").inner_text()
+    assert "at most 500 characters" in page.locator("[data-field=caption] .field-error").inner_text()
+    assert page.input_value("#caption") == "あ" * 501  # the customer's text, whole, to shorten
+    assert db.session.scalar(select(Entry)) is None  # nothing was sent
+
+    page.fill("#nickname", "😀" * 40)
+    page.fill("#caption", "🍵" * 500)
+    page.click("#submit-button")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    entry = db.session.scalar(select(Entry))
+    assert entry.nickname == "😀" * 40 and entry.caption == "🍵" * 500
+    assert page.console_errors == []
