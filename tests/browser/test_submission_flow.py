@@ -123,3 +123,18 @@ def test_an_emoji_counts_as_one_character_and_nothing_is_cut_silently(page, live
     entry = db.session.scalar(select(Entry))
     assert entry.nickname == "😀" * 40 and entry.caption == "🍵" * 500
     assert page.console_errors == []
+
+
+def test_the_stars_lit_are_the_rating_chosen(page, live_server, app):
+    """Choosing two stars lit two to five: the studio's rule (stars in reverse order) lit every star after
+    the chosen one on the campaign page, where they run from one to five."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    off = page.locator("label[for=rating-4]").evaluate("l => getComputedStyle(l).color")
+    for chosen in (2, 4, 1):
+        page.click(f"label[for=rating-{chosen - 1}]")
+        page.mouse.move(0, 0)  # no hover
+        lit = page.locator(".rating label").evaluate_all(
+            "(labels, off) => labels.map(l => getComputedStyle(l).color !== off)", off
+        )
+        assert lit == [n < chosen for n in range(5)], (chosen, lit)
