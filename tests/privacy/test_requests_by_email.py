@@ -58,7 +58,10 @@ def test_an_owner_exports_then_erases_a_persons_entries_in_every_campaign(team, 
 
 
 def test_only_owners_see_the_privacy_page(team):
-    assert team.studio(Role.OWNER).client.get("/studio/privacy").status_code == 200
+    page = team.studio(Role.OWNER).client.get("/studio/privacy", headers={"Accept-Language": "ja"})
+    assert page.status_code == 200
+    # what identifies the requester (an address, an account), not how they were verified (確認方法)
+    assert "請求者を特定する情報" in page.text and "確認方法" not in page.text
     assert team.studio(Role.EDITOR).client.get("/studio/privacy").status_code == 403
 
 
