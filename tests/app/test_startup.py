@@ -49,7 +49,7 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
             "KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number above 0, not '20MB'",
         ),
         ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number above 0, not '5s'"),
-        ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "choose among the shipped languages"),
+        ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en"),
         ({"KUCHIKOMI_MAIL_BACKEND": "sendmail"}, "MAIL_BACKEND must be 'log' or 'smtp'"),
         # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
         (
