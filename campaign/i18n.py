@@ -104,10 +104,17 @@ def check_languages(config) -> None:
     """A clear error at start-up rather than pages in a language nobody chose."""
     languages, default = tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"]
     unknown = [code for code in languages if code not in SHIPPED]
+    # named as the operator set them, like every other setting's message (not as Python tuples)
     if not languages or unknown:
-        raise ValueError(f"LANGUAGES {languages!r}: choose among the shipped languages {SHIPPED!r}")
+        raise ValueError(
+            f"KUCHIKOMI_LANGUAGES must be among the shipped languages {', '.join(SHIPPED)} "
+            f"(comma-separated), not {','.join(languages)!r}"
+        )
     if default not in languages:
-        raise ValueError(f"BABEL_DEFAULT_LOCALE {default!r} is not one of LANGUAGES {languages!r}")
+        listed = ",".join(languages)
+        raise ValueError(
+            f"KUCHIKOMI_BABEL_DEFAULT_LOCALE {default!r} is not one of KUCHIKOMI_LANGUAGES {listed!r}"
+        )
 
 
 def init_app(app) -> None:

@@ -156,6 +156,25 @@ FIELDS = {
     "instant_win": _l("Instant win: each entry sees at once whether it won"),
     "instant_win_odds": _l("Instant-win odds: one lucky entry in"),
     "rejection_reason": _l("Reason shown to the customer"),
+    "withdrawn_by": _l("Withdrawn by"),
+    "erased": _l("Erased"),
+    "commitment": _l("Seed commitment (SHA-256)"),
+    "title_en": _l("Title (English)"),
+    "description_en": _l("Description (English)"),
+    "brand_color": _l("Brand colour"),
+}
+
+WITHDRAWN_BY = {"customer": _l("Customer"), "brand": _l("The brand (takedown)")}
+# what an erasure removed (campaign/privacy/erasure.py ERASED), named as the entry form names it
+ERASED_FIELDS = {
+    "email": _l("Email address"),
+    "caption": _l("Caption"),
+    "nickname": _l("Nickname"),
+    "social_handle": _l("Account name"),
+    "post_url": _l("Link to the post"),
+    "team_note": _l("Team note"),
+    "photos": _l("Photos"),
+    "postal_address": _l("Postal address"),
 }
 
 STATES = {
@@ -207,6 +226,10 @@ def field_value(value: object, key: str, locale: str) -> str:
         return str(YES if value else NO)
     if key == "status" and value in STATES:
         return str(STATES[value])
+    if key == "withdrawn_by" and value in WITHDRAWN_BY:
+        return str(WITHDRAWN_BY[value])
+    if key == "erased" and isinstance(value, list):
+        value = [ERASED_FIELDS.get(item, item) for item in value]
     if isinstance(value, dict) and {"ja", "en"} <= value.keys():
         return str(value["en"] if locale.startswith("en") and value["en"] else value["ja"])
     if isinstance(value, list):

@@ -39,11 +39,17 @@ def check_password_rules(password: str) -> None:
         raise WeakPassword(min=passwords.MIN_LENGTH, field="password")
 
 
-def create_user(email: str, password: str, *, name: str = "") -> User:
+def free_email(email: str) -> str:
+    """The login email normalised, or EmailTaken when an account has it."""
     email = normalise_login_email(email)
-    check_password_rules(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTaken(field="email")
+    return email
+
+
+def create_user(email: str, password: str, *, name: str = "") -> User:
+    check_password_rules(password)
+    email = free_email(email)
     user = User(email=email, name=name, password_hash=passwords.hash_password(password))
     db.session.add(user)
     db.session.flush()

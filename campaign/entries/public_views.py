@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
-from campaign.entries import services, status_links
+from campaign.entries import rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
@@ -74,6 +74,8 @@ def campaign_page_response(
         preview=preview,
         page=page.context(campaign, str(get_locale())),
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        caption_max=rules.CAPTION_MAX,
+        nickname_max=rules.NICKNAME_MAX,
     )
     return current_app.make_response((html, code))
 

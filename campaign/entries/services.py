@@ -24,6 +24,7 @@ from campaign.extensions import db
 from campaign.ids import new_public_id
 from campaign.storage.base import Storage, StorageError
 
+PHOTO_MISSING = _l("Please choose a photo.")
 PHOTO_MESSAGES = {
     "empty": _l("The photo file is empty. Please choose the photo again."),
     "too_large": _l("The photo is larger than %(max_mb)s MB. Please choose a smaller photo."),
@@ -273,11 +274,14 @@ def submit(
     if existing is not None:
         return existing, False
     errors, photo_refused = check_fields(campaign, sub), None
-    try:
-        inspection = inspect_photo(photo or b"", limits)
-    except InvalidSubmission as exc:
-        errors.update(exc.errors)
-        photo_refused = exc.reason
+    if photo is None:  # no file chosen (the page's script says so before sending; without it, here)
+        errors["photo"], photo_refused = [str(PHOTO_MISSING)], "photo_missing"
+    else:
+        try:
+            inspection = inspect_photo(photo, limits)
+        except InvalidSubmission as exc:
+            errors.update(exc.errors)
+            photo_refused = exc.reason
     if errors:
         raise InvalidSubmission(errors, reason=photo_refused)
     email = rules.valid_email(sub.email)

@@ -78,8 +78,12 @@ def export(org_slug: str, who: str, network: str | None, out: str) -> None:
             )
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
-    with open(out, "wb") as file:
-        file.write(data)
+    try:
+        with open(out, "wb") as file:
+            file.write(data)
+    except OSError as exc:  # nothing written: nothing audited either
+        db.session.rollback()
+        raise click.ClickException(f"Cannot write {out}: {exc.strerror}") from exc
     db.session.commit()
     click.echo(f"Wrote {out} ({len(data)} bytes)")
 
@@ -108,4 +112,9 @@ def erase(org_slug: str, who: str, network: str | None) -> None:
         raise click.ClickException(exc.text()) from exc
     db.session.commit()
     jobs.run_ready()
-    click.echo(f"Erased {count} entries")
+    if not count:
+        raise click.ClickException(
+            f"Nothing was erased: no entry from this person holds personal data in {org_slug}; "
+            "check how the address or account is written"
+        )
+    click.echo(f"Erased {count} {'entry' if count == 1 else 'entries'}")

@@ -92,5 +92,14 @@ def erase():
         form.email.errors = [exc.text()]
         return _page(ask=form, code=exc.status)
     db.session.commit()
-    flash(ngettext("%(num)d entry erased.", "%(num)d entries erased.", count))
+    if count:
+        flash(ngettext("%(num)d entry erased.", "%(num)d entries erased.", count))
+    else:  # "0 entries erased" read as done: a typo in the address erased nothing
+        flash(
+            _(
+                "Nothing was erased: no entry from this address or account holds personal data. "
+                "Check how it is written."
+            ),
+            "error",
+        )
     return redirect(url_for("privacy.index"), code=303)

@@ -89,7 +89,14 @@ def test_languages_from_the_environment_are_a_list_not_a_string(tmp_path):
 
 @pytest.mark.parametrize(
     ("languages", "default", "said"),
-    [("en", "ja", "BABEL_DEFAULT_LOCALE 'ja' is not one of LANGUAGES"), ("ja,fr", "ja", "shipped languages")],
+    [
+        ("en", "ja", "KUCHIKOMI_BABEL_DEFAULT_LOCALE 'ja' is not one of KUCHIKOMI_LANGUAGES 'en'"),
+        (
+            "ja,fr",
+            "ja",
+            "KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en .comma-separated., not 'ja,fr'",
+        ),
+    ],
 )
 def test_languages_the_app_cannot_speak_stop_it_at_start(tmp_path, languages, default, said):
     from campaign import create_app

@@ -36,7 +36,9 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
     )
     command = [sys.executable, "-m", "flask", "--app", str(ROOT / "wsgi.py"), *args] if args else None
     command = command or [sys.executable, "-c", "import wsgi"]
-    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
 
 
 @pytest.mark.parametrize(
@@ -47,7 +49,7 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
             "KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number above 0, not '20MB'",
         ),
         ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number above 0, not '5s'"),
-        ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "choose among the shipped languages"),
+        ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en"),
         ({"KUCHIKOMI_MAIL_BACKEND": "sendmail"}, "MAIL_BACKEND must be 'log' or 'smtp'"),
         # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
         (
@@ -127,6 +129,24 @@ def test_a_command_on_an_unmigrated_database_says_to_run_flask_db_upgrade(tmp_pa
     assert line.startswith("Error: the database schema is missing or out of date (")
     assert line.endswith("): run `flask db upgrade` first")
     assert "Traceback" not in done.stderr
+
+
+def test_users_create_says_the_database_is_unmigrated_before_asking_the_password(tmp_path):
+    """The password was asked twice, then the command said to run `flask db upgrade`."""
+    done = start(
+        tmp_path, "users", "create", "owner@example.com",
+        KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+    )  # fmt: skip
+    assert done.returncode == 1 and "Password" not in done.stdout + done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.endswith("): run `flask db upgrade` first")
+
+
+def test_users_create_asks_the_password_twice_when_not_given(app, runner):
+    result = runner.invoke(args=["users", "create", "new@example.com"], input="long enough pw 1\n" * 2)
+    assert result.exit_code == 0 and "Created user new@example.com" in result.output, result.output
+    taken = runner.invoke(args=["users", "create", "NEW@example.com"], input="long enough pw 1\n" * 2)
+    assert taken.exit_code == 1 and "Password" not in taken.output, taken.output
 
 
 def _closed_port() -> int:

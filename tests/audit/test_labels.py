@@ -6,6 +6,7 @@ from pathlib import Path
 from campaign.audit.labels import ACTIONS, field_label, field_value
 from campaign.moderation.services import ACTIONS as MODERATION_ACTIONS
 from campaign.orgs.models import Role
+from tests.conftest import csrf_from
 from tests.moderation.conftest import make_team, reason_id, step
 
 PACKAGE = Path(__file__).resolve().parents[2] / "campaign"
@@ -48,3 +49,21 @@ def test_the_audit_page_in_japanese_shows_words_not_codes(app, client):
     assert "応募を非承認" in page and "受付済み" in page and "非承認" in page
     assert ">entry.reject<" not in page and "status: received" not in page  # (data-action keeps the code)
     assert " / " not in page.split("audit-list")[1]  # the reason in one language, not "JA / EN"
+
+
+def test_an_erasure_reads_in_japanese_on_the_audit_page(app, client):
+    """The erasure showed "erased email、caption、nickname、social_handle…" and the withdrawal
+    "withdrawn by customer": code names a marketer cannot read."""
+    team = make_team(app)
+    _, status_url = team.entry(client)
+    confirm = client.get(status_url + "/erase")
+    assert client.post(status_url + "/erase", data={"csrf_token": csrf_from(confirm.text)}).status_code == 303
+    page = (
+        team.studio(Role.OWNER)
+        .client.get(f"/studio/campaigns/{team.campaign.public_id}/audit", headers={"Accept-Language": "ja"})
+        .text.split("audit-list")[1]
+    )
+    assert "消去した項目" in page and "メールアドレス、コメント、ニックネーム" in page
+    assert "取り下げた人" in page and "応募者" in page
+    for code in ("erased", "social_handle", "post_url", "team_note", "postal_address", "withdrawn by"):
+        assert code not in page, code

@@ -13,6 +13,7 @@ from tests.galleries.helpers import OWNER, make_brand
 
 pytestmark = pytest.mark.browser
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+LINES = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length }"
 COLOURS = [(200, 60, 40), (30, 140, 200), (60, 160, 90), (230, 180, 40), (120, 80, 170)]
 
 
@@ -64,4 +65,8 @@ def test_drag_keys_copy_and_preview_in_the_gallery_editor(page, live_server, app
     for lang in ("ja", "en"):
         page.goto(f"{url}?lang={lang}")
         assert page.evaluate(SIDEWAYS) == 0
+        # the long label beside it squeezed the script snippet's button to "コ / ピー" on two lines
+        for button in page.locator("button.copy").all():
+            lines = button.evaluate(LINES)
+            assert lines == 1, (lang, button.get_attribute("data-copy"), lines)
     assert page.console_errors == [], page.console_errors

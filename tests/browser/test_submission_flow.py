@@ -100,3 +100,41 @@ def test_a_malformed_email_is_reported_before_the_photo_is_sent(page, live_serve
     page.wait_for_selector("[data-field=email] .field-error")
     assert "This email address is not valid." in page.locator("[data-field=email]").inner_text()
     assert sent == [] and page.locator("#progress").is_hidden()
+
+
+def test_an_emoji_counts_as_one_character_and_nothing_is_cut_silently(page, live_server, app):
+    """maxlength=40 counts UTF-16 units: 40 emoji were cut to 20 without a word, and a pasted caption over
+    500 characters was cut short; the page now counts as the server does and says what is too long."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    fill_entry_form(page, factories.photo(800, 600))
+    page.fill("#nickname", "😀" * 41)
+    page.fill("#caption", "あ" * 501)
+    page.click("#submit-button")
+    assert "at most 40 characters" in page.locator("[data-field=nickname] .field-error").inner_text()
+    assert "at most 500 characters" in page.locator("[data-field=caption] .field-error").inner_text()
+    assert page.input_value("#caption") == "あ" * 501  # the customer's text, whole, to shorten
+    assert db.session.scalar(select(Entry)) is None  # nothing was sent
+
+    page.fill("#nickname", "😀" * 40)
+    page.fill("#caption", "🍵" * 500)
+    page.click("#submit-button")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    entry = db.session.scalar(select(Entry))
+    assert entry.nickname == "😀" * 40 and entry.caption == "🍵" * 500
+    assert page.console_errors == []
+
+
+def test_the_stars_lit_are_the_rating_chosen(page, live_server, app):
+    """Choosing two stars lit two to five: the studio's rule (stars in reverse order) lit every star after
+    the chosen one on the campaign page, where they run from one to five."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    off = page.locator("label[for=rating-4]").evaluate("l => getComputedStyle(l).color")
+    for chosen in (2, 4, 1):
+        page.click(f"label[for=rating-{chosen - 1}]")
+        page.mouse.move(0, 0)  # no hover
+        lit = page.locator(".rating label").evaluate_all(
+            "(labels, off) => labels.map(l => getComputedStyle(l).color !== off)", off
+        )
+        assert lit == [n < chosen for n in range(5)], (chosen, lit)

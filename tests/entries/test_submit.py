@@ -116,6 +116,16 @@ def test_bad_files_are_refused_with_a_specific_message(client, live, case):
     assert_nothing_changed()
 
 
+@pytest.mark.parametrize("sent", ["no file part", "a part without a file"])
+def test_no_photo_chosen_asks_for_one_not_for_a_whole_file(client, live, sent):
+    """Without the page's script (or with it bypassed), no photo chosen said "The photo file is empty"."""
+    photo = {"photo": False} if sent == "no file part" else {"photo": b"", "filename": ""}
+    response = submit(client, headers={"Accept-Language": "ja"}, **photo)
+    assert response.status_code == 422
+    assert "写真を選んでください。" in response.text and "空です" not in response.text
+    assert_nothing_changed()
+
+
 def test_truncated_jpeg_is_refused(client, live):
     whole = factories.photo(1200, 900, quality=90)
     response = submit(client, photo=whole[: len(whole) * 2 // 3])

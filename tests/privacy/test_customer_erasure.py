@@ -71,3 +71,18 @@ def test_erasing_keeps_renditions_an_exact_duplicate_still_shows(team, client):
     storage = get_storage()
     assert all(storage.exists(key) for key in shared)
     assert all(client.get(f"/media/{d.public_key}").status_code == 200 for d in second.derivatives)
+
+
+def test_the_studio_entry_page_says_an_entry_was_erased(team, client):
+    """It said "Could not process" (処理できませんでした) in place of the photo, "anonymous" for the erased
+    nickname, and linked the deleted original."""
+    entry, status_url = team.entry(client, nickname="さくら")
+    confirm = client.get(status_url + "/erase")
+    client.post(status_url + "/erase", data={"csrf_token": csrf_from(confirm.text)})
+    page = team.studio(Role.EDITOR).client.get(
+        f"/studio/entries/{entry.public_id}", headers={"Accept-Language": "ja"}
+    )
+    assert page.status_code == 200
+    assert 'id="entry-erased"' in page.text and "個人情報は消去済み" in page.text
+    assert "処理できませんでした" not in page.text and "匿名" not in page.text
+    assert f"/studio/entries/{entry.public_id}/original" not in page.text

@@ -71,4 +71,4 @@ def test_the_cli_answers_by_account(brand, runner, tmp_path):  # noqa: F811
     assert result.exit_code == 0, result.output
     assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == mine.public_id
     result = runner.invoke(args=["privacy", "erase", brand.org.slug, "sakura_tea", "--network", "x", "--yes"])
-    assert result.exit_code == 0 and "Erased 1 entries" in result.output, result.output
+    assert result.exit_code == 0 and "Erased 1 entry" in result.output, result.output

@@ -58,7 +58,10 @@ def test_an_owner_exports_then_erases_a_persons_entries_in_every_campaign(team, 
 
 
 def test_only_owners_see_the_privacy_page(team):
-    assert team.studio(Role.OWNER).client.get("/studio/privacy").status_code == 200
+    page = team.studio(Role.OWNER).client.get("/studio/privacy", headers={"Accept-Language": "ja"})
+    assert page.status_code == 200
+    # what identifies the requester (an address, an account), not how they were verified (確認方法)
+    assert "請求者を特定する情報" in page.text and "確認方法" not in page.text
     assert team.studio(Role.EDITOR).client.get("/studio/privacy").status_code == 403
 
 
@@ -70,8 +73,30 @@ def test_the_cli_exports_and_erases_by_email(team, client, runner, tmp_path):
     assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == entry.public_id
     assert result.stderr.splitlines() == ["photos added: 1"] and result.stdout.startswith(f"Wrote {out}")
     result = runner.invoke(args=["privacy", "erase", team.org.slug, "ken@example.com", "--yes"])
-    assert result.exit_code == 0 and "Erased 1 entries" in result.output, result.output
+    assert result.exit_code == 0 and "Erased 1 entry" in result.output, result.output
     assert db.session.get(Entry, entry.id).erased_at is not None
+
+
+def test_an_erasure_that_finds_nobody_says_so(team, client, runner):
+    """A typo in the address answered "0 entries erased." as if done; the CLI said "Erased 0 entries"."""
+    team.entry(client, email="ken@example.com")
+    owner = team.studio(Role.OWNER)
+    ja = {"Accept-Language": "ja"}
+    done = owner.post("/studio/privacy/erase", {"email": "kne@example.com", "confirm": "y"}, headers=ja)
+    page = owner.client.get(done.headers["Location"], headers=ja).text
+    assert "消去された応募はありません" in page and "0件" not in page
+    result = runner.invoke(args=["privacy", "erase", team.org.slug, "kne@example.com", "--yes"])
+    assert result.exit_code == 1 and "Nothing was erased" in result.output, result.output
+    assert db.session.scalar(select(Entry.email)) == "ken@example.com"
+
+
+def test_the_cli_export_to_a_path_it_cannot_write_says_so_and_audits_nothing(team, client, runner, tmp_path):
+    team.entry(client, email="ken@example.com")
+    out = tmp_path / "no such folder" / "ken.zip"
+    result = runner.invoke(args=["privacy", "export", team.org.slug, "ken@example.com", "--out", str(out)])
+    assert result.exit_code == 1 and f"Cannot write {out}: No such file or directory" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "privacy.export")) is None
 
 
 def test_an_owner_sets_the_retention_days_and_a_wrong_number_changes_nothing(team):

@@ -168,6 +168,13 @@
     if (postUrl) need("post_url", /^https:\/\/\S+$/.test(postUrl.value.trim()));
     var terms = form.querySelector('[name="accepts_terms"]');
     if (terms) need("accepts_terms", terms.checked);
+    // characters as the server counts them (code points: an emoji is one, not two as for maxlength)
+    Array.prototype.forEach.call(form.querySelectorAll("[data-max]"), function (field) {
+      var input = field.querySelector("input, textarea");
+      if (input && Array.from(input.value.trim()).length > Number(field.getAttribute("data-max"))) {
+        errors[field.getAttribute("data-field")] = [field.getAttribute("data-too-long")];
+      }
+    });
     return errors;
   }
 
