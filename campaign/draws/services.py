@@ -117,33 +117,49 @@ def run_draw(
 ) -> Draw:
     """Freezes the eligible list, ranks it with the committed seed, records winners and alternates.
 
-    The draw row is flushed first: a concurrent second draw of the campaign hits the unique constraint
-    (an IntegrityError the caller turns into AlreadyDrawn) before doing any work.
+    The drawer's password is checked in a thread while the campaign is locked and its list read, frozen
+    and ranked (the two take about as long); nothing is written before it has passed. A wrong password is
+    refused as such whatever else went wrong meanwhile, as when it was checked first. The campaign's lock
+    keeps a second draw waiting until this one ends, and then refused as already drawn; the draw row's
+    unique constraint catches any other (an IntegrityError the caller turns into AlreadyDrawn).
     """
-    beacon = beacon.strip()
-    if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
+    if actor.user is None:
         raise WrongPassword()
-    campaigns.lock_campaign(campaign)  # a save of its prizes waits for the draw, or the draw for the save
-    if campaign.status(now) is not CampaignStatus.CLOSED:
-        raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
-    if not campaign.prizes:
-        raise DrawRefused(_l("Add the prizes before drawing."))
-    plan = plan_of(campaign)
-    if plan is None:
-        raise DrawRefused(_l("This campaign has no published seed commitment, so it cannot be drawn."))
-    if plan.beacon_source and not beacon:
-        raise DrawRefused(_l("Enter the beacon value named in advance."), field="beacon")
-    if not plan.beacon_source and beacon:
-        raise DrawRefused(_l("No beacon was named in advance, so none can be used now."), field="beacon")
-    if draw_of(campaign) is not None:
-        raise AlreadyDrawn()
-    seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
-    if hashlib.sha256(seed).hexdigest() != plan.commitment:  # a sealed seed swapped in the database
-        raise DrawRefused(_l("The stored seed does not match its published commitment. Nothing was drawn."))
-    prizes = [
-        algorithm.PrizeSlots(p.public_id, p.quantity, p.quantity * plan.alternates_per_winner)
-        for p in campaign.prizes
-    ]
+    password_ok = passwords.verify_in_thread(actor.user.password_hash, password)
+
+    def authorised() -> None:
+        if not password_ok():
+            raise WrongPassword()
+
+    beacon = beacon.strip()
+    try:
+        plan, seed = _checked_plan(campaign, beacon, secret, now)
+        prizes = [
+            algorithm.PrizeSlots(p.public_id, p.quantity, p.quantity * plan.alternates_per_winner)
+            for p in campaign.prizes
+        ]
+        key = participants.key_for(secret, campaign.public_id)
+        count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
+        with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
+            pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer, before_writing=authorised)
+            if not len(pool.entries):
+                raise DrawRefused(
+                    _l(
+                        "No entry can take part in this draw (%(excluded)s excluded by its rules), so "
+                        "nothing was drawn. The campaign can still be drawn once entries qualify.",
+                        excluded=len(pool.exclusions),
+                    )
+                )
+            text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
+            digest = algorithm.text_digest(text)
+            head = scorer.result(pool.entries.ids)
+        ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
+    except Exception as exc:
+        if not password_ok():
+            raise WrongPassword() from exc
+        raise
+    authorised()
+
     draw = Draw(
         org_id=campaign.org_id,
         campaign=campaign,
@@ -153,13 +169,13 @@ def run_draw(
         beacon_source=plan.beacon_source,
         beacon=beacon,
         eligibility=plan.eligibility,
-        digest="",
-        entry_count=0,
+        digest=digest,
+        entry_count=len(pool.entries),
         prizes=[
             {"id": p.public_id, "name": p.name, "winners": s.winners, "alternates": s.alternates}
             for p, s in zip(campaign.prizes, prizes, strict=True)
         ],
-        exclusions=[],
+        exclusions=pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped],
         terms_version=campaign.terms_version,
         drawn_by_user_id=actor.user.id,
         drawn_by_label=actor.label,
@@ -167,27 +183,8 @@ def run_draw(
     )
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
-
-    key = participants.key_for(secret, campaign.public_id)
-    count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
-    with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
-        pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)
-        if not len(pool.entries):  # the caller's rollback frees the campaign's one draw again
-            raise DrawRefused(
-                _l(
-                    "No entry can take part in this draw (%(excluded)s excluded by its rules), so nothing "
-                    "was drawn. The campaign can still be drawn once entries qualify.",
-                    excluded=len(pool.exclusions),
-                )
-            )
-        text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
-        draw.digest = algorithm.text_digest(text)
-        frozen.store(draw, text)
-        del text
-        head = scorer.result(pool.entries.ids)
-    ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
-    draw.entry_count = len(pool.entries)
-    draw.exclusions = pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped]
+    frozen.store(draw, text)
+    del text
     _store_picks(draw, campaign, ranking)
     db.session.flush()
     record(
@@ -211,6 +208,29 @@ def run_draw(
 
     events.draw_completed.send(draw)
     return draw
+
+
+def _checked_plan(campaign: Campaign, beacon: str, secret: str, now: datetime) -> tuple[DrawPlan, bytes]:
+    """Locks the campaign (a save of its prizes waits for the draw, or the draw for the save) and checks
+    that it can be drawn now; its plan and unsealed seed. Reads only."""
+    campaigns.lock_campaign(campaign)
+    if campaign.status(now) is not CampaignStatus.CLOSED:
+        raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
+    if not campaign.prizes:
+        raise DrawRefused(_l("Add the prizes before drawing."))
+    plan = plan_of(campaign)
+    if plan is None:
+        raise DrawRefused(_l("This campaign has no published seed commitment, so it cannot be drawn."))
+    if plan.beacon_source and not beacon:
+        raise DrawRefused(_l("Enter the beacon value named in advance."), field="beacon")
+    if not plan.beacon_source and beacon:
+        raise DrawRefused(_l("No beacon was named in advance, so none can be used now."), field="beacon")
+    if draw_of(campaign) is not None:
+        raise AlreadyDrawn()
+    seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
+    if hashlib.sha256(seed).hexdigest() != plan.commitment:  # a sealed seed swapped in the database
+        raise DrawRefused(_l("The stored seed does not match its published commitment. Nothing was drawn."))
+    return plan, seed
 
 
 def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now: datetime) -> None:
