@@ -1,13 +1,13 @@
 """Argon2id password hashes. Parameters come from the app config (argon2-cffi's RFC 9106 defaults)."""
 
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+
+from campaign import threads
 
 MIN_LENGTH = 10
 
@@ -41,16 +41,7 @@ def verify_in_thread(password_hash: str | None, password: str) -> Callable[[], b
     Argon2 releases Python's lock, so the caller can read (not write) on the other core meanwhile: the draw
     locks and reads its list while the drawer's password is checked."""
     current = hasher()  # the app's config, read here: the thread has no app context
-    answer: Future[bool] = Future()
-
-    def check() -> None:
-        try:
-            answer.set_result(_verify(current, password_hash, password))
-        except BaseException as exc:  # out of memory, say: raised in the caller by answer.result
-            answer.set_exception(exc)
-
-    threading.Thread(target=check, name="password-check", daemon=True).start()
-    return answer.result
+    return threads.start(lambda: _verify(current, password_hash, password), "password-check").result
 
 
 def _verify(current: PasswordHasher, password_hash: str | None, password: str) -> bool:

@@ -183,27 +183,32 @@ def run_draw(
     )
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
-    frozen.store(draw, text)
+    written = frozen.store(draw, text)  # meanwhile, the picks and the audit event
     del text
-    _store_picks(draw, campaign, ranking)
-    db.session.flush()
-    record(
-        actor,
-        "draw.run",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="draw",
-        object_id=draw.public_id,
-        after={
-            "digest": draw.digest,
-            "entries": draw.entry_count,
-            "commitment": draw.commitment,
-            "seed": draw.seed_hex,
-            "beacon": beacon,
-            "winners": [p.entry_id for p in ranking.picks if p.role == "winner"],
-        },
-        now=now,
-    )
+    try:
+        _store_picks(draw, campaign, ranking)
+        db.session.flush()
+        record(
+            actor,
+            "draw.run",
+            org_id=campaign.org_id,
+            campaign_id=campaign.id,
+            object_type="draw",
+            object_id=draw.public_id,
+            after={
+                "digest": draw.digest,
+                "entries": draw.entry_count,
+                "commitment": draw.commitment,
+                "seed": draw.seed_hex,
+                "beacon": beacon,
+                "winners": [p.entry_id for p in ranking.picks if p.role == "winner"],
+            },
+            now=now,
+        )
+    except BaseException:
+        written.exception()  # written (or failed) before the caller's rollback deletes it again
+        raise
+    written.result()  # a storage error: the caller rolls back
     from campaign import events
 
     events.draw_completed.send(draw)
