@@ -1,10 +1,13 @@
 """Argon2id password hashes. Parameters come from the app config (argon2-cffi's RFC 9106 defaults)."""
 
+from collections.abc import Callable
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+
+from campaign import threads
 
 MIN_LENGTH = 10
 
@@ -30,7 +33,18 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    current = hasher()
+    return _verify(hasher(), password_hash, password)
+
+
+def verify_in_thread(password_hash: str | None, password: str) -> Callable[[], bool]:
+    """Starts `verify_password` in a thread of its own and returns the function that waits for its answer.
+    Argon2 releases Python's lock, so the caller can read (not write) on the other core meanwhile: the draw
+    locks and reads its list while the drawer's password is checked."""
+    current = hasher()  # the app's config, read here: the thread has no app context
+    return threads.start(lambda: _verify(current, password_hash, password), "password-check").result
+
+
+def _verify(current: PasswordHasher, password_hash: str | None, password: str) -> bool:
     try:
         return current.verify(password_hash or _dummy_hash(current), password) and password_hash is not None
     except (VerificationError, InvalidHashError):

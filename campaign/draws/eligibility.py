@@ -12,7 +12,7 @@ rest is read.
 """
 
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from itertools import islice
@@ -175,10 +175,17 @@ def _split(text: str | None) -> list[str]:
 
 
 def pool(
-    campaign: Campaign, mode: Eligibility, key: bytes, sink: Sink | None = None, chunk_size: int = CHUNK_SIZE
+    campaign: Campaign,
+    mode: Eligibility,
+    key: bytes,
+    sink: Sink | None = None,
+    chunk_size: int = CHUNK_SIZE,
+    before_writing: Callable[[], None] | None = None,
 ) -> Pool:
     """The eligible tickets, sorted by entry public id, with shared social accounts joined; exclusions.
-    `sink` is given each chunk of entry ids as it is read, and told to discard them if the list changes."""
+    `sink` is given each chunk of entry ids as it is read, and told to discard them if the list changes.
+    Entries found without a participant token are stamped (the one write), after `before_writing` is
+    called: the draw waits there for the drawer's password to pass."""
     driver = _Driver()
     agg, nl = driver.aggregate()
     sql = _CHUNK.format(p=driver.p, agg=agg, nl=nl, eligible=_ELIGIBLE[mode], size=int(chunk_size))
@@ -206,6 +213,8 @@ def pool(
     if unstamped:  # entries made before stamping existed, or made directly: stamp, read again
         if sink is not None:
             sink.discard()
+        if before_writing is not None:
+            before_writing()
         stamp_missing(campaign, key)
         return pool(campaign, mode, key, chunk_size=chunk_size)
     tickets = Tickets(ids, lines)

@@ -3,9 +3,11 @@ where they would be rewritten, compressed and backed up with every copy of the t
 the key and the list's SHA-256 digest, so a changed object is caught by `flask draws verify`. The object
 is written before the draw commits and deleted again if it does not (`pending_objects`)."""
 
+from concurrent.futures import Future
+
 from sqlalchemy import select
 
-from campaign import pending_objects
+from campaign import pending_objects, threads
 from campaign.draws.models import Draw
 from campaign.extensions import db
 from campaign.storage import get_storage
@@ -17,13 +19,15 @@ def key_for(draw: Draw) -> str:
     return f"private/draws/{draw.public_id}/frozen-list.txt"
 
 
-def store(draw: Draw, text: bytes) -> None:
-    """Writes the list's UTF-8 text, to be deleted again if the draw does not commit."""
-    storage = get_storage()
+def store(draw: Draw, text: bytes) -> "Future[None]":
+    """Starts writing the list's UTF-8 text, to be deleted again if the draw does not commit. The write runs
+    in a thread (a file's write and fsync, or an upload, release Python's lock) while the draw inserts its
+    picks; the caller waits for the Future before its transaction can end."""
+    storage = get_storage()  # here: the thread has no app context
     key = key_for(draw)
-    storage.put(key, text, content_type=CONTENT_TYPE)
     pending_objects.track(db.session, storage, key)
     draw.frozen_list_key = key
+    return threads.start(lambda: storage.put(key, text, content_type=CONTENT_TYPE), "frozen-list-write")
 
 
 def text_of(draw: Draw) -> str:

@@ -117,13 +117,108 @@ def run_draw(
 ) -> Draw:
     """Freezes the eligible list, ranks it with the committed seed, records winners and alternates.
 
-    The draw row is flushed first: a concurrent second draw of the campaign hits the unique constraint
-    (an IntegrityError the caller turns into AlreadyDrawn) before doing any work.
+    The drawer's password is checked in a thread while the campaign is locked and its list read, frozen
+    and ranked (the two take about as long); nothing is written before it has passed. A wrong password is
+    refused as such whatever else went wrong meanwhile, as when it was checked first. The campaign's lock
+    keeps a second draw waiting until this one ends, and then refused as already drawn; the draw row's
+    unique constraint catches any other (an IntegrityError the caller turns into AlreadyDrawn).
     """
-    beacon = beacon.strip()
-    if actor.user is None or not passwords.verify_password(actor.user.password_hash, password):
+    if actor.user is None:
         raise WrongPassword()
-    campaigns.lock_campaign(campaign)  # a save of its prizes waits for the draw, or the draw for the save
+    password_ok = passwords.verify_in_thread(actor.user.password_hash, password)
+
+    def authorised() -> None:
+        if not password_ok():
+            raise WrongPassword()
+
+    beacon = beacon.strip()
+    try:
+        plan, seed = _checked_plan(campaign, beacon, secret, now)
+        prizes = [
+            algorithm.PrizeSlots(p.public_id, p.quantity, p.quantity * plan.alternates_per_winner)
+            for p in campaign.prizes
+        ]
+        key = participants.key_for(secret, campaign.public_id)
+        count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
+        with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
+            pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer, before_writing=authorised)
+            if not len(pool.entries):
+                raise DrawRefused(
+                    _l(
+                        "No entry can take part in this draw (%(excluded)s excluded by its rules), so "
+                        "nothing was drawn. The campaign can still be drawn once entries qualify.",
+                        excluded=len(pool.exclusions),
+                    )
+                )
+            text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
+            digest = algorithm.text_digest(text)
+            head = scorer.result(pool.entries.ids)
+        ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
+    except Exception as exc:
+        if not password_ok():
+            raise WrongPassword() from exc
+        raise
+    authorised()
+
+    draw = Draw(
+        org_id=campaign.org_id,
+        campaign=campaign,
+        algorithm=algorithm.ALGORITHM,
+        commitment=plan.commitment,
+        seed_hex=seed.hex(),
+        beacon_source=plan.beacon_source,
+        beacon=beacon,
+        eligibility=plan.eligibility,
+        digest=digest,
+        entry_count=len(pool.entries),
+        prizes=[
+            {"id": p.public_id, "name": p.name, "winners": s.winners, "alternates": s.alternates}
+            for p, s in zip(campaign.prizes, prizes, strict=True)
+        ],
+        exclusions=pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped],
+        terms_version=campaign.terms_version,
+        drawn_by_user_id=actor.user.id,
+        drawn_by_label=actor.label,
+        drawn_at=now,
+    )
+    db.session.add(draw)
+    db.session.flush()  # claims the campaign's one draw
+    written = frozen.store(draw, text)  # meanwhile, the picks and the audit event
+    del text
+    try:
+        _store_picks(draw, campaign, ranking)
+        db.session.flush()
+        record(
+            actor,
+            "draw.run",
+            org_id=campaign.org_id,
+            campaign_id=campaign.id,
+            object_type="draw",
+            object_id=draw.public_id,
+            after={
+                "digest": draw.digest,
+                "entries": draw.entry_count,
+                "commitment": draw.commitment,
+                "seed": draw.seed_hex,
+                "beacon": beacon,
+                "winners": [p.entry_id for p in ranking.picks if p.role == "winner"],
+            },
+            now=now,
+        )
+    except BaseException:
+        written.exception()  # written (or failed) before the caller's rollback deletes it again
+        raise
+    written.result()  # a storage error: the caller rolls back
+    from campaign import events
+
+    events.draw_completed.send(draw)
+    return draw
+
+
+def _checked_plan(campaign: Campaign, beacon: str, secret: str, now: datetime) -> tuple[DrawPlan, bytes]:
+    """Locks the campaign (a save of its prizes waits for the draw, or the draw for the save) and checks
+    that it can be drawn now; its plan and unsealed seed. Reads only."""
+    campaigns.lock_campaign(campaign)
     if campaign.status(now) is not CampaignStatus.CLOSED:
         raise DrawRefused(_l("A campaign can only be drawn after it has closed."))
     if not campaign.prizes:
@@ -140,77 +235,7 @@ def run_draw(
     seed = sealing.unseal(secret, SEED_PURPOSE, plan.seed_sealed)
     if hashlib.sha256(seed).hexdigest() != plan.commitment:  # a sealed seed swapped in the database
         raise DrawRefused(_l("The stored seed does not match its published commitment. Nothing was drawn."))
-    prizes = [
-        algorithm.PrizeSlots(p.public_id, p.quantity, p.quantity * plan.alternates_per_winner)
-        for p in campaign.prizes
-    ]
-    draw = Draw(
-        org_id=campaign.org_id,
-        campaign=campaign,
-        algorithm=algorithm.ALGORITHM,
-        commitment=plan.commitment,
-        seed_hex=seed.hex(),
-        beacon_source=plan.beacon_source,
-        beacon=beacon,
-        eligibility=plan.eligibility,
-        digest="",
-        entry_count=0,
-        prizes=[
-            {"id": p.public_id, "name": p.name, "winners": s.winners, "alternates": s.alternates}
-            for p, s in zip(campaign.prizes, prizes, strict=True)
-        ],
-        exclusions=[],
-        terms_version=campaign.terms_version,
-        drawn_by_user_id=actor.user.id,
-        drawn_by_label=actor.label,
-        drawn_at=now,
-    )
-    db.session.add(draw)
-    db.session.flush()  # claims the campaign's one draw
-
-    key = participants.key_for(secret, campaign.public_id)
-    count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
-    with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
-        pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer)
-        if not len(pool.entries):  # the caller's rollback frees the campaign's one draw again
-            raise DrawRefused(
-                _l(
-                    "No entry can take part in this draw (%(excluded)s excluded by its rules), so nothing "
-                    "was drawn. The campaign can still be drawn once entries qualify.",
-                    excluded=len(pool.exclusions),
-                )
-            )
-        text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
-        draw.digest = algorithm.text_digest(text)
-        frozen.store(draw, text)
-        del text
-        head = scorer.result(pool.entries.ids)
-    ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
-    draw.entry_count = len(pool.entries)
-    draw.exclusions = pool.exclusions + [{"entry": e, "reason": "already_won"} for e, _ in ranking.skipped]
-    _store_picks(draw, campaign, ranking)
-    db.session.flush()
-    record(
-        actor,
-        "draw.run",
-        org_id=campaign.org_id,
-        campaign_id=campaign.id,
-        object_type="draw",
-        object_id=draw.public_id,
-        after={
-            "digest": draw.digest,
-            "entries": draw.entry_count,
-            "commitment": draw.commitment,
-            "seed": draw.seed_hex,
-            "beacon": beacon,
-            "winners": [p.entry_id for p in ranking.picks if p.role == "winner"],
-        },
-        now=now,
-    )
-    from campaign import events
-
-    events.draw_completed.send(draw)
-    return draw
+    return plan, seed
 
 
 def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now: datetime) -> None:

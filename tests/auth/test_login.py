@@ -36,6 +36,23 @@ def test_passwords_are_stored_as_argon2id(app):
     assert factories.PASSWORD not in account.password_hash
 
 
+def test_a_password_checked_in_a_thread_gets_the_same_answers(app):
+    """The draw checks the drawer's password in a thread while it reads (draws.services.run_draw)."""
+    from campaign.auth import passwords
+
+    account = factories.user()
+    answers = [
+        passwords.verify_in_thread(hash_, password)
+        for hash_, password in (
+            (account.password_hash, factories.PASSWORD),
+            (account.password_hash, "not the password"),
+            (None, factories.PASSWORD),  # no account: the dummy hash, which never passes
+            ("not a hash", factories.PASSWORD),
+        )
+    ]
+    assert [answer() for answer in answers] == [True, False, False, False]
+
+
 def test_production_uses_the_recommended_parameters_and_upgrades_old_hashes(app, studio):
     from argon2 import DEFAULT_MEMORY_COST, DEFAULT_PARALLELISM, DEFAULT_TIME_COST
 

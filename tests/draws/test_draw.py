@@ -2,6 +2,9 @@
 
 import json
 import re
+import sqlite3
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -298,6 +301,105 @@ def test_refused_draws_are_audited_with_who_and_why(client, studio):
         ("wrong_password", campaign.public_id, campaign.id),
     ]
     assert "drawer@example.com" in refused[1].actor_label and "password was not correct" in refused[1].reason
+
+
+@contextmanager
+def _writes_sent():
+    """The writing statements sent to the database meanwhile (their verb and table): on SQLite every one
+    (its own trace sees the statements run on the driver's cursor too), on PostgreSQL those sent through
+    SQLAlchemy."""
+    from sqlalchemy import event
+
+    writes: list[str] = []
+
+    def note(sql: str) -> None:
+        words = sql.replace('"', "").split()
+        verb = words[0].upper() if words else ""
+        if verb in {"INSERT", "DELETE", "REPLACE"}:  # INSERT INTO table, DELETE FROM table
+            writes.append(" ".join(words[:3]))
+        elif verb == "UPDATE":
+            writes.append(" ".join(words[:2]))
+
+    def on_execute(conn, cursor, statement, *_):
+        if conn.dialect.name != "sqlite":
+            note(statement)
+
+    traced: list[sqlite3.Connection] = []
+
+    def on_checkout(dbapi_connection, *_):
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.set_trace_callback(note)
+            traced.append(dbapi_connection)
+
+    db.session.commit()  # the test's own connection back in the pool, to be traced when checked out
+    event.listen(db.engine, "before_cursor_execute", on_execute)
+    event.listen(db.engine, "checkout", on_checkout)
+    try:
+        yield writes
+    finally:
+        event.remove(db.engine, "checkout", on_checkout)
+        event.remove(db.engine, "before_cursor_execute", on_execute)
+        for connection in traced:
+            connection.set_trace_callback(None)
+
+
+def test_a_wrong_password_writes_nothing_but_its_refusal_and_the_campaign_stays_drawable(client, studio):
+    """The password is checked while the list is read: whatever the reading found (an entry to stamp, a
+    beacon that was not named), a wrong password is refused as such and nothing else is written."""
+    from campaign.draws.models import DrawPick
+    from campaign.entries.models import Entry
+    from tests.instant.helpers import bare_entry
+
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    for email in ("a@example.com", "b@example.com", "c@example.com"):
+        set_status(enter(client, campaign, email), EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    last_event = db.session.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1))
+
+    def guess(beacon: str = "") -> None:
+        json_ = {"Accept": "application/json"}
+        wrong = _draw(studio, campaign, password="a guess", beacon=beacon, headers=json_)
+        assert wrong.status_code == 403 and wrong.json["error"] == "wrong_password", wrong.text
+
+    with _writes_sent() as writes:
+        guess()  # the list read and ranked: a draw ready to be written
+        guess("a beacon nobody named")  # a refusal of its own found meanwhile
+        made = campaign.closes_at - timedelta(seconds=1)
+        unstamped = bare_entry(campaign, "d@example.com", made)  # made directly: the draw stamps it
+        unstamped.status = EntryStatus.APPROVED
+        db.session.commit()
+        unstamped_id = unstamped.id
+        guess()
+    # Not even written and rolled back: the refusal's audit event alone (and SQLite's lock of the campaign).
+    assert [w for w in writes if w != "UPDATE campaigns"] == [
+        "INSERT INTO audit_events",
+        "INSERT INTO audit_events",
+        "INSERT INTO entries",  # the test's own
+        "UPDATE entries",
+        "INSERT INTO audit_events",
+    ]
+
+    db.session.expire_all()
+    assert db.session.scalar(select(Draw)) is None and db.session.scalar(select(DrawPick)) is None
+    assert list(get_storage().iter_objects("private/draws/")) == []
+    assert db.session.get(Entry, unstamped_id).participant_token is None
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.id > last_event).order_by(AuditEvent.id))
+    assert [(e.action, e.after) for e in events] == [("draw.refused", {"refused": "wrong_password"})] * 3
+
+    assert _draw(studio, campaign).status_code == 303  # the campaign's one draw was not used up
+    draw = db.session.scalar(select(Draw))
+    assert draw.entry_count == 4 and db.session.get(Entry, unstamped_id).participant_token is not None
+    cert = certificate.certificate(draw)
+    assert certificate.verify(cert) == []
+    expected = reference_draw(
+        bytes.fromhex(cert["seed"]),
+        cert["beacon"],
+        frozen.lines_of(draw),
+        [(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]],
+    )
+    assert [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]] == expected
 
 
 def test_the_certificate_shows_a_nickname_only_with_consent_to_be_shown(client, studio):

@@ -1,20 +1,22 @@
 """The frozen list lives in private storage: kept by `storage gc`, moved there and back by migration 0010."""
 
+import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from campaign import create_app
+from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
 from campaign.draws import certificate, eligibility, frozen, participants, services
-from campaign.draws.models import Draw, Eligibility
+from campaign.draws.models import Draw, DrawPick, Eligibility
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from campaign.galleries import services as galleries
 from campaign.galleries import snapshots
-from campaign.storage import get_storage
+from campaign.storage import StorageError, build_storage, get_storage
 from tests import factories
 from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
 from tests.instant.helpers import bare_entry
@@ -168,3 +170,41 @@ def test_the_scan_pages_through_the_index_and_finds_every_ticket_and_exclusion(a
         assert (restamped.entries.ids, restamped.entries.lines) == (whole.entries.ids, whole.entries.lines)
         assert fed.chunks == []  # told to discard: the draw scores the list read again in-process
         assert entries[4].participant_token == participants.token(key, "p4@example.com")
+
+
+def test_a_storage_fault_writing_the_list_leaves_no_draw_and_the_campaign_drawable(app, tmp_path):
+    """The list is written in a thread while the picks are inserted: its failure still fails the draw."""
+    org, user = studio_setup()
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea", quantity=1)])
+    for n in range(3):
+        entry = bare_entry(campaign, f"p{n}@example.com", utcnow())
+        entry.status = EntryStatus.APPROVED
+    db.session.commit()
+    close(campaign)
+    working = get_storage()
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("occupied")
+    app.extensions["storage"] = build_storage(
+        {"STORAGE_BACKEND": "local", "STORAGE_LOCAL_ROOT": str(blocker / "uploads")}
+    )
+
+    def draw() -> Draw:
+        return services.run_draw(
+            campaign,
+            actor=Actor.member(user),
+            password=factories.PASSWORD,
+            beacon="",
+            secret=app.secret_key,
+            now=utcnow(),
+        )
+
+    with pytest.raises(StorageError):
+        draw()
+    db.session.rollback()
+    app.extensions["storage"] = working
+    assert db.session.scalar(select(Draw)) is None and db.session.scalar(select(DrawPick)) is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "draw.run")) is None
+
+    drawn = draw()
+    db.session.commit()
+    assert drawn.entry_count == 3 and certificate.verify(certificate.certificate(drawn)) == []
