@@ -10,9 +10,10 @@ approved entries from P people (10% also give a social account) in one closed ca
 stamps when it receives an entry; the table is then analysed (and vacuumed on PostgreSQL), as autovacuum
 leaves a closed campaign's table.
 
-"ours" is `draws.services.run_draw` plus its commit: the password check, freezing the list (reading it,
-joining shared social accounts, checking its order, digest), HMAC ranking (a thread scores each chunk of
-the list while the next is read), writing the frozen list to local storage, picks and audit event.
+"ours" is `draws.services.run_draw` plus its commit: the password check (in a thread, beside the locked
+read; nothing is written before it passes), freezing the list (reading it, joining shared social accounts,
+checking its order, digest), HMAC ranking (a thread scores each chunk of the list while the next is read),
+writing the frozen list to local storage (in a thread, beside the inserts), picks and audit event.
 
 "textbook" is what any correct draw in this app must do, without the verifiability: the same password
 check (the draw screen asks for the drawer's password, whatever the algorithm), then one SQL statement that
