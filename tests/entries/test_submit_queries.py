@@ -53,3 +53,18 @@ def test_the_campaign_and_its_products_are_one_query_and_the_deciding_entries_an
     again, created, reads = send(app, form_key="k2", email="A+tag@example.com")  # the same form again
     assert not created and again.id == second.id
     assert db.session.scalar(select(Entry.person_slot).where(Entry.id == again.id)) == 2
+
+
+def test_the_deciding_entries_are_found_through_their_unique_indexes_not_a_scan_of_the_campaign(app):
+    """An OR of the two lookups had SQLite read every entry of the campaign for each submission."""
+    if db.engine.dialect.name != "sqlite":
+        return  # PostgreSQL plans from its statistics; the two lookups are the ones it planned before
+    campaign = factories.campaign(factories.org())
+    with counted_queries() as statements:
+        services.earlier_entries(campaign, "k" * 64, "a@example.com")
+    (query,) = [s for s in statements if "FROM entries" in s]
+    parameters = ("x",) * query.count("?")
+    explained = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", parameters)
+    plan = " ".join(row[-1] for row in explained)
+    assert "(campaign_id=? AND idempotency_key=?)" in plan
+    assert "(campaign_id=? AND email_normalised=? AND person_slot>?)" in plan
