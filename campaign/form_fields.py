@@ -1,8 +1,13 @@
-"""Form fields shared by the studio's forms."""
+"""The app's form base and the form fields shared by the studio's forms."""
 
+from functools import lru_cache
+
+from babel import support
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf.i18n import translations
+from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 
 # More digits than any bound of ours (10**15 is the largest): refused as not a number. WTForms' NumberRange
@@ -20,9 +25,42 @@ class WholeNumberField(IntegerField):
         super().process_formdata(valuelist)
 
 
+@lru_cache(maxsize=16)
+def _wtforms_catalogue(locale: str) -> support.NullTranslations:
+    """WTForms' own catalogue in one language, read once per process (Flask-WTF's `translations` reads the
+    .mo file again in every request that builds a form: a hidden field's default label is translated)."""
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class Translations:
+    """WTForms' own messages ("Not a valid integer value.") in the reader's language."""
+
+    def gettext(self, string: str) -> str:
+        locale = get_locale()
+        return string if locale is None else _wtforms_catalogue(str(locale)).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        locale = get_locale()
+        if locale is None:
+            return singular if n == 1 else plural
+        return _wtforms_catalogue(str(locale)).ungettext(singular, plural, n)
+
+
+translations = Translations()
+
+
+class AppForm(FlaskForm):
+    """Every page form of the app: a FlaskForm (CSRF) whose WTForms messages come from the catalogues kept
+    per process."""
+
+    class Meta:
+        def get_translations(self, form):
+            return translations
+
+
 class RowForm(Form):
-    """A form nested in a FlaskForm (a FormField row): WTForms' own messages ("Number must be between…")
-    in the reader's language too, as the FlaskForm around it has them."""
+    """A form nested in an AppForm (a FormField row): WTForms' own messages ("Number must be between…")
+    in the reader's language too, as the AppForm around it has them."""
 
     class Meta:
         def get_translations(self, form):

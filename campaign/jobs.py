@@ -55,28 +55,42 @@ def run_ready(_error: BaseException | None = None) -> None:
     if not db.session.registry.has():  # this context never opened a session: nothing can be waiting
         return
     while ready := db.session.info.pop(_READY, []):
-        for job_id, token in ready:
-            _start(job_id, token)
-
-
-def _start(job_id: int, token: str) -> None:
-    """Queues the row on RQ, or runs it here; a failure never fails the request: the outbox keeps it."""
-    from campaign.extensions import db
-
-    queue = current_app.extensions.get("rq_queue")
-    try:
+        queue = current_app.extensions.get("rq_queue")
         if queue is None:
-            outbox.run(job_id, token)
-            return
-        try:
-            queue.enqueue(outbox.run, job_id, token, meta={"request_id": logs.current_request_id()})
-        except Exception as exc:  # Redis unreachable: the drainer runs it later
-            log.warning("outbox job %d not queued, left for the drainer: %s", job_id, exc)
-            db.session.rollback()
-            outbox.not_queued(job_id, str(exc))
+            for job_id, token in ready:
+                _run_here(job_id, token)
+        else:
+            _enqueue(queue, ready)
+
+
+def _run_here(job_id: int, token: str) -> None:
+    """Runs the row in this process; a failure never fails the request: the outbox keeps it."""
+    try:
+        outbox.run(job_id, token)
     except Exception:  # the database itself failed: the row is still there, due after its lease
         db.session.rollback()
         log.exception("outbox job %d could not be started", job_id)
+
+
+def _enqueue(queue, ready: list[tuple[int, str]]) -> None:
+    """Queues the rows on RQ in one Redis round trip (one MULTI/EXEC: all of them or none); when Redis is
+    unreachable they are left for the drainer, and the request still succeeds."""
+    try:
+        try:
+            with queue.connection.pipeline() as pipe:
+                meta = {"request_id": logs.current_request_id()}
+                for job_id, token in ready:
+                    queue.enqueue(outbox.run, job_id, token, meta=meta, pipeline=pipe)
+                pipe.execute()
+        except Exception as exc:  # Redis unreachable: the drainer runs them later
+            ids = ", ".join(str(job_id) for job_id, _ in ready)
+            log.warning("outbox job %s not queued, left for the drainer: %s", ids, exc)
+            db.session.rollback()
+            for job_id, _ in ready:
+                outbox.not_queued(job_id, str(exc))
+    except Exception:  # the database itself failed: the rows are still there, due after their lease
+        db.session.rollback()
+        log.exception("outbox jobs %s could not be started", [job_id for job_id, _ in ready])
 
 
 def install() -> None:

@@ -1,10 +1,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from campaign.auth.passwords import MIN_LENGTH
+from campaign.form_fields import AppForm
 from campaign.orgs.models import Role
 
 PASSWORD_MAX = 1024
@@ -48,32 +48,32 @@ class NewPassword:
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(AppForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter the email address you log in with.")), Length(max=254)],
     )
 
 
-class ResetPasswordForm(NewPassword, FlaskForm):
+class ResetPasswordForm(NewPassword, AppForm):
     pass
 
 
-class AcceptInvitationForm(NewPassword, FlaskForm):
+class AcceptInvitationForm(NewPassword, AppForm):
     name = StringField(
         _l("Your name"),
         validators=[DataRequired(_l("Enter your name, as your team will see it.")), Length(max=100)],
     )
 
 
-class ChangePasswordForm(NewPassword, FlaskForm):
+class ChangePasswordForm(NewPassword, AppForm):
     current = PasswordField(
         _l("Current password"),
         validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(AppForm):
     locale = SelectField(_l("Language of the studio and of your emails"), choices=[], validate_choice=True)
 
     def __init__(self, *args, **kwargs):
@@ -81,7 +81,7 @@ class LanguageForm(FlaskForm):
         self.locale.choices = language_choices(follow_browser=True)
 
 
-class InviteForm(FlaskForm):
+class InviteForm(AppForm):
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)],
@@ -95,7 +95,7 @@ class InviteForm(FlaskForm):
         self.locale.choices = language_choices(follow_browser=False)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = SelectField(_l("Role"), choices=[])
 
     def __init__(self, *args, **kwargs):

@@ -4,6 +4,7 @@
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from campaign.campaigns.models import Campaign, CampaignStatus, RetiredSlug
 from campaign.errors import DomainError, NotFound
@@ -38,7 +39,8 @@ def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> 
 
     `archived_too` is for the public record a launched campaign keeps after it is archived (the winner
     check page, the instant-win certificate). A retired address raises CampaignMoved."""
-    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == slug))
+    query = select(Campaign).where(Campaign.slug == slug).options(joinedload(Campaign.products))
+    campaign = db.session.execute(query).unique().scalar_one_or_none()  # its page and form offer the products
     if campaign is None:
         moved_to = db.session.scalar(
             select(Campaign.slug)

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -24,7 +23,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
-from campaign.form_fields import Required, RowForm, WholeNumberField
+from campaign.form_fields import AppForm, Required, RowForm, WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -71,7 +70,7 @@ class PrizeForm(RowForm):
     image = FileField(_l("Prize image"))  # brand page (issue 13): stored by brandpage.services
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(AppForm):
     title = StringField(_l("Title (Japanese)"), validators=[Required(), Length(max=200)])
     slug = StringField(_l("Address (/c/…)"), validators=[Required(), Length(max=64)])
     description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=5000)])

@@ -1,14 +1,13 @@
 """The studio form that sets or replaces one network's access (one instance per network, by prefix)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import Length, Optional
 
-from campaign.form_fields import Required
+from campaign.form_fields import AppForm, Required
 
 
-class ConnectorForm(FlaskForm):
+class ConnectorForm(AppForm):
     account_id = StringField(_l("Account id"), validators=[Required(), Length(max=64)])
     token = PasswordField(_l("Access token"), validators=[Required(), Length(max=2000)])
     base_url = StringField(_l("API base URL (optional)"), validators=[Optional(), Length(max=200)])

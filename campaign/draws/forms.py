@@ -1,7 +1,6 @@
 """Forms of the draw screen, the claim page and the "check your win" page."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     PasswordField,
@@ -13,10 +12,10 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
 from campaign.draws.models import Eligibility
-from campaign.form_fields import Required, WholeNumberField
+from campaign.form_fields import AppForm, Required, WholeNumberField
 
 
-class PlanForm(FlaskForm):
+class PlanForm(AppForm):
     beacon_source = StringField(
         _l("Public randomness beacon named in advance (optional)"), validators=[Optional(), Length(max=500)]
     )
@@ -43,17 +42,17 @@ class PlanForm(FlaskForm):
     )
 
 
-class DrawForm(FlaskForm):
+class DrawForm(AppForm):
     password = PasswordField(_l("Your password"), validators=[Required()])
     beacon = StringField(_l("Beacon value"), validators=[Optional(), Length(max=500)])
 
 
-class CheckForm(FlaskForm):
+class CheckForm(AppForm):
     passed = BooleanField(_l("I checked: the post is online with the hashtag and the account follows us"))
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class ClaimForm(FlaskForm):
+class ClaimForm(AppForm):
     name = StringField(_l("Full name of the recipient"), validators=[Required(), Length(max=100)])
     postal_code = StringField(
         _l("Postal code"),
@@ -77,5 +76,5 @@ class ClaimForm(FlaskForm):
         return [self[name] for name in (self.JA_ORDER if locale == "ja" else self.EN_ORDER)]
 
 
-class NoticeCodeForm(FlaskForm):
+class NoticeCodeForm(AppForm):
     code = StringField(_l("Code from the message"), validators=[Required(), Length(max=20)])

@@ -1,7 +1,6 @@
 """The campaign page's entry form. It only carries values: the rules live in entries.services."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,10 +18,11 @@ from wtforms import (
 from campaign.campaigns.forms import scope_choices
 from campaign.entries.rules import clean_text
 from campaign.entries.services import Submission
+from campaign.form_fields import AppForm
 from campaign.uploads import file_bytes
 
 
-class EntryForm(FlaskForm):
+class EntryForm(AppForm):
     photo = FileField(_l("Photo"))
     product_id = SelectField(_l("Product in your photo"), choices=[], validate_choice=False)
     caption = TextAreaField(_l("Caption"))

@@ -127,7 +127,8 @@ def ensure_open(campaign: Campaign, now: datetime) -> None:
         raise CampaignNotOpen(_l("This campaign has closed. Thank you for your interest."))
 
 
-def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
+def check_fields(campaign: Campaign, sub: Submission, email: str | None) -> dict[str, list[str]]:
+    """Every field's errors; `email` is `rules.valid_email(sub.email)`, read once per submission."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message) -> None:
@@ -146,7 +147,7 @@ def check_fields(campaign: Campaign, sub: Submission) -> dict[str, list[str]]:
             add(name, str(message) % {"max": limit})
     if not sub.email:
         add("email", _l("Enter your email address."))
-    elif "email" not in errors and rules.valid_email(sub.email) is None:
+    elif "email" not in errors and email is None:
         add("email", _l("This email address is not valid."))
     if campaign.allows_follow_and_post and (sub.post_url or campaign.requires_social_post):
         if not sub.social_handle:
@@ -174,7 +175,12 @@ def chosen_product(campaign: Campaign, sub: Submission) -> Product | None:
     return next((p for p in campaign.products if p.public_id == sub.product_id), None)
 
 
-def submission_key(form_key: str, email: str, photo: bytes) -> str:
+def person_of(typed: str, email: str | None) -> str:
+    """Whose entry it is: the normalised address (`email`, the valid one; else what was typed)."""
+    return rules.normalise_email(email or typed)
+
+
+def submission_key(form_key: str, person: str, photo: bytes) -> str:
     """The stored idempotency key: the form's key bound to whose photo it carried ("" without a form key).
 
     A form posted again (Back, then send) finds its entry only with the same email and the same photo bytes;
@@ -183,7 +189,6 @@ def submission_key(form_key: str, email: str, photo: bytes) -> str:
     """
     if not form_key:
         return ""
-    person = rules.normalise_email(rules.valid_email(email) or email)
     digest = hashlib.sha256(f"{form_key}\n{person}\n".encode())
     digest.update(hashlib.sha256(photo).digest())
     return digest.hexdigest()
@@ -197,17 +202,30 @@ def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
     )
 
 
-def free_slot(campaign: Campaign, email_normalised: str) -> int:
-    """The person's lowest unused entry slot; the unique constraint keeps concurrent posts honest."""
-    used = set(
-        db.session.scalars(
-            select(Entry.person_slot).where(
-                Entry.campaign_id == campaign.id,
-                Entry.email_normalised == email_normalised,
-                Entry.person_slot.is_not(None),
-            )
-        )
+def earlier_entries(campaign: Campaign, key: str, email_normalised: str) -> tuple[int | None, set[int]]:
+    """What decides a new submission, in one query: the id of the entry this form already made (its stored
+    idempotency key `key`, "" for none) and the entry slots the person already uses. A UNION ALL of the two
+    lookups, each on its own unique index (an OR made SQLite scan every entry of the campaign)."""
+    columns = (Entry.id, Entry.idempotency_key, Entry.email_normalised, Entry.person_slot)
+    query = select(*columns).where(
+        Entry.campaign_id == campaign.id,
+        Entry.email_normalised == email_normalised,
+        Entry.person_slot.is_not(None),
     )
+    if key:
+        query = (
+            select(*columns)
+            .where(Entry.campaign_id == campaign.id, Entry.idempotency_key == key)
+            .union_all(query)
+        )
+    rows = db.session.execute(query).all()
+    existing = next((row.id for row in rows if key and row.idempotency_key == key), None)
+    used = {row.person_slot for row in rows if row.email_normalised == email_normalised and row.person_slot}
+    return existing, used
+
+
+def free_slot(campaign: Campaign, used: set[int]) -> int:
+    """The person's lowest unused entry slot; the unique constraint keeps concurrent posts honest."""
     for slot in range(1, campaign.entries_per_person + 1):
         if slot not in used:
             return slot
@@ -269,11 +287,13 @@ def submit(
     entry's draw participant is stamped before its INSERT, so the row is written once; without it the draws'
     listener stamps it after the flush."""
     ensure_open(campaign, now)
-    idempotency_key = submission_key(sub.idempotency_key, sub.email, photo or b"")
-    existing = find_by_idempotency_key(campaign, idempotency_key)
+    email = rules.valid_email(sub.email)
+    email_normalised = person_of(sub.email, email)
+    idempotency_key = submission_key(sub.idempotency_key, email_normalised, photo or b"")
+    existing, used_slots = earlier_entries(campaign, idempotency_key, email_normalised)
     if existing is not None:
-        return existing, False
-    errors, photo_refused = check_fields(campaign, sub), None
+        return db.session.get(Entry, existing), False
+    errors, photo_refused = check_fields(campaign, sub, email), None
     if photo is None:  # no file chosen (the page's script says so before sending; without it, here)
         errors["photo"], photo_refused = [str(PHOTO_MISSING)], "photo_missing"
     else:
@@ -284,9 +304,7 @@ def submit(
             photo_refused = exc.reason
     if errors:
         raise InvalidSubmission(errors, reason=photo_refused)
-    email = rules.valid_email(sub.email)
-    email_normalised = rules.normalise_email(email)
-    slot = free_slot(campaign, email_normalised)
+    slot = free_slot(campaign, used_slots)
 
     public_id = new_public_id()
     key = f"private/originals/{campaign.public_id}/{public_id}.{inspection.extension}"
@@ -332,7 +350,8 @@ def submit(
 
 def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> Entry:
     """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
-    existing = find_by_idempotency_key(campaign, submission_key(sub.idempotency_key, sub.email, photo or b""))
+    person = person_of(sub.email, rules.valid_email(sub.email))
+    existing = find_by_idempotency_key(campaign, submission_key(sub.idempotency_key, person, photo or b""))
     if existing is not None:
         return existing
     raise EntryLimitReached(limit=campaign.entries_per_person)

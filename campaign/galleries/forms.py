@@ -1,15 +1,14 @@
 """The gallery editor: HTML fields in, GalleryData out."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange
 
-from campaign.form_fields import Required, WholeNumberField
+from campaign.form_fields import AppForm, Required, WholeNumberField
 from campaign.galleries.models import Layout
 
 
-class GalleryForm(FlaskForm):
+class GalleryForm(AppForm):
     name = StringField(_l("Name"), validators=[Required(), Length(max=200)])
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=True)
     product = SelectField(_l("Product"), choices=[], validate_choice=True)

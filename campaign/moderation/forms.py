@@ -3,7 +3,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,13 +15,13 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
-from campaign.form_fields import Required, WholeNumberField
+from campaign.form_fields import AppForm, Required, WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
 
 NOTE_MAX = 2000
 
 
-class StepForm(FlaskForm):
+class StepForm(AppForm):
     reason = StringField(_l("Reason shown to the customer"), validators=[Optional(), Length(max=32)])
     note = TextAreaField(
         _l("Note for the team (never shown to the customer)"), validators=[Optional(), Length(max=NOTE_MAX)]
@@ -34,11 +33,11 @@ class BulkForm(StepForm):
     entries = SelectMultipleField(validate_choice=False)
 
 
-class RedactForm(FlaskForm):
+class RedactForm(AppForm):
     redacted_caption = TextAreaField(_l("Public caption (replace characters with ■)"))
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(AppForm):
     label_ja = StringField(_l("Reason in Japanese"), validators=[Required(), Length(max=LABEL_MAX)])
     label_en = StringField(_l("Reason in English"), validators=[Required(), Length(max=LABEL_MAX)])
     position = WholeNumberField(
@@ -57,7 +56,7 @@ def plausible_date(form, field) -> None:
         raise ValidationError(_l("Enter a date between %(min)s and %(max)s.", min=low, max=high))
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(AppForm):
     """Read from the query string (GET), so no CSRF token."""
 
     class Meta:

@@ -1,20 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange
 
-from campaign.form_fields import Required, WholeNumberField
+from campaign.form_fields import AppForm, Required, WholeNumberField
 from campaign.orgs.services import RETENTION_DAYS
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(AppForm):
     retention_days = WholeNumberField(
         _l("Days to keep entrants' personal data after a campaign is over"),
         validators=[Required(), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
     )
 
 
-class RequestForm(FlaskForm):
+class RequestForm(AppForm):
     kind = SelectField(
         _l("The requester is known by"),
         choices=[

@@ -2,12 +2,11 @@
 these only carry the fields (and their CSRF token)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from campaign.form_fields import WholeNumberField
+from campaign.form_fields import AppForm, WholeNumberField
 
 
 def language_choices() -> list[SelectChoice]:
@@ -30,14 +29,14 @@ def scope_choices() -> list[SelectChoice]:
     ]
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(AppForm):
     language = SelectField(_l("Language"), choices=language_choices, validate_choice=False)
     network = SelectField(_l("Network"), choices=network_choices, validate_choice=False)
     body = TextAreaField(_l("Text of the request"), render_kw={"rows": 5})
     hashtag = StringField(_l("Key hashtag"), render_kw={"placeholder": "yes_brand", "maxlength": 60})
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(AppForm):
     expiry_days = WholeNumberField(_l("An unanswered request expires after (days)"), validators=[Optional()])
     grant_months = WholeNumberField(_l("A grant lasts (months)"), validators=[Optional()])
     scopes = SelectMultipleField(

@@ -1,12 +1,13 @@
 """The studio form that adds a source to a campaign."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length
 
+from campaign.form_fields import AppForm
 
-class SourceForm(FlaskForm):
+
+class SourceForm(AppForm):
     kind = SelectField(
         _l("Where to collect from"),
         choices=[

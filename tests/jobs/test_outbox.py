@@ -102,6 +102,36 @@ def test_with_a_working_redis_the_row_is_queued_and_the_worker_deletes_it_once_d
         assert rows() == []
 
 
+class CountingConnection(redis.Connection):
+    """Counts what is sent to Redis: each send is one round trip."""
+
+    sent = 0
+
+    def send_packed_command(self, command, check_health=True):
+        CountingConnection.sent += 1
+        return super().send_packed_command(command, check_health)
+
+
+def test_the_rows_of_one_commit_are_queued_in_one_redis_round_trip(redis_up, app):
+    connection = redis.Redis.from_url(WORKING, connection_class=CountingConnection)
+    queue = app.extensions["rq_queue"] = Queue("kuchikomi", connection=connection)
+    queue.empty()
+    queue.get_redis_server_version()  # asked once per process, before its first job
+    runs.clear()
+    with app.app_context():
+        factories.org()
+        jobs.after_commit(remember, "one")
+        jobs.after_commit(remember, "two")
+        db.session.commit()
+        CountingConnection.sent = 0
+        jobs.run_ready()
+        assert CountingConnection.sent == 1  # one MULTI/EXEC: both rows or neither (was 2 per row)
+        assert len(queue.jobs) == 2 and len(rows()) == 2
+        SimpleWorker([queue], connection=connection).work(burst=True)
+    assert sorted(runs) == ["one", "two"]
+    assert rows() == []
+
+
 def test_a_queued_job_logs_under_the_id_of_the_request_that_queued_it(redis_up, app):
     """Walked: a worker's lines about a job (its failure, its clean-up) had no request id."""
     connection = redis.Redis.from_url(WORKING)
