@@ -1,5 +1,6 @@
 import re
 
+import jinja2
 import pytest
 from flask.testing import FlaskClient
 
@@ -22,6 +23,27 @@ class FreshContextClient(FlaskClient):
         db.session.expire_all()
         return response
 
+
+class SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates, shared by every app the `app` fixture makes in this process.
+
+    Each app has its own Jinja environment, so without this every test compiled each template it rendered
+    again (a third of a test's time). Jinja checks each entry against the template's source checksum;
+    what runs is the same compiled code either way.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedBytecodeCache()
 
 pytest_plugins = [
     "tests.fixtures.databases",
@@ -75,6 +97,7 @@ def app(app_config):
 
     app = create_app(app_config)
     app.test_client_class = FreshContextClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         yield app
         db.session.remove()
