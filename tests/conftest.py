@@ -53,6 +53,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.social_apis",  # draws (issue 5)
     "tests.fixtures.fault_proxy",
+    "tests.fixtures.compiled_once",
 ]
 
 
