@@ -63,6 +63,16 @@ def no_ticker_outlives_its_test():
     says otherwise (an app made without TESTING, say). Bound to that test's app, neither may run into the
     next test's database."""
     yield
+    stop_background_threads()
+
+
+def stop_background_threads() -> None:
+    """Stops this process's ticker and analytics writers, each after what it is doing.
+
+    The `app` fixture calls it before emptying and disposing of its database: a ticker torn down after
+    that (a fixture that set it up before the app, say) could still be holding a pooled connection, which
+    it then returned to the disposed pool, never closed (psycopg's ResourceWarning at the end of the run),
+    or write rows after the cleanup, into the next test."""
     from campaign import schedule
     from campaign.analytics.buffer import stop_writers
 
@@ -101,6 +111,7 @@ def app(app_config):
     app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         yield app
+        stop_background_threads()  # before the cleanup: a ticker mid-tick holds a connection of this app's
         db.session.remove()
         empty_all_tables(db.engine, db.metadata)
         db.engine.dispose()
