@@ -1,5 +1,6 @@
 import re
 
+import jinja2
 import pytest
 from flask.testing import FlaskClient
 
@@ -23,6 +24,27 @@ class FreshContextClient(FlaskClient):
         return response
 
 
+class SharedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates, shared by every app the `app` fixture makes in this process.
+
+    Each app has its own Jinja environment, so without this every test compiled each template it rendered
+    again (a third of a test's time). Jinja checks each entry against the template's source checksum;
+    what runs is the same compiled code either way.
+    """
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedBytecodeCache()
+
 pytest_plugins = [
     "tests.fixtures.databases",
     "tests.fixtures.seaweedfs",
@@ -31,6 +53,7 @@ pytest_plugins = [
     "tests.fixtures.smtp",
     "tests.fixtures.social_apis",  # draws (issue 5)
     "tests.fixtures.fault_proxy",
+    "tests.fixtures.compiled_once",
 ]
 
 
@@ -40,6 +63,16 @@ def no_ticker_outlives_its_test():
     says otherwise (an app made without TESTING, say). Bound to that test's app, neither may run into the
     next test's database."""
     yield
+    stop_background_threads()
+
+
+def stop_background_threads() -> None:
+    """Stops this process's ticker and analytics writers, each after what it is doing.
+
+    The `app` fixture calls it before emptying and disposing of its database: a ticker torn down after
+    that (a fixture that set it up before the app, say) could still be holding a pooled connection, which
+    it then returned to the disposed pool, never closed (psycopg's ResourceWarning at the end of the run),
+    or write rows after the cleanup, into the next test."""
     from campaign import schedule
     from campaign.analytics.buffer import stop_writers
 
@@ -75,8 +108,10 @@ def app(app_config):
 
     app = create_app(app_config)
     app.test_client_class = FreshContextClient
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     with app.app_context():
         yield app
+        stop_background_threads()  # before the cleanup: a ticker mid-tick holds a connection of this app's
         db.session.remove()
         empty_all_tables(db.engine, db.metadata)
         db.engine.dispose()

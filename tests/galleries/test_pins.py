@@ -42,7 +42,9 @@ def test_pin_move_unpin_and_drag_order_through_the_board(brand, client):
     db.session.refresh(gallery)
     assert gallery.pinned == [c.public_id, b.public_id]
     assert ids(client, gallery)[:2] == [c.public_id, b.public_id]
-    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "gallery.updated")).all()
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "gallery.updated").order_by(AuditEvent.id)
+    ).all()
     assert [e.after["pinned"] for e in events][-1] == [c.public_id, b.public_id]
     assert len(events) == 6
 
