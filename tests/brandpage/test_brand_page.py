@@ -210,13 +210,17 @@ def test_a_draft_is_404_to_the_public_and_a_bannered_unindexed_preview_to_the_te
     assert outsider.client.get(f"/studio/campaigns/{draft.public_id}/preview").status_code == 404
 
 
-def test_the_qr_code_is_an_svg_of_the_campaign_address(client, campaign):
+def test_the_qr_code_is_an_svg_of_the_campaign_address_for_the_team_only(app, client, campaign):
     response = client.get("/c/summer/qr.svg")
     assert response.status_code == 200
     assert response.mimetype == "image/svg+xml"
     assert response.data.startswith(b'<svg xmlns="http://www.w3.org/2000/svg"') and b"<path" in response.data
-    page = client.get("/c/summer").text
-    assert 'src="/c/summer/qr.svg"' in page
+    studio_page = client.get(f"/studio/campaigns/{campaign.public_id}?lang=ja").text
+    assert 'src="/c/summer/qr.svg"' in studio_page and "印刷用QRコード" in studio_page
+    assert 'download="summer-qr.svg"' in studio_page
+    # the customer's page is theirs: a marketer's print tool has no place there
+    customer_page = app.test_client().get("/c/summer?lang=ja").text
+    assert "qr.svg" not in customer_page and "QRコード" not in customer_page
 
 
 def test_storage_gc_keeps_brand_images(client, runner, campaign):
