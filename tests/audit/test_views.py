@@ -19,6 +19,10 @@ def test_entry_page_and_campaign_page_show_who_did_what(app, client):
     page = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit?lang=ja").text
     assert "応募を承認" in page and entry.public_id in page
     assert ">entry.approve<" not in page and ">entry<" not in page  # words, never raw codes
+    # the page's title says 監査ログ once; the list's own heading is there for screen readers only
+    assert '<h2 id="audit-heading" class="visually-hidden">' in page
+    entry_page = editor.client.get(f"/studio/entries/{entry.public_id}?lang=ja").text
+    assert '<h2 id="audit-heading">監査ログ</h2>' in entry_page  # on the entry's page it heads its section
     link = f'href="/studio/entries/{entry.public_id}"'
     thumb = link + r'[^>]*>\s*<span class="entry-thumb"[^>]*><img src="/media/p/'
     assert re.search(thumb, page)
