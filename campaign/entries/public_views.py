@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
+from campaign.campaigns.models import CampaignStatus
 from campaign.clock import utcnow
 from campaign.entries import rules, services, status_links
 from campaign.entries.forms import EntryForm
@@ -123,6 +124,10 @@ def submit(slug: str):
     return redirect(status_url, code=303)
 
 
+# a campaign's page is online while it is scheduled, live or closed (not a draft, not archived)
+PUBLIC_PAGE_STATUSES = (CampaignStatus.SCHEDULED, CampaignStatus.LIVE, CampaignStatus.CLOSED)
+
+
 def _entry_from_token(token: str) -> Entry:
     public_id = status_links.entry_id_from_token(current_app.secret_key, token)
     entry = db.session.scalar(select(Entry).where(Entry.public_id == public_id)) if public_id else None
@@ -146,6 +151,9 @@ def status(token: str):
             if entry.erased_at
             else outcome_of(entry, secret=current_app.secret_key, now=utcnow()),
             thanks=request.args.get("thanks") == "1",
+            # what the customer just did here (no cookie carries it: the status page sets none)
+            done=request.args.get("done"),
+            campaign_page_public=entry.campaign.status(utcnow()) in PUBLIC_PAGE_STATUSES,
             photo_problem=services.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )
@@ -176,7 +184,7 @@ def withdraw(token: str):
     entry = _entry_from_token(token)
     services.withdraw(entry, now=utcnow(), ip_address=request.remote_addr or "")
     db.session.commit()
-    return redirect(url_for("submissions.status", token=token), code=303)
+    return redirect(url_for("submissions.status", token=token, done="withdrawn"), code=303)
 
 
 @bp.get("/s/<token>/erase")
@@ -199,4 +207,4 @@ def erase(token: str):
     entry = _entry_from_token(token)
     erase_entry(entry, actor=Actor.customer(request.remote_addr or ""), now=utcnow())
     db.session.commit()
-    return redirect(url_for("submissions.status", token=token), code=303)
+    return redirect(url_for("submissions.status", token=token, done="erased"), code=303)

@@ -16,6 +16,11 @@ def test_a_customer_confirms_then_sees_the_entry_erased(page, live_server, app):
     team = make_team(app)
     entry, status_url = team.entry()
     shoot(page, f"{live_server.url}{status_url}", "status-with-erase", owner="retention")
+    page.goto(f"{live_server.url}{status_url}/withdraw")
+    with page.expect_navigation():
+        page.click("#withdraw-confirm")
+    assert page.locator("#entry-withdrawn").is_visible()
+    shoot(page, f"{live_server.url}{status_url}?done=withdrawn", "status-withdrawn", owner="retention")
     shoot(page, f"{live_server.url}{status_url}/erase", "erase-confirm", owner="retention")
     assert page.console_errors == []
     with page.expect_navigation():
@@ -23,7 +28,8 @@ def test_a_customer_confirms_then_sees_the_entry_erased(page, live_server, app):
     db.session.refresh(entry)
     assert entry.erased_at is not None
     assert page.locator("#entry-erased").count() == 1
-    shoot(page, f"{live_server.url}{status_url}", "status-erased", owner="retention")
+    assert page.locator("#back-to-campaign").is_visible()  # the way back to the campaign, to enter again
+    shoot(page, f"{live_server.url}{status_url}?done=erased", "status-erased", owner="retention")
     assert page.console_errors == []
 
 

@@ -86,3 +86,21 @@ def test_the_studio_entry_page_says_an_entry_was_erased(team, client):
     assert 'id="entry-erased"' in page.text and "個人情報は消去済み" in page.text
     assert "処理できませんでした" not in page.text and "匿名" not in page.text
     assert f"/studio/entries/{entry.public_id}/original" not in page.text
+
+
+def test_withdrawing_and_erasing_say_so_and_lead_back_to_the_campaign(team, client):
+    """The customer sees what they just did (not only a status word) and, once erased, the way back."""
+    entry, status_url = team.entry(client)
+    confirm = client.get(status_url + "/withdraw")
+    withdrawn = client.post(status_url + "/withdraw", data={"csrf_token": csrf_from(confirm.text)})
+    assert withdrawn.status_code == 303 and withdrawn.headers["Location"].endswith("?done=withdrawn")
+    page = client.get(withdrawn.headers["Location"] + "&lang=ja").text
+    assert 'id="entry-withdrawn"' in page and "応募を取り下げました。" in page
+    assert 'id="entry-withdrawn"' not in client.get(status_url).text  # said once, not on every visit
+
+    confirm = client.get(status_url + "/erase")
+    erased = client.post(status_url + "/erase", data={"csrf_token": csrf_from(confirm.text)})
+    assert erased.headers["Location"].endswith("?done=erased")
+    page = client.get(erased.headers["Location"] + "&lang=ja").text
+    assert 'id="entry-erased"' in page
+    assert f'<a href="/c/{entry.campaign.slug}" id="back-to-campaign">キャンペーンページに戻る</a>' in page
