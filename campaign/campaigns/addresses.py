@@ -50,9 +50,8 @@ def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> 
         if moved_to is not None:
             raise CampaignMoved(slug, moved_to)
         raise NotFound()
-    status = campaign.status(now)
-    if campaign.launched_at is None or status is CampaignStatus.DRAFT:
-        raise NotFound()
-    if status is CampaignStatus.ARCHIVED and not archived_too:
-        raise NotFound()
-    return campaign
+    if campaign.page_online(now):
+        return campaign
+    if archived_too and campaign.launched_at is not None and campaign.status(now) is CampaignStatus.ARCHIVED:
+        return campaign
+    raise NotFound()

@@ -20,6 +20,9 @@ class CampaignStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
+# a campaign's page is public while the campaign is in one of these (not a draft, not archived)
+PAGE_ONLINE = frozenset({CampaignStatus.SCHEDULED, CampaignStatus.LIVE, CampaignStatus.CLOSED})
+
 CONSENT_SCOPES = ("gallery", "review", "social")
 
 
@@ -77,6 +80,10 @@ class Campaign(db.Model):
     prizes: Mapped[list["Prize"]] = relationship(
         back_populates="campaign", cascade="all, delete-orphan", order_by="Prize.position"
     )
+
+    def page_online(self, now: datetime) -> bool:
+        """Whether its campaign page is public: launched and not archived (scheduled, live or closed)."""
+        return self.status(now) in PAGE_ONLINE
 
     def status(self, now: datetime) -> CampaignStatus:
         """Derived from the clock, never stored: draft until launched, then scheduled, live, closed."""

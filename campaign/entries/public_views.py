@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
-from campaign.campaigns.models import CampaignStatus
 from campaign.clock import utcnow
 from campaign.entries import rules, services, status_links
 from campaign.entries.forms import EntryForm
@@ -124,10 +123,6 @@ def submit(slug: str):
     return redirect(status_url, code=303)
 
 
-# a campaign's page is online while it is scheduled, live or closed (not a draft, not archived)
-PUBLIC_PAGE_STATUSES = (CampaignStatus.SCHEDULED, CampaignStatus.LIVE, CampaignStatus.CLOSED)
-
-
 def _entry_from_token(token: str) -> Entry:
     public_id = status_links.entry_id_from_token(current_app.secret_key, token)
     entry = db.session.scalar(select(Entry).where(Entry.public_id == public_id)) if public_id else None
@@ -153,7 +148,7 @@ def status(token: str):
             thanks=request.args.get("thanks") == "1",
             # what the customer just did here (no cookie carries it: the status page sets none)
             done=request.args.get("done"),
-            campaign_page_public=entry.campaign.status(utcnow()) in PUBLIC_PAGE_STATUSES,
+            campaign_page_public=entry.campaign.page_online(utcnow()),
             photo_problem=services.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )
