@@ -37,9 +37,8 @@ MIN_FORM_MEMORY = 128 * 1024
 
 class UploadFormParser(FormDataParser):
     def _parse_multipart(self, stream, mimetype, content_length, options):
-        boundary = options.get("boundary", "").encode(
-            "ascii"
-        )  # as Werkzeug: a ValueError leaves the form empty
+        # as Werkzeug: a boundary that is not ASCII (ValueError) leaves the form empty
+        boundary = options.get("boundary", "").encode("ascii")
         limit, text_limit = self.max_content_length, self.max_form_memory_size
         in_memory = content_length is not None and limit is not None and content_length <= limit
         if not boundary or not in_memory or (text_limit is not None and text_limit < MIN_FORM_MEMORY):
