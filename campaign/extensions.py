@@ -65,6 +65,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # reads every entry) runs about a quarter faster than through read() calls into SQLite's small page cache.
 # And it enforces foreign keys (ON DELETE CASCADE included) only on connections that ask, as PostgreSQL does
 # always; migrations turn it off while batch mode rebuilds tables (migrations/env.py).
+# Its write-ahead log (WAL) lets readers go on while a request writes (the rollback journal made every
+# read wait out a commit), and costs a commit one fsync of the log instead of creating, syncing and
+# deleting a journal file: about 1.5 ms less CPU per customer submission (bench/storage.py). The
+# synchronous setting stays FULL, so a commit that answered survives a power cut. The mode is kept in the
+# file. SQLite advises against it for a database on a network filesystem, which the embedded default is not.
 SQLITE_MMAP_BYTES = 1 << 30
 
 
@@ -73,3 +78,4 @@ def _sqlite_settings(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         dbapi_connection.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
+        dbapi_connection.execute("PRAGMA journal_mode = WAL")

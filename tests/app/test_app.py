@@ -70,6 +70,27 @@ def test_sqlite_connections_read_through_a_memory_map(tmp_path):
     engine.dispose()
 
 
+def test_sqlite_lets_a_submission_commit_while_a_long_read_is_open(tmp_path):
+    """The write-ahead log: a draw or an export reading the whole table no longer locks customers out (with
+    the rollback journal, this commit waited for the read to end, then failed with "database is locked")."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'wal.sqlite3'}", connect_args={"timeout": 0.2})
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE entries (id INTEGER PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO entries (id) VALUES (1)"))
+    with engine.connect() as reader, engine.connect() as writer:
+        assert reader.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        reader.exec_driver_sql("BEGIN")
+        assert reader.execute(text("SELECT COUNT(*) FROM entries")).scalar() == 1  # the read holds its lock
+        writer.execute(text("INSERT INTO entries (id) VALUES (2)"))
+        writer.commit()
+        assert reader.execute(text("SELECT COUNT(*) FROM entries")).scalar() == 1  # its own snapshot
+        reader.rollback()
+        assert reader.execute(text("SELECT COUNT(*) FROM entries")).scalar() == 2
+    engine.dispose()
+
+
 def test_languages_from_the_environment_are_a_list_not_a_string(tmp_path):
     """As a string, "KUCHIKOMI_LANGUAGES=en" made "e" a language of the app."""
     from flask_babel import get_locale

@@ -5,7 +5,7 @@ process or app server answers it; errors, cookies and database faults never leav
 import contextlib
 import os
 import re
-import shutil
+import sqlite3
 import subprocess
 import sys
 import urllib.request
@@ -215,7 +215,10 @@ def faulty_database(database_url, tmp_path):
     def open_faulty() -> tuple[str, object]:
         if database_url.startswith("sqlite"):
             path = str(tmp_path / "faulty.sqlite3")
-            shutil.copyfile(make_url(database_url).database, path)
+            # SQLite's backup: the test's own rows may still be in the source's write-ahead log
+            source = sqlite3.connect(make_url(database_url).database)
+            with contextlib.closing(source), contextlib.closing(sqlite3.connect(path)) as target:
+                source.backup(target)
 
             def fail():
                 os.remove(path)
