@@ -78,6 +78,12 @@ def export(org_slug: str, who: str, network: str | None, out: str) -> None:
             )
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
+    if data is None:  # the request is audited; no file stands for an answer
+        db.session.commit()
+        raise click.ClickException(
+            f"Nothing to export: no entry from this person holds personal data in {org_slug}; no file "
+            "written. Check how the address or account is written"
+        )
     try:
         with open(out, "wb") as file:
             file.write(data)

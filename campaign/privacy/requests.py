@@ -172,10 +172,14 @@ def export(
     storage: Storage,
     now: datetime,
     progress: Callable[[], None] = lambda: None,
-) -> bytes:
-    """The zip an owner hands to the requester (an empty list when nothing is held); audited. `progress()`
-    after each photo added."""
+) -> bytes | None:
+    """The zip an owner hands to the requester; audited. None when nothing is held about the person (the
+    request is audited all the same, with no entries): an empty zip read as an answer, or a typo in the
+    address went unseen. `progress()` after each photo added."""
     entries = entries_of(org, who)
+    if not entries:
+        _audit(org, "privacy.export", who, actor=actor, secret=secret, now=now, entries=0)
+        return None
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         asked = _rights_requests(entries)

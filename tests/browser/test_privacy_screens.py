@@ -62,3 +62,23 @@ def test_a_request_by_an_x_account_with_a_wrong_name_says_so_in_japanese(page, l
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=f"/tmp/shots/retention/privacy-account-refused-ja-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_export_that_finds_nothing_says_so_on_the_page(page, live_server, app):
+    """It downloaded an empty zip without a word; now the page says nothing is held and no file comes."""
+    make_team(app)
+    log_in(page, live_server.url, f"{Role.OWNER.value}@example.com")
+    for lang, words in (("ja", "書き出す個人データはありません"), ("en", "Nothing to export")):
+        page.goto(f"{live_server.url}/lang/{lang}?next=/studio/privacy")  # the language switcher
+        page.fill("#email", "nobody@example.com")
+        with page.expect_navigation():
+            page.click("#request-export")
+        assert words in page.locator("main").inner_text()
+        assert page.url.endswith("/studio/privacy")
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=f"/tmp/shots/retention/privacy-nothing-held-{lang}-{width}.png", full_page=True
+            )
+    assert page.console_errors == []

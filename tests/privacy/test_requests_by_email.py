@@ -90,6 +90,24 @@ def test_an_erasure_that_finds_nobody_says_so(team, client, runner):
     assert db.session.scalar(select(Entry.email)) == "ken@example.com"
 
 
+def test_an_export_that_finds_nothing_says_so_and_gives_no_file(team, client, runner, tmp_path):
+    """An unknown address downloaded an empty zip with no word: an answer to the requester, or a typo?"""
+    team.entry(client, email="ken@example.com")
+    owner = team.studio(Role.OWNER)
+    ja = {"Accept-Language": "ja"}
+    done = owner.post("/studio/privacy/export", {"email": "kne@example.com"}, headers=ja)
+    assert done.status_code == 303 and done.mimetype != "application/zip"
+    page = owner.client.get(done.headers["Location"], headers=ja).text
+    assert "書き出す個人データはありません" in page and "表記を確認" in page
+
+    out = tmp_path / "kne.zip"
+    result = runner.invoke(args=["privacy", "export", team.org.slug, "kne@example.com", "--out", str(out)])
+    assert result.exit_code == 1 and "Nothing to export" in result.output and "no file" in result.output
+    assert not out.exists()
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "privacy.export")))
+    assert [e.after for e in events] == [{"entries": 0}, {"entries": 0}]  # both requests were answered
+
+
 def test_the_cli_export_to_a_path_it_cannot_write_says_so_and_audits_nothing(team, client, runner, tmp_path):
     team.entry(client, email="ken@example.com")
     out = tmp_path / "no such folder" / "ken.zip"
