@@ -26,7 +26,7 @@ from campaign.draws import sealing
 from campaign.draws.models import DrawPick
 from campaign.draws.winners import address_of
 from campaign.entries.models import ERASED_ORIGINAL, Entry
-from campaign.entries.rules import normalise_email, valid_email
+from campaign.entries.rules import normalise_email, social_network, valid_email
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.instant.models import InstantWinPlay
@@ -82,10 +82,21 @@ def entries_of(org: Organisation, who: Requester) -> list[Entry]:
     a person), or posted from the account (collected from that network, or naming it on the form)."""
     if who.kind == "email":
         match = Entry.email_normalised == who.value
-    else:
-        handle = func.lower(func.ltrim(Entry.social_handle, "@"))
-        match = (handle == who.value) & Entry.network.in_((who.kind, ""))
-    return list(db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id)))
+        return list(db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id)))
+    handle = func.lower(func.ltrim(Entry.social_handle, "@"))
+    match = (handle == who.value) & Entry.network.in_((who.kind, ""))
+    return [
+        entry
+        for entry in db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id))
+        if on_network(entry) == who.kind
+    ]
+
+
+def on_network(entry: Entry) -> str | None:
+    """The network of the account an entry names: the one it was collected from, or for a form entry the
+    one its post's link is on. None when a form entry named a handle with no link: the same name on the
+    other network is another person, so such an entry is found by its email address only."""
+    return entry.network or social_network(entry.post_url or "")
 
 
 def _audit(

@@ -72,3 +72,33 @@ def test_the_cli_answers_by_account(brand, runner, tmp_path):  # noqa: F811
     assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == mine.public_id
     result = runner.invoke(args=["privacy", "erase", brand.org.slug, "sakura_tea", "--network", "x", "--yes"])
     assert result.exit_code == 0 and "Erased 1 entry" in result.output, result.output
+
+
+def test_a_form_entry_belongs_to_the_account_on_the_network_its_post_is_on(brand, app):  # noqa: F811
+    """An Instagram request for @gina found (and erased) the entry of @gina on X: the form entry was matched
+    by its handle alone, whatever network its post's link was on (walk-through find)."""
+    from tests.entries.helpers import submit
+
+    brand.campaign.allows_follow_and_post = True  # the form asks for the account and the post's link
+    db.session.commit()
+
+    def entry(email: str, post_url: str) -> Entry:
+        answer = submit(
+            app.test_client(), brand.campaign.slug, email=email, social_handle="@Gina", post_url=post_url
+        )
+        assert answer.status_code == 303, answer.text
+        return db.session.scalar(select(Entry).where(Entry.email_normalised == email))
+
+    on_x = entry("gina@example.com", "https://x.com/gina/status/99887766")
+    on_instagram = entry("gina.ig@example.com", "https://www.instagram.com/p/Cgina123/")
+    no_link = entry("gina.nolink@example.com", "")
+    collected_ig = collected(brand, network="instagram", post_id="IG9", handle="gina")
+
+    response = _ask(brand.studio, "export", "@gina", "x")
+    document = json.loads(zipfile.ZipFile(io.BytesIO(response.data)).read("entries.json"))
+    assert [e["entry"] for e in document["entries"]] == [on_x.public_id]
+
+    assert _ask(brand.studio, "erase", "gina", "instagram", confirm="y").status_code == 303
+    erased = {e.id for e in db.session.scalars(select(Entry).where(Entry.erased_at.is_not(None)))}
+    assert erased == {on_instagram.id, collected_ig.id}  # not X's @gina, nor the entry that named no network
+    assert db.session.get(Entry, no_link.id).email == "gina.nolink@example.com"
