@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from campaign.campaigns.services import PrizeData
@@ -222,7 +223,7 @@ def check_states(page, axe_source: str, site: Site, lang: str, width: int) -> li
     summary.wait_for()
     # the page's script moves focus once it runs, which may be just after the summary is shown: wait for
     # it (a check made at once failed once on a loaded machine); never landing fails after the timeout
-    page.wait_for_function("document.activeElement?.hasAttribute('data-error-summary')")
+    expect(summary).to_be_focused()
     unmarked = page.evaluate(UNMARKED)
     assert summary.locator("li a").count() >= 2 and unmarked == [], unmarked
     assert page.locator("[aria-invalid=None], [aria-describedby=None]").count() == 0
