@@ -82,14 +82,11 @@ def entries_of(org: Organisation, who: Requester) -> list[Entry]:
     a person), or posted from the account (collected from that network, or naming it on the form)."""
     if who.kind == "email":
         match = Entry.email_normalised == who.value
-        return list(db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id)))
-    handle = func.lower(func.ltrim(Entry.social_handle, "@"))
-    match = (handle == who.value) & Entry.network.in_((who.kind, ""))
-    return [
-        entry
-        for entry in db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id))
-        if on_network(entry) == who.kind
-    ]
+    else:
+        handle = func.lower(func.ltrim(Entry.social_handle, "@"))
+        match = (handle == who.value) & Entry.network.in_((who.kind, ""))
+    entries = db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id))
+    return [entry for entry in entries if who.kind == "email" or on_network(entry) == who.kind]
 
 
 def on_network(entry: Entry) -> str | None:

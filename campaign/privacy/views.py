@@ -2,7 +2,6 @@
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
@@ -17,10 +16,6 @@ from campaign.privacy.forms import RequestForm, RetentionForm
 from campaign.storage import get_storage
 
 bp = Blueprint("privacy", __name__, url_prefix="/studio")
-NOTHING_HELD = _l(
-    "Nothing to export: this organisation's campaigns hold no personal data from this address or account. "
-    "Check how it is written; if it is right, you can tell the requester that nothing is held."
-)
 
 
 def _actor() -> Actor:
@@ -79,7 +74,14 @@ def export():
         return _page(ask=form, code=exc.status)
     db.session.commit()
     if data is None:
-        flash(str(NOTHING_HELD), "error")
+        flash(
+            _(
+                "Nothing to export: this organisation's campaigns hold no personal data from this address "
+                "or account. Check how it is written; if it is right, you can tell the requester that "
+                "nothing is held."
+            ),
+            "error",
+        )
         return redirect(url_for("privacy.index"), code=303)
     response = current_app.response_class(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="personal-data.zip"'
