@@ -15,6 +15,17 @@ import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+# CPython's own SHA-256 for the scores' short messages: its copy and digest copy a small struct, where
+# OpenSSL 3's allocate a context each, so an HMAC per entry takes about 40% less time. The module is `_sha2`
+# from CPython 3.12 (HACL*'s verified code) and `_sha256` before; hashlib's OpenSSL one is the last resort.
+try:
+    from _sha2 import sha256 as _small_sha256
+except ImportError:
+    try:
+        from _sha256 import sha256 as _small_sha256
+    except ImportError:
+        from hashlib import sha256 as _small_sha256
+
 ALGORITHM = "kuchikomi-draw-v1"
 
 
@@ -67,14 +78,15 @@ def score(seed: bytes, beacon: str, entry_id: str) -> bytes:
     return hmac.digest(seed, f"{beacon}:{entry_id}".encode(), "sha256")
 
 
-def hmac_sha256_many(key: bytes, messages: Iterable[bytes]) -> list[bytes]:
-    """HMAC-SHA256 (RFC 2104) of many messages under one key, about 3x faster than `hmac.digest` each:
-    the padded key's inner and outer states are hashed once and copied per message."""
+def hmac_sha256_many(key: bytes, messages: Iterable[bytes], prefix: bytes = b"") -> list[bytes]:
+    """HMAC-SHA256 (RFC 2104) of `prefix + message` for many messages under one key, about 3x faster than
+    `hmac.digest` each: the padded key's inner state (with the prefix) and outer state are hashed once and
+    copied per message."""
     if len(key) > 64:
         key = hashlib.sha256(key).digest()
     key = key.ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in key)).copy
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in key)).copy
+    inner = _small_sha256(bytes(b ^ 0x36 for b in key) + prefix).copy
+    outer = _small_sha256(bytes(b ^ 0x5C for b in key)).copy
     out = []
     append = out.append
     for message in messages:
@@ -95,8 +107,7 @@ def lowest_scores(
     seed: bytes, beacon: str, entry_ids: Sequence[str], count: int, start: int = 0
 ) -> list[tuple[bytes, int]]:
     """The `count` lowest (score, index) pairs, ascending; indices count from `start`."""
-    prefix = f"{beacon}:"
-    scores = hmac_sha256_many(seed, [(prefix + entry_id).encode() for entry_id in entry_ids])
+    scores = hmac_sha256_many(seed, [entry_id.encode() for entry_id in entry_ids], f"{beacon}:".encode())
     if count <= 0 or not scores:
         return []
     if count >= len(scores):

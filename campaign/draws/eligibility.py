@@ -6,20 +6,27 @@ per-person work: tokens were stamped when each entry was received (`participants
 entry with the SQL CASE naming why it is excluded (NULL when it is eligible). It comes in chunks of 50,000
 entry ids (keyset pages of the index), each chunk aggregated by the database into newline-joined text: its
 eligible entries' frozen-list lines and its exclusions. Splitting that text costs Python a fraction of
-building a row tuple per entry (on PostgreSQL the read takes 1.0 s per million rather than 1.7 s). Each
-chunk's eligible entry ids go to a sink (the draw's `scoring.Scorer`), whose thread scores them while the
-rest is read.
+building a row tuple per entry (on PostgreSQL the read takes 1.0 s per million rather than 1.7 s).
+
+The connection only waits for the next chunk: a thread of its own (`_Reader`) splits each chunk, checks its
+order, adds it to the list's text and digest, and gives its entry ids to a sink (the draw's
+`scoring.Scorer`), while the next chunk is read. The read waits with Python's lock released (SQLite in its C
+code, PostgreSQL on its own server), so the two overlap; when the reading thread split the chunks itself,
+it held the next query back by 20 to 30 ms per chunk, waiting for the lock.
 """
 
+import hashlib
 import operator
+import queue
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from itertools import islice
 from typing import Protocol
 
+from campaign import threads
 from campaign.campaigns.models import Campaign
-from campaign.draws import participants
+from campaign.draws import algorithm, participants
 from campaign.draws.models import Eligibility
 from campaign.extensions import db
 
@@ -42,11 +49,13 @@ _ELIGIBLE = {
 }
 
 # The next chunk of the campaign's entries in entry-id order after a given id, aggregated: its eligible
-# entries' frozen-list lines ("{id} {token}"), its exclusions ("{id} {reason}"), its last id, its size, and
-# how many eligible entries carry no token yet. The ids are cut from the lines in Python: aggregating them
-# a second time cost SQLite more than a third of the read. The order is verified in Python.
+# entries' frozen-list lines ("{id} {token}") and, in the same order, their ids; its exclusions
+# ("{id} {reason}"), its last id, its size, and how many eligible entries carry no token yet. The ids are
+# aggregated a second time rather than cut from the lines in Python: the database does it beside Python,
+# which is the busier of the two (it scores the chunks). The order is verified in Python.
 _CHUNK = """
 SELECT {agg}(public_id || ' ' || participant_token, {nl}) FILTER (WHERE reason IS NULL),
+  {agg}(public_id, {nl}) FILTER (WHERE reason IS NULL),
   {agg}(public_id || ' ' || reason, {nl}) FILTER (WHERE reason IS NOT NULL),
   MAX(public_id), COUNT(*), COUNT(*) FILTER (WHERE reason IS NULL AND participant_token IS NULL)
 FROM (
@@ -112,6 +121,8 @@ class Tickets(Sequence):
 class Pool:
     entries: Tickets
     exclusions: list[dict]  # {"entry": public id, "reason": ...}, sorted by public id
+    text: bytes  # the frozen list's text, UTF-8 (`algorithm.frozen_text` of the entries' lines)
+    digest: str  # its SHA-256, hex
 
 
 class _Driver:
@@ -166,12 +177,77 @@ def stamp_missing(campaign: Campaign, key: bytes) -> int:
 
 
 class Sink(Protocol):
+    """Given each chunk of the list's entry ids as it is read (from the reader's thread), in list order;
+    told to discard them if the list changes."""
+
     def feed(self, entry_ids: list[str]) -> None: ...
     def discard(self) -> None: ...
 
 
 def _split(text: str | None) -> list[str]:
     return text.split("\n") if text else []
+
+
+@dataclass
+class _Read:
+    """What the reader made of the chunks: the lines in the order read, their ids, whether that order is
+    the list's, the exclusions, and the lines' text and digest."""
+
+    ids: list[str]
+    lines: list[str]
+    ordered: bool
+    excluded: list[str]
+    text: bytes
+    digest: str
+
+
+class _Reader:
+    """Splits each chunk read, in a thread, while the connection reads the next one (module docstring)."""
+
+    def __init__(self, sink: Sink | None):
+        self.sink = sink
+        self.chunks: queue.SimpleQueue = queue.SimpleQueue()
+        self.abandoned = False
+        self.done = threads.start(self._work, "draw-list-reader")
+
+    def feed(self, lines: str | None, ids: str | None, excluded: str | None) -> None:
+        self.chunks.put((lines, ids, excluded))
+
+    def finish(self) -> _Read:
+        self.chunks.put(None)
+        return self.done.result()
+
+    def abandon(self) -> None:
+        """The read failed: skip what is queued and end."""
+        self.abandoned = True
+        self.chunks.put(None)
+
+    def _work(self) -> _Read:
+        read = _Read([], [], True, [], b"", "")
+        parts: list[bytes] = []
+        digest = hashlib.sha256()
+        while (chunk := self.chunks.get()) is not None:
+            if self.abandoned:
+                continue
+            text, ids_text, excluded = chunk
+            read.excluded += _split(excluded)
+            if not text:
+                continue
+            lines, ids = text.split("\n"), ids_text.split("\n")
+            read.ordered = (
+                read.ordered
+                and (not read.ids or read.ids[-1] < ids[0])
+                and all(map(operator.lt, ids, islice(ids, 1, None)))
+            )
+            part = text.encode()
+            digest.update(b"\n" + part if parts else part)  # a large update runs without Python's lock
+            parts.append(part)
+            read.ids += ids
+            read.lines += lines
+            if self.sink is not None:
+                self.sink.feed(ids)
+        read.text, read.digest = b"\n".join(parts), digest.hexdigest()
+        return read
 
 
 def pool(
@@ -182,34 +258,35 @@ def pool(
     chunk_size: int = CHUNK_SIZE,
     before_writing: Callable[[], None] | None = None,
 ) -> Pool:
-    """The eligible tickets, sorted by entry public id, with shared social accounts joined; exclusions.
-    `sink` is given each chunk of entry ids as it is read, and told to discard them if the list changes.
-    Entries found without a participant token are stamped (the one write), after `before_writing` is
-    called: the draw waits there for the drawer's password to pass."""
+    """The eligible tickets, sorted by entry public id, with shared social accounts joined; exclusions; the
+    frozen list's text and digest. `sink` is given each chunk of entry ids as it is read, and told to discard
+    them if the list changes. Entries found without a participant token are stamped (the one write), after
+    `before_writing` is called: the draw waits there for the drawer's password to pass."""
     driver = _Driver()
     agg, nl = driver.aggregate()
     sql = _CHUNK.format(p=driver.p, agg=agg, nl=nl, eligible=_ELIGIBLE[mode], size=int(chunk_size))
     opens, closes = driver.moment(campaign.opens_at), driver.moment(campaign.closes_at)
-    ids: list[str] = []
-    lines: list[str] = []
-    excluded: list[str] = []
     after, unstamped = "", 0
-    while True:
-        [(chunk_lines, chunk_excluded, last, size, missing)] = driver.rows(
-            sql, (opens, closes, campaign.id, after)
+    reader = _Reader(sink)
+    try:
+        while True:
+            [(chunk_lines, chunk_ids, chunk_excluded, last, size, missing)] = driver.rows(
+                sql, (opens, closes, campaign.id, after)
+            )
+            unstamped += missing or 0
+            if not unstamped:
+                reader.feed(chunk_lines, chunk_ids, chunk_excluded)
+            if size < chunk_size:
+                break
+            after = last
+        # Social accounts shared by several tokens: read while the reader ends its work.
+        shared = (
+            [] if unstamped else driver.rows(_SHARED_ACCOUNTS.format(p=driver.p), (campaign.id, campaign.id))
         )
-        unstamped += missing or 0
-        if not unstamped:
-            chunk = _split(chunk_lines)
-            chunk_ids = [line.partition(" ")[0] for line in chunk]
-            if sink is not None:
-                sink.feed(chunk_ids)
-            ids += chunk_ids
-            lines += chunk
-        excluded += _split(chunk_excluded)
-        if size < chunk_size:
-            break
-        after = last
+    except BaseException:
+        reader.abandon()
+        raise
+    read = reader.finish()
     if unstamped:  # entries made before stamping existed, or made directly: stamp, read again
         if sink is not None:
             sink.discard()
@@ -217,15 +294,22 @@ def pool(
             before_writing()
         stamp_missing(campaign, key)
         return pool(campaign, mode, key, chunk_size=chunk_size)
-    tickets = Tickets(ids, lines)
-    merged = participants.joined(driver.rows(_SHARED_ACCOUNTS.format(p=driver.p), (campaign.id, campaign.id)))
+    tickets = Tickets(read.ids, read.lines)
+    text: bytes | None = read.text
+    merged = participants.joined(shared)
     if merged:
-        tickets = tickets.retokened(merged)
-    if not all(map(operator.lt, ids, islice(ids, 1, None))):  # the index's code-point order, verified
+        tickets, text = tickets.retokened(merged), None
+    if not read.ordered:  # the index's code-point order, verified
         if sink is not None:
             sink.discard()
-        tickets = Tickets.of(sorted(tickets))
+        tickets, text = Tickets.of(sorted(tickets)), None
+    if text is None:  # the lines changed since they were read
+        text = algorithm.frozen_text(tickets.lines).encode()
+        digest = algorithm.text_digest(text)
+    else:
+        digest = read.digest
     exclusions = [
-        {"entry": entry_id, "reason": reason} for entry_id, reason in (item.split(" ") for item in excluded)
+        {"entry": entry_id, "reason": reason}
+        for entry_id, reason in (item.split(" ") for item in read.excluded)
     ]
-    return Pool(tickets, exclusions)
+    return Pool(tickets, exclusions, text, digest)

@@ -140,20 +140,17 @@ def run_draw(
         ]
         key = participants.key_for(secret, campaign.public_id)
         count = algorithm.head_size(sum(p.winners + p.alternates for p in prizes))
-        with scoring.Scorer(seed, beacon, count) as scorer:  # scores each chunk of the list as it is read
-            pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer, before_writing=authorised)
-            if not len(pool.entries):
-                raise DrawRefused(
-                    _l(
-                        "No entry can take part in this draw (%(excluded)s excluded by its rules), so "
-                        "nothing was drawn. The campaign can still be drawn once entries qualify.",
-                        excluded=len(pool.exclusions),
-                    )
+        scorer = scoring.Scorer(seed, beacon, count)  # scores each chunk of the list as it is read
+        pool = eligibility.pool(campaign, plan.eligibility, key, sink=scorer, before_writing=authorised)
+        if not len(pool.entries):
+            raise DrawRefused(
+                _l(
+                    "No entry can take part in this draw (%(excluded)s excluded by its rules), so "
+                    "nothing was drawn. The campaign can still be drawn once entries qualify.",
+                    excluded=len(pool.exclusions),
                 )
-            text = algorithm.frozen_text(pool.entries.lines).encode()  # once, for the digest and the object
-            digest = algorithm.text_digest(text)
-            head = scorer.result(pool.entries.ids)
-        ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=head)
+            )
+        ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=scorer.result(pool.entries.ids))
     except Exception as exc:
         if not password_ok():
             raise WrongPassword() from exc
@@ -169,7 +166,7 @@ def run_draw(
         beacon_source=plan.beacon_source,
         beacon=beacon,
         eligibility=plan.eligibility,
-        digest=digest,
+        digest=pool.digest,
         entry_count=len(pool.entries),
         prizes=[
             {"id": p.public_id, "name": p.name, "winners": s.winners, "alternates": s.alternates}
@@ -183,8 +180,7 @@ def run_draw(
     )
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
-    written = frozen.store(draw, text)  # meanwhile, the picks and the audit event
-    del text
+    written = frozen.store(draw, pool.text)  # meanwhile, the picks and the audit event
     try:
         _store_picks(draw, campaign, ranking)
         db.session.flush()

@@ -74,6 +74,9 @@ def test_batched_hmac_equals_the_standard_library():
         assert algorithm.hmac_sha256_many(key, messages) == [
             hmac.new(key, m, hashlib.sha256).digest() for m in messages
         ]
+        assert algorithm.hmac_sha256_many(key, messages, "ベーコン:".encode()) == [
+            hmac.new(key, "ベーコン:".encode() + m, hashlib.sha256).digest() for m in messages
+        ]
 
 
 def test_a_head_that_runs_out_continues_into_the_full_ranking():
@@ -91,29 +94,28 @@ def test_a_head_that_runs_out_continues_into_the_full_ranking():
     )
 
 
-def test_the_scorer_thread_gives_the_same_head_as_one_list():
+def test_the_scorer_fed_chunk_by_chunk_gives_the_same_head_as_one_list():
     from campaign.draws import scoring
 
     rng = random.Random(3)
     ids = sorted(f"{rng.getrandbits(128):032x}"[:22] for _ in range(5000))
-    with scoring.Scorer(SEED, "b", 300) as scorer:
-        assert _scored(scorer, ids, chunk=700) == algorithm.lowest_scores(SEED, "b", ids, 300)  # 8 chunks
-        assert not (scorer.spoiled or scorer.failed)  # the thread's head was used
-    assert not scorer.thread.is_alive()
+    scorer = scoring.Scorer(SEED, "b", 300)
+    assert _scored(scorer, ids, chunk=700) == algorithm.lowest_scores(SEED, "b", ids, 300)  # 8 chunks
+    assert not scorer.spoiled and scorer.fed == len(ids)  # the chunks' head was used
 
 
 def test_the_scorer_scores_in_the_caller_when_the_list_it_was_fed_is_not_the_final_one():
     from campaign.draws import scoring
 
     ids = [f"e{n:05d}" for n in range(3000)]
-    with scoring.Scorer(SEED, "", 50) as scorer:
-        scorer.feed(ids[:1000])
-        scorer.discard()  # the draw read the list again, or re-sorted it
-        scorer.feed(ids)
-        assert scorer.result(ids[:2000]) == algorithm.lowest_scores(SEED, "", ids[:2000], 50)
-    with scoring.Scorer(SEED, "", 50) as short:  # fed less than the list: never a head of part of it
-        short.feed(ids[:1000])
-        assert short.result(ids) == algorithm.lowest_scores(SEED, "", ids, 50)
+    scorer = scoring.Scorer(SEED, "", 50)
+    scorer.feed(ids[:1000])
+    scorer.discard()  # the draw read the list again, or re-sorted it
+    scorer.feed(ids)
+    assert scorer.result(ids[:2000]) == algorithm.lowest_scores(SEED, "", ids[:2000], 50)
+    short = scoring.Scorer(SEED, "", 50)  # fed less than the list: never a head of part of it
+    short.feed(ids[:1000])
+    assert short.result(ids) == algorithm.lowest_scores(SEED, "", ids, 50)
 
 
 def _scored(scorer, entry_ids: list[str], chunk: int = 50_000):

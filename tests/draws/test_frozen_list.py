@@ -10,7 +10,7 @@ from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
-from campaign.draws import certificate, eligibility, frozen, participants, services
+from campaign.draws import algorithm, certificate, eligibility, frozen, participants, services
 from campaign.draws.models import Draw, DrawPick, Eligibility
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
@@ -161,6 +161,8 @@ def test_the_scan_pages_through_the_index_and_finds_every_ticket_and_exclusion(a
         paged = eligibility.pool(campaign, Eligibility.APPROVED, key, sink=fed, chunk_size=size)
         assert (paged.entries.ids, paged.entries.lines) == (whole.entries.ids, whole.entries.lines), size
         assert paged.exclusions == whole.exclusions
+        assert paged.text == algorithm.frozen_text(whole.entries.lines).encode()  # made from the chunks
+        assert paged.digest == algorithm.digest(whole.entries.lines)
         assert [i for chunk in fed.chunks for i in chunk] == whole.entries.ids
 
         entries[4].participant_token = None  # the last eligible entry: found in the last chunk it is in
@@ -208,3 +210,45 @@ def test_a_storage_fault_writing_the_list_leaves_no_draw_and_the_campaign_drawab
     drawn = draw()
     db.session.commit()
     assert drawn.entry_count == 3 and certificate.verify(certificate.certificate(drawn)) == []
+
+
+def test_the_reader_finds_chunks_out_of_order_and_gives_the_text_in_the_order_read():
+    """Within a chunk or across two: then the draw sorts the list and writes its text again."""
+    for chunks, ordered in (
+        (["a x\nb y", None, "c z"], True),
+        (["a x\nc y", "b z"], False),  # across chunks
+        (["b x\na y"], False),  # within one
+        (["a x\na y"], False),  # the same id twice is not in order either
+    ):
+        fed = _Fed()
+        reader = eligibility._Reader(fed)
+        for chunk in chunks:
+            ids = "\n".join(line.split(" ")[0] for line in chunk.split("\n")) if chunk else None
+            reader.feed(chunk, ids, None)
+        read = reader.finish()
+        lines = [line for chunk in chunks if chunk for line in chunk.split("\n")]
+        assert read.ordered is ordered, chunks
+        assert (read.lines, read.ids) == (lines, [line.split(" ")[0] for line in lines])
+        assert read.text == "\n".join(lines).encode() and read.digest == algorithm.digest(lines)
+        assert [i for chunk in fed.chunks for i in chunk] == read.ids
+
+
+def test_the_reader_ends_when_the_read_fails_and_raises_its_own_error_in_the_draw():
+    """A read that failed (the database went away) abandons the reader: its thread ends without splitting
+    what is still queued. An error in the reader's thread (out of memory while scoring, say) is raised in
+    the draw, which then writes nothing."""
+    fed = _Fed()
+    reader = eligibility._Reader(fed)
+    reader.abandoned = True  # as abandon() sets it, before the queued chunk is taken
+    reader.feed("a x", "a", None)
+    reader.abandon()
+    assert reader.done.result(timeout=10).ids == [] and fed.chunks == []
+
+    class Full(_Fed):
+        def feed(self, entry_ids: list[str]) -> None:
+            raise MemoryError
+
+    failing = eligibility._Reader(Full())
+    failing.feed("a x", "a", None)
+    with pytest.raises(MemoryError):
+        failing.finish()
