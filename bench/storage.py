@@ -242,9 +242,10 @@ def report(args, photos, sides, inline, ingest, requests) -> None:
     print(f"our storage layer's put / raw put (CPU of both processes): {layer_ratio:.2f}")
     wall_ratio = median(o.wall_ms / r.wall_ms for r, o in zip(raw, ours, strict=True))
     print(f"wall, ours / raw (median of the rounds' ratios; depends on the load): {wall_ratio:.2f}")
-    inline_ms = median(s.wall_ms for s in inline)
-    print(f"customer wait, processing inline (embedded default): {inline_ms:.1f} ms median (wall)")
-    print(f"ingest with the S3 backend (derive in the bounded child + 6 puts): {ingest:.1f} ms/photo median")
+    if inline:  # --extras 0 skips both
+        inline_ms = median(s.wall_ms for s in inline)
+        print(f"customer wait, processing inline (embedded default): {inline_ms:.1f} ms median (wall)")
+        print(f"ingest with the S3 backend (derive in the bounded child + 6 puts): {ingest:.1f} ms/photo")
     print(f"ratio: {median(o.both_cpu_ms for o in ours) / median(r.both_cpu_ms for r in raw):.2f}")
 
 
@@ -260,7 +261,7 @@ def ingest_ms(app, count: int, requests: Requests) -> tuple[float, Counter[str]]
     from campaign.entries.processing import process_entry
     from campaign.extensions import db
 
-    times = []
+    times, per_photo = [], Counter()
     with app.app_context():
         pending = db.session.scalars(
             select(Entry.id).where(Entry.processing == Processing.PENDING).order_by(Entry.id).limit(count)
@@ -271,7 +272,7 @@ def ingest_ms(app, count: int, requests: Requests) -> tuple[float, Counter[str]]
             times.append((time.perf_counter() - started) * 1000)
         db.engine.dispose()
     Queue("kuchikomi", connection=Redis.from_url(REDIS_URL)).empty()
-    return statistics.median(times), per_photo
+    return (statistics.median(times) if times else 0.0), per_photo
 
 
 if __name__ == "__main__":

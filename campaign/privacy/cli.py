@@ -1,5 +1,7 @@
 """`flask privacy retention [--dry-run]`, `flask privacy export`, `flask privacy erase`."""
 
+import os
+
 import click
 from flask.cli import AppGroup
 
@@ -84,8 +86,10 @@ def export(org_slug: str, who: str, network: str | None, out: str) -> None:
             f"Nothing to export: no entry from this person holds personal data in {org_slug}; no file "
             "written. Check how the address or account is written"
         )
-    try:
-        with open(out, "wb") as file:
+    try:  # a person's data and photos: readable by the owner only, whatever the umask or an older file
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with open(descriptor, "wb") as file:
             file.write(data)
     except OSError as exc:  # nothing written: nothing audited either
         db.session.rollback()

@@ -13,6 +13,7 @@ from tests import factories
 from tests.analytics.helpers import settle
 from tests.browser.shots import shoot
 from tests.browser.test_gallery_embed import OtherOrigin
+from tests.browser.waits import images_loaded
 from tests.galleries.helpers import make_brand
 
 pytestmark = pytest.mark.browser
@@ -125,7 +126,7 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
         dialog = page.locator("dialog.kk-d")
         dialog.wait_for()
         image = dialog.locator("img")
-        page.wait_for_function("document.querySelector('dialog.kk-d img').complete")
+        images_loaded(image)
         box = image.bounding_box()
         assert box["height"] > box["width"] * 1.4  # 600 × 900 stays portrait (1.5), never a landscape box
         assert box["width"] <= 390
@@ -177,7 +178,7 @@ def test_the_lightbox_on_a_phone(browser, app, client, live_server):
             page.locator("button.kk-o").first.click()
             page.locator("dialog.kk-d").wait_for()
             assert page.locator("dialog.kk-d a.kk-p").inner_text().startswith("See this product")
-            page.wait_for_function("document.querySelector('dialog.kk-d img').complete")
+            images_loaded(page.locator("dialog.kk-d img"))
             page.screenshot(path=f"/tmp/shots/{shot_dir}/lightbox-en-{width}.png")
             page.keyboard.press("Escape")
         english.close()

@@ -6,13 +6,13 @@ import io
 
 import pytest
 from PIL import Image
-from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from tests import factories
 from tests.browser.shots import SHOTS, shoot
+from tests.browser.waits import images_loaded
 
 pytestmark = pytest.mark.browser
 OWNER = "brandpage"
@@ -82,9 +82,7 @@ def test_a_customer_on_a_phone_enters_from_the_brand_page(phone, live_server, de
     )
     assert page.locator("#photo-preview.is-placeholder").inner_text().startswith("IMG_0042.HEIC")
     page.set_input_files("#photo", files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
-    # Playwright's own polling: a wait_for_function string is evaluated by eval, which the page's CSP
-    # refuses whenever the first check finds the preview not yet loaded
-    expect(page.locator("#photo-preview img")).to_have_js_property("complete", True)
+    images_loaded(page.locator("#photo-preview img"))
     assert page.locator("[data-field=photo] .field-error").count() == 0
 
     # The stars: Right/Up = one more, Left/Down = one fewer, Home/End = one/five; one tab stop.

@@ -12,6 +12,7 @@ from campaign.orgs.models import Role
 from campaign.orgs.services import add_member
 from tests import factories
 from tests.browser.test_moderation_keys import log_in
+from tests.browser.waits import images_loaded
 from tests.galleries.helpers import Brand
 from tests.moderation.conftest import make_team
 
@@ -62,7 +63,7 @@ def test_the_main_pages_load_under_the_csp_without_a_violation(page, live_server
     visit(page, f"{base}/c/{team.campaign.slug}", "campaign")
     response = page.goto(f"{base}/embed/g/{gallery.public_id}")  # framed by no allowed origin: top level
     assert "frame-ancestors 'self'; default-src 'none'" in response.headers["content-security-policy"]
-    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    images_loaded(page.locator("img"))
     assert page.locator("img").count() == 1 and page.evaluate("window.__violations") == []
     page.console_errors.clear()  # a page on its own asks for /favicon.ico (404); an iframe does not
     visit(page, f"{base}{status_url}?thanks=1", "status-thanks")

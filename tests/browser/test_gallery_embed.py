@@ -7,6 +7,7 @@ import pytest
 
 from campaign.galleries import snapshots
 from campaign.storage import get_storage
+from tests.browser.waits import images_loaded
 from tests.fixtures.live_server import ServedInThread
 from tests.galleries.helpers import make_brand
 
@@ -82,9 +83,7 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         page.add_init_script(MEASURE_CLS)
         page.goto(other.url + "/")
         page.wait_for_selector(".kk-g li img", state="attached")
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('.kk-g img')].every(i => i.complete && i.naturalWidth > 0)"
-        )
+        images_loaded(page.locator(".kk-g img"))
         assert page.locator(".kk-g li").count() == 2
         assert page.locator(".kk-g .kk-c", has_text=HOSTILE).count() == 1  # shown as text
         label = json.loads(get_storage().get(snapshots.snapshot_key(gallery, "gallery.json")))["label"]

@@ -13,6 +13,7 @@ from campaign.extensions import db
 from tests import factories
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
+from tests.browser.waits import images_loaded
 from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
 
 pytestmark = pytest.mark.browser
@@ -63,9 +64,7 @@ def test_certificate_and_draw_result_read_well_on_a_phone_and_a_desktop(
     assert page.locator(".pick-entry img").count() > 0
     for img in page.locator(".pick-entry img").all():  # lazy: each loads once it is scrolled to
         img.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "[...document.querySelectorAll('.pick-entry img')].every(i => i.complete && i.naturalWidth > 0)"
-    )
+    images_loaded(page.locator(".pick-entry img"))
     assert page.console_errors == [], page.console_errors
 
 

@@ -66,9 +66,12 @@ def test_a_malformed_account_is_refused_with_a_clear_message_and_changes_nothing
 def test_the_cli_answers_by_account(brand, runner, tmp_path):  # noqa: F811
     mine = collected(brand, post_id="2001", handle="sakura_tea")
     out = tmp_path / "sakura.zip"
+    out.write_bytes(b"an older file, readable by all")
+    out.chmod(0o644)
     args = ["privacy", "export", brand.org.slug, "@Sakura_Tea", "--network", "x", "--out", str(out)]
     result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o777 == 0o600  # a person's data: the owner's alone (walk-through find)
     assert json.loads(zipfile.ZipFile(out).read("entries.json"))["entries"][0]["entry"] == mine.public_id
     result = runner.invoke(args=["privacy", "erase", brand.org.slug, "sakura_tea", "--network", "x", "--yes"])
     assert result.exit_code == 0 and "Erased 1 entry" in result.output, result.output
