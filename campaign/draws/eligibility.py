@@ -234,6 +234,8 @@ class _Reader:
             if not text:
                 continue
             lines, ids = text.split("\n"), ids_text.split("\n")
+            if len(lines) != len(ids):  # a line broken by a newline in a token: never draw from it
+                raise ValueError("a chunk's frozen-list lines and entry ids do not match")
             read.ordered = (
                 read.ordered
                 and (not read.ids or read.ids[-1] < ids[0])

@@ -252,3 +252,8 @@ def test_the_reader_ends_when_the_read_fails_and_raises_its_own_error_in_the_dra
     failing.feed("a x", "a", None)
     with pytest.raises(MemoryError):
         failing.finish()
+
+    broken = eligibility._Reader(None)
+    broken.feed("a x\ny", "a", None)  # a token holding a newline: two lines for one entry
+    with pytest.raises(ValueError, match="do not match"):
+        broken.finish()
