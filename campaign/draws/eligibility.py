@@ -73,10 +73,11 @@ FROM (
 """
 CHUNK_SIZE = 50_000
 
-# Social accounts that several tokens share (the partial index `ix_entries_social` answers it).
+# Social accounts that several tokens share (the partial index `ix_entries_social` answers it). An entry
+# with no token yet is one the draw does not stamp (it is excluded): it joins nobody.
 _SHARED_ACCOUNTS = """
 SELECT social_account, participant_token FROM entries
-WHERE campaign_id = {p} AND social_account IN (
+WHERE campaign_id = {p} AND participant_token IS NOT NULL AND social_account IN (
   SELECT social_account FROM entries WHERE campaign_id = {p} AND social_account IS NOT NULL
   GROUP BY social_account HAVING COUNT(DISTINCT participant_token) > 1
 )

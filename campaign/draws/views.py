@@ -13,7 +13,7 @@ from campaign.csv_export import csv_response
 from campaign.draws import certificate, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
-from campaign.errors import DomainError, NotFound
+from campaign.errors import DomainError, NotFound, wants_json
 from campaign.extensions import db
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
@@ -50,8 +50,11 @@ def show(campaign_id: str):
     return _page(orgs.get_scoped(Campaign, g.org, campaign_id))
 
 
-def _page(campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200):
-    """The draw screen; `plan_form` is a refused plan as it was posted, shown with its errors."""
+def _page(
+    campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200, draw_form: DrawForm | None = None
+):
+    """The draw screen; `plan_form` is a refused plan and `draw_form` a refused draw as they were posted,
+    shown with their errors."""
     plan = services.plan_of(campaign)
     draw = services.draw_of(campaign)
     if plan_form is None and plan:
@@ -71,7 +74,7 @@ def _page(campaign: Campaign, plan_form: PlanForm | None = None, code: int = 200
         plan=plan,
         draw=draw,
         plan_form=plan_form,
-        draw_form=DrawForm(),
+        draw_form=draw_form or DrawForm(formdata=None),
         check_form=CheckForm(),
         addresses=addresses,
         by_hand=by_hand,
@@ -124,6 +127,17 @@ def _draw_now(campaign: Campaign, form: DrawForm, now) -> None:
         raise services.AlreadyDrawn() from exc
 
 
+def _refused(campaign: Campaign, form: DrawForm, error: DomainError):
+    """The draw screen again, saying why nothing was drawn: at the field it concerns (the password, the
+    beacon), else above the form; the generic error page named roles and concurrent edits instead."""
+    name = "password" if isinstance(error, services.WrongPassword) else error.field
+    if name in form:
+        form[name].errors = [error.text()]
+    else:
+        form.form_errors.append(error.text())
+    return _page(campaign, draw_form=form, code=error.status)
+
+
 @bp.post("/campaigns/<campaign_id>/draw")
 @studio_route("draw")
 def run(campaign_id: str):
@@ -139,7 +153,9 @@ def run(campaign_id: str):
         db.session.rollback()
         services.record_refusal(campaign, actor=_actor(), error=exc, now=now)
         db.session.commit()
-        raise
+        if wants_json():
+            raise
+        return _refused(campaign, form, exc)
     flash(_("The draw is done."))
     return redirect(url_for("draws.show", campaign_id=campaign_id), code=303)
 

@@ -119,3 +119,29 @@ def test_a_winner_told_in_public_gets_the_claim_message_from_the_draw_screen(
     page.goto(f"{live_server.url}/c/{campaign.slug}?lang=ja")
     assert "ダイレクトメッセージまたは返信でお知らせします" in page.locator(".contact-notice").inner_text()
     shoot(page, f"{live_server.url}/c/{campaign.slug}", "campaign-contact-notice", owner="studio")
+
+
+def test_a_refused_draw_says_why_at_the_password_field(page, live_server, app, client, studio):
+    """A wrong password brings the draw screen back with the reason at the field, focused on a phone;
+    screenshots: /tmp/shots/studio/draw-refused-{ja,en}-{390,1366}.png"""
+    from playwright.sync_api import expect
+
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES, title="春の新茶キャンペーン")
+    set_status(enter(client, campaign, "hana@example.com", nickname="hana"), EntryStatus.APPROVED)
+    close(campaign)
+    log_in(page, live_server.url, "drawer@example.com")
+    screen = f"/studio/campaigns/{campaign.public_id}/draw"
+    for lang, reason in (("ja", "パスワードが正しくありません"), ("en", "Your password was not correct")):
+        page.goto(f"{live_server.url}/lang/{lang}?next={screen}")
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}{screen}")
+            page.fill("#password", "a guess")
+            page.get_by_role("button", name="今すぐ抽選する" if lang == "ja" else "Draw now").click()
+            expect(page.locator("#draw-errors")).to_be_focused()
+            assert reason in page.locator("#password-error").inner_text()
+            assert page.locator("#password").get_attribute("aria-invalid") == "true"
+            assert page.evaluate(SIDEWAYS) == 0
+            page.screenshot(path=f"/tmp/shots/studio/draw-refused-{lang}-{width}.png", full_page=True)
+    assert db.session.scalar(select(Draw)) is None

@@ -98,9 +98,9 @@ def test_a_prize_no_entry_was_left_for_says_so(client, studio):
     assert drawn.status_code == 303
     draw = db.session.scalar(select(Draw))
     mug = client.get(f"/draws/{draw.public_id}?lang=ja").text.split("<h3>Mug</h3>")[1].split("</section>")[0]
-    assert "この賞品の抽選対象となる応募は残っていませんでした" in mug
+    assert "この賞品に選べる方は残っていませんでした" in mug  # people, not entries: one may have many
     tea = client.get(f"/draws/{draw.public_id}?lang=en").text.split("<h3>Tea for a year</h3>")[1]
-    assert "No entry was left" not in tea.split("</section>")[0]
+    assert "No one was left" not in tea.split("</section>")[0]
 
 
 def test_the_certificate_page_costs_the_same_queries_for_three_picks_or_twelve(client, studio):

@@ -240,6 +240,35 @@ def test_a_draw_with_no_eligible_entry_is_refused_and_leaves_the_campaign_drawab
     assert db.session.scalar(select(Draw)).entry_count == 1
 
 
+def test_a_refused_draw_shows_the_draw_screen_saying_why_at_the_field_it_concerns(client, studio):
+    """A wrong password, or a draw nothing can take part in, led to the generic error page, which told the
+    owner their role did not allow it, or that someone else may have changed something (walk-through find).
+    The draw screen comes back instead, with the reason at the password field or above the form."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    pending = enter(client, campaign, "a@example.com")
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+
+    wrong = _draw(studio, campaign, password="a guess")
+    assert wrong.status_code == 403
+    assert 'id="password-error"' in wrong.text and "Your password was not correct" in wrong.text
+    assert 'aria-invalid="true"' in wrong.text and 'id="draw-errors"' in wrong.text
+    assert "does not allow this" not in wrong.text and "Draw now" in wrong.text  # the form, to try again
+    assert "a guess" not in wrong.text  # never echoed
+
+    nobody = _draw(studio, campaign, headers={"Accept-Language": "ja"})
+    assert nobody.status_code == 409 and 'id="draw-errors"' in nobody.text
+    assert "抽選" in nobody.text and "password-error" not in nobody.text
+    assert "meantime" not in nobody.text and "ほかの方" not in nobody.text
+    assert db.session.scalar(select(Draw)) is None
+
+    set_status(pending, EntryStatus.APPROVED)
+    assert _draw(studio, campaign).status_code == 303  # still drawable
+    again = _draw(studio, campaign)
+    assert again.status_code == 409 and "already been drawn" in again.text and "Result" in again.text
+
+
 def test_a_draw_is_scored_by_a_thread_and_starts_no_process(client, studio, monkeypatch):
     """A helper process cost more to start and feed than it saved: the drawing process scores alone."""
     from multiprocessing.process import BaseProcess

@@ -107,3 +107,39 @@ def test_the_draw_stamps_entries_that_were_never_stamped(client, studio):
     key = participants.key_for(client.application.secret_key, campaign.public_id)
     stamped = db.session.scalars(select(Entry.participant_token).order_by(Entry.id)).all()
     assert stamped == [participants.token(key, e.email_normalised) for e in entries]
+
+
+def test_an_excluded_entry_with_no_token_sharing_an_account_joins_nobody(client, studio):
+    """An excluded entry is never stamped by the draw, so its token may stay NULL: the shared-account join
+    compared it with the others' tokens and the draw failed with a 500 (walk-through find)."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(
+        org,
+        prizes=[PrizeData(name="Tea", quantity=5)],
+        allows_follow_and_post=True,
+        brand_handle="brand",
+        hashtags=["tea"],
+    )
+    han = enter(
+        client, campaign, "han@example.com", social_handle="han", post_url="https://x.com/han/status/1"
+    )
+    alt = enter(
+        client, campaign, "han.alt@example.com", social_handle="@Han", post_url="https://x.com/han/status/2"
+    )
+    refused = enter(
+        client, campaign, "r@example.com", social_handle="han", post_url="https://x.com/han/status/3"
+    )
+    set_status(han, EntryStatus.APPROVED)
+    set_status(alt, EntryStatus.APPROVED)
+    set_status(refused, EntryStatus.REJECTED)
+    db.session.execute(update(Entry).where(Entry.id == refused.id).values(participant_token=None))
+    db.session.commit()
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    page = f"/studio/campaigns/{campaign.public_id}/draw"
+    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
+
+    draw = db.session.scalar(select(Draw))
+    tokens = dict(line.split(" ") for line in frozen.lines_of(draw))
+    assert tokens[han.public_id] == tokens[alt.public_id] and refused.public_id not in tokens
+    assert len(draw.picks) == 1  # the two emails of one X account are one person
