@@ -44,14 +44,7 @@ def test_tokens_sharing_an_account_join_the_smallest_even_through_a_chain():
 
 
 def test_entries_are_stamped_when_received_and_a_shared_account_makes_one_person_at_the_draw(client, studio):
-    org, _ = studio_setup()
-    campaign = launched_campaign(
-        org,
-        prizes=[PrizeData(name="Tea", quantity=5)],
-        allows_follow_and_post=True,
-        brand_handle="brand",
-        hashtags=["tea"],
-    )
+    campaign = _follow_and_post_campaign()
     hanako = enter(
         client,
         campaign,
@@ -71,12 +64,7 @@ def test_entries_are_stamped_when_received_and_a_shared_account_makes_one_person
     assert again.participant_token != hanako.participant_token  # joined at the draw, not at receipt
     for entry in (hanako, again, taro):
         set_status(entry, EntryStatus.APPROVED)
-    close(campaign)
-    studio.login("drawer@example.com", factories.PASSWORD)
-    page = f"/studio/campaigns/{campaign.public_id}/draw"
-    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
-
-    draw = db.session.scalar(select(Draw))
+    draw = _drawn(studio, campaign)
     tokens = dict(line.split(" ") for line in frozen.lines_of(draw))
     assert (
         tokens[hanako.public_id]
@@ -97,12 +85,7 @@ def test_the_draw_stamps_entries_that_were_never_stamped(client, studio):
         set_status(entry, EntryStatus.APPROVED)
     db.session.execute(update(Entry).values(participant_token=None, social_account=None))  # as before 0008
     db.session.commit()
-    close(campaign)
-    studio.login("drawer@example.com", factories.PASSWORD)
-    page = f"/studio/campaigns/{campaign.public_id}/draw"
-    assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
-
-    draw = db.session.scalar(select(Draw))
+    draw = _drawn(studio, campaign)
     assert draw.entry_count == 3 and len(draw.picks) == 2  # a@ and A@ are one mailbox, one person
     key = participants.key_for(client.application.secret_key, campaign.public_id)
     stamped = db.session.scalars(select(Entry.participant_token).order_by(Entry.id)).all()
@@ -112,14 +95,7 @@ def test_the_draw_stamps_entries_that_were_never_stamped(client, studio):
 def test_an_excluded_entry_with_no_token_sharing_an_account_joins_nobody(client, studio):
     """An excluded entry is never stamped by the draw, so its token may stay NULL: the shared-account join
     compared it with the others' tokens and the draw failed with a 500 (walk-through find)."""
-    org, _ = studio_setup()
-    campaign = launched_campaign(
-        org,
-        prizes=[PrizeData(name="Tea", quantity=5)],
-        allows_follow_and_post=True,
-        brand_handle="brand",
-        hashtags=["tea"],
-    )
+    campaign = _follow_and_post_campaign()
     han = enter(
         client, campaign, "han@example.com", social_handle="han", post_url="https://x.com/han/status/1"
     )
@@ -134,12 +110,28 @@ def test_an_excluded_entry_with_no_token_sharing_an_account_joins_nobody(client,
     set_status(refused, EntryStatus.REJECTED)
     db.session.execute(update(Entry).where(Entry.id == refused.id).values(participant_token=None))
     db.session.commit()
+    draw = _drawn(studio, campaign)
+    tokens = dict(line.split(" ") for line in frozen.lines_of(draw))
+    assert tokens[han.public_id] == tokens[alt.public_id] and refused.public_id not in tokens
+    assert len(draw.picks) == 1  # the two emails of one X account are one person
+
+
+def _follow_and_post_campaign():
+    """A launched follow-and-post campaign on X with five prizes."""
+    org, _ = studio_setup()
+    return launched_campaign(
+        org,
+        prizes=[PrizeData(name="Tea", quantity=5)],
+        allows_follow_and_post=True,
+        brand_handle="brand",
+        hashtags=["tea"],
+    )
+
+
+def _drawn(studio, campaign) -> Draw:
+    """Closes the campaign and draws it from the studio, as the drawer."""
     close(campaign)
     studio.login("drawer@example.com", factories.PASSWORD)
     page = f"/studio/campaigns/{campaign.public_id}/draw"
     assert studio.post(page, {"password": factories.PASSWORD}, form_page=page).status_code == 303
-
-    draw = db.session.scalar(select(Draw))
-    tokens = dict(line.split(" ") for line in frozen.lines_of(draw))
-    assert tokens[han.public_id] == tokens[alt.public_id] and refused.public_id not in tokens
-    assert len(draw.picks) == 1  # the two emails of one X account are one person
+    return db.session.scalar(select(Draw))
