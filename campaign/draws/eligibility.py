@@ -243,7 +243,9 @@ class _Reader:
                 and all(map(operator.lt, ids, islice(ids, 1, None)))
             )
             part = text.encode()
-            digest.update(b"\n" + part if parts else part)  # a large update runs without Python's lock
+            if parts:
+                digest.update(b"\n")
+            digest.update(part)  # a large update runs without Python's lock
             parts.append(part)
             read.ids += ids
             read.lines += lines

@@ -78,14 +78,14 @@ def export(org_slug: str, who: str, network: str | None, out: str) -> None:
                 now=utcnow(),
                 progress=progress.advance,
             )
+            if data is None:  # the request is audited; no file stands for an answer, nor a count of photos
+                db.session.commit()
+                raise click.ClickException(
+                    f"Nothing to export: no entry from this person holds personal data in {org_slug}; no "
+                    "file written. Check how the address or account is written"
+                )
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
-    if data is None:  # the request is audited; no file stands for an answer
-        db.session.commit()
-        raise click.ClickException(
-            f"Nothing to export: no entry from this person holds personal data in {org_slug}; no file "
-            "written. Check how the address or account is written"
-        )
     try:  # a person's data and photos: readable by the owner only, whatever the umask or an older file
         descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.fchmod(descriptor, 0o600)

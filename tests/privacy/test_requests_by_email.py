@@ -103,6 +103,7 @@ def test_an_export_that_finds_nothing_says_so_and_gives_no_file(team, client, ru
     out = tmp_path / "kne.zip"
     result = runner.invoke(args=["privacy", "export", team.org.slug, "kne@example.com", "--out", str(out)])
     assert result.exit_code == 1 and "Nothing to export" in result.output and "no file" in result.output
+    assert "photos added" not in result.output  # no count before it, which read as work done (walk-through)
     assert not out.exists()
     events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "privacy.export")))
     assert [e.after for e in events] == [{"entries": 0}, {"entries": 0}]  # both requests were answered
