@@ -28,6 +28,7 @@ class DrawRefused(DomainError):
 class WrongPassword(Forbidden):
     code = "wrong_password"
     message = _l("Your password was not correct. Nothing was drawn.")
+    field = "password"
 
 
 class AlreadyDrawn(DomainError):
