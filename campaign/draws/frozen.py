@@ -19,15 +19,19 @@ def key_for(draw: Draw) -> str:
     return f"private/draws/{draw.public_id}/frozen-list.txt"
 
 
-def store(draw: Draw, text: bytes) -> "Future[None]":
+def store(draw: Draw, text: bytes, digest: str) -> "Future[None]":
     """Starts writing the list's UTF-8 text, to be deleted again if the draw does not commit. The write runs
     in a thread (a file's write and fsync, or an upload, release Python's lock) while the draw inserts its
-    picks; the caller waits for the Future before its transaction can end."""
+    picks; the caller waits for the Future before its transaction can end. `digest` is the text's SHA-256
+    (hex): an upload to S3 is signed with it, not hashed again (`Storage.put`)."""
     storage = get_storage()  # here: the thread has no app context
     key = key_for(draw)
     pending_objects.track(db.session, storage, key)
     draw.frozen_list_key = key
-    return threads.start(lambda: storage.put(key, text, content_type=CONTENT_TYPE), "frozen-list-write")
+    sha256 = bytes.fromhex(digest)
+    return threads.start(
+        lambda: storage.put(key, text, content_type=CONTENT_TYPE, sha256=sha256), "frozen-list-write"
+    )
 
 
 def text_of(draw: Draw) -> str:

@@ -181,7 +181,7 @@ def run_draw(
     )
     db.session.add(draw)
     db.session.flush()  # claims the campaign's one draw
-    written = frozen.store(draw, pool.text)  # meanwhile, the picks and the audit event
+    written = frozen.store(draw, pool.text, pool.digest)  # meanwhile, the picks and the audit event
     try:
         _store_picks(draw, campaign, ranking)
         db.session.flush()

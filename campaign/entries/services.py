@@ -180,17 +180,23 @@ def person_of(typed: str, email: str | None) -> str:
     return rules.normalise_email(email or typed)
 
 
-def submission_key(form_key: str, person: str, photo: bytes) -> str:
+def photo_digest(photo: bytes | None) -> bytes:
+    """The photo's SHA-256, computed once per submission: it binds the form's key to the photo, and signs
+    the original's upload to S3 (`Storage.put`), which then does not hash the photo again."""
+    return hashlib.sha256(photo or b"").digest()
+
+
+def submission_key(form_key: str, person: str, photo_sha256: bytes) -> str:
     """The stored idempotency key: the form's key bound to whose photo it carried ("" without a form key).
 
-    A form posted again (Back, then send) finds its entry only with the same email and the same photo bytes;
-    anything else is another person's or another photo's entry, so it becomes a new entry and never shows
-    the first one.
+    A form posted again (Back, then send) finds its entry only with the same email and the same photo bytes
+    (`photo_sha256`, their `photo_digest`); anything else is another person's or another photo's entry, so
+    it becomes a new entry and never shows the first one.
     """
     if not form_key:
         return ""
     digest = hashlib.sha256(f"{form_key}\n{person}\n".encode())
-    digest.update(hashlib.sha256(photo).digest())
+    digest.update(photo_sha256)
     return digest.hexdigest()
 
 
@@ -289,7 +295,8 @@ def submit(
     ensure_open(campaign, now)
     email = rules.valid_email(sub.email)
     email_normalised = person_of(sub.email, email)
-    idempotency_key = submission_key(sub.idempotency_key, email_normalised, photo or b"")
+    photo_sha256 = photo_digest(photo)
+    idempotency_key = submission_key(sub.idempotency_key, email_normalised, photo_sha256)
     existing, used_slots = earlier_entries(campaign, idempotency_key, email_normalised)
     if existing is not None:
         return db.session.get(Entry, existing), False
@@ -309,7 +316,7 @@ def submit(
     public_id = new_public_id()
     key = f"private/originals/{campaign.public_id}/{public_id}.{inspection.extension}"
     try:
-        storage.put(key, photo, content_type=inspection.mime)
+        storage.put(key, photo, content_type=inspection.mime, sha256=photo_sha256)
     except StorageError as exc:
         raise StorageUnavailable() from exc
     pending_objects.track(db.session, storage, key)
@@ -351,7 +358,8 @@ def submit(
 def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> Entry:
     """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
     person = person_of(sub.email, rules.valid_email(sub.email))
-    existing = find_by_idempotency_key(campaign, submission_key(sub.idempotency_key, person, photo or b""))
+    key = submission_key(sub.idempotency_key, person, photo_digest(photo))
+    existing = find_by_idempotency_key(campaign, key)
     if existing is not None:
         return existing
     raise EntryLimitReached(limit=campaign.entries_per_person)

@@ -27,6 +27,7 @@ MAX_KEY_LENGTH = 512
 # Leaves room under the usual 255-byte file-name limit for the local backend's temporary suffix.
 MAX_SEGMENT_LENGTH = 200
 MAX_URL_EXPIRY = 7 * 24 * 3600  # the SigV4 maximum
+SHA256_BYTES = 32
 
 _SEGMENT = r"[A-Za-z0-9._-]+"
 _KEY_RE = re.compile(rf"(?:private|public)/{_SEGMENT}(?:/{_SEGMENT})*")
@@ -115,12 +116,14 @@ def _validate_content_type(content_type: str) -> None:
         raise ValueError(f"invalid content type {content_type!r}")
 
 
-def _checked_put(key: str, data: bytes, content_type: str) -> bytes:
+def _checked_put(key: str, data: bytes, content_type: str, sha256: bytes | None) -> bytes:
     """A put's arguments checked; its data as bytes (a copy only when it is not bytes already)."""
     validate_key(key)
     _validate_content_type(content_type)
     if not isinstance(data, bytes | bytearray | memoryview):
         raise TypeError(f"data must be bytes, not {type(data).__name__}")
+    if sha256 is not None and (not isinstance(sha256, bytes) or len(sha256) != SHA256_BYTES):
+        raise ValueError("sha256 must be the data's SHA-256 digest (32 bytes)")
     return bytes(data)
 
 
@@ -132,15 +135,20 @@ class Storage(ABC):
 
     name: str  # "local" | "memory" | "s3"; stored in database rows beside the key
 
-    def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        """Store ``data`` under ``key``, replacing any previous object; never leaves a partial object."""
-        self._put(key, _checked_put(key, data, content_type), content_type)
+    def put(self, key: str, data: bytes, *, content_type: str, sha256: bytes | None = None) -> None:
+        """Store ``data`` under ``key``, replacing any previous object; never leaves a partial object.
 
-    def put_if_absent(self, key: str, data: bytes, *, content_type: str) -> bool:
+        ``sha256``: the data's SHA-256 digest, when the caller has it already: the S3 backend signs the
+        request with it instead of hashing the data again (S3 refuses a digest that does not match the
+        bytes: a StorageError). The other backends do not need it."""
+        self._put(key, _checked_put(key, data, content_type, sha256), content_type, sha256)
+
+    def put_if_absent(self, key: str, data: bytes, *, content_type: str, sha256: bytes | None = None) -> bool:
         """Store ``data`` under ``key`` unless an object is there already, in one step (S3: one conditional
         request, no HEAD first); True when this call stored it. Of callers racing for one key, exactly one
-        gets True: only that one may delete the object again (a rollback), the others share it."""
-        return self._put_if_absent(key, _checked_put(key, data, content_type), content_type)
+        gets True: only that one may delete the object again (a rollback), the others share it.
+        ``sha256`` as for `put`."""
+        return self._put_if_absent(key, _checked_put(key, data, content_type, sha256), content_type, sha256)
 
     def get(self, key: str) -> bytes:
         """The object's bytes; ObjectNotFound if there is none."""
@@ -194,10 +202,13 @@ class Storage(ABC):
         """Human-readable problems with the configuration or the backend; empty when all is fine."""
 
     @abstractmethod
-    def _put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def _put(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> None:
+        """``sha256``, when given, is the data's digest (see `put`)."""
 
     @abstractmethod
-    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool: ...
+    def _put_if_absent(
+        self, key: str, data: bytes, content_type: str, sha256: bytes | None = None
+    ) -> bool: ...
 
     @abstractmethod
     def _get(self, key: str) -> bytes: ...

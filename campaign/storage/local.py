@@ -41,10 +41,10 @@ class LocalStorage(Storage):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*key.split("/"))
 
-    def _put(self, key: str, data: bytes, content_type: str) -> None:
+    def _put(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> None:
         self._write(key, data, replace=True)
 
-    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+    def _put_if_absent(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> bool:
         return self._write(key, data, replace=False)
 
     def _write(self, key: str, data: bytes, *, replace: bool) -> bool:

@@ -29,12 +29,12 @@ class MemoryStorage(Storage):
     def __str__(self) -> str:
         return "in-process memory (lost when the process exits)"
 
-    def _put(self, key: str, data: bytes, content_type: str) -> None:
+    def _put(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> None:
         entry = _Entry(data, self._clock().astimezone(UTC))
         with self._lock:
             self._objects[key] = entry
 
-    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+    def _put_if_absent(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> bool:
         entry = _Entry(data, self._clock().astimezone(UTC))
         with self._lock:
             if key in self._objects:

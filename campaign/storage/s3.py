@@ -34,6 +34,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from campaign.storage import s3_signing
 from campaign.storage.base import (
     AREAS,
     ObjectNotFound,
@@ -74,6 +75,7 @@ class S3Storage(Storage):
                 s3={"addressing_style": s.effective_addressing_style},
             ),
         )
+        s3_signing.install(self.client)
 
     def __str__(self) -> str:
         s = self.settings
@@ -95,16 +97,22 @@ class S3Storage(Storage):
     def object_key(self, key: str) -> str:
         return self.settings.key_prefix + key
 
-    def _put(self, key: str, data: bytes, content_type: str) -> None:
-        self._put_object(key, data, content_type)
+    def _put(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> None:
+        self._put_object(key, data, content_type, sha256)
 
-    def _put_if_absent(self, key: str, data: bytes, content_type: str) -> bool:
+    def _put_if_absent(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> bool:
         """One conditional put (If-None-Match: *): the server refuses it with 412 when the key is taken."""
-        return self._put_object(key, data, content_type, IfNoneMatch="*")
+        return self._put_object(key, data, content_type, sha256, IfNoneMatch="*")
 
-    def _put_object(self, key: str, data: bytes, content_type: str, **condition: str) -> bool:
-        """False when the server refused a conditional put (412), True when the object was stored."""
+    def _put_object(
+        self, key: str, data: bytes, content_type: str, sha256: bytes | None, **condition: str
+    ) -> bool:
+        """False when the server refused a conditional put (412), True when the object was stored.
+
+        A caller's `sha256` signs the request (`s3_signing`): botocore does not hash the body again."""
         params = {"ContentType": content_type, "CacheControl": cache_control_for(key), **condition}
+        if sha256 is not None:
+            params[s3_signing.PAYLOAD_SHA256] = sha256
         try:
             self.client.put_object(Bucket=self.bucket_for(key), Key=self.object_key(key), Body=data, **params)
         except ClientError as exc:

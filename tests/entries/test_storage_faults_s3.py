@@ -1,5 +1,7 @@
-"""Faults lose nothing, against a real SeaweedFS server behind a proxy that breaks the network on demand."""
+"""Submissions on the S3 backend, against a real SeaweedFS server behind a proxy that breaks the network on
+demand: faults lose nothing, and the original's upload is signed with the photo's digest."""
 
+import hashlib
 import uuid
 from collections import Counter
 
@@ -13,7 +15,7 @@ from campaign.entries import services
 from campaign.entries.models import Derivative, Entry, Processing
 from campaign.entries.processing import store_derivatives
 from campaign.extensions import db
-from campaign.storage import build_storage, get_storage
+from campaign.storage import build_storage, get_storage, s3_signing
 from tests import factories
 from tests.entries.helpers import submit
 from tests.entries.test_faults import _lose_the_connection
@@ -140,3 +142,25 @@ def test_processing_stores_each_rendition_in_one_request_and_shares_a_duplicates
     store_derivatives(second, media.derive(photo), get_storage())  # processed again, then rolled back:
     db.session.rollback()  # the objects it found were not its own to delete
     assert {d.key for d in first.derivatives} <= all_keys()
+
+
+def test_the_original_is_uploaded_signed_with_the_photo_digest_not_hashed_again(client, s3_app):
+    """The submission hashes the photo once (its idempotency key) and the upload is signed with that digest
+    by the known-payload signer, not by botocore's, which would hash the 12 MP photo a second time."""
+    signers, payloads = {}, {}
+
+    def signing(request, signature_version, **_) -> None:
+        signers[request.url] = signature_version
+
+    def sending(request, **_) -> None:
+        payloads[request.url] = request.headers["X-Amz-Content-SHA256"].decode()
+
+    get_storage().client.meta.events.register("before-sign.s3.PutObject", signing)
+    get_storage().client.meta.events.register("before-send.s3.PutObject", sending)
+    photo = factories.photo(800, 600)
+    assert submit(client, photo=photo).status_code == 303
+    entry = db.session.scalar(select(Entry))
+    assert get_storage().get(entry.original_key) == photo
+    (url,) = [url for url in signers if entry.original_key in url]
+    assert signers[url] == s3_signing.SIGNATURE_VERSION
+    assert payloads[url] == hashlib.sha256(photo).hexdigest()

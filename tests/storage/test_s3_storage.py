@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import time
 import urllib.error
 import urllib.request
@@ -180,3 +182,46 @@ def test_wrong_secret_surfaces_as_storage_error(seaweedfs: SeaweedFS):
             call()
     with pytest.raises(StorageError):
         list(storage.iter_objects())
+
+
+class PayloadHashes:
+    """The payload hash (X-Amz-Content-SHA256) each PutObject of a client is signed with, as it is sent
+    (botocore's before-send event: observes only, the request goes on to the server)."""
+
+    def __init__(self, storage: S3Storage) -> None:
+        self.sent: list[str] = []
+        storage.client.meta.events.register("before-send.s3.PutObject", self._sent)
+
+    def _sent(self, request, **_) -> None:
+        self.sent.append(request.headers["X-Amz-Content-SHA256"].decode())
+
+
+def test_a_put_with_its_digest_is_signed_with_it_and_not_hashed_again(s3_storage: S3Storage):
+    hashes = PayloadHashes(s3_storage)
+    data = b"\xff\xd8" + bytes(range(256)) * 400
+    digest = hashlib.sha256(data).digest()
+
+    s3_storage.put("private/signed/1.jpg", data, content_type="image/jpeg", sha256=digest)
+    s3_storage.put("private/signed/2.jpg", data, content_type="image/jpeg")  # botocore hashes it
+    assert hashes.sent == [digest.hex(), digest.hex()]
+    assert s3_storage.get("private/signed/1.jpg") == s3_storage.get("private/signed/2.jpg") == data
+
+    # A digest of other bytes is what the request is signed with: botocore did not hash the body. AWS S3
+    # refuses such a put (XAmzContentSHA256Mismatch); SeaweedFS does not check the payload hash, and the
+    # body's CRC32 checksum, which botocore still computes from the bytes, keeps what it stores whole.
+    other = hashlib.sha256(b"other bytes").digest()
+    with contextlib.suppress(StorageError):
+        s3_storage.put("private/signed/3.jpg", data, content_type="image/jpeg", sha256=other)
+    assert hashes.sent[-1] == other.hex()
+
+
+def test_the_known_payload_signer_leaves_other_requests_to_botocore(s3_storage: S3Storage):
+    hashes = PayloadHashes(s3_storage)
+    digest = hashlib.sha256(b"x").digest()
+    assert s3_storage.put_if_absent("private/signed/x", b"x", content_type="text/plain", sha256=digest)
+    assert not s3_storage.put_if_absent("private/signed/x", b"y", content_type="text/plain", sha256=digest)
+    assert hashes.sent == [digest.hex(), digest.hex()]
+    url = s3_storage.private_url("private/signed/x", expires_in=60)  # presigned: botocore's query signer
+    assert fetch_status(url) == 200
+    s3_storage.copy("private/signed/x", "public/signed/x.webp", content_type="image/webp")
+    assert s3_storage.get("public/signed/x.webp") == b"x"

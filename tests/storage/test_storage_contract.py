@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import urllib.error
 import urllib.request
@@ -310,3 +311,19 @@ def test_check_is_empty_on_a_healthy_backend(storage: Storage):
     storage.put("private/keep.jpg", b"x", content_type="image/jpeg")
     assert storage.check() == []
     assert keys(storage.iter_objects()) == ["private/keep.jpg"]  # the probe objects are gone again
+
+
+def test_put_takes_the_data_digest_the_caller_has(storage: Storage):
+    digest = hashlib.sha256(BINARY).digest()
+    storage.put("private/d/1.jpg", BINARY, content_type="image/jpeg", sha256=digest)
+    assert storage.put_if_absent("private/d/2.jpg", BINARY, content_type="image/jpeg", sha256=digest)
+    assert storage.get("private/d/1.jpg") == storage.get("private/d/2.jpg") == BINARY
+
+
+@pytest.mark.parametrize("digest", [b"short", hashlib.sha256(b"x").hexdigest()])
+def test_put_refuses_what_is_not_a_sha256_digest_and_stores_nothing(storage: Storage, digest):
+    with pytest.raises(ValueError, match="SHA-256"):
+        storage.put("private/d/3.jpg", BINARY, content_type="image/jpeg", sha256=digest)
+    with pytest.raises(ValueError, match="SHA-256"):
+        storage.put_if_absent("private/d/3.jpg", BINARY, content_type="image/jpeg", sha256=digest)
+    assert not storage.exists("private/d/3.jpg")

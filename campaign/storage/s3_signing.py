@@ -1,0 +1,55 @@
+"""SigV4 for S3 puts whose body's SHA-256 the caller knows already: the body is not hashed again.
+
+A SigV4 signature covers the body's SHA-256 (`X-Amz-Content-SHA256`, which S3 checks against the body). For
+a put, botocore computes it by reading the whole body again: always over plain HTTP, and over HTTPS too
+unless the body is streamed with a trailing checksum. The app knows that digest for the largest objects it
+writes: a customer's original (hashed once, for the submission's idempotency key) and a draw's frozen list
+(its published digest). `S3Storage` hands it over as the extra `put_object` parameter `PAYLOAD_SHA256`;
+`install` makes the client move it into the request's context (botocore's `provide-client-params` event,
+meant for such parameters) and sign that put with `KnownPayloadAuth`, which is botocore's `S3SigV4Auth`
+taking the digest from the context. The signature is the one botocore would make. A digest that does not
+match the body makes S3 refuse the put (XAmzContentSHA256Mismatch), as any wrong payload hash does.
+
+botocore picks a signer by name (`choose-signer` event, `AUTH_TYPE_MAPS`): this one is picked only for a
+PutObject that carries a digest and would otherwise be signed with plain "s3v4". Presigned URLs, S3
+Express, operations with an unsigned body and every other request are left to botocore.
+"""
+
+from botocore.auth import AUTH_TYPE_MAPS, S3SigV4Auth
+
+PAYLOAD_SHA256 = "KuchikomiPayloadSHA256"  # the extra put_object parameter: the body's digest, 32 bytes
+_CONTEXT_KEY = "kuchikomi_payload_sha256"  # in the request's context: the digest, hex
+SIGNATURE_VERSION = "s3v4-kuchikomi-known-payload"
+
+
+class KnownPayloadAuth(S3SigV4Auth):
+    def payload(self, request) -> str:
+        known = request.context.get(_CONTEXT_KEY)
+        if (
+            known is None
+            or self._is_streaming_checksum_payload(request)
+            or not self._should_sha256_sign_payload(request)
+        ):
+            return super().payload(request)
+        return known
+
+
+AUTH_TYPE_MAPS.setdefault(SIGNATURE_VERSION, KnownPayloadAuth)
+
+
+def _take_digest(params: dict, context: dict, **_) -> None:
+    digest = params.pop(PAYLOAD_SHA256, None)
+    if digest is not None:
+        context[_CONTEXT_KEY] = digest.hex()
+
+
+def _choose(signature_version: str, context: dict, **_) -> str | None:
+    if signature_version == "s3v4" and _CONTEXT_KEY in context and not context.get("unsigned_payload"):
+        return SIGNATURE_VERSION
+    return None  # botocore's own choice
+
+
+def install(client) -> None:
+    """Lets `client` (an S3 client) take `PAYLOAD_SHA256` in put_object and sign with it."""
+    client.meta.events.register("provide-client-params.s3.PutObject", _take_digest)
+    client.meta.events.register("choose-signer.s3.PutObject", _choose)
