@@ -180,24 +180,24 @@ def person_of(typed: str, email: str | None) -> str:
     return rules.normalise_email(email or typed)
 
 
-def photo_digest(photo: bytes | None) -> bytes:
-    """The photo's SHA-256, computed once per submission: it binds the form's key to the photo, and signs
-    the original's upload to S3 (`Storage.put`), which then does not hash the photo again."""
-    return hashlib.sha256(photo or b"").digest()
-
-
-def submission_key(form_key: str, person: str, photo_sha256: bytes) -> str:
+def submission_key(form_key: str, person: str, photo_sha256: bytes | None) -> str:
     """The stored idempotency key: the form's key bound to whose photo it carried ("" without a form key).
 
     A form posted again (Back, then send) finds its entry only with the same email and the same photo bytes
-    (`photo_sha256`, their `photo_digest`); anything else is another person's or another photo's entry, so
-    it becomes a new entry and never shows the first one.
+    (`photo_sha256`, their digest: `photo_digest`); anything else is another person's or another photo's
+    entry, so it becomes a new entry and never shows the first one.
     """
     if not form_key:
         return ""
     digest = hashlib.sha256(f"{form_key}\n{person}\n".encode())
-    digest.update(photo_sha256)
+    digest.update(photo_sha256 or hashlib.sha256(b"").digest())
     return digest.hexdigest()
+
+
+def photo_digest(form_key: str, photo: bytes | None) -> bytes | None:
+    """The photo's SHA-256 when the submission's idempotency key needs it (a form key and a photo), computed
+    once: it also signs the original's upload to S3 (`Storage.put`), which then does not hash it again."""
+    return hashlib.sha256(photo).digest() if form_key and photo is not None else None
 
 
 def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
@@ -295,7 +295,7 @@ def submit(
     ensure_open(campaign, now)
     email = rules.valid_email(sub.email)
     email_normalised = person_of(sub.email, email)
-    photo_sha256 = photo_digest(photo)
+    photo_sha256 = photo_digest(sub.idempotency_key, photo)
     idempotency_key = submission_key(sub.idempotency_key, email_normalised, photo_sha256)
     existing, used_slots = earlier_entries(campaign, idempotency_key, email_normalised)
     if existing is not None:
@@ -358,7 +358,7 @@ def submit(
 def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> Entry:
     """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
     person = person_of(sub.email, rules.valid_email(sub.email))
-    key = submission_key(sub.idempotency_key, person, photo_digest(photo))
+    key = submission_key(sub.idempotency_key, person, photo_digest(sub.idempotency_key, photo))
     existing = find_by_idempotency_key(campaign, key)
     if existing is not None:
         return existing

@@ -138,9 +138,9 @@ class Storage(ABC):
     def put(self, key: str, data: bytes, *, content_type: str, sha256: bytes | None = None) -> None:
         """Store ``data`` under ``key``, replacing any previous object; never leaves a partial object.
 
-        ``sha256``: the data's SHA-256 digest, when the caller has it already: the S3 backend signs the
-        request with it instead of hashing the data again (S3 refuses a digest that does not match the
-        bytes: a StorageError). The other backends do not need it."""
+        ``sha256``: the data's SHA-256 digest, when the caller has it already: the S3 backend may sign the
+        request with it instead of hashing the data again (`s3_signing`). It must be the digest of these
+        bytes: AWS S3 refuses another (a StorageError), the memory backend raises ValueError."""
         self._put(key, _checked_put(key, data, content_type, sha256), content_type, sha256)
 
     def put_if_absent(self, key: str, data: bytes, *, content_type: str, sha256: bytes | None = None) -> bool:

@@ -1,7 +1,9 @@
-"""In-process storage for fast tests; thread-safe, gone when the process ends."""
+"""In-process storage for fast tests; thread-safe, gone when the process ends. It checks every digest a
+caller gives (`Storage.put`'s ``sha256``), as AWS S3 does, so a wrong one fails the tests."""
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,6 +16,11 @@ from campaign.storage.base import ObjectNotFound, Storage, StoredObject
 class _Entry:
     data: bytes
     modified_at: datetime
+
+
+def _check_digest(data: bytes, sha256: bytes | None) -> None:
+    if sha256 is not None and hashlib.sha256(data).digest() != sha256:
+        raise ValueError("sha256 is not the SHA-256 digest of the data")
 
 
 class MemoryStorage(Storage):
@@ -30,11 +37,13 @@ class MemoryStorage(Storage):
         return "in-process memory (lost when the process exits)"
 
     def _put(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> None:
+        _check_digest(data, sha256)
         entry = _Entry(data, self._clock().astimezone(UTC))
         with self._lock:
             self._objects[key] = entry
 
     def _put_if_absent(self, key: str, data: bytes, content_type: str, sha256: bytes | None = None) -> bool:
+        _check_digest(data, sha256)
         entry = _Entry(data, self._clock().astimezone(UTC))
         with self._lock:
             if key in self._objects:

@@ -66,7 +66,7 @@ class S3Storage(Storage):
             "s3",
             endpoint_url=s.endpoint_url,
             config=Config(
-                signature_version="s3v4",
+                signature_version="s3v4",  # a put with a known digest is then signed by s3_signing
                 connect_timeout=s.connect_timeout,
                 read_timeout=s.read_timeout,
                 # total_max_attempts counts the first try (botocore's "max_attempts" counts only retries),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import time
 import urllib.error
@@ -11,7 +10,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from campaign.storage import StorageError, build_storage
+from campaign.storage import StorageError, build_storage, s3_signing
 from campaign.storage.s3 import S3Settings, S3Storage
 from tests.fixtures.fault_proxy import SilentServer
 from tests.fixtures.seaweedfs import PRIVATE_BUCKET, PUBLIC_BUCKET, SeaweedFS
@@ -184,44 +183,74 @@ def test_wrong_secret_surfaces_as_storage_error(seaweedfs: SeaweedFS):
         list(storage.iter_objects())
 
 
-class PayloadHashes:
-    """The payload hash (X-Amz-Content-SHA256) each PutObject of a client is signed with, as it is sent
-    (botocore's before-send event: observes only, the request goes on to the server)."""
+class Signing:
+    """The signer chosen (before-sign) and the payload hash sent (X-Amz-Content-SHA256, before-send) for each
+    request of a client, by operation, in order (botocore's events: they observe only)."""
 
     def __init__(self, storage: S3Storage) -> None:
-        self.sent: list[str] = []
-        storage.client.meta.events.register("before-send.s3.PutObject", self._sent)
+        self.signers: list[tuple[str, str]] = []
+        self.payloads: list[str] = []
+        events = storage.client.meta.events
+        events.register("before-sign.s3", self._signed)
+        events.register("before-send.s3.PutObject", self._sent)
+
+    def _signed(self, operation_name, signature_version, **_) -> None:
+        self.signers.append((operation_name, signature_version))
 
     def _sent(self, request, **_) -> None:
-        self.sent.append(request.headers["X-Amz-Content-SHA256"].decode())
+        self.payloads.append(request.headers["X-Amz-Content-SHA256"].decode())
 
 
 def test_a_put_with_its_digest_is_signed_with_it_and_not_hashed_again(s3_storage: S3Storage):
-    hashes = PayloadHashes(s3_storage)
+    signing = Signing(s3_storage)
     data = b"\xff\xd8" + bytes(range(256)) * 400
     digest = hashlib.sha256(data).digest()
 
     s3_storage.put("private/signed/1.jpg", data, content_type="image/jpeg", sha256=digest)
     s3_storage.put("private/signed/2.jpg", data, content_type="image/jpeg")  # botocore hashes it
-    assert hashes.sent == [digest.hex(), digest.hex()]
+    assert signing.payloads == [digest.hex(), digest.hex()]
+    assert signing.signers == [("PutObject", s3_signing.SIGNATURE_VERSION), ("PutObject", "s3v4")]
     assert s3_storage.get("private/signed/1.jpg") == s3_storage.get("private/signed/2.jpg") == data
 
     # A digest of other bytes is what the request is signed with: botocore did not hash the body. AWS S3
-    # refuses such a put (XAmzContentSHA256Mismatch); SeaweedFS does not check the payload hash, and the
-    # body's CRC32 checksum, which botocore still computes from the bytes, keeps what it stores whole.
+    # refuses such a put (XAmzContentSHA256Mismatch). SeaweedFS does not check the payload hash; it checks
+    # the body's CRC32, which botocore still computes from the bytes, so what it stores is what was sent.
     other = hashlib.sha256(b"other bytes").digest()
-    with contextlib.suppress(StorageError):
+    try:
         s3_storage.put("private/signed/3.jpg", data, content_type="image/jpeg", sha256=other)
-    assert hashes.sent[-1] == other.hex()
+    except StorageError:
+        assert not s3_storage.exists("private/signed/3.jpg")
+    else:
+        assert s3_storage.get("private/signed/3.jpg") == data
+    assert signing.payloads[-1] == other.hex()
 
 
 def test_the_known_payload_signer_leaves_other_requests_to_botocore(s3_storage: S3Storage):
-    hashes = PayloadHashes(s3_storage)
+    signing = Signing(s3_storage)
     digest = hashlib.sha256(b"x").digest()
     assert s3_storage.put_if_absent("private/signed/x", b"x", content_type="text/plain", sha256=digest)
     assert not s3_storage.put_if_absent("private/signed/x", b"y", content_type="text/plain", sha256=digest)
-    assert hashes.sent == [digest.hex(), digest.hex()]
+    assert signing.payloads == [digest.hex(), digest.hex()]
     url = s3_storage.private_url("private/signed/x", expires_in=60)  # presigned: botocore's query signer
     assert fetch_status(url) == 200
     s3_storage.copy("private/signed/x", "public/signed/x.webp", content_type="image/webp")
     assert s3_storage.get("public/signed/x.webp") == b"x"
+    puts = [version for operation, version in signing.signers if operation == "PutObject"]
+    assert puts == [s3_signing.SIGNATURE_VERSION] * 2
+    others = {version for operation, version in signing.signers if operation != "PutObject"}
+    assert others == {"s3v4", "s3v4-query"}  # the copy and the reads; the presigned URL
+    assert {"CopyObject", "GetObject"} <= {operation for operation, _ in signing.signers}
+
+
+@pytest.mark.parametrize(
+    ("signature_version", "chosen"),
+    [("s3v4", True), ("v4", True), ("s3v4-query", False), ("v4-s3express", False), ("s3v4a", False)],
+)
+def test_the_known_payload_signer_is_chosen_only_where_botocore_would_sign_with_plain_sigv4(
+    signature_version, chosen
+):
+    with_digest = {s3_signing._CONTEXT_KEY: "00" * 32}
+    expected = s3_signing.SIGNATURE_VERSION if chosen else None
+    assert s3_signing._choose(signature_version, with_digest) == expected
+    assert s3_signing._choose(signature_version, {}) is None  # no digest: botocore's signer
+    assert s3_signing._choose(signature_version, {**with_digest, "unsigned_payload": True}) is None

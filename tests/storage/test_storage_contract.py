@@ -327,3 +327,15 @@ def test_put_refuses_what_is_not_a_sha256_digest_and_stores_nothing(storage: Sto
     with pytest.raises(ValueError, match="SHA-256"):
         storage.put_if_absent("private/d/3.jpg", BINARY, content_type="image/jpeg", sha256=digest)
     assert not storage.exists("private/d/3.jpg")
+
+
+def test_the_memory_backend_refuses_a_digest_of_other_bytes_as_aws_s3_does():
+    from campaign.storage.memory import MemoryStorage
+
+    storage = MemoryStorage()
+    wrong = hashlib.sha256(b"other bytes").digest()
+    with pytest.raises(ValueError, match="not the SHA-256"):
+        storage.put("private/d/4.jpg", BINARY, content_type="image/jpeg", sha256=wrong)
+    with pytest.raises(ValueError, match="not the SHA-256"):
+        storage.put_if_absent("private/d/4.jpg", BINARY, content_type="image/jpeg", sha256=wrong)
+    assert not storage.exists("private/d/4.jpg")
