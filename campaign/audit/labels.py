@@ -158,6 +158,7 @@ FIELDS = {
     "rejection_reason": _l("Reason shown to the customer"),
     "withdrawn_by": _l("Withdrawn by"),
     "erased": _l("Erased"),
+    "entries": _l("Entries found"),
     "commitment": _l("Seed commitment (SHA-256)"),
     "title_en": _l("Title (English)"),
     "description_en": _l("Description (English)"),
@@ -207,8 +208,14 @@ def actor_label(label: str) -> str:
     return str(ACTORS.get(label, label))
 
 
-def field_label(key: str) -> str:
-    return str(FIELDS.get(key, key.replace("_", " ")))
+# a key whose meaning depends on the action: an entry's erasure lists the fields it erased, a request's
+# erasure counts the entries
+ACTION_FIELDS = {("privacy.erase", "erased"): _l("Entries erased")}
+
+
+def field_label(key: str, action: str = "") -> str:
+    label = ACTION_FIELDS.get((action, key)) or FIELDS.get(key)
+    return str(label) if label is not None else key.replace("_", " ")
 
 
 def _named(item: object) -> str:

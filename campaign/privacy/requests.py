@@ -21,6 +21,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor, record
 from campaign.draws import sealing
 from campaign.draws.models import DrawPick
@@ -75,6 +76,22 @@ def person_hash(secret: str, who: Requester) -> str:
     key = sealing.derived_key(secret, "privacy-request")
     subject = who.value if who.kind == "email" else f"{who.kind}:@{who.value}"
     return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+REQUEST_ACTIONS = ("privacy.export", "privacy.erase")
+HISTORY_LIMIT = 100
+
+
+def history(org: Organisation, *, secret: str, who: Requester | None = None) -> list[AuditEvent]:
+    """The requests the organisation answered, newest first (at most HISTORY_LIMIT), with the retention
+    changes beside them; or, for `who`, every request about that person, found by its keyed hash: the trail
+    answers "did we act on this person before?" without holding the address or account."""
+    from campaign.audit import queries
+
+    if who is None:
+        actions = (*REQUEST_ACTIONS, "organisation.retention")
+        return queries.events_with_actions(org, actions, limit=HISTORY_LIMIT)
+    return queries.events_with_actions(org, REQUEST_ACTIONS, object_id=person_hash(secret, who))
 
 
 def entries_of(org: Organisation, who: Requester) -> list[Entry]:

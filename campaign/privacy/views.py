@@ -22,9 +22,26 @@ def _actor() -> Actor:
     return Actor.member(current_user, request.remote_addr or "")
 
 
-def _page(retention: RetentionForm | None = None, ask: RequestForm | None = None, code: int = 200):
+def _page(
+    retention: RetentionForm | None = None,
+    ask: RequestForm | None = None,
+    code: int = 200,
+    *,
+    about_person: bool = False,
+    events=None,
+):
+    """The page; `about_person`: its history lists `events`, the requests about the person in `ask`."""
     retention = retention or RetentionForm(retention_days=g.org.retention_days)
-    return render_template("privacy/index.html", retention=retention, ask=ask or RequestForm()), code
+    if events is None:
+        events = requests.history(g.org, secret=current_app.secret_key)
+    return render_template(
+        "privacy/index.html",
+        retention=retention,
+        ask=ask or RequestForm(),
+        events=events,
+        about_person=about_person,
+        limit=requests.HISTORY_LIMIT,
+    ), code
 
 
 @bp.get("/privacy")
@@ -45,33 +62,42 @@ def save_retention():
     return redirect(url_for("privacy.index"), code=303)
 
 
-def _request_form(*, confirm: bool) -> tuple[RequestForm, bool]:
+def _asked(*, confirm: bool):
+    """(the form, the person it names, None), or (the form, None, the page saying what is wrong)."""
     form = RequestForm()
     valid = form.validate()
     if valid and confirm and not form.confirm.data:
         form.confirm.errors = [_("Confirm that you checked who asks before erasing.")]
         valid = False
-    return form, valid
+    if not valid:
+        return form, None, _page(ask=form, code=400)
+    try:
+        return form, requests.requester(form.email.data, form.kind.data), None
+    except DomainError as exc:
+        form.email.errors = [exc.text()]
+        return form, None, _page(ask=form, code=exc.status)
+
+
+@bp.post("/privacy/history")
+@studio_route("privacy")
+def person_history():
+    """The requests about the person typed in the form (a POST: the address stays out of URLs and logs)."""
+    form, who, refused = _asked(confirm=False)
+    if who is None:
+        return refused
+    events = requests.history(g.org, secret=current_app.secret_key, who=who)
+    return _page(ask=form, about_person=True, events=events)
 
 
 @bp.post("/privacy/export")
 @studio_route("privacy")
 def export():
-    form, valid = _request_form(confirm=False)
-    if not valid:
-        return _page(ask=form, code=400)
-    try:
-        data = requests.export(
-            g.org,
-            requests.requester(form.email.data, form.kind.data),
-            actor=_actor(),
-            secret=current_app.secret_key,
-            storage=get_storage(),
-            now=utcnow(),
-        )
-    except DomainError as exc:
-        form.email.errors = [exc.text()]
-        return _page(ask=form, code=exc.status)
+    _form, who, refused = _asked(confirm=False)
+    if who is None:
+        return refused
+    data = requests.export(
+        g.org, who, actor=_actor(), secret=current_app.secret_key, storage=get_storage(), now=utcnow()
+    )
     db.session.commit()
     if data is None:
         flash(
@@ -92,15 +118,10 @@ def export():
 @bp.post("/privacy/erase")
 @studio_route("privacy")
 def erase():
-    form, valid = _request_form(confirm=True)
-    if not valid:
-        return _page(ask=form, code=400)
-    try:
-        who = requests.requester(form.email.data, form.kind.data)
-        count = requests.erase(g.org, who, actor=_actor(), secret=current_app.secret_key, now=utcnow())
-    except DomainError as exc:
-        form.email.errors = [exc.text()]
-        return _page(ask=form, code=exc.status)
+    _form, who, refused = _asked(confirm=True)
+    if who is None:
+        return refused
+    count = requests.erase(g.org, who, actor=_actor(), secret=current_app.secret_key, now=utcnow())
     db.session.commit()
     if count:
         flash(ngettext("%(num)d entry erased.", "%(num)d entries erased.", count))

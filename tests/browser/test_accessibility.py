@@ -77,6 +77,10 @@ def seed(app, client, smtp_server, base: str) -> Site:
     brand.studio.post("/studio/webhooks/", hook, form_page="/studio/webhooks/")
     brand.studio.post("/studio/api-keys", {"name": "EC site"}, form_page="/studio/api-keys")
     sent = submit(app.test_client(), brand.campaign.slug, email="status@example.com")
+    # a disclosure request answered: the Personal data page lists it
+    privacy = "/studio/privacy"
+    asked = brand.studio.post(f"{privacy}/export", {"email": "status@example.com"}, form_page=privacy)
+    assert asked.status_code == 200
     status_token = urlsplit(sent.headers["Location"]).path.rsplit("/", 1)[-1]
 
     drawn = launched_campaign(

@@ -82,3 +82,41 @@ def test_an_export_that_finds_nothing_says_so_on_the_page(page, live_server, app
                 path=f"/tmp/shots/retention/privacy-nothing-held-{lang}-{width}.png", full_page=True
             )
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_owner_sees_the_requests_answered_and_finds_a_persons_earlier_ones(page, live_server, app):
+    team = make_team(app)
+    team.entry(email="hana@example.com", nickname="はな")
+    team.entry(email="taro@example.com")
+    log_in(page, live_server.url, f"{Role.OWNER.value}@example.com")
+    page.goto(f"{live_server.url}/studio/privacy")
+    for email in ("hana@example.com", "taro@example.com"):
+        page.fill("#email", email)
+        with page.expect_download():
+            page.click("#request-export")
+    page.fill("#email", "hana@example.com")
+    page.check("#confirm")
+    page.click("#request-erase")
+    with page.expect_navigation():
+        page.click("dialog.confirm[open] button[value=confirm]")
+    actions = page.locator("#history .audit-event").evaluate_all("els => els.map(e => e.dataset.action)")
+    assert actions == ["privacy.erase", "privacy.export", "privacy.export"]
+    assert "hana" not in page.locator("#history").inner_text()
+    shoot(page, f"{live_server.url}/studio/privacy", "privacy-history", owner="retention")
+
+    for lang, heading in (("ja", "この方からの過去の請求"), ("en", "Earlier requests from this person")):
+        page.goto(f"{live_server.url}/lang/{lang}?next=/studio/privacy")
+        page.fill("#email", "Hana@Example.com")
+        with page.expect_navigation():
+            page.click("#request-history")
+        assert page.url.endswith("/studio/privacy/history#history")  # the address is not in the URL
+        assert heading in page.locator("#history h2").first.inner_text()
+        found = page.locator("#history .audit-event").evaluate_all("els => els.map(e => e.dataset.action)")
+        assert found == ["privacy.erase", "privacy.export"]  # hana's, not taro's
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=f"/tmp/shots/retention/privacy-person-history-{lang}-{width}.png", full_page=True
+            )
+    assert page.console_errors == []
