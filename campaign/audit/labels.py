@@ -213,6 +213,16 @@ def actor_label(label: str) -> str:
 ACTION_FIELDS = {("privacy.erase", "erased"): _l("Entries erased")}
 
 
+# a request answered records what it found and did, not a change of something: its values are a result
+RESULT_ACTIONS = frozenset({"privacy.export", "privacy.erase"})
+AFTER, RESULT = _l("After"), _l("Result")
+
+
+def after_label(action: str) -> str:
+    """What the values recorded after an action are called: "Result" for a request answered."""
+    return str(RESULT if action in RESULT_ACTIONS else AFTER)
+
+
 def field_label(key: str, action: str = "") -> str:
     label = ACTION_FIELDS.get((action, key)) or FIELDS.get(key)
     return str(label) if label is not None else key.replace("_", " ")

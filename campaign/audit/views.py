@@ -14,6 +14,7 @@ bp.add_app_template_filter(labels.action_label, "audit_action")
 bp.add_app_template_filter(labels.object_label, "audit_object")
 bp.add_app_template_filter(labels.actor_label, "audit_actor")
 bp.add_app_template_filter(labels.field_label, "audit_field")
+bp.add_app_template_filter(labels.after_label, "audit_after")
 bp.add_app_template_global(labels.field_value, "audit_value")
 
 

@@ -9,7 +9,7 @@ from campaign.orgs.services import RETENTION_DAYS
 class RetentionForm(AppForm):
     retention_days = WholeNumberField(
         _l("Days to keep entrants' personal data after a campaign is over"),
-        validators=[Required(), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
+        validators=[Required(zero_counts=True), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
     )
 
 

@@ -29,16 +29,19 @@ def _page(
     *,
     about_person: bool = False,
     events=None,
+    history: bool = True,
 ):
-    """The page; `about_person`: its history lists `events`, the requests about the person in `ask`."""
+    """The page; `about_person`: its history lists `events`, the requests about the person in `ask`;
+    without `history` it has none (a refused lookup: its error, not a list, is what the owner must read)."""
     retention = retention or RetentionForm(retention_days=g.org.retention_days)
-    if events is None:
+    if events is None and history:
         events = requests.history(g.org, secret=current_app.secret_key)
     return render_template(
         "privacy/index.html",
         retention=retention,
         ask=ask or RequestForm(),
         events=events,
+        history=history,
         about_person=about_person,
         limit=requests.HISTORY_LIMIT,
     ), code
@@ -62,27 +65,28 @@ def save_retention():
     return redirect(url_for("privacy.index"), code=303)
 
 
-def _asked(*, confirm: bool):
-    """(the form, the person it names, None), or (the form, None, the page saying what is wrong)."""
+def _asked(*, confirm: bool = False, looking: bool = False):
+    """(the form, the person it names, None), or (the form, None, the page saying what is wrong). A refused
+    lookup (`looking`) shows no history: the whole list under the error would read as this person's."""
     form = RequestForm()
     valid = form.validate()
     if valid and confirm and not form.confirm.data:
         form.confirm.errors = [_("Confirm that you checked who asks before erasing.")]
         valid = False
     if not valid:
-        return form, None, _page(ask=form, code=400)
+        return form, None, _page(ask=form, code=400, history=not looking)
     try:
         return form, requests.requester(form.email.data, form.kind.data), None
     except DomainError as exc:
         form.email.errors = [exc.text()]
-        return form, None, _page(ask=form, code=exc.status)
+        return form, None, _page(ask=form, code=exc.status, history=not looking)
 
 
 @bp.post("/privacy/history")
 @studio_route("privacy")
 def person_history():
     """The requests about the person typed in the form (a POST: the address stays out of URLs and logs)."""
-    form, who, refused = _asked(confirm=False)
+    form, who, refused = _asked(looking=True)
     if who is None:
         return refused
     events = requests.history(g.org, secret=current_app.secret_key, who=who)
@@ -92,7 +96,7 @@ def person_history():
 @bp.post("/privacy/export")
 @studio_route("privacy")
 def export():
-    _form, who, refused = _asked(confirm=False)
+    _form, who, refused = _asked()
     if who is None:
         return refused
     data = requests.export(

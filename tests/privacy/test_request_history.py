@@ -55,7 +55,7 @@ def test_an_owner_finds_a_persons_earlier_requests_and_only_theirs(team, client)
     found = _ask(owner, "history", " hana@example.com ")  # as typed: case and spaces do not matter
     assert found.status_code == 200
     assert _actions(found.text) == ["privacy.export"]
-    assert "Earlier requests from this person" in _history(found.text)
+    assert "Earlier requests about this address or account" in _history(found.text)
     assert 'value=" hana@example.com "' in found.text  # the address stays in the form, out of the URL
 
     by_account = _ask(owner, "history", "@Hana_Tea", kind="instagram")
@@ -69,6 +69,10 @@ def test_a_lookup_with_a_wrong_address_says_so_and_records_nothing(team):
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
     refused = _ask(owner, "history", "not an address")
     assert refused.status_code == 400 and "field-error" in refused.text
+    assert "data-error-summary" in refused.text
+    # no history under the error: the whole list there would read as this person's
+    assert 'id="history"' not in refused.text
+    assert 'id="history"' in _ask(owner, "export", "not an address").text  # other refusals keep it
     refused_ja = owner.post(
         "/studio/privacy/history",
         {"email": "さくら tea", "kind": "x"},
@@ -101,3 +105,22 @@ def test_a_requests_erasure_counts_entries_where_an_entrys_erasure_lists_fields(
     assert "消去した応募" in history and "消去した項目" not in history
     entry_page = owner.client.get(f"/studio/entries/{entry.public_id}", headers={"Accept-Language": "ja"})
     assert "消去した項目" in entry_page.text  # the entry's own erasure names what it erased
+
+
+def test_a_request_answered_shows_its_result_and_a_retention_change_its_new_value(team, client):
+    team.entry(client, email="hana@example.com")
+    owner = team.studio(Role.OWNER)
+    _ask(owner, "export", "hana@example.com")
+    owner.post("/studio/privacy/retention", {"retention_days": "30"}, form_page="/studio/privacy")
+    history = _history(owner.client.get("/studio/privacy", headers={"Accept-Language": "ja"}).text)
+    retention, export = history.split('class="audit-event"')[1:3]
+    assert "変更後" in retention and "結果" not in retention
+    assert "結果" in export and "変更後" not in export
+
+
+def test_retention_of_zero_days_is_refused_with_the_range_not_as_missing(team):
+    owner = team.studio(Role.OWNER)
+    refused = owner.post("/studio/privacy/retention", {"retention_days": "0"}, form_page="/studio/privacy")
+    assert refused.status_code == 400
+    assert "3650" in refused.text and "Enter “" not in refused.text
+    assert team.org.retention_days == 90
