@@ -81,6 +81,7 @@ REQUIRED: dict[str, str] = {
     "privacy.save_retention": "privacy",
     "privacy.export": "privacy",
     "privacy.erase": "privacy",
+    "privacy.person_history": "privacy",  # reads the trail of requests about a person: owners only
     # issue 13: accounts — members and invitations are the owners'; everyone keeps their own settings
     "members.index": "manage_members",
     "members.invite": "manage_members",
