@@ -52,3 +52,29 @@ def test_the_draw_result_fits_a_phone(page, live_server, app, client, studio):
     assert state["width"] > 100, state  # "notified (waiting for the claim)" on a few lines, not ten
     shoot(page, draw_url, "draw-result", owner="walk-customer")
     assert page.console_errors == [], page.console_errors
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_studio_header_takes_two_lines_at_1366(page, live_server, app):
+    """An owner's menu (every link), the organisation, the account links and the language switch took three
+    lines at 1366 px in English (the brand alone, the menu and account, the language switch alone). Now the
+    menu sits beside the brand, and the account and language switch share one line under it, on the right."""
+    org = factories.org("brand-a", "みどり茶園 オンラインストア")
+    factories.member(org, "owner@example.com")
+    factories.campaign(org)
+    log_in(page, live_server.url, "owner@example.com")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    for lang in ("en", "ja"):
+        page.goto(f"{live_server.url}/lang/{lang}?next=/studio/")
+        parts = (".brand", ".nav-links", ".nav-account", ".lang")
+        brand, links, account, switch = (page.locator(part).bounding_box() for part in parts)
+        assert page.locator(".nav-links li").count() == 10  # every link an owner has
+        assert links["y"] < brand["y"] + brand["height"], (lang, brand, links)  # beside the brand
+        assert switch["y"] == account["y"] and switch["x"] > account["x"], (lang, account, switch)  # one line
+        assert account["y"] < links["y"] + 2 * links["height"], (lang, links, account)  # no third line
+        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-{lang}-1366.png")
+    for width in (390, 800, 1024):  # a phone's menu; a tablet's header wraps the menu, never overlaps it
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-ja-{width}.png")
+        header, main = page.locator("header.bar").bounding_box(), page.locator("main").bounding_box()
+        assert header["y"] + header["height"] <= main["y"], (width, header, main)
