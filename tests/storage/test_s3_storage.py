@@ -254,3 +254,20 @@ def test_the_known_payload_signer_is_chosen_only_where_botocore_would_sign_with_
     assert s3_signing._choose(signature_version, with_digest) == expected
     assert s3_signing._choose(signature_version, {}) is None  # no digest: botocore's signer
     assert s3_signing._choose(signature_version, {**with_digest, "unsigned_payload": True}) is None
+
+
+def test_without_botocores_private_helpers_the_signer_leaves_the_payload_hash_to_botocore():
+    """`KnownPayloadAuth` asks two private helpers of botocore's S3 signer whether the payload is signed. In
+    a botocore without them the digest is not used (the body is hashed again, botocore's own way), rather
+    than every upload failing."""
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    class WithoutHelpers(s3_signing.KnownPayloadAuth):
+        def _should_sha256_sign_payload(self, request):
+            raise AttributeError("_should_sha256_sign_payload")
+
+    sent = AWSRequest(method="PUT", url="http://127.0.0.1:9/bucket/key", data=b"the photo's bytes")
+    credentials = Credentials("key", "secret")
+    assert s3_signing.KnownPayloadAuth(credentials, "s3", "us-east-1")._signs_the_payload(sent)  # plain HTTP
+    assert not WithoutHelpers(credentials, "s3", "us-east-1")._signs_the_payload(sent)
