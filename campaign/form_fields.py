@@ -57,6 +57,16 @@ class AppForm(FlaskForm):
         def get_translations(self, form):
             return translations
 
+    def show_refusal(self, error, fallback=None) -> None:
+        """A service's refusal (a DomainError) shown by the field it names; else by `fallback`, a field of
+        this form; else in the form's summary at the top."""
+        named = getattr(self, error.field or "", None)
+        target = named if named is not None else fallback
+        if target is None:
+            self.form_errors.append(error.text())
+        else:
+            target.errors = [*target.errors, error.text()]
+
 
 class RowForm(Form):
     """A form nested in an AppForm (a FormField row): WTForms' own messages ("Number must be between…")

@@ -38,12 +38,6 @@ def _ip() -> str:
     return request.remote_addr or ""
 
 
-def _form_error(form, exc: DomainError) -> None:
-    """A service's refusal shown by the field it names (or the first field)."""
-    field = getattr(form, exc.field or "", None) or form.password
-    field.errors = [*field.errors, exc.text()]
-
-
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
 @limiter.limit(_limit, methods=["POST"], key_func=_email_key)
@@ -77,7 +71,7 @@ def reset_password(token: str):
             return _link_problem("accounts/reset.html", exc, form=None)
         except DomainError as exc:
             db.session.rollback()
-            _form_error(form, exc)
+            form.show_refusal(exc, form.password)
         else:
             db.session.commit()
             flash(_("Your password has been changed, and every session was logged out. Log in with it now."))
@@ -115,7 +109,7 @@ def accept_invitation(token: str):
     except DomainError as exc:
         db.session.rollback()
         if form is not None and exc.field == "password":
-            _form_error(form, exc)
+            form.show_refusal(exc, form.password)
             return render_template("accounts/invitation.html", **context), exc.status
         page = "accounts/invitation.html"
         return _link_problem(page, exc, invitation=invitation, account=account, form=None)
@@ -179,7 +173,7 @@ def change_password():
             try:
                 auth.set_password(user, form.password.data)  # every other session ends
             except DomainError as exc:
-                _form_error(form, exc)
+                form.show_refusal(exc, form.password)
             else:
                 record_account(Actor.member(user, _ip()), "member.password_change", user, now=utcnow())
                 db.session.commit()

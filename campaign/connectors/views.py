@@ -71,7 +71,7 @@ def save(network: str):
         )
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "", form.account_id).errors.append(exc.text())
+        form.show_refusal(exc, form.account_id)
         return _page(network, form, 400)
     db.session.commit()
     flash(_("Connection saved. Test it to be sure the token works."))

@@ -130,11 +130,7 @@ def _draw_now(campaign: Campaign, form: DrawForm, now) -> None:
 def _refused(campaign: Campaign, form: DrawForm, error: DomainError):
     """The draw screen again, saying why nothing was drawn: at the field it concerns (the password, the
     beacon), else above the form; the generic error page named roles and concurrent edits instead."""
-    target = getattr(form, error.field or "", None)
-    if target is not None:
-        target.errors = [error.text()]
-    else:
-        form.form_errors.append(error.text())
+    form.show_refusal(error)
     return _page(campaign, draw_form=form, code=error.status)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from campaign import jobs, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
-from campaign.entries import rules, services, status_links
+from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
@@ -149,7 +149,7 @@ def status(token: str):
             # what the customer just did here (no cookie carries it: the status page sets none)
             done=request.args.get("done"),
             campaign_page_public=entry.campaign.page_online(utcnow()),
-            photo_problem=services.photo_problem(entry),
+            photo_problem=photos.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )
     )

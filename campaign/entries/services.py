@@ -17,31 +17,12 @@ from sqlalchemy.orm import selectinload
 from campaign import events, media, pending_objects
 from campaign.campaigns.models import Campaign, CampaignStatus, Product
 from campaign.draws import participants
-from campaign.entries import rules
-from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus, Processing
+from campaign.entries import photos, rules
+from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.ids import new_public_id
 from campaign.storage.base import Storage, StorageError
-
-PHOTO_MISSING = _l("Please choose a photo.")
-PHOTO_MESSAGES = {
-    "empty": _l("The photo file is empty. Please choose the photo again."),
-    "too_large": _l("The photo is larger than %(max_mb)s MB. Please choose a smaller photo."),
-    "not_an_image": _l("This file is not a photo. Please choose a JPEG, PNG, WebP or HEIC photo."),
-    "unsupported_format": _l(
-        "%(format)s files are not accepted. Please choose a JPEG, PNG, WebP or HEIC photo."
-    ),
-    "truncated": _l("The photo file is incomplete or damaged. Please try uploading it again."),
-    "too_many_pixels": _l("The photo has too many pixels (at most %(max_mp)s megapixels)."),
-    "too_many_frames": _l("Animated images with this many frames are not accepted."),
-    "too_small": _l(
-        "The photo is too small (%(width)s × %(height)s pixels). Please send a photo whose shorter side is "
-        "at least %(min_side)s pixels."
-    ),
-    "timeout": _l("The photo took too long to process. Please try a smaller photo."),
-    "out_of_memory": _l("The photo is too complex to process. Please try a smaller photo."),
-}
 
 
 class InvalidSubmission(DomainError):
@@ -244,38 +225,8 @@ def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
             photo, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes, min_side=limits.min_side
         )
     except media.MediaError as exc:
-        params = {
-            "max_mb": limits.max_bytes // (1024 * 1024),
-            "max_mp": limits.max_pixels // 1_000_000,
-            "format": exc.detail.get("format", "?"),
-            "min_side": limits.min_side,
-            "width": exc.detail.get("width", "?"),
-            "height": exc.detail.get("height", "?"),
-        }
-        raise InvalidSubmission(
-            {"photo": [str(PHOTO_MESSAGES[exc.code]) % params]}, reason=f"photo_{exc.code}"
-        ) from exc
-
-
-PROCESSING_PROBLEMS = {
-    "truncated": _l(
-        "We could not read your photo: the file is incomplete or damaged. To send it again, first withdraw "
-        "this entry, then enter again on the campaign page."
-    ),
-    "too_big": _l(
-        "Your photo was too large or too complex for us to process. To send another, first withdraw this "
-        "entry, then enter again on the campaign page."
-    ),
-}
-
-
-def photo_problem(entry: Entry) -> str | None:
-    """Why the customer's photo could not be used, once processing failed (the full decode found damage the
-    container hid, or the photo broke a bound); None otherwise."""
-    if entry.processing is not Processing.FAILED or entry.status is EntryStatus.WITHDRAWN:
-        return None
-    too_big = entry.processing_error in ("timeout", "out_of_memory")
-    return str(PROCESSING_PROBLEMS["too_big" if too_big else "truncated"])
+        message = photos.refusal(exc, limits)
+        raise InvalidSubmission({"photo": [message]}, reason=f"photo_{exc.code}") from exc
 
 
 def submit(
@@ -302,7 +253,7 @@ def submit(
         return db.session.get(Entry, existing), False
     errors, photo_refused = check_fields(campaign, sub, email), None
     if photo is None:  # no file chosen (the page's script says so before sending; without it, here)
-        errors["photo"], photo_refused = [str(PHOTO_MISSING)], "photo_missing"
+        errors["photo"], photo_refused = [str(photos.PHOTO_MISSING)], "photo_missing"
     else:
         try:
             inspection = inspect_photo(photo, limits)

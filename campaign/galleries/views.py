@@ -70,7 +70,7 @@ def _save(form: GalleryForm, gallery: Gallery | None) -> Gallery | None:
             _republish(gallery, now)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "name").errors.append(exc.text())
+        form.show_refusal(exc, form.name)
         return None
     db.session.commit()
     return gallery

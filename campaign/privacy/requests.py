@@ -21,6 +21,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from campaign.audit import queries
 from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor, record
 from campaign.draws import sealing
@@ -86,8 +87,6 @@ def history(org: Organisation, *, secret: str, who: Requester | None = None) -> 
     """The requests the organisation answered, newest first (at most HISTORY_LIMIT), with the retention
     changes beside them; or, for `who`, every request about that person, found by its keyed hash: the trail
     answers "did we act on this person before?" without holding the address or account."""
-    from campaign.audit import queries
-
     if who is None:
         actions = (*REQUEST_ACTIONS, "organisation.retention")
         return queries.events_with_actions(org, actions, limit=HISTORY_LIMIT)

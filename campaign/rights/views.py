@@ -94,7 +94,7 @@ def create_template():
         templates.create(g.org, _template_data(form), actor=_actor(), now=now)
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "", form.body).errors = [exc.text()]
+        form.show_refusal(exc, form.body)
         return _templates_page(form=form, status=400)
     db.session.commit()
     flash(_("Template added."))
@@ -111,7 +111,7 @@ def update_template(template_id: str):
         templates.update(template, _template_data(form), actor=_actor(), now=utcnow())
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "", form.body).errors = [exc.text()]
+        form.show_refusal(exc, form.body)
         return _templates_page(editing=template_id, edit_form=form, status=400)
     db.session.commit()
     flash(_("Template saved."))
@@ -144,7 +144,7 @@ def save_settings():
         )
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "", form.expiry_days).errors = [exc.text()]
+        form.show_refusal(exc, form.expiry_days)
         return _templates_page(settings_form=form, status=400)
     db.session.commit()
     flash(_("Rights settings saved."))

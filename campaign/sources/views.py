@@ -65,7 +65,7 @@ def add(campaign_id: str):
         )
     except DomainError as exc:
         db.session.rollback()
-        getattr(form, exc.field or "", form.kind).errors.append(exc.text())
+        form.show_refusal(exc, form.kind)
         return _page(campaign, form, 400)
     db.session.commit()
     flash(_("Source added. The next poll collects its posts (within 5 minutes)."))

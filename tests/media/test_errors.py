@@ -6,7 +6,7 @@ from campaign.media import ERROR_CODES, MediaError
 
 
 def test_every_code_has_a_message_the_app_translates():
-    from campaign.entries.services import PHOTO_MESSAGES
+    from campaign.entries.photos import PHOTO_MESSAGES
 
     assert set(ERROR_CODES) == set(PHOTO_MESSAGES)
 
