@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 
 from campaign.storage import StorageError, build_storage
-from tests.fixtures.fault_proxy import SilentServer
+from tests.fixtures.fault_proxy import FaultProxy, SilentServer
 from tests.fixtures.seaweedfs import SeaweedFS, port_is_closed, process_group_alive
 
 pytestmark = pytest.mark.s3
@@ -43,6 +43,16 @@ def test_put_if_absent_maps_failures_to_storage_error_not_to_an_existing_object(
         wrong_secret.put_if_absent("private/a.jpg", b"x", content_type="image/jpeg")
 
 
+def test_a_put_cut_off_mid_body_is_sent_again_whole(seaweedfs: SeaweedFS, fault_proxy: FaultProxy):
+    """The body is bytes, not a stream to rewind: a retry sends all of it again; what is stored is whole."""
+    storage = build_storage(seaweedfs.storage_config(S3_ENDPOINT_URL=fault_proxy.url, S3_MAX_ATTEMPTS=3))
+    data = bytes(range(256)) * 1024  # 256 KB: cut after its first 16 KB
+    fault_proxy.set_mode("cut", on_cut=lambda: setattr(fault_proxy, "mode", "pass"))
+    storage.put("private/cut/a.jpg", data, content_type="image/jpeg")
+    assert fault_proxy.cuts == 1
+    assert storage.get("private/cut/a.jpg") == data
+
+
 def test_silent_server_times_out_after_every_attempt(seaweedfs: SeaweedFS, silent_server: SilentServer):
     read_timeout, attempts = 0.5, 2
     storage = build_storage(
@@ -57,8 +67,8 @@ def test_silent_server_times_out_after_every_attempt(seaweedfs: SeaweedFS, silen
         storage.put("private/a.jpg", b"x", content_type="image/jpeg")
     elapsed = time.monotonic() - began
     assert isinstance(info.value.__cause__, ReadTimeoutError)
-    # Exactly the configured attempts, each one waiting out its read timeout (botocore adds its own wait
-    # for "100 Continue" on PutObject, so the time has only a floor here; the count is what is bounded).
+    # Exactly the configured attempts, each one waiting out its read timeout (the time has only a floor
+    # here; the count is what is bounded).
     assert silent_server.connections == attempts
     assert elapsed >= read_timeout * attempts
     with pytest.raises(StorageError) as info:

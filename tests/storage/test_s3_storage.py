@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import time
 import urllib.error
 import urllib.request
+import zlib
 
 import pytest
 from botocore.exceptions import ClientError
@@ -181,6 +183,25 @@ def test_wrong_secret_surfaces_as_storage_error(seaweedfs: SeaweedFS):
             call()
     with pytest.raises(StorageError):
         list(storage.iter_objects())
+
+
+def test_a_put_sends_its_bytes_as_they_are(s3_storage: S3Storage):
+    """botocore would wrap a bytes body in a file object, read it back in pieces to checksum and send it,
+    and wait for the server's "100 Continue" before sending it. The photo goes as the bytes it is, with the
+    same checksum, and arrives whole."""
+    sent = []
+    s3_storage.client.meta.events.register(
+        "before-send.s3.PutObject", lambda request, **_: sent.append(request)
+    )
+    data = b"\xff\xd8" + bytes(range(256)) * 4096
+    s3_storage.put("private/whole/1.jpg", data, content_type="image/jpeg")
+    assert s3_storage.put_if_absent("private/whole/2.jpg", data, content_type="image/jpeg")
+    assert [type(request.body) for request in sent] == [bytes, bytes]
+    assert all(request.body == data for request in sent)
+    assert not any("Expect" in request.headers for request in sent)
+    crc32 = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    assert {request.headers["x-amz-checksum-crc32"].decode() for request in sent} == {crc32}
+    assert s3_storage.get("private/whole/1.jpg") == s3_storage.get("private/whole/2.jpg") == data
 
 
 class Signing:
