@@ -55,26 +55,33 @@ def test_the_draw_result_fits_a_phone(page, live_server, app, client, studio):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_the_studio_header_takes_two_lines_at_1366(page, live_server, app):
+@pytest.mark.parametrize("org_name", ["みどり茶園 オンラインストア", "茶園"], ids=["long-name", "short-name"])
+def test_the_studio_header_takes_two_lines_at_1366(page, live_server, app, org_name):
     """An owner's menu (every link), the organisation, the account links and the language switch took three
-    lines at 1366 px in English (the brand alone, the menu and account, the language switch alone). Now the
-    menu sits beside the brand, and the account and language switch share one line under it, on the right."""
-    org = factories.org("brand-a", "みどり茶園 オンラインストア")
+    lines at 1366 px in English (the brand alone, the menu and account, the language switch alone); with a
+    short organisation name in Japanese, the language switch sat alone at the left of the second line. Now
+    the menu sits beside the brand, and the account links end with the language switch, on the right."""
+    org = factories.org("brand-a", org_name)
     factories.member(org, "owner@example.com")
     factories.campaign(org)
     log_in(page, live_server.url, "owner@example.com")
     page.set_viewport_size({"width": 1366, "height": 900})
     for lang in ("en", "ja"):
         page.goto(f"{live_server.url}/lang/{lang}?next=/studio/")
-        parts = (".brand", ".nav-links", ".nav-account", ".lang")
-        brand, links, account, switch = (page.locator(part).bounding_box() for part in parts)
+        parts = (".brand", ".nav-links", ".nav-account", ".org-name", ".lang")
+        brand, links, account, org_box, switch = (page.locator(part).bounding_box() for part in parts)
+        assert page.locator(".lang").count() == 1
         assert page.locator(".nav-links li").count() == 10  # every link an owner has
         assert links["y"] < brand["y"] + brand["height"], (lang, brand, links)  # beside the brand
-        assert switch["y"] == account["y"] and switch["x"] > account["x"], (lang, account, switch)  # one line
+        middle = switch["y"] + switch["height"] / 2
+        assert org_box["y"] <= middle <= org_box["y"] + org_box["height"], (lang, org_box, switch)  # one line
+        assert switch["x"] > org_box["x"] + org_box["width"], (lang, org_box, switch)  # after the account
+        right = account["x"] + account["width"]
+        assert right > 1366 - 64 and switch["x"] + switch["width"] <= right + 1, (lang, account, switch)
         assert account["y"] < links["y"] + 2 * links["height"], (lang, links, account)  # no third line
-        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-{lang}-1366.png")
+        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-{lang}-1366-{len(org_name)}.png")
     for width in (390, 800, 1024):  # a phone's menu; a tablet's header wraps the menu, never overlaps it
         page.set_viewport_size({"width": width, "height": 900})
-        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-ja-{width}.png")
+        page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-ja-{width}-{len(org_name)}.png")
         header, main = page.locator("header.bar").bounding_box(), page.locator("main").bounding_box()
         assert header["y"] + header["height"] <= main["y"], (width, header, main)
