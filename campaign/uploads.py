@@ -36,6 +36,13 @@ MIN_FORM_MEMORY = 128 * 1024
 # A plain part's header lines are a few hundred bytes; Werkzeug answers 413 to a header block that, with a
 # 64 KB read, outgrows MAX_FORM_MEMORY_SIZE. Anything longer than this is left to it.
 _MAX_HEADER_BYTES = 8 * 1024
+# Werkzeug's parser reads a body 64 KB at a time, and where a read ends inside a delimiter line its answer
+# can differ from the line's plain meaning: a read that ends just after "\r\n--boundary-" keeps the "\r"
+# in the part's data. A body with a delimiter line across a read's end is left to it.
+_WERKZEUG_READ = 64 * 1024
+# It also keeps an epilogue (what follows the closing delimiter) in memory, and answers 413 to a long one.
+# Browsers send none, or one line break.
+_MAX_EPILOGUE_BYTES = 1024
 
 
 class UploadFormParser(FormDataParser):
@@ -105,7 +112,8 @@ def split_multipart(
     Plain means: the body starts with the first delimiter; every `--boundary` in it, up to the closing one,
     is a delimiter line (CRLF before it, CRLF or the closing `--` right after it); each part is one or more
     header lines (CRLF-separated, none empty, folded or not UTF-8; a few KB at most), a blank line, its
-    data; each part names its Content-Disposition; and no limit is reached. For such a body Werkzeug's
+    data; each part names its Content-Disposition; no delimiter line spans the end of one of Werkzeug's
+    64 KB reads; at most a short epilogue; and no limit is reached. For such a body Werkzeug's
     parser (`werkzeug.sansio.multipart`) finds the same delimiters, headers and data: its header parsing is
     repeated here as it is written there (split at the first colon, strip spaces and tabs).
     """
@@ -123,11 +131,15 @@ def split_multipart(
         blank = find(b"\r\n\r\n", head, following)  # the end of the part's headers
         if blank <= head or blank + 4 > following - 2 or blank - head > _MAX_HEADER_BYTES:
             return None
+        if (following - 2) // _WERKZEUG_READ != (following + after + 2) // _WERKZEUG_READ:
+            return None  # the delimiter line, with its line breaks, spans the end of one of Werkzeug's reads
         spans.append((head, blank, following))
         if max_parts is not None and len(spans) > max_parts:
             return None
         ending = body[following + after : following + after + 2]
-        if ending == b"--":  # the closing delimiter: what follows is the epilogue, which Werkzeug ignores
+        if ending == b"--":  # the closing delimiter: Werkzeug ignores a short epilogue after it
+            if len(body) - (following + after + 2) > _MAX_EPILOGUE_BYTES:
+                return None
             break
         if ending != b"\r\n":
             return None
