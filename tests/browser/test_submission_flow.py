@@ -48,6 +48,31 @@ def test_upload_shows_progress_then_the_status_page(page, live_server, app):
     assert entry.nickname == "sakura" and entry.rating == 5
 
 
+def test_back_from_the_status_page_finds_the_form_ready_again(page, live_server, app):
+    """A phone's back/forward cache restores the page as it was left: the button off, the bar at 100%. It
+    was stuck so, with no message, until a reload emptied the form (a walk-through's find). The page's
+    `pageshow` from the cache now readies it; this browser keeps no such cache, so the event is sent here."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/c/summer")
+    fill_entry_form(page, factories.photo())
+    page.evaluate(
+        """() => {
+          document.getElementById("submit-button").disabled = true;
+          document.getElementById("progress").hidden = false;
+          document.getElementById("progress-bar").value = 100;
+          document.querySelector("form[data-network-error]").setAttribute("data-done", "true");
+          window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+        }"""
+    )
+    assert page.locator("#submit-button").is_enabled()
+    assert page.locator("#progress").is_hidden()
+    page.screenshot(path="/tmp/shots/walk-customer/back-to-the-form.png")
+    page.click("#submit-button")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    assert db.session.scalar(select(Entry)) is not None
+    assert page.console_errors == []
+
+
 def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
     """Errors only the server can find (the photo's content, a reserved email domain) come back inline."""
     factories.campaign(factories.org())

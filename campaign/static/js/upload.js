@@ -231,4 +231,14 @@
     setProgress(0);
     xhr.send(new FormData(form));
   });
+
+  // Back from the status page: a phone's back/forward cache restores this page as it was left, the button
+  // off and the bar full, and nothing would ever turn them back. The form is ready again; sent again, it
+  // finds the entry already made (its hidden key is restored too).
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    form.removeAttribute("data-done");
+    button.disabled = false;
+    resetProgress();
+  });
 })();
