@@ -99,24 +99,37 @@ def submit(slug: str):
     photo = form.photo_bytes()
     limits = services.Limits.from_config(current_app.config)
     try:
-        entry, created = services.submit(
-            campaign, sub, photo, storage=get_storage(), limits=limits, now=now, secret=current_app.secret_key
-        )
-        token = status_links.status_token(current_app.secret_key, entry.public_id)  # before the commit
-        if created:  # in the entry's own transaction: the mail and the processing are never lost
-            status_link = url_for("submissions.status", token=token, _external=True)
-            jobs.after_commit(after_entry_received, entry.id, status_link)
-        db.session.commit()  # expires the entry: nothing below reads it again
-    except IntegrityError:
-        db.session.rollback()
-        entry, created = services.after_conflict(campaign, sub, photo), False
-        token = status_links.status_token(current_app.secret_key, entry.public_id)
+        try:
+            entry, created = services.submit(
+                campaign,
+                sub,
+                photo,
+                storage=get_storage(),
+                limits=limits,
+                now=now,
+                secret=current_app.secret_key,
+            )
+            token = status_links.status_token(current_app.secret_key, entry.public_id)  # before the commit
+            if created:  # in the entry's own transaction: the mail and the processing are never lost
+                status_link = url_for("submissions.status", token=token, _external=True)
+                jobs.after_commit(after_entry_received, entry.id, status_link)
+            db.session.commit()  # expires the entry: nothing below reads it again
+        except IntegrityError:
+            db.session.rollback()
+            entry, created = services.after_conflict(campaign, sub, photo), False
+            token = status_links.status_token(current_app.secret_key, entry.public_id)
     except services.InvalidSubmission as exc:
         db.session.rollback()
         metrics.refuse_upload(exc.reason)
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())
+    except services.EntryLimitReached as exc:
+        db.session.rollback()
+        if wants_json():  # the page's script shows the message by the form
+            raise
+        metrics.refuse_upload(exc.code)  # without the script: the form again, the message by the email
+        return campaign_page_response(campaign, form, exc.status, {exc.field: [exc.text()]}, exc.text())
     status_url = url_for("submissions.status", token=token, thanks=1)
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200

@@ -101,6 +101,29 @@ def test_the_form_works_without_javascript(browser, live_server, app):
         context.close()
 
 
+def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(browser, live_server, app):
+    """One entry per person, a second photo sent without the page's script: it was a bare error page whose
+    advice spoke of a change made by someone else; now the form again, the limit said by the email."""
+    factories.campaign(factories.org(), entries_per_person=1)
+    context = browser.new_context(
+        java_script_enabled=False, locale="ja-JP", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    try:
+        for seed in (1, 2):
+            page.goto(f"{live_server.url}/c/summer")
+            fill_entry_form(page, factories.photo(640 + seed, 480))
+            page.click("#submit-button")
+            page.wait_for_load_state()
+        email = page.locator("[data-field=email]")
+        assert "応募回数の上限（1回）に達しています" in email.inner_text()
+        assert page.locator("#photo").count() == 1 and "/c/summer" in page.url
+        page.screenshot(path="/tmp/shots/walk-customer/entry-limit-nojs-ja-390.png", full_page=True)
+        assert len(db.session.scalars(select(Entry)).all()) == 1
+    finally:
+        context.close()
+
+
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
     """Long unbroken text (the draw's commitment hash, ids) wraps inside a 390 px wide screen."""
     from campaign.campaigns.services import launch

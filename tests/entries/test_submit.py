@@ -235,6 +235,12 @@ def test_entries_per_person_counts_the_normalised_email(client, live):
     response = submit(client, email="sakuratanaka+second@GMAIL.com")
     assert response.status_code == 409
     assert "most entries allowed" in response.text
+    # without the page's script: the form again, the message by the email (it was a bare error page, whose
+    # advice spoke of a change made by someone else in the meantime)
+    page = response.text
+    email_field = page[page.index('data-field="email"') :]
+    assert "most entries allowed" in email_field[: email_field.index("</div>")]
+    assert 'name="photo"' in page and "someone else" not in page
     assert entry_count() == 1
     assert len(stored_keys("private/originals/")) == 1
 
