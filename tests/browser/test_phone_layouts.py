@@ -85,3 +85,6 @@ def test_the_studio_header_takes_two_lines_at_1366(page, live_server, app, org_n
         page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-ja-{width}-{len(org_name)}.png")
         header, main = page.locator("header.bar").bounding_box(), page.locator("main").bounding_box()
         assert header["y"] + header["height"] <= main["y"], (width, header, main)
+    page.goto(f"{live_server.url}/lang/en?next=/studio/")  # the phone in English too
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.screenshot(path=f"/tmp/shots/walk-customer/studio-header-en-390-{len(org_name)}.png")

@@ -53,20 +53,23 @@ def test_back_from_the_status_page_finds_the_form_ready_again(page, live_server,
     was stuck so, with no message, until a reload emptied the form (a walk-through's find). The page's
     `pageshow` from the cache now readies it; this browser keeps no such cache, so the event is sent here."""
     factories.campaign(factories.org())
-    page.goto(f"{live_server.url}/c/summer")
-    fill_entry_form(page, factories.photo())
-    page.evaluate(
-        """() => {
-          document.getElementById("submit-button").disabled = true;
-          document.getElementById("progress").hidden = false;
-          document.getElementById("progress-bar").value = 100;
-          document.querySelector("form[data-network-error]").setAttribute("data-done", "true");
-          window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
-        }"""
-    )
-    assert page.locator("#submit-button").is_enabled()
-    assert page.locator("#progress").is_hidden()
-    page.screenshot(path="/tmp/shots/walk-customer/back-to-the-form.png")
+    for lang in ("en", "ja"):
+        page.goto(f"{live_server.url}/lang/{lang}?next=/c/summer")
+        fill_entry_form(page, factories.photo())
+        page.evaluate(
+            """() => {
+              document.getElementById("submit-button").disabled = true;
+              document.getElementById("progress").hidden = false;
+              document.getElementById("progress-bar").value = 100;
+              document.querySelector("form[data-network-error]").setAttribute("data-done", "true");
+              window.dispatchEvent(new PageTransitionEvent("pageshow", {persisted: true}));
+            }"""
+        )
+        assert page.locator("#submit-button").is_enabled()
+        assert page.locator("#progress").is_hidden()
+        for width in (390, 1366):  # the readied form, as a phone and a laptop show it
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"/tmp/shots/walk-customer/back-to-the-form-{lang}-{width}.png")
     page.click("#submit-button")
     page.wait_for_url("**/s/*", timeout=30_000)
     assert db.session.scalar(select(Entry)) is not None
@@ -120,8 +123,27 @@ def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(brows
         assert page.locator("#photo").count() == 1 and "/c/summer" in page.url
         page.screenshot(path="/tmp/shots/walk-customer/entry-limit-nojs-ja-390.png", full_page=True)
         assert len(db.session.scalars(select(Entry)).all()) == 1
+        page.set_viewport_size({"width": 1366, "height": 900})
+        page.screenshot(path="/tmp/shots/walk-customer/entry-limit-nojs-ja-1366.png", full_page=True)
     finally:
         context.close()
+    english = browser.new_context(
+        java_script_enabled=False, locale="en-US", viewport={"width": 390, "height": 844}
+    )
+    page = english.new_page()
+    try:  # the same refusal in English, looked at on a phone and a laptop
+        for _ in (1, 2):
+            page.goto(f"{live_server.url}/c/summer")
+            fill_entry_form(page, factories.photo(643, 480))
+            page.fill("#email", "hana@example.com")
+            page.click("#submit-button")
+            page.wait_for_load_state()
+        assert "most entries allowed" in page.locator("[data-field=email]").inner_text()
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"/tmp/shots/walk-customer/entry-limit-nojs-en-{width}.png", full_page=True)
+    finally:
+        english.close()
 
 
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
