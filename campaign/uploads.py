@@ -109,20 +109,21 @@ def split_multipart(
     """The form's (fields, files) exactly as Werkzeug's parser gives them, for the plain body browsers send;
     None for any other: then Werkzeug's parser must read it.
 
-    Plain means: the body starts with the first delimiter; every `--boundary` in it, up to the closing one,
-    is a delimiter line (CRLF before it, CRLF or the closing `--` right after it); each part is one or more
-    header lines (CRLF-separated, none empty, folded or not UTF-8; a few KB at most), a blank line, its
-    data; each part names its Content-Disposition; no delimiter line spans the end of one of Werkzeug's
-    64 KB reads; at most a short epilogue; and no limit is reached. For such a body Werkzeug's
-    parser (`werkzeug.sansio.multipart`) finds the same delimiters, headers and data: its header parsing is
-    repeated here as it is written there (split at the first colon, strip spaces and tabs).
+    Plain means: the body starts with the first delimiter (or one CRLF, then it); every `--boundary` in it,
+    up to the closing one, is a delimiter line (CRLF before it, CRLF or the closing `--` right after it);
+    each part is one or more header lines (CRLF-separated, none empty, folded or not UTF-8; a few KB at
+    most), a blank line, its data; each part names its Content-Disposition; no delimiter line spans the
+    end of one of Werkzeug's 64 KB reads; at most a short epilogue; and no limit is reached. For such a
+    body Werkzeug's parser (`werkzeug.sansio.multipart`) finds the same delimiters, headers and data: its
+    header parsing is repeated here as it is written there (split at the first colon, strip spaces and
+    tabs).
     """
     delimiter = b"--" + boundary
-    if not body.startswith(delimiter + b"\r\n"):
+    start = 2 if body.startswith(b"\r\n") else 0  # one line break first: Werkzeug's test client sends it
+    if not body.startswith(delimiter + b"\r\n", start):
         return None
     find, after = body.find, len(delimiter)
     spans: list[tuple[int, int, int]] = []  # (headers start, blank line, next delimiter) of each part
-    start = 0
     while True:  # `start` is a delimiter followed by CRLF
         head = start + after + 2
         following = find(delimiter, head)

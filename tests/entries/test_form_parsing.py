@@ -83,6 +83,7 @@ NORMAL = {
         "café".encode("latin-1"),
     ),
     "epilogue": field("a", "1") + END + b"trailing words\r\n",
+    "a line break before the first delimiter": b"\r\n" + field("a", "1") + upload("photo", b'"p.jpg"', PHOTO),
 }
 
 HOSTILE = {
@@ -103,6 +104,8 @@ HOSTILE = {
     ),
     "a header without a colon": part([b'Content-Disposition: form-data; name="a"', b"Odd"], b"1"),
     "preamble": b"This is a preamble.\r\n" + field("a", "1"),
+    "two line breaks before the first delimiter": b"\r\n\r\n" + field("a", "1"),
+    "a line feed before the first delimiter": b"\n" + field("a", "1"),
     "line feeds only": part([b'Content-Disposition: form-data; name="a"'], b"1", line=b"\n"),
     "a folded header": part([b"Content-Disposition: form-data;", b' name="a"'], b"1"),
     "a header not in UTF-8": part([b'Content-Disposition: form-data; name="\xff\xfe"'], b"1"),
