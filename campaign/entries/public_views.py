@@ -5,7 +5,18 @@ import secrets
 import time
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
@@ -28,6 +39,7 @@ bp.after_request(metrics.count_upload)
 
 TOO_MANY_UPLOADS = _l("Many photos have just been sent from your connection. Please try again in %(wait)s.")
 CAMPAIGN_BUSY = _l("This campaign is receiving very many photos right now. Please try again in %(wait)s.")
+FORM_KEY = "entry_form_key"  # in the session: `form_key`
 
 
 def _upload_limit() -> str:
@@ -54,6 +66,17 @@ def too_many_uploads(error: RateLimitExceeded):
     return response
 
 
+def form_key() -> str:
+    """The entry form's key, one per browser session. A phone's Back reloads the campaign page and refills
+    the photo, email and caption but not this hidden field: the page loaded again carries the same key, so
+    the same person sending the same photo again finds their first entry (`services.submission_key` binds
+    the key to the person and the photo, so another photo or person is still a new entry)."""
+    key = session.get(FORM_KEY)
+    if not key:
+        key = session[FORM_KEY] = secrets.token_hex(16)
+    return key
+
+
 def campaign_page_response(
     campaign, form: EntryForm, code: int = 200, errors: dict | None = None, message=None, *, preview=False
 ):
@@ -63,7 +86,7 @@ def campaign_page_response(
     g.timezone = campaign.organisation.timezone
     form.offer_products(campaign.products)
     if not form.idempotency_key.data:
-        form.idempotency_key.data = secrets.token_hex(16)
+        form.idempotency_key.data = form_key()
     html = render_template(
         "entries/campaign.html",
         campaign=campaign,

@@ -181,6 +181,20 @@ def photo_digest(form_key: str, photo: bytes | None) -> bytes | None:
     return hashlib.sha256(photo).digest() if form_key and photo is not None else None
 
 
+def taken_back(entry: Entry) -> bool:
+    """The customer withdrew the entry or had it erased (a brand's takedown is not theirs to undo)."""
+    return entry.erased_at is not None or (
+        entry.status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "customer"
+    )
+
+
+def release_key(entry: Entry) -> None:
+    """Gives a taken-back entry's idempotency key up, so a new entry can carry it (written at once: the
+    new entry's INSERT must not meet it)."""
+    entry.idempotency_key = new_public_id()
+    db.session.flush()
+
+
 def find_by_idempotency_key(campaign: Campaign, key: str) -> Entry | None:
     if not key:
         return None
@@ -250,7 +264,10 @@ def submit(
     idempotency_key = submission_key(sub.idempotency_key, email_normalised, photo_sha256)
     existing, used_slots = earlier_entries(campaign, idempotency_key, email_normalised)
     if existing is not None:
-        return db.session.get(Entry, existing), False
+        earlier = db.session.get(Entry, existing)
+        if not taken_back(earlier):
+            return earlier, False
+        release_key(earlier)  # withdrawn or erased by its sender: the same form and photo may enter again
     errors, photo_refused = check_fields(campaign, sub, email), None
     if photo is None:  # no file chosen (the page's script says so before sending; without it, here)
         errors["photo"], photo_refused = [str(photos.PHOTO_MISSING)], "photo_missing"

@@ -76,6 +76,32 @@ def test_back_from_the_status_page_finds_the_form_ready_again(page, live_server,
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no script"])
+def test_back_then_send_again_is_the_same_entry(browser, live_server, app, javascript):
+    """Back from the status page reloads the campaign page here (no back/forward cache); the same photo and
+    email sent again were a second entry, because each load had its own hidden key (a walk-through's find)."""
+    factories.campaign(factories.org(), entries_per_person=3)
+    context = browser.new_context(java_script_enabled=javascript, locale="ja-JP")
+    page = context.new_page()
+    photo = factories.photo()
+    try:
+        page.goto(f"{live_server.url}/c/summer")
+        fill_entry_form(page, photo)
+        page.click("#submit-button")
+        page.wait_for_url("**/s/*", timeout=30_000)
+        first = page.url
+        page.go_back()
+        page.wait_for_url("**/c/summer")
+        fill_entry_form(page, photo)  # as the browser refills it
+        page.click("#submit-button")
+        page.wait_for_url("**/s/*", timeout=30_000)
+        assert page.url == first
+        assert "受け付けました" in page.locator("h1").inner_text()
+        assert len(db.session.scalars(select(Entry)).all()) == 1
+    finally:
+        context.close()
+
+
 def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
     """Errors only the server can find (the photo's content, a reserved email domain) come back inline."""
     factories.campaign(factories.org())
@@ -132,9 +158,9 @@ def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(brows
     )
     page = english.new_page()
     try:  # the same refusal in English, looked at on a phone and a laptop
-        for _ in (1, 2):
+        for seed in (3, 4):  # two photos: the same one again would be the first entry, found again
             page.goto(f"{live_server.url}/c/summer")
-            fill_entry_form(page, factories.photo(643, 480))
+            fill_entry_form(page, factories.photo(640 + seed, 480))
             page.fill("#email", "hana@example.com")
             page.click("#submit-button")
             page.wait_for_load_state()

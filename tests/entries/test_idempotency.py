@@ -6,10 +6,11 @@ from sqlalchemy import select
 
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
-from campaign.entries.models import Entry
+from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.storage import get_storage
 from tests import factories
+from tests.conftest import csrf_from
 from tests.entries.helpers import form_fields, submit
 
 PHOTO_A = factories.photo(640, 480, colour=(200, 80, 60))
@@ -77,3 +78,58 @@ def test_after_a_race_the_twin_is_found_only_for_the_same_person_and_photo(app, 
     assert services.after_conflict(live, sub, PHOTO_A) == entry
     with pytest.raises(services.EntryLimitReached):  # the race was over the person's last slot
         services.after_conflict(live, sub, PHOTO_B)
+
+
+def test_the_page_loaded_again_carries_the_same_form_key(client, app):
+    """A phone's Back reloads the campaign page and refills the photo and the fields, not the hidden key: a
+    key per page load made the same photo a second entry (a walk-through's find). The key is the session's."""
+    factories.campaign(factories.org(), entries_per_person=3)
+    first = submit(client, fields=form_fields(client, "summer"), photo=PHOTO_A, email="sakura@example.com")
+    after_back = form_fields(client, "summer")  # the page as Back reloads it
+    again = submit(client, fields=after_back, photo=PHOTO_A, email="sakura@example.com")
+    assert again.status_code == 303
+    assert again.headers["Location"] == first.headers["Location"]
+    assert len(db.session.scalars(select(Entry)).all()) == 1
+    another_photo = submit(
+        client, fields=form_fields(client, "summer"), photo=PHOTO_B, email="sakura@example.com"
+    )
+    assert another_photo.headers["Location"] != first.headers["Location"]  # a second entry, as allowed
+    assert len(db.session.scalars(select(Entry)).all()) == 2
+
+
+def test_another_browser_gets_another_form_key(app, live):
+    keys = {form_fields(app.test_client(), "summer")["idempotency_key"] for _ in range(2)}
+    assert len(keys) == 2 and all(len(key) == 32 for key in keys)
+
+
+def _take_back(client, status_url: str, how: str) -> None:
+    page = client.get(f"{status_url}/{how}")
+    assert client.post(f"{status_url}/{how}", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+
+
+@pytest.mark.parametrize("how", ["withdraw", "erase"])
+def test_a_photo_taken_back_can_be_sent_again_from_the_same_form(client, live, how):
+    """The status page of a damaged photo says: withdraw it, then send it again. The same session's form, the
+    same person and photo make a new entry; the one taken back stays as it was left."""
+    sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    status_url = sent.headers["Location"].split("?")[0]
+    _take_back(client, status_url, how)
+    again = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    assert again.status_code == 303 and again.headers["Location"] != sent.headers["Location"]
+    first, second = db.session.scalars(select(Entry).order_by(Entry.id)).all()
+    assert first.status.value == "withdrawn" or first.erased_at is not None
+    assert second.status.value == "received" and get_storage().get(second.original_key) == PHOTO_A
+    retry = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    assert retry.headers["Location"] == again.headers["Location"]  # and the new one is found again
+    assert len(db.session.scalars(select(Entry)).all()) == 2
+
+
+def test_a_photo_the_brand_took_down_is_not_a_new_entry_when_sent_again(client, live):
+    """A takedown is the brand's: the same person and photo from the same form find the entry taken down."""
+    sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    entry = entry_behind(sent)
+    entry.status, entry.withdrawn_by = EntryStatus.WITHDRAWN, "brand"
+    db.session.commit()
+    again = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    assert again.headers["Location"] == sent.headers["Location"]
+    assert len(db.session.scalars(select(Entry)).all()) == 1
