@@ -30,7 +30,7 @@ from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
-from campaign.errors import error_response, wants_json
+from campaign.errors import DomainError, error_response, wants_json
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
@@ -147,12 +147,13 @@ def submit(slug: str):
         if wants_json():
             return jsonify(error=exc.code, message=exc.text(), errors=exc.errors), exc.status
         return campaign_page_response(campaign, form, exc.status, exc.errors, exc.text())
-    except services.EntryLimitReached as exc:
+    except DomainError as exc:  # over the person's limit, closed meanwhile, storage down
         db.session.rollback()
         if wants_json():  # the page's script shows the message by the form
             raise
-        metrics.refuse_upload(exc.code)  # without the script: the form again, the message by the email
-        return campaign_page_response(campaign, form, exc.status, {exc.field: [exc.text()]}, exc.text())
+        metrics.refuse_upload(exc.code)  # without the script: the form again, the message by its field
+        errors = {exc.field: [exc.text()]} if exc.field else None
+        return campaign_page_response(campaign, form, exc.status, errors, exc.text())
     status_url = url_for("submissions.status", token=token, thanks=1)
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200

@@ -1,5 +1,7 @@
 """A customer on a phone submits a photo in real headless Chromium."""
 
+import contextlib
+
 import pytest
 from sqlalchemy import select
 
@@ -170,6 +172,50 @@ def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(brows
             page.screenshot(path=f"/tmp/shots/walk-customer/entry-limit-nojs-en-{width}.png", full_page=True)
     finally:
         english.close()
+
+
+@contextlib.contextmanager
+def sent_without_javascript(browser, base_url: str, locale: str, photo: bytes):
+    """A phone's page without the page's script, after sending the campaign form filled with `photo`."""
+    context = browser.new_context(
+        java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/c/summer")
+        fill_entry_form(page, photo)
+        page.click("#submit-button")
+        page.wait_for_load_state()
+        yield page
+    finally:
+        context.close()
+
+
+def shoot(page, name: str) -> None:
+    """Screenshots at 390 and 1366 px, for looking at: /tmp/shots/walk-customer/<name>-<width>.png."""
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/shots/walk-customer/{name}-{width}.png", full_page=True)
+
+
+def test_without_javascript_a_storage_failure_comes_back_to_the_form(browser, live_server, app, tmp_path):
+    """Storage down while the photo is sent without the page's script: it was Kuchikomi's bare error page;
+    now the brand's form, filled as sent but for the photo, the message above it."""
+    from campaign.storage import build_storage
+
+    factories.campaign(factories.org())
+    blocker = tmp_path / "not-a-folder"  # a real local backend whose root cannot be created
+    blocker.write_text("occupied")
+    app.extensions["storage"] = build_storage(
+        {"STORAGE_BACKEND": "local", "STORAGE_LOCAL_ROOT": str(blocker / "uploads")}
+    )
+    for locale, says in (("ja-JP", "写真を保存できなかったため"), ("en-US", "We could not save your photo")):
+        with sent_without_javascript(browser, live_server.url, locale, factories.photo()) as page:
+            assert says in page.locator("#form-message").inner_text()
+            assert page.locator("#caption").input_value() == "Lovely with breakfast"
+            assert "/c/summer" in page.url
+            shoot(page, f"storage-down-nojs-{locale[:2]}")
+    assert db.session.scalar(select(Entry)) is None
 
 
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):

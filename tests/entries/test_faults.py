@@ -32,6 +32,19 @@ def test_storage_failure_invites_a_retry_and_leaves_no_entry(client, app, broken
     assert as_json.status_code == 503 and as_json.json["error"] == "storage_unavailable"
 
 
+def test_without_the_script_a_storage_failure_brings_the_form_back(client, app, broken_local_storage):
+    """It was Kuchikomi's bare error page; now the brand's page, the form filled as it was sent (but for the
+    photo, which a browser never refills) and the message above it."""
+    factories.campaign(factories.org())
+    response = submit(client, caption="朝ごはんに", headers={"Accept-Language": "ja"})
+    assert response.status_code == 503
+    page = response.text
+    message = page[page.index('id="form-message"') :]
+    assert "写真を保存できなかったため" in message[: message.index("</p>")]
+    assert 'id="entry-form"' in page and "朝ごはんに</textarea>" in page
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 0
+
+
 def _lose_the_connection() -> None:
     """A real database fault between the flush and the commit: the server ends our connection."""
     connection = db.session.connection()

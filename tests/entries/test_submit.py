@@ -220,7 +220,11 @@ def test_closed_campaign_refuses_entries(client, app):
     db.session.commit()
     response = submit(client, fields=fields)
     assert response.status_code == 409
-    assert "This campaign has closed" in response.text
+    # without the page's script: it was Kuchikomi's bare error page, now the campaign's, which says so
+    assert '<p class="notice">This campaign has closed.' in response.text
+    assert "Summer photos</h1>" in response.text and 'id="entry-form"' not in response.text
+    as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
+    assert (as_json.status_code, as_json.json["error"]) == (409, "campaign_not_open")
     assert_nothing_changed()
 
 
