@@ -20,7 +20,10 @@ PHOTO_MESSAGES = {
     "unsupported_format": _l(
         "%(format)s files are not accepted. Please choose a JPEG, PNG, WebP or HEIC photo."
     ),
-    "truncated": _l("The photo file is incomplete or damaged. Please try uploading it again."),
+    "truncated": _l(
+        "The photo file is incomplete or damaged. Please choose it again; if this message comes back, "
+        "choose another photo."
+    ),
     "too_many_pixels": _l("The photo has too many pixels (at most %(max_mp)s megapixels)."),
     "too_many_frames": _l("Animated images with this many frames are not accepted."),
     "too_small": _l(

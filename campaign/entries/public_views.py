@@ -22,15 +22,16 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from campaign import jobs, metrics
+from campaign import jobs, media, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
-from campaign.errors import DomainError, error_response, wants_json
+from campaign.errors import HTTP_MESSAGES, DomainError, error_response, wants_json
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
@@ -39,6 +40,11 @@ bp.after_request(metrics.count_upload)
 
 TOO_MANY_UPLOADS = _l("Many photos have just been sent from your connection. Please try again in %(wait)s.")
 CAMPAIGN_BUSY = _l("This campaign is receiving very many photos right now. Please try again in %(wait)s.")
+FORM_TOO_LONG = _l("What you typed is longer than this form allows. Please shorten it and try again.")
+NOTHING_SENT = _l(
+    "The photo is larger than %(max_mb)s MB, so nothing was sent. Please choose a smaller photo and fill in "
+    "the form again."
+)
 FORM_KEY = "entry_form_key"  # in the session: `form_key`
 
 
@@ -75,6 +81,29 @@ def form_key() -> str:
     if not key:
         key = session[FORM_KEY] = secrets.token_hex(16)
     return key
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """Refused from its headers, the body never read: a photo over the limit (the campaign page again, the
+    limit said by the photo) or, from a client other than the page, text or parts over the form's."""
+    generic = error_response(413, "request_entity_too_large", str(HTTP_MESSAGES[413]))
+    if request.endpoint != "submissions.submit":
+        return generic
+    length, most = request.content_length, current_app.config["MAX_CONTENT_LENGTH"]
+    photo_over = length is None or (most is not None and length > most)
+    limits = services.Limits.from_config(current_app.config)
+    message = photos.refusal(media.MediaError("too_large"), limits) if photo_over else str(FORM_TOO_LONG)
+    errors = {"photo": [message]} if photo_over else {}
+    if wants_json():
+        return jsonify(error="request_entity_too_large", message=message, errors=errors), 413
+    try:
+        campaign = public_campaign(request.view_args["slug"], now=utcnow())
+    except DomainError:  # no such campaign: the plain answer
+        return generic
+    if photo_over:  # nothing was read, so nothing can be refilled: the message says so
+        message = str(NOTHING_SENT) % {"max_mb": limits.max_bytes // (1024 * 1024)}
+    return campaign_page_response(campaign, EntryForm(formdata=None), 413, errors, message)
 
 
 def campaign_page_response(

@@ -218,6 +218,21 @@ def test_without_javascript_a_storage_failure_comes_back_to_the_form(browser, li
     assert db.session.scalar(select(Entry)) is None
 
 
+def test_without_javascript_a_photo_over_the_limit_comes_back_to_the_form(browser, live_server, app):
+    """Refused from its headers, the body never read: it was Kuchikomi's error page, which did not say the
+    limit; now the brand's form, the limit said by the photo. (A small limit here, for speed.)"""
+    factories.campaign(factories.org())
+    app.config["MAX_CONTENT_LENGTH"] = 300_000
+    big = factories.photo(1600, 1200, quality=100)
+    assert len(big) > 300_000
+    for locale, says in (("ja-JP", "写真のサイズが20 MBを超えています"), ("en-US", "larger than 20 MB")):
+        with sent_without_javascript(browser, live_server.url, locale, big) as page:
+            assert says in page.locator("[data-field=photo]").inner_text()
+            assert page.locator("#form-message").is_visible() and "/c/summer" in page.url
+            shoot(page, f"photo-over-limit-nojs-{locale[:2]}")
+    assert db.session.scalar(select(Entry)) is None
+
+
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
     """Long unbroken text (the draw's commitment hash, ids) wraps inside a 390 px wide screen."""
     from campaign.campaigns.services import launch
