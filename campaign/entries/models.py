@@ -1,7 +1,8 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, or_, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.campaigns.models import Campaign, Product
@@ -112,6 +113,8 @@ class Entry(db.Model):
 
     # moderation (issue 4): who withdrew ("customer" | "brand"), the public caption, the team's latest word
     withdrawn_by: Mapped[str] = mapped_column(String(8), default="")
+    # the brand's takedown, kept when the customer withdraws the entry too (cleared by approving it again)
+    taken_down_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     redacted_caption: Mapped[str | None] = mapped_column(Text)
     rejection_reason_id: Mapped[int | None] = mapped_column(
         ForeignKey("rejection_reasons.id", ondelete="SET NULL")
@@ -136,6 +139,33 @@ class Entry(db.Model):
     def public_caption(self) -> str:
         """The caption every public surface shows: the redacted one when a marketer masked part of it."""
         return self.redacted_caption if self.redacted_caption is not None else self.caption
+
+    @hybrid_property
+    def taken_back(self) -> bool:
+        """Its sender withdrew it, and the brand had not refused it (rejected or taken it down) before, or
+        had it erased: the same photo may be sent again, and it is no one's duplicate of it."""
+        if self.erased_at is not None:
+            return True
+        return (
+            self.status is EntryStatus.WITHDRAWN
+            and self.withdrawn_by == "customer"
+            and self.taken_down_at is None
+            and not (self.rejection_label_ja or self.rejection_label_en)
+        )
+
+    @taken_back.inplace.expression
+    @classmethod
+    def _taken_back(cls):
+        return or_(
+            cls.erased_at.is_not(None),
+            and_(
+                cls.status == EntryStatus.WITHDRAWN,
+                cls.withdrawn_by == "customer",
+                cls.taken_down_at.is_(None),
+                cls.rejection_label_ja == "",
+                cls.rejection_label_en == "",
+            ),
+        )
 
     @property
     def rejection_text(self) -> str:

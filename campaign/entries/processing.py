@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import and_, false, select
 
 from campaign import events, leases, media, metrics, outbox, pending_objects
 from campaign.clock import utcnow
@@ -66,15 +66,21 @@ def store_derivatives(entry: Entry, derived: media.Derived, storage: Storage) ->
 
 
 def flag_duplicate(entry: Entry) -> None:
-    """Marks an exact or near copy of an earlier photo in any campaign of the same organisation."""
-    earlier = select(Entry).where(Entry.org_id == entry.org_id, Entry.id != entry.id, Entry.id < entry.id)
+    """Marks an exact or near copy of an earlier photo in any campaign of the same organisation; not of one
+    its own sender took back (withdrawn, unrefused by the brand), which is out of every draw already."""
+    their_own = (
+        and_(Entry.taken_back, Entry.email_normalised == entry.email_normalised)
+        if entry.email_normalised
+        else false()
+    )
+    earlier = select(Entry).where(Entry.org_id == entry.org_id, Entry.id < entry.id, ~their_own)
     exact = db.session.scalar(earlier.where(Entry.content_hash == entry.content_hash).order_by(Entry.id))
     if exact is not None:
         entry.duplicate_of, entry.duplicate_kind = exact, "exact"
         return
     candidates = db.session.execute(
         select(Entry.id, Entry.perceptual_hash)
-        .where(Entry.org_id == entry.org_id, Entry.id < entry.id, Entry.perceptual_hash != "")
+        .where(Entry.org_id == entry.org_id, Entry.id < entry.id, Entry.perceptual_hash != "", ~their_own)
         .order_by(Entry.id)
     )
     for other_id, other_hash in candidates:

@@ -124,6 +124,7 @@ def campaign_page_response(
         message=message,
         status="live" if preview else campaign.status(utcnow()),
         preview=preview,
+        refused=code >= 400,  # the answer to a form sent without the page's script: its photo is not kept
         page=page.context(campaign, str(get_locale())),
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         caption_max=rules.CAPTION_MAX,
@@ -183,7 +184,8 @@ def submit(slug: str):
         metrics.refuse_upload(exc.code)  # without the script: the form again, the message by its field
         errors = {exc.field: [exc.text()]} if exc.field else None
         return campaign_page_response(campaign, form, exc.status, errors, exc.text())
-    status_url = url_for("submissions.status", token=token, thanks=1)
+    # a new entry is thanked; the same form sent again is told its entry was there already, as first sent
+    status_url = url_for("submissions.status", token=token, **({"thanks": 1} if created else {"again": 1}))
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200
     return redirect(status_url, code=303)
@@ -212,6 +214,7 @@ def status(token: str):
             if entry.erased_at
             else outcome_of(entry, secret=current_app.secret_key, now=utcnow()),
             thanks=request.args.get("thanks") == "1",
+            again=request.args.get("again") == "1",
             # what the customer just did here (no cookie carries it: the status page sets none)
             done=request.args.get("done"),
             campaign_page_public=entry.campaign.page_online(utcnow()),

@@ -47,13 +47,19 @@ class EntryLimitReached(DomainError):
     status = 409
     code = "entry_limit"
     field = "email"
-    message = _l("You have already sent the most entries allowed for this campaign (%(limit)s).")
+    message = _l(
+        "You have already sent the most entries allowed for this campaign (%(limit)s). You can check your "
+        "entries through the links we emailed you."
+    )
 
 
 class StorageUnavailable(DomainError):
     status = 503
     code = "storage_unavailable"
-    message = _l("We could not save your photo just now. Nothing was sent; please try again in a moment.")
+    message = _l(
+        "We could not save your photo just now, so your entry was not completed. Please try again in a "
+        "moment."
+    )
 
 
 @dataclass
@@ -181,13 +187,6 @@ def photo_digest(form_key: str, photo: bytes | None) -> bytes | None:
     return hashlib.sha256(photo).digest() if form_key and photo is not None else None
 
 
-def taken_back(entry: Entry) -> bool:
-    """The customer withdrew the entry or had it erased (a brand's takedown is not theirs to undo)."""
-    return entry.erased_at is not None or (
-        entry.status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "customer"
-    )
-
-
 def release_key(entry: Entry) -> None:
     """Gives a taken-back entry's idempotency key up, so a new entry can carry it (written at once: the
     new entry's INSERT must not meet it)."""
@@ -265,7 +264,7 @@ def submit(
     existing, used_slots = earlier_entries(campaign, idempotency_key, email_normalised)
     if existing is not None:
         earlier = db.session.get(Entry, existing)
-        if not taken_back(earlier):
+        if not earlier.taken_back:
             return earlier, False
         release_key(earlier)  # withdrawn or erased by its sender: the same form and photo may enter again
     errors, photo_refused = check_fields(campaign, sub, email), None

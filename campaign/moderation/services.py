@@ -206,8 +206,10 @@ def _apply(
         entry.withdrawn_by = "customer" if move.capability is None else "brand"
         if move.capability is None:
             entry.person_slot = None  # the customer's withdrawal gives the slot back
+        else:
+            entry.taken_down_at = now
     elif move.action == "reapprove":
-        entry.withdrawn_at = None
+        entry.withdrawn_at = entry.taken_down_at = None
         entry.withdrawn_by = ""
 
 

@@ -47,6 +47,7 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
     keys = [entry.original_key, *(item.key for item in entry.derivatives)]
     blank_contact(entry)
     entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
+    entry.content_hash = entry.perceptual_hash = ""  # the photo's fingerprints go with it
     entry.derivatives.clear()
     entry.original_key = ERASED_ORIGINAL + entry.public_id
     entry.erased_at = now

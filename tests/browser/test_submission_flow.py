@@ -78,12 +78,17 @@ def test_back_from_the_status_page_finds_the_form_ready_again(page, live_server,
     assert page.console_errors == []
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no script"])
-def test_back_then_send_again_is_the_same_entry(browser, live_server, app, javascript):
+@pytest.mark.parametrize(
+    ("javascript", "locale", "heading"),
+    [(True, "ja-JP", "この応募はすでに受け付けています"), (False, "en-US", "We already have this entry")],
+    ids=["script", "no script"],
+)
+def test_back_then_send_again_is_the_same_entry(browser, live_server, app, javascript, locale, heading):
     """Back from the status page reloads the campaign page here (no back/forward cache); the same photo and
-    email sent again were a second entry, because each load had its own hidden key (a walk-through's find)."""
+    email sent again were a second entry, because each load had its own hidden key (a walk-through's find).
+    The entry's page then says it was there already, as first sent (it thanked for a new entry)."""
     factories.campaign(factories.org(), entries_per_person=3)
-    context = browser.new_context(java_script_enabled=javascript, locale="ja-JP")
+    context = browser.new_context(java_script_enabled=javascript, locale=locale)
     page = context.new_page()
     photo = factories.photo()
     try:
@@ -97,9 +102,10 @@ def test_back_then_send_again_is_the_same_entry(browser, live_server, app, javas
         fill_entry_form(page, photo)  # as the browser refills it
         page.click("#submit-button")
         page.wait_for_url("**/s/*", timeout=30_000)
-        assert page.url == first
-        assert "受け付けました" in page.locator("h1").inner_text()
+        assert page.url.split("?")[0] == first.split("?")[0]
+        assert page.locator("h1").inner_text() == heading
         assert len(db.session.scalars(select(Entry)).all()) == 1
+        shoot(page, f"sent-again-{locale[:2]}")
     finally:
         context.close()
 
@@ -212,6 +218,7 @@ def test_without_javascript_a_storage_failure_comes_back_to_the_form(browser, li
     for locale, says in (("ja-JP", "写真を保存できなかったため"), ("en-US", "We could not save your photo")):
         with sent_without_javascript(browser, live_server.url, locale, factories.photo()) as page:
             assert says in page.locator("#form-message").inner_text()
+            assert page.locator("#photo-again").is_visible()  # a browser never refills the photo
             assert page.locator("#caption").input_value() == "Lovely with breakfast"
             assert "/c/summer" in page.url
             shoot(page, f"storage-down-nojs-{locale[:2]}")
@@ -230,6 +237,38 @@ def test_without_javascript_a_photo_over_the_limit_comes_back_to_the_form(browse
             assert says in page.locator("[data-field=photo]").inner_text()
             assert page.locator("#form-message").is_visible() and "/c/summer" in page.url
             shoot(page, f"photo-over-limit-nojs-{locale[:2]}")
+    assert db.session.scalar(select(Entry)) is None
+
+
+def test_without_javascript_a_campaign_closed_meanwhile_says_the_entry_was_not_received(
+    browser, live_server, app
+):
+    from datetime import timedelta
+
+    from campaign.clock import utcnow
+
+    campaign = factories.campaign(factories.org())
+    for locale, says in (
+        ("ja-JP", "ご応募は受け付けられませんでした。"),
+        ("en-US", "Your entry was not received."),
+    ):
+        context = browser.new_context(
+            java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/c/summer")
+            fill_entry_form(page, factories.photo())
+            campaign.closes_at, closes = utcnow() - timedelta(minutes=1), campaign.closes_at
+            db.session.commit()
+            page.click("#submit-button")
+            page.wait_for_load_state()
+            assert says in page.locator(".cp-form").inner_text()
+            shoot(page, f"closed-meanwhile-nojs-{locale[:2]}")
+            campaign.closes_at = closes
+            db.session.commit()
+        finally:
+            context.close()
     assert db.session.scalar(select(Entry)) is None
 
 

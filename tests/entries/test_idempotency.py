@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from campaign.clock import utcnow
 from campaign.entries import services, status_links
-from campaign.entries.models import Entry, EntryStatus
+from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.storage import get_storage
 from tests import factories
@@ -22,6 +22,11 @@ def live(app):
     return factories.campaign(factories.org(), entries_per_person=3)
 
 
+def link(response) -> str:
+    """The entry's status page a post led to, without what the page says first (thanks, or "again")."""
+    return response.headers["Location"].split("?")[0]
+
+
 def entry_behind(response) -> Entry:
     token = response.headers["Location"].split("/s/", 1)[1].split("?", 1)[0]
     public_id = status_links.entry_id_from_token("test-secret", token)
@@ -33,7 +38,7 @@ def test_the_same_person_and_photo_sent_again_is_the_first_entry(client, live):
     first = submit(client, fields=fields, photo=PHOTO_A, email="sakura@example.com")
     again = submit(client, fields=fields, photo=PHOTO_A, email="Sakura@Example.com")
     assert first.status_code == again.status_code == 303
-    assert again.headers["Location"] == first.headers["Location"]
+    assert link(again) == link(first)
     assert len(db.session.scalars(select(Entry)).all()) == 1
 
 
@@ -48,14 +53,14 @@ def test_the_same_form_with_another_email_or_photo_is_a_new_entry(client, live, 
     second = submit(client, fields=fields, photo=photo, email=email, nickname="ゆき")
 
     assert second.status_code == 303
-    assert second.headers["Location"] != first.headers["Location"]
+    assert link(second) != link(first)
     mine = entry_behind(second)
     assert (mine.email, mine.nickname) == (email, "ゆき")
     assert get_storage().get(mine.original_key) == photo  # the second photo is kept, not dropped
     page = client.get(second.headers["Location"])
     assert "ゆき" in page.text and "さくら" not in page.text
     retry = submit(client, fields=fields, photo=photo, email=email, nickname="ゆき")
-    assert retry.headers["Location"] == second.headers["Location"]  # the second person's retry is theirs
+    assert link(retry) == link(second)  # the second person's retry is theirs
     assert len(db.session.scalars(select(Entry)).all()) == 2
 
 
@@ -88,12 +93,12 @@ def test_the_page_loaded_again_carries_the_same_form_key(client, app):
     after_back = form_fields(client, "summer")  # the page as Back reloads it
     again = submit(client, fields=after_back, photo=PHOTO_A, email="sakura@example.com")
     assert again.status_code == 303
-    assert again.headers["Location"] == first.headers["Location"]
+    assert link(again) == link(first)
     assert len(db.session.scalars(select(Entry)).all()) == 1
     another_photo = submit(
         client, fields=form_fields(client, "summer"), photo=PHOTO_B, email="sakura@example.com"
     )
-    assert another_photo.headers["Location"] != first.headers["Location"]  # a second entry, as allowed
+    assert link(another_photo) != link(first)  # a second entry, as allowed
     assert len(db.session.scalars(select(Entry)).all()) == 2
 
 
@@ -108,28 +113,56 @@ def _take_back(client, status_url: str, how: str) -> None:
 
 
 @pytest.mark.parametrize("how", ["withdraw", "erase"])
-def test_a_photo_taken_back_can_be_sent_again_from_the_same_form(client, live, how):
+def test_a_photo_taken_back_can_be_sent_again_from_the_same_form(client, app, live, how):
     """The status page of a damaged photo says: withdraw it, then send it again. The same session's form, the
     same person and photo make a new entry; the one taken back stays as it was left."""
     sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
     status_url = sent.headers["Location"].split("?")[0]
     _take_back(client, status_url, how)
     again = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert again.status_code == 303 and again.headers["Location"] != sent.headers["Location"]
+    assert again.status_code == 303 and link(again) != link(sent)
     first, second = db.session.scalars(select(Entry).order_by(Entry.id)).all()
     assert first.status.value == "withdrawn" or first.erased_at is not None
     assert second.status.value == "received" and get_storage().get(second.original_key) == PHOTO_A
+    # processed here, inline: not the duplicate of the entry taken back, which put it out of every draw
+    assert second.processing.value == "ready" and second.content_hash
+    assert (second.duplicate_of_id, second.duplicate_kind) == (None, "")
+    if how == "erase":
+        assert first.content_hash == first.perceptual_hash == ""  # the photo's fingerprints went with it
     retry = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert retry.headers["Location"] == again.headers["Location"]  # and the new one is found again
+    assert link(retry) == link(again)  # and the new one is found again
     assert len(db.session.scalars(select(Entry)).all()) == 2
+    other = submit(app.test_client(), photo=PHOTO_A, email="yuki@example.com")  # someone else's copy of it
+    assert entry_behind(other).duplicate_of_id == (second.id if how == "erase" else first.id)
+
+
+def _take_down(entry: Entry) -> None:
+    from campaign.audit.services import Actor
+    from campaign.moderation.services import transition
+    from campaign.orgs.models import Membership
+
+    owner = factories.member(entry.campaign.organisation, "owner@example.com")
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == owner.id))
+    transition(entry, "approve", actor=Actor.member(owner), membership=membership, now=utcnow())
+    transition(
+        entry, "withdraw", actor=Actor.member(owner), membership=membership, now=utcnow(), note="権利の確認中"
+    )
+    db.session.commit()
 
 
 def test_a_photo_the_brand_took_down_is_not_a_new_entry_when_sent_again(client, live):
-    """A takedown is the brand's: the same person and photo from the same form find the entry taken down."""
+    """A takedown is the brand's: the same person and photo from the same form find the entry taken down,
+    also once the customer has withdrawn it too (its page invites them to; that freed the key)."""
     sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    entry = entry_behind(sent)
-    entry.status, entry.withdrawn_by = EntryStatus.WITHDRAWN, "brand"
-    db.session.commit()
+    _take_down(entry_behind(sent))
     again = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert again.headers["Location"] == sent.headers["Location"]
+    assert link(again) == link(sent) and again.headers["Location"].endswith("?again=1")
+    page = client.get(again.headers["Location"], headers={"Accept-Language": "ja"}).text
+    assert (
+        "この応募はすでに受け付けています" in page and "ありがとう" not in page
+    )  # it thanked, above "taken down"
+    _take_back(client, link(sent), "withdraw")
+    assert entry_behind(sent).withdrawn_by == "customer" and entry_behind(sent).taken_down_at is not None
+    after_withdrawal = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    assert link(after_withdrawal) == link(sent)
     assert len(db.session.scalars(select(Entry)).all()) == 1

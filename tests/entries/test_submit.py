@@ -77,7 +77,10 @@ def test_submitting_the_same_form_twice_creates_one_entry(client, live):
     first = submit(client, fields=fields)
     second = submit(client, fields=fields)
     assert first.status_code == second.status_code == 303
-    assert first.headers["Location"] == second.headers["Location"]
+    assert first.headers["Location"].endswith("?thanks=1") and second.headers["Location"].endswith("?again=1")
+    assert first.headers["Location"].split("?")[0] == second.headers["Location"].split("?")[0]
+    page = client.get(second.headers["Location"])  # no thanks for nothing new: what was kept, and why
+    assert "We already have this entry" in page.text and "were not applied" in page.text
     assert entry_count() == 1
     assert len(stored_keys("private/originals/")) == 1
 
@@ -166,7 +169,7 @@ def test_file_over_the_size_limit_gets_413(client, live, app):
     page = response.text
     photo_field = page[page.index('data-field="photo"') : page.index('data-field="rating"')]
     assert "The photo is larger than 20 MB." in photo_field
-    assert "Summer photos</h1>" in page and 'id="entry-form"' in page
+    assert "Summer photos</h1>" in page and 'id="entry-form"' in page and 'id="photo-again"' not in page
     message = page[page.index('id="form-message"') :]
     assert (
         "so nothing was sent. Please choose a smaller photo and fill in" in message[: message.index("</p>")]
@@ -248,6 +251,7 @@ def test_closed_campaign_refuses_entries(client, app):
     assert response.status_code == 409
     # without the page's script: it was Kuchikomi's bare error page, now the campaign's, which says so
     assert '<p class="notice">This campaign has closed.' in response.text
+    assert "Your entry was not received." in response.text  # the notice alone did not say what became of it
     assert "Summer photos</h1>" in response.text and 'id="entry-form"' not in response.text
     as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
     assert (as_json.status_code, as_json.json["error"]) == (409, "campaign_not_open")
@@ -272,6 +276,7 @@ def test_entries_per_person_counts_the_normalised_email(client, live):
     email_field = page[page.index('data-field="email"') :]
     assert "most entries allowed" in email_field[: email_field.index("</div>")]
     assert 'name="photo"' in page and "someone else" not in page
+    assert "You can check your entries through the links we emailed you." in email_field  # what to do next
     assert entry_count() == 1
     assert len(stored_keys("private/originals/")) == 1
 
