@@ -62,6 +62,8 @@ HTTP_MESSAGES = {
     503: _l("This service is briefly unavailable. Please try again in a few minutes."),
 }
 
+FORM_EXPIRED = _l("This form has expired or was not sent from our page. Please reload it and try again.")
+
 # Where a refused studio step (409) or a missing page leads back to: the object the URL named.
 WAYS_BACK = (
     ("campaign_id", "campaigns.show", _l("Back to the campaign")),
@@ -160,8 +162,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        message = _l("This form has expired or was not sent from our page. Please reload it and try again.")
-        return error_response(400, "csrf", str(message))
+        return error_response(400, "csrf", str(FORM_EXPIRED))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import format_timedelta, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -31,7 +32,7 @@ from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
-from campaign.errors import HTTP_MESSAGES, DomainError, error_response, wants_json
+from campaign.errors import FORM_EXPIRED, HTTP_MESSAGES, DomainError, error_response, wants_json
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
@@ -44,6 +45,9 @@ FORM_TOO_LONG = _l("What you typed is longer than this form allows. Please short
 NOTHING_SENT = _l(
     "The photo is larger than %(max_mb)s MB, so nothing was sent. Please choose a smaller photo and fill in "
     "the form again."
+)
+ENTRY_FORM_EXPIRED = _l(
+    "This form had expired, so your entry was not sent. Please fill it in again and send it."
 )
 FORM_KEY = "entry_form_key"  # in the session: `form_key`
 
@@ -97,13 +101,30 @@ def too_large(error: RequestEntityTooLarge):
     errors = {"photo": [message]} if photo_over else {}
     if wants_json():
         return jsonify(error="request_entity_too_large", message=message, errors=errors), 413
-    try:
-        campaign = public_campaign(request.view_args["slug"], now=utcnow())
-    except DomainError:  # no such campaign: the plain answer
-        return generic
     if photo_over:  # nothing was read, so nothing can be refilled: the message says so
         message = str(NOTHING_SENT) % {"max_mb": limits.max_bytes // (1024 * 1024)}
-    return campaign_page_response(campaign, EntryForm(formdata=None), 413, errors, message)
+    return _empty_form_again(413, errors, message, otherwise=generic)
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error: CSRFError):
+    """A form whose CSRF token failed (its session expired, cookies were cleared, or another site sent it):
+    without the page's script, the brand's form again, empty. Refilled from what was sent, another site
+    could fill in the address a customer's entry, and its private link, would go to."""
+    generic = error_response(400, "csrf", str(FORM_EXPIRED))
+    if request.endpoint != "submissions.submit" or wants_json():
+        return generic
+    return _empty_form_again(400, None, str(ENTRY_FORM_EXPIRED), otherwise=generic)
+
+
+def _empty_form_again(code: int, errors: dict | None, message: str, *, otherwise):
+    """The campaign page's form again, empty, for a post refused before it was read or trusted; `otherwise`
+    (the plain answer) when the address names no public campaign."""
+    try:
+        campaign = public_campaign(request.view_args["slug"], now=utcnow())
+    except DomainError:
+        return otherwise
+    return campaign_page_response(campaign, EntryForm(formdata=None), code, errors, message)
 
 
 def campaign_page_response(

@@ -272,6 +272,29 @@ def test_without_javascript_a_campaign_closed_meanwhile_says_the_entry_was_not_r
     assert db.session.scalar(select(Entry)) is None
 
 
+def test_without_javascript_an_expired_form_comes_back_empty_on_the_brands_page(browser, live_server, app):
+    """Cookies cleared after the page was loaded (the session, and its CSRF token, gone): it was Kuchikomi's
+    bare error page; now the brand's form, empty, saying the entry was not sent."""
+    factories.campaign(factories.org())
+    for locale, says in (("ja-JP", "フォームの有効期限が切れていたため"), ("en-US", "This form had expired")):
+        context = browser.new_context(
+            java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
+        )
+        try:
+            page = context.new_page()
+            page.goto(f"{live_server.url}/c/summer")
+            fill_entry_form(page, factories.photo())
+            context.clear_cookies()
+            page.click("#submit-button")
+            page.wait_for_load_state()
+            assert says in page.locator("#form-message").inner_text()
+            assert page.locator("#caption").input_value() == "" and "/c/summer" in page.url
+            shoot(page, f"form-expired-nojs-{locale[:2]}")
+        finally:
+            context.close()
+    assert db.session.scalar(select(Entry)) is None
+
+
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
     """Long unbroken text (the draw's commitment hash, ids) wraps inside a 390 px wide screen."""
     from campaign.campaigns.services import launch

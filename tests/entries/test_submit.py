@@ -220,11 +220,22 @@ def test_all_wrong_fields_are_reported_at_once(client, live):
 
 
 def test_form_without_csrf_token_is_refused(client, live):
+    """Without the page's script it was Kuchikomi's bare error page; now the brand's form, empty: refilled
+    from what was sent, another site could fill in the address an entry's private link goes to."""
     fields = form_fields(client, "summer")
     del fields["csrf_token"]
-    response = submit(client, fields=fields)
+    response = submit(client, fields=fields, caption="他サイトの文", email="attacker@example.com")
     assert response.status_code == 400
-    assert "This form has expired" in response.text
+    page = response.text
+    message = page[page.index('id="form-message"') :]
+    assert "This form had expired, so your entry was not sent." in message[: message.index("</p>")]
+    assert "Summer photos</h1>" in page and 'id="entry-form"' in page
+    assert "attacker@example.com" not in page and "他サイトの文" not in page
+    japanese = submit(client, fields=fields, headers={"Accept-Language": "ja"})
+    assert "フォームの有効期限が切れていたため" in japanese.text
+    as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
+    assert (as_json.status_code, as_json.json["error"]) == (400, "csrf")
+    assert "This form has expired or was not sent from our page." in as_json.json["message"]
     assert_nothing_changed()
 
 
