@@ -181,8 +181,9 @@ def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(brows
 
 
 @contextlib.contextmanager
-def sent_without_javascript(browser, base_url: str, locale: str, photo: bytes):
-    """A phone's page without the page's script, after sending the campaign form filled with `photo`."""
+def sent_without_javascript(browser, base_url: str, locale: str, photo: bytes, *, before_sending=None):
+    """A phone's page without the page's script, after sending the campaign form filled with `photo`;
+    `before_sending(context)` runs between filling the form and sending it."""
     context = browser.new_context(
         java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
     )
@@ -190,6 +191,8 @@ def sent_without_javascript(browser, base_url: str, locale: str, photo: bytes):
         page = context.new_page()
         page.goto(f"{base_url}/c/summer")
         fill_entry_form(page, photo)
+        if before_sending is not None:
+            before_sending(context)
         page.click("#submit-button")
         page.wait_for_load_state()
         yield page
@@ -248,27 +251,22 @@ def test_without_javascript_a_campaign_closed_meanwhile_says_the_entry_was_not_r
     from campaign.clock import utcnow
 
     campaign = factories.campaign(factories.org())
+    closes = campaign.closes_at
+
+    def close(_context) -> None:
+        campaign.closes_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+
     for locale, says in (
         ("ja-JP", "ご応募は受け付けられませんでした。"),
         ("en-US", "Your entry was not received."),
     ):
-        context = browser.new_context(
-            java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
-        )
-        try:
-            page = context.new_page()
-            page.goto(f"{live_server.url}/c/summer")
-            fill_entry_form(page, factories.photo())
-            campaign.closes_at, closes = utcnow() - timedelta(minutes=1), campaign.closes_at
-            db.session.commit()
-            page.click("#submit-button")
-            page.wait_for_load_state()
+        photo = factories.photo()
+        with sent_without_javascript(browser, live_server.url, locale, photo, before_sending=close) as page:
             assert says in page.locator(".cp-form").inner_text()
             shoot(page, f"closed-meanwhile-nojs-{locale[:2]}")
-            campaign.closes_at = closes
-            db.session.commit()
-        finally:
-            context.close()
+        campaign.closes_at = closes  # open again, for the next language
+        db.session.commit()
     assert db.session.scalar(select(Entry)) is None
 
 
@@ -276,22 +274,16 @@ def test_without_javascript_an_expired_form_comes_back_empty_on_the_brands_page(
     """Cookies cleared after the page was loaded (the session, and its CSRF token, gone): it was Kuchikomi's
     bare error page; now the brand's form, empty, saying the entry was not sent."""
     factories.campaign(factories.org())
+
+    def clear(context) -> None:
+        context.clear_cookies()
+
     for locale, says in (("ja-JP", "フォームの有効期限が切れていたため"), ("en-US", "This form had expired")):
-        context = browser.new_context(
-            java_script_enabled=False, locale=locale, viewport={"width": 390, "height": 844}
-        )
-        try:
-            page = context.new_page()
-            page.goto(f"{live_server.url}/c/summer")
-            fill_entry_form(page, factories.photo())
-            context.clear_cookies()
-            page.click("#submit-button")
-            page.wait_for_load_state()
+        photo = factories.photo()
+        with sent_without_javascript(browser, live_server.url, locale, photo, before_sending=clear) as page:
             assert says in page.locator("#form-message").inner_text()
             assert page.locator("#caption").input_value() == "" and "/c/summer" in page.url
             shoot(page, f"form-expired-nojs-{locale[:2]}")
-        finally:
-            context.close()
     assert db.session.scalar(select(Entry)) is None
 
 
