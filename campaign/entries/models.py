@@ -141,29 +141,33 @@ class Entry(db.Model):
         return self.redacted_caption if self.redacted_caption is not None else self.caption
 
     @hybrid_property
+    def refused(self) -> bool:
+        """The brand rejected the entry or took it down (its sender may have withdrawn or erased it since)."""
+        return self.taken_down_at is not None or bool(self.rejection_label_ja or self.rejection_label_en)
+
+    @refused.inplace.expression
+    @classmethod
+    def _refused(cls):
+        return or_(cls.taken_down_at.is_not(None), cls.rejection_label_ja != "", cls.rejection_label_en != "")
+
+    @hybrid_property
     def taken_back(self) -> bool:
-        """Its sender withdrew it, and the brand had not refused it (rejected or taken it down) before, or
-        had it erased: the same photo may be sent again, and it is no one's duplicate of it."""
-        if self.erased_at is not None:
-            return True
-        return (
-            self.status is EntryStatus.WITHDRAWN
-            and self.withdrawn_by == "customer"
-            and self.taken_down_at is None
-            and not (self.rejection_label_ja or self.rejection_label_en)
+        """Its sender withdrew or erased it, and the brand had not refused it before: the same photo may be
+        sent again, and it is no one's duplicate of it (what the brand refused stays a duplicate's match)."""
+        if self.refused:
+            return False
+        return self.erased_at is not None or (
+            self.status is EntryStatus.WITHDRAWN and self.withdrawn_by == "customer"
         )
 
     @taken_back.inplace.expression
     @classmethod
     def _taken_back(cls):
-        return or_(
-            cls.erased_at.is_not(None),
-            and_(
-                cls.status == EntryStatus.WITHDRAWN,
-                cls.withdrawn_by == "customer",
-                cls.taken_down_at.is_(None),
-                cls.rejection_label_ja == "",
-                cls.rejection_label_en == "",
+        return and_(
+            ~cls.refused,
+            or_(
+                cls.erased_at.is_not(None),
+                and_(cls.status == EntryStatus.WITHDRAWN, cls.withdrawn_by == "customer"),
             ),
         )
 

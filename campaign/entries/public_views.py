@@ -101,30 +101,31 @@ def too_large(error: RequestEntityTooLarge):
     errors = {"photo": [message]} if photo_over else {}
     if wants_json():
         return jsonify(error="request_entity_too_large", message=message, errors=errors), 413
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return generic  # not from the page (it sets the cookie): no session is started for it
+    try:
+        campaign = public_campaign(request.view_args["slug"], now=utcnow())
+    except DomainError:  # no such campaign: the plain answer
+        return generic
     if photo_over:  # nothing was read, so nothing can be refilled: the message says so
         message = str(NOTHING_SENT) % {"max_mb": limits.max_bytes // (1024 * 1024)}
-    return _empty_form_again(413, errors, message, otherwise=generic)
+    return campaign_page_response(campaign, EntryForm(formdata=None), 413, errors, message)
 
 
 @bp.errorhandler(CSRFError)
 def form_expired(error: CSRFError):
-    """A form whose CSRF token failed (its session expired, cookies were cleared, or another site sent it):
-    without the page's script, the brand's form again, empty. Refilled from what was sent, another site
-    could fill in the address a customer's entry, and its private link, would go to."""
+    """A form whose CSRF token failed (the token's hour ran out, cookies were cleared, or another site sent
+    it): without the page's script, back to the brand's page, its form empty and saying the entry was not
+    sent. A redirect, not the page itself: this answer writes no session, so a post from another site
+    (which carries no cookie) cannot replace a signed-in member's, and nothing it sent is shown."""
     generic = error_response(400, "csrf", str(FORM_EXPIRED))
     if request.endpoint != "submissions.submit" or wants_json():
         return generic
-    return _empty_form_again(400, None, str(ENTRY_FORM_EXPIRED), otherwise=generic)
-
-
-def _empty_form_again(code: int, errors: dict | None, message: str, *, otherwise):
-    """The campaign page's form again, empty, for a post refused before it was read or trusted; `otherwise`
-    (the plain answer) when the address names no public campaign."""
     try:
         campaign = public_campaign(request.view_args["slug"], now=utcnow())
     except DomainError:
-        return otherwise
-    return campaign_page_response(campaign, EntryForm(formdata=None), code, errors, message)
+        return generic
+    return redirect(url_for("submissions.campaign_page", slug=campaign.slug, expired=1), code=303)
 
 
 def campaign_page_response(
@@ -157,7 +158,16 @@ def campaign_page_response(
 @bp.get("/c/<slug>")
 def campaign_page(slug: str):
     campaign = public_campaign(slug, now=utcnow())
-    return campaign_page_response(campaign, EntryForm())
+    message = ENTRY_FORM_EXPIRED if request.args.get("expired") == "1" else None  # see `form_expired`
+    return campaign_page_response(campaign, EntryForm(), message=message)
+
+
+@bp.get("/c/<slug>/already")
+def already(slug: str):
+    """Where the same form sent again leads: its entry was there already (see `submit`)."""
+    campaign = public_campaign(slug, now=utcnow())
+    g.timezone = campaign.organisation.timezone
+    return render_template("entries/already.html", campaign=campaign)
 
 
 @bp.post("/c/<slug>/entries")
@@ -205,8 +215,13 @@ def submit(slug: str):
         metrics.refuse_upload(exc.code)  # without the script: the form again, the message by its field
         errors = {exc.field: [exc.text()]} if exc.field else None
         return campaign_page_response(campaign, form, exc.status, errors, exc.text())
-    # a new entry is thanked; the same form sent again is told its entry was there already, as first sent
-    status_url = url_for("submissions.status", token=token, **({"thanks": 1} if created else {"again": 1}))
+    # A new entry is thanked on its page. The same form sent again (Back, a retry) is told its entry was
+    # there already, without its private link: on a shared phone the next person could send the same photo
+    # and address.
+    if created:
+        status_url = url_for("submissions.status", token=token, thanks=1)
+    else:
+        status_url = url_for("submissions.already", slug=campaign.slug)
     if wants_json():
         return jsonify(status_url=status_url), 201 if created else 200
     return redirect(status_url, code=303)
@@ -235,7 +250,6 @@ def status(token: str):
             if entry.erased_at
             else outcome_of(entry, secret=current_app.secret_key, now=utcnow()),
             thanks=request.args.get("thanks") == "1",
-            again=request.args.get("again") == "1",
             # what the customer just did here (no cookie carries it: the status page sets none)
             done=request.args.get("done"),
             campaign_page_public=entry.campaign.page_online(utcnow()),

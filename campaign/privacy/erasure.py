@@ -16,6 +16,7 @@ from campaign.audit.services import Actor, record
 from campaign.draws.models import DrawPick
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.extensions import db
+from campaign.ids import new_public_id
 from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.storage import get_storage
@@ -47,7 +48,10 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
     keys = [entry.original_key, *(item.key for item in entry.derivatives)]
     blank_contact(entry)
     entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
-    entry.content_hash = entry.perceptual_hash = ""  # the photo's fingerprints go with it
+    if not entry.network:  # a form's key was derived from the address and the photo
+        entry.idempotency_key = new_public_id()
+    if not entry.refused:  # the photo's fingerprints go with it; one the brand refused stays refused
+        entry.content_hash = entry.perceptual_hash = ""
     entry.derivatives.clear()
     entry.original_key = ERASED_ORIGINAL + entry.public_id
     entry.erased_at = now

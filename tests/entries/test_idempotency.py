@@ -22,8 +22,11 @@ def live(app):
     return factories.campaign(factories.org(), entries_per_person=3)
 
 
+ALREADY = "/c/summer/already"  # where the same form sent again leads: no private link (a shared phone)
+
+
 def link(response) -> str:
-    """The entry's status page a post led to, without what the page says first (thanks, or "again")."""
+    """The entry's status page a post led to, without what the page says first (thanks)."""
     return response.headers["Location"].split("?")[0]
 
 
@@ -38,7 +41,11 @@ def test_the_same_person_and_photo_sent_again_is_the_first_entry(client, live):
     first = submit(client, fields=fields, photo=PHOTO_A, email="sakura@example.com")
     again = submit(client, fields=fields, photo=PHOTO_A, email="Sakura@Example.com")
     assert first.status_code == again.status_code == 303
-    assert link(again) == link(first)
+    assert again.headers["Location"] == ALREADY
+    page = client.get(ALREADY, headers={"Accept-Language": "ja"}).text
+    assert (
+        "この応募はすでに受け付けています" in page and link(first) not in page
+    )  # the link is never shown again
     assert len(db.session.scalars(select(Entry)).all()) == 1
 
 
@@ -60,7 +67,7 @@ def test_the_same_form_with_another_email_or_photo_is_a_new_entry(client, live, 
     page = client.get(second.headers["Location"])
     assert "ゆき" in page.text and "さくら" not in page.text
     retry = submit(client, fields=fields, photo=photo, email=email, nickname="ゆき")
-    assert link(retry) == link(second)  # the second person's retry is theirs
+    assert retry.headers["Location"] == ALREADY  # the second person's retry is their entry, not a third
     assert len(db.session.scalars(select(Entry)).all()) == 2
 
 
@@ -93,7 +100,7 @@ def test_the_page_loaded_again_carries_the_same_form_key(client, app):
     after_back = form_fields(client, "summer")  # the page as Back reloads it
     again = submit(client, fields=after_back, photo=PHOTO_A, email="sakura@example.com")
     assert again.status_code == 303
-    assert link(again) == link(first)
+    assert again.headers["Location"] == ALREADY
     assert len(db.session.scalars(select(Entry)).all()) == 1
     another_photo = submit(
         client, fields=form_fields(client, "summer"), photo=PHOTO_B, email="sakura@example.com"
@@ -130,23 +137,28 @@ def test_a_photo_taken_back_can_be_sent_again_from_the_same_form(client, app, li
     if how == "erase":
         assert first.content_hash == first.perceptual_hash == ""  # the photo's fingerprints went with it
     retry = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert link(retry) == link(again)  # and the new one is found again
+    assert retry.headers["Location"] == ALREADY  # and the new one is found again
     assert len(db.session.scalars(select(Entry)).all()) == 2
     other = submit(app.test_client(), photo=PHOTO_A, email="yuki@example.com")  # someone else's copy of it
     assert entry_behind(other).duplicate_of_id == (second.id if how == "erase" else first.id)
 
 
-def _take_down(entry: Entry) -> None:
+def _refuse(entry: Entry, how: str = "take down") -> None:
+    """The brand's refusal through the moderation state machine: a takedown, or a rejection."""
     from campaign.audit.services import Actor
+    from campaign.moderation.reasons import reasons_of
     from campaign.moderation.services import transition
     from campaign.orgs.models import Membership
 
-    owner = factories.member(entry.campaign.organisation, "owner@example.com")
+    organisation = entry.campaign.organisation
+    owner = factories.member(organisation, "owner@example.com")
     membership = db.session.scalar(select(Membership).where(Membership.user_id == owner.id))
-    transition(entry, "approve", actor=Actor.member(owner), membership=membership, now=utcnow())
-    transition(
-        entry, "withdraw", actor=Actor.member(owner), membership=membership, now=utcnow(), note="権利の確認中"
-    )
+    move = {"actor": Actor.member(owner), "membership": membership}
+    if how == "reject":
+        transition(entry, "reject", **move, now=utcnow(), reason=reasons_of(organisation)[0])
+    else:
+        transition(entry, "approve", **move, now=utcnow())
+        transition(entry, "withdraw", **move, now=utcnow(), note="権利の確認中")
     db.session.commit()
 
 
@@ -154,15 +166,30 @@ def test_a_photo_the_brand_took_down_is_not_a_new_entry_when_sent_again(client, 
     """A takedown is the brand's: the same person and photo from the same form find the entry taken down,
     also once the customer has withdrawn it too (its page invites them to; that freed the key)."""
     sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    _take_down(entry_behind(sent))
+    _refuse(entry_behind(sent))
     again = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert link(again) == link(sent) and again.headers["Location"].endswith("?again=1")
-    page = client.get(again.headers["Location"], headers={"Accept-Language": "ja"}).text
     assert (
-        "この応募はすでに受け付けています" in page and "ありがとう" not in page
-    )  # it thanked, above "taken down"
+        again.headers["Location"] == ALREADY
+    )  # it led to the entry's page, which thanked, above "taken down"
     _take_back(client, link(sent), "withdraw")
     assert entry_behind(sent).withdrawn_by == "customer" and entry_behind(sent).taken_down_at is not None
     after_withdrawal = submit(client, photo=PHOTO_A, email="sakura@example.com")
-    assert link(after_withdrawal) == link(sent)
+    assert after_withdrawal.headers["Location"] == ALREADY
     assert len(db.session.scalars(select(Entry)).all()) == 1
+
+
+@pytest.mark.parametrize("how", ["take down", "reject"])
+def test_a_photo_the_brand_refused_stays_refused_after_its_sender_erases_it(client, app, live, how):
+    """Erasure removes the photo's fingerprints, but not of a photo the brand refused: sent again, from this
+    browser or another, it is the refused one's duplicate, out of the draw (a security review's find)."""
+    sent = submit(client, photo=PHOTO_A, email="sakura@example.com")
+    refused = entry_behind(sent)
+    form_key_hash = refused.idempotency_key
+    _refuse(refused, how)
+    _take_back(client, link(sent), "erase")
+    refused = db.session.get(Entry, refused.id)
+    assert refused.erased_at is not None and refused.content_hash and not refused.taken_back
+    assert refused.idempotency_key != form_key_hash  # derived from the address and the photo: gone
+    for browser in (client, app.test_client()):
+        again = submit(browser, photo=PHOTO_A, email="sakura@example.com")
+        assert entry_behind(again).duplicate_of_id == refused.id

@@ -77,10 +77,14 @@ def test_submitting_the_same_form_twice_creates_one_entry(client, live):
     first = submit(client, fields=fields)
     second = submit(client, fields=fields)
     assert first.status_code == second.status_code == 303
-    assert first.headers["Location"].endswith("?thanks=1") and second.headers["Location"].endswith("?again=1")
-    assert first.headers["Location"].split("?")[0] == second.headers["Location"].split("?")[0]
-    page = client.get(second.headers["Location"])  # no thanks for nothing new: what was kept, and why
+    assert (
+        first.headers["Location"].endswith("?thanks=1") and second.headers["Location"] == "/c/summer/already"
+    )
+    page = client.get(second.headers["Location"])  # no thanks for nothing new, and no private link
     assert "We already have this entry" in page.text and "were not applied" in page.text
+    assert first.headers["Location"].split("?")[0] not in page.text
+    as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
+    assert (as_json.status_code, as_json.json) == (200, {"status_url": "/c/summer/already"})
     assert entry_count() == 1
     assert len(stored_keys("private/originals/")) == 1
 
@@ -184,6 +188,14 @@ def test_file_over_the_size_limit_gets_413(client, live, app):
     assert_nothing_changed()
 
 
+def test_an_oversized_post_without_the_pages_cookie_is_the_plain_413_and_starts_no_session(live, app):
+    app.config["MAX_CONTENT_LENGTH"] = 200_000
+    response = submit(app.test_client(), fields={}, photo=b"\xff\xd8" + b"0" * 300_000)
+    assert response.status_code == 413 and "The file is too large" in response.text
+    assert "Set-Cookie" not in response.headers
+    assert_nothing_changed()
+
+
 def test_an_oversized_post_to_a_campaign_that_does_not_exist_is_the_plain_413(client, live, app):
     app.config["MAX_CONTENT_LENGTH"] = 200_000
     response = submit(client, "no-such-campaign", fields={}, photo=b"\xff\xd8" + b"0" * 300_000)
@@ -219,19 +231,24 @@ def test_all_wrong_fields_are_reported_at_once(client, live):
     assert set(response.json["errors"]) == {"email", "caption", "accepts_terms"}
 
 
-def test_form_without_csrf_token_is_refused(client, live):
-    """Without the page's script it was Kuchikomi's bare error page; now the brand's form, empty: refilled
-    from what was sent, another site could fill in the address an entry's private link goes to."""
+def test_form_without_csrf_token_is_refused(client, live, app):
+    """Without the page's script it was Kuchikomi's bare error page; now back to the brand's form, empty:
+    refilled from what was sent, another site could fill in the address an entry's private link goes to.
+    A redirect that writes no session: another site's post carries no cookie, and a new session in the
+    answer replaced a signed-in member's (a security review's find)."""
     fields = form_fields(client, "summer")
     del fields["csrf_token"]
     response = submit(client, fields=fields, caption="他サイトの文", email="attacker@example.com")
-    assert response.status_code == 400
+    assert response.status_code == 303 and response.headers["Location"] == "/c/summer?expired=1"
+    cross_site = submit(app.test_client(), fields=fields)  # no cookie at all
+    assert cross_site.status_code == 303 and "Set-Cookie" not in cross_site.headers
+    response = client.get(response.headers["Location"])
     page = response.text
     message = page[page.index('id="form-message"') :]
     assert "This form had expired, so your entry was not sent." in message[: message.index("</p>")]
     assert "Summer photos</h1>" in page and 'id="entry-form"' in page
     assert "attacker@example.com" not in page and "他サイトの文" not in page
-    japanese = submit(client, fields=fields, headers={"Accept-Language": "ja"})
+    japanese = client.get("/c/summer?expired=1", headers={"Accept-Language": "ja"})
     assert "フォームの有効期限が切れていたため" in japanese.text
     as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
     assert (as_json.status_code, as_json.json["error"]) == (400, "csrf")
