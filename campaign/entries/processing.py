@@ -139,6 +139,9 @@ def _process(entry_id: int) -> str:
     entry.content_hash, entry.perceptual_hash = derived.content_hash, derived.perceptual_hash
     entry.processing, entry.processing_error = Processing.READY, ""
     flag_duplicate(entry)
+    if _erased_meanwhile(entry):  # its sender erased it while it was derived: nothing of it is kept
+        db.session.rollback()  # which deletes the renditions stored above (`pending_objects`)
+        return "skipped"
     if shown_publicly(entry):
         publish(entry, storage)
         db.session.flush()
@@ -146,6 +149,14 @@ def _process(entry_id: int) -> str:
     db.session.commit()
     metrics.ENTRIES_PROCESSED.inc()
     return "processed"
+
+
+def _erased_meanwhile(entry: Entry) -> bool:
+    """Whether the entry was erased since it was read, re-read under its row's lock (the writes above hold
+    it, and keep holding it to the commit): an erasure committed while the photo was derived is seen here;
+    a later one waits for this commit, then deletes the renditions it finds."""
+    query = select(Entry.erased_at).where(Entry.id == entry.id).with_for_update(key_share=True)
+    return db.session.scalar(query) is not None
 
 
 def waiting(*, failed: bool, now: datetime | None = None, grace: timedelta = timedelta(0)) -> list[int]:

@@ -78,3 +78,30 @@ def test_the_tick_reprocesses_entries_stuck_pending_past_the_grace_only(queue_do
     assert "entries-process" not in schedule.tick(now=later, duties=only_entries)  # not due twice
     db.session.expire_all()
     assert entry.processing is Processing.READY
+
+
+def test_an_entry_erased_while_its_photo_is_derived_keeps_nothing_of_it(queue_down, app, client, monkeypatch):
+    """The customer erases the entry while the worker derives its photo (a security review's find): the
+    worker wrote its renditions, hashes and "ready" over the erased entry, and the erasure's clean-up had
+    already run. The erasure here is real, on its own connection, at that moment."""
+    from campaign import media
+    from campaign.audit.services import Actor
+    from campaign.clock import utcnow
+    from campaign.privacy.erasure import erase_entry
+
+    (entry,) = pending_entries(client, 1)
+    derive = media.derive_bounded
+
+    def derive_then_erase(*args, **kwargs):
+        derived = derive(*args, **kwargs)
+        with app.app_context():  # another session and connection: the customer's request
+            erase_entry(db.session.get(Entry, entry.id), actor=Actor.customer(""), now=utcnow())
+            db.session.commit()
+        return derived
+
+    monkeypatch.setattr(media, "derive_bounded", derive_then_erase)
+    assert process_entry(entry.id) == "skipped"
+    db.session.expire_all()
+    assert entry.erased_at is not None and entry.processing is Processing.PENDING
+    assert entry.derivatives == [] and entry.content_hash == entry.perceptual_hash == ""
+    assert [o.key for o in get_storage().iter_objects("private/derivatives/")] == []
