@@ -146,7 +146,7 @@ def campaign_page_response(
         message=message,
         status="live" if preview else campaign.status(utcnow()),
         preview=preview,
-        refused=code >= 400,  # the answer to a form sent without the page's script: its photo is not kept
+        form_refused=code >= 400,  # the answer to a form sent without the page's script: no photo kept
         page=page.context(campaign, str(get_locale())),
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         caption_max=rules.CAPTION_MAX,
@@ -166,7 +166,6 @@ def campaign_page(slug: str):
 def already(slug: str):
     """Where the same form sent again leads: its entry was there already (see `submit`)."""
     campaign = public_campaign(slug, now=utcnow())
-    g.timezone = campaign.organisation.timezone
     return render_template("entries/already.html", campaign=campaign)
 
 
@@ -193,15 +192,16 @@ def submit(slug: str):
                 now=now,
                 secret=current_app.secret_key,
             )
-            token = status_links.status_token(current_app.secret_key, entry.public_id)  # before the commit
             if created:  # in the entry's own transaction: the mail and the processing are never lost
+                # before the commit, which expires the entry
+                token = status_links.status_token(current_app.secret_key, entry.public_id)
                 status_link = url_for("submissions.status", token=token, _external=True)
                 jobs.after_commit(after_entry_received, entry.id, status_link)
             db.session.commit()  # expires the entry: nothing below reads it again
         except IntegrityError:
             db.session.rollback()
-            entry, created = services.after_conflict(campaign, sub, photo), False
-            token = status_links.status_token(current_app.secret_key, entry.public_id)
+            services.after_conflict(campaign, sub, photo)  # the twin that won (else the limit it hit)
+            created = False
     except services.InvalidSubmission as exc:
         db.session.rollback()
         metrics.refuse_upload(exc.reason)
