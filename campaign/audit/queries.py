@@ -27,12 +27,17 @@ def events_for_object(org: Organisation, object_type: str, object_id: str) -> li
 
 
 def events_with_actions(
-    org: Organisation, actions: tuple[str, ...], *, object_id: str | None = None, limit: int | None = None
+    org: Organisation,
+    actions: tuple[str, ...],
+    *,
+    object_ids: tuple[str, ...] | None = None,
+    limit: int | None = None,
 ) -> list[AuditEvent]:
-    """The organisation's events of these actions (about one object: `object_id`), newest first."""
+    """The organisation's events of these actions (about one object, known by any of `object_ids`), newest
+    first."""
     query = scoped(AuditEvent, org).where(AuditEvent.action.in_(actions))
-    if object_id is not None:
-        query = query.where(AuditEvent.object_id == object_id)
+    if object_ids is not None:
+        query = query.where(AuditEvent.object_id.in_(object_ids))
     query = query.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if limit is not None:
         query = query.limit(limit)

@@ -72,9 +72,18 @@ def requester(text: str, network: str = "") -> Requester:
     return Requester("email", normalise_email(text))
 
 
-def person_hash(secret: str, who: Requester) -> str:
-    """A keyed hash of who asks (32 hex digits, the audit's object id); an address hashes as it always did."""
-    key = sealing.derived_key(secret, "privacy-request")
+def person_hash(secret: str, who: Requester, org: Organisation) -> str:
+    """A keyed hash of who asks (32 hex digits, the audit's object id), keyed per organisation: on an install
+    that serves several brands, one person's requests to two of them leave codes that cannot be matched."""
+    return _keyed(sealing.derived_key(secret, f"privacy-request:{org.public_id}"), who)
+
+
+def _install_wide_hash(secret: str, who: Requester) -> str:
+    """The code requests were recorded under before it was keyed per organisation (it is only looked up)."""
+    return _keyed(sealing.derived_key(secret, "privacy-request"), who)
+
+
+def _keyed(key: bytes, who: Requester) -> str:
     subject = who.value if who.kind == "email" else f"{who.kind}:@{who.value}"
     return hmac.new(key, subject.encode(), hashlib.sha256).hexdigest()[:32]
 
@@ -90,7 +99,8 @@ def history(org: Organisation, *, secret: str, who: Requester | None = None) -> 
     if who is None:
         actions = (*REQUEST_ACTIONS, "organisation.retention")
         return queries.events_with_actions(org, actions, limit=HISTORY_LIMIT)
-    return queries.events_with_actions(org, REQUEST_ACTIONS, object_id=person_hash(secret, who))
+    codes = (person_hash(secret, who, org), _install_wide_hash(secret, who))
+    return queries.events_with_actions(org, REQUEST_ACTIONS, object_ids=codes)
 
 
 def entries_of(org: Organisation, who: Requester) -> list[Entry]:
@@ -120,7 +130,7 @@ def _audit(
         action,
         org_id=org.id,
         object_type="person",
-        object_id=person_hash(secret, who),
+        object_id=person_hash(secret, who, org),
         now=now,
         after=after,
     )

@@ -97,6 +97,54 @@ def test_the_history_is_the_organisations_own_and_for_owners_only(team, client):
     assert _ask(editor, "history", "hana@example.com").status_code == 403
 
 
+def test_one_persons_requests_to_two_organisations_leave_codes_that_do_not_match(team, client):
+    """On an install serving several brands, the keyed code is the organisation's own: the two trails cannot
+    be joined on it to follow one person across brands (each still finds its own requests)."""
+    _ask(team.studio(Role.OWNER), "export", "hana@example.com")
+    other = factories.org("brand-b", "Brand B")
+    factories.member(other, "owner-b@example.com", Role.OWNER)
+    other_owner = type(team.studio(Role.OWNER))(team.app.test_client())
+    assert other_owner.login("owner-b@example.com", factories.PASSWORD).status_code == 302
+    _ask(other_owner, "export", "hana@example.com")
+
+    codes = {e.org_id: e.object_id for e in db.session.scalars(select(AuditEvent).where(_EXPORTS))}
+    assert set(codes) == {team.org.id, other.id} and codes[team.org.id] != codes[other.id]
+    assert _actions(_ask(other_owner, "history", "hana@example.com").text) == ["privacy.export"]
+    assert _actions(_ask(team.studio(Role.OWNER), "history", "hana@example.com").text) == ["privacy.export"]
+
+
+def test_a_request_recorded_under_the_earlier_install_wide_code_is_still_found(team, client, app):
+    """Requests answered before the code was keyed per organisation (HMAC of the address under the install's
+    "privacy-request" key) keep being found by a lookup."""
+    import hashlib
+    import hmac
+
+    from campaign.audit.services import Actor, record
+    from campaign.clock import utcnow
+    from campaign.draws import sealing
+
+    key = sealing.derived_key(app.secret_key, "privacy-request")
+    earlier = hmac.new(key, b"hana@example.com", hashlib.sha256).hexdigest()[:32]
+    record(
+        Actor.system(),
+        "privacy.erase",
+        org_id=team.org.id,
+        object_type="person",
+        object_id=earlier,
+        now=utcnow(),
+        after={"entries": 0, "erased": 0},
+    )
+    db.session.commit()
+    owner = team.studio(Role.OWNER)
+    _ask(owner, "export", "hana@example.com")
+
+    assert _actions(_ask(owner, "history", "Hana@example.com").text) == ["privacy.export", "privacy.erase"]
+    assert _actions(_ask(owner, "history", "taro@example.com").text) == []
+
+
+_EXPORTS = AuditEvent.action == "privacy.export"
+
+
 def test_a_requests_erasure_counts_entries_where_an_entrys_erasure_lists_fields(team, client):
     entry, _ = team.entry(client, email="hana@example.com")
     owner = team.studio(Role.OWNER)
