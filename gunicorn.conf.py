@@ -8,6 +8,7 @@ a thread at all.
 import os
 import re
 import shutil
+import sys
 import tempfile
 
 # /metrics adds up every worker's counts from files in this folder, emptied at each start. Set before
@@ -64,3 +65,16 @@ def on_starting(server) -> None:
 
 def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker) -> None:
+    """Stops the server, one line each, when a setting production needs is missing (campaign.config). Here,
+    in the worker, where the app is loaded (and `.env` read): the master must not import the app, whose
+    metrics would open files in the multiprocess folder before `on_starting` makes it."""
+    from campaign.config import APP_LOAD_ERROR, production_problems
+
+    problems = production_problems(os.environ)
+    if problems:
+        lines = ["Kuchikomi cannot start for production (gunicorn.conf.py):", *(f"  {p}" for p in problems)]
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        raise SystemExit(APP_LOAD_ERROR)  # gunicorn's "app failed to load": the master stops

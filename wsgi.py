@@ -11,10 +11,7 @@ from flask.cli import load_dotenv
 from flask.helpers import get_load_dotenv
 
 from campaign import create_app
-from campaign.config import ConfigError
-
-# gunicorn's "app failed to load": its master stops rather than restarting workers that cannot start
-APP_LOAD_ERROR = 4
+from campaign.config import APP_LOAD_ERROR, ConfigError
 
 if get_load_dotenv():
     load_dotenv()

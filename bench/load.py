@@ -154,6 +154,7 @@ class Stack:
     def settings(self) -> dict[str, str]:
         values = {
             "SECRET_KEY": SECRET,
+            "MAIL_BACKEND": "log",  # gunicorn.conf.py wants it chosen
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,
             "RATELIMIT_ENABLED": "false",

@@ -56,6 +56,11 @@ class ConfigError(ValueError):
     """A setting the app cannot start with; the message names it and says what it accepts."""
 
 
+# The exit status of a start refused for its settings: gunicorn's "app failed to load", on which its master
+# stops rather than restarting workers that cannot start (wsgi.py, gunicorn.conf.py).
+APP_LOAD_ERROR = 4
+
+
 class Config:
     SECRET_KEY: str | None = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{PROJECT_ROOT / 'instance' / 'kuchikomi.sqlite3'}"
@@ -209,6 +214,26 @@ def check_values(config: Mapping) -> None:
             raise ConfigError(
                 f"KUCHIKOMI_{key} must be limits such as '10 per minute;60 per hour', not {config[key]!r}"
             ) from None
+
+
+# What `gunicorn -c gunicorn.conf.py` (production) will not start without: settings whose embedded default
+# fails there without a word. A key generated per server signs each server's sessions, CSRF tokens and
+# customers' status links differently (behind a load balancer, forms fail and links break), and is lost with
+# the server; the log mail backend sends no customer a mail and writes their private links to the log. Set
+# KUCHIKOMI_MAIL_BACKEND=log explicitly to run a staging server that sends nothing.
+PRODUCTION_SETTINGS = {
+    "KUCHIKOMI_SECRET_KEY": "the key that signs sessions, CSRF tokens and customers' status links, the same "
+    "on every app server and worker (e.g. python -c 'import secrets; print(secrets.token_hex(32))')",
+    "KUCHIKOMI_MAIL_BACKEND": "smtp, with KUCHIKOMI_MAIL_SERVER and its settings, to send customers' mails "
+    "(log sends none and writes them, private links included, to the log)",
+}
+
+
+def production_problems(environ: Mapping[str, str]) -> list[str]:
+    """One line for each production setting missing from `environ` (empty when it may start)."""
+    return [
+        f"{name} is not set: {what}" for name, what in PRODUCTION_SETTINGS.items() if not environ.get(name)
+    ]
 
 
 def known_settings() -> set[str]:

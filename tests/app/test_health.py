@@ -245,6 +245,7 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         KUCHIKOMI_STORAGE_BACKEND="memory",
         KUCHIKOMI_METRICS_TOKEN=TOKEN,
+        KUCHIKOMI_MAIL_BACKEND="log",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from campaign import create_app
-from campaign.config import ConfigError, from_environment
+from campaign.config import PRODUCTION_SETTINGS, ConfigError, from_environment, production_problems
 from tests.fixtures.databases import POSTGRES_ADMIN_URL, _drop_postgres_database, _fresh_postgres_database
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +87,51 @@ def test_the_server_reads_dotenv_like_every_flask_command_and_the_environment_wi
     assert overridden.returncode == 0, overridden.stderr
     skipped = start(tmp_path, dotenv="KUCHIKOMI_MAX_UPLOAD_BYTES=from-dotenv\n", FLASK_SKIP_DOTENV="1")
     assert skipped.returncode == 0, skipped.stderr
+
+
+def gunicorn_production(tmp_path: Path, dotenv: str = "", **settings: str) -> subprocess.CompletedProcess:
+    """`gunicorn -c gunicorn.conf.py` (the README's production server, one worker) from a folder with this
+    `.env`, with no KUCHIKOMI_ variable but its own database and `settings`; it stops on its own when it
+    refuses (else the timeout ends it)."""
+    (tmp_path / ".env").write_text(dotenv)
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("KUCHIKOMI_", "FLASK_"))}
+    env.update(PYTHONPATH=str(ROOT), GUNICORN_BIND=f"127.0.0.1:{free_port()}", GUNICORN_WORKERS="1")
+    env.update(KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **settings)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")]
+    return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_production_server_will_not_start_on_a_generated_key_or_the_log_mail_backend(tmp_path):
+    """Both embedded defaults fail there without a word: each app server signed sessions, CSRF tokens and
+    status links with its own generated key, and customers' mails (their private links) went to the log."""
+    done = gunicorn_production(tmp_path)
+    assert done.returncode == 4, done.stderr
+    said = done.stderr.strip().splitlines()
+    lines = said[
+        said.index("Kuchikomi cannot start for production (gunicorn.conf.py):") :
+    ]  # after its banner
+    assert lines[1].startswith("  KUCHIKOMI_SECRET_KEY is not set: the key that signs sessions")
+    assert lines[2].startswith("  KUCHIKOMI_MAIL_BACKEND is not set: smtp, with KUCHIKOMI_MAIL_SERVER")
+    assert lines[-1].endswith("[ERROR] Reason: App failed to load.")  # the master stopped, no restarts
+
+    from_dotenv = gunicorn_production(tmp_path, dotenv="KUCHIKOMI_SECRET_KEY=from-dotenv\n")
+    assert from_dotenv.returncode == 4 and "SECRET_KEY" not in from_dotenv.stderr  # .env is read first
+    assert "KUCHIKOMI_MAIL_BACKEND is not set" in from_dotenv.stderr
+
+
+def test_production_settings_chosen_explicitly_pass_the_check():
+    """A staging server may choose the log backend: only a setting left to its default is refused."""
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": "k", "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": "", "KUCHIKOMI_MAIL_BACKEND": "smtp"}) == [
+        "KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"]
+    ]
 
 
 def test_settings_errors_are_config_errors_for_callers_of_create_app(tmp_path):

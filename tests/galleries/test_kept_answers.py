@@ -275,6 +275,7 @@ def test_a_takedown_is_seen_on_the_next_request_by_every_worker_of_another_serve
         KUCHIKOMI_SECRET_KEY="x",
         KUCHIKOMI_DATABASE_URL=database_url,
         KUCHIKOMI_STORAGE_BACKEND="memory",
+        KUCHIKOMI_MAIL_BACKEND="log",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
