@@ -10,10 +10,9 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.errors import DomainError
 from campaign.extensions import db
-from campaign.galleries import pins, services, snapshots
+from campaign.galleries import pins, services, snapshots, snippets
 from campaign.galleries.forms import GalleryForm
 from campaign.galleries.models import Gallery, Layout
-from campaign.galleries.public_views import snapshot_url
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
@@ -117,7 +116,7 @@ def edit(gallery_id: str):
         "galleries/form.html",
         form=form,
         gallery=gallery,
-        snapshot_json=snapshot_url(gallery),
+        embed_codes=snippets.embed_codes(gallery),
         pinned=[entry for entry in items if entry.public_id in gallery.pinned],
         others=[entry for entry in items if entry.public_id not in gallery.pinned],
     )

@@ -142,3 +142,40 @@ def test_redacting_a_caption_republishes_the_api_and_the_snapshot(brand, client)
 def test_a_snapshot_path_that_is_no_storage_key_is_404(client, app, public_id):
     """Issue 11, security 9: `public_url` validated the key outside the try and answered 500."""
     assert client.get(f"/snapshots/g/{public_id}/gallery.json").status_code == 404
+
+
+def copied_code(page_html: str, snippet_id: str) -> str:
+    """What a marketer copies from the studio page: the text of the code's <pre>, as the browser shows it."""
+    import html
+    import re
+
+    shown = re.search(rf'<pre class="code" id="{snippet_id}"[^>]*>(.*?)</pre>', page_html, re.S).group(1)
+    return html.unescape(shown)
+
+
+def test_the_embed_code_keeps_a_quote_in_the_gallery_name_inside_its_attribute(brand):
+    """A walk-through's find: `title="' ~ name|e ~ '"` was unescaped when the page showed it, so a name with
+    a quote wrote script onto the brand's page through the copied iframe code."""
+    from html.parser import HTMLParser
+
+    name = '夏ギャラリー" onload="alert(1)'
+    gallery = brand.gallery(name=name)
+    page = brand.studio.client.get(f"/studio/galleries/{gallery.public_id}").text
+
+    class Tags(HTMLParser):
+        found: list = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append((tag, dict(attrs)))
+
+    for snippet, tag in (("snippet-frame", "iframe"), ("snippet-script", "div")):
+        parser = Tags()
+        parser.found = []
+        parser.feed(copied_code(page, snippet))
+        attributes = dict(parser.found)[tag]
+        assert "onload" not in attributes
+        if tag == "iframe":
+            assert attributes["title"] == name  # the brand's page shows the name as typed
+            assert attributes["src"].endswith(f"/embed/g/{gallery.public_id}")
+        else:
+            assert attributes["data-kuchikomi-gallery"].endswith("gallery.json")
