@@ -43,7 +43,7 @@ class EntryOutcome:
 
 
 def outcome_of(entry: Entry, *, secret: str, now: datetime) -> EntryOutcome | None:
-    """None before the campaign's draw; else this entry's place in it."""
+    """None before the campaign's draw, or when the entry was not in it; else its place in it."""
     draw = db.session.scalar(select(Draw).where(Draw.campaign_id == entry.campaign_id))
     if draw is None:
         return None
@@ -51,7 +51,7 @@ def outcome_of(entry: Entry, *, secret: str, now: datetime) -> EntryOutcome | No
         select(DrawPick).where(DrawPick.draw_id == draw.id, DrawPick.entry_id == entry.id)
     )
     if pick is None:
-        return EntryOutcome(Outcome.NOT_DRAWN)
+        return None if _left_out(draw, entry) else EntryOutcome(Outcome.NOT_DRAWN)
     outcome = STATE_OUTCOME[pick.state]
     open_claim = outcome is Outcome.WON and pick.claim_deadline is not None and now < pick.claim_deadline
     return EntryOutcome(
@@ -60,3 +60,12 @@ def outcome_of(entry: Entry, *, secret: str, now: datetime) -> EntryOutcome | No
         claim_token=claim_token(secret, pick) if open_claim else "",
         claim_deadline=pick.claim_deadline if open_claim else None,
     )
+
+
+def _left_out(draw: Draw, entry: Entry) -> bool:
+    """Whether the entry was not in the draw's list: sent after it, or excluded (rejected, withdrawn, not
+    approved, a duplicate, its person already drawn...). Its page then says nothing about the draw: "did not
+    win" told a rejected entrant they had lost a draw they were never in (a walk-through's find)."""
+    if entry.created_at >= draw.drawn_at:
+        return True
+    return any(excluded["entry"] == entry.public_id for excluded in draw.exclusions)

@@ -174,8 +174,14 @@ class Entry(db.Model):
     @property
     def rejection_text(self) -> str:
         """The rejection reason as it was shown to the customer, in the entry's language ("" if none)."""
-        english = str(self.locale or "").startswith("en") and self.rejection_label_en
-        return self.rejection_label_en if english else self.rejection_label_ja
+        return self.rejection_text_in(self.locale)
+
+    def rejection_text_in(self, locale: str | None) -> str:
+        """The rejection reason in `locale` where the reason has that language, else in Japanese."""
+        return self.rejection_label_en if self.rejection_language(locale) == "en" else self.rejection_label_ja
+
+    def rejection_language(self, locale: str | None) -> str:
+        return "en" if str(locale or "").startswith("en") and self.rejection_label_en else "ja"
 
 
 class Consent(db.Model):

@@ -62,14 +62,20 @@ def test_withdrawing_asks_first_and_the_question_changes_nothing(app, client):
     assert client.get(f"{status_path}/withdraw").status_code == 303  # nothing left to withdraw
 
 
-def _drawn(client, studio, emails):
-    """A closed campaign with one prize, drawn; returns each entrant's private status path."""
+def _drawn(client, studio, emails, rejected=()):
+    """A closed campaign with one prize, drawn; returns each entrant's private status path (`rejected`:
+    entrants whose entry was rejected before the draw, with a reason in both languages)."""
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=[PrizeData(name="急須セット", quantity=1, value_jpy=5000)])
     links = {}
-    for email in emails:
+    for email in [*emails, *rejected]:
         entry = enter(client, campaign, email)
-        set_status(entry, EntryStatus.APPROVED)
+        if email in rejected:
+            entry.rejection_label_ja, entry.rejection_label_en = (
+                "製品が写っていません",
+                "The product is not shown",
+            )
+        set_status(entry, EntryStatus.REJECTED if email in rejected else EntryStatus.APPROVED)
         links[email] = f"/s/{status_links.status_token(client.application.secret_key, entry.public_id)}"
     close(campaign)
     studio.login("drawer@example.com", factories.PASSWORD)
@@ -103,6 +109,19 @@ def test_after_the_draw_each_status_page_shows_its_own_outcome(app, client, stud
     lost = client.get(links[others[0]], headers={"Accept-Language": "en"}).text
     assert 'data-outcome="not_drawn"' in lost and "did not win a prize" in lost
     assert "/claim/" not in lost and "急須セット" not in lost.split('id="draw-outcome"')[1].split("</div>")[0]
+
+
+def test_an_entry_rejected_before_the_draw_is_not_told_it_lost_the_draw(app, client, studio):
+    """A walk-through's find: a rejected entrant's page said "did not win" above "rejected", for a draw the
+    entry was never in; and its reason was in the entry's language, not the page's."""
+    links = _drawn(client, studio, ["p1@example.com", "p2@example.com"], rejected=["no@example.com"])
+
+    for language, reason in (("en", "The product is not shown"), ("ja", "製品が写っていません")):
+        page = client.get(links["no@example.com"], headers={"Accept-Language": language}).text
+        assert 'id="draw-outcome"' not in page
+        assert re.search(rf'id="rejection-reason">[^<]*<span lang="{language}">{reason}</span>', page)
+    others = [client.get(links[email]).text for email in ("p1@example.com", "p2@example.com")]
+    assert all('id="draw-outcome"' in page for page in others)  # both were in it (one won, one did not)
 
 
 def test_no_outcome_before_the_draw(app, client):

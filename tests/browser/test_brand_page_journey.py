@@ -187,13 +187,16 @@ def test_screenshots_of_the_outcome_after_the_draw(page, live_server, client, st
     from campaign.draws.models import DrawPick, PickState
     from tests.brandpage.test_customer_flow import _drawn
 
-    links = _drawn(client, studio, [f"p{n}@example.com" for n in range(4)])
+    links = _drawn(client, studio, [f"p{n}@example.com" for n in range(4)], rejected=["no@example.com"])
     states = {p.entry.email: p.state for p in db.session.scalars(select(DrawPick))}
     for outcome, email in (
         ("won", next(e for e, s in states.items() if s is PickState.NOTIFIED)),
         ("alternate", next(e for e, s in states.items() if s is PickState.WAITING)),
-        ("not-drawn", next(e for e in links if e not in states)),
+        ("not-drawn", next(e for e in links if e not in states and e != "no@example.com")),
     ):
         shoot(page, live_server.url + links[email], f"status-{outcome}", owner=OWNER)
         assert page.locator("#draw-outcome").is_visible()
         assert page.evaluate(WIDTHS)[0] <= page.evaluate("window.innerWidth")
+    shoot(page, live_server.url + links["no@example.com"], "status-rejected-after-draw", owner=OWNER)
+    assert page.locator("#draw-outcome").count() == 0  # never in the draw: its page does not speak of it
+    assert page.locator("#rejection-reason [lang=en]").inner_text() == "The product is not shown"

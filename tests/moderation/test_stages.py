@@ -43,7 +43,7 @@ def test_a_viewer_cannot_moderate(team):
     assert audit_actions(entry) == []
 
 
-def test_reject_needs_a_reason_shown_in_the_customers_language(team, client):
+def test_reject_needs_a_reason_shown_in_the_readers_language(team, client):
     entry, status_url = team.entry(client, headers={"Accept-Language": "ja"})
     assert entry.locale == "ja"
     editor = team.studio(Role.EDITOR)
@@ -52,10 +52,12 @@ def test_reject_needs_a_reason_shown_in_the_customers_language(team, client):
     assert step(editor, entry, "reject", reason=reason_id(team, 0), note="blurry, private").status_code == 303
     db.session.refresh(entry)
     assert entry.status is EntryStatus.REJECTED
-    page = client.get(status_url)  # the viewer's browser asks for English; the reason is the entry's
+    page = client.get(status_url)  # the viewer's browser asks for English: so does the reason, which has it
     assert "Not approved" in page.text
-    assert "製品が写っていません" in page.text
+    assert '<span lang="en">The product is not visible in the photo</span>' in page.text
     assert "blurry, private" not in page.text
+    japanese = client.get(status_url, headers={"Accept-Language": "ja"}).text
+    assert '<span lang="ja">製品が写っていません</span>' in japanese
 
 
 def test_a_reason_of_another_organisation_is_not_found(team, app):
