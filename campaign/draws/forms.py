@@ -7,10 +7,12 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TelField,
     TextAreaField,
 )
 from wtforms.validators import Length, NumberRange, Optional, Regexp
 
+from campaign.draws import address_input
 from campaign.draws.models import Eligibility
 from campaign.form_fields import AppForm, Required, WholeNumberField
 
@@ -53,20 +55,46 @@ class CheckForm(AppForm):
 
 
 class ClaimForm(AppForm):
-    name = StringField(_l("Full name of the recipient"), validators=[Required(), Length(max=100)])
+    """The winner's delivery address. Full-width input is read as half-width (`address_input`), and each
+    field tells the phone what it holds, so it can offer the saved address and a number pad."""
+
+    name = StringField(
+        _l("Full name of the recipient"),
+        validators=[Required(), Length(max=100)],
+        render_kw={"autocomplete": "name"},
+    )
     postal_code = StringField(
         _l("Postal code"),
+        filters=[address_input.postal_code],
         validators=[
             Required(),
-            Regexp(r"^\d{3}-?\d{4}$", message=_l("Enter a postal code like 123-4567.")),
+            Regexp(address_input.POSTAL_CODE, message=_l("Enter a postal code like 123-4567.")),
         ],
+        render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
-    prefecture = StringField(_l("Prefecture"), validators=[Required(), Length(max=20)])
-    city = StringField(_l("City, ward, town"), validators=[Required(), Length(max=100)])
-    street = StringField(_l("Street address, building, room"), validators=[Required(), Length(max=200)])
-    phone = StringField(
+    prefecture = StringField(
+        _l("Prefecture"),
+        validators=[Required(), Length(max=20)],
+        render_kw={"autocomplete": "address-level1"},
+    )
+    city = StringField(
+        _l("City, ward, town"),
+        validators=[Required(), Length(max=100)],
+        render_kw={"autocomplete": "address-level2"},
+    )
+    street = StringField(
+        _l("Street address, building, room"),
+        validators=[Required(), Length(max=200)],
+        render_kw={"autocomplete": "address-line1"},
+    )
+    phone = TelField(
         _l("Phone"),
-        validators=[Required(), Regexp(r"^[0-9+\- ()]{6,20}$", message=_l("Enter a phone number."))],
+        filters=[address_input.phone],
+        validators=[
+            Required(),
+            Regexp(address_input.PHONE, message=_l("Enter the phone number in digits, like 090-1234-5678.")),
+        ],
+        render_kw={"autocomplete": "tel"},
     )
 
     JA_ORDER = ("postal_code", "prefecture", "city", "street", "name", "phone")

@@ -41,3 +41,34 @@ def test_the_second_tabs_address_is_refused_with_a_message(
         second.screenshot(path=str(SHOTS / "claim" / f"second-tab-ja-{width}.png"), full_page=True)
     db.session.refresh(winner)
     assert winners.address_of(winner, app.secret_key)["street"] == "1-2-3"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_winner_types_the_address_in_full_width_on_a_phone(page, live_server, app, client, studio):
+    """What a Japanese phone keyboard gives (full-width digits, ー for a hyphen) is accepted; a phone number
+    in letters is refused with what to type. Screenshots of the form and its refusal, 390 and 1366 px."""
+    from tests.browser.shots import shoot
+
+    _, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    url = f"{live_server.url}/claim/{winners.claim_token(app.secret_key, winner)}"
+    shoot(page, url, "form", owner="claim")
+    assert page.locator("input[name=phone]").get_attribute("type") == "tel"
+    page.goto(f"{url}?lang=ja")
+    page.set_viewport_size({"width": 390, "height": 844})
+    fill(page, "1-2-3")
+    page.fill("input[name=postal_code]", "１５０ー０００１")
+    page.fill("input[name=phone]", "でんわ")
+    with page.expect_navigation():
+        page.click("form button")
+    assert "090-1234-5678 のように数字で" in page.locator("#phone-error").inner_text()
+    assert page.locator("#postal_code-error").count() == 0
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / "claim" / f"phone-refused-ja-{width}.png"), full_page=True)
+    page.fill("input[name=phone]", "０９０ー１２３４ー５６７８")
+    with page.expect_navigation():
+        page.click("form button")
+    db.session.refresh(winner)
+    address = winners.address_of(winner, app.secret_key)
+    assert address["postal_code"] == "150-0001" and address["phone"] == "090-1234-5678"

@@ -51,6 +51,34 @@ def drawn(client, studio, emails, *, quantity=1, **campaign_overrides):
     return campaign, db.session.scalar(select(Draw))
 
 
+def test_a_winner_on_a_phone_gives_the_address_in_full_width_characters(client, studio):
+    """The claim form reads full-width input as half-width, keeps it so for shipping, and tells the phone
+    what each field holds (the saved address, a number pad)."""
+    _, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    claim_path = "/claim/" + winners.claim_token(client.application.secret_key, winner)
+    form = client.get(claim_path, headers={"Accept-Language": "ja"})
+    assert re.search(
+        r'<input autocomplete="postal-code" [^>]*inputmode="numeric"[^>]*name="postal_code"', form.text
+    )
+    assert re.search(r'<input autocomplete="tel" [^>]*name="phone"[^>]*type="tel"', form.text)
+    assert 'autocomplete="address-level1"' in form.text and 'autocomplete="name"' in form.text
+
+    typed = {**ADDRESS, "postal_code": "〒１５０－０００１", "phone": "hello"}
+    refused = client.post(claim_path, data={**typed, "csrf_token": csrf_from(form.text)}, headers=JA)
+    assert refused.status_code == 422 and "090-1234-5678 のように数字で入力してください" in refused.text
+    assert "「123-4567」の形式" not in refused.text  # the postal code was read
+    typed["phone"] = "０９０ー１２３４ー５６７８"
+    done = client.post(claim_path, data={**typed, "csrf_token": csrf_from(form.text)})
+    assert done.status_code == 303
+    csv = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv").text
+    [row] = list(DictReader(io.StringIO(csv.removeprefix("\ufeff"))))
+    assert row["postal_code"] == "150-0001" and row["phone"] == "090-1234-5678"
+
+
+JA = {"Accept-Language": "ja"}
+
+
 def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio, smtp_server, runner):
     campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
     winner = next(p for p in draw.picks if p.role == "winner")
