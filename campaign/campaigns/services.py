@@ -328,8 +328,9 @@ def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
     return replace(data, **kept)
 
 
-def launch(campaign: Campaign, *, now: datetime) -> None:
-    """Publishes the campaign page; from then on the clock decides scheduled, live, closed."""
+def check_launchable(campaign: Campaign, *, now: datetime) -> None:
+    """InvalidCampaign, saying what to set, unless the campaign could be launched now; a launch request is
+    checked the same way, so the approver is never handed one they cannot complete (nor edit)."""
     if campaign.status(now) is not CampaignStatus.DRAFT:
         raise InvalidCampaign(_l("Only a draft campaign can be launched."))
     if campaign.opens_at is None or campaign.closes_at is None:
@@ -338,6 +339,11 @@ def launch(campaign: Campaign, *, now: datetime) -> None:
         raise InvalidCampaign(_l("The closing time has already passed."))
     if not campaign.terms_text.strip():
         raise InvalidCampaign(_l("Add the terms before launching."))
+
+
+def launch(campaign: Campaign, *, now: datetime) -> None:
+    """Publishes the campaign page; from then on the clock decides scheduled, live, closed."""
+    check_launchable(campaign, now=now)
     campaign.launched_at = now
     db.session.flush()
     events.campaign_launched.send(campaign, now=now)

@@ -12,7 +12,7 @@ from campaign.clock import utcnow
 from campaign.entries.models import Entry
 from campaign.errors import DomainError
 from campaign.extensions import db
-from campaign.moderation.views import member_actor
+from campaign.moderation.views import member_actor, refused_on_page
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 from campaign.storage import get_storage
@@ -115,9 +115,12 @@ def launch(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     from campaign.moderation import launch as launching  # issue 4: two-stage sign-off, audited
 
-    launched = launching.launch_or_request(
-        campaign, actor=member_actor(), membership=g.membership, now=utcnow()
-    )
+    try:
+        launched = launching.launch_or_request(
+            campaign, actor=member_actor(), membership=g.membership, now=utcnow()
+        )
+    except DomainError as exc:  # what to set first: said on the campaign's page, not an error page
+        return refused_on_page(campaign, exc)
     db.session.commit()
     flash(_("Campaign launched.") if launched else _("Launch requested: waiting for the approver."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))

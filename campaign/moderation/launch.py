@@ -24,10 +24,9 @@ def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membershi
     if not campaign.two_stage_approval or can(membership, "approve"):
         _launch(campaign, actor=actor, now=now, action="campaign.launch")
         return True
-    if campaign.status(now) is not CampaignStatus.DRAFT:
-        raise ModerationError(_l("Only a draft campaign can be launched."))
-    if campaign.launch_requested_at is not None:
+    if campaign.launch_requested_at is not None and campaign.status(now) is CampaignStatus.DRAFT:
         raise ModerationError(_l("The launch is already waiting for the approver."))
+    campaigns.check_launchable(campaign, now=now)
     campaign.launch_requested_at = now
     campaign.launch_requested_by = actor.label
     db.session.flush()

@@ -11,6 +11,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_stream
 from campaign.entries.models import Entry, EntryStatus
+from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.i18n import safe_next
 from campaign.moderation import export, launch, notifications, queue, reasons, redaction, services
@@ -38,6 +39,13 @@ def _install(_state) -> None:
 
 def member_actor() -> Actor:
     return Actor.member(current_user, request.remote_addr or "")
+
+
+def refused_on_page(campaign: Campaign, exc: DomainError):
+    """A refused step of a campaign's page (launch, approve the launch), told at the top of that page."""
+    db.session.rollback()
+    flash(exc.text(), "error")
+    return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)
 
 
 def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: list) -> queue.QueueFilter:
@@ -240,7 +248,10 @@ def update_reason(reason_id: str):
 @studio_route("approve")
 def approve_launch(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    launch.approve_launch(campaign, actor=member_actor(), membership=g.membership, now=utcnow())
+    try:
+        launch.approve_launch(campaign, actor=member_actor(), membership=g.membership, now=utcnow())
+    except DomainError as exc:
+        return refused_on_page(campaign, exc)
     db.session.commit()
     flash(_("Launch approved: the campaign page is public."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)

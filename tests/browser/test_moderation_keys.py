@@ -43,3 +43,31 @@ def test_keyboard_approves_the_next_entry_and_the_chart_draws(page, live_server,
     page.goto(f"{live_server.url}/studio/campaigns/{team.campaign.public_id}/dashboard")
     page.wait_for_selector("#entries-per-day[data-drawn=true]")
     assert page.console_errors == []
+
+
+def test_a_launch_without_dates_is_refused_on_the_campaigns_page(page, live_server, app):
+    """The refusal is said at the top of the campaign's page (it was a bare error page); screenshots of it
+    at 390 and 1366 px, in Japanese and English."""
+    from tests.browser.shots import SHOTS
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    team.campaign.opens_at = team.campaign.closes_at = None
+    db.session.commit()
+    log_in(page, live_server.url, "editor@example.com")
+    folder = SHOTS / "moderation"
+    folder.mkdir(parents=True, exist_ok=True)
+    for lang, said in (
+        ("ja", "開始日時と終了日時を設定してください"),
+        ("en", "Set the opening and closing time"),
+    ):
+        page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])  # the switcher's
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{live_server.url}/studio/campaigns/{team.campaign.public_id}")
+            page.click("form[action$='/launch'] button")
+            with page.expect_navigation():
+                page.locator("dialog.confirm[open] button[value=confirm]").click()
+            assert said in page.locator(".flash-error").inner_text()
+            page.screenshot(path=str(folder / f"launch-refused-{lang}-{width}.png"), full_page=True)
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is None

@@ -165,6 +165,29 @@ def test_launch_needs_the_approvers_sign_off_in_two_stage_campaigns(app):
     assert actions == ["campaign.create", "campaign.request_launch", "campaign.approve_launch"]
 
 
+def test_a_launch_request_the_approver_could_not_complete_is_refused_when_made(app):
+    """A walk-through's find: an editor's request for a campaign without dates was recorded; its approver
+    then met a bare 400 and, unable to edit the campaign, could do nothing. Now the request is refused at
+    once, on the campaign's page, and nothing is recorded; an owner's launch says the same there too."""
+    from tests.moderation.conftest import make_team
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    team.campaign.opens_at = team.campaign.closes_at = None
+    db.session.commit()
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    for role in (Role.EDITOR, Role.OWNER):
+        member = team.studio(role)
+        refused = member.post(f"{url}/launch", headers={"Accept-Language": "ja"})
+        assert refused.status_code == 303 and refused.headers["Location"] == url
+        page = member.client.get(url, headers={"Accept-Language": "ja"}).text
+        assert (
+            "公開する前に開始日時と終了日時を設定してください" in page and 'id="launch-requested"' not in page
+        )
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is None and team.campaign.launched_at is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("campaign.%launch"))) is None
+
+
 def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):
     import dataclasses
 
