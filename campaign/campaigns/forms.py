@@ -71,6 +71,9 @@ class PrizeForm(RowForm):
 
 
 class CampaignForm(AppForm):
+    # the saved campaign's services.edit_fingerprint when the form was opened (edit only): a save made by
+    # someone else since is not undone without a word
+    edited_from = HiddenField()
     title = StringField(_l("Title (Japanese)"), validators=[Required(), Length(max=200)])
     slug = StringField(_l("Address (/c/…)"), validators=[Required(), Length(max=64)])
     description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=5000)])

@@ -1,5 +1,7 @@
 """Campaign rules: what a valid campaign is, launching and archiving. The caller commits."""
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -19,6 +21,19 @@ from campaign.orgs.models import Organisation
 
 class InvalidCampaign(DomainError):
     code = "invalid_campaign"
+
+
+class EditConflict(InvalidCampaign):
+    """The campaign was saved by someone else after this form was opened: saving it would undo their
+    changes without a word (a walk-through's find), so nothing is saved."""
+
+    status = 409
+    code = "edit_conflict"
+    message = _l(
+        "%(who)s saved this campaign at %(when)s, after you opened this page, so your changes were not "
+        "saved. What you typed is still below: reload the page to see the saved campaign, then make your "
+        "changes again."
+    )
 
 
 class ChangeRefused(InvalidCampaign):
@@ -283,15 +298,25 @@ def lock_campaign(campaign: Campaign) -> Campaign:
     return campaign
 
 
-def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now: datetime) -> Campaign:
+def update_campaign(
+    campaign: Campaign,
+    data: CampaignData,
+    *,
+    actor: Actor,
+    now: datetime,
+    edited_from: str | None = None,
+) -> Campaign:
     """Saves an edit the change rules allow, in place, with an audit event of what changed (if anything).
 
     The campaign's row is locked and re-read first, so a save and a draw, a launch or another save of the
-    same campaign are decided one after the other, each from the other's result. A save withdraws a
-    pending launch request: the approver signs off what they saw."""
+    same campaign are decided one after the other, each from the other's result. `edited_from` is the
+    campaign's `edit_fingerprint` when the form was opened: if it was saved since, EditConflict. A save
+    withdraws a pending launch request: the approver signs off what they saw."""
     from campaign.campaigns.stage import stage_of
 
     lock_campaign(campaign)
+    if edited_from is not None and edited_from != edit_fingerprint(campaign):
+        raise _conflict(campaign)
     campaign.launch_requested_at = None
     campaign.launch_requested_by = ""
     validate(data, campaign=campaign)
@@ -316,6 +341,29 @@ def update_campaign(campaign: Campaign, data: CampaignData, *, actor: Actor, now
             {name: _plain(new[name]) for name in changed},
         )
     return campaign
+
+
+def edit_fingerprint(campaign: Campaign) -> str:
+    """A digest of the campaign's saved settings (`snapshot`): the edit form carries it from its opening."""
+    saved = json.dumps(asdict(snapshot(campaign)), sort_keys=True, default=str)
+    return hashlib.sha256(saved.encode()).hexdigest()
+
+
+def _conflict(campaign: Campaign) -> EditConflict:
+    """EditConflict naming the latest save: who, and when (in the reader's time zone)."""
+    from flask_babel import format_datetime
+
+    from campaign.audit.models import AuditEvent
+
+    last = db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.campaign_id == campaign.id, AuditEvent.action == "campaign.update")
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    if last is None:  # saved by a path that records no update (it would be a bug): still refused
+        return EditConflict(who=_l("Someone"), when="—")
+    return EditConflict(who=last.actor_label, when=format_datetime(last.created_at, "short"))
 
 
 def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:

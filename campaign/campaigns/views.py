@@ -53,7 +53,8 @@ def _save(form: CampaignForm, campaign: Campaign | None):
             from campaign.moderation.launch import check_settings_change  # issue 4
 
             check_settings_change(campaign, data, g.membership)
-            services.update_campaign(campaign, data, actor=actor, now=now)
+            edited_from = form.edited_from.data or None
+            services.update_campaign(campaign, data, actor=actor, now=now, edited_from=edited_from)
         removed = brand_images.detach(
             campaign,
             hero=form.remove_hero_image.data and images["hero"] is None,  # a new file replaces it instead
@@ -94,6 +95,7 @@ def edit(campaign_id: str):
     form = CampaignForm()
     if request.method == "GET":
         form.fill_from(campaign, g.org.timezone)
+        form.edited_from.data = services.edit_fingerprint(campaign)
     elif form.validate_on_submit() and _save(form, campaign):
         flash(_("Campaign saved."))
         return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))

@@ -1,0 +1,50 @@
+"""Two people editing one campaign: the second save does not undo the first without a word (a walk-through
+found tab A's save silently put back the title tab B had just changed, both told 'saved')."""
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.campaigns.models import Campaign
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests.campaigns.helpers import form_values, save_edit_form
+from tests.moderation.conftest import make_team
+
+
+def test_a_save_made_after_another_member_saved_is_refused_with_who_and_when(app):
+    team = make_team(app)
+    owner, editor = team.studio(Role.OWNER), team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}/edit"
+    opened = form_values(owner.client.get(url, headers={"Accept-Language": "ja"}).text)  # tab A, opened first
+
+    assert save_edit_form(editor.client, team.campaign, title="新しいタイトル").status_code == 302  # tab B
+    stale = owner.client.post(
+        url, data={**opened, "description_en": "New text"}, headers={"Accept-Language": "ja"}
+    )
+
+    assert stale.status_code == 400  # as every refusal of this form
+    assert "editor@example.com" in stale.text and "変更は保存されていません" in stale.text
+    assert "New text" in stale.text  # what A typed is kept in the form
+    campaign = db.session.scalar(select(Campaign))
+    db.session.refresh(campaign)
+    assert campaign.title == "新しいタイトル" and campaign.description_en != "New text"
+    updates = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "campaign.update")).all()
+    assert [event.actor_label for event in updates] == ["editor@example.com"]
+
+    again = owner.client.post(url, data={**opened, "description_en": "New text"})  # the same stale form
+    assert again.status_code == 400
+    reopened = save_edit_form(owner.client, team.campaign, description_en="New text")  # after a reload
+    assert reopened.status_code == 302
+    db.session.refresh(campaign)
+    assert campaign.title == "新しいタイトル" and campaign.description_en == "New text"
+
+
+def test_saving_twice_from_one_page_and_a_refused_save_are_no_conflict(app):
+    """A form sent back with an error keeps the fingerprint it was opened with; nobody else saved."""
+    team = make_team(app)
+    owner = team.studio(Role.OWNER)
+    url = f"/studio/campaigns/{team.campaign.public_id}/edit"
+    opened = form_values(owner.client.get(url).text)
+    refused = owner.client.post(url, data={**opened, "title": ""})
+    assert refused.status_code == 400 and "saved this campaign at" not in refused.text
+    assert owner.client.post(url, data=form_values(refused.text) | {"title": "Fixed"}).status_code == 302
