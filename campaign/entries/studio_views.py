@@ -38,10 +38,16 @@ def _entry(entry_id: str) -> Entry:
 @bp.get("/entries/<entry_id>")
 @studio_route()
 def show(entry_id: str):
+    from campaign.moderation.export import shows_email
     from campaign.moderation.panel import entry_panel  # issue 4: steps, redaction, audit trail
 
     entry = _entry(entry_id)
-    return render_template("entries/show.html", entry=entry, **entry_panel(entry, g.membership, g.org))
+    return render_template(
+        "entries/show.html",
+        entry=entry,
+        shows_email=shows_email(g.membership),  # as in the CSV export: owners only
+        **entry_panel(entry, g.membership, g.org),
+    )
 
 
 @bp.get("/entries/<entry_id>/original")

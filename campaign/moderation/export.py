@@ -32,6 +32,7 @@ EMAIL = ("email", _l("Email"))
 
 
 def shows_email(membership: Membership) -> bool:
+    """Whether this member sees entrants' email addresses (the CSV export's column, the entry's page)."""
     return can(membership, "privacy")
 
 

@@ -71,3 +71,15 @@ def test_a_launch_without_dates_is_refused_on_the_campaigns_page(page, live_serv
             page.screenshot(path=str(folder / f"launch-refused-{lang}-{width}.png"), full_page=True)
     db.session.refresh(team.campaign)
     assert team.campaign.launch_requested_at is None
+
+
+def test_a_viewer_sees_an_entry_without_its_email_address(page, live_server, app):
+    """Screenshots of an entry's page as a viewer sees it (the address kept to owners), 390 and 1366 px."""
+    from tests.browser.shots import shoot
+
+    team = make_team(app)
+    entry, _ = team.entry(email="hana@example.com")
+    log_in(page, live_server.url, "viewer@example.com")
+    shoot(page, f"{live_server.url}/studio/entries/{entry.public_id}", "entry-as-viewer", owner="moderation")
+    assert "hana@example.com" not in page.content()
+    assert page.locator("#entry-email").inner_text() == "Shown to owners only"  # the last shot is English

@@ -82,3 +82,15 @@ def test_a_viewer_cannot_export_and_another_brand_gets_404(team, app):
     stranger = Studio(app.test_client())
     stranger.login("stranger@example.com", factories.PASSWORD)
     assert stranger.post(url(team)).status_code == 404
+
+
+def test_an_entrys_page_shows_the_email_address_to_those_the_export_shows_it_to(team, client):
+    """A walk-through's find: a viewer read entrants' addresses on an entry's page, which the CSV export (and
+    the audit trail, for its IP addresses) keeps from everyone but owners."""
+    entry, _ = team.entry(client, email="hana@example.com")
+    page = f"/studio/entries/{entry.public_id}"
+    for role in Role:
+        shown = team.studio(role).client.get(page, headers={"Accept-Language": "ja"})
+        assert shown.status_code == 200
+        assert ("hana@example.com" in shown.text) is (role is Role.OWNER), role
+        assert ("オーナーのみ閲覧できます" in shown.text) is (role is not Role.OWNER), role
