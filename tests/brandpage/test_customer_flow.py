@@ -27,6 +27,8 @@ def test_the_confirmation_mail_carries_the_private_link_in_the_entrants_language
     assert ja["Subject"] == "【受付完了】新茶フォト"
     body = ja.get_content()
     assert "ご応募を受け付けました。" in body and "他の人に共有しないでください" in body
+    # the page's words (取り下げ), and the title in brackets, not after a stray space (a walk-through's find)
+    assert "「新茶フォト」にご参加いただき" in body and "応募の取り下げができます" in body
     link = STATUS_RE.search(body).group(1)
     assert client.get(link).status_code == 200
 

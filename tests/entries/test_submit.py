@@ -281,6 +281,8 @@ def test_closed_campaign_refuses_entries(client, app):
     assert '<p class="notice">This campaign has closed.' in response.text
     assert "Your entry was not received." in response.text  # the notice alone did not say what became of it
     assert "Summer photos</h1>" in response.text and 'id="entry-form"' not in response.text
+    assert 'class="cp-steps"' not in response.text  # no steps to a form the page no longer has
+    assert 'class="cp-steps"' not in client.get("/c/summer").text
     as_json = submit(client, fields=fields, headers={"Accept": "application/json"})
     assert (as_json.status_code, as_json.json["error"]) == (409, "campaign_not_open")
     assert_nothing_changed()
@@ -373,3 +375,11 @@ def test_a_single_product_is_recorded_without_asking(client, live):
     assert "Product in your photo" not in client.get("/c/summer").text
     submit(client)
     assert db.session.scalar(select(Entry)).product.name == "Green tea"
+
+
+def test_the_rating_stars_are_named_in_the_readers_grammar(client, live):
+    """Screen readers read each star's name: "1 stars" was read for the first (a walk-through's find)."""
+    english = client.get("/c/summer", headers={"Accept-Language": "en"}).text
+    assert 'title="1 star"' in english and 'title="2 stars"' in english and "1 stars" not in english
+    japanese = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
+    assert 'title="星1つ"' in japanese and 'title="星5つ"' in japanese

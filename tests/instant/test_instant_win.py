@@ -174,3 +174,13 @@ def test_an_approved_instant_winner_gives_the_address_on_the_status_page(app, cl
     csv = client.get(f"/studio/campaigns/{campaign.public_id}/instant-winners.csv").text
     assert winner.public_id in csv and "山田花子" in csv and "150-0001" in csv
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "instant_win.claim"))
+
+
+def test_the_campaign_page_says_the_seed_decides_each_entry_not_a_draw(app, client):
+    """A walk-through's find: an instant-win campaign's page explained a draw of winners it never holds."""
+    campaign = instant_campaign(factories.org())
+    page = client.get(f"/c/{campaign.slug}", headers={"Accept-Language": "ja"}).text
+    assert (
+        "各応募の当落は秘密のシードで決まります" in page
+        and "当選者は秘密のシードを使って抽選します" not in page
+    )
