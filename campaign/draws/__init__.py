@@ -9,10 +9,13 @@ def init_app(app: Flask) -> None:
     from datetime import timedelta
 
     from campaign import schedule
-    from campaign.draws import frozen, housekeeping, public_views, services, views, winners
+    from campaign.draws import frozen, housekeeping, labels, public_views, services, views, winners
     from campaign.draws.cli import draws_cli
     from campaign.storage import register_references
 
+    app.jinja_env.globals.update(  # the words of draws/_labels.html, which the shipping lists share
+        pick_state_labels=labels.PICK_STATES, win_state_labels=labels.WIN_STATES, state_label=labels.label
+    )
     services.install()  # first: the seed made at launch is what instant win's schedule is built from
     winners.install()
     app.register_blueprint(views.bp)

@@ -10,7 +10,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.connectors import services as connectors
 from campaign.csv_export import csv_response
-from campaign.draws import certificate, services, winners
+from campaign.draws import certificate, labels, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.errors import DomainError, NotFound, wants_json
@@ -203,8 +203,9 @@ def winners_csv(draw_id: str):
             continue
         address = winners.address_of(pick, _secret()) or {}
         rows.append(
-            [pick.prize.name, pick.entry.public_id, pick.entry.nickname or "", str(pick.state)]
+            [pick.prize.name, pick.entry.public_id, pick.entry.nickname or ""]
+            + [labels.label(labels.PICK_STATES, pick.state)]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
         )
-    header = ["prize", "entry", "nickname", "state", *winners.ADDRESS_FIELDS]
+    header = labels.shipping_header(_("Prize"), _("Entry ID"), _("Nickname"), _("State"))
     return csv_response(f"winners-{draw.campaign.slug}.csv", header, rows)

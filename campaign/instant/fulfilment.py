@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
-from campaign.draws import winners
+from campaign.draws import labels, winners
 from campaign.draws.services import DrawRefused
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
@@ -162,7 +162,8 @@ def winners_rows(campaign: Campaign, secret: str, *, now: datetime) -> list[list
         entry = result.entry
         rows.append(
             [result.slot.prize_name, entry.public_id, entry.nickname or "", str(entry.status)]
-            + [str(state(result, now)), result.shipped_at.isoformat() if result.shipped_at else ""]
+            + [labels.label(labels.WIN_STATES, state(result, now))]
+            + [result.shipped_at.isoformat() if result.shipped_at else ""]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
         )
     return rows

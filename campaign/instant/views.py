@@ -8,7 +8,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_response
-from campaign.draws import winners
+from campaign.draws import labels, winners
 from campaign.errors import NotFound
 from campaign.extensions import db
 from campaign.instant import fulfilment
@@ -54,7 +54,9 @@ def mark_shipped(campaign_id: str, entry_id: str):
 def winners_csv(campaign_id: str):
     """Instant-win winners with their postal address once given (owners and approvers only)."""
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    header = ["prize", "entry", "nickname", "entry_status", "state", "shipped_at", *winners.ADDRESS_FIELDS]
+    header = labels.shipping_header(
+        _("Prize"), _("Entry ID"), _("Nickname"), _("Status"), _("State"), _("Shipped at (UTC)")
+    )
     rows = fulfilment.winners_rows(campaign, _secret(), now=utcnow())
     return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)
 

@@ -73,7 +73,7 @@ def test_a_winner_on_a_phone_gives_the_address_in_full_width_characters(client, 
     assert done.status_code == 303
     csv = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv").text
     [row] = list(DictReader(io.StringIO(csv.removeprefix("\ufeff"))))
-    assert row["postal_code"] == "150-0001" and row["phone"] == "090-1234-5678"
+    assert row["Postal code"] == "150-0001" and row["Phone"] == "090-1234-5678"
 
 
 JA = {"Accept-Language": "ja"}
@@ -116,8 +116,13 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert csv.status_code == 200
     assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"
     [row] = list(DictReader(io.StringIO(csv.text.removeprefix("\ufeff"))))
-    assert row["street"] == "'" + ADDRESS["street"]  # a formula is guarded
-    assert row["phone"] == "+81 90-1234-5678" and row["name"] == "山田 花子"  # shipping data stays intact
+    assert row["Street address, building, room"] == "'" + ADDRESS["street"]  # a formula is guarded
+    assert row["Phone"] == "+81 90-1234-5678" and row["Full name of the recipient"] == "山田 花子"
+    assert row["State"] == "Claimed"
+    japanese = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv", headers=JA).text
+    [row] = list(DictReader(io.StringIO(japanese.removeprefix("\ufeff"))))  # a shipping list in the
+    assert row["賞品"] == "Tea set" and row["ステータス"] == "受け取り手続き済み"  # reader's words
+    assert row["郵便番号"] == "150-0001" and row["電話番号"] == "+81 90-1234-5678"
 
     shipped = studio.post(
         f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/shipped",

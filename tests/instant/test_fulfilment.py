@@ -151,7 +151,10 @@ def test_studio_lists_instant_wins_ships_them_and_the_address_is_purged(app, cli
     assert studio.post(ship, form_page=listing).status_code == 409  # once
     assert "Your prize has been shipped" in client.get(status_path).text
     csv = studio.client.get(f"/studio/campaigns/{campaign.public_id}/instant-winners.csv").text
-    assert ",shipped," in csv and "山田 花子" in csv
+    assert ",shipped," in csv and "山田 花子" in csv  # the state in the reader's words, as on the screen
+    assert csv.splitlines()[0].endswith(
+        'Postal code,Prefecture,"City, ward, town","Street address, building, room",Phone'
+    )
 
     assert runner.invoke(args=["draws", "purge-addresses", "--days", "30"]).output.startswith("Purged 0")
     result = play_of(winner)

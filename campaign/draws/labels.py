@@ -1,0 +1,44 @@
+"""Words for a prize's states and its address fields, in the reader's language: the draw and instant-win
+screens (`draws/_labels.html`, through the Jinja globals) and the shipping lists (CSV) say the same."""
+
+from flask_babel import lazy_gettext as _l
+
+PICK_STATES = {
+    "waiting": _l("Waiting (alternate)"),
+    "checking": _l("Check before notifying"),
+    "notified": _l("Notified: may claim"),
+    "claimed": _l("Claimed"),
+    "shipped": _l("Shipped"),
+    "forfeited": _l("Forfeited: not claimed in time"),
+    "excluded": _l("Excluded"),
+}
+WIN_STATES = {  # instant win (instant.fulfilment.WinState)
+    "awaiting_approval": _l("awaiting approval"),
+    "awaiting_address": _l("awaiting address"),
+    "claim_closed": _l("claim period ended"),
+    "forfeited": _l("forfeited"),
+    "address_given": _l("address given"),
+    "shipped": _l("shipped"),
+    "cancelled": _l("cancelled (voided)"),
+}
+# winners.ADDRESS_FIELDS, as the claim form names them
+ADDRESS_FIELDS = {
+    "name": _l("Full name of the recipient"),
+    "postal_code": _l("Postal code"),
+    "prefecture": _l("Prefecture"),
+    "city": _l("City, ward, town"),
+    "street": _l("Street address, building, room"),
+    "phone": _l("Phone"),
+}
+
+
+def label(labels: dict, value) -> str:
+    """The word for `value` (an enum or its string), or the value itself when it has none."""
+    return str(labels.get(str(value), value))
+
+
+def shipping_header(*before) -> list[str]:
+    """A shipping list's header: the given columns' words, then the address fields' (in the rows' order)."""
+    from campaign.draws.winners import ADDRESS_FIELDS as ORDER
+
+    return [str(word) for word in (*before, *(ADDRESS_FIELDS[name] for name in ORDER))]
