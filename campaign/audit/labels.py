@@ -1,6 +1,7 @@
 """What an audit event's codes mean, in the reader's language: the page shows words, the CSV keeps codes.
 A code with no label yet is shown as it is (a feature that adds an action adds its label here)."""
 
+import re
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -163,7 +164,69 @@ FIELDS = {
     "title_en": _l("Title (English)"),
     "description_en": _l("Description (English)"),
     "brand_color": _l("Brand colour"),
+    "deadline": _l("Claim deadline"),
+    "state": _l("State"),
+    "entry": _l("Entry"),
+    "product": _l("Product"),
+    "prize": _l("Prize"),
+    "email": _l("Email address"),
+    "role": _l("Role"),
+    "active": _l("Active"),
+    "events": _l("Events"),
+    "images": _l("Images"),
+    "launch_requested": _l("Launch requested"),
+    "requested_by": _l("Requested by"),
+    "network": _l("Network"),
+    "scopes": _l("Consent"),
+    "beacon": _l("Beacon value"),
+    "seed": _l("Seed"),
+    "digest": _l("List digest (SHA-256)"),
+    "winners": _l("Winners"),
+    "replaces": _l("In place of"),
+    "rank": _l("Alternate's place"),
+    "seq": _l("Entry number"),
+    "slot": _l("Prize unit"),
+    "slots": _l("Prize units"),
+    "score": _l("Score"),
+    "odds": _l("Instant-win odds: one lucky entry in"),
+    "voided_after_seq": _l("Voided after entry number"),
+    "channel": _l("Sent through"),
+    "post": _l("Post"),
+    "proof": _l("Proof"),
+    "reply": _l("Reply"),
+    "delivery": _l("Sent by"),
+    "template": _l("Message template"),
+    "until": _l("Until"),
+    "kind": _l("Kind"),
+    "query": _l("Search"),
+    "include_top": _l("Include top posts"),
+    "url": _l("URL"),
+    "prefix": _l("Key prefix"),
+    "token": _l("Access token"),
+    "refused": _l("Refused because"),
+    "public_caption": _l("Public caption"),
+    "emails": _l("Email addresses erased"),
+    "originals": _l("Original photos deleted"),
+    "states": _l("Statuses"),
+    "duplicates_only": _l("Possible duplicates only"),
+    "rating": _l("Rating"),
+    "from": _l("From"),
+    "to": _l("To"),
 }
+# values of `state` (a prize drawn, a rights request, a review) and of consent scopes, in words
+STATE_WORDS = {
+    "published": _l("Published"),
+    "requested": _l("Requested"),
+    "granted": _l("Granted"),
+    "declined": _l("Declined"),
+    "expired": _l("Expired"),
+}
+SCOPES = {
+    "gallery": _l("Gallery on the brand's site"),
+    "review": _l("Product review"),
+    "social": _l("Brand's social media accounts"),
+}
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # ISO 8601, as the trail records times
 
 WITHDRAWN_BY = {"customer": _l("Customer"), "brand": _l("The brand (takedown)")}
 # what an erasure removed (campaign/privacy/erasure.py ERASED), named as the entry form names it
@@ -243,6 +306,12 @@ def field_value(value: object, key: str, locale: str) -> str:
         return str(YES if value else NO)
     if key == "status" and value in STATES:
         return str(STATES[value])
+    if key == "state" and isinstance(value, str):
+        from campaign.draws.labels import PICK_STATES
+
+        return str((STATE_WORDS | PICK_STATES | STATES).get(value, value))
+    if key in ("consent_scopes", "scopes") and isinstance(value, list):
+        value = [SCOPES.get(item, item) for item in value]
     if key == "withdrawn_by" and value in WITHDRAWN_BY:
         return str(WITHDRAWN_BY[value])
     if key == "erased" and isinstance(value, list):
@@ -255,7 +324,7 @@ def field_value(value: object, key: str, locale: str) -> str:
             if not locale.startswith("en")
             else ", ".join(_named(item) for item in value)
         )
-    if isinstance(value, str) and key.endswith("_at"):
+    if isinstance(value, str) and (key.endswith("_at") or _TIMESTAMP.match(value)):
         try:
             return format_datetime(datetime.fromisoformat(value), "medium")
         except ValueError:

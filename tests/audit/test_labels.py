@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from campaign.audit.labels import ACTIONS, field_label, field_value
+from campaign.audit.labels import ACTIONS, FIELDS, field_label, field_value
 from campaign.moderation.services import ACTIONS as MODERATION_ACTIONS
 from campaign.orgs.models import Role
 from tests.conftest import csrf_from
@@ -27,6 +27,39 @@ def test_every_recorded_action_has_a_label():
     actions = recorded_actions()
     assert {"entry.approve", "campaign.launch", "draw.run", "privacy.erase"} <= actions  # the scan works
     assert sorted(actions - ACTIONS.keys()) == []
+
+
+# The keys of a before={...} / after={...} literal (nested dicts' keys are values' parts, not fields).
+VALUES = re.compile(r"(?:after|before)=\{((?:[^{}]|\{[^{}]*\})*)\}")
+KEY = re.compile(r"\"([a-z_]+)\":")
+
+
+def recorded_fields() -> set[str]:
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        for values in VALUES.findall(path.read_text()):
+            found |= set(KEY.findall(re.sub(r"\{[^{}]*\}", "", values)))
+    return found
+
+
+def test_every_recorded_field_has_a_label():
+    """A walk-through found keys such as "deadline" shown as they are, beside a raw UTC timestamp."""
+    fields = recorded_fields()
+    assert {"state", "deadline", "retention_days"} <= fields  # the scan works
+    assert sorted(fields - FIELDS.keys()) == []
+
+
+def test_times_states_and_consent_read_as_words(app):
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        deadline = field_value("2026-12-18T23:59:28.207045+00:00", "deadline", "ja")
+        assert "2026/12/" in deadline and "T23" not in deadline
+        assert field_label("deadline") == "受け取り手続きの期限"
+        assert field_value("claimed", "state", "ja") == "受け取り手続き済み"
+        assert field_value("granted", "state", "ja") == "許諾済み"
+        assert (
+            field_value(["gallery", "review"], "consent_scopes", "ja")
+            == "ブランドサイトのギャラリー、商品レビュー"
+        )
 
 
 def test_a_snapshot_reads_as_words_and_a_reason_in_the_readers_language(app):
