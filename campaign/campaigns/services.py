@@ -131,8 +131,16 @@ def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
     if not (data.allows_upload or data.allows_follow_and_post):
         raise InvalidCampaign(_l("Choose at least one way to enter."), field="allows_upload")
     if data.allows_follow_and_post:
-        if not rules.HANDLE_RE.match(data.brand_handle):
+        if not data.brand_handle:
             raise InvalidCampaign(_l("Enter the brand's account handle."), field="brand_handle")
+        if not rules.HANDLE_RE.match(data.brand_handle):  # typed, but not as the networks write one
+            raise InvalidCampaign(
+                _l(
+                    "An account handle has only letters, digits, periods and underscores (at most 30), "
+                    "like midori_chaen."
+                ),
+                field="brand_handle",
+            )
         if not data.hashtags:
             raise InvalidCampaign(_l("Enter at least one required hashtag."), field="hashtags")
     if any(not rules.HASHTAG_RE.match(tag) for tag in data.hashtags):

@@ -71,6 +71,8 @@ def test_create_campaign_through_the_studio(studio, editor):
         ({"closes_at": "2026-11-30T10:00"}, "must close after it opens"),
         ({"products-0-jan": "4901234567890"}, "is not valid (check the digits)"),
         ({"brand_handle": ""}, "Enter the brand&#39;s account handle"),
+        # typed but with characters no network allows: said so, not "enter" (a walk-through's find)
+        ({"brand_handle": "@midori_<b>chaen</b>"}, "only letters, digits, periods and underscores"),
         ({"slug": "Bad Slug"}, "Use lowercase letters"),
         ({"allows_upload": None, "allows_follow_and_post": None}, "Choose at least one way to enter"),
     ],
