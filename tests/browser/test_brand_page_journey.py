@@ -181,6 +181,21 @@ def test_screenshots_of_the_brand_pages(page, live_server, demo, studio, app):
     page.wait_for_selector("[aria-invalid=true]#brand_color")
     assert "ブランドカラーは「#」と16進数6桁で入力してください" in page.content()
     page.screenshot(path=str(SHOTS / OWNER / "edit-bad-colour-ja-1366.png"), full_page=True)
+    # a new campaign refused for one field: the images chosen must be chosen again, and it says so
+    hero = SHOTS / OWNER / "hero-upload.jpg"
+    hero.write_bytes(factories.photo(1800, 900))
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/studio/campaigns/new?lang=ja")
+        page.fill("#title", "新茶フォト")
+        page.fill("#slug", f"new-tea-{width}")
+        page.fill("#opens_at", "2026-12-20T10:00")
+        page.fill("#closes_at", "2026-12-10T10:00")  # before it opens: refused by the server
+        page.set_input_files("#hero_image", str(hero))
+        page.click("form.stack button[type=submit]")
+        page.wait_for_selector("#images-again")
+        page.locator("#images-again").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / OWNER / f"new-images-again-ja-{width}.png"))
 
 
 def test_screenshots_of_the_outcome_after_the_draw(page, live_server, client, studio):

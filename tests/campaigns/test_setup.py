@@ -11,6 +11,7 @@ from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
+from tests.conftest import csrf_from
 
 
 @pytest.fixture
@@ -146,3 +147,26 @@ def test_an_empty_new_campaign_form_names_each_missing_field_in_japanese(client,
     for label in ("タイトル（日本語）", "応募規約のバージョン"):
         assert f"「{label}」を入力してください。" in refused.text
     assert db.session.scalar(select(func.count()).select_from(Campaign)) == 0
+
+
+def test_a_new_campaign_refused_says_the_chosen_images_were_not_kept(studio, editor):
+    """A walk-through's find: a new campaign's form, refused for one field, came back without the images
+    chosen, saying nothing, and its hint ("leave empty to keep the current image") read as if they were
+    kept. The form now says to choose them again, and a new campaign's hint promises no current image."""
+    import io
+
+    new = studio.client.get("/studio/campaigns/new", headers={"Accept-Language": "ja"}).text
+    assert "空欄のままなら現在の画像を使います" not in new and 'id="images-again"' not in new
+    page = studio.client.get("/studio/campaigns/new")
+    data = {**FORM, "brand_handle": "@bad handle", "csrf_token": csrf_from(page.text)}
+    data["hero_image"] = (io.BytesIO(factories.photo(1800, 900)), "hero.jpg")
+    refused = studio.client.post(
+        "/studio/campaigns/new",
+        data=data,
+        headers={"Accept-Language": "ja"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "選んだ画像は保存されていません。もう一度選んでください。" in refused.text
+    without_files = studio.post("/studio/campaigns/new", {**FORM, "brand_handle": "@bad handle"})
+    assert 'id="images-again"' not in without_files.text  # nothing chosen: nothing to choose again
