@@ -2,6 +2,8 @@
 
 import hashlib
 import secrets
+from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -62,6 +64,25 @@ def plan_of(campaign: Campaign) -> DrawPlan | None:
 
 def draw_of(campaign: Campaign) -> Draw | None:
     return db.session.scalar(select(Draw).where(Draw.campaign_id == campaign.id))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    prize: str
+    drawn: int
+    wanted: int
+
+
+def shortfalls(draw: Draw) -> list[Shortfall]:
+    """The prizes that drew fewer winners than they offer: too few entries took part. The walk fills each
+    prize's winners and then its alternates before the next prize (the published rule), so a later prize
+    can fall short while an earlier one has alternates; the draw screen says so."""
+    drawn = Counter(pick.prize.public_id for pick in draw.picks if pick.role == "winner")
+    return [
+        Shortfall(prize["name"], drawn[prize["id"]], prize["winners"])
+        for prize in draw.prizes
+        if drawn[prize["id"]] < prize["winners"]
+    ]
 
 
 def update_plan(

@@ -73,6 +73,7 @@ def _page(
         campaign=campaign,
         plan=plan,
         draw=draw,
+        shortfalls=services.shortfalls(draw) if draw else [],
         plan_form=plan_form,
         draw_form=draw_form or DrawForm(formdata=None),
         check_form=CheckForm(),

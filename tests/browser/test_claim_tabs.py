@@ -72,3 +72,22 @@ def test_a_winner_types_the_address_in_full_width_on_a_phone(page, live_server, 
     db.session.refresh(winner)
     address = winners.address_of(winner, app.secret_key)
     assert address["postal_code"] == "150-0001" and address["phone"] == "090-1234-5678"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_draw_screen_with_a_prize_too_few_entries_could_fill(page, live_server, app, client, studio):
+    """Screenshots of the draw screen's shortfall notice, 390 and 1366 px, ja and en."""
+    from campaign.campaigns.services import PrizeData
+    from tests.browser.shots import shoot
+    from tests.browser.test_moderation_keys import log_in
+
+    prizes = [
+        PrizeData(name="Tea for a year", quantity=2, value_jpy=30000),
+        PrizeData(name="Mug", quantity=3),
+    ]
+    campaign, _ = drawn(client, studio, [f"p{n}@example.com" for n in range(5)], prizes=prizes)
+    log_in(page, live_server.url, "drawer@example.com")
+    shoot(
+        page, f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw", "draw-shortfall", owner="claim"
+    )
+    assert "Mug: 1 of 3 winners drawn" in page.locator("#draw-shortfall").inner_text()

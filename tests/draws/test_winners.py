@@ -10,7 +10,7 @@ from sqlalchemy import select
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.services import PrizeData
 from campaign.clock import utcnow
-from campaign.draws import winners
+from campaign.draws import services, winners
 from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
@@ -39,9 +39,8 @@ ADDRESS = {
 
 def drawn(client, studio, emails, *, quantity=1, **campaign_overrides):
     org, _ = studio_setup()
-    campaign = launched_campaign(
-        org, prizes=[PrizeData(name="Tea set", quantity=quantity, value_jpy=5000)], **campaign_overrides
-    )
+    campaign_overrides.setdefault("prizes", [PrizeData(name="Tea set", quantity=quantity, value_jpy=5000)])
+    campaign = launched_campaign(org, **campaign_overrides)
     for email in emails:
         set_status(enter(client, campaign, email), EntryStatus.APPROVED)
     close(campaign)
@@ -248,3 +247,23 @@ def test_an_address_sent_from_a_second_tab_is_not_saved_and_the_winner_is_told(c
     db.session.refresh(winner)
     assert winners.address_of(winner, "test-secret")["street"] == ADDRESS["street"]
     assert "we have your address" in client.get(claim_path).text  # the page itself stays as it was
+
+
+def test_the_draw_screen_says_which_prizes_too_few_entries_could_fill(client, studio):
+    """A walk-through's find: with 9 entrants for 3 + 10 winners (and an alternate each), the second prize
+    drew 3 of 10 winners while the first had 3 alternates, and nothing said so."""
+    prizes = [
+        PrizeData(name="Tea for a year", quantity=2, value_jpy=30000),
+        PrizeData(name="Mug", quantity=3),
+    ]
+    campaign, draw = drawn(client, studio, [f"p{n}@example.com" for n in range(5)], prizes=prizes)
+    # the published walk: 2 winners and 2 alternates for the first prize, then 1 winner of 3 for the mug
+    assert [s.__dict__ for s in services.shortfalls(draw)] == [{"prize": "Mug", "drawn": 1, "wanted": 3}]
+    page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw", headers=JA).text
+    assert 'id="draw-shortfall"' in page and "Mug：当選者 3名のうち 1名を抽選" in page
+
+
+def test_a_draw_that_filled_every_prize_says_nothing_of_a_shortfall(client, studio):
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
+    assert services.shortfalls(draw) == []
+    assert 'id="draw-shortfall"' not in studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw").text
