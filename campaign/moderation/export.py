@@ -2,6 +2,7 @@
 whose role handles personal data by email (owners: the "privacy" capability)."""
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -9,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
 from campaign.entries.models import Entry
+from campaign.extensions import db
 from campaign.moderation import queue
 from campaign.orgs.models import Membership, Organisation
 from campaign.orgs.services import can
@@ -60,6 +62,12 @@ def _row(entry: Entry, with_email: bool) -> list[object]:
 
 
 def rows(org: Organisation, flt: queue.QueueFilter, *, with_email: bool) -> Iterator[list[object]]:
+    """The rows, read as the download streams: after the view returned, when the request's session is
+    gone. The organisation and the filter's campaign and product, loaded there, are taken into the
+    session the stream uses (a walk-through's find: DetachedInstanceError cut every served download)."""
+    org = db.session.merge(org)
+    loaded = {name: getattr(flt, name) for name in ("campaign", "product")}
+    flt = replace(flt, **{name: db.session.merge(row) for name, row in loaded.items() if row is not None})
     for entry in queue.entries_in_order(org, flt):
         yield _row(entry, with_email)
 
