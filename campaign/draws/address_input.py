@@ -10,7 +10,8 @@ import unicodedata
 # the long-vowel mark ー (and its half-width ｰ), the minus sign, dashes and hyphens of other widths.
 _DASHES = re.compile("[\u30fc\uff70\u2010-\u2015\u2212\u2043\ufe63]")
 POSTAL_CODE = re.compile(r"^(\d{3})-?(\d{4})$", re.ASCII)
-PHONE = re.compile(r"^\+?[0-9()\- ]{6,20}$", re.ASCII)
+# digits with their usual signs, at least 6 digits ("- - - - -" and "((((((" are no number)
+PHONE = re.compile(r"^\+?(?=(?:[^0-9]*[0-9]){6})[0-9()\- ]{6,20}$", re.ASCII)
 
 
 def half_width(text: str | None) -> str:

@@ -33,6 +33,9 @@ def test_postal_codes_are_read_as_half_width(typed, read):
         ("０９０ー１２３４ー５６７８", "090-1234-5678", True),
         ("＋８１ ９０－１２３４－５６７８", "+81 90-1234-5678", True),
         ("hello", "hello", False),
+        ("- - - - -", "- - - - -", False),  # a walk-through's find: no digit at all was accepted
+        ("((((((", "((((((", False),
+        ("12-34", "12-34", False),
         ("090-1234-5678 (evenings)", "090-1234-5678 (evenings)", False),
     ],
 )
