@@ -42,6 +42,16 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
     lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
+    try:
+        campaigns.check_launchable(campaign, now=now)
+    except campaigns.InvalidCampaign as exc:  # valid when asked, no longer (its closing time passed, say)
+        raise ModerationError(
+            _l(
+                "%(problem)s Decline the launch request with a note, so that the editor can fix the "
+                "campaign and ask again.",
+                problem=exc.text(),
+            )
+        ) from exc
     _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
 
 

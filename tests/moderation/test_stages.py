@@ -188,6 +188,31 @@ def test_a_launch_request_the_approver_could_not_complete_is_refused_when_made(a
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("campaign.%launch"))) is None
 
 
+def test_an_approval_that_can_no_longer_launch_says_to_decline_the_request(app):
+    """A walk-through's find: a request made in time whose closing time then passed could never be
+    approved, and the approver's refusal did not say what to do about it."""
+    from datetime import timedelta
+
+    from campaign.clock import utcnow
+    from tests.moderation.conftest import make_team
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert team.studio(Role.EDITOR).post(f"{url}/launch").status_code == 302  # requested in time
+    team.campaign.closes_at = utcnow() - timedelta(minutes=1)  # then the closing time passes
+    db.session.commit()
+    approver = team.studio(Role.APPROVER)
+    refused = approver.post(
+        f"/studio/moderation/campaigns/{team.campaign.public_id}/approve-launch",
+        headers={"Accept-Language": "ja"},
+    )
+    assert refused.status_code == 303
+    page = approver.client.get(url, headers={"Accept-Language": "ja"}).text
+    assert "終了日時がすでに過ぎています" in page and "「却下する」で公開の申請を差し戻してください" in page
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is None and team.campaign.launch_requested_at is not None
+
+
 def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):
     import dataclasses
 
