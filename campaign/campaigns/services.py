@@ -30,9 +30,9 @@ class EditConflict(InvalidCampaign):
     status = 409
     code = "edit_conflict"
     message = _l(
-        "%(who)s saved this campaign at %(when)s, after you opened this page, so your changes were not "
-        "saved. What you typed is still below: reload the page to see the saved campaign, then make your "
-        "changes again."
+        "%(who)s changed this campaign at %(when)s (%(what)s), after you opened this page, so your changes "
+        "were not saved. What you typed is still below: reload the page to see the campaign as it is now, "
+        "then make your changes again."
     )
 
 
@@ -358,20 +358,25 @@ def edit_fingerprint(campaign: Campaign) -> str:
 
 
 def _conflict(campaign: Campaign) -> EditConflict:
-    """EditConflict naming the latest save: who, and when (in the reader's time zone)."""
+    """EditConflict naming the latest change of the campaign's settings: who, what (a save, an early
+    close...) and when, in the reader's time zone."""
     from flask_babel import format_datetime
 
+    from campaign.audit.labels import action_label
     from campaign.audit.models import AuditEvent
 
-    last = db.session.scalar(
+    recent = db.session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.campaign_id == campaign.id, AuditEvent.action == "campaign.update")
+        .where(AuditEvent.campaign_id == campaign.id, AuditEvent.action.like("campaign.%"))
         .order_by(AuditEvent.id.desc())
-        .limit(1)
+        .limit(20)
     )
-    if last is None:  # saved by a path that records no update (it would be a bug): still refused
-        return EditConflict(who=_l("Someone"), when="—")
-    return EditConflict(who=last.actor_label, when=format_datetime(last.created_at, "short"))
+    settings = set(FIELDS) | {"products", "prizes", "hashtags", "consent_scopes"}
+    last = next((event for event in recent if settings & set(event.after or {})), None)
+    if last is None:  # changed by a path that records no change (it would be a bug): still refused
+        return EditConflict(who=_l("Someone"), what="—", when="—")
+    when = format_datetime(last.created_at, "short")
+    return EditConflict(who=last.actor_label, what=action_label(last.action), when=when)
 
 
 def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:

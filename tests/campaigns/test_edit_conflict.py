@@ -46,5 +46,21 @@ def test_saving_twice_from_one_page_and_a_refused_save_are_no_conflict(app):
     url = f"/studio/campaigns/{team.campaign.public_id}/edit"
     opened = form_values(owner.client.get(url).text)
     refused = owner.client.post(url, data={**opened, "title": ""})
-    assert refused.status_code == 400 and "saved this campaign at" not in refused.text
+    assert refused.status_code == 400 and "changed this campaign at" not in refused.text
     assert owner.client.post(url, data=form_values(refused.text) | {"title": "Fixed"}).status_code == 302
+
+
+def test_a_save_after_an_early_close_names_the_close_not_an_older_save(app):
+    """A walk-through's find: the refusal named the last form save, not the early close made since."""
+    team = make_team(app)
+    owner, editor = team.studio(Role.OWNER), team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert save_edit_form(editor.client, team.campaign, title="Saved first").status_code == 302
+    opened = form_values(owner.client.get(f"{url}/edit").text)
+    assert editor.post(f"{url}/close", form_page=url).status_code in (302, 303)
+    stale = owner.client.post(f"{url}/edit", data=opened, headers={"Accept-Language": "ja"})
+    assert stale.status_code == 400
+    assert (
+        "editor@example.com がこのキャンペーンを変更したため（キャンペーンを締め切り（期間前））"
+        in stale.text
+    )
