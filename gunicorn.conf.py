@@ -58,6 +58,7 @@ logger_class = AccessLogWithoutTokens
 
 
 def on_starting(server) -> None:
+    _refuse_without_production_settings()
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder, exist_ok=True)
@@ -67,14 +68,28 @@ def child_exit(server, worker) -> None:
     multiprocess.mark_process_dead(worker.pid)
 
 
-def post_worker_init(worker) -> None:
-    """Stops the server, one line each, when a setting production needs is missing (campaign.config). Here,
-    in the worker, where the app is loaded (and `.env` read): the master must not import the app, whose
-    metrics would open files in the multiprocess folder before `on_starting` makes it."""
-    from campaign.config import APP_LOAD_ERROR, production_problems
+def _refuse_without_production_settings() -> None:
+    """Stops before binding a port or starting a worker, one line each, when a setting production needs is
+    missing (`campaign.config.production_problems`), `.env` read first as wsgi.py reads it in the workers.
 
-    problems = production_problems(os.environ)
+    The master must not import the app package: its metrics would open files in the multiprocess folder
+    (and count the master among the workers). So `campaign/config.py`, which imports nothing of the app,
+    is loaded here on its own, from wherever the package is installed."""
+    import importlib.util
+    from pathlib import Path
+
+    from flask.cli import load_dotenv
+    from flask.helpers import get_load_dotenv
+
+    if get_load_dotenv():
+        load_dotenv()
+    package = importlib.util.find_spec("campaign")  # found, not imported
+    path = Path(next(iter(package.submodule_search_locations))) / "config.py"
+    spec = importlib.util.spec_from_file_location("kuchikomi_settings_check", path)
+    settings = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(settings)
+    problems = settings.production_problems(os.environ)
     if problems:
         lines = ["Kuchikomi cannot start for production (gunicorn.conf.py):", *(f"  {p}" for p in problems)]
         print("\n".join(lines), file=sys.stderr, flush=True)
-        raise SystemExit(APP_LOAD_ERROR)  # gunicorn's "app failed to load": the master stops
+        raise SystemExit(settings.APP_LOAD_ERROR)
