@@ -1,4 +1,7 @@
-"""Configuration: safe embedded defaults, overridden by KUCHIKOMI_* environment variables."""
+"""Configuration: safe embedded defaults, overridden by KUCHIKOMI_* environment variables.
+
+This module imports nothing of the app at module level: gunicorn.conf.py loads it on its own in gunicorn's
+master (`production_problems`), which must not import the app package."""
 
 import difflib
 import math
