@@ -14,7 +14,10 @@ def init_app(app: Flask) -> None:
     from campaign.storage import register_references
 
     app.jinja_env.globals.update(  # the words of draws/_labels.html, which the shipping lists share
-        pick_state_labels=labels.PICK_STATES, win_state_labels=labels.WIN_STATES, state_label=labels.label
+        pick_state_labels=labels.PICK_STATES,
+        win_state_labels=labels.WIN_STATES,
+        state_label=labels.label,
+        address_line=labels.address_line,
     )
     services.install()  # first: the seed made at launch is what instant win's schedule is built from
     winners.install()

@@ -1,5 +1,6 @@
 """Words for a prize's states and its address fields, in the reader's language: the draw and instant-win
-screens (`draws/_labels.html`, through the Jinja globals) and the shipping lists (CSV) say the same."""
+screens (`draws/_labels.html`, through the Jinja globals) and the shipping lists (CSV) say the same; and
+an address as the screens show it."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -42,3 +43,18 @@ def shipping_header(*before) -> list[str]:
     from campaign.draws.winners import ADDRESS_FIELDS as ORDER
 
     return [str(word) for word in (*before, *(ADDRESS_FIELDS[name] for name in ORDER))]
+
+
+def address_line(address: dict) -> str:
+    """Prefecture, city and street on one line: run together as Japanese is written (東京都渋谷区神宮前),
+    with a space where a Latin letter or a digit meets the next part (Tokyo Shibuya-ku 1-2-3)."""
+    line = ""
+    for part in (str(address.get(name) or "").strip() for name in ("prefecture", "city", "street")):
+        if part and line and (_latin(line[-1]) or _latin(part[0])):
+            line += " "
+        line += part
+    return line
+
+
+def _latin(character: str) -> bool:
+    return character.isascii() and character.isalnum()

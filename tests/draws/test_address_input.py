@@ -42,3 +42,22 @@ def test_postal_codes_are_read_as_half_width(typed, read):
 def test_phone_numbers_are_read_as_half_width(typed, read, valid):
     assert address_input.phone(typed) == read
     assert bool(address_input.PHONE.match(read)) is valid
+
+
+@pytest.mark.parametrize(
+    ("address", "line"),
+    [
+        ({"prefecture": "東京都", "city": "渋谷区", "street": "神宮前1-2-3"}, "東京都渋谷区神宮前1-2-3"),
+        (
+            {"prefecture": "Tokyo", "city": "Shibuya-ku", "street": "1-2-3 Jingumae"},
+            "Tokyo Shibuya-ku 1-2-3 Jingumae",
+        ),
+        ({"prefecture": "東京都", "city": "渋谷区", "street": "1-2-3"}, "東京都渋谷区 1-2-3"),
+        ({"prefecture": "東京都", "city": "", "street": "Room 5"}, "東京都 Room 5"),
+    ],
+)
+def test_an_address_reads_as_written_in_its_script(address, line):
+    """A walk-through's find: a Latin-script address ran together ("TokyoShibuya-ku1-2-3 Jingumae")."""
+    from campaign.draws.labels import address_line
+
+    assert address_line(address) == line
