@@ -1,5 +1,7 @@
 """The OpenAPI 3.0 document of the public API v1 (served at /api/v1/openapi.json, checked by schemathesis)."""
 
+from campaign.galleries.services import EMBED_LABELS
+
 _ID = {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}
 _PAGING = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
@@ -55,7 +57,7 @@ _PAGE = {
     "page": {"type": "integer", "minimum": 1},
     "pages": {"type": "integer", "minimum": 1},
 }
-_LABELS = ("anonymous", "previous", "next", "close", "product", "product_named", "dialog")
+_LABELS = tuple(EMBED_LABELS)  # the embed's words, as the gallery answer gives them
 _ERROR = {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}
 
 

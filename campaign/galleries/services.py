@@ -28,6 +28,7 @@ EMBED_LABELS = {
     "product": _l("See this product"),
     "product_named": _l("See this product: %(name)s"),
     "dialog": _l("Photo %(n)s of %(total)s"),
+    "rating": _l("%(n)s out of 5 stars"),
 }
 MAX_ITEMS = 200  # a gallery shows at most this many photos (snapshots hold them all)
 PER_PAGE = 24

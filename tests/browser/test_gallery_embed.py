@@ -86,6 +86,9 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         images_loaded(page.locator(".kk-g img"))
         assert page.locator(".kk-g li").count() == 2
         assert page.locator(".kk-g .kk-c", has_text=HOSTILE).count() == 1  # shown as text
+        # each photo's name says its rating in words (a screen reader read five star glyphs one by one)
+        spoken = page.locator(".kk-g button.kk-o", has_text="Lovely tea").get_attribute("aria-label")
+        assert spoken == "星5つ中5つ, sakura. Lovely tea" and "★" not in spoken
         label = json.loads(get_storage().get(snapshots.snapshot_key(gallery, "gallery.json")))["label"]
         assert label and page.locator(".kk-g .kk-l").inner_text() == label  # labelled: stealth-marketing rule
         sources = page.eval_on_selector_all(

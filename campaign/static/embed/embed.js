@@ -167,6 +167,10 @@
     var stars = item.rating ? Array(item.rating + 1).join("\u2605") + Array(6 - item.rating).join("\u2606") + " " : "";
     return stars + (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
   }
+  function spoken(item, anonymous, words) { // the rating in words: a screen reader reads glyphs one by one
+    var rating = item.rating ? (words.rating || "%(n)s out of 5 stars").replace("%(n)s", String(item.rating)) + ", " : "";
+    return rating + (item.nickname || anonymous) + (item.caption ? ". " + item.caption : "");
+  }
   function focusable(root) {
     return Array.prototype.filter.call(
       root.querySelectorAll("button, a[href]:not([hidden]), [tabindex]:not([tabindex='-1'])"),
@@ -269,7 +273,7 @@
       li.setAttribute("data-kk-photo", item.id);
       var button = el("button", "kk-o");
       button.type = "button";
-      button.setAttribute("aria-label", caption(item, anonymous));
+      button.setAttribute("aria-label", spoken(item, anonymous, words));
       button.appendChild(picture(item, "(max-width: 600px) 50vw, 300px", true, true));
       button.appendChild(text("span", "kk-c", caption(item, anonymous)));
       button.addEventListener("click", function () { open(i, button); });
