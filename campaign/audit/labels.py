@@ -149,7 +149,7 @@ FIELDS = {
     "hashtags": _l("Required hashtags"),
     "entries_per_person": _l("Entries allowed per person"),
     "consent_scopes": _l("Ask customers' consent to show their photo and caption in"),
-    "two_stage_approval": _l("The client's approver signs off entries and the launch"),
+    "two_stage_approval": _l("The client's approver (or an owner) signs off entries and the launch"),
     "notify_customers": _l("Email customers when their entry is approved or not approved"),
     "premium_type": _l("Campaign type (景品表示法)"),
     "transaction_value_jpy": _l("Transaction value (JPY)"),

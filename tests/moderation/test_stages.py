@@ -213,6 +213,18 @@ def test_an_approval_that_can_no_longer_launch_says_to_decline_the_request(app):
     assert team.campaign.launched_at is None and team.campaign.launch_requested_at is not None
 
 
+def test_the_sign_off_setting_says_an_owner_may_sign_off_too(app):
+    """A walk-through's find: with the client's sign-off on, an owner launched and approved at once, as the
+    roles allow, while the setting read as if only the client's approver could."""
+    from tests.moderation.conftest import make_team
+
+    team = make_team(app, two_stage_approval=True)
+    edit = team.studio(Role.OWNER).client.get(
+        f"/studio/campaigns/{team.campaign.public_id}/edit", headers={"Accept-Language": "ja"}
+    )
+    assert "クライアントの承認者（またはオーナー）が応募とキャンペーンの公開を承認する" in edit.text
+
+
 def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):
     import dataclasses
 
