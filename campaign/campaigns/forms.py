@@ -107,7 +107,9 @@ class CampaignForm(AppForm):
     products = FieldList(FormField(ProductForm), min_entries=1, max_entries=50)
     prizes = FieldList(FormField(PrizeForm), min_entries=1, max_entries=50)
     # moderation (issue 4)
-    two_stage_approval = BooleanField(_l("The client's approver (or an owner) signs off entries and the launch"))
+    two_stage_approval = BooleanField(
+        _l("The client's approver (or an owner) signs off entries and the launch")
+    )
     notify_customers = BooleanField(_l("Email customers when their entry is approved or not approved"))
     # draws (issue 5): 景品表示法 campaign type and figures
     premium_type = SelectField(_l("Campaign type (景品表示法)"), choices=premium_type_choices, default="open")

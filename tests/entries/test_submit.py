@@ -339,6 +339,18 @@ def test_social_fields_are_required_for_follow_and_post_only_campaigns(client, a
     assert (entry.social_handle, entry.post_url) == ("sakura", "https://www.instagram.com/p/ABC123/")
 
 
+def test_the_account_name_says_when_it_is_needed_where_a_post_is_optional(client, app):
+    """A walk-through's find: the account name became required once a post's link was given, unmarked."""
+    factories.campaign(factories.org(), allows_follow_and_post=True, brand_handle="brand", hashtags=["tea"])
+    page = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
+    assert (
+        'aria-describedby="social_handle-hint"' in page
+        and "下で投稿のリンクを入力する場合は必須です。" in page
+    )
+    refused = submit(client, headers={"Accept": "application/json"}, post_url="https://x.com/a/status/1")
+    assert set(refused.json["errors"]) == {"social_handle"}  # as the hint says
+
+
 def test_a_tampered_status_link_is_not_found(client, live):
     status_url = submit(client).headers["Location"].split("?")[0]
     assert client.get(status_url[:-2] + "xx").status_code == 404
