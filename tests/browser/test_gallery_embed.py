@@ -109,6 +109,16 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         assert (
             page.evaluate("document.activeElement.getAttribute('aria-label')") == words["close"] == "閉じる"
         )
+        from tests.browser.shots import SHOTS
+
+        (SHOTS / "galleries").mkdir(parents=True, exist_ok=True)
+        for width in (390, 1366):  # the opened photo on the brand's page
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=str(SHOTS / "galleries" / f"embed-open-{width}.png"))
+        read = dialog.locator(".kk-c .kk-sr").text_content()  # the opened photo's rating, in words too
+        assert read.startswith("星5つ中") and dialog.locator(
+            ".kk-c [aria-hidden=true]"
+        ).text_content().startswith("★")
         before = dialog.locator(".kk-c").inner_text()
         page.keyboard.press("ArrowRight")
         assert dialog.locator(".kk-c").inner_text() != before

@@ -14,6 +14,7 @@
     ".kk-g button.kk-o:focus-visible,dialog.kk-d :focus-visible{outline:3px solid #1a73e8;outline-offset:2px}" +
     ".kk-g picture{display:block;overflow:hidden}.kk-g img{display:block;width:100%;height:100%;object-fit:cover}" +
     ".kk-g .kk-c{display:block;font-size:13px;overflow-wrap:anywhere}" +
+    ".kk-sr{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}" +
     "dialog.kk-d{box-sizing:border-box;width:auto;max-width:min(94vw,960px);max-height:94vh;padding:12px;border:0;border-radius:8px;overflow:auto;font:14px/1.5 system-ui,sans-serif;color:#222}" +
     "dialog.kk-d::backdrop{background:rgba(0,0,0,.8)}" +
     "dialog.kk-d .kk-ph{display:flex;justify-content:center;touch-action:pan-y}" +
@@ -163,13 +164,31 @@
     pic.appendChild(img);
     return pic;
   }
-  function caption(item, anonymous) {
-    var stars = item.rating ? Array(item.rating + 1).join("\u2605") + Array(6 - item.rating).join("\u2606") + " " : "";
-    return stars + (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
+  function glyphs(item) {
+    return item.rating ? Array(item.rating + 1).join("\u2605") + Array(6 - item.rating).join("\u2606") + " " : "";
   }
-  function spoken(item, anonymous, words) { // the rating in words: a screen reader reads glyphs one by one
-    var rating = item.rating ? (words.rating || "%(n)s out of 5 stars").replace("%(n)s", String(item.rating)) + ", " : "";
+  function rated(item, words) { // the rating in words: a screen reader reads star glyphs one by one
+    return (words.rating || "%(n)s out of 5 stars").replace("%(n)s", String(item.rating));
+  }
+  function who(item, anonymous) {
+    return (item.nickname || anonymous) + (item.caption ? " \u00b7 " + item.caption : "");
+  }
+  function caption(item, anonymous) {
+    return glyphs(item) + who(item, anonymous);
+  }
+  function spoken(item, anonymous, words) {
+    var rating = item.rating ? rated(item, words) + ", " : "";
     return rating + (item.nickname || anonymous) + (item.caption ? ". " + item.caption : "");
+  }
+  function captionInto(node, item, anonymous, words) { // shown with glyphs, read with words
+    node.textContent = "";
+    if (item.rating) {
+      node.appendChild(text("span", "kk-sr", rated(item, words) + ", "));
+      var stars = text("span", "", glyphs(item));
+      stars.setAttribute("aria-hidden", "true");
+      node.appendChild(stars);
+    }
+    node.appendChild(document.createTextNode(who(item, anonymous)));
   }
   function focusable(root) {
     return Array.prototype.filter.call(
@@ -208,7 +227,7 @@
       var item = items[index];
       holder.textContent = "";
       holder.appendChild(picture(item, "94vw", false, false));
-      cap.textContent = caption(item, anonymous);
+      captionInto(cap, item, anonymous, words);
       count.textContent = (words.dialog || "Photo %(n)s of %(total)s")
         .replace("%(n)s", String(index + 1)).replace("%(total)s", String(items.length));
       var product = item.product && safeUrl(item.product.url) ? item.product : null;
