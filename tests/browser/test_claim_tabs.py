@@ -62,6 +62,7 @@ def test_a_winner_types_the_address_in_full_width_on_a_phone(page, live_server, 
     with page.expect_navigation():
         page.click("form button")
     assert "090-1234-5678 のように数字で" in page.locator("#phone-error").inner_text()
+    assert page.evaluate("document.activeElement.id") == "error-summary"  # read out first, links to the field
     assert page.locator("#postal_code-error").count() == 0
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})

@@ -67,6 +67,7 @@ def test_a_winner_on_a_phone_gives_the_address_in_full_width_characters(client, 
     refused = client.post(claim_path, data={**typed, "csrf_token": csrf_from(form.text)}, headers=JA)
     assert refused.status_code == 422 and "090-1234-5678 のように数字で入力してください" in refused.text
     assert "「123-4567」の形式" not in refused.text  # the postal code was read
+    assert "data-error-summary" in refused.text and 'href="#phone"' in refused.text  # focused by site.js
     typed["phone"] = "０９０ー１２３４ー５６７８"
     done = client.post(claim_path, data={**typed, "csrf_token": csrf_from(form.text)})
     assert done.status_code == 303

@@ -74,6 +74,11 @@ def test_approval_mails_the_winner_a_status_link_a_deadline_and_a_checkable_code
 
     page = client.get(status_path)
     assert 'id="instant-claim"' in page.text and "Please give the address" in page.text
+    refused = client.post(
+        f"{status_path}/prize", data={**ADDRESS, "phone": "- - - - -", "csrf_token": csrf_from(page.text)}
+    )
+    # every problem listed at the top, each a link to its field (site.js moves the focus there)
+    assert "data-error-summary" in refused.text and 'href="#phone"' in refused.text
 
     check = f"/c/{campaign.slug}/check"
     form = client.get(check)
