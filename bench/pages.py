@@ -41,7 +41,7 @@ from tests.fixtures.seaweedfs import free_ports  # noqa: E402  (distinct ports, 
 
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("KUCHIKOMI_CHROMIUM", "/usr/bin/chromium")
-SECRET = "bench-secret"  # noqa: S105
+SECRET = "bench-secret-" + "0" * 20  # noqa: S105 (32 characters, as gunicorn.conf.py wants)
 PASSWORD = "bench password 123"  # noqa: S105 - a throwaway benchmark account
 
 NGINX_CONF = """

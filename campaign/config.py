@@ -232,11 +232,21 @@ PRODUCTION_SETTINGS = {
 }
 
 
+MIN_SECRET_LENGTH = 32  # characters: a short key can be guessed, and it signs every customer's status link
+
+
 def production_problems(environ: Mapping[str, str]) -> list[str]:
-    """One line for each production setting missing from `environ` (empty when it may start)."""
-    return [
+    """One line for each production setting missing from `environ`, or too weak (empty when it may start)."""
+    problems = [
         f"{name} is not set: {what}" for name, what in PRODUCTION_SETTINGS.items() if not environ.get(name)
     ]
+    key = environ.get("KUCHIKOMI_SECRET_KEY") or ""
+    if key and len(key) < MIN_SECRET_LENGTH:
+        problems.append(
+            f"KUCHIKOMI_SECRET_KEY is {len(key)} characters long: give at least {MIN_SECRET_LENGTH} random "
+            "ones (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    return problems
 
 
 def known_settings() -> set[str]:

@@ -241,7 +241,7 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     env.update(
         PYTHONPATH=str(ROOT),
         GUNICORN_BIND=f"127.0.0.1:{port}",
-        KUCHIKOMI_SECRET_KEY="x",
+        KUCHIKOMI_SECRET_KEY="x" * 32,
         KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         KUCHIKOMI_STORAGE_BACKEND="memory",
         KUCHIKOMI_METRICS_TOKEN=TOKEN,

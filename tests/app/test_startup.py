@@ -127,14 +127,20 @@ def test_the_production_server_will_not_start_on_a_generated_key_or_the_log_mail
         "  KUCHIKOMI_MAIL_BACKEND is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_MAIL_BACKEND"],
     ]
 
-    from_dotenv = gunicorn_production(tmp_path, dotenv="KUCHIKOMI_SECRET_KEY=from-dotenv\n")
+    from_dotenv = gunicorn_production(tmp_path, dotenv="KUCHIKOMI_SECRET_KEY=" + "d" * 32 + "\n")
     assert from_dotenv.returncode == 4 and "SECRET_KEY" not in from_dotenv.stderr  # .env is read first
     assert "KUCHIKOMI_MAIL_BACKEND is not set" in from_dotenv.stderr
 
 
 def test_production_settings_chosen_explicitly_pass_the_check():
     """A staging server may choose the log backend: only a setting left to its default is refused."""
-    assert production_problems({"KUCHIKOMI_SECRET_KEY": "k", "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
+    key = "k" * 32
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": key, "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
+    # a key anyone could guess signs anyone's status links (a check found "short" accepted)
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": "short", "KUCHIKOMI_MAIL_BACKEND": "smtp"}) == [
+        "KUCHIKOMI_SECRET_KEY is 5 characters long: give at least 32 random ones "
+        "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+    ]
     assert production_problems({"KUCHIKOMI_SECRET_KEY": "", "KUCHIKOMI_MAIL_BACKEND": "smtp"}) == [
         "KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"]
     ]

@@ -272,7 +272,7 @@ def test_a_takedown_is_seen_on_the_next_request_by_every_worker_of_another_serve
         PYTHONPATH=str(ROOT),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
-        KUCHIKOMI_SECRET_KEY="x",
+        KUCHIKOMI_SECRET_KEY="x" * 32,
         KUCHIKOMI_DATABASE_URL=database_url,
         KUCHIKOMI_STORAGE_BACKEND="memory",
         KUCHIKOMI_MAIL_BACKEND="log",
