@@ -71,7 +71,7 @@ class PrizeForm(RowForm):
 
 
 class CampaignForm(AppForm):
-    # the saved campaign's services.edit_fingerprint when the form was opened (edit only): a save made by
+    # the saved campaign's edit_conflicts.fingerprint when the form was opened (edit only): a save made by
     # someone else since is not undone without a word
     edited_from = HiddenField()
     title = StringField(_l("Title (Japanese)"), validators=[Required(), Length(max=200)])

@@ -1,7 +1,5 @@
 """Campaign rules: what a valid campaign is, launching and archiving. The caller commits."""
 
-import hashlib
-import json
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -21,19 +19,6 @@ from campaign.orgs.models import Organisation
 
 class InvalidCampaign(DomainError):
     code = "invalid_campaign"
-
-
-class EditConflict(InvalidCampaign):
-    """The campaign was saved by someone else after this form was opened: saving it would undo their
-    changes without a word (a walk-through's find), so nothing is saved."""
-
-    status = 409
-    code = "edit_conflict"
-    message = _l(
-        "%(who)s changed this campaign at %(when)s (%(what)s), after you opened this page, so your changes "
-        "were not saved. What you typed is still below: reload the page to see the campaign as it is now, "
-        "then make your changes again."
-    )
 
 
 class ChangeRefused(InvalidCampaign):
@@ -318,13 +303,14 @@ def update_campaign(
 
     The campaign's row is locked and re-read first, so a save and a draw, a launch or another save of the
     same campaign are decided one after the other, each from the other's result. `edited_from` is the
-    campaign's `edit_fingerprint` when the form was opened: if it was saved since, EditConflict. A save
-    withdraws a pending launch request: the approver signs off what they saw."""
+    campaign's `edit_conflicts.fingerprint` when the form was opened: if it changed since, EditConflict.
+    A save withdraws a pending launch request: the approver signs off what they saw."""
+    from campaign.campaigns import edit_conflicts
     from campaign.campaigns.stage import stage_of
 
     lock_campaign(campaign)
-    if edited_from is not None and edited_from != edit_fingerprint(campaign):
-        raise _conflict(campaign)
+    if edited_from is not None and edited_from != edit_conflicts.fingerprint(campaign):
+        raise edit_conflicts.conflict(campaign)
     campaign.launch_requested_at = None
     campaign.launch_requested_by = ""
     validate(data, campaign=campaign)
@@ -349,34 +335,6 @@ def update_campaign(
             {name: _plain(new[name]) for name in changed},
         )
     return campaign
-
-
-def edit_fingerprint(campaign: Campaign) -> str:
-    """A digest of the campaign's saved settings (`snapshot`): the edit form carries it from its opening."""
-    saved = json.dumps(asdict(snapshot(campaign)), sort_keys=True, default=str)
-    return hashlib.sha256(saved.encode()).hexdigest()
-
-
-def _conflict(campaign: Campaign) -> EditConflict:
-    """EditConflict naming the latest change of the campaign's settings: who, what (a save, an early
-    close...) and when, in the reader's time zone."""
-    from flask_babel import format_datetime
-
-    from campaign.audit.labels import action_label
-    from campaign.audit.models import AuditEvent
-
-    recent = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.campaign_id == campaign.id, AuditEvent.action.like("campaign.%"))
-        .order_by(AuditEvent.id.desc())
-        .limit(20)
-    )
-    settings = set(FIELDS) | {"products", "prizes", "hashtags", "consent_scopes"}
-    last = next((event for event in recent if settings & set(event.after or {})), None)
-    if last is None:  # changed by a path that records no change (it would be a bug): still refused
-        return EditConflict(who=_l("Someone"), what="—", when="—")
-    when = format_datetime(last.created_at, "short")
-    return EditConflict(who=last.actor_label, what=action_label(last.action), when=when)
 
 
 def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:

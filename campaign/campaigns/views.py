@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import FieldList
 
-from campaign.campaigns import addresses, copies, services
+from campaign.campaigns import addresses, copies, edit_conflicts, services
 from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -95,7 +95,7 @@ def edit(campaign_id: str):
     form = CampaignForm()
     if request.method == "GET":
         form.fill_from(campaign, g.org.timezone)
-        form.edited_from.data = services.edit_fingerprint(campaign)
+        form.edited_from.data = edit_conflicts.fingerprint(campaign)
     elif form.validate_on_submit() and _save(form, campaign):
         flash(_("Campaign saved."))
         return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
