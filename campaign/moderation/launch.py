@@ -42,8 +42,8 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
     lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
-    try:
-        campaigns.check_launchable(campaign, now=now)
+    try:  # the launch checks first and changes nothing when it refuses
+        _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
     except campaigns.InvalidCampaign as exc:  # valid when asked, no longer (its closing time passed, say)
         raise ModerationError(
             _l(
@@ -52,7 +52,6 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
                 problem=exc.text(),
             )
         ) from exc
-    _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
 
 
 def _launch(campaign: Campaign, *, actor: Actor, now: datetime, action: str) -> None:
