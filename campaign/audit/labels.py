@@ -6,6 +6,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from campaign.entries import labels as entry_labels
+
 ACTIONS = {
     "draw.notice_by_hand": _l("Sent the winner's notice by hand"),
     "draw.notice_on_network": _l("Told the winner on the network"),
@@ -221,11 +223,7 @@ STATE_WORDS = {
     "declined": _l("Declined"),
     "expired": _l("Expired"),
 }
-SCOPES = {
-    "gallery": _l("Gallery on the brand's site"),
-    "review": _l("Product review"),
-    "social": _l("Brand's social media accounts"),
-}
+SCOPES = entry_labels.SCOPES
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # ISO 8601, as the trail records times
 
 WITHDRAWN_BY = {"customer": _l("Customer"), "brand": _l("The brand (takedown)")}
@@ -242,11 +240,7 @@ ERASED_FIELDS = {
 }
 
 STATES = {
-    "received": _l("Received: waiting for review"),
-    "recommended": _l("Recommended: waiting for the approver"),
-    "approved": _l("Approved"),
-    "rejected": _l("Not approved"),
-    "withdrawn": _l("Withdrawn"),
+    **entry_labels.STATUSES,
     "draft": _l("Draft"),
     "scheduled": _l("Scheduled"),
     "live": _l("Live"),

@@ -9,12 +9,17 @@ def init_app(app: Flask) -> None:
     from datetime import timedelta
 
     from campaign import schedule
-    from campaign.entries import processing, public_views, studio_views
+    from campaign.entries import labels, processing, public_views, studio_views
     from campaign.entries.cli import entries_cli
     from campaign.entries.services import referenced_keys
     from campaign.storage import register_references
 
     app.register_blueprint(studio_views.bp)
+    app.jinja_env.globals.update(  # the words of entries/_labels.html, which the exports and the trail share
+        entry_status_label=labels.status_label,
+        consent_scopes_label=labels.scopes_label,
+        entry_duplicate_label=labels.duplicate_label,
+    )
     app.register_blueprint(public_views.bp)
     app.cli.add_command(entries_cli)
     register_references(app, referenced_keys)

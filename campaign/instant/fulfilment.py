@@ -19,6 +19,7 @@ from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
 from campaign.draws import labels, winners
 from campaign.draws.services import DrawRefused
+from campaign.entries import labels as entry_labels
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
@@ -161,7 +162,12 @@ def winners_rows(campaign: Campaign, secret: str, *, now: datetime) -> list[list
         address = winners.address_of(result, secret) or {}
         entry = result.entry
         rows.append(
-            [result.slot.prize_name, entry.public_id, entry.nickname or "", str(entry.status)]
+            [
+                result.slot.prize_name,
+                entry.public_id,
+                entry.nickname or "",
+                entry_labels.status_label(entry.status),
+            ]
             + [labels.label(labels.WIN_STATES, state(result, now))]
             + [result.shipped_at.isoformat() if result.shipped_at else ""]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]

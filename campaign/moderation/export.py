@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
+from campaign.entries import labels
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.moderation import queue
@@ -46,15 +47,15 @@ def _row(entry: Entry, with_email: bool) -> list[object]:
     row = [
         entry.public_id,
         entry.created_at.isoformat(timespec="seconds"),
-        str(entry.status),
+        labels.status_label(entry.status),
         entry.product.name if entry.product else "",
         entry.rating,
         entry.nickname,
         entry.public_caption,
-        entry.locale,
+        labels.language_label(entry.locale),
         entry.post_url,
-        " ".join(entry.consent.scopes) if entry.consent else "",
-        entry.duplicate_kind,
+        labels.scopes_label(entry.consent.scopes) if entry.consent else "",
+        labels.duplicate_label(entry.duplicate_kind),
         entry.rejection_text,
         entry.team_note,
     ]

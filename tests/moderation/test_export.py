@@ -59,6 +59,40 @@ def test_owners_get_the_email_column_and_japanese_headers(team):
     assert event.after["with_email"] is True
 
 
+def test_states_consents_duplicates_and_languages_read_as_words_in_the_readers_language(team):
+    """A walk-through's find: the export's headers were in the reader's language but its cells kept the
+    codes (`approved`, `gallery review`, `exact`, `en`) that the moderation screens show in words."""
+    made = add_entries(team.campaign, 2)
+    made[0].status = EntryStatus.APPROVED
+    made[0].consent.scopes = ["gallery", "review"]
+    made[1].duplicate_kind, made[1].duplicate_of = "exact", made[0]
+    made[1].locale = "en"
+    db.session.commit()
+    owner = team.studio(Role.OWNER)
+
+    def columns(lang: str) -> dict[str, list[str]]:
+        rows = table(owner.post(url(team, f"?state=all&lang={lang}")))
+        by_id = {row[0]: row for row in rows[1:]}
+        return {made[i].public_id: by_id[made[i].public_id] for i in range(2)} | {"header": rows[0]}
+
+    ja = columns("ja")
+    header = ja["header"]
+    first, second = ja[made[0].public_id], ja[made[1].public_id]
+    assert first[header.index("ステータス")] == "承認済み"
+    assert first[header.index("同意")] == "ブランドサイトのギャラリー、商品レビュー"
+    assert second[header.index("ステータス")] == "受付済み（確認待ち）"
+    assert second[header.index("重複の可能性")] == "以前の応募と完全に一致しています"
+    assert second[header.index("言語")] == "英語"
+
+    en = columns("en")
+    header = en["header"]
+    first, second = en[made[0].public_id], en[made[1].public_id]
+    assert first[header.index("Status")] == "Approved"
+    assert first[header.index("Consent")] == "Gallery on the brand's site, Product review"
+    assert first[header.index("Possible duplicate")] == "" and first[header.index("Language")] == "Japanese"
+    assert second[header.index("Possible duplicate")] == "Exact copy of an earlier entry"
+
+
 def test_a_bad_date_exports_nothing_and_says_why(team):
     add_entries(team.campaign, 1)
     editor = team.studio(Role.EDITOR)
