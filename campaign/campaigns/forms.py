@@ -94,7 +94,9 @@ class CampaignForm(AppForm):
     brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
     hashtags = StringField(_l("Required hashtags"), validators=[Optional(), Length(max=500)])
     entries_per_person = WholeNumberField(
-        _l("Entries allowed per person"), default=1, validators=[Required(), NumberRange(min=1, max=100)]
+        _l("Entries allowed per person"),
+        default=1,
+        validators=[Required(zero_counts=True), NumberRange(min=1, max=100)],  # 0: says the range
     )
     terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
     terms_version = StringField(_l("Terms version"), default="1", validators=[Required(), Length(max=32)])

@@ -1,5 +1,6 @@
 """Campaign rules: what a valid campaign is, launching and archiving. The caller commits."""
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -21,15 +22,20 @@ class InvalidCampaign(DomainError):
     code = "invalid_campaign"
 
 
-class ChangeRefused(InvalidCampaign):
-    """The change rules (change_rules.py) said no; every refusal keeps its own field and message."""
-
-    status = 409
-    code = "change_refused"
+class InvalidSettings(InvalidCampaign):
+    """The settings break rules (`validate`); every refusal keeps its own field and message, and the first
+    is the exception's own."""
 
     def __init__(self, refusals: list[change_rules.Refusal]):
         super().__init__(refusals[0].message, field=refusals[0].field)
         self.refusals = refusals
+
+
+class ChangeRefused(InvalidSettings):
+    """The change rules (change_rules.py) said no to changing a launched campaign so."""
+
+    status = 409
+    code = "change_refused"
 
 
 @dataclass
@@ -79,83 +85,86 @@ class CampaignData:
 
 
 def validate(data: CampaignData, *, campaign: Campaign | None = None) -> None:
-    """Raises InvalidCampaign naming the first field that breaks a rule."""
+    """Raises InvalidSettings naming every field that breaks a rule (the form shows each by its field)."""
+    if problems := list(_problems(data, campaign)):
+        raise InvalidSettings(problems)
+
+
+def _problems(data: CampaignData, campaign: Campaign | None) -> Iterator[change_rules.Refusal]:
+    """Each broken rule once; a field's later rules only once its first ones hold."""
+    refused = change_rules.Refusal
     if not data.title.strip():
-        raise InvalidCampaign(_l("Give the campaign a title."), field="title")
+        yield refused("title", _l("Give the campaign a title."))
     if not rules.valid_color(data.brand_color):
-        raise InvalidCampaign(
-            _l("Enter the brand colour as # and six hexadecimal digits, for example #0a7d5a."),
-            field="brand_color",
+        yield refused(
+            "brand_color", _l("Enter the brand colour as # and six hexadecimal digits, for example #0a7d5a.")
         )
-    if data.brand_color and (shade := rules.readable_shade(data.brand_color)):
-        raise InvalidCampaign(
+    elif data.brand_color and (shade := rules.readable_shade(data.brand_color)):
+        yield refused(
+            "brand_color",
             _l(
                 "Text on %(colour)s is hard to read in white or in black (below 4.5:1). Choose a darker or"
                 " lighter colour, for example %(shade)s.",
                 colour=data.brand_color,
                 shade=shade,
             ),
-            field="brand_color",
         )
     if not rules.SLUG_RE.match(data.slug):
-        raise InvalidCampaign(_l("Use lowercase letters, digits and hyphens for the address."), field="slug")
-    taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))
-    if taken is not None and (campaign is None or taken != campaign.id):
-        raise InvalidCampaign(_l("This address is already used by another campaign."), field="slug")
-    retired = db.session.scalar(select(RetiredSlug.campaign_id).where(RetiredSlug.slug == data.slug))
-    if retired is not None and (campaign is None or retired != campaign.id):
-        raise InvalidCampaign(
-            _l("This address was used by another campaign and is never given out again."), field="slug"
-        )
+        yield refused("slug", _l("Use lowercase letters, digits and hyphens for the address."))
+    elif (taken := db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))) is not None and (
+        campaign is None or taken != campaign.id
+    ):
+        yield refused("slug", _l("This address is already used by another campaign."))
+    elif (
+        retired := db.session.scalar(select(RetiredSlug.campaign_id).where(RetiredSlug.slug == data.slug))
+    ) is not None and (campaign is None or retired != campaign.id):
+        yield refused("slug", _l("This address was used by another campaign and is never given out again."))
+    dates_in_range = True
     for name in ("opens_at", "closes_at"):
         value = getattr(data, name)
         if value is not None and not rules.EARLIEST <= value.astimezone(UTC) <= rules.LATEST:
-            raise InvalidCampaign(rules.DATE_RANGE_MESSAGE, field=name)
-    if data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
-        raise InvalidCampaign(_l("The campaign must close after it opens."), field="closes_at")
+            dates_in_range = False
+            yield refused(name, rules.DATE_RANGE_MESSAGE)
+    if dates_in_range and data.opens_at and data.closes_at and data.closes_at <= data.opens_at:
+        yield refused("closes_at", _l("The campaign must close after it opens."))
     if not (data.allows_upload or data.allows_follow_and_post):
-        raise InvalidCampaign(_l("Choose at least one way to enter."), field="allows_upload")
+        yield refused("allows_upload", _l("Choose at least one way to enter."))
     if data.allows_follow_and_post:
         if not data.brand_handle:
-            raise InvalidCampaign(_l("Enter the brand's account handle."), field="brand_handle")
-        if not rules.HANDLE_RE.match(data.brand_handle):  # typed, but not as the networks write one
-            raise InvalidCampaign(
+            yield refused("brand_handle", _l("Enter the brand's account handle."))
+        elif not rules.HANDLE_RE.match(data.brand_handle):  # typed, but not as the networks write one
+            yield refused(
+                "brand_handle",
                 _l(
                     "An account handle has only letters, digits, periods and underscores (at most 30), "
                     "like midori_chaen."
                 ),
-                field="brand_handle",
             )
         if not data.hashtags:
-            raise InvalidCampaign(_l("Enter at least one required hashtag."), field="hashtags")
+            yield refused("hashtags", _l("Enter at least one required hashtag."))
     if any(not rules.HASHTAG_RE.match(tag) for tag in data.hashtags):
-        raise InvalidCampaign(_l("A hashtag may not contain spaces."), field="hashtags")
+        yield refused("hashtags", _l("A hashtag may not contain spaces."))
     if not 1 <= data.entries_per_person <= 100:
-        raise InvalidCampaign(_l("Entries per person must be between 1 and 100."), field="entries_per_person")
+        yield refused("entries_per_person", _l("Entries per person must be between 1 and 100."))
     if not set(data.consent_scopes) <= set(CONSENT_SCOPES):
-        raise InvalidCampaign(_l("Unknown consent scope."), field="consent_scopes")
+        yield refused("consent_scopes", _l("Unknown consent scope."))
     for product in data.products:
         if product.jan and not rules.gtin_is_valid(product.jan):
-            raise InvalidCampaign(
-                _l("JAN code %(code)s is not valid (check the digits).", code=product.jan), field="products"
+            yield refused(
+                "products", _l("JAN code %(code)s is not valid (check the digits).", code=product.jan)
             )
         if product.url and not rules.is_http_url(product.url):
-            raise InvalidCampaign(_l("A product URL must start with http:// or https://."), field="products")
+            yield refused("products", _l("A product URL must start with http:// or https://."))
     if not 1 <= data.instant_win_odds <= 1_000_000:
-        raise InvalidCampaign(
-            _l("The instant-win odds must be between 1 and 1,000,000."), field="instant_win_odds"
-        )
+        yield refused("instant_win_odds", _l("The instant-win odds must be between 1 and 1,000,000."))
     if data.instant_win and not data.prizes:
-        raise InvalidCampaign(_l("An instant-win campaign needs at least one prize."), field="prizes")
-    for prize in data.prizes:
-        if prize.quantity < 1 or prize.value_jpy < 0:
-            raise InvalidCampaign(
-                _l("A prize needs a quantity of at least 1 and a value of 0 or more."), field="prizes"
-            )
-    # draws (issue 5): a prize over a 景品表示法 cap is refused; warnings are shown on the campaign page
-    for finding in premium_findings(data):
-        if finding.level == "error":
-            raise InvalidCampaign(finding.message, field="prizes")
+        yield refused("prizes", _l("An instant-win campaign needs at least one prize."))
+    if any(prize.quantity < 1 or prize.value_jpy < 0 for prize in data.prizes):
+        yield refused("prizes", _l("A prize needs a quantity of at least 1 and a value of 0 or more."))
+    else:  # draws (issue 5): a prize over a 景品表示法 cap is refused; warnings show on the campaign page
+        for finding in premium_findings(data):
+            if finding.level == "error":
+                yield refused("prizes", finding.message)
 
 
 def premium_findings(data: "CampaignData | Campaign") -> list:

@@ -71,3 +71,29 @@ def test_a_prize_rows_error_stands_by_the_row(page, live_server, app):
     assert "1" in error.inner_text() and "Number" not in error.inner_text()  # WTForms' own words, in ja
     page.console_errors.clear()  # Chromium logs the refused form's 400 answer itself
     shoot(page, "prize-row-error-ja")
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_form_with_several_mistakes_shows_each_by_its_field(page, live_server, app, language):
+    """Every broken rule at once (not one per save), each by its field and in the summary at the top."""
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    campaign = factories.campaign(org, launch=False)
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    log_in(page, live_server.url, "owner@example.com")
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}/edit")
+    page.eval_on_selector("form.stack", "form => form.noValidate = true")
+    page.fill("input[name='slug']", "Bad Slug")
+    page.fill("input[name='opens_at']", "2027-01-31T10:00")
+    page.fill("input[name='closes_at']", "2027-01-01T10:00")
+    page.fill("input[name='products-0-name']", "Green tea")
+    page.fill("input[name='products-0-jan']", "4901234567890")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("input[name='slug'][aria-invalid='true']")
+    assert page.get_attribute("input[name='closes_at']", "aria-invalid") == "true"
+    words = {"en": "is not valid (check the digits)", "ja": "4901234567890"}[language]
+    assert words in page.locator("form.stack").inner_text()
+    page.console_errors.clear()  # Chromium logs the refused form's 400 answer itself
+    shoot(page, f"several-mistakes-{language}")
+    db.session.expire_all()
+    assert db.session.get(type(campaign), campaign.id).slug == campaign.slug

@@ -75,6 +75,7 @@ def test_create_campaign_through_the_studio(studio, editor):
         # typed but with characters no network allows: said so, not "enter" (a walk-through's find)
         ({"brand_handle": "@midori_<b>chaen</b>"}, "only letters, digits, periods and underscores"),
         ({"slug": "Bad Slug"}, "Use lowercase letters"),
+        ({"entries_per_person": "0"}, "between 1 and 100"),  # a number given: not "Enter …"
         ({"allows_upload": None, "allows_follow_and_post": None}, "Choose at least one way to enter"),
     ],
 )
@@ -84,6 +85,31 @@ def test_invalid_campaigns_are_refused_with_the_reason(studio, editor, change, m
     assert response.status_code == 400
     assert message in response.text
     assert db.session.scalar(select(Campaign)) is None
+
+
+def test_every_broken_rule_is_told_at_once_by_its_field(studio, editor):
+    """A walk-through's find: a form with three mistakes was refused for the first only, so the marketer
+    fixed one, saved, and met the next."""
+    data = {**FORM, "slug": "Bad Slug", "closes_at": "2026-11-30T10:00", "products-0-jan": "4901234567890"}
+    response = studio.post("/studio/campaigns/new?lang=en", data, form_page="/studio/campaigns/new")
+    assert response.status_code == 400
+    for message in ("Use lowercase letters", "must close after it opens", "is not valid (check the digits)"):
+        assert message in response.text, message
+    assert db.session.scalar(select(Campaign)) is None
+
+
+def test_validate_names_each_field_once_and_a_fields_later_rules_wait_for_its_first(app):
+    from campaign.campaigns import services
+
+    data = services.CampaignData(
+        title=" ", slug="Bad Slug", brand_color="red", entries_per_person=0,
+        allows_upload=False, allows_follow_and_post=True, brand_handle="", hashtags=[],
+    )  # fmt: skip
+    with pytest.raises(services.InvalidSettings) as refused:
+        services.validate(data)
+    fields = [refusal.field for refusal in refused.value.refusals]
+    assert fields == ["title", "brand_color", "slug", "brand_handle", "hashtags", "entries_per_person"]
+    assert refused.value.field == "title" and refused.value.text() == refused.value.refusals[0].text()
 
 
 def test_status_follows_the_clock():
