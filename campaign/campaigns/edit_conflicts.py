@@ -50,4 +50,14 @@ def conflict(campaign: Campaign) -> EditConflict:
     if last is None:  # changed by a path that records no change (it would be a bug): still refused
         return EditConflict(who=_l("Someone"), what="—", when="—")
     when = format_datetime(last.created_at, "short")
-    return EditConflict(who=last.actor_label, what=action_label(last.action), when=when)
+    return EditConflict(who=_member(last), what=action_label(last.action), when=when)
+
+
+def _member(event: AuditEvent) -> str:
+    """The member as colleagues know them: their name with their email address, else the address."""
+    from campaign.auth.models import User
+
+    user = db.session.get(User, event.actor_user_id) if event.actor_user_id else None
+    if user is None or not user.name.strip():
+        return event.actor_label
+    return str(_l("%(name)s (%(email)s)", name=user.name.strip(), email=event.actor_label))

@@ -61,6 +61,24 @@ def test_a_save_after_an_early_close_names_the_close_not_an_older_save(app):
     stale = owner.client.post(f"{url}/edit", data=opened, headers={"Accept-Language": "ja"})
     assert stale.status_code == 400
     assert (
-        "editor@example.com がこのキャンペーンを変更したため（キャンペーンを締め切り（期間前））"
+        "editor（editor@example.com） がこのキャンペーンを変更したため（キャンペーンを締め切り（期間前））"
         in stale.text
     )
+
+
+def test_the_conflict_names_the_member_as_colleagues_know_them(app):
+    """A check's find: the refusal named the other member by email alone; with a name, it says both."""
+    from campaign.auth.models import User
+
+    team = make_team(app)
+    editor_user = db.session.scalar(select(User).where(User.email == "editor@example.com"))
+    editor_user.name = "佐藤 美咲"
+    db.session.commit()
+    owner, editor = team.studio(Role.OWNER), team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}/edit"
+    opened = form_values(owner.client.get(url).text)
+    assert save_edit_form(editor.client, team.campaign, title="新しいタイトル").status_code == 302
+    named_in = {"ja": "佐藤 美咲（editor@example.com）", "en": "佐藤 美咲 (editor@example.com)"}
+    for language, named in named_in.items():
+        stale = owner.client.post(f"{url}?lang={language}", data={**opened, "description_en": "x"})
+        assert stale.status_code == 400 and named in stale.text, language
