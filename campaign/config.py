@@ -229,6 +229,8 @@ PRODUCTION_SETTINGS = {
     "on every app server and worker (e.g. python -c 'import secrets; print(secrets.token_hex(32))')",
     "KUCHIKOMI_MAIL_BACKEND": "smtp, with KUCHIKOMI_MAIL_SERVER and its settings, to send customers' mails "
     "(log sends none and writes them, private links included, to the log)",
+    "KUCHIKOMI_PUBLIC_BASE_URL": "the address customers reach this app at (e.g. https://ugc.example.jp): "
+    "every link in a mail points there, never at the Host header of the request that sent it",
 }
 
 

@@ -26,6 +26,18 @@ from campaign.sqltypes import UTCDateTime
 log = logging.getLogger(__name__)
 
 
+def base_url() -> str:
+    """Where every link in a mail points: KUCHIKOMI_PUBLIC_BASE_URL, never the request's Host header, which
+    a client chooses (a forged one put a stranger's site in a genuine winner's mail: a security probe's
+    find)."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute link to `endpoint` for a mail, on `base_url` (the app's routes, no request needed)."""
+    return base_url() + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
 SENT_KEPT = timedelta(days=7)  # a job is retried hours after a failure at most; its record outlives that
 
 

@@ -6,7 +6,7 @@ one, adds the membership to it once its owner has logged in. The link is taken b
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -164,7 +164,7 @@ def _send(invitation: Invitation, *, now: datetime) -> None:
     token, invitation.token_hash = new_token()
     invitation.sent_at = now
     invitation.expires_at = now + LIFETIME
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")  # never the request's Host: it can be forged
+    base = mail.base_url()
     org = invitation.organisation
     inviter = invitation.invited_by
     with force_locale(invitation.locale):

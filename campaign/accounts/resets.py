@@ -8,7 +8,7 @@ one. The answer never says whether an account exists.
 import logging
 from datetime import timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,7 +67,7 @@ def send_link(email: str, locale: str, ip_address: str) -> None:
     db.session.add(PasswordReset(user=user, token_hash=token_hash, created_at=now, expires_at=now + LIFETIME))
     record_account(Actor.member(user, ip_address), "member.password_reset_asked", user, now=now)
     db.session.commit()
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")  # never the request's Host: it can be forged
+    base = mail.base_url()
     with force_locale(user.locale or locale):
         subject = _("Reset your Kuchikomi password")
         text = render_template(

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from campaign import mail
 from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
@@ -23,10 +24,6 @@ bp = Blueprint("draws", __name__, url_prefix="/studio")
 
 def _actor() -> Actor:
     return Actor.member(current_user, request.remote_addr or "")
-
-
-def _base_url() -> str:
-    return request.host_url
 
 
 def _secret() -> str:
@@ -64,7 +61,7 @@ def _page(
     if draw and orgs.can(g.membership, "draw"):
         addresses = {p.public_id: winners.address_of(p, _secret()) for p in draw.picks if p.address_sealed}
         messages = {
-            p.public_id: winners.message_to_send_by_hand(p, secret=_secret(), base_url=_base_url())
+            p.public_id: winners.message_to_send_by_hand(p, secret=_secret(), base_url=mail.base_url())
             for p in draw.picks
         }
         by_hand = {pick_id: text for pick_id, text in messages.items() if text}
@@ -121,7 +118,7 @@ def _draw_now(campaign: Campaign, form: DrawForm, now) -> None:
             secret=_secret(),
             now=now,
         )
-        winners.start(draw, actor=_actor(), secret=_secret(), base_url=_base_url(), now=now)
+        winners.start(draw, actor=_actor(), secret=_secret(), base_url=mail.base_url(), now=now)
         db.session.commit()
     except IntegrityError as exc:  # the other, concurrent draw of this campaign won
         db.session.rollback()
@@ -169,7 +166,7 @@ def check_pick(draw_id: str, pick_id: str):
             passed=form.passed.data,
             note=form.note.data or "",
             secret=_secret(),
-            base_url=_base_url(),
+            base_url=mail.base_url(),
             now=utcnow(),
         )
         db.session.commit()

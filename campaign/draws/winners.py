@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from campaign import mail
 from campaign.audit.services import Actor, record
 from campaign.connectors import services as connectors
 from campaign.draws import sealing
@@ -230,18 +231,9 @@ def withdraw_picks(entry: Entry, *, secret: str, base_url: str, now: datetime) -
         exclude(pick, reason="withdrawn", actor=Actor.system(), secret=secret, base_url=base_url, now=now)
 
 
-def listener_base_url() -> str:
-    """Links in mails sent from an event listener: the request's host, or the configured public URL."""
-    from flask import has_request_context, request
-
-    return request.host_url if has_request_context() else current_app.config["PUBLIC_BASE_URL"]
-
-
 def _on_entry_withdrawn(entry: Entry, **_) -> None:
     if entry.withdrawn_by == "customer":  # a takedown is not final: "approve again" may follow
-        withdraw_picks(
-            entry, secret=current_app.secret_key, base_url=listener_base_url(), now=entry.moderated_at
-        )
+        withdraw_picks(entry, secret=current_app.secret_key, base_url=mail.base_url(), now=entry.moderated_at)
 
 
 def install() -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from campaign import jobs, media, metrics
+from campaign import jobs, mail, media, metrics
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.entries import photos, rules, services, status_links
@@ -195,7 +195,7 @@ def submit(slug: str):
             if created:  # in the entry's own transaction: the mail and the processing are never lost
                 # before the commit, which expires the entry
                 token = status_links.status_token(current_app.secret_key, entry.public_id)
-                status_link = url_for("submissions.status", token=token, _external=True)
+                status_link = mail.link("submissions.status", token=token)
                 jobs.after_commit(after_entry_received, entry.id, status_link)
             db.session.commit()  # expires the entry: nothing below reads it again
         except IntegrityError:

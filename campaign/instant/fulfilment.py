@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from campaign import mail
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
 from campaign.draws import labels, winners
@@ -207,7 +208,7 @@ def _on_entry_approved(entry: Entry, **_) -> None:
     result = play_of(entry)
     if result is not None:
         now = entry.moderated_at or utcnow()  # the moderation service's clock
-        notify(result, secret=current_app.secret_key, base_url=winners.listener_base_url(), now=now)
+        notify(result, secret=current_app.secret_key, base_url=mail.base_url(), now=now)
 
 
 def install() -> None:

@@ -1,6 +1,6 @@
 """Emails to customers when their entry is approved or rejected (campaign setting), in their language."""
 
-from flask import current_app, has_request_context, render_template, url_for
+from flask import current_app, render_template
 from flask_babel import force_locale
 
 from campaign import events, mail
@@ -10,11 +10,9 @@ from campaign.entries.models import Entry
 TEMPLATES = {"approved": "moderation/email_approved.txt", "rejected": "moderation/email_rejected.txt"}
 
 
-def _status_url(entry: Entry) -> str | None:
-    if not has_request_context():
-        return None
+def _status_url(entry: Entry) -> str:
     token = status_links.status_token(current_app.secret_key, entry.public_id)
-    return url_for("submissions.status", token=token, _external=True)
+    return mail.link("submissions.status", token=token)
 
 
 def notify(entry: Entry, outcome: str) -> None:

@@ -7,10 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from campaign import nonces
+from campaign import mail, nonces
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
-from campaign.draws.winners import listener_base_url
 from campaign.entries.models import Entry
 from campaign.errors import DomainError
 from campaign.extensions import db
@@ -195,7 +194,7 @@ def send():
         return redirect(_back(), code=303)
     try:
         result = services.send_requests(
-            entries, actor=_actor(), secret=current_app.secret_key, base_url=listener_base_url(), now=utcnow()
+            entries, actor=_actor(), secret=current_app.secret_key, base_url=mail.base_url(), now=utcnow()
         )
     except DomainError as exc:
         db.session.rollback()

@@ -125,6 +125,7 @@ def test_the_production_server_will_not_start_on_a_generated_key_or_the_log_mail
         "Kuchikomi cannot start for production (gunicorn.conf.py):",
         "  KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"],
         "  KUCHIKOMI_MAIL_BACKEND is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_MAIL_BACKEND"],
+        "  KUCHIKOMI_PUBLIC_BASE_URL is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_PUBLIC_BASE_URL"],
     ]
 
     from_dotenv = gunicorn_production(tmp_path, dotenv="KUCHIKOMI_SECRET_KEY=" + "d" * 32 + "\n")
@@ -134,14 +135,17 @@ def test_the_production_server_will_not_start_on_a_generated_key_or_the_log_mail
 
 def test_production_settings_chosen_explicitly_pass_the_check():
     """A staging server may choose the log backend: only a setting left to its default is refused."""
-    key = "k" * 32
-    assert production_problems({"KUCHIKOMI_SECRET_KEY": key, "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
+    key, smtp = (
+        "k" * 32,
+        {"KUCHIKOMI_MAIL_BACKEND": "smtp", "KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp"},
+    )
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": key, **smtp, "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
     # a key anyone could guess signs anyone's status links (a check found "short" accepted)
-    assert production_problems({"KUCHIKOMI_SECRET_KEY": "short", "KUCHIKOMI_MAIL_BACKEND": "smtp"}) == [
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": "short", **smtp}) == [
         "KUCHIKOMI_SECRET_KEY is 5 characters long: give at least 32 random ones "
         "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
     ]
-    assert production_problems({"KUCHIKOMI_SECRET_KEY": "", "KUCHIKOMI_MAIL_BACKEND": "smtp"}) == [
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": "", **smtp}) == [
         "KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"]
     ]
 
