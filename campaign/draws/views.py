@@ -78,6 +78,7 @@ def _page(
         by_hand=by_hand,
         network_names=connectors.NETWORK_NAMES,
         may_draw=orgs.can(g.membership, "draw"),
+        may_view_audit=orgs.can(g.membership, "view_audit"),
         status=campaign.status(utcnow()),
     ), code
 
@@ -183,7 +184,7 @@ def mark_shipped(draw_id: str, pick_id: str):
 
 
 @bp.get("/draws/<draw_id>/audit.json")
-@studio_route()
+@studio_route("view_audit")  # it holds the campaign's audit trail: as the trail's own page and CSV
 def audit_pack(draw_id: str):
     response = jsonify(certificate.audit_pack(_draw(draw_id), now=utcnow()))
     response.headers["Content-Disposition"] = f'attachment; filename="draw-{draw_id}-audit.json"'

@@ -55,7 +55,7 @@ REQUIRED: dict[str, str] = {
     "draws.run": "draw",
     "draws.check_pick": "draw",
     "draws.mark_shipped": "draw",
-    "draws.audit_pack": "view",
+    "draws.audit_pack": "view_audit",  # the campaign's trail inside (a security probe: viewers read it)
     "draws.winners_csv": "draw",
     "instant.winners_csv": "draw",
     "instant.winners_page": "view",

@@ -303,6 +303,18 @@ def test_another_organisation_cannot_see_or_draw(app, client, studio):
     assert outsider.client.get(f"/studio/draws/{draw.public_id}/audit.json").status_code == 404
     assert outsider.client.get(f"/studio/draws/{draw.public_id}/winners.csv").status_code == 404
 
+    # a viewer sees the draw's result but not the audit pack: it holds the campaign's trail (members'
+    # addresses, exports, redacted captions), which the trail's own page keeps from viewers too
+    from campaign.orgs.models import Role
+
+    factories.member(campaign.organisation, "viewer@example.com", Role.VIEWER)
+    viewer = Studio(app.test_client())
+    viewer.login("viewer@example.com", factories.PASSWORD)
+    page = viewer.client.get(f"/studio/campaigns/{campaign.public_id}/draw")
+    assert page.status_code == 200 and "audit.json" not in page.text
+    assert viewer.client.get(f"/studio/draws/{draw.public_id}/audit.json").status_code == 403
+    assert "audit.json" in studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw").text
+
 
 @pytest.mark.parametrize("count", [0, 1, 4, 5])
 def test_the_certificate_json_pieces_make_one_document(count):
