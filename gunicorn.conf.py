@@ -6,7 +6,6 @@ a thread at all.
 """
 
 import os
-import re
 import shutil
 import sys
 import tempfile
@@ -40,17 +39,32 @@ access_log_format = (
     '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)s request_id=%({x-request-id}o)s'
 )
 
-# Private links are capabilities: whoever reads /s/<token> can see and erase that entry, /claim/<token> give
-# a winner's address. The access log keeps the route, never the token: in the request line, the path, and
-# the Referer (a page's own links send its full address to the same site).
-_TOKEN_IN_PATH = re.compile(r"(/(?:s|claim|media/p)/)[^/?\s]+")
+
+def _standalone(name: str):
+    """`campaign/<name>.py` loaded on its own, from wherever the package is installed, without importing
+    the app package: the master must not (its metrics would open files in the multiprocess folder, and
+    count the master among the workers). Only modules that import nothing of the app are loaded so."""
+    import importlib.util
+    from pathlib import Path
+
+    package = importlib.util.find_spec("campaign")  # found, not imported
+    path = Path(next(iter(package.submodule_search_locations))) / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"kuchikomi_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# Private links are capabilities (`campaign/private_links.py`): the access log keeps the route, never the
+# token: in the request line, the path, and the Referer (a page's own links send its full address).
+_hide_tokens = _standalone("private_links").hide_tokens
 
 
 class AccessLogWithoutTokens(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for name in ("r", "U", "f"):  # the request line, the path and the Referer
-            atoms[name] = _TOKEN_IN_PATH.sub(r"\1…", atoms[name])
+            atoms[name] = _hide_tokens(atoms[name])
         return atoms
 
 
@@ -71,23 +85,13 @@ def child_exit(server, worker) -> None:
 def _refuse_without_production_settings() -> None:
     """Stops before binding a port or starting a worker, one line each, when a setting production needs is
     missing (`campaign.config.production_problems`), `.env` read first as wsgi.py reads it in the workers.
-
-    The master must not import the app package: its metrics would open files in the multiprocess folder
-    (and count the master among the workers). So `campaign/config.py`, which imports nothing of the app,
-    is loaded here on its own, from wherever the package is installed."""
-    import importlib.util
-    from pathlib import Path
-
+    `campaign/config.py` imports nothing of the app: it is loaded on its own (`_standalone`)."""
     from flask.cli import load_dotenv
     from flask.helpers import get_load_dotenv
 
     if get_load_dotenv():
         load_dotenv()
-    package = importlib.util.find_spec("campaign")  # found, not imported
-    path = Path(next(iter(package.submodule_search_locations))) / "config.py"
-    spec = importlib.util.spec_from_file_location("kuchikomi_settings_check", path)
-    settings = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(settings)
+    settings = _standalone("config")
     problems = settings.production_problems(os.environ)
     if problems:
         lines = ["Kuchikomi cannot start for production (gunicorn.conf.py):", *(f"  {p}" for p in problems)]

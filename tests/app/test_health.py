@@ -263,7 +263,13 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         for _ in range(3):
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"{base}/no-such-page", timeout=10)
-        for private in ("/s/status-token-0123/erase", "/claim/claim-token-4567"):
+        private_links = (
+            "/s/status-token-0123/erase",
+            "/claim/claim-token-4567",
+            "/password/reset/reset-token-cdef",  # a probe's find: resets, invitations and rights pages too
+            "/no-such-page?next=%2Finvitations%2Finvite-token-7777",
+        )
+        for private in private_links:
             with pytest.raises(urllib.error.HTTPError):
                 urllib.request.urlopen(f"{base}{private}", timeout=10)
         referred = urllib.request.Request(
@@ -278,10 +284,12 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         server.terminate()
         access_log, _ = server.communicate(timeout=60)
     counted = samples(text, "kuchikomi_http_requests_total")
-    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3
+    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 4
     # Private links are capabilities: the access log keeps their route, never their token.
     assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
-    assert "token-0123" not in access_log and "token-4567" not in access_log
+    for token in ("token-0123", "token-4567", "token-cdef", "token-7777"):
+        assert token not in access_log, access_log
+    assert "GET /password/reset/… " in access_log and "next=%2Finvitations%2F… " in access_log, access_log
     assert "referer-token" not in access_log and f'"{base}/s/…"' in access_log, access_log
     # Each access line carries the request id the app gave the request (kept from the proxy when sane).
     healthz = next(

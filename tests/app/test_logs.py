@@ -108,3 +108,40 @@ def test_the_filter_masks_addresses_in_arguments():
     assert logs.RedactEmails().filter(record)
     assert record.getMessage() == "to a***@c.example and 7"
     assert logs.redact("no address @ here, nor x@y") == "no address @ here, nor x@y"
+
+
+def test_addresses_in_any_script_are_masked_whole():
+    """A security probe's find: ユーザー@example.jp and user@例え.jp reached the log whole, and
+    tarō.yamada@example.jp was cut after its ō (`tarō.y***@`)."""
+    assert logs.redact("to ユーザー@example.jp") == "to ユ***@example.jp"
+    assert logs.redact("to user@例え.jp, then") == "to u***@例え.jp, then"
+    assert logs.redact("to tarō.yamada@example.jp") == "to t***@example.jp"
+
+
+def test_private_links_lose_their_token_in_the_log_but_a_logged_mail_keeps_its_links():
+    """Flask logs an error's path ("Exception on /s/<token>/withdraw [POST]"): a status link is a capability
+    (see, withdraw, erase), so the line keeps the route only. The log mail backend's line is the mail."""
+    error = logging.LogRecord(
+        "campaign", logging.ERROR, __file__, 1, "Exception on %s [POST]", ("/s/AbC.d-9/withdraw",), None
+    )
+    assert logs.RedactEmails().filter(error) and error.getMessage() == "Exception on /s/…/withdraw [POST]"
+    text = "reset http://x.example/password/reset/r3s3t then /login?next=%2Fclaim%2Fc1a1m&lang=ja"
+    assert (
+        logs.redact(text) == "reset http://x.example/password/reset/… then /login?next=%2Fclaim%2F…&lang=ja"
+    )
+    mailed = logging.LogRecord(
+        logs.MAIL_LOG, logging.INFO, __file__, 1, "to %s: %s", ("hana@example.jp", "http://x/s/AbC"), None
+    )
+    assert logs.RedactEmails().filter(mailed) and mailed.getMessage() == "to h***@example.jp: http://x/s/AbC"
+
+
+def test_every_route_that_takes_a_token_is_a_private_link(app):
+    """`private_links.PREFIXES` is written out for gunicorn's access log, which loads it without the app: a
+    route added with a token but not listed there would write its tokens to every access line."""
+    from campaign.private_links import hide_tokens
+
+    routes = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
+    assert len(routes) >= 10
+    for rule in routes:
+        path = rule.rule.replace("<token>", "SECRET-token.9")
+        assert "SECRET" not in hide_tokens(f'"GET {path}?lang=ja HTTP/1.1"'), rule.rule
