@@ -23,7 +23,7 @@ from campaign.draws import certificate, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.draws.services import DrawRefused
-from campaign.extensions import db
+from campaign.extensions import db, limiter
 from campaign.storage import get_storage
 
 bp = Blueprint("draw_public", __name__)
@@ -81,7 +81,13 @@ def frozen_list(draw_id: str):
 notice_finders: list[Callable[[int, str], tuple[str, datetime] | None]] = []
 
 
+def _guess_limit() -> str:
+    """Codes tried from one address: guesses at a secret, as many as login attempts (LOGIN_RATE_LIMIT)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
+@limiter.limit(_guess_limit, methods=["POST"])
 def check_notice(slug: str):
     """Anyone who got a "you won" message enters its code: genuine (and for which prize) or not."""
     campaign = public_campaign(slug, now=utcnow(), archived_too=True)  # mailed notices outlive the page

@@ -268,3 +268,19 @@ def test_a_draw_that_filled_every_prize_says_nothing_of_a_shortfall(client, stud
     campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
     assert services.shortfalls(draw) == []
     assert 'id="draw-shortfall"' not in studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw").text
+
+
+def test_checking_notice_codes_is_limited_as_login_attempts_are(app, client):
+    """A security probe sent 40 codes a second to the check page, all answered: the codes are long enough
+    not to be guessed, but guessing at a secret gets the login's limit, with its clear 429."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org)
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    check = f"/c/{campaign.slug}/check"
+    page = client.get(check)
+    answers = [
+        client.post(check, data={"code": "ABCD-EFGH-JKLM", "csrf_token": csrf_from(page.text)}).status_code
+        for _ in range(4)
+    ]
+    assert answers == [200, 200, 200, 429]
+    assert client.get(check).status_code == 200  # the page itself is not limited
