@@ -115,7 +115,7 @@ http {{
     listen 127.0.0.1:{port};
     root {root};
     location /public/g/ {{
-      add_header Cache-Control "public, max-age=60";
+      add_header Cache-Control "public, max-age=0, s-maxage=60";
       add_header Access-Control-Allow-Origin *;
     }}
   }}

@@ -10,13 +10,14 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from campaign.galleries.services import encode, etag_of
 from campaign.security_headers import REFERRER_POLICY
+from campaign.storage.base import SHARED_MAX_AGE, SNAPSHOT_CACHE_CONTROL
 
-PUBLIC_MAX_AGE = 60
+PUBLIC_MAX_AGE = SHARED_MAX_AGE  # how long a process keeps a built answer, as a CDN may
 
 # What the main app's after_request gives every response, which the lean API app has no hook for.
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": REFERRER_POLICY}
 HEADERS = {
-    "Cache-Control": f"public, max-age={PUBLIC_MAX_AGE}",
+    "Cache-Control": SNAPSHOT_CACHE_CONTROL,
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag",
     "Vary": "Accept-Language",

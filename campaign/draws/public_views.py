@@ -25,6 +25,7 @@ from campaign.draws.models import Draw, PickState
 from campaign.draws.services import DrawRefused
 from campaign.extensions import db, limiter
 from campaign.storage import get_storage
+from campaign.storage.base import SNAPSHOT_CACHE_CONTROL
 
 bp = Blueprint("draw_public", __name__)
 PAGE_LIST_LIMIT = 2000  # larger frozen lists are downloaded, not read from storage for every page view
@@ -56,7 +57,8 @@ def certificate_json(draw_id: str):
     else:
         response = Response(certificate.certificate_json(draw, head), mimetype="application/json")
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "public, max-age=60"  # a claim or a forfeit changes the results
+    # a claim, a forfeit or an erased nickname changes it: asked again at each view, as the galleries are
+    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL
     schema = url_for("api.get_draw_certificate_schema")
     response.headers["Link"] = f'<{schema}>; rel="describedby"; type="application/schema+json"'
     return response

@@ -1,8 +1,9 @@
 """Published snapshots: a gallery's JSON and HTML in public storage, so a CDN serves embeds without the app.
 
 Derivatives are content-addressed and immutable; a snapshot is the one public object rewritten in place
-(fixed key, `Cache-Control: public, max-age=60`), so a withdrawal reaches every embed within a minute
-and no superseded snapshot still holding a withdrawn photo is left behind.
+(fixed key, `SNAPSHOT_CACHE_CONTROL`: browsers ask again at every view, a CDN keeps it a minute at most), so
+a withdrawal reaches every embed at its next view (through a CDN, within a minute or at its purge) and no
+superseded snapshot still holding a withdrawn photo is left behind.
 """
 
 from datetime import datetime

@@ -10,6 +10,7 @@ from campaign.reviews import services
 from campaign.reviews.feed import build_feed
 from campaign.reviews.models import Review, ReviewStatus
 from campaign.reviews.public import is_publishable
+from campaign.storage.base import SNAPSHOT_CACHE_CONTROL
 
 bp = Blueprint("review_pages", __name__)
 
@@ -26,7 +27,7 @@ def show_review(public_id: str):
     response = Response(
         render_template("reviews/show.html", review=review, item=review_item(review), label=CAMPAIGN_LABEL)
     )
-    response.headers["Cache-Control"] = "public, max-age=60"
+    response.headers["Cache-Control"] = SNAPSHOT_CACHE_CONTROL  # a takedown is gone from the next view
     return response
 
 

@@ -19,9 +19,14 @@ AREAS = (PRIVATE, PUBLIC)
 
 PUBLIC_CACHE_CONTROL = "public, max-age=31536000, immutable"
 PRIVATE_CACHE_CONTROL = "private, no-store"
-# Gallery snapshots (#6) are the one mutable public area: a withdrawn photo leaves CDNs within a minute.
+# Gallery snapshots (#6) are the one mutable public area, and the gallery's answers (API, iframe page,
+# fragment, review pages) change as they do. Browsers ask again at every view (max-age=0; the ETag makes it
+# a 304), so a withdrawn photo is gone from a visitor's very next view: a walk-through's find was a takedown
+# still shown for a minute in the browser that had the gallery open. A CDN keeps them a minute at most
+# (s-maxage), less when the takedown's purge (CDN_PURGE) reaches it first.
 SNAPSHOTS = "public/g/"
-SNAPSHOT_CACHE_CONTROL = "public, max-age=60"
+SHARED_MAX_AGE = 60
+SNAPSHOT_CACHE_CONTROL = f"public, max-age=0, s-maxage={SHARED_MAX_AGE}"
 
 MAX_KEY_LENGTH = 512
 # Leaves room under the usual 255-byte file-name limit for the local backend's temporary suffix.

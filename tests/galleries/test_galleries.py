@@ -117,7 +117,7 @@ def test_approval_and_takedown_rebuild_the_snapshots(brand, client):
     assert ids(snapshot) == [entry.public_id]
     assert b"Snapshot me" in storage.get(snapshot_key(gallery, "gallery.html"))
     served = client.get(f"/snapshots/g/{gallery.public_id}/gallery.json")
-    assert served.headers["Cache-Control"] == "public, max-age=60"
+    assert served.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"
     assert served.headers["Access-Control-Allow-Origin"] == "*"
     brand.take_down(entry)
     assert json.loads(storage.get(snapshot_key(gallery, "gallery.json")))["items"] == []
