@@ -256,6 +256,36 @@ def action_label(code: str) -> str:
     return str(ACTIONS.get(code, code))
 
 
+TAKEN_DOWN = _l("Takedown by the brand")
+
+
+def event_label(event) -> str:
+    """What an event did, in words: the brand's takedown and a customer's withdrawal share their code
+    (`entry.withdraw`) but not their words (a walk-through read both as 「応募を取り下げ」)."""
+    if event.action == "entry.withdraw" and (event.after or {}).get("withdrawn_by") == "brand":
+        return str(TAKEN_DOWN)
+    return action_label(event.action)
+
+
+# reasons the app records itself (codes); a reason a member typed is shown as typed
+REASONS = {
+    "entry withdrawn": _l("the entry was withdrawn"),
+    "entry rejected": _l("the entry was not approved"),
+    "entry approved again": _l("the entry was approved again"),
+    "withdrawn": _l("the entry was withdrawn"),
+    "manual_check_failed": _l("the check before notifying failed"),
+    "claim deadline passed": _l("the claim deadline passed"),
+    "claim deadline passed; the prize unit is not released again": _l(
+        "the claim deadline passed; the prize unit is not released again"
+    ),
+    "expired": _l("the request expired"),
+}
+
+
+def reason_label(reason: str) -> str:
+    return str(REASONS.get(reason, reason))
+
+
 def object_label(kind: str) -> str:
     return str(OBJECTS.get(kind, kind))
 
@@ -286,7 +316,12 @@ def field_label(key: str, action: str = "") -> str:
 
 
 def _named(item: object) -> str:
-    return str(item.get("name", item)) if isinstance(item, dict) else str(item)
+    """A product or prize by its name, with what else it holds (SKU, JAN, URL; quantity, value), so that a
+    change of any of them shows (a walk-through saw a product URL's change as the same name twice)."""
+    if not isinstance(item, dict):
+        return str(item)
+    details = [str(value) for key, value in item.items() if key not in ("name", "public_id") and value]
+    return f"{item.get('name', '')} ({' · '.join(details)})" if details else str(item.get("name", item))
 
 
 def field_value(value: object, key: str, locale: str) -> str:
@@ -298,8 +333,8 @@ def field_value(value: object, key: str, locale: str) -> str:
         return "—"
     if isinstance(value, bool):
         return str(YES if value else NO)
-    if key == "status" and value in STATES:
-        return str(STATES[value])
+    if key == "status" and value in (STATES | STATE_WORDS):  # an entry's, a review's ("published")
+        return str((STATES | STATE_WORDS)[value])
     if key == "state" and isinstance(value, str):
         from campaign.draws.labels import PICK_STATES
 

@@ -10,7 +10,8 @@ from campaign.orgs.access import studio_route
 
 bp = Blueprint("audit", __name__, url_prefix="/studio")
 PAGE_LIMIT = 500
-bp.add_app_template_filter(labels.action_label, "audit_action")
+bp.add_app_template_filter(labels.event_label, "audit_event")
+bp.add_app_template_filter(labels.reason_label, "audit_reason")
 bp.add_app_template_filter(labels.object_label, "audit_object")
 bp.add_app_template_filter(labels.actor_label, "audit_actor")
 bp.add_app_template_filter(labels.field_label, "audit_field")

@@ -100,3 +100,46 @@ def test_an_erasure_reads_in_japanese_on_the_audit_page(app, client):
     assert "取り下げた人" in page and "応募者" in page
     for code in ("erased", "social_handle", "post_url", "team_note", "postal_address", "withdrawn by"):
         assert code not in page, code
+
+
+REASON_ARG = re.compile(r"\breason=\"([^\"]+)\"\s*[,)]")  # the whole argument, not a part
+LOST = re.compile(r"_on_entry_lost\(\"([^\"]+)\"\)")
+
+
+def test_every_reason_the_app_records_itself_has_words():
+    """A walk-through read 「理由：entry withdrawn」 and 「理由：entry approved again」 on the trail."""
+    from campaign.audit.labels import REASONS
+    from campaign.entries.models import EntryStatus
+
+    found = {f"entry {status.value}" for status in (EntryStatus.REJECTED, EntryStatus.WITHDRAWN)}  # galleries
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        found |= set(REASON_ARG.findall(text)) | set(LOST.findall(text))
+    assert {"entry approved again", "claim deadline passed", "entry withdrawn"} <= found  # the scan works
+    assert sorted(found - REASONS.keys()) == []
+
+
+def test_a_takedown_and_its_review_read_as_words_in_japanese(app, client):
+    """A walk-through's finds: the brand's takedown read 「応募を取り下げ」 as a customer's withdrawal
+    does, the review it withdrew said 「変更前 ステータス published」 and 「理由：entry withdrawn」, and the
+    entry was named by its id alone."""
+    from campaign.reviews.services import publish_review
+
+    team = make_team(app)
+    entry, _ = team.entry(client, nickname="みどり")
+    editor = team.studio(Role.EDITOR)
+    step(editor, entry, "approve")
+    from campaign.audit.services import Actor
+    from campaign.extensions import db
+
+    publish_review(entry, None, actor=Actor.system(), now=entry.created_at)
+    db.session.commit()
+    assert step(editor, entry, "withdraw", note="権利者から連絡").status_code == 303
+    page = editor.client.get(
+        f"/studio/campaigns/{team.campaign.public_id}/audit", headers={"Accept-Language": "ja"}
+    ).text.split("audit-list")[1]
+    assert "掲載を停止（テイクダウン）" in page and "応募を取り下げ" not in page
+    assert "理由：応募が取り下げられたため" in page and "entry withdrawn" not in page
+    assert "公開済み" in page
+    assert ">published<" not in page and " published" not in page
+    assert "みどり" in page  # the entry by its nickname beside its id

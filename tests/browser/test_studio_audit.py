@@ -22,6 +22,7 @@ def test_audit_trail_reads_as_words_with_photos(page, live_server, app, client):
     off, _ = team.entry(client, email="b@example.com", photo=factories.photo(600, 800, colour=(40, 90, 200)))
     step(editor, liked, "approve", note="ブランドの雰囲気に合っています")
     step(editor, off, "reject", reason=reason_id(team))
+    step(editor, liked, "withdraw", note="権利者から連絡がありました")  # the brand's takedown
     log_in(page, live_server.url, "editor@example.com")
     url = f"{live_server.url}/studio/campaigns/{team.campaign.public_id}/audit"
     shoot(page, url, "audit", owner="studio")
@@ -29,7 +30,7 @@ def test_audit_trail_reads_as_words_with_photos(page, live_server, app, client):
     page.goto(url + "?lang=ja")
     assert page.evaluate(SIDEWAYS) == 0
     text = page.locator(".audit-list").inner_text()
-    assert "応募を承認" in text and "応募を非承認" in text
+    assert "応募を承認" in text and "応募を非承認" in text and "掲載を停止（テイクダウン）" in text
     assert "entry.approve" not in text and "entry.reject" not in text
     assert "製品が写っていません" in text and "The product is not visible" not in text  # reader language
     for img in page.locator(".audit-thumb img").all():
