@@ -81,6 +81,13 @@ def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_se
     label, box = (page.locator(f".redact {tag}").bounding_box() for tag in ("label", "textarea"))
     assert box["y"] >= label["y"] + label["height"]  # the label over the box, not squeezed beside it
     listing = f"{live_server.url}/studio/campaigns/{team.campaign.public_id}/entries"
+    from campaign.orgs.models import Role
+    from tests.moderation.conftest import step
+
+    step(team.studio(Role.EDITOR), entry, "approve")  # the takedown's form: its reason marked required
+    shoot(page, url, "entry-approved", owner="studio")
+    page.goto(f"{url}?lang=ja")
+    assert "必須" in page.locator("label[for=note-withdraw]").inner_text()
     shoot(page, listing, "entries", owner="studio")
     page.goto(f"{listing}?lang=ja")
     assert page.locator("h1").inner_text().startswith("応募一覧：")

@@ -280,3 +280,18 @@ def test_the_approver_declines_a_launch_and_an_edit_withdraws_a_request(app):
         team.campaign, edit, actor=Actor.member(by_role[Role.EDITOR].user), now=utcnow()
     )
     assert team.campaign.launch_requested_at is None  # the approver signs off what they saw
+
+
+def test_the_takedown_says_its_reason_is_required_before_the_browser_does(team, client):
+    """A walk-through's find: the takedown's note was required, but labelled as an optional team note, so
+    the first thing a marketer learned was the browser's own bubble (in the browser's language)."""
+    import re
+
+    entry, _ = team.entry(client)
+    editor = team.studio(Role.EDITOR)
+    step(editor, entry, "approve")
+    page = editor.client.get(f"/studio/entries/{entry.public_id}", headers={"Accept-Language": "ja"}).text
+    label = re.search(r'<label for="note-withdraw">(.*?)</label>', page, re.S).group(1)
+    assert "取り下げの理由（社内用・お客様には表示されません）" in label and "必須" in label
+    approve_label = re.search(r'<label for="note-reapprove">(.*?)</label>|$', page, re.S).group(1) or ""
+    assert "必須" not in approve_label
