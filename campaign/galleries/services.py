@@ -29,6 +29,9 @@ EMBED_LABELS = {
     "product_named": _l("See this product: %(name)s"),
     "dialog": _l("Photo %(n)s of %(total)s"),
     "rating": _l("%(n)s out of 5 stars"),
+    # how a photo's name is read out ("5 out of 5 stars, sakura. Lovely tea"): 「…、さくら。…」 in Japanese
+    "comma": _l(", "),
+    "stop": _l(". "),
 }
 MAX_ITEMS = 200  # a gallery shows at most this many photos (snapshots hold them all)
 PER_PAGE = 24

@@ -19,7 +19,9 @@ def embed_codes(gallery: Gallery) -> dict[str, str]:
     return {
         "script": f'<div data-kuchikomi-gallery="{escape(snapshot_url(gallery))}"></div>\n'
         f'<script async src="{escape(script)}"></script>',
-        "frame": f'<iframe src="{escape(frame)}" width="600" height="480" style="border:0" loading="lazy" '
+        # as wide as the page allows, up to 600 px: a phone's 390 px page grew to 616 px (a walk-through)
+        "frame": f'<iframe src="{escape(frame)}" width="600" height="480" '
+        'style="border:0;width:100%;max-width:600px" loading="lazy" '
         f'title="{escape(gallery.name)}"></iframe>',
         "fragment": url_for("gallery_embeds.show_fragment", public_id=gallery.public_id, _external=True),
         "json": url_for("api.get_gallery", public_id=gallery.public_id, _external=True),

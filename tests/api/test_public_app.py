@@ -59,9 +59,12 @@ def test_the_embeds_words_come_in_the_language_asked_for(client, gallery_url):
         "product_named": "See this product: %(name)s",
         "dialog": "Photo %(n)s of %(total)s",
         "rating": "%(n)s out of 5 stars",
+        "comma": ", ",
+        "stop": ". ",
     }
     assert japanese["close"] == "閉じる" and japanese["anonymous"] == "匿名"
     assert japanese["rating"] == "星5つ中%(n)sつ"
+    assert (japanese["comma"], japanese["stop"], japanese["dialog"]) == ("、", "。", "%(total)s枚中%(n)s枚目")
 
 
 def test_photo_urls_follow_the_host_each_request_came_to(client, gallery_url):

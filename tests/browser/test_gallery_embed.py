@@ -88,7 +88,7 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         assert page.locator(".kk-g .kk-c", has_text=HOSTILE).count() == 1  # shown as text
         # each photo's name says its rating in words (a screen reader read five star glyphs one by one)
         spoken = page.locator(".kk-g button.kk-o", has_text="Lovely tea").get_attribute("aria-label")
-        assert spoken == "星5つ中5つ, sakura. Lovely tea" and "★" not in spoken
+        assert spoken == "星5つ中5つ、sakura。Lovely tea" and "★" not in spoken  # as Japanese punctuates
         label = json.loads(get_storage().get(snapshots.snapshot_key(gallery, "gallery.json")))["label"]
         assert label and page.locator(".kk-g .kk-l").inner_text() == label  # labelled: stealth-marketing rule
         sources = page.eval_on_selector_all(
@@ -143,6 +143,36 @@ def test_the_iframe_shows_on_an_allowed_origin(page, live_server, app, client):
         frame.locator(".kk-item img").wait_for(state="attached")
         assert frame.locator(".kk-caption").inner_text() == HOSTILE
         assert page.frames[1].evaluate("window.pwned") is None
+    finally:
+        other.close()
+
+
+def test_the_studios_iframe_code_fits_a_phone_and_names_each_photo_once(page, live_server, app, client):
+    """A walk-through's finds: the copied iframe code (600 px wide) made a 390 px product page 616 px wide,
+    and a screen reader read each caption twice (the picture's alt, then its caption)."""
+    from campaign.galleries.snippets import embed_codes
+
+    brand = make_brand(app, client)
+    brand.approved(caption="Lovely tea", nickname="sakura")
+    other = OtherOrigin()
+    gallery = brand.gallery(allowed_origins=other.url)
+    with app.test_request_context(base_url=live_server.url):
+        code = embed_codes(gallery)["frame"]
+    other.html = (
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width"><title>お茶</title></head>'
+        f"<body><h1>お茶</h1>{code}</body></html>"
+    )
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(other.url + "/")
+        frame = page.frame_locator("iframe")
+        frame.locator(".kk-item img").wait_for(state="attached")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert frame.locator(".kk-item img").get_attribute("alt") == ""
+        assert frame.locator(".kk-caption").inner_text() == "Lovely tea"
+        assert frame.locator(".kk-rating").get_attribute("role") == "img"
+        page.screenshot(path="/tmp/shots/iframe-phone-390.png", full_page=True)
     finally:
         other.close()
 

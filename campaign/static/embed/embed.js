@@ -177,13 +177,13 @@
     return glyphs(item) + who(item, anonymous);
   }
   function spoken(item, anonymous, words) {
-    var rating = item.rating ? rated(item, words) + ", " : "";
-    return rating + (item.nickname || anonymous) + (item.caption ? ". " + item.caption : "");
+    var rating = item.rating ? rated(item, words) + (words.comma || ", ") : "";
+    return rating + (item.nickname || anonymous) + (item.caption ? (words.stop || ". ") + item.caption : "");
   }
   function captionInto(node, item, anonymous, words) { // shown with glyphs, read with words
     node.textContent = "";
     if (item.rating) {
-      node.appendChild(text("span", "kk-sr", rated(item, words) + ", "));
+      node.appendChild(text("span", "kk-sr", rated(item, words) + (words.comma || ", ")));
       var stars = text("span", "", glyphs(item));
       stars.setAttribute("aria-hidden", "true");
       node.appendChild(stars);
