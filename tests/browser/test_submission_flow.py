@@ -349,3 +349,19 @@ def test_the_stars_lit_are_the_rating_chosen(page, live_server, app):
             "(labels, off) => labels.map(l => getComputedStyle(l).color !== off)", off
         )
         assert lit == [n < chosen for n in range(5)], (chosen, lit)
+
+
+@pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
+def test_a_campaign_open_to_uploads_and_posts_lists_the_uploads_steps(browser, live_server, app, locale):
+    """The steps are the form's; a customer who posted is told to add the link (a walk-through's find)."""
+    factories.campaign(
+        factories.org(), brand_handle="midori_chaen", hashtags=["お茶"], allows_follow_and_post=True
+    )
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/c/summer")
+        assert page.locator(".cp-also").is_visible()
+        shoot(page, f"steps-both-ways-{locale[:2]}")
+    finally:
+        context.close()

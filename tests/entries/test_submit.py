@@ -395,3 +395,22 @@ def test_the_rating_stars_are_named_in_the_readers_grammar(client, live):
     assert 'title="1 star"' in english and 'title="2 stars"' in english and "1 stars" not in english
     japanese = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
     assert 'title="星1つ"' in japanese and 'title="星5つ"' in japanese
+
+
+@pytest.mark.parametrize(
+    ("ways", "steps", "also"),
+    [
+        ({"allows_upload": True, "allows_follow_and_post": False}, "写真を選ぶ", False),
+        ({"allows_upload": True, "allows_follow_and_post": True}, "写真を選ぶ", True),
+        ({"allows_upload": False, "allows_follow_and_post": True}, "写真と投稿のリンクを送信", False),
+    ],
+)
+def test_the_steps_are_the_forms(client, ways, steps, also):
+    """A walk-through's find: a campaign open to uploads and to posts told every customer to follow and post
+    first, then to send the post's link, while the form asked for a photo and left the link optional."""
+    factories.campaign(factories.org(), brand_handle="midori_chaen", hashtags=["お茶"], **ways)
+    page = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
+    listed = page.split('class="cp-steps"')[1].split("</ol>")[0]
+    assert steps in listed
+    assert ("@midori_chaen をフォロー" in listed) is (not ways["allows_upload"])
+    assert ('class="cp-also"' in page) is also
