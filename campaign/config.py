@@ -71,6 +71,9 @@ class Config:
 
     # Where customers and web teams reach this app; jobs and emails build absolute links from it.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # Who runs this install (a company's name), named in the ready-made notice for the brands' privacy
+    # policies (外部送信規律); "" names the service by its address only.
+    OPERATOR_NAME = ""
 
     STORAGE_BACKEND = "local"
     STORAGE_LOCAL_ROOT = str(PROJECT_ROOT / "uploads")

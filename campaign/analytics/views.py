@@ -190,10 +190,10 @@ def privacy_notice():
 
     raw_days = current_app.config["ANALYTICS_RAW_DAYS"]
     host = urlsplit(url_for("static", filename="embed/embed.js", _external=True)).netloc
+    operator = current_app.config["OPERATOR_NAME"].strip()  # "" : the address alone, no placeholder
     notices = {}
     for language in ("ja", "en"):
         with force_locale(language):
-            operator = _("the operator of this Kuchikomi service")
             notices[language] = render_template(
                 "analytics/_notice.html", host=host, operator=operator, raw_days=raw_days
             )

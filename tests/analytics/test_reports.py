@@ -122,6 +122,12 @@ def test_the_privacy_notice_in_both_languages(app, client, brand):
     assert page.status_code == 200
     assert "外部送信" in page.text and "Information sent to an outside service" in page.text
     assert "sessionStorage" in page.text and "<code>pv</code>" in page.text
+    # no placeholder in a brand's privacy policy (a walk-through read 「運営：本 Kuchikomi サービスの運営者」)
+    notice = page.text.split("外部送信")[1].split("</dl>")[0]
+    assert "localhost（Kuchikomi）" in notice and "運営" not in notice
+    app.config["OPERATOR_NAME"] = "株式会社みどりエージェンシー"
+    named = brand.studio.client.get("/studio/analytics/privacy").text
+    assert "localhost（Kuchikomi。運営：株式会社みどりエージェンシー）" in named
 
 
 def test_the_moderation_panel_shows_a_photos_ctr(app, client, brand):
