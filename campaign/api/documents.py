@@ -9,6 +9,14 @@ from campaign.reviews.public import photo
 CAMPAIGN_LABEL = _l("Posted as part of a campaign (incentivised)")
 
 
+def labelled(text: str) -> str:
+    """A review's text with the campaign label after it, bracketed as the reader's language brackets
+    (「…。（キャンペーン応募作品（特典付き））」 mixed half- and full-width brackets: a walk-through)."""
+    if not text:
+        return str(CAMPAIGN_LABEL)
+    return str(_l("%(text)s (%(label)s)", text=text, label=CAMPAIGN_LABEL))
+
+
 def review_item(review: Review) -> dict:
     return {
         **photo(review.entry),
@@ -62,7 +70,7 @@ def product_jsonld(product: Product, reviews: list[Review]) -> dict:
                 "@id": review.public_id,
                 "author": {"@type": "Person", "name": review.entry.nickname or str(_l("Anonymous"))},
                 "datePublished": review.published_at.date().isoformat(),
-                "reviewBody": f"{photo(review.entry)['caption']} ({CAMPAIGN_LABEL})",
+                "reviewBody": labelled(photo(review.entry)["caption"]),
                 "reviewRating": {
                     "@type": "Rating",
                     "ratingValue": review.entry.rating,

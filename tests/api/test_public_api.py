@@ -141,6 +141,18 @@ def test_json_ld_cannot_close_the_script_element_that_inlines_it(brand, client):
     assert response.json["review"][0]["author"]["name"] == "<b>hana</b>"
 
 
+def test_json_ld_brackets_the_campaign_label_as_the_readers_language_does(brand, client):
+    """A walk-through read 「冷やして飲むと最高です。 (キャンペーン応募作品（…）)」: both widths mixed."""
+    brand.publish_review(brand.approved(caption="冷やして飲むと最高です。"))
+    product = brand.campaign.products[0]
+    ja = client.get(f"/api/v1/products/{product.public_id}/jsonld", headers={"Accept-Language": "ja"})
+    body = ja.json["review"][0]["reviewBody"]
+    assert body == "冷やして飲むと最高です。（キャンペーン応募作品（特典付き））"
+    en = client.get(f"/api/v1/products/{product.public_id}/jsonld", headers={"Accept-Language": "en"})
+    body = en.json["review"][0]["reviewBody"]
+    assert body == "冷やして飲むと最高です。 (Posted as part of a campaign (incentivised))"
+
+
 def test_oembed_refuses_malformed_urls_and_widths_with_400(brand, client):
     """Issue 11, security 9 and 10: an unclosed IPv6 bracket gave a 500, a negative width was accepted."""
     gallery = brand.gallery()
