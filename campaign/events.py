@@ -20,6 +20,8 @@ entry_unpublished = _events.signal("entry.unpublished")
 
 # sender: the Campaign, when it is launched (its page becomes public); keyword `now`.
 campaign_launched = _events.signal("campaign.launched")
+# sender: the Campaign, after an edit changed its settings, products or prizes was flushed.
+campaign_updated = _events.signal("campaign.updated")
 
 # Reviews (#6): sender: the Review, after flush; keyword `actor` (an audit Actor).
 review_published = _events.signal("review.published")

@@ -343,6 +343,7 @@ def update_campaign(
             {name: _plain(old[name]) for name in changed},
             {name: _plain(new[name]) for name in changed},
         )
+        events.campaign_updated.send(campaign)
     return campaign
 
 

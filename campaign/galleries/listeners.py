@@ -23,7 +23,16 @@ def audit_actor(actor) -> Actor:
 def _galleries_changed(entry: Entry, *, flush: bool = True) -> None:
     """Same transaction: bump versions (kept answers are answered afresh at once); after commit: rebuild
     snapshots."""
-    galleries = services.galleries_showing(entry)
+    _refresh(services.galleries_showing(entry), flush=flush)
+
+
+def on_campaign_updated(campaign, **kwargs) -> None:
+    """A product's name or page, shown as each photo's product link: every gallery of the campaign says
+    the new one (a walk-through's find: the script embed kept the old link until the next approval)."""
+    _refresh(services.galleries_of(campaign.org_id, campaign.id))
+
+
+def _refresh(galleries: list, *, flush: bool = True) -> None:
     for gallery in galleries:
         gallery.version = (gallery.version or 1) + 1
     if flush:
@@ -81,5 +90,6 @@ def install() -> None:
     events.entry_unpublished.connect(on_entry_removed, weak=False)  # a rights grant ended (issue 12)
     events.review_published.connect(on_review_changed, weak=False)
     events.review_withdrawn.connect(on_review_changed, weak=False)
+    events.campaign_updated.connect(on_campaign_updated, weak=False)
     if not event.contains(Session, "before_flush", _caption_redacted):
         event.listen(Session, "before_flush", _caption_redacted)

@@ -213,12 +213,17 @@ def etag_of(body: bytes) -> str:
 
 def galleries_showing(entry: Entry) -> list[Gallery]:
     """The organisation's galleries that could include this entry (to rebuild after it changes)."""
-    query = select(Gallery).where(Gallery.org_id == entry.org_id)
+    return galleries_of(entry.org_id, entry.campaign_id)
+
+
+def galleries_of(org_id: int, campaign_id: int) -> list[Gallery]:
+    """The organisation's galleries that could show the campaign's photos (or its products' links)."""
+    query = select(Gallery).where(Gallery.org_id == org_id)
     return [
         gallery
         for gallery in db.session.scalars(query)
-        if gallery.campaign_id in (None, entry.campaign_id)
-        and (gallery.product is None or gallery.product.campaign_id == entry.campaign_id)
+        if gallery.campaign_id in (None, campaign_id)
+        and (gallery.product is None or gallery.product.campaign_id == campaign_id)
     ]
 
 

@@ -124,6 +124,30 @@ def test_approval_and_takedown_rebuild_the_snapshots(brand, client):
     assert b"Snapshot me" not in storage.get(snapshot_key(gallery, "gallery.html"))
 
 
+def test_a_products_new_page_reaches_the_snapshot_and_the_api_at_once(brand, client):
+    """A walk-through's find: a product's page added in the campaign form reached the API but not the
+    script embed's snapshot until the next approval, so its product link (and clicks, sales) were missing."""
+    from tests.campaigns.helpers import save_edit_form
+
+    entry = brand.approved(caption="Tea time")
+    gallery = brand.gallery()
+    storage = get_storage()
+    api = f"/api/v1/galleries/{gallery.public_id}"
+    assert client.get(api).json["items"][0]["product"] is None  # kept by the process now
+    saved = save_edit_form(
+        brand.studio.client, brand.campaign, **{"products-0-url": "https://shop.example/tea"}
+    )
+    assert saved.status_code == 302, saved.text
+    snapshot = json.loads(storage.get(snapshot_key(gallery, "gallery.json")))
+    link = {
+        "id": brand.campaign.products[0].public_id,
+        "name": "Green tea",
+        "url": "https://shop.example/tea",
+    }
+    assert [item["product"] for item in snapshot["items"]] == [link] and entry.public_id in ids(snapshot)
+    assert client.get(api).json["items"][0]["product"] == link
+
+
 def test_redacting_a_caption_republishes_the_api_and_the_snapshot(brand, client):
     entry = brand.approved(caption="Call me at 090-1234")
     gallery = brand.gallery()
