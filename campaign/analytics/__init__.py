@@ -18,5 +18,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.add_template_global(reports.photo_ctr_of)
     app.wsgi_app = app.extensions["analytics_events"] = EventsDispatch(app.wsgi_app, app)
-    schedule.add_duty(app, "analytics-rollup", timedelta(minutes=5), duties.rollup)
+    schedule.add_duty(app, "analytics-rollup", duties.ROLLUP_EVERY, duties.rollup)
     schedule.add_duty(app, "analytics-expire", timedelta(hours=6), duties.expire)

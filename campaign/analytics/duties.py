@@ -1,12 +1,21 @@
 """The analytics duties `schedule.tick` runs under their leases: write what Redis holds, make partitions
 ahead, roll up the due days; and expire raw events."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 
 from campaign.analytics import rollups
 from campaign.analytics.buffer import get_buffer
+
+ROLLUP_EVERY = timedelta(minutes=5)  # the reports are this late at most (said on the report page)
+
+
+def next_rollup() -> datetime | None:
+    """When the reports' counts are next brought up to date; None before the first rollup."""
+    from campaign import schedule
+
+    return schedule.next_turns(["analytics-rollup"]).get("analytics-rollup")
 
 
 def rollup(now: datetime) -> str:

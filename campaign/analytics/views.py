@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from campaign.analytics import intake, reports
+from campaign.analytics import duties, intake, reports
 from campaign.clock import utcnow
 from campaign.csv_export import csv_response
 from campaign.orgs.access import studio_route
@@ -71,6 +71,8 @@ def report():
         window_hours=intake.ATTRIBUTION_WINDOW // 3600,
         script_url=url_for("static", filename="embed/embed.js", _external=True),
         csv_url=url_for("analytics.export", **{"from": start.isoformat(), "to": end.isoformat()}),
+        rollup_minutes=int(duties.ROLLUP_EVERY.total_seconds() // 60),
+        next_rollup=duties.next_rollup(),
     )
     return response, 200 if error is None else 400
 

@@ -142,3 +142,14 @@ def test_the_moderation_panel_shows_a_photos_ctr(app, client, brand):
     assert (
         "Not seen in a gallery" in brand.studio.client.get(f"/studio/entries/{unseen.public_id}?lang=en").text
     )
+
+
+def test_the_report_says_how_late_its_counts_are(app, client, brand):
+    """A walk-through browsed an embed and read 0 on the report, with no word of the five-minute rollup."""
+    from campaign import schedule
+
+    page = brand.studio.client.get("/studio/analytics/?lang=en").text
+    assert "brought up to date every 5 minutes: views and clicks appear here a few minutes after" in page
+    schedule.tick(duties=tuple(d for d in schedule.registered() if d.name == "analytics-rollup"))
+    page = brand.studio.client.get("/studio/analytics/?lang=ja").text
+    assert "集計は5分ごとに更新されます。直近数分間の表示・クリックは" in page and "に反映されます。" in page

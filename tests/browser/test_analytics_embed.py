@@ -102,7 +102,7 @@ def test_a_sale_on_another_site_is_reported_without_cookies(browser, app, client
         report = brand.studio.client.get("/studio/analytics/?lang=en").text
         row = report.split(f'data-gallery="{gallery.public_id}"')[1].split("</tr>")[0]
         assert 'data-n="impressions" data-label="Impressions">1</td>' in row
-        assert 'data-label="Interaction rate">100.0% <small>(1)</small></td>' in row
+        assert 'data-label="Interaction rate (interactions)">100.0% <small>(1)</small></td>' in row
         assert 'data-n="clicks" data-label="Clicks">1</td>' in row
         assert 'data-label="Conversions (click / view)">1 / 0</td>' in row and "¥4,980" in row
     finally:
