@@ -61,6 +61,10 @@ def test_drag_keys_copy_and_preview_in_the_gallery_editor(page, live_server, app
     assert frame.locator("img").count() == len(made)
 
     shoot(page, url, "gallery-editor", owner="studio")
+    page.goto(f"{url}?lang=ja")  # the allowed sites say what an unlisted site misses: its counts
+    described = page.get_attribute("textarea[name=allowed_origins]", "aria-describedby")
+    hint = page.locator("#" + described.split()[0])
+    assert "レポートで数えるのも、これらのサイトでの表示とクリックだけです" in hint.inner_text()
     page.set_viewport_size({"width": 390, "height": 900})
     for lang in ("ja", "en"):
         page.goto(f"{url}?lang={lang}")
