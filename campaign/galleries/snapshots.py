@@ -8,7 +8,8 @@ superseded snapshot still holding a withdrawn photo is left behind.
 
 from datetime import datetime
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from campaign.extensions import db
@@ -18,7 +19,15 @@ from campaign.reviews.public import url_context
 from campaign.storage import get_storage
 from campaign.storage.base import SNAPSHOTS
 
-SNAPSHOT_FILES = {"gallery.json": "application/json", "gallery.html": "text/html; charset=utf-8"}
+# gallery.json speaks the default language; gallery.<lang>.json each offered one, for the script embed on a
+# page in that language (embed.js reads the page's <html lang>, or the element's data-lang): the embed spoke
+# the default language on an English page beside an English iframe (a walk-through's find).
+LANGUAGE_FILES = {f"gallery.{code}.json": code for code in ("ja", "en")}
+SNAPSHOT_FILES = {
+    "gallery.json": "application/json",
+    "gallery.html": "text/html; charset=utf-8",
+    **dict.fromkeys(LANGUAGE_FILES, "application/json"),
+}
 
 
 def snapshot_key(gallery: Gallery, name: str) -> str:
@@ -27,9 +36,16 @@ def snapshot_key(gallery: Gallery, name: str) -> str:
 
 def build(gallery: Gallery) -> dict[str, bytes]:
     entries = services.items(gallery)
-    payload = services.document(gallery, entries)
-    html = render_template("galleries/fragment.html", gallery=gallery, doc=payload)
-    return {"gallery.json": services.encode(payload), "gallery.html": html.encode()}
+    config = current_app.config
+    with force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        payload = services.document(gallery, entries)
+        html = render_template("galleries/fragment.html", gallery=gallery, doc=payload)
+    files = {"gallery.json": services.encode(payload), "gallery.html": html.encode()}
+    for name, code in LANGUAGE_FILES.items():
+        if code in config["LANGUAGES"]:
+            with force_locale(code):
+                files[name] = services.encode(services.document(gallery, entries))
+    return files
 
 
 def publish(gallery: Gallery, *, now: datetime) -> None:

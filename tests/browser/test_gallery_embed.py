@@ -52,7 +52,7 @@ class OtherOrigin(ServedInThread):
         self.start()
 
 
-def product_page(app_url: str, gallery_id: str, with_frame: bool) -> str:
+def product_page(app_url: str, gallery_id: str, with_frame: bool, lang: str = "ja") -> str:
     frame = (
         f'<iframe id="frame" src="{app_url}/embed/g/{gallery_id}" width="360" height="400" '
         'title="Customer photos" style="border:0"></iframe>'
@@ -60,7 +60,7 @@ def product_page(app_url: str, gallery_id: str, with_frame: bool) -> str:
         else ""
     )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>Green tea</title></head>
 <body><h1>Green tea</h1><p>Our best tea, picked in spring.</p>
 {frame}
@@ -126,6 +126,16 @@ def test_embedded_gallery_on_another_origin(page, live_server, app, client):
         assert dialog.evaluate("d => d.open") is False
         assert page.evaluate("document.activeElement.classList.contains('kk-o')")
         assert page.evaluate("window.pwned") is None
+
+        # On an English page the script embed speaks English, as the iframe beside it does (it spoke the
+        # gallery's default language there: a walk-through's find)
+        other.html = product_page(live_server.url, gallery.public_id, with_frame=False, lang="en")
+        page.goto(other.url + "/en")
+        page.wait_for_selector(".kk-g li img", state="attached")
+        spoken = page.locator(".kk-g button.kk-o", has_text="Lovely tea").get_attribute("aria-label")
+        assert spoken == "5 out of 5 stars, sakura. Lovely tea"
+        label = "Photos posted by customers as part of a campaign (incentivised)."
+        assert page.locator(".kk-g .kk-l").inner_text() == label
         assert page.console_errors == []
     finally:
         other.close()

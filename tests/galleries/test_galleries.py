@@ -124,6 +124,18 @@ def test_approval_and_takedown_rebuild_the_snapshots(brand, client):
     assert b"Snapshot me" not in storage.get(snapshot_key(gallery, "gallery.html"))
 
 
+def test_the_snapshot_is_written_in_each_language_for_the_script_embed(brand, client):
+    """embed.js picks gallery.<lang>.json by its page's language (it spoke Japanese on an English page)."""
+    brand.approved(caption="Tea time")
+    gallery = brand.gallery()
+    default = json.loads(get_storage().get(snapshot_key(gallery, "gallery.json")))
+    english = client.get(f"/snapshots/g/{gallery.public_id}/gallery.en.json")
+    assert english.status_code == 200 and english.headers["Access-Control-Allow-Origin"] == "*"
+    assert english.json["labels"]["close"] == "Close" and default["labels"]["close"] == "閉じる"
+    assert client.get(f"/snapshots/g/{gallery.public_id}/gallery.ja.json").json == default
+    assert client.get(f"/snapshots/g/{gallery.public_id}/gallery.fr.json").status_code == 404
+
+
 def test_a_products_new_page_reaches_the_snapshot_and_the_api_at_once(brand, client):
     """A walk-through's find: a product's page added in the campaign form reached the API but not the
     script embed's snapshot until the next approval, so its product link (and clicks, sales) were missing."""

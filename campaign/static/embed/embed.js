@@ -337,8 +337,15 @@
       host.setAttribute("data-kk-ready", "");
       var url = safeUrl(host.getAttribute("data-kuchikomi-gallery"));
       if (!url) return;
-      fetch(url, { mode: "cors", credentials: "omit" })
-        .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); })
+      var load = function (address) {
+        return fetch(address, { mode: "cors", credentials: "omit" })
+          .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.json(); });
+      };
+      // The page's language (data-lang, else <html lang>): a snapshot's gallery.json has one file per
+      // language beside it; the default one if the page's has none.
+      var lang = (host.getAttribute("data-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
+      var spoken = /^[a-z]{2}$/.test(lang) && /\/gallery\.json$/.test(url) ? url.replace(/gallery\.json$/, "gallery." + lang + ".json") : "";
+      (spoken ? load(spoken).catch(function () { return load(url); }) : load(url))
         .then(function (doc) { render(host, doc); })
         .catch(function () { host.setAttribute("data-kk-error", ""); });
     });
