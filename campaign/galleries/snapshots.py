@@ -6,6 +6,7 @@ a withdrawal reaches every embed at its next view (through a CDN, within a minut
 superseded snapshot still holding a withdrawn photo is left behind.
 """
 
+import json
 from datetime import datetime
 
 from flask import current_app, render_template
@@ -17,7 +18,7 @@ from campaign.galleries import services
 from campaign.galleries.models import Gallery
 from campaign.reviews.public import url_context
 from campaign.storage import get_storage
-from campaign.storage.base import SNAPSHOTS
+from campaign.storage.base import SNAPSHOTS, StorageError
 
 # gallery.json speaks the default language; gallery.<lang>.json each offered one, for the script embed on a
 # page in that language (embed.js reads the page's <html lang>, or the element's data-lang): the embed spoke
@@ -68,6 +69,22 @@ def rebuild(gallery_ids: list[int]) -> None:
         if gallery is not None:
             publish(gallery, now=utcnow())
     db.session.commit()
+
+
+def listing(entry) -> list[Gallery]:
+    """The galleries whose published snapshot lists this entry now: where the public sees it, read from
+    what was published rather than worked out again (the entry's studio page: a walk-through could not
+    tell where a photo was live)."""
+    storage = get_storage()
+    found = []
+    for gallery in services.galleries_showing(entry):
+        try:
+            doc = json.loads(storage.get(snapshot_key(gallery, "gallery.json")))
+        except (StorageError, ValueError):  # ObjectNotFound is one: a gallery never published yet
+            continue
+        if any(item.get("id") == entry.public_id for item in doc.get("items", [])):
+            found.append(gallery)
+    return found
 
 
 def referenced_keys(keys: list[str]) -> set[str]:

@@ -21,4 +21,18 @@ def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict
         "audit_events": events_for_object(org, "entry", entry.public_id)
         if can(membership, "view_audit")
         else None,
+        **shown_in(entry),
+    }
+
+
+def shown_in(entry: Entry) -> dict:
+    """Where the public sees the photo now: its published review and the galleries listing it."""
+    from campaign.galleries.snapshots import listing
+    from campaign.reviews.models import ReviewStatus
+    from campaign.reviews.services import review_of
+
+    review = review_of(entry)
+    return {
+        "shown_review": review if review is not None and review.status is ReviewStatus.PUBLISHED else None,
+        "shown_galleries": listing(entry) if entry.status.value == "approved" else [],
     }

@@ -215,3 +215,18 @@ def test_the_embed_code_keeps_a_quote_in_the_gallery_name_inside_its_attribute(b
             assert attributes["src"].endswith(f"/embed/g/{gallery.public_id}")
         else:
             assert attributes["data-kuchikomi-gallery"].endswith("gallery.json")
+
+
+def test_an_entrys_studio_page_says_where_the_public_sees_it(brand, client):
+    """A walk-through's find: the entry's page did not say which review and galleries showed the photo."""
+    entry = brand.approved(caption="Tea time")
+    page = f"/studio/entries/{entry.public_id}?lang=ja"
+    assert "どこにも掲載されていません" in brand.studio.client.get(page).text
+    gallery = brand.gallery(name="夏の壁")
+    brand.publish_review(entry)
+    shown = brand.studio.client.get(page).text.split('id="entry-shown"')[1].split("</dd>")[0]
+    assert "Green tea のレビュー" in shown and "ギャラリー「夏の壁」" in shown
+    assert f"/studio/galleries/{gallery.public_id}" in shown
+    brand.take_down(entry)
+    shown = brand.studio.client.get(page).text.split('id="entry-shown"')[1].split("</dd>")[0]
+    assert "どこにも掲載されていません" in shown
