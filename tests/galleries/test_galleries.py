@@ -134,6 +134,13 @@ def test_the_snapshot_is_written_in_each_language_for_the_script_embed(brand, cl
     assert english.json["labels"]["close"] == "Close" and default["labels"]["close"] == "閉じる"
     assert client.get(f"/snapshots/g/{gallery.public_id}/gallery.ja.json").json == default
     assert client.get(f"/snapshots/g/{gallery.public_id}/gallery.fr.json").status_code == 404
+    # a save from a studio in English does not make the default file English (a check's find: it did)
+    brand.studio.post(
+        f"/studio/galleries/{gallery.public_id}?lang=en",
+        {"name": gallery.name, "min_rating": "1", "layout": "grid", "allowed_origins": ""},
+        form_page=f"/studio/galleries/{gallery.public_id}?lang=en",
+    )
+    assert json.loads(get_storage().get(snapshot_key(gallery, "gallery.json")))["labels"]["close"] == "閉じる"
 
 
 def test_a_products_new_page_reaches_the_snapshot_and_the_api_at_once(brand, client):
