@@ -96,7 +96,8 @@ class CampaignForm(AppForm):
     entries_per_person = WholeNumberField(
         _l("Entries allowed per person"),
         default=1,
-        validators=[Required(zero_counts=True), NumberRange(min=1, max=100)],  # 0: says the range
+        # the form checks it is a number; its range is a rule (`services.validate`), told with the others
+        validators=[Required(zero_counts=True)],
     )
     terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
     terms_version = StringField(_l("Terms version"), default="1", validators=[Required(), Length(max=32)])
@@ -127,7 +128,7 @@ class CampaignForm(AppForm):
     instant_win_odds = WholeNumberField(
         _l("Instant-win odds: one lucky entry in"),
         default=1,
-        validators=[Optional(), NumberRange(min=1, max=1_000_000)],
+        validators=[Optional()],  # its range: a rule (`services.validate`), told with the others
     )
 
     def __init__(self, *args, **kwargs):
@@ -178,7 +179,7 @@ class CampaignForm(AppForm):
             transaction_value_jpy=self.transaction_value_jpy.data,  # draws (issue 5)
             projected_sales_jpy=self.projected_sales_jpy.data,  # draws (issue 5)
             instant_win=bool(self.instant_win.data),
-            instant_win_odds=self.instant_win_odds.data or 1,
+            instant_win_odds=1 if self.instant_win_odds.data is None else self.instant_win_odds.data,
             title_en=(self.title_en.data or "").strip(),
             description_en=_text(self.description_en.data),
             brand_color=(self.brand_color.data or "").strip().lower(),

@@ -91,9 +91,17 @@ def test_every_broken_rule_is_told_at_once_by_its_field(studio, editor):
     """A walk-through's find: a form with three mistakes was refused for the first only, so the marketer
     fixed one, saved, and met the next."""
     data = {**FORM, "slug": "Bad Slug", "closes_at": "2026-11-30T10:00", "products-0-jan": "4901234567890"}
+    data |= {"entries_per_person": "0", "instant_win_odds": "0"}  # numbers out of range: rules too (a check)
     response = studio.post("/studio/campaigns/new?lang=en", data, form_page="/studio/campaigns/new")
     assert response.status_code == 400
-    for message in ("Use lowercase letters", "must close after it opens", "is not valid (check the digits)"):
+    told = (
+        "Use lowercase letters",
+        "must close after it opens",
+        "is not valid (check the digits)",
+        "Entries per person must be between 1 and 100.",
+        "The instant-win odds must be between 1 and 1,000,000.",
+    )
+    for message in told:
         assert message in response.text, message
     assert db.session.scalar(select(Campaign)) is None
 
