@@ -38,14 +38,19 @@ def _entry(entry_id: str) -> Entry:
 @bp.get("/entries/<entry_id>")
 @studio_route()
 def show(entry_id: str):
+    return entry_page(_entry(entry_id))
+
+
+def entry_page(entry: Entry, *, refused=None) -> str:
+    """The entry's page; `refused`: a moderation step sent back with what it lacks (`panel.Refused`)."""
     from campaign.moderation.export import shows_email
     from campaign.moderation.panel import entry_panel  # issue 4: steps, redaction, audit trail
 
-    entry = _entry(entry_id)
     return render_template(
         "entries/show.html",
         entry=entry,
         shows_email=shows_email(g.membership),  # as in the CSV export: owners only
+        refused=refused,
         **entry_panel(entry, g.membership, g.org),
     )
 

@@ -1,11 +1,23 @@
 """What the studio entry page needs for moderation: the allowed steps, reasons, forms, the audit trail."""
 
+from dataclasses import dataclass
+
 from campaign.audit.queries import events_for_object
 from campaign.entries.models import Entry
 from campaign.moderation import reasons, services
 from campaign.moderation.forms import RedactForm, StepForm
 from campaign.orgs.models import Membership, Organisation
 from campaign.orgs.services import can
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A step sent back for what it lacks (a note, a reason): shown at its field, with what was typed."""
+
+    action: str
+    field: str
+    message: str
+    note: str = ""
 
 
 def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict:

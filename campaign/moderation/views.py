@@ -148,15 +148,25 @@ def move_entry(entry_id: str, action: str):
     entry = orgs.get_scoped(Entry, g.org, entry_id)
     form = StepForm()
     form.validate()
-    services.transition(
-        entry,
-        action,
-        actor=member_actor(),
-        membership=g.membership,
-        now=utcnow(),
-        reason=_reason(form.reason.data),
-        note=form.note.data or "",
-    )
+    try:
+        services.transition(
+            entry,
+            action,
+            actor=member_actor(),
+            membership=g.membership,
+            now=utcnow(),
+            reason=_reason(form.reason.data),
+            note=form.note.data or "",
+        )
+    except services.ModerationError as exc:
+        if exc.field is None:  # the step itself is refused (a state moved meanwhile): the 409 page says so
+            raise
+        db.session.rollback()  # a note or a reason missing: the entry's page again, the message at its field
+        from campaign.entries.studio_views import entry_page
+        from campaign.moderation.panel import Refused
+
+        refused = Refused(action, exc.field, exc.text(), form.note.data or "")
+        return entry_page(entry, refused=refused), 422
     db.session.commit()
     flash(services.DONE_MESSAGES[action])
     return redirect(_back(url_for("entries.show", entry_id=entry.public_id)), code=303)

@@ -88,6 +88,16 @@ def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_se
     shoot(page, url, "entry-approved", owner="studio")
     page.goto(f"{url}?lang=ja")
     assert "必須" in page.locator("label[for=note-withdraw]").inner_text()
+    page.context.add_cookies([{"name": "lang", "value": "ja", "url": live_server.url}])
+    page.fill("#note-withdraw", "   ")  # spaces pass the browser's check: the page says what is missing
+    page.click("form.move-withdraw button[type=submit]")
+    page.click("dialog.confirm[open] button[value=confirm]")
+    page.wait_for_selector("#note-withdraw-error")
+    assert page.evaluate("document.activeElement.id") == "note-withdraw"
+    page.console_errors.clear()  # Chromium logs the refused step's 422 answer itself
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=f"/tmp/shots/studio/takedown-refused-ja-{width}.png", full_page=True)
     shoot(page, listing, "entries", owner="studio")
     page.goto(f"{listing}?lang=ja")
     assert page.locator("h1").inner_text().startswith("応募一覧：")

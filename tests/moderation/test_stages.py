@@ -48,7 +48,7 @@ def test_reject_needs_a_reason_shown_in_the_readers_language(team, client):
     assert entry.locale == "ja"
     editor = team.studio(Role.EDITOR)
     refused = step(editor, entry, "reject", note="blurry")
-    assert refused.status_code == 409 and "Choose a rejection reason" in refused.text
+    assert refused.status_code == 422 and "Choose a rejection reason" in refused.text  # at its field
     assert step(editor, entry, "reject", reason=reason_id(team, 0), note="blurry, private").status_code == 303
     db.session.refresh(entry)
     assert entry.status is EntryStatus.REJECTED
@@ -94,7 +94,7 @@ def test_the_approver_sends_back_with_a_comment(two_stage):
     entry, _ = two_stage.entry()
     editor, approver = two_stage.studio(Role.EDITOR), two_stage.studio(Role.APPROVER)
     step(editor, entry, "recommend")
-    assert step(approver, entry, "send_back").status_code == 409  # a comment is required
+    assert step(approver, entry, "send_back").status_code == 422  # a comment is required
     assert step(approver, entry, "send_back", note="Crop out the receipt first").status_code == 303
     db.session.refresh(entry)
     assert entry.status is EntryStatus.RECEIVED
@@ -295,3 +295,28 @@ def test_the_takedown_says_its_reason_is_required_before_the_browser_does(team, 
     assert "取り下げの理由（社内用・お客様には表示されません）" in label and "必須" in label
     approve_label = re.search(r'<label for="note-reapprove">(.*?)</label>|$', page, re.S).group(1) or ""
     assert "必須" not in approve_label
+
+
+def test_a_takedown_without_its_reason_comes_back_to_the_entry_with_the_message_at_the_field(team, client):
+    """A check's find: spaces pass the browser's required check, and the answer was a 409 page saying
+    someone else may have changed the entry, with a link to the campaign, not the entry."""
+    entry, _ = team.entry(client)
+    editor = team.studio(Role.EDITOR)
+    step(editor, entry, "approve")
+    url = f"/studio/entries/{entry.public_id}"
+    refused = editor.post(
+        f"/studio/moderation/entries/{entry.public_id}/withdraw?lang=ja", {"note": "   "}, form_page=url
+    )
+    assert refused.status_code == 422
+    page = refused.text
+    assert (
+        'id="note-withdraw-error"' in page
+        and 'aria-invalid="true" aria-describedby="note-withdraw-error"' in page
+    )
+    assert "ほかの方が変更した" not in page and 'id="entry-shown"' in page  # the entry's own page
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED
+    rejected = editor.post(
+        f"/studio/moderation/entries/{entry.public_id}/withdraw", {"note": "権利者から連絡"}, form_page=url
+    )
+    assert rejected.status_code == 303

@@ -22,7 +22,7 @@ def test_an_editor_takes_an_approved_entry_down_everywhere_at_once(team, client)
     urls = public_urls(entry)
     assert urls and all(client.get(url).status_code == 200 for url in urls)
 
-    assert step(editor, entry, "withdraw").status_code == 409  # why is required
+    assert step(editor, entry, "withdraw").status_code == 422  # why is required
     assert step(editor, entry, "withdraw", note="The brand's legal team asked").status_code == 303
     db.session.refresh(entry)
     assert entry.status is EntryStatus.WITHDRAWN and entry.withdrawn_by == "brand"
