@@ -55,16 +55,17 @@ def _standalone(name: str):
     return module
 
 
-# Private links are capabilities (`campaign/private_links.py`): the access log keeps the route, never the
-# token: in the request line, the path, and the Referer (a page's own links send its full address).
-_hide_tokens = _standalone("private_links").hide_tokens
+# Private links are capabilities, addresses personal data (`campaign/log_masks.py`): the access log keeps
+# the route, never a token nor an address, in the request line, the path and the Referer (a page's own
+# links send its full address).
+_redact = _standalone("log_masks").redact
 
 
 class AccessLogWithoutTokens(Logger):
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
         for name in ("r", "U", "f"):  # the request line, the path and the Referer
-            atoms[name] = _hide_tokens(atoms[name])
+            atoms[name] = _redact(atoms[name])
         return atoms
 
 

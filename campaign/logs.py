@@ -19,16 +19,12 @@ from typing import TextIO
 from flask import Flask, Response, g, has_app_context, request
 
 from campaign.config import ConfigError
-from campaign.private_links import hide_tokens
+from campaign.log_masks import redact
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A proxy's id (nginx's $request_id is 32 hex digits) is kept when it looks like one; anything else, made up
 # by a client or too long for a log line, is replaced by our own.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
-# \w is any letter or digit (Unicode): ユーザー@example.jp and user@例え.jp are addresses too (a probe's find:
-# they reached the log whole, and tarō.yamada@ showed all but its first three letters)
-LOCAL_CHARS = r"\w!#$%&'*+/=?^`{|}~-"
-EMAIL = re.compile(rf"([{LOCAL_CHARS}])[.{LOCAL_CHARS}]*@([\w-]+(?:\.[\w-]+)+)")
 # With MAIL_BACKEND=log the mail's log line is the mail: its links stay whole, or a demo's customer could not
 # open their status link nor a winner claim. Production refuses that backend unless chosen (config.py).
 MAIL_LOG = "campaign.mail"
@@ -37,13 +33,6 @@ QUIET = ("alembic.runtime.plugins",)  # a line per plugin at every start-up: noi
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 _job_request_id: ContextVar[str | None] = ContextVar("kuchikomi_request_id", default=None)
-
-
-def redact(text: str, *, links: bool = False) -> str:
-    """`taro.yamada@example.jp` -> `t***@example.jp`: tells people apart, cannot write to them; and a
-    private link's token hidden (`/s/…/erase`), unless `links` (a mail written to the log: see `MAIL_LOG`)."""
-    masked = EMAIL.sub(r"\1***@\2", text)
-    return masked if links else hide_tokens(masked)
 
 
 def current_request_id() -> str | None:

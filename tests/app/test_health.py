@@ -268,6 +268,8 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
             "/claim/claim-token-4567",
             "/password/reset/reset-token-cdef",  # a probe's find: resets, invitations and rights pages too
             "/no-such-page?next=%2Finvitations%2Finvite-token-7777",
+            "/s/%41ncoded-token-5555",  # percent-encoded, which the server decodes (a check's find)
+            "/no-such-page?email=hana%40example.jp",  # an address, as a form's GET would send it
         )
         for private in private_links:
             with pytest.raises(urllib.error.HTTPError):
@@ -284,10 +286,11 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         server.terminate()
         access_log, _ = server.communicate(timeout=60)
     counted = samples(text, "kuchikomi_http_requests_total")
-    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 4
+    assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 5
     # Private links are capabilities: the access log keeps their route, never their token.
     assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
-    for token in ("token-0123", "token-4567", "token-cdef", "token-7777"):
+    assert "hana" not in access_log and "/no-such-page?email=h***@example.jp" in access_log, access_log
+    for token in ("token-0123", "token-4567", "token-cdef", "token-7777", "token-5555"):
         assert token not in access_log, access_log
     assert "GET /password/reset/… " in access_log and "next=%2Finvitations%2F… " in access_log, access_log
     assert "referer-token" not in access_log and f'"{base}/s/…"' in access_log, access_log

@@ -138,10 +138,26 @@ def test_private_links_lose_their_token_in_the_log_but_a_logged_mail_keeps_its_l
 def test_every_route_that_takes_a_token_is_a_private_link(app):
     """`private_links.PREFIXES` is written out for gunicorn's access log, which loads it without the app: a
     route added with a token but not listed there would write its tokens to every access line."""
-    from campaign.private_links import hide_tokens
+    from campaign.log_masks import hide_tokens
 
     routes = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
     assert len(routes) >= 10
     for rule in routes:
         path = rule.rule.replace("<token>", "SECRET-token.9")
         assert "SECRET" not in hide_tokens(f'"GET {path}?lang=ja HTTP/1.1"'), rule.rule
+
+
+def test_a_token_sent_percent_encoded_is_hidden_whole_and_a_masked_address_keeps_the_path():
+    """A check's finds: gunicorn logged /s/%49lg0…b1g whole (the server decodes it, so it works), and the
+    address mask ate a request line's path (`"GET /***@example.jp"`); gunicorn masked no address at all."""
+    from campaign.log_masks import redact
+
+    assert redact('"GET /s/%49lg0ZlJ.b1g%2Ex HTTP/1.1"') == '"GET /s/… HTTP/1.1"'
+    assert (
+        redact("GET /password/forgot?email=taro%40example.jp") == "GET /password/forgot?email=t***@example.jp"
+    )
+    assert (
+        redact("GET /password/forgot?email=taro@example.jp&x=1")
+        == "GET /password/forgot?email=t***@example.jp&x=1"
+    )
+    assert redact("GET /s/abc/erase?next=%2Fs%2Fdef%2Ferase") == "GET /s/…/erase?next=%2Fs%2F…%2Ferase"
