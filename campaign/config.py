@@ -8,6 +8,7 @@ import math
 import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -213,6 +214,8 @@ def check_values(config: Mapping) -> None:
         raise ConfigError(
             f"KUCHIKOMI_REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
         )
+    if problem := base_url_problem(config.get("PUBLIC_BASE_URL", "")):
+        raise ConfigError(problem)
     for key in RATE_LIMIT_KEYS:
         try:
             parse_many(config[key])
@@ -240,11 +243,26 @@ PRODUCTION_SETTINGS = {
 MIN_SECRET_LENGTH = 32  # characters: a short key can be guessed, and it signs every customer's status link
 
 
+def base_url_problem(value: str) -> str | None:
+    """Why `value` cannot be KUCHIKOMI_PUBLIC_BASE_URL, the start of every mailed link (None: it can). A
+    check's find: `ugc.example.jp` (no scheme) and a space were taken, and every mailed link broke."""
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc and value == value.strip() and not parts.query:
+        return None
+    return (
+        "KUCHIKOMI_PUBLIC_BASE_URL must be the address customers reach the app at, with http:// or https:// "
+        f"(e.g. https://ugc.example.jp), not {value!r}"
+    )
+
+
 def production_problems(environ: Mapping[str, str]) -> list[str]:
     """One line for each production setting missing from `environ`, or too weak (empty when it may start)."""
     problems = [
         f"{name} is not set: {what}" for name, what in PRODUCTION_SETTINGS.items() if not environ.get(name)
     ]
+    base = environ.get("KUCHIKOMI_PUBLIC_BASE_URL")
+    if base and (problem := base_url_problem(base)):
+        problems.append(problem)
     key = environ.get("KUCHIKOMI_SECRET_KEY") or ""
     if key and len(key) < MIN_SECRET_LENGTH:
         problems.append(

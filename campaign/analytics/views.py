@@ -191,7 +191,8 @@ def privacy_notice():
     from flask_babel import force_locale
 
     raw_days = current_app.config["ANALYTICS_RAW_DAYS"]
-    host = urlsplit(url_for("static", filename="embed/embed.js", _external=True)).netloc
+    # the public address, not the one this studio page was opened at (an internal name, localhost...)
+    host = urlsplit(current_app.config["PUBLIC_BASE_URL"]).netloc
     operator = current_app.config["OPERATOR_NAME"].strip()  # "" : the address alone, no placeholder
     notices = {}
     for language in ("ja", "en"):
@@ -207,4 +208,5 @@ def privacy_notice():
         # our own template's output, escaped as it was rendered
         notice_ja=Markup(notices["ja"]),  # noqa: S704
         notice_en=Markup(notices["en"]),  # noqa: S704
+        operator=operator,
     )

@@ -125,9 +125,12 @@ def test_the_privacy_notice_in_both_languages(app, client, brand):
     # no placeholder in a brand's privacy policy (a walk-through read 「運営：本 Kuchikomi サービスの運営者」)
     notice = page.text.split("外部送信")[1].split("</dl>")[0]
     assert "localhost（Kuchikomi）" in notice and "運営" not in notice
+    assert "add its name after the address" in page.text  # the page in the browser's language (en)
     app.config["OPERATOR_NAME"] = "株式会社みどりエージェンシー"
+    app.config["PUBLIC_BASE_URL"] = "https://ugc.example.jp"  # named, not the host the studio was opened at
     named = brand.studio.client.get("/studio/analytics/privacy").text
-    assert "localhost（Kuchikomi。運営：株式会社みどりエージェンシー）" in named
+    assert "ugc.example.jp（Kuchikomi。運営：株式会社みどりエージェンシー）" in named
+    assert "add its name after the address" not in named
 
 
 def test_the_moderation_panel_shows_a_photos_ctr(app, client, brand):

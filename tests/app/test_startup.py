@@ -51,6 +51,12 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
         ({"KUCHIKOMI_S3_READ_TIMEOUT": "5s"}, "KUCHIKOMI_S3_READ_TIMEOUT must be a number above 0, not '5s'"),
         ({"KUCHIKOMI_LANGUAGES": "ja,fr"}, "KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en"),
         ({"KUCHIKOMI_MAIL_BACKEND": "sendmail"}, "MAIL_BACKEND must be 'log' or 'smtp'"),
+        # every mailed link starts with it: no scheme, or a space, broke them all (a check's find)
+        ({"KUCHIKOMI_PUBLIC_BASE_URL": "ugc.example.jp"}, "KUCHIKOMI_PUBLIC_BASE_URL must be the address"),
+        (
+            {"KUCHIKOMI_PUBLIC_BASE_URL": " "},
+            "with http:// or https:// (e.g. https://ugc.example.jp), not ' '",
+        ),
         # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
         (
             {"KUCHIKOMI_SESSION_COOKIE_SECURE": "ture"},
@@ -145,6 +151,10 @@ def test_production_settings_chosen_explicitly_pass_the_check():
         "KUCHIKOMI_SECRET_KEY is 5 characters long: give at least 32 random ones "
         "(e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
     ]
+    unusable = {**smtp, "KUCHIKOMI_PUBLIC_BASE_URL": "ugc.example.jp"}
+    assert production_problems({"KUCHIKOMI_SECRET_KEY": key, **unusable})[0].startswith(
+        "KUCHIKOMI_PUBLIC_BASE_URL must be the address customers reach the app at"
+    )
     assert production_problems({"KUCHIKOMI_SECRET_KEY": "", **smtp}) == [
         "KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"]
     ]
