@@ -206,5 +206,5 @@ def winners_csv(draw_id: str):
             + [labels.label(labels.PICK_STATES, pick.state)]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
         )
-    header = labels.shipping_header(_("Prize"), _("Entry ID"), _("Nickname"), _("State"))
+    header = labels.shipping_header(_("Prize"), _("Entry ID"), _("Nickname"), _("Prize state"))
     return csv_response(f"winners-{draw.campaign.slug}.csv", header, rows)

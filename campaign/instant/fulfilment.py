@@ -167,7 +167,7 @@ def winners_rows(campaign: Campaign, secret: str, *, now: datetime) -> list[list
                 result.slot.prize_name,
                 entry.public_id,
                 entry.nickname or "",
-                entry_labels.status_label(entry.status),
+                entry_labels.entry_state_label(entry),
             ]
             + [labels.label(labels.WIN_STATES, state(result, now))]
             + [result.shipped_at.isoformat() if result.shipped_at else ""]

@@ -55,7 +55,13 @@ def winners_csv(campaign_id: str):
     """Instant-win winners with their postal address once given (owners and approvers only)."""
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     header = labels.shipping_header(
-        _("Prize"), _("Entry ID"), _("Nickname"), _("Status"), _("State"), _("Shipped at (UTC)")
+        # two states, two names (both read 「ステータス」: a check's find)
+        _("Prize"),
+        _("Entry ID"),
+        _("Nickname"),
+        _("Entry status"),
+        _("Prize state"),
+        _("Shipped at (UTC)"),
     )
     rows = fulfilment.winners_rows(campaign, _secret(), now=utcnow())
     return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)

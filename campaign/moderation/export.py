@@ -47,7 +47,7 @@ def _row(entry: Entry, with_email: bool) -> list[object]:
     row = [
         entry.public_id,
         entry.created_at.isoformat(timespec="seconds"),
-        labels.status_label(entry.status),
+        labels.entry_state_label(entry),
         entry.product.name if entry.product else "",
         entry.rating,
         entry.nickname,

@@ -159,6 +159,9 @@ def test_studio_lists_instant_wins_ships_them_and_the_address_is_purged(app, cli
     assert ",shipped," in csv and "山田 花子" in csv  # the state in the reader's words, as on the screen
     row = next(line for line in csv.splitlines() if winner.public_id in line).split(",")
     assert row[3] in ("Received: waiting for review", "Approved")  # the entry's status too, not its code
+    assert csv.splitlines()[0].startswith(
+        "\ufeffPrize,Entry ID,Nickname,Entry status,Prize state,"
+    )  # 2 names
     assert csv.splitlines()[0].endswith(
         'Postal code,Prefecture,"City, ward, town","Street address, building, room",Phone'
     )

@@ -92,6 +92,12 @@ def test_states_consents_duplicates_and_languages_read_as_words_in_the_readers_l
     assert first[header.index("Possible duplicate")] == "" and first[header.index("Language")] == "Japanese"
     assert second[header.index("Possible duplicate")] == "Exact copy of an earlier entry"
 
+    # a brand's takedown is not a customer's withdrawal (both read 「取り下げ済み」: a check's find)
+    made[0].status, made[0].withdrawn_by = EntryStatus.WITHDRAWN, "brand"
+    db.session.commit()
+    taken_down = columns("ja")[made[0].public_id]
+    assert taken_down[ja["header"].index("ステータス")] == "ブランドにより掲載取り下げ済み"
+
 
 def test_a_bad_date_exports_nothing_and_says_why(team):
     add_entries(team.campaign, 1)
