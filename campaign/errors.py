@@ -149,7 +149,9 @@ def _way_back(status: int) -> tuple[str, str] | None:
             except BuildError:
                 continue
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path != request.path:
+    # a form sent to its own page (the notice check, the login) goes back to it (a check's find: a 429 there
+    # offered only the front page)
+    if referrer.netloc == request.host and (referrer.path != request.path or request.method == "POST"):
         return request.referrer, str(_l("Back to the previous page"))
     return None
 

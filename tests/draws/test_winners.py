@@ -283,4 +283,11 @@ def test_checking_notice_codes_is_limited_as_login_attempts_are(app, client):
         for _ in range(4)
     ]
     assert answers == [200, 200, 200, 429]
+    refused = client.post(
+        check,
+        data={"code": "ABCD-EFGH-JKLM", "csrf_token": csrf_from(page.text)},
+        headers={"Referer": f"http://localhost{check}", **JA},
+    )
+    assert refused.status_code == 429 and f'href="http://localhost{check}"' in refused.text  # back to it
+    assert "数分待って" not in refused.text  # one wait, said once (it said "a minute", then "a few minutes")
     assert client.get(check).status_code == 200  # the page itself is not limited
