@@ -247,7 +247,18 @@ def base_url_problem(value: str) -> str | None:
     """Why `value` cannot be KUCHIKOMI_PUBLIC_BASE_URL, the start of every mailed link (None: it can). A
     check's find: `ugc.example.jp` (no scheme) and a space were taken, and every mailed link broke."""
     parts = urlsplit(value)
-    if parts.scheme in ("http", "https") and parts.netloc and value == value.strip() and not parts.query:
+    try:
+        parts.port  # noqa: B018 (raises for a port out of range or not a number)
+    except ValueError:
+        parts = None
+    usable = (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and parts.hostname
+        and not any(char.isspace() for char in value)  # a second check: "http://ugc.example .jp" was taken
+        and not (parts.query or parts.fragment or parts.username or parts.password)
+    )
+    if usable:
         return None
     return (
         "KUCHIKOMI_PUBLIC_BASE_URL must be the address customers reach the app at, with http:// or https:// "

@@ -11,17 +11,30 @@ checks that every route of the app taking a `token` is listed here.
 import re
 
 PREFIXES = ("s", "claim", "media/p", "password/reset", "invitations", "rights")
-_SLASH = r"(?:/|%2[Ff])"  # as written, or percent-encoded in a query (?next=%2Fs%2F<token>)
-# a token's characters, percent-encoded ones too (a security check sent /s/%49lg0…: the server decodes it)
+# Each character as written or percent-encoded: the server decodes the path before routing, so /%73/<token>
+# and /password/r%65set/<token> reach their pages (a check's find: gunicorn logged them whole), and so do
+# doubled slashes (/s//<token>, answered with a redirect to the page). A query's ?next=%2Fs%2F… too.
+_SLASHES = r"(?:/|%2[Ff])+"
+
+
+def _either(char: str) -> str:
+    if char == "/":
+        return _SLASHES
+    code = f"{ord(char):02X}"
+    return f"(?:{re.escape(char)}|%{code[0]}[{code[1]}{code[1].lower()}])"
+
+
+_ROUTES = "|".join("".join(_either(char) for char in prefix) for prefix in PREFIXES)
+# a token's characters: anything but what ends a path segment, percent-escapes too (an encoded slash ends it)
 _LINK_CHAR = r"(?:[^/?&#%\s\"']|%(?!2[Ff])[0-9A-Fa-f]{2})"
-_TOKEN = re.compile(
-    rf"({_SLASH}(?:{'|'.join(prefix.replace('/', _SLASH) for prefix in PREFIXES)}){_SLASH}){_LINK_CHAR}+"
-)
-# \w is any letter or digit (Unicode): ユーザー@example.jp and user@例え.jp are addresses too. Characters
-# that also shape a URL (/ ? = & # %) are left out of the local part, so that a masked address in a request
-# line keeps the path before it (`/password/forgot?email=t***@example.jp`); `%40` is an @ left encoded.
-LOCAL_CHARS = r"\w!$'*+^`{|}~-"
-EMAIL = re.compile(rf"([{LOCAL_CHARS}])[.{LOCAL_CHARS}]*(?:@|%40)([\w-]+(?:\.[\w-]+)+)")
+_TOKEN = re.compile(rf"({_SLASHES}(?:{_ROUTES}){_SLASHES}){_LINK_CHAR}+")
+# \w is any letter or digit (Unicode): ユーザー@example.jp and user@例え.jp are addresses too, and so is
+# each part percent-encoded, as a form's GET sends it (taro.yamada%2Bshop%40example.jp). What also shapes a
+# URL (/ ? = & # and their escapes) is left out of the local part, so that a masked address in a request
+# line keeps the path before it (`/password/forgot?email=t***@example.jp`).
+_LOCAL = r"(?:[\w!$'*+^`{|}~-]|%(?!2[Ff]|3[FfDd]|2[36])[0-9A-Fa-f]{2})"
+_LABEL = r"(?:[\w-]|%(?!2[EeFf])[0-9A-Fa-f]{2})+"
+EMAIL = re.compile(rf"({_LOCAL})(?:{_LOCAL}|\.|%2[Ee])*(?:@|%40)({_LABEL}(?:(?:\.|%2[Ee]){_LABEL})+)")
 
 
 def hide_tokens(text: str) -> str:

@@ -14,6 +14,7 @@ from campaign.csv_export import csv_response
 from campaign.draws import certificate, labels, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
+from campaign.entries import labels as entry_labels
 from campaign.errors import DomainError, NotFound, wants_json
 from campaign.extensions import db
 from campaign.orgs import services as orgs
@@ -203,8 +204,11 @@ def winners_csv(draw_id: str):
         address = winners.address_of(pick, _secret()) or {}
         rows.append(
             [pick.prize.name, pick.entry.public_id, pick.entry.nickname or ""]
-            + [labels.label(labels.PICK_STATES, pick.state)]
+            + [entry_labels.entry_state_label(pick.entry), labels.label(labels.PICK_STATES, pick.state)]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
         )
-    header = labels.shipping_header(_("Prize"), _("Entry ID"), _("Nickname"), _("Prize state"))
+    # as the instant-win list: the entry's status and the prize's state, named apart
+    header = labels.shipping_header(
+        _("Prize"), _("Entry ID"), _("Nickname"), _("Entry status"), _("Prize state")
+    )
     return csv_response(f"winners-{draw.campaign.slug}.csv", header, rows)

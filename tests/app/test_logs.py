@@ -9,6 +9,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from campaign import logs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -161,3 +163,23 @@ def test_a_token_sent_percent_encoded_is_hidden_whole_and_a_masked_address_keeps
         == "GET /password/forgot?email=t***@example.jp&x=1"
     )
     assert redact("GET /s/abc/erase?next=%2Fs%2Fdef%2Ferase") == "GET /s/…/erase?next=%2Fs%2F…%2Ferase"
+
+
+@pytest.mark.parametrize(
+    ("line", "logged"),
+    [  # a second check's finds: the server decodes a path before routing, so each of these reached its page
+        ('"GET /%73/IjF1NV9UU0lK HTTP/1.1" 200', '"GET /%73/… HTTP/1.1" 200'),
+        ('"GET /password/r%65set/abcDEF123 HTTP/1.1"', '"GET /password/r%65set/… HTTP/1.1"'),
+        ('"GET /m%65dia/p/tok.en HTTP/1.1"', '"GET /m%65dia/p/… HTTP/1.1"'),
+        ('"GET /s//tokentoken HTTP/1.1" 308', '"GET /s//… HTTP/1.1" 308'),
+        # an address as a form's GET sends it: every part may be percent-encoded
+        ("?email=taro.yamada%2Bshop%40example.jp", "?email=t***@example.jp"),
+        ("?email=%E5%B1%B1%E7%94%B0%40example.jp&y=1", "?email=%E5***@example.jp&y=1"),
+        ("?email=taro.yamada%40example%2Ejp", "?email=t***@example%2Ejp"),
+        ("GET /studio/campaigns/abc/edit", "GET /studio/campaigns/abc/edit"),  # no private link here
+    ],
+)
+def test_private_links_and_addresses_are_hidden_however_they_are_encoded(line, logged):
+    from campaign.log_masks import redact
+
+    assert redact(line) == logged

@@ -57,6 +57,11 @@ def start(tmp_path: Path, *args: str, dotenv: str = "", **settings: str) -> subp
             {"KUCHIKOMI_PUBLIC_BASE_URL": " "},
             "with http:// or https:// (e.g. https://ugc.example.jp), not ' '",
         ),
+        # a second check: a space inside, a port out of range, credentials, a fragment were taken
+        ({"KUCHIKOMI_PUBLIC_BASE_URL": "http://ugc.example .jp"}, "KUCHIKOMI_PUBLIC_BASE_URL must be"),
+        ({"KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp:99999"}, "KUCHIKOMI_PUBLIC_BASE_URL must be"),
+        ({"KUCHIKOMI_PUBLIC_BASE_URL": "https://u:p@ugc.example.jp"}, "KUCHIKOMI_PUBLIC_BASE_URL must be"),
+        ({"KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp#top"}, "KUCHIKOMI_PUBLIC_BASE_URL must be"),
         # issue 14: these ended in a traceback, or (a misspelt boolean) were silently false
         (
             {"KUCHIKOMI_SESSION_COOKIE_SECURE": "ture"},

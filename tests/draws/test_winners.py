@@ -119,6 +119,7 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert row["Street address, building, room"] == "'" + ADDRESS["street"]  # a formula is guarded
     assert row["Phone"] == "+81 90-1234-5678" and row["Full name of the recipient"] == "山田 花子"
     assert row["Prize state"] == "Claimed"
+    assert row["Entry status"] == "Approved"  # the entry's, named apart from the prize's (a check's find)
     japanese = studio.client.get(f"/studio/draws/{draw.public_id}/winners.csv", headers=JA).text
     [row] = list(DictReader(io.StringIO(japanese.removeprefix("\ufeff"))))  # a shipping list in the
     assert row["賞品"] == "Tea set" and row["賞品の状況"] == "受け取り手続き済み"  # reader's words
