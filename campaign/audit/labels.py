@@ -324,6 +324,29 @@ def _named(item: object) -> str:
     return f"{item.get('name', '')} ({' · '.join(details)})" if details else str(item.get("name", item))
 
 
+def _by_name(kind: str, public_id: str) -> str:
+    """A product by its name, an entry by its nickname, read once per page (a walk-through and a check
+    read 「応募 ufjW… 商品 Xll5…」 on a review's event: ids tell a marketer nothing); the id when there is no
+    name (an erased entry, one without a nickname, another organisation's)."""
+    from flask import g
+    from sqlalchemy import select
+
+    from campaign.campaigns.models import Campaign, Product
+    from campaign.entries.models import Entry
+    from campaign.extensions import db
+
+    org = getattr(g, "org", None)
+    names = g.setdefault("audit_names", {})
+    if org is not None and (kind, public_id) not in names:
+        if kind == "product":
+            query = select(Product.name).join(Campaign, Campaign.id == Product.campaign_id)
+            query = query.where(Product.public_id == public_id, Campaign.org_id == org.id)
+        else:
+            query = select(Entry.nickname).where(Entry.public_id == public_id, Entry.org_id == org.id)
+        names[(kind, public_id)] = db.session.scalar(query)
+    return names.get((kind, public_id)) or public_id
+
+
 def field_value(value: object, key: str, locale: str) -> str:
     """A recorded value as a reader would say it: states in words, yes or no, a reason in the reader's
     language, lists of prizes or products by name, times as the page shows them."""
@@ -333,6 +356,8 @@ def field_value(value: object, key: str, locale: str) -> str:
         return "—"
     if isinstance(value, bool):
         return str(YES if value else NO)
+    if key in ("entry", "product") and isinstance(value, str):
+        return _by_name(key, value)
     if key == "status" and value in (STATES | STATE_WORDS):  # an entry's, a review's ("published")
         return str((STATES | STATE_WORDS)[value])
     if key == "state" and isinstance(value, str):

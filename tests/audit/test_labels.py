@@ -143,3 +143,4 @@ def test_a_takedown_and_its_review_read_as_words_in_japanese(app, client):
     assert "公開済み" in page
     assert ">published<" not in page and " published" not in page
     assert "みどり" in page  # the entry by its nickname beside its id
+    assert "Green tea" in page and entry.campaign.products[0].public_id not in page  # its product by name
