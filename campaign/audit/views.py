@@ -17,6 +17,7 @@ bp.add_app_template_filter(labels.actor_label, "audit_actor")
 bp.add_app_template_filter(labels.field_label, "audit_field")
 bp.add_app_template_filter(labels.after_label, "audit_after")
 bp.add_app_template_global(labels.field_value, "audit_value")
+bp.add_app_template_global(labels.object_name, "audit_object_name")
 
 
 @bp.get("/campaigns/<campaign_id>/audit")

@@ -144,3 +144,14 @@ def test_a_takedown_and_its_review_read_as_words_in_japanese(app, client):
     assert ">published<" not in page and " published" not in page
     assert "みどり" in page  # the entry by its nickname beside its id
     assert "Green tea" in page and entry.campaign.products[0].public_id not in page  # its product by name
+
+
+def test_a_promoted_alternate_is_named_by_nickname(app, client, studio):
+    """A check read 「当選した応募 EBLl…」 and 「繰り上げ元 XQe1…」: pick ids, shown nowhere else."""
+    from tests.draws.test_winners import drawn
+
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    nickname = winner.entry.nickname
+    page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/audit?lang=ja").text
+    assert nickname and f"当選した応募 {nickname} <code>{winner.public_id}</code>" in page
