@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from campaign.audit import names
 from campaign.entries import labels as entry_labels
 
 ACTIONS = {
@@ -324,60 +325,6 @@ def _named(item: object) -> str:
     return f"{item.get('name', '')} ({' · '.join(details)})" if details else str(item.get("name", item))
 
 
-def _pick_model():
-    from campaign.draws.models import DrawPick
-
-    return DrawPick
-
-
-def _review_model():
-    from campaign.reviews.models import Review
-
-    return Review
-
-
-_OF_AN_ENTRY = {"draw_pick": _pick_model, "review": _review_model}
-# recorded values that are ids, and what they name
-ID_FIELDS = {"entry": "entry", "product": "product", "replaces": "draw_pick"}
-
-
-def object_name(event) -> str:
-    """The name an event's object goes by beside its id (an entry's, a drawn pick's or a review's nickname,
-    else "": a check read 「当選した応募 EBLl…」 and could not tell who was promoted)."""
-    kind = event.object_type
-    if kind != "entry" and kind not in _OF_AN_ENTRY:
-        return ""
-    name = _by_name(kind, event.object_id)
-    return "" if name == event.object_id else name
-
-
-def _by_name(kind: str, public_id: str) -> str:
-    """A product by its name, an entry by its nickname, read once per page (a walk-through and a check
-    read 「応募 ufjW… 商品 Xll5…」 on a review's event: ids tell a marketer nothing); the id when there is no
-    name (an erased entry, one without a nickname, another organisation's)."""
-    from flask import g
-    from sqlalchemy import select
-
-    from campaign.campaigns.models import Campaign, Product
-    from campaign.entries.models import Entry
-    from campaign.extensions import db
-
-    org = getattr(g, "org", None)
-    names = g.setdefault("audit_names", {})
-    if org is not None and (kind, public_id) not in names:
-        if kind == "product":
-            query = select(Product.name).join(Campaign, Campaign.id == Product.campaign_id)
-            query = query.where(Product.public_id == public_id, Campaign.org_id == org.id)
-        elif kind in _OF_AN_ENTRY:  # a drawn pick, a review: by its entry's nickname
-            model = _OF_AN_ENTRY[kind]()
-            query = select(Entry.nickname).join(model, model.entry_id == Entry.id)
-            query = query.where(model.public_id == public_id, model.org_id == org.id)
-        else:
-            query = select(Entry.nickname).where(Entry.public_id == public_id, Entry.org_id == org.id)
-        names[(kind, public_id)] = db.session.scalar(query)
-    return names.get((kind, public_id)) or public_id
-
-
 def field_value(value: object, key: str, locale: str) -> str:
     """A recorded value as a reader would say it: states in words, yes or no, a reason in the reader's
     language, lists of prizes or products by name, times as the page shows them."""
@@ -387,8 +334,8 @@ def field_value(value: object, key: str, locale: str) -> str:
         return "—"
     if isinstance(value, bool):
         return str(YES if value else NO)
-    if key in ID_FIELDS and isinstance(value, str):
-        return _by_name(ID_FIELDS[key], value)
+    if key in names.ID_FIELDS and isinstance(value, str):
+        return names.name_of(names.ID_FIELDS[key], value)
     if key == "status" and value in (STATES | STATE_WORDS):  # an entry's, a review's ("published")
         return str((STATES | STATE_WORDS)[value])
     if key == "state" and isinstance(value, str):

@@ -1,0 +1,48 @@
+"""The names the audit trail gives what its events point at by id: an entry, a drawn pick or a review by
+its entry's nickname, a product by its name, each read once per page and within the organisation (a
+walk-through and a check read 「応募 ufjW… 商品 Xll5…」 and 「当選した応募 EBLl…」: ids tell a marketer
+nothing). `labels` holds the words; this module the lookups behind them."""
+
+from flask import g
+from sqlalchemy import select
+
+from campaign.extensions import db
+
+# recorded values that are ids, and what they name
+ID_FIELDS = {"entry": "entry", "product": "product", "replaces": "draw_pick"}
+_OF_AN_ENTRY = ("draw_pick", "review")  # named by their entry's nickname
+
+
+def object_name(event) -> str:
+    """The name an event's object goes by beside its id; "" when it has none (or is not named so)."""
+    kind = event.object_type
+    if kind != "entry" and kind not in _OF_AN_ENTRY:
+        return ""
+    name = name_of(kind, event.object_id)
+    return "" if name == event.object_id else name
+
+
+def name_of(kind: str, public_id: str) -> str:
+    """The name of the `kind` with this id; the id when there is none (an erased entry, one without a
+    nickname, another organisation's)."""
+    org = getattr(g, "org", None)
+    names = g.setdefault("audit_names", {})
+    if org is not None and (kind, public_id) not in names:
+        names[(kind, public_id)] = db.session.scalar(_query(kind, public_id, org.id))
+    return names.get((kind, public_id)) or public_id
+
+
+def _query(kind: str, public_id: str, org_id: int):
+    from campaign.campaigns.models import Campaign, Product
+    from campaign.draws.models import DrawPick
+    from campaign.entries.models import Entry
+    from campaign.reviews.models import Review
+
+    if kind == "product":
+        query = select(Product.name).join(Campaign, Campaign.id == Product.campaign_id)
+        return query.where(Product.public_id == public_id, Campaign.org_id == org_id)
+    if kind in _OF_AN_ENTRY:
+        model = {"draw_pick": DrawPick, "review": Review}[kind]
+        query = select(Entry.nickname).join(model, model.entry_id == Entry.id)
+        return query.where(model.public_id == public_id, model.org_id == org_id)
+    return select(Entry.nickname).where(Entry.public_id == public_id, Entry.org_id == org_id)
