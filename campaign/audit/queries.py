@@ -3,7 +3,7 @@
 import json
 from collections.abc import Iterator
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from campaign.audit.models import AuditEvent
@@ -17,11 +17,16 @@ CSV_HEADER = ("when", "who", "actor_kind", "organisation", "action", "object_typ
 
 
 def events_for_object(org: Organisation, object_type: str, object_id: str) -> list[AuditEvent]:
+    return events_for_objects(org, [(object_type, object_id)])
+
+
+def events_for_objects(org: Organisation, objects: list[tuple[str, str]]) -> list[AuditEvent]:
+    """The events about any of these (object type, public id) pairs, newest first: one trail for things
+    that belong together, such as an entry and its review."""
+    about = or_(*(and_(AuditEvent.object_type == kind, AuditEvent.object_id == id_) for kind, id_ in objects))
     return list(
         db.session.scalars(
-            scoped(AuditEvent, org)
-            .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
-            .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+            scoped(AuditEvent, org).where(about).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
         )
     )
 

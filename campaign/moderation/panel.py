@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from campaign.audit.queries import events_for_object
+from campaign.audit.queries import events_for_objects
 from campaign.entries.models import Entry
 from campaign.moderation import reasons, services
 from campaign.moderation.forms import RedactForm, StepForm
@@ -30,11 +30,21 @@ def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict
         "step_form": StepForm(),
         "redact_form": redact_form,
         "can_redact": can(membership, "moderate"),
-        "audit_events": events_for_object(org, "entry", entry.public_id)
-        if can(membership, "view_audit")
-        else None,
+        "audit_events": trail(entry, org) if can(membership, "view_audit") else None,
         **shown_in(entry),
     }
+
+
+def trail(entry: Entry, org: Organisation) -> list:
+    """The entry's audit events and its review's (published, withdrawn), newest first: what became of the
+    photo, in one place."""
+    from campaign.reviews.services import review_of
+
+    objects = [("entry", entry.public_id)]
+    review = review_of(entry)
+    if review is not None:
+        objects.append(("review", review.public_id))
+    return events_for_objects(org, objects)
 
 
 def shown_in(entry: Entry) -> dict:

@@ -100,6 +100,7 @@ def queue_page(org: Organisation, flt: QueueFilter, *, page: int = 1, per_page: 
         base.options(
             joinedload(Entry.campaign),
             joinedload(Entry.rejection_reason),
+            joinedload(Entry.consent),
             selectinload(Entry.derivatives),
         )
         .order_by(Entry.created_at, Entry.id)

@@ -83,3 +83,26 @@ def test_a_viewer_sees_an_entry_without_its_email_address(page, live_server, app
     shoot(page, f"{live_server.url}/studio/entries/{entry.public_id}", "entry-as-viewer", owner="moderation")
     assert "hana@example.com" not in page.content()
     assert page.locator("#entry-email").inner_text() == "Shown to owners only"  # the last shot is English
+
+
+def test_cards_say_where_each_photo_may_be_shown_and_the_entry_trail_has_its_review(page, live_server, app):
+    """Screenshots of the queue, whose cards say what the customer consented to (or that approving publishes
+    nothing), and of an entry page whose trail includes its review's publication; 390 and 1366 px."""
+    from tests.browser.shots import shoot
+
+    team = make_team(app, consent_scopes=["gallery", "review", "social"])
+    shown, _ = team.entry(email="hana@example.com", nickname="hana", consent_scopes=["gallery", "review"])
+    team.entry(email="ren@example.com", nickname="ren", consent_scopes=["social"])
+    log_in(page, live_server.url, "owner@example.com")
+    shoot(page, f"{live_server.url}/studio/moderation/", "queue-consent", owner="moderation")
+    cards = page.locator(".mod-consent")  # the last shot is English
+    assert cards.nth(0).inner_text() == "May be shown on: Gallery on the brand's site, Product review"
+    assert "approving will not publish it" in cards.nth(1).inner_text()
+    with page.expect_navigation():  # approved from its card, then published as a review, as a marketer does
+        page.click(f"#q-{shown.public_id} .move-approve button")
+    page.goto(f"{live_server.url}/studio/reviews/")
+    with page.expect_navigation():
+        page.click(f"form.review-publish[action*='{shown.public_id}'] button")
+    entry_page = f"{live_server.url}/studio/entries/{shown.public_id}"
+    shoot(page, entry_page, "entry-review-trail", owner="moderation")
+    assert page.locator('.audit-event[data-action="review.published"]').count() == 1

@@ -141,3 +141,22 @@ def test_filters_by_the_product_the_customer_chose(team):
     assert shown(f"/studio/moderation/?product={black.public_id}") == 2
     assert shown(f"/studio/moderation/campaigns/{team.campaign.public_id}?product={green.public_id}") == 1
     assert shown("/studio/moderation/?product=") == 3
+
+
+def test_each_card_says_where_the_customer_let_the_photo_be_shown(team):
+    """Approving an entry whose customer consented to no public surface publishes nothing: the card says
+    so before the marketer approves it, and lists the places the others may appear (a walk-through's
+    find: the consent was only on the entry's own page)."""
+    team.campaign.consent_scopes = ["gallery", "review", "social"]
+    db.session.commit()
+    both, _ = team.entry(email="both@example.com", consent_scopes=["gallery", "review"])
+    social, _ = team.entry(email="social@example.com", consent_scopes=["social"])
+
+    def card(page: str, entry: Entry) -> str:
+        start = page.index(f'id="q-{entry.public_id}"')
+        return page[start : page.index("</li>", start)]
+
+    page = team.studio(Role.EDITOR).client.get("/studio/moderation/").text
+    assert "May be shown on: Gallery on the brand&#39;s site, Product review" in card(page, both)
+    assert "Not consented to being shown publicly" not in card(page, both)
+    assert "Not consented to being shown publicly: approving will not publish it" in card(page, social)

@@ -70,3 +70,17 @@ def test_approving_again_after_a_takedown_brings_the_review_back_but_not_one_wit
     brand.moderate(entry, "reapprove")
     db.session.refresh(review)
     assert review.status is ReviewStatus.WITHDRAWN  # the marketer's own decision stands
+
+
+def test_the_entry_page_trail_shows_what_became_of_its_review(brand):
+    """The entry's own trail says it was published as a review and withdrawn again (those events are about
+    the review, so the entry page left them out: a check's find)."""
+    entry = brand.approved(nickname="sakura")
+    brand.publish_review(entry)
+    review = db.session.scalar(select(Review))
+    brand.studio.post(f"/studio/reviews/{review.public_id}/withdraw", form_page="/studio/reviews/")
+    page = brand.studio.client.get(f"/studio/entries/{entry.public_id}").text
+    trail = page[page.index('id="audit-heading"') :]
+    assert trail.index('data-action="review.withdrawn"') < trail.index('data-action="review.published"')
+    assert "Published as a review" in trail and "Review withdrawn" in trail
+    assert trail.count('data-action="entry.approve"') == 1
