@@ -4,10 +4,12 @@ Accept-Language only."""
 
 from functools import lru_cache
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format, get_timezone_name
 from flask import Blueprint, current_app, g, has_request_context, redirect, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone, gettext, to_user_timezone
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
@@ -68,6 +70,23 @@ def select_timezone() -> str:
     return getattr(g, "timezone", None) or current_app.config["DEFAULT_ORG_TIMEZONE"]
 
 
+def public_time(value, zone: str | None = None, *, named: bool = True) -> str:
+    """A moment as a customer reads it: its date and minute in the organisation's zone (`zone`, else the
+    request's), and that zone by name (「2026/12/05 10:00（日本時間）」, "Dec 5, 2026, 10:00 AM (Japan
+    Time)"); `named=False` leaves the name out, for the first of two times told together. A visitor abroad
+    reads the campaign's times too: with a numeric date ("12/5/26") and no zone, a deadline was a guess, and
+    mails said 「19:00:00（Asia/Tokyo 時間）」."""
+    locale = get_locale()
+    where = ZoneInfo(zone) if zone else get_timezone()
+    local = value.astimezone(where) if zone else to_user_timezone(value)
+    date, time = format_date(local, "medium", locale=locale), format_time(local, "short", locale=locale)
+    moment = get_datetime_format("medium", locale=locale).replace("{1}", date).replace("{0}", time)
+    if not named:
+        return moment
+    name = "UTC" if str(where) in ("UTC", "Etc/UTC") else get_timezone_name(where, "long", locale=locale)
+    return gettext("%(time)s (%(zone)s)", time=moment, zone=name)
+
+
 def safe_next(target: str | None, fallback: str, *, under: str = "/") -> str:
     """`target` when it is a path of this site (below `under`), else `fallback`: the one check of every
     `next`, so that it cannot become an open redirect. Browsers drop tabs and line breaks from a URL and
@@ -121,6 +140,7 @@ def init_app(app) -> None:
     check_languages(app.config)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["public_time"] = public_time
     app.register_blueprint(bp)
 
 

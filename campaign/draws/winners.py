@@ -6,10 +6,9 @@ Every change writes an audit event; mails leave only when the change commits (`s
 import json
 import secrets
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -23,6 +22,7 @@ from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.draws.services import DrawRefused, needs_check, plan_of
 from campaign.entries.models import Entry
 from campaign.extensions import db
+from campaign.i18n import public_time
 from campaign.locks import lock_row
 from campaign.mail import send_after_commit
 
@@ -125,9 +125,9 @@ def check_url_of(campaign, base_url: str) -> str:
 
 
 def deadline_text(campaign, deadline: datetime) -> str:
-    """A claim deadline as the winner reads it: in the organisation's time zone, in the current language."""
-    zone = campaign.organisation.timezone
-    return format_datetime(deadline.astimezone(ZoneInfo(zone)), "medium", rebase=False)
+    """A claim deadline as the winner reads it: in the organisation's time zone, named, in the current
+    language (`i18n.public_time`)."""
+    return public_time(deadline, campaign.organisation.timezone)
 
 
 def message_to_send_by_hand(pick: DrawPick, *, secret: str, base_url: str) -> str | None:
@@ -141,7 +141,7 @@ def message_to_send_by_hand(pick: DrawPick, *, secret: str, base_url: str) -> st
         return None
     campaign = entry.campaign
     with force_locale(entry.locale or "ja"):
-        deadline = f"{deadline_text(campaign, pick.claim_deadline)} ({campaign.organisation.timezone})"
+        deadline = deadline_text(campaign, pick.claim_deadline)
     return notices.direct_text(
         entry,
         prize=pick.prize.name,
@@ -158,13 +158,11 @@ def send_notice(
 ) -> None:
     """The one "you won" mail (drawn and instant winners), in the entry's language, sent after commit."""
     campaign = entry.campaign
-    zone = campaign.organisation.timezone
     with force_locale(entry.locale or "ja"):
         context = dict(
             campaign=campaign,
             prize=prize,
             notice_code=notice_code,
-            zone=zone,
             deadline=deadline_text(campaign, deadline),
             claim_url=claim_url,
             check_url=check_url_of(campaign, base_url),
@@ -179,7 +177,7 @@ def send_notice(
             entry,
             prize=prize,
             notice_code=notice_code,
-            deadline=f"{context['deadline']} ({zone})",
+            deadline=context["deadline"],
             claim_url=claim_url,
             check_url=context["check_url"],
         )

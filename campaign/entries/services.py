@@ -7,9 +7,7 @@ The caller commits once. The original is stored before the row is flushed and tr
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,6 +19,7 @@ from campaign.entries import photos, rules
 from campaign.entries.models import PUBLIC_DERIVATIVES, Consent, Derivative, Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.i18n import public_time
 from campaign.ids import new_public_id
 from campaign.storage.base import Storage, StorageError
 
@@ -106,10 +105,8 @@ def ensure_open(campaign: Campaign, now: datetime) -> None:
     status = campaign.status(now)
     if status is CampaignStatus.SCHEDULED:
         # in the organisation's zone, whatever the request's: the customer reads the campaign's own time
-        opens = campaign.opens_at.astimezone(ZoneInfo(campaign.organisation.timezone))
-        raise CampaignNotOpen(
-            _l("This campaign opens on %(when)s.", when=format_datetime(opens, rebase=False))
-        )
+        when = public_time(campaign.opens_at, campaign.organisation.timezone)
+        raise CampaignNotOpen(_l("This campaign opens on %(when)s.", when=when))
     if status is not CampaignStatus.LIVE:
         raise CampaignNotOpen(_l("This campaign has closed. Thank you for your interest."))
 
