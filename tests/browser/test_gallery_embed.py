@@ -213,3 +213,56 @@ def test_another_origin_fetches_the_json_api_with_its_etag(page, live_server, ap
         assert page.console_errors == []
     finally:
         other.close()
+
+
+def test_the_iframe_fits_its_box_at_any_width_its_photos_scroll_sideways(page, live_server, app, client):
+    """A walk-through's find: the copied iframe (480 px high) cut a gallery of several photos off on a phone,
+    behind a scroll box inside the page's own scrolling. In the frame the photos now run in one row that
+    fits the frame's height and scrolls sideways, at 390 and 1366 px, in both of a gallery's layouts."""
+    from campaign.galleries.snippets import embed_codes
+    from tests.browser.shots import SHOTS
+
+    brand = make_brand(app, client)
+    captions = ["香りが良くて、毎朝の楽しみになりました。" * 4, "Lovely tea", "", "美味しい", "☆", "x" * 30]
+    for number, caption in enumerate(captions):
+        brand.approved(caption=caption, nickname=f"n{number}", email=f"c{number}@example.com")
+    other = OtherOrigin()
+    (SHOTS / "galleries").mkdir(parents=True, exist_ok=True)
+    try:
+        for layout in ("grid", "carousel"):
+            gallery = brand.gallery(name=f"Wall {layout}", allowed_origins=other.url, layout=layout)
+            with app.test_request_context(base_url=live_server.url):
+                code = embed_codes(gallery)["frame"]
+            other.pages[f"/{layout}"] = (
+                '<!doctype html><html lang="ja"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width"><title>お茶</title></head>'
+                f"<body><h1>お茶</h1>{code}<p>Below the gallery</p></body></html>"
+            )
+            for width in (390, 1366):
+                page.set_viewport_size({"width": width, "height": 844})
+                page.goto(f"{other.url}/{layout}")
+                page.frame_locator("iframe").locator(".kk-item img").first.wait_for(state="attached")
+                inside = page.frames[1]
+                images_loaded(inside.locator(".kk-item img").first)  # the others load lazily, scrolled to
+                page.screenshot(path=str(SHOTS / "galleries" / f"iframe-{layout}-{width}.png"))
+                fits = inside.evaluate("document.documentElement.scrollHeight <= window.innerHeight")
+                assert fits, f"{layout} at {width}: the frame's content is taller than the frame"
+                assert inside.locator(".kk-item").count() == len(captions)
+                tops = {
+                    round(box["y"])
+                    for box in inside.locator(".kk-item").evaluate_all(
+                        "items => items.map(i => i.getBoundingClientRect().toJSON())"
+                    )
+                }
+                assert len(tops) == 1, f"{layout} at {width}: not one row"
+                names = inside.locator(".kk-nickname").evaluate_all(
+                    "names => names.map(n => n.getBoundingClientRect().bottom)"
+                )
+                assert max(names) <= inside.evaluate("window.innerHeight"), "a photo's name is cut off"
+                row = inside.locator(".kk-items")
+                row.evaluate("r => { r.scrollLeft = r.scrollWidth; }")
+                last = inside.locator(".kk-item").last.bounding_box()
+                assert last["x"] + last["width"] <= inside.evaluate("window.innerWidth") + 1
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        other.close()
