@@ -83,8 +83,15 @@ def public_time(value, zone: str | None = None, *, named: bool = True) -> str:
     moment = get_datetime_format("medium", locale=locale).replace("{1}", date).replace("{0}", time)
     if not named:
         return moment
-    name = "UTC" if str(where) in ("UTC", "Etc/UTC") else get_timezone_name(where, "long", locale=locale)
-    return gettext("%(time)s (%(zone)s)", time=moment, zone=name)
+    return gettext("%(time)s (%(zone)s)", time=moment, zone=zone_name(where))
+
+
+def zone_name(zone) -> str:
+    """A time zone (a ZoneInfo or its IANA name) as the reader calls it: 「日本時間」, "Japan Time"."""
+    where = ZoneInfo(zone) if isinstance(zone, str) else zone
+    if str(where) in ("UTC", "Etc/UTC"):
+        return "UTC"  # CLDR's generic name reads 「不明な地域（UTC）時間」
+    return get_timezone_name(where, "long", locale=get_locale())
 
 
 def safe_next(target: str | None, fallback: str, *, under: str = "/") -> str:
@@ -141,6 +148,7 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["public_time"] = public_time
+    app.jinja_env.filters["zone_name"] = zone_name
     app.register_blueprint(bp)
 
 
