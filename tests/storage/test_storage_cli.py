@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import traceback
 
 import pytest
 from flask import Flask
@@ -11,6 +12,14 @@ from flask import Flask
 from campaign.storage import build_storage, get_storage, init_app, register_references
 from campaign.storage.local import LocalStorage
 from campaign.storage.memory import MemoryStorage
+
+
+def told(result) -> str:
+    """What a command printed, and its exception's traceback (a RecursionError once failed a full run
+    with nothing more to go on)."""
+    if result.exc_info is None or result.exc_info[0] is SystemExit:
+        return result.output
+    return result.output + "".join(traceback.format_exception(*result.exc_info))
 
 
 def make_app(**config) -> Flask:
@@ -46,7 +55,7 @@ def test_get_storage_without_init_app_says_so():
 def test_check_command_ok():
     app = make_app(STORAGE_BACKEND="memory")
     result = app.test_cli_runner().invoke(args=["storage", "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, told(result)
     assert result.output.startswith("Storage OK: memory")
 
 
@@ -73,7 +82,7 @@ def test_check_command_reports_bad_s3_credentials(seaweedfs):
 def test_check_command_ok_on_s3(seaweedfs):
     app = make_app(**seaweedfs.storage_config(S3_KEY_PREFIX="cli/"))
     result = app.test_cli_runner().invoke(args=["storage", "check"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, told(result)
     assert result.output.startswith(f"Storage OK: s3 ({seaweedfs.endpoint_url}, buckets kuchikomi-private")
 
 
@@ -98,7 +107,7 @@ def stored_keys(app: Flask) -> list[str]:
 
 def test_gc_lists_without_deleting(gc_app: Flask):
     result = gc_app.test_cli_runner().invoke(args=["storage", "gc"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, told(result)
     lines = result.stdout.splitlines()  # the listing and the summary; progress goes to stderr
     assert [line.split("\t")[0] for line in lines[:-1]] == ["private/orphan.jpg", "public/orphan.webp"]
     assert lines[-1] == "2 orphaned objects (10 bytes); run with --delete to remove them"
@@ -108,7 +117,7 @@ def test_gc_lists_without_deleting(gc_app: Flask):
 
 def test_gc_deletes_orphans_past_the_grace_period(gc_app: Flask):
     result = gc_app.test_cli_runner().invoke(args=["storage", "gc", "--delete"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, told(result)
     assert result.stdout.splitlines()[-1] == "deleted 2 orphaned objects (10 bytes)"
     assert result.stderr.splitlines() == ["objects checked: 3", "orphans deleted: 2/2"]
     assert stored_keys(gc_app) == ["private/kept.jpg", "private/young.jpg"]
@@ -116,7 +125,7 @@ def test_gc_deletes_orphans_past_the_grace_period(gc_app: Flask):
 
 def test_gc_grace_option(gc_app: Flask):
     result = gc_app.test_cli_runner().invoke(args=["storage", "gc", "--grace", "0", "--delete"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 0, told(result)
     assert stored_keys(gc_app) == ["private/kept.jpg"]
 
 
