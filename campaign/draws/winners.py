@@ -145,7 +145,7 @@ def message_to_send_by_hand(pick: DrawPick, *, secret: str, base_url: str) -> st
     return notices.direct_text(
         entry,
         prize=pick.prize.name,
-        title=campaign.title,
+        title=campaign.title_for(entry.locale or "ja"),
         deadline=deadline,
         claim=claim_url_of(pick, secret=secret, base_url=base_url),
         code=pick.notice_code,
@@ -168,7 +168,7 @@ def send_notice(
             check_url=check_url_of(campaign, base_url),
             mail_from=current_app.config["MAIL_FROM"],
         )
-        subject = _("You won in “%(title)s”", title=campaign.title)
+        subject = _("You won in “%(title)s”", title=campaign.title_for(entry.locale or "ja"))
         text = render_template("draws/mail/winner.txt", **context)
     from campaign.rights import notices  # issue 12: a winner collected from a network has no email
 

@@ -8,6 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,6 +22,7 @@ from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.i18n import public_time
 from campaign.ids import new_public_id
+from campaign.instant import plays
 from campaign.storage.base import Storage, StorageError
 
 
@@ -276,6 +278,8 @@ def submit(
     if errors:
         raise InvalidSubmission(errors, reason=photo_refused)
     slot = free_slot(campaign, used_slots)
+    if campaign.instant_win:  # a withdrawn entry's slot comes back, its play does not
+        plays.ensure_may_play(campaign, email_normalised, secret=secret or current_app.secret_key)
 
     public_id = new_public_id()
     key = f"private/originals/{campaign.public_id}/{public_id}.{inspection.extension}"

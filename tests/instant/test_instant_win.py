@@ -18,6 +18,8 @@ from tests.draws.helpers import close, enter
 from tests.instant.helpers import SECRET, instant_campaign, play, slots
 from tests.instant.reference import check
 
+play_of = instant_services.play_of
+
 
 def test_launch_builds_a_release_schedule_spread_over_the_period(app):
     campaign = instant_campaign(factories.org(), quantity=3)
@@ -136,8 +138,42 @@ def test_a_winner_who_withdraws_loses_the_win_through_moderation(app, client):
     response = client.post(f"/s/{token}/withdraw", data={"csrf_token": csrf_from(page.text)})
     assert response.status_code == 303
     assert slots(campaign)[0].claimed_by_entry_id is None
-    assert "was cancelled" in client.get(f"/s/{token}").text
+    told = client.get(f"/s/{token}").text  # in words that fit: it said the entry was not accepted
+    assert "You withdrew this entry, so its instant win was given up." in told and "not accepted" not in told
     assert enter(client, campaign, "b@example.com") and slots(campaign)[0].claimed_by_entry_id is not None
+
+
+def test_withdrawing_a_losing_entry_and_entering_again_does_not_play_again(app, client):
+    """A walk-through's find: a customer whose entry lost withdrew it and entered again with the same
+    address, played again, and won at the second try. A person plays as often as they may enter
+    (entries_per_person), withdrawn and erased entries included; another person still plays."""
+    from campaign.audit.services import Actor
+    from campaign.clock import utcnow
+    from campaign.entries.models import Entry
+    from campaign.privacy.erasure import erase_entry
+    from tests.entries.helpers import submit
+
+    campaign = instant_campaign(factories.org(), quantity=1, odds=1_000_000, entries_per_person=1)
+    lost = enter(client, campaign, "mai@example.com")
+    assert play_of(lost).lucky is False  # odds of 1 in a million
+    token = status_links.status_token(SECRET, lost.public_id)
+    page = client.get(f"/s/{token}")
+    assert client.post(f"/s/{token}/withdraw", data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    plays_before = db.session.scalar(select(func.count()).select_from(InstantWinPlay))
+    entries_before = db.session.scalar(select(func.count()).select_from(Entry))
+
+    again = submit(client, campaign.slug, email="Mai@Example.com", filename="photo.png")
+    assert again.status_code == 409
+    assert "You have already taken part in this instant win as many times as allowed (1)" in again.text
+    japanese = submit(client, campaign.slug, email="mai@example.com", headers={"Accept-Language": "ja"})
+    assert "このインスタントウィンには、すでに上限の1回まで参加されています" in japanese.text
+    assert db.session.scalar(select(func.count()).select_from(InstantWinPlay)) == plays_before
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == entries_before  # nothing kept
+
+    erase_entry(db.session.get(Entry, lost.id), actor=Actor.system(), now=utcnow())  # the address goes,
+    db.session.commit()  # the play still counts (by the participant token, which erasure keeps)
+    assert submit(client, campaign.slug, email="mai@example.com", filename="photo.png").status_code == 409
+    assert play_of(enter(client, campaign, "ren@example.com")) is not None
 
 
 def test_an_approved_instant_winner_gives_the_address_on_the_status_page(app, client, studio):

@@ -49,7 +49,7 @@ def test_the_public_sees_the_redacted_caption_and_the_edit_is_audited(team, clie
 
 
 def test_customers_are_emailed_in_their_language_when_the_campaign_asks(app, smtp_server, client):
-    team = make_team(app, notify_customers=True)
+    team = make_team(app, notify_customers=True, title="夏のフォト", title_en="Summer photos")
     ja_entry, _ = team.entry(client, headers={"Accept-Language": "ja"}, email="ja@example.com")
     en_entry, _ = team.entry(client, headers={"Accept-Language": "en"}, email="en@example.com")
     editor = team.studio(Role.EDITOR)
@@ -62,8 +62,10 @@ def test_customers_are_emailed_in_their_language_when_the_campaign_asks(app, smt
     assert "team only" not in body
     assert "/s/" in body  # the private status link
     [approved] = smtp_server.to("en@example.com")
+    # each in the title of the reader's language (the approval gave English readers the Japanese one)
     assert approved["Subject"] == "Your entry was approved: Summer photos"
     assert "Your entry has been approved." in approved.get_content()
+    assert "夏のフォト" in rejected["Subject"] and "夏のフォト" not in approved.get_content()
 
 
 def test_no_email_unless_the_campaign_asks(team, smtp_server, client):

@@ -1,0 +1,51 @@
+"""A customer on a phone plays an instant win, loses, withdraws, and tries again with the same address: the
+form says why not, and keeps what was typed (a walk-through re-rolled until it won). Screenshots at 390 and
+1366 px."""
+
+import pytest
+
+from tests import factories
+from tests.browser.shots import SHOTS
+from tests.browser.test_brand_page_journey import jpeg, phone  # noqa: F401 (the phone fixture)
+from tests.instant.helpers import instant_campaign
+
+pytestmark = pytest.mark.browser
+FOLDER = SHOTS / "instant"
+
+
+def send_form(page, url: str, email: str) -> None:
+    page.goto(url)
+    page.set_input_files("#photo", files=[{"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+    page.click("label[for=rating-4]")
+    page.fill("#email", email)
+    page.check("#accepts_terms")
+    page.click("#submit-button")
+
+
+def test_a_customer_who_withdrew_a_losing_play_is_told_why_they_cannot_play_again(phone, live_server, app):  # noqa: F811
+    page = phone
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    campaign = instant_campaign(factories.org(), quantity=1, odds=1_000_000, entries_per_person=1)
+    url = f"{live_server.url}/c/{campaign.slug}"
+    send_form(page, url, "mai@example.com")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    assert "残念ながら" in page.locator("#instant-result").inner_text()
+
+    page.click("#withdraw-link")
+    effects = page.locator("#withdraw-dialog .withdraw-effects").inner_text()
+    assert "インスタントウィンに参加できる回数には、この応募の分も含まれます" in effects.replace("\n", "")
+    page.screenshot(path=str(FOLDER / "withdraw-dialog-ja-390.png"))
+    with page.expect_navigation():
+        page.click("#withdraw-dialog button[type=submit]")
+
+    send_form(page, url, "mai@example.com")
+    error = page.locator("#form-message")  # the page's script shows the refusal above the form
+    error.wait_for()
+    assert "すでに上限の1回まで参加されています" in error.inner_text()
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 844})
+        error.scroll_into_view_if_needed()
+        page.screenshot(path=str(FOLDER / f"played-already-ja-{width}.png"))
+    assert page.input_value("#email") == "mai@example.com"
+    assert all("409" in error for error in page.console_errors), page.console_errors  # Chromium logs the
+    # refused post's answer itself; nothing else
