@@ -10,7 +10,7 @@ from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries.models import Entry
-from campaign.errors import DomainError
+from campaign.errors import DomainError, wants_json
 from campaign.extensions import db
 from campaign.moderation.views import member_actor, refused_on_page
 from campaign.orgs import services as orgs
@@ -152,7 +152,14 @@ def unarchive(campaign_id: str):
 @studio_route("edit_campaigns")
 def close_now(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    copies.close_now(campaign, actor=member_actor(), now=utcnow())
+    try:
+        copies.close_now(campaign, actor=member_actor(), now=utcnow())
+    except services.InvalidCampaign as exc:  # on the campaign's page, with the rule's own reason (the error
+        db.session.rollback()  # page added "someone else may have changed it", which was untrue)
+        if wants_json():
+            raise
+        flash(exc.text(), "error")
+        return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)
     db.session.commit()
     flash(_("Campaign closed: it takes no more entries."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)

@@ -49,3 +49,21 @@ def test_a_customer_who_withdrew_a_losing_play_is_told_why_they_cannot_play_agai
     assert page.input_value("#email") == "mai@example.com"
     assert all("409" in error for error in page.console_errors), page.console_errors  # Chromium logs the
     # refused post's answer itself; nothing else
+
+
+def test_the_studio_page_of_an_instant_win_says_how_it_runs(page, live_server, app):
+    """No "Close now" on an instant win, and why; who approves and how prizes are given, in its facts."""
+    from campaign.orgs.models import Role
+    from tests.browser.shots import shoot
+    from tests.browser.test_moderation_keys import log_in
+
+    org = factories.org()
+    factories.member(org, "owner@example.com", Role.OWNER)
+    campaign = instant_campaign(org, quantity=2, odds=3, two_stage_approval=True)
+    log_in(page, live_server.url, "owner@example.com")
+    shoot(
+        page, f"{live_server.url}/studio/campaigns/{campaign.public_id}", "studio-campaign", owner="instant"
+    )
+    assert page.locator("#close-now").count() == 0
+    assert page.locator("#fact-prizes").inner_text() == "Instant win: one lucky entry in 3, at once"
+    assert page.locator("#instant-runs-to-close").is_visible()

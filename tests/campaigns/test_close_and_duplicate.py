@@ -66,6 +66,16 @@ def test_close_now_is_refused_for_an_instant_win_and_for_a_draft(app):
         db.session.expire_all()
         assert db.session.get(Campaign, campaign.id).closes_at == closes_at
     assert events("campaign.close_now") == []
+    # in the studio (no script asking for JSON): no "Close now" on an instant win, which says why; a
+    # forged post comes back to the campaign page with the rule's reason, not an error page blaming others
+    url = f"/studio/campaigns/{instant.public_id}"
+    page = owner.client.get(url + "?lang=en").text
+    assert 'id="close-now"' not in page and "An instant win cannot be closed early" in page
+    assert "Instant win: one lucky entry in 1, at once" in page
+    refused = owner.post(f"{url}/close?lang=en", form_page=url)
+    assert refused.status_code == 303 and refused.headers["Location"] == url
+    told = owner.client.get(url + "?lang=en").text
+    assert "never earlier" in told and "someone else" not in told
 
 
 def test_duplicate_copies_settings_products_prizes_never_entries_or_winners(app, client):
