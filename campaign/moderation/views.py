@@ -194,10 +194,22 @@ def bulk_move():
         note=form.note.data or "",
     )
     db.session.commit()
-    flash(ngettext("%(num)s entry moved.", "%(num)s entries moved.", len(result.moved)))
-    if result.skipped:
-        flash(ngettext("%(num)s entry skipped.", "%(num)s entries skipped.", len(result.skipped)))
+    if result.moved:
+        flash(ngettext("%(num)s entry moved.", "%(num)s entries moved.", len(result.moved)))
+    if result.skipped:  # each one named, with the reason (it said "1 entry skipped", looking like success)
+        flash(skipped_message(result.skipped), "error")
     return redirect(_back(url_for("moderation.queue_all")), code=303)
+
+
+def skipped_message(skipped: list[tuple[Entry, str]]) -> str:
+    """「2件は処理しませんでした：はな（…）、匿名（…）」: who, and why, in the reader's language."""
+    named = _(", ").join(
+        _("%(who)s (%(why)s)", who=entry.nickname or _("anonymous"), why=why) for entry, why in skipped
+    )
+    return ngettext(
+        "%(num)s entry was not moved: %(entries)s", "%(num)s entries were not moved: %(entries)s",
+        len(skipped), entries=named,
+    )  # fmt: skip
 
 
 @bp.post("/moderation/entries/<entry_id>/redact")

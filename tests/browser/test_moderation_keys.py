@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
+from campaign.orgs.models import Role
 from tests import factories
 from tests.moderation.conftest import make_team
 
@@ -105,3 +106,21 @@ def test_a_card_warns_of_no_consent_and_the_entry_trail_has_its_review(page, liv
     entry_page = f"{live_server.url}/studio/entries/{shown.public_id}"
     shoot(page, entry_page, "entry-review-trail", owner="moderation")
     assert page.locator('.audit-event[data-action="review.published"]').count() == 1
+
+
+def test_the_approver_reads_who_recommended_each_entry(page, live_server, app):
+    """A walk-through's find: 「推薦者：…」 on every card, the recommender's address cut off. Screenshots of
+    the approver's queue, 390 and 1366 px."""
+    from tests.browser.shots import shoot
+    from tests.moderation.conftest import step
+
+    team = make_team(app, two_stage_approval=True)
+    entry, _ = team.entry(email="hana@example.com", nickname="hana")
+    assert step(team.studio(Role.EDITOR), entry, "recommend").status_code == 303
+    log_in(page, live_server.url, "approver@example.com")
+    shoot(page, f"{live_server.url}/studio/moderation/", "queue-recommended", owner="moderation")
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        line = page.locator(".recommendation")
+        assert "editor@example.com" in line.inner_text()
+        assert line.evaluate("p => p.scrollHeight <= p.clientHeight + 1"), f"cut off at {width}"

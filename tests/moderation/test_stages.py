@@ -134,7 +134,33 @@ def test_bulk_approve_in_one_post(team):
         {"action": "reject", "reason": reason_id(team, 1), "entries": [first.public_id, third.public_id]},
         follow_redirects=True,
     )
-    assert "2 entries skipped." in response.text  # approved and already-rejected entries cannot be rejected
+    # approved and already-rejected entries cannot be rejected: said as a failure, each named with its reason
+    told = response.text[response.text.index('class="flash flash-error"') :]
+    assert (
+        "2 entries were not moved: さくら (This entry cannot be rejected in its current state.), さくら"
+        in told
+    )
+
+
+def test_two_stage_bulk_buttons_fit_the_member_and_a_refusal_is_named(two_stage):
+    """A walk-through's finds: on a campaign the client's approver signs off, the agency's editor was offered
+    "Approve selected", which then said, as if it went well, "0 entries moved" and "1 entry skipped"; the
+    approver was offered "Recommend selected" (to themselves)."""
+    entry, _ = two_stage.entry(email="one@example.com", nickname="たろう")
+    queue = f"/studio/moderation/campaigns/{two_stage.campaign.public_id}"
+    editor = two_stage.studio(Role.EDITOR)
+    page = editor.client.get(queue + "?lang=en").text
+    assert "Recommend selected" in page and "Approve selected" not in page
+    approver = two_stage.studio(Role.APPROVER).client.get(queue + "?lang=en").text
+    assert "Approve selected" in approver and "Recommend selected" not in approver
+    refused = editor.post(
+        "/studio/moderation/bulk?lang=ja", {"action": "approve", "entries": [entry.public_id]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert 'class="flash flash-error" role="alert">1件の応募は処理しませんでした：たろう（' in refused.text
+    assert "件の応募を処理しました" not in refused.text
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.RECEIVED
 
 
 def test_launch_needs_the_approvers_sign_off_in_two_stage_campaigns(app):
