@@ -10,6 +10,7 @@ exactly (a forfeit changes no outcome). Every change is audited; the caller comm
 
 import enum
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -170,10 +171,16 @@ def winners_rows(campaign: Campaign, secret: str, *, now: datetime) -> list[list
                 entry_labels.entry_state_label(entry),
             ]
             + [labels.label(labels.WIN_STATES, state(result, now))]
-            + [result.shipped_at.isoformat() if result.shipped_at else ""]
+            + [_local_minute(result.shipped_at, campaign) if result.shipped_at else ""]
             + [address.get(k, "") for k in winners.ADDRESS_FIELDS]
         )
     return rows
+
+
+def _local_minute(moment: datetime, campaign: Campaign) -> str:
+    """「2026-12-05 14:42」 in the organisation's zone, as the winners page shows it and a spreadsheet reads
+    it (the list gave the UTC instant to the microsecond)."""
+    return moment.astimezone(ZoneInfo(campaign.organisation.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def win_of(campaign: Campaign, entry_public_id: str) -> InstantWinPlay | None:

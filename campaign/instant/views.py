@@ -11,6 +11,7 @@ from campaign.csv_export import csv_response
 from campaign.draws import labels, winners
 from campaign.errors import NotFound
 from campaign.extensions import db
+from campaign.i18n import zone_name
 from campaign.instant import fulfilment
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
@@ -61,7 +62,7 @@ def winners_csv(campaign_id: str):
         _("Nickname"),
         _("Entry status"),
         _("Prize state"),
-        _("Shipped at (UTC)"),
+        _("Shipped at (%(zone)s)", zone=zone_name(campaign.organisation.timezone)),
     )
     rows = fulfilment.winners_rows(campaign, _secret(), now=utcnow())
     return csv_response(f"instant-winners-{campaign.slug}.csv", header, rows)

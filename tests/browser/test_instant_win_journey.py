@@ -4,6 +4,7 @@ form says why not, and keeps what was typed (a walk-through re-rolled until it w
 
 import pytest
 
+from campaign.extensions import db
 from tests import factories
 from tests.browser.shots import SHOTS
 from tests.browser.test_brand_page_journey import jpeg, phone  # noqa: F401 (the phone fixture)
@@ -67,3 +68,36 @@ def test_the_studio_page_of_an_instant_win_says_how_it_runs(page, live_server, a
     assert page.locator("#close-now").count() == 0
     assert page.locator("#fact-prizes").inner_text() == "Instant win: one lucky entry in 3, at once"
     assert page.locator("#instant-runs-to-close").is_visible()
+
+
+def test_marking_a_prize_shipped_asks_first(page, live_server, app, client, studio):
+    """A walk-through's find: one click on 「発送済みにする」 was final. The winners page (the nickname
+    leads to the entry, the id small beneath, the address upright) asks first; Cancel changes nothing."""
+    from campaign.entries import status_links
+    from tests.browser.shots import shoot
+    from tests.browser.test_moderation_keys import log_in
+    from tests.conftest import csrf_from
+    from tests.draws.test_winners import ADDRESS
+    from tests.instant.helpers import SECRET
+    from tests.instant.test_fulfilment import approve, play_of, winning_campaign
+
+    campaign, winner, _ = winning_campaign(client, studio)
+    approve(studio, winner)
+    status_path = f"/s/{status_links.status_token(SECRET, winner.public_id)}"
+    form = client.get(status_path)
+    client.post(f"{status_path}/prize", data={**ADDRESS, "csrf_token": csrf_from(form.text)})
+    log_in(page, live_server.url, "drawer@example.com")
+    listing = f"{live_server.url}/studio/campaigns/{campaign.public_id}/instant-winners"
+    shoot(page, listing, "winners", owner="instant")
+    assert page.locator("address").evaluate("a => getComputedStyle(a).fontStyle") == "normal"
+    page.click("form[action$='/shipped'] button")
+    dialog = page.locator("dialog[open]")
+    assert "cannot be undone" in dialog.inner_text()
+    page.screenshot(path=str(FOLDER / "ship-confirm-en-1366.png"))
+    page.keyboard.press("Escape")
+    assert play_of(winner).shipped_at is None
+    page.click("form[action$='/shipped'] button")
+    with page.expect_navigation():
+        page.locator("dialog[open] [data-confirm-ok]").click()
+    db.session.expire_all()
+    assert play_of(winner).shipped_at is not None

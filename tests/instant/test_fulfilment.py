@@ -159,6 +159,12 @@ def test_studio_lists_instant_wins_ships_them_and_the_address_is_purged(app, cli
     assert ",shipped," in csv and "山田 花子" in csv  # the state in the reader's words, as on the screen
     row = next(line for line in csv.splitlines() if winner.public_id in line).split(",")
     assert row[3] in ("Received: waiting for review", "Approved")  # the entry's status too, not its code
+    # when it was shipped, to the minute in the brand's zone, as the screen says (it gave a UTC instant to
+    # the microsecond: a walk-through's find)
+    from zoneinfo import ZoneInfo
+
+    shipped = play_of(winner).shipped_at.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%Y-%m-%d %H:%M")
+    assert row[5] == shipped and "Shipped at (Japan Time)" in csv.splitlines()[0]
     assert csv.splitlines()[0].startswith(
         "\ufeffPrize,Entry ID,Nickname,Entry status,Prize state,"
     )  # 2 names

@@ -86,6 +86,16 @@ def test_the_studio_entry_page_says_an_entry_was_erased(team, client):
     assert 'id="entry-erased"' in page.text and "個人情報は消去済み" in page.text
     assert "処理できませんでした" not in page.text and "匿名" not in page.text
     assert f"/studio/entries/{entry.public_id}/original" not in page.text
+    # the campaign's list of entries says so too (a walk-through read 「処理できませんでした」, 「匿名」)
+    listing = (
+        team.studio(Role.EDITOR)
+        .client.get(
+            f"/studio/campaigns/{entry.campaign.public_id}/entries", headers={"Accept-Language": "ja"}
+        )
+        .text
+    )
+    tile = listing[listing.index(f'href="/studio/entries/{entry.public_id}"') :].split("</li>")[0]
+    assert tile.count("個人情報は消去済み") == 2 and "処理できませんでした" not in tile and "匿名" not in tile
 
 
 def test_withdrawing_and_erasing_say_so_and_lead_back_to_the_campaign(team, client):
