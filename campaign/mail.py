@@ -52,8 +52,13 @@ class SentMail(db.Model):
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-def _digest(to: str, subject: str, text: str) -> str:
-    return hashlib.sha256("\0".join((to, subject, text)).encode()).hexdigest()
+def _digest(job_id: int | None, to: str, subject: str, text: str) -> str:
+    """What a mail said, to whom, from which job: the job's creation time is in it, because SQLite gives a
+    finished job's id to the next row, and the same mail from a new job (an approver told again that
+    entries wait, once the list was emptied and filled) was taken for a retry and never sent."""
+    row = db.session.get(outbox.OutboxJob, job_id) if job_id is not None else None
+    made = row.created_at.isoformat() if row is not None else ""
+    return hashlib.sha256("\0".join((made, to, subject, text)).encode()).hexdigest()
 
 
 class MailError(Exception):
@@ -78,7 +83,7 @@ def send(to: str, subject: str, text: str, html: str | None = None) -> None:
     """Sends now, unless this job sent it already. A job function: plain string arguments, so RQ can carry
     them."""
     job_id = outbox.running_job()
-    digest = _digest(to, str(subject), str(text))
+    digest = _digest(job_id, to, str(subject), str(text))
     if job_id is not None and db.session.get(SentMail, (job_id, digest)) is not None:
         log.info("mail of job %d to %s was sent already: not sent again", job_id, to)
         return

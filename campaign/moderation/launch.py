@@ -9,6 +9,7 @@ from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.extensions import db
 from campaign.locks import lock_row
+from campaign.moderation import sign_off_mail
 from campaign.moderation.services import ModerationError, NotAllowed
 from campaign.orgs.models import Membership
 from campaign.orgs.services import can
@@ -33,6 +34,7 @@ def launch_or_request(campaign: Campaign, *, actor: Actor, membership: Membershi
     campaigns.audit(
         campaign, actor, "campaign.request_launch", now, {"status": "draft"}, {"launch_requested": True}
     )
+    sign_off_mail.launch_requested(campaign, actor.label)
     return False
 
 
@@ -42,6 +44,7 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
     lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
+    requested_by = campaign.launch_requested_by
     try:  # the launch checks first and changes nothing when it refuses
         _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
     except campaigns.InvalidCampaign as exc:  # valid when asked, no longer (its closing time passed, say)
@@ -52,6 +55,7 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
                 problem=exc.text(),
             )
         ) from exc
+    sign_off_mail.launch_decided(campaign, requested_by, launched=True)
 
 
 def _launch(campaign: Campaign, *, actor: Actor, now: datetime, action: str) -> None:
@@ -89,6 +93,7 @@ def decline_launch(
         {"launch_requested": False},
         reason=note.strip(),
     )
+    sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note.strip())
 
 
 def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:

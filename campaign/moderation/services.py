@@ -147,6 +147,10 @@ def transition(
     before = _snapshot(entry)
     _apply(entry, move, actor, now, reason, note)
     db.session.flush()
+    if move.action == "recommend":  # the client's approver hears of it (once while entries wait)
+        from campaign.moderation import sign_off_mail
+
+        sign_off_mail.entry_recommended(entry, actor.label)
     record(
         actor,
         f"entry.{action}",

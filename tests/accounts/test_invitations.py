@@ -238,6 +238,8 @@ def test_two_acceptances_at_the_same_moment_make_one_account(app, owner, smtp_se
         return racer
 
     outcomes = race(app, accept("first passphrase"), accept("second passphrase"))
-    assert sorted(outcomes) == ["done", "invitation_used"], outcomes
+    # the second is refused by whichever check meets the first's commit: the link taken, or (when it ran
+    # late, under load) the account that now has the address; either way one account (a full run's flake)
+    assert sorted(outcomes) in (["done", "invitation_used"], ["done", "email_taken"]), outcomes
     assert role_of("new@example.com") is Role.APPROVER
     assert db.session.scalar(select(func.count()).where(AuditEvent.action == "member.join")) == 1

@@ -78,6 +78,7 @@ def test_a_retried_mail_job_does_not_send_twice(app, smtp_server):
         factories.org()
         mail.send_after_commit("sakura@example.com", "当選のお知らせ", "本文です。")
         db.session.commit()
+        made = db.session.scalar(select(outbox.OutboxJob.created_at))  # it runs when the context ends
     assert len(smtp_server.to("sakura@example.com")) == 1  # sent inline when the context ended
     with app.app_context():
         assert db.session.scalars(select(outbox.OutboxJob)).all() == []
@@ -92,13 +93,32 @@ def test_a_retried_mail_job_does_not_send_twice(app, smtp_server):
                 next_attempt_at=utcnow() - timedelta(seconds=1),
                 last_error="",
                 token="lost-with-the-worker",
-                created_at=utcnow(),
+                created_at=made,
                 request_id="",
             )
         )
         db.session.commit()
         assert outbox.drain(now=utcnow()) == (1, 0)  # done, and its row gone
     assert len(smtp_server.to("sakura@example.com")) == 1
+
+
+def test_the_same_mail_from_a_new_job_is_sent_though_sqlite_reuses_the_job_id(app, smtp_server):
+    """SQLite gives a finished job's id to the next row: the same mail to the same person from a new job
+    (an approver told twice, days apart, that entries wait) was taken for a retry and never sent."""
+    from sqlalchemy import select
+
+    from campaign import outbox
+
+    with app.app_context():
+        factories.org()
+    ids = []
+    for _ in range(2):
+        with app.app_context():
+            mail.send_after_commit("approver@example.com", "承認待ちの応募があります", "本文です。")
+            db.session.commit()
+            ids.append(db.session.scalar(select(outbox.OutboxJob.id)))
+    assert ids[0] == ids[1] or app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+    assert len(smtp_server.to("approver@example.com")) == 2
 
 
 def test_a_mail_job_that_failed_sends_on_its_retry(app, smtp_server):

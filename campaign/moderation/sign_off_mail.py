@@ -1,0 +1,83 @@
+"""Mails between the agency and the client's approver on a campaign that needs the approver's sign-off.
+
+Nothing told either side that the other had acted (a walk-through: the launch request and four recommended
+entries reached the approver only if they happened to open the studio). Now:
+- a launch request mails every member who may approve it (owners and approvers), the requester excepted;
+- the approver's decision on it (launched, or declined with the note) mails the member who asked;
+- entries recommended to a campaign whose approver had none waiting mail the approvers once: the next
+  recommendations join the same waiting list until it is emptied, so a busy day is one mail, not fifty.
+Each mail is in the member's own studio language and links to the page where they act. Sent after the
+commit (`mail.send_after_commit`), so a refused step mails nobody.
+"""
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from campaign import mail
+from campaign.auth.models import User
+from campaign.campaigns.models import Campaign
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Membership
+from campaign.orgs.services import CAPABILITIES
+
+
+def approvers(campaign: Campaign, *, besides: str = "") -> list[User]:
+    """The members who may approve for the campaign's organisation, but `besides` (an email)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.org_id == campaign.org_id,
+                Membership.role.in_(CAPABILITIES["approve"]),
+                User.email != besides,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
+def launch_requested(campaign: Campaign, requested_by: str) -> None:
+    for user in approvers(campaign, besides=requested_by):
+        _send(user, "launch_requested", campaign, who=requested_by)
+
+
+def launch_decided(campaign: Campaign, requested_by: str, *, launched: bool, note: str = "") -> None:
+    """To the member who asked (`requested_by`, their email), if they still exist."""
+    user = db.session.scalar(select(User).where(User.email == requested_by)) if requested_by else None
+    if user is not None:
+        _send(user, "launch_approved" if launched else "launch_declined", campaign, note=note)
+
+
+def entry_recommended(entry: Entry, recommended_by: str) -> None:
+    """Call after the entry became recommended: mails the approvers when it is the only one waiting."""
+    waiting = db.session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .where(Entry.campaign_id == entry.campaign_id, Entry.status == EntryStatus.RECOMMENDED)
+    )
+    if waiting == 1:
+        for user in approvers(entry.campaign, besides=recommended_by):
+            _send(user, "entries_waiting", entry.campaign, who=recommended_by)
+
+
+def _send(user: User, kind: str, campaign: Campaign, **context) -> None:
+    with force_locale(user.locale or "ja"):
+        links = {
+            "campaign_url": mail.link("campaigns.show", campaign_id=campaign.public_id),
+            "queue_url": mail.link("moderation.queue_campaign", campaign_id=campaign.public_id),
+        }
+        title = campaign.title_for(user.locale or "ja")
+        subjects = {
+            "launch_requested": _("Launch requested: %(title)s", title=title),
+            "launch_approved": _("Launched: %(title)s", title=title),
+            "launch_declined": _("Launch declined: %(title)s", title=title),
+            "entries_waiting": _("Entries waiting for your approval: %(title)s", title=title),
+        }
+        text = render_template(
+            "moderation/email_sign_off.txt", kind=kind, campaign=campaign, title=title, **links, **context
+        )
+        mail.send_after_commit(user.email, subjects[kind], text)

@@ -1,0 +1,62 @@
+"""On a campaign the client's approver signs off, each side hears of the other's step by mail (a
+walk-through's find: nothing told the approver that a launch or entries waited, nor the agency that the
+client had decided): in the reader's studio language, linking where they act, once while entries wait."""
+
+from sqlalchemy import select
+
+from campaign.auth.models import User
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests.moderation.conftest import make_team, step
+
+
+def subjects(smtp_server, address: str) -> list[str]:
+    return [m["Subject"] for m in smtp_server.to(address)]
+
+
+def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
+    team = make_team(app, two_stage_approval=True, launch=False, title="夏のフォト", title_en="Summer photos")
+    db.session.scalar(select(User).where(User.email == "approver@example.com")).locale = "en"
+    db.session.commit()
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
+    assert editor.post(f"{url}/launch").status_code in (302, 303)
+
+    assert subjects(smtp_server, "approver@example.com") == ["Launch requested: Summer photos"]
+    [to_owner] = smtp_server.to("owner@example.com")  # in Japanese: the owner chose no language
+    assert to_owner["Subject"] == "公開の承認依頼：夏のフォト"
+    assert f"http://localhost{url}" in to_owner.get_content()
+    assert "editor@example.com" in to_owner.get_content()
+    assert smtp_server.to("editor@example.com") == [] and smtp_server.to("viewer@example.com") == []
+
+    decline = f"/studio/moderation/campaigns/{team.campaign.public_id}/decline-launch"
+    assert approver.post(decline, {"note": "賞品の表記を直してください"}).status_code == 303
+    [declined] = smtp_server.to("editor@example.com")
+    assert declined["Subject"] == "公開の承認が見送られました：夏のフォト"
+    assert "賞品の表記を直してください" in declined.get_content()
+
+    assert editor.post(f"{url}/launch").status_code in (302, 303)
+    approve = f"/studio/moderation/campaigns/{team.campaign.public_id}/approve-launch"
+    assert approver.post(approve).status_code == 303
+    assert subjects(smtp_server, "editor@example.com")[-1] == "公開されました：夏のフォト"
+
+
+def test_recommended_entries_are_mailed_to_the_approvers_once_while_they_wait(app, smtp_server, client):
+    team = make_team(app, two_stage_approval=True)
+    first, _ = team.entry(client, email="a@example.com")
+    second, _ = team.entry(client, email="b@example.com")
+    third, _ = team.entry(client, email="c@example.com")
+    smtp_server.messages.clear()  # the customers' receipts
+    editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
+
+    assert step(editor, first, "recommend").status_code == 303
+    assert step(editor, second, "recommend").status_code == 303
+    [waiting] = smtp_server.to("approver@example.com")  # one mail for both
+    assert waiting["Subject"].startswith("承認待ちの応募があります：")
+    assert f"/studio/moderation/campaigns/{team.campaign.public_id}" in waiting.get_content()
+    assert len(smtp_server.to("owner@example.com")) == 1 and smtp_server.to("editor@example.com") == []
+
+    assert step(approver, first, "approve").status_code == 303
+    assert step(approver, second, "approve").status_code == 303
+    assert step(editor, third, "recommend").status_code == 303  # the list was empty again: a new mail
+    assert len(smtp_server.to("approver@example.com")) == 2
