@@ -183,6 +183,21 @@ def _local_minute(moment: datetime, campaign: Campaign) -> str:
     return moment.astimezone(ZoneInfo(campaign.organisation.timezone)).strftime("%Y-%m-%d %H:%M")
 
 
+def held_wins(entry_ids: list[int]) -> set[int]:
+    """Those of `entry_ids` that hold an instant win now (won, not voided)."""
+    if not entry_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(InstantWinPlay.entry_id).where(
+                InstantWinPlay.entry_id.in_(entry_ids),
+                InstantWinPlay.slot_id.is_not(None),
+                InstantWinPlay.voided_after_seq.is_(None),
+            )
+        )
+    )
+
+
 def win_of(campaign: Campaign, entry_public_id: str) -> InstantWinPlay | None:
     """A win of this campaign by its entry's public id (None: no such entry here, or it did not win)."""
     result = db.session.scalar(

@@ -101,3 +101,21 @@ def test_marking_a_prize_shipped_asks_first(page, live_server, app, client, stud
         page.locator("dialog[open] [data-confirm-ok]").click()
     db.session.expire_all()
     assert play_of(winner).shipped_at is not None
+
+
+def test_the_queue_marks_an_instant_winner(page, live_server, app, client, studio):
+    """Screenshots of the moderation queue with a winning entry marked, 390 and 1366 px."""
+    from tests.browser.shots import shoot
+    from tests.browser.test_moderation_keys import log_in
+    from tests.instant.test_fulfilment import winning_campaign
+
+    campaign, winner, _ = winning_campaign(client, studio)
+    log_in(page, live_server.url, "drawer@example.com")
+    shoot(
+        page,
+        f"{live_server.url}/studio/moderation/campaigns/{campaign.public_id}",
+        "queue-won",
+        owner="instant",
+    )
+    flag = page.locator(f"#q-{winner.public_id} .mod-won")
+    assert flag.inner_text() == "Instant winner" and page.locator(".mod-won").count() == 1

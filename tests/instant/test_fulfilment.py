@@ -231,3 +231,24 @@ def test_a_takedown_keeps_the_win_its_address_and_its_code_and_approving_again_r
     )
     assert "Genuine" in answer.text
     assert "instant_win.void" not in actions_on(winner)
+
+
+def test_the_moderation_queue_marks_the_entry_that_won(app, client, studio):
+    """Approving a winning entry mails its winner: the queue says which entry that is (a walk-through could
+    not tell), and stops saying so once the win is voided."""
+    campaign, winner, loser = winning_campaign(client, studio)
+    queue = f"/studio/moderation/campaigns/{campaign.public_id}?lang=en&state=all"
+
+    def marked() -> list[str]:
+        page = studio.client.get(queue).text
+        return [
+            e.public_id
+            for e in (winner, loser)
+            if "mod-won" in page.split(f'id="q-{e.public_id}"')[1].split("</li>")[0]
+        ]
+
+    assert marked() == [winner.public_id]
+    token = status_links.status_token(SECRET, winner.public_id)
+    page = client.get(f"/s/{token}")
+    client.post(f"/s/{token}/withdraw", data={"csrf_token": csrf_from(page.text)})
+    assert marked() == []
