@@ -1,10 +1,10 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, EqualTo
 
 from campaign.auth.passwords import MIN_LENGTH
-from campaign.form_fields import AppForm
+from campaign.form_fields import AppForm, MaxLength
 from campaign.orgs.models import Role
 
 PASSWORD_MAX = 1024
@@ -36,7 +36,7 @@ class NewPassword:
 
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(_l("Enter a new password.")), Length(max=PASSWORD_MAX)],
+        validators=[DataRequired(_l("Enter a new password.")), MaxLength(PASSWORD_MAX)],
         description=_l("At least %(min)d characters.", min=MIN_LENGTH),
     )
     confirm = PasswordField(
@@ -51,7 +51,7 @@ class NewPassword:
 class ForgotPasswordForm(AppForm):
     email = EmailField(
         _l("Email address"),
-        validators=[DataRequired(_l("Enter the email address you log in with.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter the email address you log in with.")), MaxLength(254)],
     )
 
 
@@ -62,14 +62,14 @@ class ResetPasswordForm(NewPassword, AppForm):
 class AcceptInvitationForm(NewPassword, AppForm):
     name = StringField(
         _l("Your name"),
-        validators=[DataRequired(_l("Enter your name, as your team will see it.")), Length(max=100)],
+        validators=[DataRequired(_l("Enter your name, as your team will see it.")), MaxLength(100)],
     )
 
 
 class ChangePasswordForm(NewPassword, AppForm):
     current = PasswordField(
         _l("Current password"),
-        validators=[DataRequired(_l("Enter your current password.")), Length(max=PASSWORD_MAX)],
+        validators=[DataRequired(_l("Enter your current password.")), MaxLength(PASSWORD_MAX)],
     )
 
 
@@ -84,7 +84,7 @@ class LanguageForm(AppForm):
 class InviteForm(AppForm):
     email = EmailField(
         _l("Email address"),
-        validators=[DataRequired(_l("Enter the email address to invite.")), Length(max=254)],
+        validators=[DataRequired(_l("Enter the email address to invite.")), MaxLength(254)],
     )
     role = SelectField(_l("Role"), choices=[], default=Role.EDITOR.value)
     locale = SelectField(_l("Language of the invitation email"), choices=[])

@@ -18,12 +18,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.services import CampaignData, PrizeData, ProductData
-from campaign.form_fields import AppForm, Required, RowForm, WholeNumberField
+from campaign.form_fields import AppForm, MaxLength, Required, RowForm, WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -54,15 +54,15 @@ def within_range(form, field) -> None:
 
 class ProductForm(RowForm):
     public_id = HiddenField()  # ties the row to the saved product, so an edit keeps it (and its reviews)
-    name = StringField(_l("Product name"), validators=[Optional(), Length(max=200)])
-    sku = StringField(_l("SKU"), validators=[Optional(), Length(max=64)])
-    jan = StringField(_l("JAN code"), validators=[Optional(), Length(max=14)])
-    url = StringField(_l("Product URL"), validators=[Optional(), Length(max=2000)])
+    name = StringField(_l("Product name"), validators=[Optional(), MaxLength(200)])
+    sku = StringField(_l("SKU"), validators=[Optional(), MaxLength(64)])
+    jan = StringField(_l("JAN code"), validators=[Optional(), MaxLength(14)])
+    url = StringField(_l("Product URL"), validators=[Optional(), MaxLength(2000)])
 
 
 class PrizeForm(RowForm):
     public_id = HiddenField()  # ties the row to the saved prize, so an edit keeps it (and its winners)
-    name = StringField(_l("Prize"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Prize"), validators=[Optional(), MaxLength(200)])
     quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
     value_jpy = WholeNumberField(
         _l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
@@ -74,12 +74,12 @@ class CampaignForm(AppForm):
     # the saved campaign's edit_conflicts.fingerprint when the form was opened (edit only): a save made by
     # someone else since is not undone without a word
     edited_from = HiddenField()
-    title = StringField(_l("Title (Japanese)"), validators=[Required(), Length(max=200)])
-    slug = StringField(_l("Address (/c/…)"), validators=[Required(), Length(max=64)])
-    description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), Length(max=5000)])
+    title = StringField(_l("Title (Japanese)"), validators=[Required(), MaxLength(200)])
+    slug = StringField(_l("Address (/c/…)"), validators=[Required(), MaxLength(64)])
+    description = TextAreaField(_l("Description (Japanese)"), validators=[Optional(), MaxLength(5000)])
     # brand page (issue 13): English texts, colour and images (images go through brandpage.services)
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=200)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=5000)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), MaxLength(200)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), MaxLength(5000)])
     brand_color = StringField(_l("Brand colour"), validators=[Optional()])  # the rule: campaigns.rules
     hero_image = FileField(_l("Hero image"))
     remove_hero_image = BooleanField(_l("Remove the hero image"))
@@ -91,16 +91,16 @@ class CampaignForm(AppForm):
     )
     allows_upload = BooleanField(_l("Direct upload on the campaign page"), default=True)
     allows_follow_and_post = BooleanField(_l("Follow and post on social media"))
-    brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), Length(max=100)])
-    hashtags = StringField(_l("Required hashtags"), validators=[Optional(), Length(max=500)])
+    brand_handle = StringField(_l("Brand account handle"), validators=[Optional(), MaxLength(100)])
+    hashtags = StringField(_l("Required hashtags"), validators=[Optional(), MaxLength(500)])
     entries_per_person = WholeNumberField(
         _l("Entries allowed per person"),
         default=1,
         # the form checks it is a number; its range is a rule (`services.validate`), told with the others
         validators=[Required(zero_counts=True)],
     )
-    terms_text = TextAreaField(_l("Terms"), validators=[Optional(), Length(max=50_000)])
-    terms_version = StringField(_l("Terms version"), default="1", validators=[Required(), Length(max=32)])
+    terms_text = TextAreaField(_l("Terms"), validators=[Optional(), MaxLength(50_000)])
+    terms_version = StringField(_l("Terms version"), default="1", validators=[Required(), MaxLength(32)])
     consent_scopes = SelectMultipleField(
         _l("Ask customers' consent to show their photo and caption in"),
         choices=scope_choices,

@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from campaign.form_fields import AppForm, Required
+from campaign.form_fields import AppForm, MaxLength, Required
 
 
 class ConnectorForm(AppForm):
-    account_id = StringField(_l("Account id"), validators=[Required(), Length(max=64)])
-    token = PasswordField(_l("Access token"), validators=[Required(), Length(max=2000)])
-    base_url = StringField(_l("API base URL (optional)"), validators=[Optional(), Length(max=200)])
+    account_id = StringField(_l("Account id"), validators=[Required(), MaxLength(64)])
+    token = PasswordField(_l("Access token"), validators=[Required(), MaxLength(2000)])
+    base_url = StringField(_l("API base URL (optional)"), validators=[Optional(), MaxLength(200)])

@@ -10,16 +10,16 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, Regexp
+from wtforms.validators import NumberRange, Optional, Regexp
 
 from campaign.draws import address_input
 from campaign.draws.models import Eligibility
-from campaign.form_fields import AppForm, Required, WholeNumberField
+from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
 
 
 class PlanForm(AppForm):
     beacon_source = StringField(
-        _l("Public randomness beacon named in advance (optional)"), validators=[Optional(), Length(max=500)]
+        _l("Public randomness beacon named in advance (optional)"), validators=[Optional(), MaxLength(500)]
     )
     eligibility = SelectField(
         _l("Who takes part"),
@@ -46,12 +46,12 @@ class PlanForm(AppForm):
 
 class DrawForm(AppForm):
     password = PasswordField(_l("Your password"), validators=[Required()])
-    beacon = StringField(_l("Beacon value"), validators=[Optional(), Length(max=500)])
+    beacon = StringField(_l("Beacon value"), validators=[Optional(), MaxLength(500)])
 
 
 class CheckForm(AppForm):
     passed = BooleanField(_l("I checked: the post is online with the hashtag and the account follows us"))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), MaxLength(2000)])
 
 
 class ClaimForm(AppForm):
@@ -60,7 +60,7 @@ class ClaimForm(AppForm):
 
     name = StringField(
         _l("Full name of the recipient"),
-        validators=[Required(), Length(max=100)],
+        validators=[Required(), MaxLength(100)],
         render_kw={"autocomplete": "name"},
     )
     postal_code = StringField(
@@ -74,17 +74,17 @@ class ClaimForm(AppForm):
     )
     prefecture = StringField(
         _l("Prefecture"),
-        validators=[Required(), Length(max=20)],
+        validators=[Required(), MaxLength(20)],
         render_kw={"autocomplete": "address-level1"},
     )
     city = StringField(
         _l("City, ward, town"),
-        validators=[Required(), Length(max=100)],
+        validators=[Required(), MaxLength(100)],
         render_kw={"autocomplete": "address-level2"},
     )
     street = StringField(
         _l("Street address, building, room"),
-        validators=[Required(), Length(max=200)],
+        validators=[Required(), MaxLength(200)],
         render_kw={"autocomplete": "address-line1"},
     )
     phone = TelField(
@@ -105,4 +105,4 @@ class ClaimForm(AppForm):
 
 
 class NoticeCodeForm(AppForm):
-    code = StringField(_l("Code from the message"), validators=[Required(), Length(max=20)])
+    code = StringField(_l("Code from the message"), validators=[Required(), MaxLength(20)])

@@ -2,14 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import NumberRange
 
-from campaign.form_fields import AppForm, Required, WholeNumberField
+from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
 from campaign.galleries.models import Layout
 
 
 class GalleryForm(AppForm):
-    name = StringField(_l("Name"), validators=[Required(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[Required(), MaxLength(200)])
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=True)
     product = SelectField(_l("Product"), choices=[], validate_choice=True)
     min_rating = WholeNumberField(_l("Minimum rating"), default=1, validators=[NumberRange(min=1, max=5)])
@@ -22,5 +22,5 @@ class GalleryForm(AppForm):
     )
     allowed_origins = TextAreaField(
         _l("Sites allowed to embed it (one origin per line, e.g. https://shop.example.jp)"),
-        validators=[Length(max=5000)],
+        validators=[MaxLength(5000)],
     )

@@ -12,24 +12,24 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
-from campaign.form_fields import AppForm, Required, WholeNumberField
+from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
 
 NOTE_MAX = 2000
 
 
 class StepForm(AppForm):
-    reason = StringField(_l("Reason shown to the customer"), validators=[Optional(), Length(max=32)])
+    reason = StringField(_l("Reason shown to the customer"), validators=[Optional(), MaxLength(32)])
     note = TextAreaField(
-        _l("Note for the team (never shown to the customer)"), validators=[Optional(), Length(max=NOTE_MAX)]
+        _l("Note for the team (never shown to the customer)"), validators=[Optional(), MaxLength(NOTE_MAX)]
     )
 
 
 class BulkForm(StepForm):
-    action = StringField(validators=[DataRequired(), Length(max=16)])
+    action = StringField(validators=[DataRequired(), MaxLength(16)])
     entries = SelectMultipleField(validate_choice=False)
 
 
@@ -38,8 +38,8 @@ class RedactForm(AppForm):
 
 
 class ReasonForm(AppForm):
-    label_ja = StringField(_l("Reason in Japanese"), validators=[Required(), Length(max=LABEL_MAX)])
-    label_en = StringField(_l("Reason in English"), validators=[Required(), Length(max=LABEL_MAX)])
+    label_ja = StringField(_l("Reason in Japanese"), validators=[Required(), MaxLength(LABEL_MAX)])
+    label_en = StringField(_l("Reason in English"), validators=[Required(), MaxLength(LABEL_MAX)])
     position = WholeNumberField(
         _l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
     )

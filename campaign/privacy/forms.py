@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length, NumberRange
+from wtforms.validators import NumberRange
 
-from campaign.form_fields import AppForm, Required, WholeNumberField
+from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
 from campaign.orgs.services import RETENTION_DAYS
 
 
@@ -24,7 +24,7 @@ class RequestForm(AppForm):
         default="",
     )
     email = StringField(
-        _l("The requester's email address or account"), validators=[Required(), Length(max=254)]
+        _l("The requester's email address or account"), validators=[Required(), MaxLength(254)]
     )
     confirm = BooleanField(
         _l("I have checked that the request comes from the owner of this address or account.")

@@ -2,9 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import Length
 
-from campaign.form_fields import AppForm
+from campaign.form_fields import AppForm, MaxLength
 
 
 class SourceForm(AppForm):
@@ -16,5 +15,5 @@ class SourceForm(AppForm):
             SelectChoice("x_search", _l("X recent search")),
         ],
     )
-    query = StringField(_l("Hashtag or query"), validators=[Length(max=512)])
+    query = StringField(_l("Hashtag or query"), validators=[MaxLength(512)])
     include_top = BooleanField(_l("Also read the hashtag's top posts (one more API page per poll)"))

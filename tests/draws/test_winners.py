@@ -108,6 +108,11 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert [m for m in re.findall(r'name="(\w+)"', english) if m in ADDRESS][0] == "name"
     bad = client.post(claim_path, data={**ADDRESS, "postal_code": "12", "csrf_token": csrf_from(form.text)})
     assert bad.status_code == 422
+    long = {**ADDRESS, "street": "あ" * 201, "csrf_token": csrf_from(form.text)}
+    # the field named, in the customer's words (WTForms' stock message began 「フィールドは」)
+    too_long = client.post(claim_path, data=long, headers={"Accept-Language": "ja"})
+    assert "「番地・建物名・部屋番号」は200文字以内で入力してください。" in too_long.text
+    assert "フィールドは" not in too_long.text and 'maxlength="200"' in too_long.text
     done = client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)})
     assert done.status_code == 303
     db.session.refresh(winner)
