@@ -23,6 +23,9 @@ def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
     assert editor.post(f"{url}/launch").status_code in (302, 303)
 
     assert subjects(smtp_server, "approver@example.com") == ["Launch requested: Summer photos"]
+    launch_form = f'action="{url}/launch"'
+    assert launch_form not in editor.client.get(url).text  # asked once; it waits (it offered "Launch" again)
+    assert launch_form in team.studio(Role.OWNER).client.get(url).text  # who may approve still launches
     [to_owner] = smtp_server.to("owner@example.com")  # in Japanese: the owner chose no language
     assert to_owner["Subject"] == "公開の承認依頼：夏のフォト"
     assert f"http://localhost{url}" in to_owner.get_content()
