@@ -1,5 +1,6 @@
 """Forms of the draw screen, the claim page and the "check your win" page."""
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -72,9 +73,10 @@ class ClaimForm(AppForm):
         ],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
-    prefecture = StringField(
+    prefecture = SelectField(
         _l("Prefecture"),
-        validators=[Required(), MaxLength(20)],
+        choices=lambda: [("", _l("Choose…"))] + address_input.prefecture_choices(str(get_locale())),
+        validators=[Required(_l("Choose the prefecture."))],
         render_kw={"autocomplete": "address-level1"},
     )
     city = StringField(

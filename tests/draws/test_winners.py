@@ -113,6 +113,9 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     too_long = client.post(claim_path, data=long, headers={"Accept-Language": "ja"})
     assert "「番地・建物名・部屋番号」は200文字以内で入力してください。" in too_long.text
     assert "フィールドは" not in too_long.text and 'maxlength="200"' in too_long.text
+    abroad = {**ADDRESS, "prefecture": "ニューヨーク州", "csrf_token": csrf_from(form.text)}
+    refused = client.post(claim_path, data=abroad, headers={"Accept-Language": "ja"})  # one of the 47
+    assert refused.status_code == 422 and 'id="prefecture-error"' in refused.text
     done = client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)})
     assert done.status_code == 303
     db.session.refresh(winner)
