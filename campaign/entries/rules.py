@@ -37,9 +37,14 @@ def xml_text(value: str) -> str:
 
 
 def valid_email(value: str) -> str | None:
-    """The address in canonical form, or None when it is not a deliverable-looking address."""
+    """The address in canonical form, or None when it is not a deliverable-looking address. Full-width
+    letters and signs, as a Japanese keyboard in full-width mode types them (「ａｌｉｃｅ＠example.com」),
+    are read as the address they stand for (NFKC): kept as typed, the confirmation went to an address no
+    server delivers to, and the person counted as someone new (a check's find)."""
     try:
-        return validate_email(value.strip(), check_deliverability=False).normalized
+        return validate_email(
+            unicodedata.normalize("NFKC", value).strip(), check_deliverability=False
+        ).normalized
     except EmailNotValidError:
         return None
 

@@ -25,7 +25,7 @@ class PlaysUsedUp(DomainError):
     field = "email"
     message = _l(
         "You have already taken part in this instant win as many times as allowed (%(limit)s). Entries "
-        "you withdrew count too."
+        "you withdrew or erased count too."
     )
 
 

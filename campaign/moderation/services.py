@@ -100,6 +100,8 @@ def allowed_moves(entry: Entry, membership: Membership | None) -> list[Move]:
 def _actor_fits(move: Move, membership: Membership | None) -> bool:
     if move.capability is None:
         return membership is None
+    if move.action == "recommend" and membership is not None and can(membership, "approve"):
+        return False  # who may approve approves: recommending to oneself was offered (a check's find)
     return membership is not None and can(membership, move.capability)
 
 

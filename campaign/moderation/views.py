@@ -204,7 +204,8 @@ def bulk_move():
 def skipped_message(skipped: list[tuple[Entry, str]]) -> str:
     """「2件は処理しませんでした：はな（…）、匿名（…）」: who, and why, in the reader's language."""
     named = _(", ").join(
-        _("%(who)s (%(why)s)", who=entry.nickname or _("anonymous"), why=why) for entry, why in skipped
+        _("%(who)s (%(why)s)", who=entry.nickname or f"{_('anonymous')} {entry.public_id[:6]}", why=why)
+        for entry, why in skipped
     )
     return ngettext(
         "%(num)s entry was not moved: %(entries)s", "%(num)s entries were not moved: %(entries)s",

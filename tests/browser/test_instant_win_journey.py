@@ -35,6 +35,7 @@ def test_a_customer_who_withdrew_a_losing_play_is_told_why_they_cannot_play_agai
     page.click("#withdraw-link")
     effects = page.locator("#withdraw-dialog .withdraw-effects").inner_text()
     assert "インスタントウィンに参加できる回数には、この応募の分も含まれます" in effects.replace("\n", "")
+    assert "抽選" not in effects and "改めてご応募" not in effects  # no draw here, and no second play
     page.screenshot(path=str(FOLDER / "withdraw-dialog-ja-390.png"))
     with page.expect_navigation():
         page.click("#withdraw-dialog button[type=submit]")

@@ -15,10 +15,10 @@ def test_the_studio_page_says_who_approves_and_how_prizes_are_given(app):
     owner = Studio(app.test_client())
     owner.login("owner@example.com", factories.PASSWORD)
     page = owner.client.get(f"/studio/campaigns/{agency.public_id}?lang=en").text
-    assert "The client's approver, after the agency recommends them" in page
+    assert "The client's approver or an owner; editors recommend entries and ask for the launch" in page
     assert "A verifiable draw after the campaign closes" in page
     page = owner.client.get(f"/studio/campaigns/{plain.public_id}?lang=ja").text
-    assert "オーナーまたは編集者" in page and "賞品なし" in page
+    assert "オーナー・編集者・承認者" in page and "賞品なし" in page
 
 
 def test_a_campaign_without_prizes_does_not_promise_a_draw(app, client):

@@ -78,7 +78,7 @@ def test_a_winner_not_following_is_excluded_and_the_next_alternate_verified(clie
     assert len(lookups) == 2
     assert db.session.scalar(select(ConnectorAccount)).token_sealed.count("x-token") == 0
     shown = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw?lang=ja").text
-    assert "除外 (フォローなし)" in shown and "not_following" not in shown
+    assert "除外（フォローなし）" in shown and "not_following" not in shown
 
 
 def test_the_check_note_is_written_in_the_drawers_language(client, studio, social_apis):

@@ -245,6 +245,10 @@ def test_a_drawn_winner_who_withdraws_gives_up_the_prize_and_the_next_alternate_
         "withdrawn",
     )
     assert "withdrawn" in client.get(f"/draws/{draw.public_id}").text
+    # their own page says they gave the prize up (it said they failed the entry conditions: a check's find)
+    told = client.get(status_path + "?lang=en").text
+    assert "You withdrew this entry, so the prize it was drawn for was given up." in told
+    assert "entry conditions" not in told
 
 
 def test_an_address_sent_from_a_second_tab_is_not_saved_and_the_winner_is_told(client, studio, smtp_server):

@@ -311,6 +311,16 @@ def test_entries_per_person_counts_the_normalised_email(client, live):
     assert len(stored_keys("private/originals/")) == 1
 
 
+def test_a_full_width_address_is_read_as_the_address_it_stands_for(client, live):
+    """A phone left in full-width mode types 「ｓａｋｕｒａ＠example.com」: the entry is mailed to
+    sakura@example.com and counts as that person's (it was kept as typed: undeliverable, a new person)."""
+    assert submit(client, email="ｓａｋｕｒａ＠ｅｘａｍｐｌｅ．ｃｏｍ").status_code == 303
+    entry = db.session.scalar(select(Entry))
+    assert entry.email == "sakura@example.com" and entry.email_normalised == "sakura@example.com"
+    again = submit(client, email="sakura@example.com", photo=factories.photo(641, 480))
+    assert again.status_code == 409 and entry_count() == 1
+
+
 def test_a_withdrawn_entry_gives_its_slot_back(client, live):
     status_url = submit(client).headers["Location"].split("?")[0]
     page = client.get(status_url)

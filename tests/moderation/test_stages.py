@@ -153,11 +153,20 @@ def test_two_stage_bulk_buttons_fit_the_member_and_a_refusal_is_named(two_stage)
     assert "Recommend selected" in page and "Approve selected" not in page
     approver = two_stage.studio(Role.APPROVER).client.get(queue + "?lang=en").text
     assert "Approve selected" in approver and "Recommend selected" not in approver
+    assert "move-recommend" not in approver and "move-recommend" in page  # nor on each card
+    yourself = step(two_stage.studio(Role.APPROVER), entry, "recommend")
+    assert yourself.status_code in (403, 409)
     refused = editor.post(
         "/studio/moderation/bulk?lang=ja", {"action": "approve", "entries": [entry.public_id]},
         follow_redirects=True,
     )  # fmt: skip
     assert 'class="flash flash-error" role="alert">1件の応募は処理しませんでした：たろう（' in refused.text
+    nameless, _ = two_stage.entry(email="two@example.com", nickname="")
+    refused = editor.post(
+        "/studio/moderation/bulk?lang=ja", {"action": "approve", "entries": [nameless.public_id]},
+        follow_redirects=True,
+    )  # fmt: skip
+    assert f"処理しませんでした：匿名 {nameless.public_id[:6]}（" in refused.text  # told apart by their id
     assert "件の応募を処理しました" not in refused.text
     db.session.refresh(entry)
     assert entry.status is EntryStatus.RECEIVED
