@@ -75,3 +75,13 @@ def set_password(user: User, password: str) -> None:
 def end_sessions(user: User) -> None:
     """A new session token: every cookie made with the old one (this device's, a copied one) opens nothing."""
     user.session_token = new_public_id()
+
+
+def known_as(email: str, user: User | None = None) -> str:
+    """A member as colleagues know them: 「田中 花子 (hanako@agency.example)」, else the address alone (a
+    member without a name, or one who left). `user`: the account, when the caller has it already."""
+    if user is None and email:
+        user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not user.name.strip():
+        return email
+    return str(_l("%(name)s (%(email)s)", name=user.name.strip(), email=email))

@@ -56,8 +56,7 @@ def conflict(campaign: Campaign) -> EditConflict:
 def _member(event: AuditEvent) -> str:
     """The member as colleagues know them: their name with their email address, else the address."""
     from campaign.auth.models import User
+    from campaign.auth.services import known_as
 
     user = db.session.get(User, event.actor_user_id) if event.actor_user_id else None
-    if user is None or not user.name.strip():
-        return event.actor_label
-    return str(_l("%(name)s (%(email)s)", name=user.name.strip(), email=event.actor_label))
+    return known_as(event.actor_label, user) if user is not None else event.actor_label

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import FieldList
 
+from campaign.auth.services import known_as
 from campaign.campaigns import addresses, copies, edit_conflicts, services
 from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
@@ -108,7 +109,8 @@ def edit(campaign_id: str):
 @studio_route()
 def show(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
-    return render_template("campaigns/show.html", campaign=campaign, now=utcnow())
+    requester = known_as(campaign.launch_requested_by) if campaign.launch_requested_at else ""
+    return render_template("campaigns/show.html", campaign=campaign, now=utcnow(), launch_requester=requester)
 
 
 @bp.post("/campaigns/<campaign_id>/launch")
@@ -155,11 +157,9 @@ def close_now(campaign_id: str):
     try:
         copies.close_now(campaign, actor=member_actor(), now=utcnow())
     except services.InvalidCampaign as exc:  # on the campaign's page, with the rule's own reason (the error
-        db.session.rollback()  # page added "someone else may have changed it", which was untrue)
-        if wants_json():
+        if wants_json():  # page added "someone else may have changed it", which was untrue)
             raise
-        flash(exc.text(), "error")
-        return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)
+        return refused_on_page(campaign, exc)
     db.session.commit()
     flash(_("Campaign closed: it takes no more entries."))
     return redirect(url_for("campaigns.show", campaign_id=campaign.public_id), code=303)

@@ -17,6 +17,7 @@ def subjects(smtp_server, address: str) -> list[str]:
 def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
     team = make_team(app, two_stage_approval=True, launch=False, title="夏のフォト", title_en="Summer photos")
     db.session.scalar(select(User).where(User.email == "approver@example.com")).locale = "en"
+    db.session.scalar(select(User).where(User.email == "editor@example.com")).name = "代理店 田中"
     db.session.commit()
     url = f"/studio/campaigns/{team.campaign.public_id}"
     editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
@@ -25,7 +26,9 @@ def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
     assert subjects(smtp_server, "approver@example.com") == ["Launch requested: Summer photos"]
     launch_form = f'action="{url}/launch"'
     assert launch_form not in editor.client.get(url).text  # asked once; it waits (it offered "Launch" again)
-    assert launch_form in team.studio(Role.OWNER).client.get(url).text  # who may approve still launches
+    owners_page = team.studio(Role.OWNER).client.get(url).text
+    assert launch_form in owners_page  # who may approve still launches
+    assert "代理店 田中 (editor@example.com)" in owners_page  # the requester by name, as colleagues know them
     [to_owner] = smtp_server.to("owner@example.com")  # in Japanese: the owner chose no language
     assert to_owner["Subject"] == "公開の承認依頼：夏のフォト"
     assert f"http://localhost{url}" in to_owner.get_content()
