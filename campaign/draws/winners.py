@@ -277,8 +277,14 @@ def address_of(pick, secret: str) -> dict[str, str] | None:
     return json.loads(sealing.unseal(secret, ADDRESS_PURPOSE, pick.address_sealed))
 
 
+ALREADY_SHIPPED = _l("This prize was marked as shipped already: nothing changed.")
+
+
 def mark_shipped(pick: DrawPick, *, actor: Actor, now: datetime) -> None:
-    if lock_row(pick).state is not PickState.CLAIMED:
+    state = lock_row(pick).state
+    if state is PickState.SHIPPED:  # a second click, another tab (it said only claimed prizes ship)
+        raise DrawRefused(ALREADY_SHIPPED)
+    if state is not PickState.CLAIMED:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     pick.state = PickState.SHIPPED
     pick.shipped_at = now

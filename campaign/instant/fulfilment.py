@@ -129,7 +129,9 @@ def expire_claims(*, now: datetime) -> list[InstantWinPlay]:
 
 
 def mark_shipped(result: InstantWinPlay, *, actor: Actor, now: datetime) -> None:
-    if not _held(lock_row(result)) or result.address_given_at is None or result.shipped_at is not None:
+    if lock_row(result).shipped_at is not None:
+        raise DrawRefused(winners.ALREADY_SHIPPED)
+    if not _held(result) or result.address_given_at is None:
         raise DrawRefused(_l("Only a claimed prize can be marked as shipped."))
     result.shipped_at = now
     db.session.flush()

@@ -144,6 +144,11 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert shipped.status_code == 303
     db.session.refresh(winner)
     assert winner.state is PickState.SHIPPED
+    again = studio.post(
+        f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/shipped",
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+    )  # from a stale page: told it is shipped already (it said only claimed prizes can be shipped)
+    assert again.status_code == 409 and "marked as shipped already" in again.text
     assert runner.invoke(args=["draws", "purge-addresses", "--days", "30"]).output.startswith("Purged 0")
     winner.shipped_at = utcnow() - timedelta(days=31)
     db.session.commit()
