@@ -122,6 +122,17 @@ def test_customer_sees_the_result_at_once_in_their_language(app, client):
     assert "残念ながら" in page(loser, "ja")
 
 
+def test_the_receipt_mail_says_the_result_is_there_already(app, client, smtp_server):
+    """An instant win's result is decided on entry: the receipt said it would be told later (a check's
+    find); it says the result is on the entry page and the prize is confirmed after approval."""
+    campaign = instant_campaign(factories.org(), quantity=1)
+    enter(client, campaign, "a@example.com")
+    [mail] = smtp_server.confirmations
+    body = mail.get_content()
+    assert "Its instant-win result is on your entry page already" in body
+    assert "let you know the result" not in body
+
+
 def test_an_ordinary_campaign_does_not_play(app, client):
     from tests.draws.helpers import launched_campaign
 
