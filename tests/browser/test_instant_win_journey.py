@@ -120,3 +120,17 @@ def test_the_queue_marks_an_instant_winner(page, live_server, app, client, studi
     )
     flag = page.locator(f"#q-{winner.public_id} .mod-won")
     assert flag.inner_text() == "Instant winner" and page.locator(".mod-won").count() == 1
+
+
+def test_a_full_width_address_typed_on_a_phone_is_sent(phone, live_server, app):  # noqa: F811
+    """A check's find: an address typed in full-width mode was refused by the page's script as not an
+    address, though the server reads it as hana@example.com."""
+    from sqlalchemy import select
+
+    from campaign.entries.models import Entry
+
+    campaign = instant_campaign(factories.org(), quantity=1, odds=1_000_000)
+    send_form(phone, f"{live_server.url}/c/{campaign.slug}", "ｈａｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ")
+    phone.wait_for_url("**/s/*", timeout=30_000)
+    db.session.rollback()  # the live server committed in its own session
+    assert db.session.scalar(select(Entry.email)) == "hana@example.com"

@@ -124,3 +124,20 @@ def test_the_approver_reads_who_recommended_each_entry(page, live_server, app):
         line = page.locator(".recommendation")
         assert "editor@example.com" in line.inner_text()
         assert line.evaluate("p => p.scrollHeight <= p.clientHeight + 1"), f"cut off at {width}"
+
+
+def test_an_editor_asks_the_approver_to_launch(page, live_server, app):
+    """A check's find: the editor's button and its dialog read as a launch ("goes public… seed committed
+    now") though only a request is sent. Screenshots of the page and the dialog, 390 and 1366 px."""
+    from tests.browser.shots import SHOTS, shoot
+
+    team = make_team(app, two_stage_approval=True, launch=False)
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/campaigns/{team.campaign.public_id}"
+    shoot(page, url, "ask-to-launch", owner="moderation")
+    page.click("form[action$='/launch'] button")
+    dialog = page.locator("dialog[open]")
+    assert "Nothing goes public until they do" in dialog.inner_text()  # the last shot is English
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / "moderation" / f"ask-to-launch-dialog-en-{width}.png"))

@@ -21,6 +21,8 @@ def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
     db.session.commit()
     url = f"/studio/campaigns/{team.campaign.public_id}"
     editor, approver = team.studio(Role.EDITOR), team.studio(Role.APPROVER)
+    asking = editor.client.get(url + "?lang=en").text  # a request, worded as one (it read as a launch)
+    assert "Ask the approver to launch" in asking and "draw seed is committed now" not in asking
     assert editor.post(f"{url}/launch").status_code in (302, 303)
 
     assert subjects(smtp_server, "approver@example.com") == ["Launch requested: Summer photos"]
@@ -38,7 +40,7 @@ def test_a_launch_request_and_its_decision_are_mailed(app, smtp_server):
     decline = f"/studio/moderation/campaigns/{team.campaign.public_id}/decline-launch"
     assert approver.post(decline, {"note": "賞品の表記を直してください"}).status_code == 303
     [declined] = smtp_server.to("editor@example.com")
-    assert declined["Subject"] == "公開の承認が見送られました：夏のフォト"
+    assert declined["Subject"] == "公開申請が却下されました：夏のフォト"  # the button's word, 却下
     assert "賞品の表記を直してください" in declined.get_content()
 
     assert editor.post(f"{url}/launch").status_code in (302, 303)

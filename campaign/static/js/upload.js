@@ -157,7 +157,10 @@
     if (product) need("product_id", !!product.value);
     need("rating", radios.some(function (r) { return r.checked; }));
     var email = form.querySelector('[name="email"]');
-    var emailValue = email ? email.value.trim() : "";
+    // a keyboard in full-width mode types 「ｈａｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ」: read and sent as the address it stands
+    // for, as the server reads it (entries.rules.valid_email); it was refused here as not an address
+    if (email && email.value) email.value = email.value.normalize("NFKC").trim();
+    var emailValue = email ? email.value : "";
     need("email", !!emailValue);
     if (emailValue && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(emailValue)) {
       errors.email = [form.querySelector('[data-field="email"]').getAttribute("data-invalid")];
