@@ -266,3 +266,34 @@ def test_the_iframe_fits_its_box_at_any_width_its_photos_scroll_sideways(page, l
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         other.close()
+
+
+def test_the_script_carousel_has_previous_and_next_buttons(page, live_server, app, client):
+    """A walk-through's find: the script's carousel scrolled only sideways, which a mouse without a tilting
+    wheel cannot do. Its buttons move one photo at a time, disabled at either end; shots at 390 and 1366."""
+    from tests.browser.shots import SHOTS
+
+    brand = make_brand(app, client)
+    for number in range(5):
+        brand.approved(caption=f"photo {number}", nickname=f"n{number}", email=f"c{number}@example.com")
+    other = OtherOrigin()
+    gallery = brand.gallery(allowed_origins=other.url, layout="carousel")
+    app.config["PUBLIC_BASE_URL"] = live_server.url
+    snapshots.rebuild([gallery.id])
+    other.html = product_page(live_server.url, gallery.public_id, with_frame=False)
+    (SHOTS / "galleries").mkdir(parents=True, exist_ok=True)
+    try:
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(other.url + "/")
+            page.wait_for_selector(".kk-g li img", state="attached")
+            prev, nxt = page.locator(".kk-g .kk-nav button").all()
+            assert prev.get_attribute("aria-label") == "前の写真" and prev.is_disabled() and nxt.is_enabled()
+            nxt.click()
+            page.wait_for_function("document.querySelector('.kk-g ul').scrollLeft > 0")
+            page.wait_for_function("!document.querySelector('.kk-g .kk-nav button').disabled")
+            page.wait_for_timeout(600)  # the smooth scroll settles on a photo
+            page.screenshot(path=str(SHOTS / "galleries" / f"carousel-buttons-{width}.png"))
+        assert page.console_errors == []
+    finally:
+        other.close()

@@ -9,7 +9,10 @@
     ".kk-g{font:14px/1.5 system-ui,sans-serif;color:#222}.kk-g .kk-l{font-size:12px;color:#555;margin:0 0 8px}" +
     ".kk-g ul{list-style:none;margin:0;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:8px}" +
     ".kk-g.kk-carousel ul{display:flex;overflow-x:auto;scroll-snap-type:x mandatory}" +
-    ".kk-g.kk-carousel li{flex:0 0 70%;scroll-snap-align:start}" +
+    ".kk-g.kk-carousel li{flex:0 0 min(70%,320px);scroll-snap-align:start}" +
+    ".kk-g .kk-nav{display:flex;justify-content:flex-end;gap:8px;margin-top:8px}" +
+    ".kk-g .kk-nav button{min-width:44px;min-height:44px;font-size:20px;line-height:1;border:1px solid #bbb;border-radius:8px;background:#fff;color:#222;cursor:pointer}" +
+    ".kk-g .kk-nav button:disabled{opacity:.4;cursor:default}.kk-g .kk-nav button:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}" +
     ".kk-g button.kk-o{display:block;width:100%;min-height:44px;padding:0;border:0;background:none;cursor:zoom-in;text-align:left;font:inherit;color:inherit}" +
     ".kk-g button.kk-o:focus-visible,dialog.kk-d :focus-visible{outline:3px solid #1a73e8;outline-offset:2px}" +
     ".kk-g picture{display:block;overflow:hidden}.kk-g img{display:block;width:100%;height:100%;object-fit:cover}" +
@@ -279,6 +282,33 @@
     };
   }
 
+  // A carousel scrolls sideways: a mouse without a wheel that tilts could not move it (a walk-through), so
+  // it has previous / next buttons, one photo at a time, disabled at either end.
+  function carouselButtons(list, words) {
+    var bar = el("div", "kk-nav");
+    var prev = el("button"), next = el("button");
+    prev.type = next.type = "button";
+    prev.textContent = "\u2039";
+    next.textContent = "\u203a";
+    prev.setAttribute("aria-label", words.previous || "Previous photo");
+    next.setAttribute("aria-label", words.next || "Next photo");
+    function step(direction) {
+      var item = list.querySelector("li");
+      var width = item ? item.getBoundingClientRect().width + 8 : list.clientWidth;
+      list.scrollBy({ left: direction * width, behavior: "smooth" });
+    }
+    function update() {
+      prev.disabled = list.scrollLeft <= 0;
+      next.disabled = list.scrollLeft + list.clientWidth >= list.scrollWidth - 1;
+    }
+    prev.addEventListener("click", function () { step(-1); });
+    next.addEventListener("click", function () { step(1); });
+    bar.appendChild(prev);
+    bar.appendChild(next);
+    setTimeout(update, 0);
+    return { bar: bar, update: update };
+  }
+
   function render(host, doc) {
     var words = doc.labels || {}; // in the document's language: ?lang= or Accept-Language on the API
     var anonymous = host.getAttribute("data-anonymous-label") || words.anonymous || "Anonymous";
@@ -299,14 +329,17 @@
       li.appendChild(button);
       list.appendChild(li);
     });
+    root.appendChild(list);
     if (doc.layout === "carousel") {
       var last = 0;
+      var nav = carouselButtons(list, words);
       list.addEventListener("scroll", function () {
+        nav.update();
         var now = Date.now();
         if (now - last > 2000) { last = now; send(doc.id, { k: "interaction" }); }
       }, { passive: true });
+      root.appendChild(nav.bar);
     }
-    root.appendChild(list);
     host.textContent = "";
     host.appendChild(root);
     watch(root, doc.id, function (node) { return node.getAttribute("data-kk-photo"); });
