@@ -3,6 +3,7 @@ screens (`draws/_labels.html`, through the Jinja globals) and the shipping lists
 an address as the screens show it."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _p
 
 PICK_STATES = {
     "waiting": _l("Waiting (alternate)"),
@@ -13,14 +14,14 @@ PICK_STATES = {
     "forfeited": _l("Forfeited: not claimed in time"),
     "excluded": _l("Excluded"),
 }
-WIN_STATES = {  # instant win (instant.fulfilment.WinState)
-    "awaiting_approval": _l("awaiting approval"),
-    "awaiting_address": _l("awaiting address"),
-    "claim_closed": _l("claim period ended"),
-    "forfeited": _l("forfeited"),
-    "address_given": _l("address given"),
-    "shipped": _l("shipped"),
-    "cancelled": _l("cancelled (voided)"),
+WIN_STATES = {  # instant win (instant.fulfilment.WinState); "prize state": "Shipped" is a column's name too
+    "awaiting_approval": _p("prize state", "Awaiting approval"),
+    "awaiting_address": _p("prize state", "Awaiting address"),
+    "claim_closed": _p("prize state", "Claim period ended"),
+    "forfeited": _p("prize state", "Forfeited"),
+    "address_given": _p("prize state", "Address given"),
+    "shipped": _p("prize state", "Shipped"),
+    "cancelled": _p("prize state", "Cancelled (voided)"),
 }
 # winners.ADDRESS_FIELDS, as the claim form names them
 ADDRESS_FIELDS = {

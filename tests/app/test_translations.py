@@ -31,6 +31,10 @@ def test_the_template_is_up_to_date_with_the_code(tmp_path):
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "_p:1c,2",
+            "-k",
+            "lazy_pgettext:1c,2",
             "-o",
             str(fresh),
             "--no-location",
@@ -55,7 +59,7 @@ def test_japanese_translates_every_message_with_the_same_placeholders():
     for message in template:
         if not message.id:
             continue
-        translated = japanese.get(message.id)
+        translated = japanese.get(message.id, context=message.context)  # pgettext's entries by context
         strings = (
             (translated.string if isinstance(translated.string, tuple) else (translated.string,))
             if translated
