@@ -42,8 +42,12 @@ def is_unreachable(error: Exception) -> bool:
 
 
 def explain(command: click.Command) -> None:
-    """Wraps the command's (or group's: every subcommand's) invocation."""
+    """Wraps the command's (or group's: every subcommand's) invocation, once. The command groups are the
+    feature modules' own objects, shared by every app a process builds: wrapped again by each, a test worker
+    that built a thousand apps overflowed the stack on its next command (a RecursionError in a full run)."""
     invoke = command.invoke
+    if getattr(invoke, "explains", False):
+        return
 
     @functools.wraps(invoke)
     def invoke_explained(ctx: click.Context):
@@ -56,6 +60,7 @@ def explain(command: click.Command) -> None:
             detail = str(exc.orig).strip().splitlines()[0]
             raise click.ClickException(advice.format(detail=detail)) from None
 
+    invoke_explained.explains = True
     command.invoke = invoke_explained
 
 

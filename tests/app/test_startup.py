@@ -250,3 +250,13 @@ def test_a_command_on_a_database_it_cannot_reach_says_so_in_one_line(tmp_path, u
     assert line.startswith("Error: cannot connect to the database (")
     assert said in line
     assert line.endswith("): check KUCHIKOMI_DATABASE_URL and that the server is up")
+
+
+def test_every_app_a_process_builds_wraps_the_commands_once():
+    """The command groups belong to the feature modules and every app shares them: each app wrapped their
+    invocation again, and a test worker that had built a thousand apps overflowed the stack on its next
+    command (a RecursionError in a full run). However many apps, one wrapper."""
+    apps = [create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"}) for _ in range(3)]
+    for name in ("storage", "entries", "draws"):
+        invoke = apps[-1].cli.commands[name].invoke
+        assert getattr(invoke, "explains", False) and not getattr(invoke.__wrapped__, "explains", False)
