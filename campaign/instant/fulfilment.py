@@ -186,7 +186,7 @@ def _local_minute(moment: datetime, campaign: Campaign) -> str:
 
 
 def held_wins(entry_ids: list[int]) -> set[int]:
-    """Those of `entry_ids` that hold an instant win now (won, not voided)."""
+    """Those of `entry_ids` that hold an instant win now (won, not voided: `_held`, as one query)."""
     if not entry_ids:
         return set()
     return set(

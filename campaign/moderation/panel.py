@@ -21,39 +21,38 @@ class Refused:
 
 
 def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict:
+    from campaign.reviews.services import review_of
+
     moves = services.allowed_moves(entry, membership)
     redact_form = RedactForm()
     redact_form.redacted_caption.data = entry.public_caption
+    review = review_of(entry)  # read once: the trail and "shown in" both name it
     return {
         "moves": [move.action for move in moves],
         "reasons": reasons.reasons_of(org, active_only=True) if moves else [],
         "step_form": StepForm(),
         "redact_form": redact_form,
         "can_redact": can(membership, "moderate"),
-        "audit_events": trail(entry, org) if can(membership, "view_audit") else None,
-        **shown_in(entry),
+        "audit_events": trail(entry, review, org) if can(membership, "view_audit") else None,
+        **shown_in(entry, review),
     }
 
 
-def trail(entry: Entry, org: Organisation) -> list:
+def trail(entry: Entry, review, org: Organisation) -> list:
     """The entry's audit events and its review's (published, withdrawn), newest first: what became of the
     photo, in one place."""
-    from campaign.reviews.services import review_of
-
     objects = [("entry", entry.public_id)]
-    review = review_of(entry)
     if review is not None:
         objects.append(("review", review.public_id))
     return events_for_objects(org, objects)
 
 
-def shown_in(entry: Entry) -> dict:
-    """Where the public sees the photo now: its published review and the galleries listing it."""
+def shown_in(entry: Entry, review) -> dict:
+    """Where the public sees the photo now: its published review (`review`, the entry's, or None) and the
+    galleries listing it."""
     from campaign.galleries.snapshots import listing
     from campaign.reviews.models import ReviewStatus
-    from campaign.reviews.services import review_of
 
-    review = review_of(entry)
     return {
         "shown_review": review if review is not None and review.status is ReviewStatus.PUBLISHED else None,
         "shown_galleries": listing(entry) if entry.status.value == "approved" else [],

@@ -52,8 +52,20 @@ def launch_decided(campaign: Campaign, requested_by: str, *, launched: bool, not
         _send(user, "launch_approved" if launched else "launch_declined", campaign, note=note)
 
 
+TOLD = "kuchikomi.sign_off_mail.told"  # in the session's info: campaigns whose waiting list this
+# transaction has looked at, so a bulk recommendation of a page of entries counts once, not per entry
+
+
 def entry_recommended(entry: Entry, recommended_by: str) -> None:
-    """Call after the entry became recommended: mails the approvers when it is the only one waiting."""
+    """Call after the entry became recommended: mails the approvers when it is the only one waiting (once
+    per campaign and transaction: the next entries of a bulk step join the list the first one started)."""
+    transaction, told = db.session.info.get(TOLD, (None, set()))
+    if transaction is not db.session().get_transaction():  # a new transaction looks again
+        told = set()
+        db.session.info[TOLD] = (db.session().get_transaction(), told)
+    if entry.campaign_id in told:
+        return
+    told.add(entry.campaign_id)
     waiting = db.session.scalar(
         select(func.count())
         .select_from(Entry)
