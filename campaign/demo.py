@@ -15,6 +15,7 @@ from campaign.auth import services as auth
 from campaign.auth.models import User
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
+from campaign.campaigns.settings import CampaignData, PrizeData, ProductData
 from campaign.clock import utcnow
 from campaign.entries import services as entries
 from campaign.entries.processing import process_entry
@@ -95,8 +96,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_cli)
 
 
-def demo_campaign(now) -> campaigns.CampaignData:
-    return campaigns.CampaignData(
+def demo_campaign(now) -> CampaignData:
+    return CampaignData(
         title="新茶の季節フォトキャンペーン",
         title_en="New tea season photo campaign",
         slug="spring-photo",
@@ -120,10 +121,10 @@ def demo_campaign(now) -> campaigns.CampaignData:
             "Demo terms: your own photos only."
         ),
         consent_scopes=["gallery", "review"],
-        products=[campaigns.ProductData(name="みどり茶 500ml", sku="MIDORI-500", jan="4901234567894")],
+        products=[ProductData(name="みどり茶 500ml", sku="MIDORI-500", jan="4901234567894")],
         prizes=[
-            campaigns.PrizeData(name="みどり茶 1年分（24本×12箱）", quantity=3, value_jpy=30000),
-            campaigns.PrizeData(name="常滑焼 急須と湯呑みのセット", quantity=10, value_jpy=8000),
+            PrizeData(name="みどり茶 1年分（24本×12箱）", quantity=3, value_jpy=30000),
+            PrizeData(name="常滑焼 急須と湯呑みのセット", quantity=10, value_jpy=8000),
         ],
     )
 

@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 from campaign.audit.services import Actor
 from campaign.auth import services as auth
 from campaign.campaigns import services as campaigns
+from campaign.campaigns.settings import CampaignData, PrizeData, ProductData
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.orgs import services as orgs
@@ -35,7 +36,7 @@ def member(organisation, email: str, role: Role = Role.OWNER):
     return account
 
 
-def campaign_data(**overrides) -> campaigns.CampaignData:
+def campaign_data(**overrides) -> CampaignData:
     now = utcnow()
     values = dict(
         title="Summer photos",
@@ -44,11 +45,11 @@ def campaign_data(**overrides) -> campaigns.CampaignData:
         closes_at=now + timedelta(days=30),
         terms_text="Terms: your own photos only.",
         consent_scopes=["gallery", "review"],
-        products=[campaigns.ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
-        prizes=[campaigns.PrizeData(name="A year of tea", quantity=2, value_jpy=30000)],
+        products=[ProductData(name="Green tea", sku="TEA-1", jan="4901234567894")],
+        prizes=[PrizeData(name="A year of tea", quantity=2, value_jpy=30000)],
     )
     values.update(overrides)
-    return campaigns.CampaignData(**values)
+    return CampaignData(**values)
 
 
 def campaign(organisation, *, launch: bool = True, **overrides):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from campaign.audit.services import Actor
 from campaign.campaigns import change_rules, services
 from campaign.campaigns.models import Campaign, CampaignStatus, RetiredSlug
+from campaign.campaigns.settings import ChangeRefused, InvalidCampaign
 from campaign.campaigns.stage import stage_of
 from campaign.extensions import db
 
@@ -22,12 +23,12 @@ def close_now(campaign: Campaign, *, actor: Actor, now: datetime) -> Campaign:
     live campaign, and wherever the change rules refuse an earlier close (an instant win's schedule)."""
     services.lock_campaign(campaign)
     if campaign.status(now) is not CampaignStatus.LIVE:
-        raise services.InvalidCampaign(_l("Only a live campaign can be closed now."), field="closes_at")
+        raise InvalidCampaign(_l("Only a live campaign can be closed now."), field="closes_at")
     before = services.snapshot(campaign)
     after = replace(before, closes_at=now)
     refusals = change_rules.refusals(stage_of(campaign, now), before, after)
     if refusals:
-        raise services.ChangeRefused(refusals)
+        raise ChangeRefused(refusals)
     closes_at = campaign.closes_at
     campaign.closes_at = now
     db.session.flush()
@@ -47,7 +48,7 @@ def _free_slug(base: str) -> str:
         retired = db.session.scalar(select(RetiredSlug.campaign_id).where(RetiredSlug.slug == slug))
         if taken is None and retired is None:
             return slug
-    raise services.InvalidCampaign(_l("No free address for a copy: rename some copies first."), field="slug")
+    raise InvalidCampaign(_l("No free address for a copy: rename some copies first."), field="slug")
 
 
 def duplicate(source: Campaign, *, actor: Actor, now: datetime) -> Campaign:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from campaign.audit.labels import action_label
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
-from campaign.campaigns.services import FIELDS, InvalidCampaign, snapshot
+from campaign.campaigns.services import FIELDS, snapshot
+from campaign.campaigns.settings import InvalidCampaign
 from campaign.extensions import db
 
 

@@ -22,7 +22,7 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
-from campaign.campaigns.services import CampaignData, PrizeData, ProductData
+from campaign.campaigns.settings import CampaignData, PrizeData, ProductData
 from campaign.form_fields import AppForm, MaxLength, Required, RowForm, WholeNumberField
 
 BLANK_ROWS = 2
@@ -96,7 +96,7 @@ class CampaignForm(AppForm):
     entries_per_person = WholeNumberField(
         _l("Entries allowed per person"),
         default=1,
-        # the form checks it is a number; its range is a rule (`services.validate`), told with the others
+        # the form checks it is a number; its range is a rule (`settings.validate`), told with the others
         validators=[Required(zero_counts=True)],
     )
     terms_text = TextAreaField(_l("Terms"), validators=[Optional(), MaxLength(50_000)])
@@ -128,7 +128,7 @@ class CampaignForm(AppForm):
     instant_win_odds = WholeNumberField(
         _l("Instant-win odds: one lucky entry in"),
         default=1,
-        validators=[Optional()],  # its range: a rule (`services.validate`), told with the others
+        validators=[Optional()],  # its range: a rule (`settings.validate`), told with the others
     )
 
     def __init__(self, *args, **kwargs):

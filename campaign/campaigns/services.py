@@ -9,14 +9,12 @@ from campaign import events
 from campaign.audit.services import Actor, record
 from campaign.campaigns import addresses, change_rules
 from campaign.campaigns.models import Campaign, CampaignStatus, Prize, Product
-from campaign.campaigns.settings import (  # noqa: F401 (callers name them through services)
+from campaign.campaigns.settings import (
     CampaignData,
     ChangeRefused,
     InvalidCampaign,
-    InvalidSettings,
     PrizeData,
     ProductData,
-    premium_findings,
     validate,
 )
 from campaign.extensions import db

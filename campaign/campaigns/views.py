@@ -9,6 +9,7 @@ from campaign.auth.services import known_as
 from campaign.campaigns import addresses, copies, edit_conflicts, services
 from campaign.campaigns.forms import CampaignForm
 from campaign.campaigns.models import Campaign
+from campaign.campaigns.settings import InvalidCampaign
 from campaign.clock import utcnow
 from campaign.entries.models import Entry
 from campaign.errors import DomainError, wants_json
@@ -156,7 +157,7 @@ def close_now(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     try:
         copies.close_now(campaign, actor=member_actor(), now=utcnow())
-    except services.InvalidCampaign as exc:  # on the campaign's page, with the rule's own reason (the error
+    except InvalidCampaign as exc:  # on the campaign's page, with the rule's own reason (the error
         if wants_json():  # page added "someone else may have changed it", which was untrue)
             raise
         return refused_on_page(campaign, exc)

@@ -163,7 +163,7 @@ def _draw_helpers() -> dict:
         return {"plan": plan_of(campaign), "draw": draw_of(campaign)}
 
     def premium_findings(campaign):
-        from campaign.campaigns.services import premium_findings as findings
+        from campaign.campaigns.settings import premium_findings as findings
 
         return findings(campaign)
 

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from campaign.audit.services import Actor
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign, CampaignStatus
+from campaign.campaigns.settings import InvalidCampaign
 from campaign.extensions import db
 from campaign.locks import lock_row
 from campaign.moderation import sign_off_mail
@@ -47,7 +48,7 @@ def approve_launch(campaign: Campaign, *, actor: Actor, membership: Membership, 
     requested_by = campaign.launch_requested_by
     try:  # the launch checks first and changes nothing when it refuses
         _launch(campaign, actor=actor, now=now, action="campaign.approve_launch")
-    except campaigns.InvalidCampaign as exc:  # valid when asked, no longer (its closing time passed, say)
+    except InvalidCampaign as exc:  # valid when asked, no longer (its closing time passed, say)
         raise ModerationError(
             _l(
                 "%(problem)s Decline the launch request with a note, so that the editor can fix the "

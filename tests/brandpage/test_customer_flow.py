@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.draws.models import DrawPick, PickState
 from campaign.entries import status_links
 from campaign.entries.models import Entry, EntryStatus

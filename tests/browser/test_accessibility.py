@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.draws.models import Draw
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db

@@ -81,7 +81,7 @@ def test_a_winner_types_the_address_in_full_width_on_a_phone(page, live_server, 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_draw_screen_with_a_prize_too_few_entries_could_fill(page, live_server, app, client, studio):
     """Screenshots of the draw screen's shortfall notice, 390 and 1366 px, ja and en."""
-    from campaign.campaigns.services import PrizeData
+    from campaign.campaigns.settings import PrizeData
     from tests.browser.shots import shoot
     from tests.browser.test_moderation_keys import log_in
 

@@ -3,7 +3,7 @@ headless Chromium; screenshots at 390 and 1366 px under /tmp/shots/walk-customer
 
 import pytest
 
-from campaign.campaigns.services import ProductData
+from campaign.campaigns.settings import ProductData
 from tests import factories
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in

@@ -4,7 +4,7 @@
 import pytest
 from sqlalchemy import select
 
-from campaign.campaigns.services import ProductData
+from campaign.campaigns.settings import ProductData
 from campaign.extensions import db
 from campaign.reviews.models import Review
 from tests import factories

@@ -12,7 +12,7 @@ from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
 from campaign.campaigns import services
 from campaign.campaigns.models import Campaign, Prize
-from campaign.campaigns.services import ChangeRefused, PrizeData
+from campaign.campaigns.settings import ChangeRefused, InvalidCampaign, PrizeData
 from campaign.clock import utcnow
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
@@ -148,7 +148,7 @@ def test_a_renamed_campaign_keeps_its_old_address_for_good(app, client, studio):
     other = factories.campaign(org, launch=False, slug="winter")
     with force_locale("en"):
         assert "never given out again" in str(
-            pytest.raises(services.InvalidCampaign, edit, other, slug="summer").value.text()
+            pytest.raises(InvalidCampaign, edit, other, slug="summer").value.text()
         )
     db.session.rollback()
     studio.login("owner@example.com", factories.PASSWORD)

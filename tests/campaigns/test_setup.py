@@ -107,14 +107,14 @@ def test_every_broken_rule_is_told_at_once_by_its_field(studio, editor):
 
 
 def test_validate_names_each_field_once_and_a_fields_later_rules_wait_for_its_first(app):
-    from campaign.campaigns import services
+    from campaign.campaigns.settings import CampaignData, InvalidSettings, validate
 
-    data = services.CampaignData(
+    data = CampaignData(
         title=" ", slug="Bad Slug", brand_color="red", entries_per_person=0,
         allows_upload=False, allows_follow_and_post=True, brand_handle="", hashtags=[],
     )  # fmt: skip
-    with pytest.raises(services.InvalidSettings) as refused:
-        services.validate(data)
+    with pytest.raises(InvalidSettings) as refused:
+        validate(data)
     fields = [refusal.field for refusal in refused.value.refusals]
     assert fields == ["title", "brand_color", "slug", "brand_handle", "hashtags", "entries_per_person"]
     assert refused.value.field == "title" and refused.value.text() == refused.value.refusals[0].text()

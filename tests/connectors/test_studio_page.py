@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.connectors import services as connectors
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.models import ConnectorAccount

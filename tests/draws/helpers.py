@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from campaign.campaigns import services as campaigns
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
 from campaign.draws.models import Draw, PickState
 from campaign.entries.models import Entry, EntryStatus

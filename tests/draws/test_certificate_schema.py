@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from campaign.audit.services import Actor
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
 from campaign.draws import winners
 from campaign.draws.certificate_schema import SCHEMA

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from campaign.audit.services import Actor
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
 from campaign.connectors import services as connectors
 from campaign.connectors.models import ConnectorAccount

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from campaign import create_app
 from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
 from campaign.draws import algorithm, certificate, eligibility, frozen, participants, services
 from campaign.draws.models import Draw, DrawPick, Eligibility

@@ -4,7 +4,7 @@ import hashlib
 
 from sqlalchemy import select, update
 
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.draws import frozen, participants
 from campaign.draws.models import Draw
 from campaign.entries.models import Entry, EntryStatus

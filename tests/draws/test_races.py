@@ -59,6 +59,7 @@ def test_a_prize_edit_racing_the_draw_never_leaves_the_draw_short_of_the_prizes(
     so the draw picks for the quantity it ends with, or the save is refused because the draw came first."""
     from campaign.campaigns import services as campaigns
     from campaign.campaigns.models import Campaign
+    from campaign.campaigns.settings import PrizeData
     from campaign.draws import services as draws
     from campaign.draws.models import Draw
     from campaign.entries.models import EntryStatus
@@ -66,7 +67,7 @@ def test_a_prize_edit_racing_the_draw_never_leaves_the_draw_short_of_the_prizes(
     from tests.draws.helpers import close, enter, launched_campaign, set_status, studio_setup
 
     org, drawer = studio_setup()
-    campaign = launched_campaign(org, prizes=[campaigns.PrizeData(name="Tea set", quantity=1)])
+    campaign = launched_campaign(org, prizes=[PrizeData(name="Tea set", quantity=1)])
     for n in range(4):
         set_status(enter(client, campaign, f"p{n}@example.com"), EntryStatus.APPROVED)
     close(campaign)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
 from campaign.draws import services, winners
 from campaign.draws.models import Draw, DrawPick, PickState

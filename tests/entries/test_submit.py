@@ -377,7 +377,7 @@ def test_errors_speak_the_customers_language(client, live):
 
 
 def test_the_customer_names_the_product_when_a_campaign_has_several(client, app):
-    from campaign.campaigns.services import ProductData
+    from campaign.campaigns.settings import ProductData
 
     factories.campaign(
         factories.org(),

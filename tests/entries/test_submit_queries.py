@@ -4,7 +4,7 @@
 from sqlalchemy import select
 
 from campaign.campaigns.addresses import public_campaign
-from campaign.campaigns.services import ProductData
+from campaign.campaigns.settings import ProductData
 from campaign.clock import utcnow
 from campaign.entries import services
 from campaign.entries.models import Entry

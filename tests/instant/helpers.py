@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.ids import new_public_id

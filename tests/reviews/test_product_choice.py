@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from campaign.campaigns.services import ProductData
+from campaign.campaigns.settings import ProductData
 from campaign.extensions import db
 from campaign.reviews.models import Review
 from tests.galleries.helpers import make_brand

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
-from campaign.campaigns.services import PrizeData
+from campaign.campaigns.settings import PrizeData
 from campaign.draws.models import Draw, PickState
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
