@@ -27,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign import jobs, mail, media, metrics
 from campaign.campaigns.addresses import public_campaign
+from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
@@ -41,6 +42,15 @@ bp.after_request(metrics.count_upload)
 
 TOO_MANY_UPLOADS = _l("Many photos have just been sent from your connection. Please try again in %(wait)s.")
 CAMPAIGN_BUSY = _l("This campaign is receiving very many photos right now. Please try again in %(wait)s.")
+# The same refusals on the campaign page itself (a form sent without the page's script): its form is empty
+TOO_MANY_UPLOADS_NOT_SENT = _l(
+    "Many photos have just been sent from your connection, so this entry was not sent. Please fill in the "
+    "form again in %(wait)s."
+)
+CAMPAIGN_BUSY_NOT_SENT = _l(
+    "This campaign is receiving very many photos right now, so this entry was not sent. Please fill in the "
+    "form again in %(wait)s."
+)
 FORM_TOO_LONG = _l("What you typed is longer than this form allows. Please shorten it and try again.")
 NOTHING_SENT = _l(
     "The photo is larger than %(max_mb)s MB, so nothing was sent. Please choose a smaller photo and fill in "
@@ -66,14 +76,35 @@ def _campaign_key() -> str:
 
 @bp.errorhandler(RateLimitExceeded)
 def too_many_uploads(error: RateLimitExceeded):
-    """The limiter answers before the body is read; the message says how long to wait (Retry-After too)."""
+    """The limiter answers before the body is read; the message says how long to wait (Retry-After too).
+    A form sent from the campaign page without its script gets the brand's page again, its form empty (as
+    for 413); anything else, the plain answer."""
     current = limiter.current_limit
     seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
-    message = CAMPAIGN_BUSY if error.limit.key_func is _campaign_key else TOO_MANY_UPLOADS
+    busy = error.limit.key_func is _campaign_key
     wait = format_timedelta(timedelta(seconds=seconds), threshold=1)
-    response = error_response(429, "too_many_uploads", str(message) % {"wait": wait})
+    campaign = _sent_from_page()
+    if campaign is None:
+        message = str(CAMPAIGN_BUSY if busy else TOO_MANY_UPLOADS) % {"wait": wait}
+        response = error_response(429, "too_many_uploads", message)
+    else:
+        message = str(CAMPAIGN_BUSY_NOT_SENT if busy else TOO_MANY_UPLOADS_NOT_SENT) % {"wait": wait}
+        response = campaign_page_response(campaign, EntryForm(formdata=None), 429, None, message)
     response.headers["Connection"] = "close"  # the photo was never read: stop sending it (as for 413)
     return response
+
+
+def _sent_from_page() -> Campaign | None:
+    """The campaign whose page sent this refused form without its script (the page set the session cookie);
+    None for a script, another client, or a campaign that is not public (the plain answer then)."""
+    if request.endpoint != "submissions.submit" or wants_json():
+        return None
+    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
+        return None  # not from the page: no session is started for it
+    try:
+        return public_campaign(request.view_args["slug"], now=utcnow())
+    except DomainError:
+        return None
 
 
 def form_key() -> str:
@@ -101,11 +132,8 @@ def too_large(error: RequestEntityTooLarge):
     errors = {"photo": [message]} if photo_over else {}
     if wants_json():
         return jsonify(error="request_entity_too_large", message=message, errors=errors), 413
-    if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies:
-        return generic  # not from the page (it sets the cookie): no session is started for it
-    try:
-        campaign = public_campaign(request.view_args["slug"], now=utcnow())
-    except DomainError:  # no such campaign: the plain answer
+    campaign = _sent_from_page()
+    if campaign is None:
         return generic
     if photo_over:  # nothing was read, so nothing can be refilled: the message says so
         message = str(NOTHING_SENT) % {"max_mb": limits.max_bytes // (1024 * 1024)}

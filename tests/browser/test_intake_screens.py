@@ -51,6 +51,34 @@ def test_too_many_uploads_say_how_long_to_wait_without_leaving_the_form(browser,
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_without_the_script_too_many_uploads_answer_with_the_brands_page(browser, live_server, app, width):
+    """The form sent without the page's script (blocked, or an old phone): the brand's page again, saying
+    the entry was not sent and when to send it, where it was Kuchikomi's bare error page."""
+    factories.campaign(factories.org())
+    app.config["UPLOAD_RATE_LIMIT"] = "1 per minute"
+    context = browser.new_context(
+        java_script_enabled=False, locale="ja-JP", viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    try:
+        for colour in ((200, 10, 10), (10, 10, 200)):
+            page.goto(f"{live_server.url}/c/summer")
+            fill_entry_form(page, factories.photo(colour=colour))
+            with page.expect_navigation():
+                page.click("#submit-button")
+        assert page.locator("h1").inner_text() == "Summer photos"
+        message = page.locator("#form-message").inner_text()
+        assert "この応募は送信されていません" in message
+        assert "後に、もう一度ご入力のうえ送信してください" in message
+        assert page.locator("#entry-form").is_visible()
+        no_sideways_scroll(page)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"upload-429-no-script-{width}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_the_status_page_tells_when_the_photo_could_not_be_read(browser, live_server, app, width):
     factories.campaign(factories.org())
     damaged = shortened_vp8(encode(photo(3, (320, 240)), "WEBP", quality=80))

@@ -52,17 +52,31 @@ def test_uploads_from_one_address_are_limited(client, live, app):
     assert another_address.status_code == 303
 
 
+def form_message(page: str) -> str:
+    message = page[page.index('id="form-message"') :]
+    return message[: message.index("</p>")]
+
+
 def test_the_429_says_how_long_to_wait_in_the_customers_language(client, live, app):
+    """Sent from the page without its script: the brand's page again, not Kuchikomi's error page (it had no
+    brand header and no form), saying the entry was not sent and when to fill the form in again."""
     app.config["UPLOAD_RATE_LIMIT"] = "1 per minute"
     assert post_from(client, "198.51.100.7").status_code == 303
     page = post_from(client, "198.51.100.7")
     assert page.status_code == 429
-    assert 0 < int(page.headers["Retry-After"]) <= 60
-    assert "Many photos have just been sent from your connection. Please try again in" in page.text
+    assert 0 < int(page.headers["Retry-After"]) <= 60 and page.headers["Connection"] == "close"
+    assert "Summer photos</h1>" in page.text and 'id="entry-form"' in page.text
+    assert (
+        "Many photos have just been sent from your connection, so this entry was not sent. Please fill in "
+        "the form again in" in form_message(page.text)
+    )
     japanese = post_from(client, "198.51.100.7", headers={"Accept-Language": "ja"})
-    assert "お使いの接続から短い間にたくさんの写真が送られました" in japanese.text
+    assert "この応募は送信されていません" in form_message(japanese.text)
     as_json = post_from(client, "198.51.100.7", headers={"Accept": "application/json"})
     assert as_json.status_code == 429 and as_json.json["error"] == "too_many_uploads"
+    assert as_json.json["message"].startswith(
+        "Many photos have just been sent from your connection. Please try again in"
+    )
     assert entry_count() == 1
 
 
@@ -72,7 +86,10 @@ def test_uploads_to_one_campaign_are_limited_across_addresses(client, live, app)
     codes = [post_from(client, f"198.51.100.{n}").status_code for n in range(1, 4)]
     assert codes == [303, 303, 429]
     busy = post_from(client, "198.51.100.9")
-    assert "This campaign is receiving very many photos right now" in busy.text
+    assert (
+        "This campaign is receiving very many photos right now, so this entry was not sent"
+        in form_message(busy.text)
+    )
     assert post_from(client, "198.51.100.9", slug="autumn").status_code == 303
 
 
