@@ -18,16 +18,13 @@ from campaign.accounts.forms import (
 from campaign.audit.services import Actor
 from campaign.auth import passwords
 from campaign.auth import services as auth
+from campaign.auth.passwords import guess_limit
 from campaign.clock import utcnow
 from campaign.errors import DomainError
 from campaign.extensions import db, limiter
 from campaign.orgs.access import SESSION_KEY, current_membership
 
 bp = Blueprint("accounts", __name__)
-
-
-def _limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _email_key() -> str:
@@ -39,8 +36,8 @@ def _ip() -> str:
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
-@limiter.limit(_limit, methods=["POST"], key_func=_email_key)
+@limiter.limit(guess_limit, methods=["POST"])
+@limiter.limit(guess_limit, methods=["POST"], key_func=_email_key)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
@@ -55,7 +52,7 @@ def _link_problem(template: str, exc: DomainError, **context):
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(guess_limit, methods=["POST"])
 def reset_password(token: str):
     now = utcnow()
     try:
@@ -80,7 +77,7 @@ def reset_password(token: str):
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(guess_limit, methods=["POST"])
 def accept_invitation(token: str):
     now = utcnow()
     try:
@@ -162,7 +159,7 @@ def save_language():
 
 @bp.post("/studio/account/password")
 @login_required
-@limiter.limit(_limit)
+@limiter.limit(guess_limit)
 def change_password():
     form = ChangePasswordForm()
     if form.validate():

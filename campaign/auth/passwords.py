@@ -28,6 +28,12 @@ def hasher() -> PasswordHasher:
     return _hasher(config["ARGON2_TIME_COST"], config["ARGON2_MEMORY_COST"], config["ARGON2_PARALLELISM"])
 
 
+def guess_limit() -> str:
+    """How many guesses at a secret (a password, a winner's code) one address or account may make: the
+    login's limit, LOGIN_RATE_LIMIT. For Flask-Limiter's `limit`, read at each request."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def hash_password(password: str) -> str:
     return hasher().hash(password)
 

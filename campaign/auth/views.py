@@ -1,9 +1,10 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from campaign.auth import services
 from campaign.auth.forms import LoginForm
+from campaign.auth.passwords import guess_limit
 from campaign.clock import utcnow
 from campaign.extensions import db, limiter
 from campaign.i18n import remember_choice, safe_next
@@ -15,13 +16,9 @@ def _login_email_key() -> str:
     return "login:" + services.normalise_login_email(request.form.get("email", ""))
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_login_email_key)
+@limiter.limit(guess_limit, methods=["POST"])
+@limiter.limit(guess_limit, methods=["POST"], key_func=_login_email_key)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("campaigns.index"))

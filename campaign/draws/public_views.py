@@ -17,6 +17,7 @@ from flask import (
 from flask_babel import get_locale
 from sqlalchemy import select
 
+from campaign.auth.passwords import guess_limit
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
 from campaign.draws import certificate, winners
@@ -83,13 +84,8 @@ def frozen_list(draw_id: str):
 notice_finders: list[Callable[[int, str], tuple[str, datetime] | None]] = []
 
 
-def _guess_limit() -> str:
-    """Codes tried from one address: guesses at a secret, as many as login attempts (LOGIN_RATE_LIMIT)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/c/<slug>/check", methods=["GET", "POST"])
-@limiter.limit(_guess_limit, methods=["POST"])
+@limiter.limit(guess_limit, methods=["POST"])  # codes tried from one address
 def check_notice(slug: str):
     """Anyone who got a "you won" message enters its code: genuine (and for which prize) or not."""
     campaign = public_campaign(slug, now=utcnow(), archived_too=True)  # mailed notices outlive the page

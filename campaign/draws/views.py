@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from campaign import mail
 from campaign.audit.services import Actor
+from campaign.auth.passwords import guess_limit
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.connectors import services as connectors
@@ -16,7 +17,7 @@ from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.entries import labels as entry_labels
 from campaign.errors import DomainError, NotFound, wants_json
-from campaign.extensions import db
+from campaign.extensions import db, limiter
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 
@@ -134,7 +135,13 @@ def _refused(campaign: Campaign, form: DrawForm, error: DomainError):
     return _page(campaign, draw_form=form, code=error.status)
 
 
+def _drawer_key() -> str:
+    return f"draw-password:{current_user.get_id()}"
+
+
 @bp.post("/campaigns/<campaign_id>/draw")
+@limiter.limit(guess_limit)  # a draw asks for the drawer's password: each try is a guess at it (a probe's
+@limiter.limit(guess_limit, key_func=_drawer_key)  # find: a stolen session could guess without limit)
 @studio_route("draw")
 def run(campaign_id: str):
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)

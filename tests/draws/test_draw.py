@@ -269,6 +269,29 @@ def test_a_refused_draw_shows_the_draw_screen_saying_why_at_the_field_it_concern
     assert again.status_code == 409 and "already been drawn" in again.text and "Result" in again.text
 
 
+def test_the_draws_password_is_guessed_no_more_often_than_the_logins(app, client, studio):
+    """A draw asks for the drawer's password, so each try is a guess at it: a security probe's find was 55
+    wrong guesses in a row with a signed-in approver's session, each told wrong, none refused. Now the
+    login's limit holds, per account and per address, and the refusal draws nothing."""
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    set_status(enter(client, campaign, "a@example.com"), EntryStatus.APPROVED)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    assert [_draw(studio, campaign, password=f"guess {n}").status_code for n in range(3)] == [403] * 3
+    refused = _draw(studio, campaign)  # the right password too, once the guesses are spent
+    assert refused.status_code == 429 and "Too many attempts" in refused.text
+    assert db.session.scalar(select(Draw)) is None
+
+    factories.member(org, "approver@example.com", Role.APPROVER)
+    other = Studio(app.test_client())
+    other.client.environ_base["REMOTE_ADDR"] = "198.51.100.20"  # another account, from another address
+    other.login("approver@example.com", factories.PASSWORD)
+    assert _draw(other, campaign).status_code == 303
+    assert db.session.scalar(select(Draw)).entry_count == 1
+
+
 def test_a_draw_is_scored_by_a_thread_and_starts_no_process(client, studio, monkeypatch):
     """A helper process cost more to start and feed than it saved: the drawing process scores alone."""
     from multiprocessing.process import BaseProcess
