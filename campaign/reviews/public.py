@@ -7,6 +7,7 @@ email, social handle, post URL or other personal data can slip out through one o
 from contextlib import AbstractContextManager, nullcontext
 
 from flask import current_app, has_request_context, request
+from sqlalchemy import ColumnElement, and_
 
 from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.media_views import public_url
@@ -32,8 +33,22 @@ def is_publishable(entry: Entry, scope: str) -> bool:
         and entry.removed_upstream_at is None
         and entry.processing is Processing.READY
         and entry.consent is not None
-        and scope in (entry.consent.scopes or [])
+        and consents_to(entry.consent.scopes, scope)
     )
+
+
+def publishable_rows() -> ColumnElement[bool]:
+    """`is_publishable`'s conditions on the entry's own columns, as SQL, for a query that counts entries
+    rather than loading them; with `consents_to` on the scopes of its consent (joined), the same rule."""
+    return and_(
+        Entry.status == EntryStatus.APPROVED,
+        Entry.removed_upstream_at.is_(None),
+        Entry.processing == Processing.READY,
+    )
+
+
+def consents_to(scopes: list[str] | None, scope: str) -> bool:
+    return scope in (scopes or [])
 
 
 def url_context() -> AbstractContextManager:

@@ -6,11 +6,15 @@ import io
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import event, select
+
 from campaign.analytics import reports
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
+from campaign.entries.models import Consent, Entry, Processing
 from campaign.extensions import db
 from campaign.privacy.erasure import erase_entry
+from campaign.reviews.public import consents_to, is_publishable, publishable_rows
 from tests import factories
 from tests.analytics.helpers import SHOP, beacon, conversion, embed, settle
 from tests.api.test_export_api import create_key
@@ -183,3 +187,38 @@ def test_the_report_says_how_late_its_counts_are(app, client, brand):
     schedule.tick(duties=tuple(d for d in schedule.registered() if d.name == "analytics-rollup"))
     page = brand.studio.client.get("/studio/analytics/?lang=ja").text
     assert "集計は5分ごとに更新されます。直近数分間の表示・クリックは" in page and "に反映されます。" in page
+
+
+def test_the_funnel_is_counted_by_the_database_with_the_publication_rule(app, brand):
+    """The funnel loaded every entry of the range to count them (30,000 entries: 5 s and 155 MB for the
+    page). It counts in SQL now, reading only the public entries' consents, and its "public" column is still
+    `is_publishable`: an approved photo without consent, one still processing and one removed from its
+    network are approved but not public; a withdrawn one is neither."""
+    public = brand.approved()
+    brand.approved(consent_scopes=[])
+    brand.take_down(brand.approved())
+    brand.entry()  # waiting for review
+    still_processing, removed = brand.approved(), brand.approved()
+    still_processing.processing, removed.removed_upstream_at = Processing.PENDING, utcnow()
+    db.session.commit()
+    rows = db.session.execute(select(Entry.id, Consent.scopes).join(Consent).where(publishable_rows())).all()
+    for scope in ("gallery", "review"):
+        by_sql = {entry_id for entry_id, scopes in rows if consents_to(scopes, scope)}
+        in_python = {e.id for e in db.session.scalars(select(Entry)) if is_publishable(e, scope)}
+        assert by_sql == in_python == {public.id}
+
+    loaded = []
+
+    def load(target, context) -> None:
+        loaded.append(target)
+
+    org_id = brand.org.id
+    db.session.expunge_all()
+    event.listen(Entry, "load", load)
+    try:
+        today = utcnow().astimezone(ZoneInfo("Asia/Tokyo")).date()
+        (funnel,) = reports.funnels(org_id, "Asia/Tokyo", today, today)
+    finally:
+        event.remove(Entry, "load", load)
+    assert (funnel.submissions, funnel.approved, funnel.published) == (6, 4, 1)
+    assert loaded == []  # counted, not loaded
