@@ -208,6 +208,7 @@ FIELDS = {
     "token": _l("Access token"),
     "refused": _l("Refused because"),
     "public_caption": _l("Public caption"),
+    "masked_characters": _l("Characters masked"),
     "emails": _l("Email addresses erased"),
     "originals": _l("Original photos deleted"),
     "states": _l("Statuses"),
@@ -325,6 +326,12 @@ def _named(item: object) -> str:
     return f"{item.get('name', '')} ({' · '.join(details)})" if details else str(item.get("name", item))
 
 
+# Recorded before the trail kept only counts of a redaction: a caption's text, which the customer's erasure
+# cannot reach in the append-only trail, so the trail never shows it
+UNSHOWN = frozenset({"public_caption"})
+NOT_SHOWN = _l("(text not shown)")
+
+
 def field_value(value: object, key: str, locale: str) -> str:
     """A recorded value as a reader would say it: states in words, yes or no, a reason in the reader's
     language, lists of prizes or products by name, times as the page shows them."""
@@ -332,6 +339,8 @@ def field_value(value: object, key: str, locale: str) -> str:
 
     if value is None or value == "" or value == []:
         return "—"
+    if key in UNSHOWN:
+        return str(NOT_SHOWN)
     if isinstance(value, bool):
         return str(YES if value else NO)
     if key in names.ID_FIELDS and isinstance(value, str):

@@ -36,6 +36,8 @@ def redact(entry: Entry, redacted: str, *, actor: Actor, now: datetime) -> None:
     if entry.public_caption == before:
         return
     db.session.flush()
+    # How many characters the mask hides, never the text: a redaction hides what the customer should not
+    # have written (a phone number), and the trail is append-only, beyond the customer's erasure.
     record(
         actor,
         "entry.redact",
@@ -44,6 +46,11 @@ def redact(entry: Entry, redacted: str, *, actor: Actor, now: datetime) -> None:
         object_type="entry",
         object_id=entry.public_id,
         now=now,
-        before={"public_caption": before},
-        after={"public_caption": entry.public_caption},
+        before={"masked_characters": masked_characters(entry.caption, before)},
+        after={"masked_characters": masked_characters(entry.caption, entry.public_caption)},
     )
+
+
+def masked_characters(original: str, public: str) -> int:
+    """How many of the caption's characters the public caption hides."""
+    return sum(o != p for o, p in zip(original, public, strict=True))

@@ -40,11 +40,16 @@ def test_the_public_sees_the_redacted_caption_and_the_edit_is_audited(team, clie
     assert entry.caption == CAPTION and entry.public_caption == masked
     page = client.get(status_url).text
     assert masked in page and "090-1234-5678" not in page
+    # the trail says how many characters were masked, never the caption: it is append-only, and the phone
+    # number a redaction hides stayed in it beyond the customer's erasure (an operator's walk-through)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.redact"))
-    assert event.before == {"public_caption": CAPTION} and event.after == {"public_caption": masked}
+    assert event.before == {"masked_characters": 0} and event.after == {"masked_characters": 13}
+    page = team.studio(Role.OWNER).client.get(f"/studio/entries/{entry.public_id}?lang=en").text
+    assert "Characters masked" in page and page.count("090-1234-5678") == 1  # the caption itself, for staff
     assert editor.post(url, {"redacted_caption": CAPTION}).status_code == 303  # the original unmasks
     db.session.refresh(entry)
     assert entry.redacted_caption is None
+    assert "090" not in str(db.session.scalars(select(AuditEvent.before, AuditEvent.after)).all())
     assert team.studio(Role.VIEWER).post(url, {"redacted_caption": masked}).status_code == 403
 
 
@@ -72,3 +77,13 @@ def test_no_email_unless_the_campaign_asks(team, smtp_server, client):
     entry, _ = team.entry(client)
     step(team.studio(Role.EDITOR), entry, "approve")
     assert smtp_server.messages == []
+
+
+def test_a_caption_recorded_by_an_earlier_version_is_not_shown_in_the_trail(app):
+    """Redactions recorded the caption's text until the trail kept counts; such events stay (the trail is
+    append-only), and the trail does not show their text."""
+    from campaign.audit.labels import field_value
+
+    with app.test_request_context("/?lang=ja"):
+        assert field_value(CAPTION, "public_caption", "ja") == "（本文は表示しません）"
+        assert field_value(13, "masked_characters", "ja") == "13"
