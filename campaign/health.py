@@ -8,7 +8,7 @@ import functools
 import hmac
 import logging
 
-from flask import Flask, Response, current_app, jsonify, request
+from flask import Flask, Request, Response, current_app, jsonify, request
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
@@ -114,9 +114,27 @@ def metrics_view() -> Response:
 
 
 def no_store(response: Response) -> Response:
+    from campaign.security_headers import REFERRER_POLICY
+
     response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", REFERRER_POLICY)
     return response
+
+
+class ProbeRequest(Request):
+    """A probe comes by address, not by the site's name: a load balancer, Kubernetes or Prometheus asks
+    http://10.0.0.5:8000/readyz. With KUCHIKOMI_TRUSTED_HOSTS set every probe was refused (400, "Host not
+    trusted") and every instance looked down. A probe's answer builds no URL from the Host, so any is
+    taken here; the main app still refuses an untrusted one."""
+
+    @property
+    def trusted_hosts(self) -> None:
+        return None
+
+    @trusted_hosts.setter
+    def trusted_hosts(self, value) -> None:
+        pass  # Flask sets the app's TRUSTED_HOSTS on each request
 
 
 def create_probes(app: Flask) -> Flask:
@@ -126,6 +144,7 @@ def create_probes(app: Flask) -> Flask:
 
     probes = Flask(__name__, static_folder=None, instance_path=app.instance_path)
     probes.config = app.config
+    probes.request_class = ProbeRequest
     probes.session_interface = NoSessions()
     db.init_app_sharing_engines(probes, app)
     probes.extensions["storage"] = app.extensions["storage"]

@@ -54,6 +54,21 @@ def test_probes_carry_a_request_id_like_every_answer(client):
         assert len(client.get(path).headers["X-Request-ID"]) == 32
 
 
+def test_probes_answer_by_address_when_the_site_trusts_only_its_names(app, client):
+    """With KUCHIKOMI_TRUSTED_HOSTS set, as the README asks for production, every probe answered 400 ("Host
+    not trusted"): load balancers and Prometheus ask by address, so every instance looked down (an
+    operator's walk-through find). The site's own pages still refuse an untrusted Host."""
+    app.config.update(TRUSTED_HOSTS=["ugc.example.jp"], METRICS_TOKEN=TOKEN)
+    by_address = {"Host": "10.0.0.5:8000"}
+    assert client.get("/healthz", headers=by_address).status_code == 200
+    assert client.get("/readyz", headers=by_address).status_code == 200
+    scraped = client.get("/metrics", headers={**by_address, "Authorization": f"Bearer {TOKEN}"})
+    assert scraped.status_code == 200
+    assert scraped.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"  # as every answer
+    assert client.get("/login", headers=by_address).status_code == 400
+    assert client.get("/login", headers={"Host": "ugc.example.jp"}).status_code == 200
+
+
 def test_readyz_checks_the_database_and_storage(client):
     response = client.get("/readyz")
     assert response.status_code == 200, response.json
