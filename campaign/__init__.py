@@ -12,10 +12,9 @@ from flask import Flask
 from campaign import health, logs, metrics
 from campaign.config import (
     PROJECT_ROOT,
-    Config,
     ConfigError,
     check_values,
-    from_environment,
+    effective,
     unknown_settings,
 )
 from campaign.uploads import UploadRequest
@@ -122,8 +121,7 @@ def mount_public_api(app: Flask, api: Flask) -> None:
 
 
 def load_config(app: Flask, config: Mapping | type | None) -> None:
-    app.config.from_object(Config)
-    app.config.update(from_environment())
+    app.config.update(effective(os.environ))
     if isinstance(config, type):
         app.config.from_object(config)
     elif config:

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,7 @@ _INT_KEYS = {
     "ANALYTICS_RAW_DAYS",
     "ANALYTICS_RATE_PER_MINUTE",
     "JOB_LEASE_SECONDS",
+    "DRAW_ADDRESS_RETENTION_DAYS",
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
@@ -51,7 +53,7 @@ _BOOL_KEYS = {
 }
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
 # Settings read with a default where they are used, and variables of the test and bench tools.
-_READ_ELSEWHERE = {"DATABASE_URL", "DRAW_ADDRESS_RETENTION_DAYS"}
+_READ_ELSEWHERE = {"DATABASE_URL"}
 _TOOL_VARIABLES = {"TEST_POSTGRES", "CHROMIUM", "SHOTS"}
 _LIST_KEYS = {"LANGUAGES", "TRUSTED_HOSTS"}  # comma-separated: KUCHIKOMI_LANGUAGES=ja,en
 
@@ -104,6 +106,9 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "ja"
     BABEL_DEFAULT_TIMEZONE = "UTC"
+    # Days a winner's postal address is kept after the prize is shipped (the hourly purge, or
+    # `flask draws purge-addresses`)
+    DRAW_ADDRESS_RETENTION_DAYS = 30
     LANGUAGES = ("ja", "en")
     DEFAULT_ORG_TIMEZONE = "Asia/Tokyo"
 
@@ -184,6 +189,8 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
             values[key] = _boolean(name, raw)
         elif key in _LIST_KEYS:
             values[key] = tuple(item.strip() for item in raw.split(",") if item.strip())
+            if not values[key]:  # " , " would have meant no host at all, or every one
+                raise ConfigError(f"{name} must name at least one value, comma-separated, not {raw!r}")
         elif key == "DATABASE_URL":
             values["SQLALCHEMY_DATABASE_URI"] = raw
         else:
@@ -223,6 +230,24 @@ def check_values(config: Mapping) -> None:
             raise ConfigError(
                 f"KUCHIKOMI_{key} must be limits such as '10 per minute;60 per hour', not {config[key]!r}"
             ) from None
+    if not 0 < config["MAIL_PORT"] < 65536:
+        raise ConfigError(f"KUCHIKOMI_MAIL_PORT must be a port number, 1 to 65535, not {config['MAIL_PORT']}")
+    for key in ("BABEL_DEFAULT_TIMEZONE", "DEFAULT_ORG_TIMEZONE"):
+        if not _is_zone(config[key]):
+            raise ConfigError(f"KUCHIKOMI_{key} must be a time zone such as Asia/Tokyo, not {config[key]!r}")
+
+
+def _is_zone(name: object) -> bool:
+    try:
+        ZoneInfo(name)  # cached: every create_app asks
+    except (TypeError, ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True
+
+
+def effective(environ: Mapping[str, str]) -> dict:
+    """The settings an app started with `environ` has: the defaults, KUCHIKOMI_ variables over them."""
+    return {key: value for key, value in vars(Config).items() if key.isupper()} | from_environment(environ)
 
 
 # What `gunicorn -c gunicorn.conf.py` (production) will not start without: settings whose embedded default
@@ -280,6 +305,11 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
             f"KUCHIKOMI_SECRET_KEY is {len(key)} characters long: give at least {MIN_SECRET_LENGTH} random "
             "ones (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
         )
+    try:  # checked in the master too: in the workers, each said it and the master died with a traceback
+        check_values(effective(environ))
+    except ConfigError as exc:
+        if str(exc) not in problems:  # a bad public base URL is said once
+            problems.append(str(exc))
     return problems
 
 

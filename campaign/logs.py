@@ -96,9 +96,9 @@ def configure(app: Flask, stream: TextIO | None = None) -> None:
     configured logging. Runs first in `create_app`, so the features' loggers find a handler."""
     level, form = app.config["LOG_LEVEL"].upper(), app.config["LOG_FORMAT"]
     if not isinstance(logging.getLevelName(level), int):
-        raise ConfigError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
+        raise ConfigError(f"KUCHIKOMI_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
     if form not in FORMATS:
-        raise ConfigError(f"LOG_FORMAT must be 'json' or 'text', not {form!r}")
+        raise ConfigError(f"KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not {form!r}")
     root = logging.getLogger()
     if any(not isinstance(handler, OurHandler) for handler in root.handlers):
         return

@@ -31,7 +31,7 @@ def expire_claims(*, now: datetime) -> int:
 def purge_addresses(*, now: datetime, days: int | None = None) -> int:
     """Deletes drawn and instant winners' postal addresses `days` (default DRAW_ADDRESS_RETENTION_DAYS)
     after shipping; returns how many."""
-    days = days if days is not None else int(current_app.config.get("DRAW_ADDRESS_RETENTION_DAYS", 30))
+    days = days if days is not None else current_app.config["DRAW_ADDRESS_RETENTION_DAYS"]
     count = winners.purge_addresses(days=days, now=now)
     count += sum(purge(days=days, now=now) for purge in address_purgers)
     db.session.commit()

@@ -63,7 +63,7 @@ def build_storage(config: Mapping[str, Any]) -> Storage:
         from campaign.storage.s3 import S3Storage  # imports boto3 only when S3 is configured
 
         return S3Storage({field: config[name] for name, field in S3_CONFIG_KEYS.items() if name in config})
-    raise ValueError(f"STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    raise ValueError(f"KUCHIKOMI_STORAGE_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
 
 
 def init_app(app: Flask) -> None:
