@@ -6,9 +6,9 @@ a thread at all.
 """
 
 import os
-import shutil
 import sys
 import tempfile
+from pathlib import Path
 
 # /metrics adds up every worker's counts from files in this folder, emptied at each start. Set before
 # prometheus_client is imported: it chooses file-backed values at import, and the workers fork from here.
@@ -74,9 +74,29 @@ logger_class = AccessLogWithoutTokens
 
 def on_starting(server) -> None:
     _refuse_without_production_settings()
-    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
-    shutil.rmtree(folder, ignore_errors=True)
-    os.makedirs(folder, exist_ok=True)
+    _clear_metric_files(Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]))
+
+
+def _clear_metric_files(folder: Path) -> None:
+    """prometheus_client wants its folder cleared at start: the metric files (`<kind>_<pid>.db`) of
+    processes that are gone. Nothing else goes: the whole folder went before, so a folder the operator named
+    lost whatever it held (an operator's walk-through find), and so did the files of RQ workers that share
+    it and still run."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in folder.glob("*.db"):
+        pid = path.stem.rpartition("_")[2]
+        if not (pid.isdigit() and _running(int(pid))):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    return True
 
 
 def child_exit(server, worker) -> None:

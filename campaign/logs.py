@@ -2,7 +2,8 @@
 addresses masked, and the request id every request carries (echoed as `X-Request-ID`, passed on to jobs).
 
 `create_app` configures this unless the host already configured logging (a handler on the root logger:
-gunicorn's `--log-config`, pytest); then the host's configuration is left alone.
+gunicorn's `--log-config`, pytest); then the host's handlers and formats are left alone, each given the
+mask.
 """
 
 import contextlib
@@ -101,6 +102,7 @@ def configure(app: Flask, stream: TextIO | None = None) -> None:
         raise ConfigError(f"KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not {form!r}")
     root = logging.getLogger()
     if any(not isinstance(handler, OurHandler) for handler in root.handlers):
+        mask_hosts_handlers()
         return
     for handler in list(root.handlers):
         root.removeHandler(handler)  # ours from an earlier create_app: the new settings win
@@ -111,6 +113,18 @@ def configure(app: Flask, stream: TextIO | None = None) -> None:
     root.setLevel(level)
     for name in QUIET:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+
+
+def mask_hosts_handlers() -> None:
+    """The host configured logging (gunicorn's --log-config, a logging.ini): its handlers are left as they
+    are, but every one gets the mask, which ours carries. Without it, a host's handler wrote customers' email
+    addresses whole (an operator's walk-through find)."""
+    loggers = [logging.getLogger()] + [
+        found for found in logging.Logger.manager.loggerDict.values() if isinstance(found, logging.Logger)
+    ]
+    for handler in {handler for logger in loggers for handler in logger.handlers}:
+        if not any(isinstance(existing, RedactEmails) for existing in handler.filters):
+            handler.addFilter(RedactEmails())
 
 
 def request_id_of(environ: dict) -> str:

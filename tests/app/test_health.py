@@ -253,8 +253,16 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     env = {
         k: v for k, v in os.environ.items() if not k.startswith(("KUCHIKOMI_", "PROMETHEUS_", "GUNICORN_"))
     }
+    # A folder the operator names: gunicorn deleted it whole at each start, whatever it held (an operator's
+    # walk-through). Only the metric files of processes that are gone go now.
+    folder = tmp_path / "metrics"
+    (folder / "keepme").mkdir(parents=True)
+    (folder / "keepme" / "notes.txt").write_text("the operator's")
+    gone = folder / f"counter_{2**22 + 1}.db"  # above Linux's largest pid: no such process
+    gone.write_bytes(b"left by a process that is gone")
     env.update(
         PYTHONPATH=str(ROOT),
+        PROMETHEUS_MULTIPROC_DIR=str(folder),
         GUNICORN_BIND=f"127.0.0.1:{port}",
         KUCHIKOMI_SECRET_KEY="x" * 32,
         KUCHIKOMI_DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -302,6 +310,7 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         access_log, _ = server.communicate(timeout=60)
     counted = samples(text, "kuchikomi_http_requests_total")
     assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 5
+    assert (folder / "keepme" / "notes.txt").read_text() == "the operator's" and not gone.exists()
     # Private links are capabilities: the access log keeps their route, never their token.
     assert "GET /s/…/erase" in access_log and "GET /claim/…" in access_log, access_log
     assert "hana" not in access_log and "/no-such-page?email=h***@example.jp" in access_log, access_log

@@ -87,6 +87,9 @@ def test_a_host_that_configured_logging_keeps_its_configuration(tmp_path):
     # The host's format, not our JSON (the log backend's mail is shown at INFO even so: it is the mail).
     assert done.stderr.startswith("HOST ") and "{" not in done.stderr.splitlines()[0]
     assert "\nHOST job failed" in done.stderr
+    # ...and the mask on its handler: an operator's walk-through found addresses whole under --log-config
+    assert "h***@example.jp" in done.stderr and "t***@example.com" in done.stderr
+    assert "hanako" not in done.stderr and "taro@" not in done.stderr
 
 
 def test_every_answer_carries_a_request_id_a_sane_one_from_the_proxy_is_kept(client):
