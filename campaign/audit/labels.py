@@ -299,7 +299,10 @@ def actor_label(label: str) -> str:
 
 # a key whose meaning depends on the action: an entry's erasure lists the fields it erased, a request's
 # erasure counts the entries
-ACTION_FIELDS = {("privacy.erase", "erased"): _l("Entries erased")}
+ACTION_FIELDS = {
+    ("privacy.erase", "erased"): _l("Entries erased"),
+    ("campaign.retention", "erased"): _l("Entries erased"),
+}
 
 
 # a request answered records what it found and did, not a change of something: its values are a result

@@ -110,6 +110,9 @@ class Entry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the customer's data is gone (privacy)
+    # Whose entry it is, once retention erased the address of a photo it keeps published: a keyed hash of the
+    # address or account (`privacy.requests.person_hash`), so that a request about the person still finds it
+    person_digest: Mapped[str | None] = mapped_column(String(32), index=True)
 
     # moderation (issue 4): who withdrew ("customer" | "brand"), the public caption, the team's latest word
     withdrawn_by: Mapped[str] = mapped_column(String(8), default="")

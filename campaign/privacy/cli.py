@@ -20,22 +20,19 @@ NETWORK = click.option(
 @privacy_cli.command("retention")
 @click.option("--dry-run", is_flag=True, help="Say what would be erased; change nothing.")
 def retention(dry_run: bool) -> None:
-    """Erases entrants' emails and unpublished originals of campaigns over for their organisation's
-    retention days (audited, one campaign at a time)."""
+    """Erases the entrants' data of campaigns over for their organisation's retention days: entries not
+    shown publicly whole, published ones their email and social account (audited, one campaign at a
+    time)."""
 
     with Progress("campaigns done") as bar:
 
         def progress(done: int, total: int, result: retention_rules.CampaignResult) -> None:
             bar.total = total
             bar.advance(done - bar.done)
-            click.echo(f"{result.slug}: {result.emails} emails, {result.originals} originals")
+            click.echo(f"{result.slug}: {retention_rules.said(result)}")
 
         summary = retention_rules.apply_retention(now=utcnow(), dry_run=dry_run, progress=progress)
-    verb = "Would erase" if dry_run else "Erased"
-    click.echo(
-        f"{verb} {summary.emails} emails and {summary.originals} originals "
-        f"in {len(summary.campaigns)} campaigns"
-    )
+    click.echo(f"{'Would be' if dry_run else 'Done'}: {retention_rules.said(summary)}")
 
 
 def _org(slug: str):

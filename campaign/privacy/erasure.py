@@ -45,17 +45,7 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
         return False
     # The state machine's customer move: the request is the customer's, whoever passes it on.
     withdraw(entry, now=now, ip_address=actor.ip_address if actor.kind is ActorKind.CUSTOMER else "")
-    keys = [entry.original_key, *(item.key for item in entry.derivatives)]
-    blank_contact(entry)
-    entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
-    if not entry.network:  # a form's key was derived from the address and the photo
-        entry.idempotency_key = new_public_id()
-    if not entry.refused:  # the photo's fingerprints go with it; one the brand refused stays refused
-        entry.content_hash = entry.perceptual_hash = ""
-    entry.derivatives.clear()
-    entry.original_key = ERASED_ORIGINAL + entry.public_id
-    entry.erased_at = now
-    forget_addresses(entry, now)
+    keys = erase_data(entry, now)
     db.session.flush()
     record(
         actor,
@@ -69,6 +59,25 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
     )
     jobs.after_commit(delete_unreferenced, keys)
     return True
+
+
+def erase_data(entry: Entry, now: datetime) -> list[str]:
+    """Blanks what the entry holds of its person (ERASED) and marks it erased; returns the keys of its photo
+    objects, to delete once the transaction has committed (`delete_unreferenced`). The entry's status is
+    the caller's: an erasure withdraws it first, retention erases only entries not shown."""
+    keys = [entry.original_key, *(item.key for item in entry.derivatives)]
+    blank_contact(entry)
+    entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
+    entry.person_digest = None
+    if not entry.network:  # a form's key was derived from the address and the photo
+        entry.idempotency_key = new_public_id()
+    if not entry.refused:  # the photo's fingerprints go with it; one the brand refused stays refused
+        entry.content_hash = entry.perceptual_hash = ""
+    entry.derivatives.clear()
+    entry.original_key = ERASED_ORIGINAL + entry.public_id
+    entry.erased_at = now
+    forget_addresses(entry, now)
+    return keys
 
 
 def blank_contact(entry: Entry) -> None:

@@ -103,16 +103,33 @@ def history(org: Organisation, *, secret: str, who: Requester | None = None) -> 
     return queries.events_with_actions(org, REQUEST_ACTIONS, object_ids=codes)
 
 
-def entries_of(org: Organisation, who: Requester) -> list[Entry]:
+def entries_of(org: Organisation, who: Requester, *, secret: str) -> list[Entry]:
     """Every entry of the organisation's campaigns from this person: sent from the mailbox (as entries count
-    a person), or posted from the account (collected from that network, or naming it on the form)."""
+    a person), or posted from the account (collected from that network, or naming it on the form); and the
+    published photos retention kept after erasing their address, by its keyed hash (`person_digest`)."""
+    code = person_hash(secret, who, org)
     if who.kind == "email":
         match = Entry.email_normalised == who.value
     else:
         handle = func.lower(func.ltrim(Entry.social_handle, "@"))
         match = (handle == who.value) & Entry.network.in_((who.kind, ""))
-    entries = db.session.scalars(scoped(Entry, org).where(match).order_by(Entry.id))
-    return [entry for entry in entries if who.kind == "email" or on_network(entry) == who.kind]
+    query = scoped(Entry, org).where(match | (Entry.person_digest == code)).order_by(Entry.id)
+    return [
+        entry
+        for entry in db.session.scalars(query)
+        if who.kind == "email" or entry.person_digest == code or on_network(entry) == who.kind
+    ]
+
+
+def person_of(entry: Entry) -> Requester | None:
+    """Who an entry is from, as a request would name them: its address, else the account of a collected
+    post; None when it holds neither (erased)."""
+    if entry.email_normalised:
+        return Requester("email", entry.email_normalised)
+    network, handle = on_network(entry), entry.social_handle.lstrip("@").lower()
+    if network in NETWORKS and handle:
+        return Requester(network, handle)
+    return None
 
 
 def on_network(entry: Entry) -> str | None:
@@ -210,7 +227,7 @@ def export(
     """The zip an owner hands to the requester; audited. None when nothing is held about the person (the
     request is audited all the same, with no entries): an empty zip read as an answer, or a typo in the
     address went unseen. `progress()` after each photo added."""
-    entries = entries_of(org, who)
+    entries = entries_of(org, who, secret=secret)
     if not entries:
         _audit(org, "privacy.export", who, actor=actor, secret=secret, now=now, entries=0)
         return None
@@ -235,7 +252,7 @@ def export(
 
 def erase(org: Organisation, who: Requester, *, actor: Actor, secret: str, now: datetime) -> int:
     """Erases every entry of the person in the organisation (each audited too); returns how many."""
-    entries = entries_of(org, who)
+    entries = entries_of(org, who, secret=secret)
     erased = sum(erase_entry(entry, actor=actor, now=now) for entry in entries)
     _audit(
         org, "privacy.erase", who, actor=actor, secret=secret, now=now, entries=len(entries), erased=erased

@@ -1,9 +1,12 @@
-"""Retention: once a campaign's draw and claims are over, its entrants' contact data lasts N more days.
+"""Retention: once a campaign's draw and claims are over, its entrants' data lasts N more days.
 
-N is the organisation's `retention_days` (default 90). Then every entry of the campaign loses its email and
-social account (handle, post URL), and entries that are not public lose their original photo too. What a
-published photo shows (caption, nickname, renditions) stays while it is published, under the customer's
-consent; what a draw needs to verify stays too (entry public ids, participant tokens, the frozen list).
+N is the organisation's `retention_days` (default 90). Then every entry not shown publicly is erased as a
+customer's erasure erases it (email, social account, caption, nickname, team note, photos, postal address:
+`erasure.erase_data`), its status kept. A published photo keeps what it shows (caption, nickname,
+renditions, and its original) while it is published, under the customer's consent: it loses its email and
+social account, and keeps a keyed hash of them (`person_digest`), so a request by email or account still
+finds it. Once it is published no more (taken down, withdrawn), the next run erases it too. What a draw
+needs to verify stays (entry public ids, participant tokens, the frozen list).
 
 A plain function for the scheduler and for `flask privacy retention`; safe to run twice at once (the
 campaign row is locked and re-checked), and it commits one campaign at a time, so a long run keeps what it
@@ -14,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from flask import current_app
+from sqlalchemy import not_, select
 
 from campaign import jobs
 from campaign.audit.services import Actor
@@ -27,7 +31,9 @@ from campaign.extensions import db
 from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.orgs.models import Organisation
-from campaign.privacy.erasure import blank_contact, delete_unreferenced, forget_addresses
+from campaign.privacy.erasure import blank_contact, delete_unreferenced, erase_data, forget_addresses
+from campaign.privacy.requests import person_hash, person_of
+from campaign.reviews.public import publishable_rows
 
 OPEN_PICKS = (PickState.CHECKING, PickState.NOTIFIED)  # a winner still to be checked, or free to claim
 
@@ -35,8 +41,9 @@ OPEN_PICKS = (PickState.CHECKING, PickState.NOTIFIED)  # a winner still to be ch
 @dataclass
 class CampaignResult:
     slug: str
-    emails: int
-    originals: int
+    emails: int  # addresses erased
+    originals: int  # original photos deleted
+    erased: int  # entries erased whole (not shown publicly)
 
 
 @dataclass
@@ -51,6 +58,10 @@ class Summary:
     @property
     def originals(self) -> int:
         return sum(c.originals for c in self.campaigns)
+
+    @property
+    def erased(self) -> int:
+        return sum(c.erased for c in self.campaigns)
 
 
 def over_at(campaign: Campaign, now: datetime) -> datetime | None:
@@ -86,30 +97,41 @@ def over_at(campaign: Campaign, now: datetime) -> datetime | None:
 
 
 def due(campaign: Campaign, now: datetime) -> bool:
-    if campaign.personal_data_erased_at is not None:
-        return False
+    if campaign.personal_data_erased_at is not None:  # its retention ran: a photo it kept, shown no more
+        return any(not shown_publicly(entry) for entry in _remaining(campaign))
     ended = over_at(campaign, now)
     return ended is not None and ended + timedelta(days=campaign.organisation.retention_days) <= now
 
 
 def candidates(now: datetime) -> list[Campaign]:
-    """Closed campaigns not yet erased that have entries; `due` decides."""
+    """Closed campaigns not yet erased that have entries, and erased ones with an entry kept that may be
+    shown no more (the one rule of being shown is Python's: SQL only narrows); `due` decides."""
     has_entries = select(Entry.id).where(Entry.campaign_id == Campaign.id).exists()
+    kept_unshown = (
+        select(Entry.id)
+        .where(Entry.campaign_id == Campaign.id, Entry.erased_at.is_(None), not_(publishable_rows()))
+        .exists()
+    )
     query = (
         select(Campaign)
         .join(Organisation, Organisation.id == Campaign.org_id)
-        .where(Campaign.personal_data_erased_at.is_(None), Campaign.closes_at <= now, has_entries)
+        .where(
+            (Campaign.personal_data_erased_at.is_(None) & (Campaign.closes_at <= now) & has_entries)
+            | (Campaign.personal_data_erased_at.is_not(None) & kept_unshown)
+        )
         .order_by(Campaign.id)
     )
     return [campaign for campaign in db.session.scalars(query) if due(campaign, now)]
 
 
 def count(campaign: Campaign) -> CampaignResult:
-    entries = _entries(campaign)
+    entries = _remaining(campaign)
+    whole = [e for e in entries if not shown_publicly(e)]
     return CampaignResult(
         campaign.slug,
         sum(1 for e in entries if e.email),
-        sum(1 for e in entries if _original_goes(e)),
+        sum(1 for e in whole if not e.original_key.startswith(ERASED_ORIGINAL)),
+        len(whole),
     )
 
 
@@ -120,13 +142,15 @@ def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | Non
         return None
     result = count(campaign)
     keys = []
-    for entry in _entries(campaign):
-        if _original_goes(entry):
-            keys.append(entry.original_key)
-            entry.original_key = ERASED_ORIGINAL + entry.public_id
+    for entry in _remaining(campaign):
+        if not shown_publicly(entry):
+            keys += erase_data(entry, now)
+            continue
+        if entry.person_digest is None and (who := person_of(entry)) is not None:
+            entry.person_digest = person_hash(current_app.secret_key, who, campaign.organisation)
         blank_contact(entry)
         forget_addresses(entry, now)
-    campaign.personal_data_erased_at = now
+    campaign.personal_data_erased_at = campaign.personal_data_erased_at or now
     db.session.flush()
     campaigns.audit(
         campaign,
@@ -136,6 +160,7 @@ def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | Non
         after={
             "emails": result.emails,
             "originals": result.originals,
+            "erased": result.erased,
             "retention_days": campaign.organisation.retention_days,
         },
     )
@@ -165,14 +190,28 @@ def apply_retention(
     return summary
 
 
-def _entries(campaign: Campaign) -> list[Entry]:
-    return list(db.session.scalars(select(Entry).where(Entry.campaign_id == campaign.id).order_by(Entry.id)))
+def _remaining(campaign: Campaign) -> list[Entry]:
+    """The campaign's entries not erased yet."""
+    query = (
+        select(Entry).where(Entry.campaign_id == campaign.id, Entry.erased_at.is_(None)).order_by(Entry.id)
+    )
+    return list(db.session.scalars(query))
 
 
-def _original_goes(entry: Entry) -> bool:
-    return not entry.original_key.startswith(ERASED_ORIGINAL) and not shown_publicly(entry)
+def said(result: Summary | CampaignResult) -> str:
+    """What a run (or one campaign of it) did or would do, in one line."""
+    line = (
+        f"{_counted(result.erased, 'entry', 'entries')} erased whole, {_counted(result.emails, 'email')} "
+        f"and {_counted(result.originals, 'original')} erased"
+    )
+    if isinstance(result, Summary):
+        line += f" in {_counted(len(result.campaigns), 'campaign')}"
+    return line
+
+
+def _counted(number: int, one: str, many: str = "") -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
 
 
 def duty(now: datetime) -> str:
-    done = apply_retention(now=now)
-    return f"{done.emails} emails and {done.originals} originals erased in {len(done.campaigns)} campaigns"
+    return said(apply_retention(now=now))

@@ -34,6 +34,22 @@ def test_a_customer_confirms_then_sees_the_entry_erased(page, live_server, app):
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_entry_erased_by_retention_says_so_not_that_it_was_withdrawn(page, live_server, app):
+    from campaign.clock import utcnow
+    from campaign.privacy.erasure import erase_data
+
+    team = make_team(app)
+    entry, status_url = team.entry()
+    erase_data(entry, utcnow())  # retention's erasure of an entry never shown: its status stays
+    db.session.commit()
+    shoot(page, f"{live_server.url}{status_url}", "status-retention-erased", owner="retention")
+    text = page.locator("#entry-erased").inner_text()
+    assert "保存期間が過ぎた" in text or "the time we keep its entries' data has passed" in text
+    assert "withdrawn" not in text and "取り下げ" not in text
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_personal_data_page_refuses_an_erasure_not_confirmed(page, live_server, app):
     make_team(app)
     log_in(page, live_server.url, f"{Role.OWNER.value}@example.com")

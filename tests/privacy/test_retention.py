@@ -51,7 +51,7 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     assert runner.invoke(args=["orgs", "retention", org.slug, "2"]).exit_code == 0
     _age(campaign, draw, 5)
     result = runner.invoke(args=["privacy", "retention"])
-    assert "Erased 0 emails and 0 originals in 0 campaigns" in result.output  # winners may still claim
+    assert "Done: 0 entries erased whole, 0 emails and 0 originals erased in 0 campaigns" in result.output
     assert all(entry.email for entry in _entries(campaign))
 
     for pick in draw.picks:
@@ -64,13 +64,13 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     tokens = {entry.public_id: entry.participant_token for entry in _entries(campaign)}
 
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
-    assert "summer: 5 emails, 1 originals" in dry.stdout, dry.output
+    assert "summer: 1 entry erased whole, 5 emails and 1 original erased" in dry.stdout, dry.output
     assert dry.stderr.splitlines()[-1] == "campaigns done: 1/1"  # progress on stderr, results on stdout
-    assert "Would erase 5 emails and 1 originals in 1 campaigns" in dry.output
+    assert "Would be: 1 entry erased whole, 5 emails and 1 original erased in 1 campaign" in dry.output
     assert all(entry.email for entry in _entries(campaign))
 
     result = runner.invoke(args=["privacy", "retention"])
-    assert "Erased 5 emails and 1 originals in 1 campaigns" in result.output, result.output
+    assert "Done: 1 entry erased whole, 5 emails and 1 original erased in 1 campaign" in result.output
     db.session.expire_all()
     entries = _entries(campaign)
     assert all(
@@ -80,7 +80,7 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     storage = get_storage()
     assert not storage.exists(rejected_original) and storage.exists(kept_original)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.retention"))
-    assert event.after == {"emails": 5, "originals": 1, "retention_days": 2}
+    assert event.after == {"emails": 5, "originals": 1, "erased": 1, "retention_days": 2}
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "organisation.retention"))
 
     verified = runner.invoke(args=["draws", "verify", "--", draw.public_id])
@@ -121,6 +121,58 @@ def test_the_tick_applies_retention_with_no_one_running_a_command(client, studio
     _age(campaign, draw, 5)
 
     results = schedule.tick()
-    assert results["privacy-retention"] == "5 emails and 1 originals erased in 1 campaigns"
+    done = "1 entry erased whole, 5 emails and 1 original erased in 1 campaign"
+    assert results["privacy-retention"] == done
     db.session.expire_all()
     assert all(entry.email == "" for entry in _entries(campaign))
+
+
+def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client, studio, runner, tmp_path):
+    """An operator's walk-through: retention took the email and original of an entry never shown, but left
+    its renditions (a copy of the photo up to 1600 px), caption and nickname, and its status page said it
+    waited for review; a published photo taken down after retention kept everything for good; and a request
+    by email found nothing once the address was gone, so the owner would have told the person nothing was
+    held. Now what is not shown is erased whole, a kept photo is found by a keyed hash of its address, and
+    the next run erases it once it is shown no more."""
+    from campaign.entries.status_links import status_token
+
+    org, campaign, draw = _drawn_campaign(client, studio)
+    for pick in draw.picks:
+        pick.state = PickState.SHIPPED if pick.role == "winner" else PickState.FORFEITED
+        pick.shipped_at = utcnow() - timedelta(days=3) if pick.role == "winner" else None
+    org.retention_days = 2
+    db.session.commit()
+    _age(campaign, draw, 5)
+    ann, ben, *_, eve = _entries(campaign)  # ann and ben published; eve rejected
+    eve_photos = [eve.original_key, *(d.key for d in eve.derivatives)]
+    ann_photos = [ann.original_key, *(d.key for d in ann.derivatives)]
+    assert len(eve_photos) > 1 and eve.caption and eve.nickname
+    eve_page = f"/s/{status_token(client.application.secret_key, eve.public_id)}?lang=en"
+
+    assert runner.invoke(args=["privacy", "retention"]).exit_code == 0
+    db.session.expire_all()
+    storage = get_storage()
+    assert eve.erased_at is not None and eve.status is EntryStatus.REJECTED  # erased, not withdrawn
+    assert (eve.caption, eve.nickname, eve.derivatives, eve.email) == ("", None, [], "")
+    assert not any(storage.exists(key) for key in eve_photos)
+    page = client.get(eve_page).text
+    assert "the time we keep its entries' data has passed" in page and "waiting" not in page
+    assert ann.erased_at is None and ann.caption and ann.email == "" and ann.person_digest
+    assert all(storage.exists(key) for key in ann_photos)
+
+    found = runner.invoke(
+        args=["privacy", "export", org.slug, "Ann@example.com", "--out", str(tmp_path / "a.zip")]
+    )
+    assert found.exit_code == 0, found.output  # found by the keyed hash of the address retention erased
+    erased = runner.invoke(args=["privacy", "erase", org.slug, "ben@example.com"], input="y\n")
+    assert erased.exit_code == 0 and "Erased 1 entry" in erased.output, erased.output
+
+    set_status(ann, EntryStatus.WITHDRAWN)  # taken down after the retention ran
+    again = runner.invoke(args=["privacy", "retention"])
+    assert "1 entry erased whole" in again.output, again.output
+    db.session.expire_all()
+    assert ann.erased_at is not None and ann.caption == "" and ann.person_digest is None
+    assert not any(storage.exists(key) for key in ann_photos)
+    assert "in 0 campaigns" in runner.invoke(args=["privacy", "retention"]).output
+    verified = runner.invoke(args=["draws", "verify", "--", draw.public_id])
+    assert verified.exit_code == 0 and "OK: draw" in verified.output, verified.output

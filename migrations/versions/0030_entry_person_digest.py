@@ -1,0 +1,28 @@
+"""entries a retention keeps (published photos) remember whose they are as a keyed hash (person_digest),
+so a request by email or account still finds them once the address is erased
+
+Revision ID: 0030
+Revises: 0029
+Create Date: 2026-12-05 09:20:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0030"
+down_revision = "0029"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("person_digest", sa.String(length=32), nullable=True))
+        batch_op.create_index("ix_entries_person_digest", ["person_digest"], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table("entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_entries_person_digest")
+        batch_op.drop_column("person_digest")
