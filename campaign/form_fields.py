@@ -92,6 +92,27 @@ class MaxLength:
             )
 
 
+class Between:
+    """A whole number from `min` to `max`, said by the field's name:
+    「保持日数は1〜3650の数字で入力してください。」, not WTForms'
+    「数値は 1 以上, 3650 以下でなければいけません。」 (an operator's walk-through's find)."""
+
+    def __init__(self, min: int, max: int):  # noqa: A002 - as WTForms' NumberRange names them
+        self.min, self.max = min, max
+        self.field_flags = {"min": min, "max": max}
+
+    def __call__(self, form, field):
+        if field.data is not None and not self.min <= field.data <= self.max:
+            raise ValidationError(
+                _(
+                    "“%(field)s” must be a number from %(min)s to %(max)s.",
+                    field=field.label.text,
+                    min=self.min,
+                    max=self.max,
+                )
+            )
+
+
 class Required:
     """A required field whose message names it: 「タイトル（日本語）を入力してください。」, not WTForms'
     generic 「このフィールドは必須です。」. `zero_counts`: the raw input counts (0 alternates is a choice)."""

@@ -18,12 +18,12 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from campaign.campaigns import rules
 from campaign.campaigns.models import Campaign
 from campaign.campaigns.settings import CampaignData, PrizeData, ProductData
-from campaign.form_fields import AppForm, MaxLength, Required, RowForm, WholeNumberField
+from campaign.form_fields import AppForm, Between, MaxLength, Required, RowForm, WholeNumberField
 
 BLANK_ROWS = 2
 
@@ -63,10 +63,8 @@ class ProductForm(RowForm):
 class PrizeForm(RowForm):
     public_id = HiddenField()  # ties the row to the saved prize, so an edit keeps it (and its winners)
     name = StringField(_l("Prize"), validators=[Optional(), MaxLength(200)])
-    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), NumberRange(min=1, max=100000)])
-    value_jpy = WholeNumberField(
-        _l("Value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
-    )
+    quantity = WholeNumberField(_l("Quantity"), validators=[Optional(), Between(min=1, max=100000)])
+    value_jpy = WholeNumberField(_l("Value (JPY)"), validators=[Optional(), Between(min=0, max=100_000_000)])
     image = FileField(_l("Prize image"))  # brand page (issue 13): stored by brandpage.services
 
 
@@ -117,11 +115,11 @@ class CampaignForm(AppForm):
     # draws (issue 5): 景品表示法 campaign type and figures
     premium_type = SelectField(_l("Campaign type (景品表示法)"), choices=premium_type_choices, default="open")
     transaction_value_jpy = WholeNumberField(
-        _l("Transaction value (JPY)"), validators=[Optional(), NumberRange(min=0, max=100_000_000)]
+        _l("Transaction value (JPY)"), validators=[Optional(), Between(min=0, max=100_000_000)]
     )
     projected_sales_jpy = WholeNumberField(
         _l("Projected sales during the campaign (JPY)"),
-        validators=[Optional(), NumberRange(min=0, max=10**15)],
+        validators=[Optional(), Between(min=0, max=10**15)],
     )
     # instant win
     instant_win = BooleanField(_l("Instant win: each entry sees at once whether it won"))

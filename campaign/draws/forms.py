@@ -11,11 +11,11 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import NumberRange, Optional, Regexp
+from wtforms.validators import Optional, Regexp
 
 from campaign.draws import address_input
 from campaign.draws.models import Eligibility
-from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
+from campaign.form_fields import AppForm, Between, MaxLength, Required, WholeNumberField
 
 
 class PlanForm(AppForm):
@@ -36,12 +36,12 @@ class PlanForm(AppForm):
     alternates_per_winner = WholeNumberField(
         _l("Alternates per winner"),
         default=1,
-        validators=[Required(zero_counts=True), NumberRange(min=0, max=10)],
+        validators=[Required(zero_counts=True), Between(min=0, max=10)],
     )
     claim_days = WholeNumberField(
         _l("Days a winner has to claim"),
         default=14,
-        validators=[Required(zero_counts=True), NumberRange(min=1, max=90)],
+        validators=[Required(zero_counts=True), Between(min=1, max=90)],
     )
 
 

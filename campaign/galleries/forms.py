@@ -2,9 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import NumberRange
 
-from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
+from campaign.form_fields import AppForm, Between, MaxLength, Required, WholeNumberField
 from campaign.galleries.models import Layout
 
 
@@ -12,7 +11,7 @@ class GalleryForm(AppForm):
     name = StringField(_l("Name"), validators=[Required(), MaxLength(200)])
     campaign = SelectField(_l("Campaign"), choices=[], validate_choice=True)
     product = SelectField(_l("Product"), choices=[], validate_choice=True)
-    min_rating = WholeNumberField(_l("Minimum rating"), default=1, validators=[NumberRange(min=1, max=5)])
+    min_rating = WholeNumberField(_l("Minimum rating"), default=1, validators=[Between(min=1, max=5)])
     layout = SelectField(
         _l("Layout"),
         choices=[

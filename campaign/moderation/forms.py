@@ -12,10 +12,10 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from campaign.entries.models import EntryStatus
-from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
+from campaign.form_fields import AppForm, Between, MaxLength, Required, WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
 
 NOTE_MAX = 2000
@@ -40,9 +40,7 @@ class RedactForm(AppForm):
 class ReasonForm(AppForm):
     label_ja = StringField(_l("Reason in Japanese"), validators=[Required(), MaxLength(LABEL_MAX)])
     label_en = StringField(_l("Reason in English"), validators=[Required(), MaxLength(LABEL_MAX)])
-    position = WholeNumberField(
-        _l("Position"), default=0, validators=[Optional(), NumberRange(min=0, max=1000)]
-    )
+    position = WholeNumberField(_l("Position"), default=0, validators=[Optional(), Between(min=0, max=1000)])
     active = BooleanField(_l("In use"), default=True)
 
 

@@ -57,8 +57,9 @@ def create_organisation(name: str, slug: str, *, timezone: str = "Asia/Tokyo") -
 RETENTION_DAYS = (1, 3650)  # at least a day; at most ten years
 
 
-def set_retention_days(org: Organisation, days: int, *, actor, now) -> None:
-    """How many days entrants' data outlives a finished campaign (privacy.retention); audited."""
+def set_retention_days(org: Organisation, days: int, *, actor, now) -> bool:
+    """How many days entrants' data outlives a finished campaign (privacy.retention); audited. False when
+    it was that already: nothing changes, and the trail records no change (it read "45 → 45")."""
     from campaign.audit.services import record
 
     low, high = RETENTION_DAYS
@@ -68,6 +69,8 @@ def set_retention_days(org: Organisation, days: int, *, actor, now) -> None:
             field="retention_days",
         )
     before = org.retention_days
+    if days == before:
+        return False
     org.retention_days = days
     db.session.flush()
     record(
@@ -80,6 +83,7 @@ def set_retention_days(org: Organisation, days: int, *, actor, now) -> None:
         before={"retention_days": before},
         after={"retention_days": days},
     )
+    return True
 
 
 def add_member(org: Organisation, user: User, role: Role) -> Membership:

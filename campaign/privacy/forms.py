@@ -1,15 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField, StringField
-from wtforms.validators import NumberRange
 
-from campaign.form_fields import AppForm, MaxLength, Required, WholeNumberField
+from campaign.form_fields import AppForm, Between, MaxLength, Required, WholeNumberField
 from campaign.orgs.services import RETENTION_DAYS
 
 
 class RetentionForm(AppForm):
     retention_days = WholeNumberField(
         _l("Days to keep entrants' personal data after a campaign is over"),
-        validators=[Required(zero_counts=True), NumberRange(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
+        validators=[Required(zero_counts=True), Between(min=RETENTION_DAYS[0], max=RETENTION_DAYS[1])],
     )
 
 

@@ -189,7 +189,7 @@ def test_a_refused_draw_rule_is_shown_by_its_field_with_what_was_typed(client, s
     )
     assert refused.status_code == 400
     field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', refused.text, re.S).group(0)
-    assert 'name="claim_days"' in field and "Number must be between 1 and 90." in field
+    assert 'name="claim_days"' in field and "must be a number from 1 to 90." in field
     assert 'value="drand 9000"' in refused.text and 'value="2"' in refused.text  # nothing typed is lost
     plan = db.session.scalar(select(DrawPlan))
     assert (plan.beacon_source, plan.alternates_per_winner, plan.claim_days) == ("", 1, 14)

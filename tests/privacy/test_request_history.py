@@ -172,3 +172,18 @@ def test_retention_of_zero_days_is_refused_with_the_range_not_as_missing(team):
     assert refused.status_code == 400
     assert "3650" in refused.text and "Enter “" not in refused.text
     assert team.org.retention_days == 90
+
+
+def test_retention_out_of_range_is_said_in_plain_japanese_and_an_unchanged_one_records_nothing(team):
+    """An operator's walk-through: 「数値は 1 以上, 3650 以下でなければいけません。」 (WTForms' own words, an
+    ASCII comma), and saving the same number recorded a change "45 → 45"."""
+    owner = team.studio(Role.OWNER)
+    refused = owner.post(
+        "/studio/privacy/retention?lang=ja", {"retention_days": "5000"}, form_page="/studio/privacy?lang=ja"
+    )
+    assert refused.status_code == 400
+    assert "は1〜3650の数字で入力してください。" in refused.text and "いけません" not in refused.text
+    changes = select(func.count()).where(AuditEvent.action == "organisation.retention")
+    for _ in range(2):
+        owner.post("/studio/privacy/retention", {"retention_days": "45"}, form_page="/studio/privacy")
+    assert team.org.retention_days == 45 and db.session.scalar(changes) == 1
