@@ -5,6 +5,7 @@ The caller commits once. The original is stored before the row is flushed and tr
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +25,8 @@ from campaign.i18n import public_time
 from campaign.ids import new_public_id
 from campaign.instant import plays
 from campaign.storage.base import Storage, StorageError
+
+log = logging.getLogger(__name__)
 
 
 class InvalidSubmission(DomainError):
@@ -286,6 +289,8 @@ def submit(
     try:
         storage.put(key, photo, content_type=inspection.mime, sha256=photo_sha256)
     except StorageError as exc:
+        # the customer is asked to try again; the operator learns why (an outage said nothing in the log)
+        log.warning("a customer's photo could not be stored (%s): %s", storage, exc)
         raise StorageUnavailable() from exc
     pending_objects.track(db.session, storage, key)
 

@@ -22,10 +22,15 @@ def broken_local_storage(app, tmp_path):
     return storage
 
 
-def test_storage_failure_invites_a_retry_and_leaves_no_entry(client, app, broken_local_storage):
+def test_storage_failure_invites_a_retry_and_leaves_no_entry(client, app, broken_local_storage, caplog):
     factories.campaign(factories.org())
     response = submit(client)
     assert response.status_code == 503
+    # the operator learns why, with the request's id (an outage left no line in the log: a walk-through)
+    [line] = [r for r in caplog.records if r.name == "campaign.entries.services"]
+    assert line.levelname == "WARNING" and "could not be stored" in line.getMessage()
+    assert str(broken_local_storage) in line.getMessage()
+    assert line.request_id == response.headers["X-Request-ID"]
     assert "We could not save your photo just now" in response.text
     assert db.session.scalar(select(func.count()).select_from(Entry)) == 0
     as_json = submit(client, headers={"Accept": "application/json"})
