@@ -32,3 +32,18 @@ def test_a_job_runs_on_its_own_database_connection_not_the_workers(app):
         assert job.is_finished, job.latest_result()
         assert job.return_value() != workers_own
         assert backend_pid() == workers_own  # and the worker's own connection still works
+
+
+def test_a_worker_told_to_stop_waits_a_second_for_its_command_thread_not_a_minute(app):
+    """RQ's command thread waited up to 60 s for a message, and redis-py 8's stop() waits for the thread:
+    `flask jobs worker` took about a minute to exit on SIGTERM (an operator's walk-through). It listens
+    one second at a time, and still takes RQ's commands."""
+    connection = redis.Redis.from_url(QUEUE_URL)
+    worker = ForkSafeWorker([Queue("kuchikomi-fork-test", connection=connection)], connection=connection)
+    worker.subscribe()
+    try:
+        assert worker.pubsub_thread.sleep_time <= 1 and worker.pubsub_thread.is_alive()
+    finally:
+        worker.unsubscribe()
+    worker.pubsub_thread.join(timeout=5)
+    assert not worker.pubsub_thread.is_alive()
