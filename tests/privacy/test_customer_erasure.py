@@ -114,3 +114,15 @@ def test_withdrawing_and_erasing_say_so_and_lead_back_to_the_campaign(team, clie
     page = client.get(erased.headers["Location"] + "&lang=ja").text
     assert 'id="entry-erased"' in page
     assert f'<a href="/c/{entry.campaign.slug}" id="back-to-campaign">キャンペーンページに戻る</a>' in page
+
+
+def test_the_erase_page_names_the_account_and_post_link_when_the_entry_has_them(team, client):
+    """An operator's walk-through: the page listed photo, caption, nickname and email, yet the account and
+    the post's link the customer gave are erased too."""
+    entry, status_url = team.entry(client)
+    assert "account and post link" not in client.get(status_url + "/erase?lang=en").text
+    entry.social_handle, entry.post_url = "hanako_tea", "https://www.instagram.com/p/abc123/"
+    db.session.commit()
+    page = client.get(status_url + "/erase?lang=en").text
+    assert "nickname, email address, and the account and post link you gave are deleted" in page
+    assert "入力いただいたアカウント・投稿のリンク" in client.get(status_url + "/erase?lang=ja").text
