@@ -110,9 +110,11 @@ class Entry(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the customer's data is gone (privacy)
-    # Whose entry it is, once retention erased the address of a photo it keeps published: a keyed hash of the
-    # address or account (`privacy.requests.person_hash`), so that a request about the person still finds it
+    erased_by: Mapped[str] = mapped_column(String(16), default="", server_default="")  # "retention", or ""
+    # Whose entry it is, once retention erased the address and account of a photo it keeps published: keyed
+    # hashes of each (`privacy.requests.person_hash`), so that a request by either still finds it
     person_digest: Mapped[str | None] = mapped_column(String(32), index=True)
+    account_digest: Mapped[str | None] = mapped_column(String(32), index=True)
 
     # moderation (issue 4): who withdrew ("customer" | "brand"), the public caption, the team's latest word
     withdrawn_by: Mapped[str] = mapped_column(String(8), default="")
@@ -137,6 +139,11 @@ class Entry(db.Model):
     derivatives: Mapped[list["Derivative"]] = relationship(
         back_populates="entry", cascade="all, delete-orphan", order_by="Derivative.width"
     )
+
+    @property
+    def has_original(self) -> bool:
+        """False once the original was erased (privacy): its key then names no object."""
+        return not self.original_key.startswith(ERASED_ORIGINAL)
 
     @property
     def public_caption(self) -> str:

@@ -15,7 +15,6 @@ from sqlalchemy import and_, false, select
 from campaign import events, leases, media, metrics, outbox, pending_objects
 from campaign.clock import utcnow
 from campaign.entries.models import (
-    ERASED_ORIGINAL,
     PRIVATE_DERIVATIVES,
     Derivative,
     Entry,
@@ -122,7 +121,7 @@ def _process(entry_id: int) -> str:
         return "skipped"
     if entry.status is EntryStatus.WITHDRAWN:  # withdrawn before it was processed: nothing will show it
         return "skipped"
-    if entry.original_key.startswith(ERASED_ORIGINAL):  # erased by retention: there is nothing to derive from
+    if not entry.has_original:  # erased by retention: there is nothing to derive from
         return "skipped"
     storage = get_storage()
     original = storage.get(entry.original_key)

@@ -60,6 +60,8 @@ def entry_page(entry: Entry, *, refused=None) -> str:
 def original(entry_id: str):
     """Members only: a short-lived presigned URL where the backend has one, else streamed here."""
     entry = _entry(entry_id)
+    if not entry.has_original:  # erased (privacy): its key names no object
+        raise NotFound()
     storage = get_storage()
     url = storage.private_url(entry.original_key, expires_in=300)
     if url:

@@ -61,14 +61,16 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
     return True
 
 
-def erase_data(entry: Entry, now: datetime) -> list[str]:
+def erase_data(entry: Entry, now: datetime, *, by: str = "") -> list[str]:
     """Blanks what the entry holds of its person (ERASED) and marks it erased; returns the keys of its photo
     objects, to delete once the transaction has committed (`delete_unreferenced`). The entry's status is
-    the caller's: an erasure withdraws it first, retention erases only entries not shown."""
+    the caller's: an erasure withdraws it first, retention erases only entries not shown (`by` "retention":
+    its status page says why)."""
     keys = [entry.original_key, *(item.key for item in entry.derivatives)]
     blank_contact(entry)
     entry.caption, entry.redacted_caption, entry.nickname, entry.team_note = "", None, None, ""
-    entry.person_digest = None
+    entry.person_digest = entry.account_digest = None
+    entry.erased_by = by
     if not entry.network:  # a form's key was derived from the address and the photo
         entry.idempotency_key = new_public_id()
     if not entry.refused:  # the photo's fingerprints go with it; one the brand refused stays refused

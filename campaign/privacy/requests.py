@@ -27,7 +27,7 @@ from campaign.audit.services import Actor, record
 from campaign.draws import sealing
 from campaign.draws.models import DrawPick
 from campaign.draws.winners import address_of
-from campaign.entries.models import ERASED_ORIGINAL, Entry
+from campaign.entries.models import Entry
 from campaign.entries.rules import normalise_email, social_network, valid_email
 from campaign.errors import DomainError
 from campaign.extensions import db
@@ -106,30 +106,29 @@ def history(org: Organisation, *, secret: str, who: Requester | None = None) -> 
 def entries_of(org: Organisation, who: Requester, *, secret: str) -> list[Entry]:
     """Every entry of the organisation's campaigns from this person: sent from the mailbox (as entries count
     a person), or posted from the account (collected from that network, or naming it on the form); and the
-    published photos retention kept after erasing their address, by its keyed hash (`person_digest`)."""
+    published photos retention kept after erasing their address and account, by their keyed hashes."""
     code = person_hash(secret, who, org)
     if who.kind == "email":
         match = Entry.email_normalised == who.value
     else:
         handle = func.lower(func.ltrim(Entry.social_handle, "@"))
         match = (handle == who.value) & Entry.network.in_((who.kind, ""))
-    query = scoped(Entry, org).where(match | (Entry.person_digest == code)).order_by(Entry.id)
+    kept = Entry.person_digest == code if who.kind == "email" else Entry.account_digest == code
+    query = scoped(Entry, org).where(match | kept).order_by(Entry.id)
     return [
         entry
         for entry in db.session.scalars(query)
-        if who.kind == "email" or entry.person_digest == code or on_network(entry) == who.kind
+        if who.kind == "email" or entry.account_digest == code or on_network(entry) == who.kind
     ]
 
 
-def person_of(entry: Entry) -> Requester | None:
-    """Who an entry is from, as a request would name them: its address, else the account of a collected
-    post; None when it holds neither (erased)."""
-    if entry.email_normalised:
-        return Requester("email", entry.email_normalised)
+def persons_of(entry: Entry) -> tuple[Requester | None, Requester | None]:
+    """Who an entry is from, as a request would name them: (its address, its account on a network), each
+    None when it holds none."""
+    address = Requester("email", entry.email_normalised) if entry.email_normalised else None
     network, handle = on_network(entry), entry.social_handle.lstrip("@").lower()
-    if network in NETWORKS and handle:
-        return Requester(network, handle)
-    return None
+    account = Requester(network, handle) if network in NETWORKS and HANDLE.match(handle) else None
+    return address, account
 
 
 def on_network(entry: Entry) -> str | None:
@@ -203,15 +202,11 @@ def _describe(entry: Entry, secret: str, rights_requests: list[dict]) -> dict:
         }
         if consent
         else None,
-        "photo": f"photos/{entry.public_id}.{entry.original_format}" if _has_original(entry) else None,
+        "photo": f"photos/{entry.public_id}.{entry.original_format}" if entry.has_original else None,
         "postal_addresses": [a for win in wins if (a := address_of(win, secret))],
         "rights_requests": rights_requests,
         "erased_at": entry.erased_at.isoformat() if entry.erased_at else None,
     }
-
-
-def _has_original(entry: Entry) -> bool:
-    return not entry.original_key.startswith(ERASED_ORIGINAL)
 
 
 def export(

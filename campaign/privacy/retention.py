@@ -2,11 +2,12 @@
 
 N is the organisation's `retention_days` (default 90). Then every entry not shown publicly is erased as a
 customer's erasure erases it (email, social account, caption, nickname, team note, photos, postal address:
-`erasure.erase_data`), its status kept. A published photo keeps what it shows (caption, nickname,
-renditions, and its original) while it is published, under the customer's consent: it loses its email and
-social account, and keeps a keyed hash of them (`person_digest`), so a request by email or account still
-finds it. Once it is published no more (taken down, withdrawn), the next run erases it too. What a draw
-needs to verify stays (entry public ids, participant tokens, the frozen list).
+`erasure.erase_data`), its status kept. A published photo keeps what it shows (its public caption, nickname
+and renditions) while it is published, under the customer's consent, and nothing else: its email, social
+account, team note, original (as sent, with its metadata) and any masked part of its caption go. It keeps
+keyed hashes of its address and account (`person_digest`, `account_digest`), so a request by either still
+finds it. Once it is shown no more (taken down, withdrawn, its consent gone), the next run erases it whole.
+What a draw needs to verify stays (entry public ids, participant tokens, the frozen list).
 
 A plain function for the scheduler and for `flask privacy retention`; safe to run twice at once (the
 campaign row is locked and re-checked), and it commits one campaign at a time, so a long run keeps what it
@@ -18,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import not_, select
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from campaign import jobs
 from campaign.audit.services import Actor
@@ -32,8 +34,7 @@ from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
 from campaign.orgs.models import Organisation
 from campaign.privacy.erasure import blank_contact, delete_unreferenced, erase_data, forget_addresses
-from campaign.privacy.requests import person_hash, person_of
-from campaign.reviews.public import publishable_rows
+from campaign.privacy.requests import person_hash, persons_of
 
 OPEN_PICKS = (PickState.CHECKING, PickState.NOTIFIED)  # a winner still to be checked, or free to claim
 
@@ -104,20 +105,17 @@ def due(campaign: Campaign, now: datetime) -> bool:
 
 
 def candidates(now: datetime) -> list[Campaign]:
-    """Closed campaigns not yet erased that have entries, and erased ones with an entry kept that may be
-    shown no more (the one rule of being shown is Python's: SQL only narrows); `due` decides."""
+    """Closed campaigns not yet erased that have entries, and erased ones that kept a published photo (it
+    may be shown no more: taken down, withdrawn, or its consent gone, which only Python's rule reads); `due`
+    decides."""
     has_entries = select(Entry.id).where(Entry.campaign_id == Campaign.id).exists()
-    kept_unshown = (
-        select(Entry.id)
-        .where(Entry.campaign_id == Campaign.id, Entry.erased_at.is_(None), not_(publishable_rows()))
-        .exists()
-    )
+    kept = select(Entry.id).where(Entry.campaign_id == Campaign.id, Entry.erased_at.is_(None)).exists()
     query = (
         select(Campaign)
         .join(Organisation, Organisation.id == Campaign.org_id)
         .where(
             (Campaign.personal_data_erased_at.is_(None) & (Campaign.closes_at <= now) & has_entries)
-            | (Campaign.personal_data_erased_at.is_not(None) & kept_unshown)
+            | (Campaign.personal_data_erased_at.is_not(None) & kept)
         )
         .order_by(Campaign.id)
     )
@@ -126,12 +124,11 @@ def candidates(now: datetime) -> list[Campaign]:
 
 def count(campaign: Campaign) -> CampaignResult:
     entries = _remaining(campaign)
-    whole = [e for e in entries if not shown_publicly(e)]
     return CampaignResult(
         campaign.slug,
         sum(1 for e in entries if e.email),
-        sum(1 for e in whole if not e.original_key.startswith(ERASED_ORIGINAL)),
-        len(whole),
+        sum(1 for e in entries if e.has_original),
+        sum(1 for e in entries if not shown_publicly(e)),
     )
 
 
@@ -144,12 +141,9 @@ def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | Non
     keys = []
     for entry in _remaining(campaign):
         if not shown_publicly(entry):
-            keys += erase_data(entry, now)
-            continue
-        if entry.person_digest is None and (who := person_of(entry)) is not None:
-            entry.person_digest = person_hash(current_app.secret_key, who, campaign.organisation)
-        blank_contact(entry)
-        forget_addresses(entry, now)
+            keys += erase_data(entry, now, by="retention")
+        else:
+            keys += _keep_what_is_shown(entry, campaign.organisation, now)
     campaign.personal_data_erased_at = campaign.personal_data_erased_at or now
     db.session.flush()
     campaigns.audit(
@@ -190,12 +184,29 @@ def apply_retention(
     return summary
 
 
+def _keep_what_is_shown(entry: Entry, organisation: Organisation, now: datetime) -> list[str]:
+    """A published photo keeps what it shows and keyed hashes of whose it is; returns its original's key
+    (to delete after the commit), or nothing when it went already."""
+    address, account = persons_of(entry)
+    secret = current_app.secret_key
+    if address is not None:
+        entry.person_digest = person_hash(secret, address, organisation)
+    if account is not None:
+        entry.account_digest = person_hash(secret, account, organisation)
+    blank_contact(entry)
+    forget_addresses(entry, now)
+    entry.caption, entry.redacted_caption = entry.public_caption, None  # a masked part is gone for good
+    entry.team_note = ""
+    if not entry.has_original:
+        return []
+    original, entry.original_key = entry.original_key, ERASED_ORIGINAL + entry.public_id
+    return [original]
+
+
 def _remaining(campaign: Campaign) -> list[Entry]:
-    """The campaign's entries not erased yet."""
-    query = (
-        select(Entry).where(Entry.campaign_id == campaign.id, Entry.erased_at.is_(None)).order_by(Entry.id)
-    )
-    return list(db.session.scalars(query))
+    """The campaign's entries not erased yet (with their consents: `shown_publicly` reads them)."""
+    query = select(Entry).where(Entry.campaign_id == campaign.id, Entry.erased_at.is_(None))
+    return list(db.session.scalars(query.options(selectinload(Entry.consent)).order_by(Entry.id)))
 
 
 def said(result: Summary | CampaignResult) -> str:

@@ -40,12 +40,29 @@ def test_an_entry_erased_by_retention_says_so_not_that_it_was_withdrawn(page, li
 
     team = make_team(app)
     entry, status_url = team.entry()
-    erase_data(entry, utcnow())  # retention's erasure of an entry never shown: its status stays
+    erase_data(entry, utcnow(), by="retention")  # an entry never shown: its status stays
     db.session.commit()
     shoot(page, f"{live_server.url}{status_url}", "status-retention-erased", owner="retention")
     text = page.locator("#entry-erased").inner_text()
     assert "保存期間が過ぎた" in text or "the time we keep its entries' data has passed" in text
     assert "withdrawn" not in text and "取り下げ" not in text
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_kept_published_photo_says_its_original_is_gone_on_its_studio_page(page, live_server, app):
+    from campaign.entries.models import ERASED_ORIGINAL
+
+    team = make_team(app)
+    entry, _ = team.entry()
+    entry.original_key = ERASED_ORIGINAL + entry.public_id  # as retention leaves a photo it keeps published
+    db.session.commit()
+    log_in(page, live_server.url, "owner@example.com")
+    shoot(
+        page, f"{live_server.url}/studio/entries/{entry.public_id}", "entry-original-gone", owner="retention"
+    )
+    assert page.locator("#original-gone").is_visible()
+    assert page.request.get(f"{live_server.url}/studio/entries/{entry.public_id}/original").status == 404
     assert page.console_errors == []
 
 

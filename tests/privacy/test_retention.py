@@ -64,13 +64,13 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     tokens = {entry.public_id: entry.participant_token for entry in _entries(campaign)}
 
     dry = runner.invoke(args=["privacy", "retention", "--dry-run"])
-    assert "summer: 1 entry erased whole, 5 emails and 1 original erased" in dry.stdout, dry.output
+    assert "summer: 1 entry erased whole, 5 emails and 5 originals erased" in dry.stdout, dry.output
     assert dry.stderr.splitlines()[-1] == "campaigns done: 1/1"  # progress on stderr, results on stdout
-    assert "Would be: 1 entry erased whole, 5 emails and 1 original erased in 1 campaign" in dry.output
+    assert "Would be: 1 entry erased whole, 5 emails and 5 originals erased in 1 campaign" in dry.output
     assert all(entry.email for entry in _entries(campaign))
 
     result = runner.invoke(args=["privacy", "retention"])
-    assert "Done: 1 entry erased whole, 5 emails and 1 original erased in 1 campaign" in result.output
+    assert "Done: 1 entry erased whole, 5 emails and 5 originals erased in 1 campaign" in result.output
     db.session.expire_all()
     entries = _entries(campaign)
     assert all(
@@ -78,9 +78,9 @@ def test_a_drawn_campaign_is_erased_only_once_its_claims_are_over_and_still_veri
     )
     assert {e.public_id: e.participant_token for e in entries} == tokens
     storage = get_storage()
-    assert not storage.exists(rejected_original) and storage.exists(kept_original)
+    assert not storage.exists(rejected_original) and not storage.exists(kept_original)  # as sent: it goes
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.retention"))
-    assert event.after == {"emails": 5, "originals": 1, "erased": 1, "retention_days": 2}
+    assert event.after == {"emails": 5, "originals": 5, "erased": 1, "retention_days": 2}
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "organisation.retention"))
 
     verified = runner.invoke(args=["draws", "verify", "--", draw.public_id])
@@ -121,7 +121,7 @@ def test_the_tick_applies_retention_with_no_one_running_a_command(client, studio
     _age(campaign, draw, 5)
 
     results = schedule.tick()
-    done = "1 entry erased whole, 5 emails and 1 original erased in 1 campaign"
+    done = "1 entry erased whole, 5 emails and 5 originals erased in 1 campaign"
     assert results["privacy-retention"] == done
     db.session.expire_all()
     assert all(entry.email == "" for entry in _entries(campaign))
@@ -132,8 +132,10 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     its renditions (a copy of the photo up to 1600 px), caption and nickname, and its status page said it
     waited for review; a published photo taken down after retention kept everything for good; and a request
     by email found nothing once the address was gone, so the owner would have told the person nothing was
-    held. Now what is not shown is erased whole, a kept photo is found by a keyed hash of its address, and
-    the next run erases it once it is shown no more."""
+    held. A check of the fix: a kept photo was found by its address but not by its account, kept its
+    original (as sent, metadata and all) and the caption behind its mask, and one whose consent went later
+    was never erased. Now what is not shown is erased whole; a kept photo keeps what it shows and keyed
+    hashes of its address and account; and the next run erases it once it is shown no more."""
     from campaign.entries.status_links import status_token
 
     org, campaign, draw = _drawn_campaign(client, studio)
@@ -141,13 +143,18 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
         pick.state = PickState.SHIPPED if pick.role == "winner" else PickState.FORFEITED
         pick.shipped_at = utcnow() - timedelta(days=3) if pick.role == "winner" else None
     org.retention_days = 2
+    ann, ben, cai, dan, eve = _entries(campaign)  # four published; eve rejected
+    ann.caption, ann.redacted_caption = "Call 090-3333-4444", "Call ■■■■■■■■■■■■■"
+    ann.team_note = "the customer phoned"
+    ben.social_handle, ben.post_url = "@Ben", "https://www.instagram.com/p/ben123/"  # an account on a network
     db.session.commit()
     _age(campaign, draw, 5)
-    ann, ben, *_, eve = _entries(campaign)  # ann and ben published; eve rejected
     eve_photos = [eve.original_key, *(d.key for d in eve.derivatives)]
-    ann_photos = [ann.original_key, *(d.key for d in ann.derivatives)]
+    ann_renditions = [d.key for d in ann.derivatives]
+    ann_original = ann.original_key
     assert len(eve_photos) > 1 and eve.caption and eve.nickname
-    eve_page = f"/s/{status_token(client.application.secret_key, eve.public_id)}?lang=en"
+    secret = client.application.secret_key
+    eve_page, ann_page = (f"/s/{status_token(secret, e.public_id)}?lang=en" for e in (eve, ann))
 
     assert runner.invoke(args=["privacy", "retention"]).exit_code == 0
     db.session.expire_all()
@@ -157,22 +164,40 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     assert not any(storage.exists(key) for key in eve_photos)
     page = client.get(eve_page).text
     assert "the time we keep its entries' data has passed" in page and "waiting" not in page
-    assert ann.erased_at is None and ann.caption and ann.email == "" and ann.person_digest
-    assert all(storage.exists(key) for key in ann_photos)
+    assert ann.erased_at is None and ann.email == "" and ann.person_digest and ann.nickname
+    assert (ann.caption, ann.redacted_caption, ann.team_note) == ("Call ■■■■■■■■■■■■■", None, "")
+    assert all(storage.exists(key) for key in ann_renditions) and not storage.exists(ann_original)
+    assert ben.account_digest and ben.social_handle == ben.post_url == ""
 
     found = runner.invoke(
         args=["privacy", "export", org.slug, "Ann@example.com", "--out", str(tmp_path / "a.zip")]
     )
     assert found.exit_code == 0, found.output  # found by the keyed hash of the address retention erased
-    erased = runner.invoke(args=["privacy", "erase", org.slug, "ben@example.com"], input="y\n")
+    by_account = [
+        "privacy",
+        "export",
+        org.slug,
+        "@Ben",
+        "--network",
+        "instagram",
+        "--out",
+        str(tmp_path / "b"),
+    ]
+    assert runner.invoke(args=by_account).exit_code == 0  # and by its account's
+    erased = runner.invoke(args=["privacy", "erase", org.slug, "ben", "--network", "instagram"], input="y\n")
     assert erased.exit_code == 0 and "Erased 1 entry" in erased.output, erased.output
 
     set_status(ann, EntryStatus.WITHDRAWN)  # taken down after the retention ran
+    cai.consent.scopes = []  # a consent gone (a rights grant withdrawn), the entry still approved
+    db.session.commit()
     again = runner.invoke(args=["privacy", "retention"])
-    assert "1 entry erased whole" in again.output, again.output
+    assert "2 entries erased whole" in again.output, again.output
     db.session.expire_all()
     assert ann.erased_at is not None and ann.caption == "" and ann.person_digest is None
-    assert not any(storage.exists(key) for key in ann_photos)
+    assert cai.erased_at is not None and cai.status is EntryStatus.APPROVED
+    assert not any(storage.exists(key) for key in ann_renditions)
+    page = client.get(ann_page).text  # taken down, then erased by retention: not "you withdrew it"
+    assert "the time we keep its entries' data has passed" in page and "withdrawn" not in page
     assert "in 0 campaigns" in runner.invoke(args=["privacy", "retention"]).output
     verified = runner.invoke(args=["draws", "verify", "--", draw.public_id])
     assert verified.exit_code == 0 and "OK: draw" in verified.output, verified.output
