@@ -330,9 +330,16 @@ def _named(item: object) -> str:
 
 
 # Recorded before the trail kept only counts of a redaction: a caption's text, which the customer's erasure
-# cannot reach in the append-only trail, so the trail never shows it
+# cannot reach in the append-only trail, so the trail never shows it, on a page or in an export
 UNSHOWN = frozenset({"public_caption"})
 NOT_SHOWN = _l("(text not shown)")
+
+
+def exportable(values: dict | None) -> dict | None:
+    """An event's before or after values as an export gives them: a value the trail never shows is null."""
+    if not values:
+        return values
+    return {key: (None if key in UNSHOWN else value) for key, value in values.items()}
 
 
 def field_value(value: object, key: str, locale: str) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from campaign.audit.labels import exportable
 from campaign.audit.models import AuditEvent
 from campaign.entries.models import Entry
 from campaign.extensions import db
@@ -86,8 +87,8 @@ def csv_rows(org: Organisation, campaign_id: int) -> Iterator[tuple]:
             event.action,
             event.object_type,
             event.object_id,
-            json.dumps(event.before, ensure_ascii=False, sort_keys=True),
-            json.dumps(event.after, ensure_ascii=False, sort_keys=True),
+            json.dumps(exportable(event.before), ensure_ascii=False, sort_keys=True),
+            json.dumps(exportable(event.after), ensure_ascii=False, sort_keys=True),
             event.reason,
             event.ip_address,
         )

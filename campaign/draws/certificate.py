@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from campaign.audit.labels import exportable
 from campaign.audit.models import AuditEvent
 from campaign.draws import algorithm, frozen
 from campaign.draws.models import Draw, DrawPick
@@ -98,8 +99,8 @@ def audit_pack(draw: Draw, *, now: datetime) -> dict:
             "actor": e.actor_label,
             "action": e.action,
             "object": f"{e.object_type}:{e.object_id}",
-            "before": e.before,
-            "after": e.after,
+            "before": exportable(e.before),
+            "after": exportable(e.after),
             "reason": e.reason,
         }
         for e in select_events(campaign.id)

@@ -87,3 +87,22 @@ def test_a_caption_recorded_by_an_earlier_version_is_not_shown_in_the_trail(app)
     with app.test_request_context("/?lang=ja"):
         assert field_value(CAPTION, "public_caption", "ja") == "（本文は表示しません）"
         assert field_value(13, "masked_characters", "ja") == "13"
+
+
+def test_a_caption_recorded_by_an_earlier_version_is_not_exported_either(team, client):
+    """A check's find: the trail hid such a caption, but the campaign's audit CSV gave it whole."""
+    from campaign.audit.queries import csv_rows
+    from campaign.audit.services import Actor, record
+    from campaign.clock import utcnow
+
+    entry, _ = team.entry(client, caption=CAPTION)
+    masked = "電話は■■■■■■■■■■■■■ 山田さんへ"
+    record(
+        Actor.system(), "entry.redact", org_id=entry.org_id, campaign_id=entry.campaign_id,
+        object_type="entry", object_id=entry.public_id, now=utcnow(),
+        before={"public_caption": CAPTION}, after={"public_caption": masked},
+    )  # fmt: skip
+    db.session.commit()
+    exported = str(list(csv_rows(team.org, entry.campaign_id)))
+    assert "entry.redact" in exported and '"public_caption": null' in exported
+    assert "090-1234-5678" not in exported and "山田" not in exported
