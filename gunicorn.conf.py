@@ -6,6 +6,7 @@ a thread at all.
 """
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -77,16 +78,30 @@ def on_starting(server) -> None:
     _clear_metric_files(Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]))
 
 
+# prometheus_client's files: <kind>_<pid>.db (counter, histogram, summary, gauge_<mode>)
+METRIC_FILE = re.compile(r"(?:counter|histogram|summary|gauge_[a-z]+)_(\d+)\.db")
+
+
 def _clear_metric_files(folder: Path) -> None:
-    """prometheus_client wants its folder cleared at start: the metric files (`<kind>_<pid>.db`) of
-    processes that are gone. Nothing else goes: the whole folder went before, so a folder the operator named
-    lost whatever it held (an operator's walk-through find), and so did the files of RQ workers that share
-    it and still run."""
+    """prometheus_client wants its folder cleared at start: the metric files of processes that are gone.
+    Nothing else goes: the whole folder went before, so a folder the operator named lost whatever it held
+    (an operator's walk-through find), and so did the files of RQ workers that share it and still run. Any
+    other `.db` file there would break /metrics (prometheus_client reads them all): it is named on stderr."""
     folder.mkdir(parents=True, exist_ok=True)
-    for path in folder.glob("*.db"):
-        pid = path.stem.rpartition("_")[2]
-        if not (pid.isdigit() and _running(int(pid))):
+    strangers = []
+    for path in sorted(folder.glob("*.db")):
+        metric = METRIC_FILE.fullmatch(path.name)
+        if metric is None:
+            strangers.append(path.name)
+        elif not _running(int(metric.group(1))):
             path.unlink(missing_ok=True)
+    if strangers:
+        print(
+            f"Kuchikomi: PROMETHEUS_MULTIPROC_DIR ({folder}) holds files that are not metrics "
+            f"({', '.join(strangers)}): /metrics fails on them; give the metrics a folder of their own",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _running(pid: int) -> bool:

@@ -205,36 +205,74 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def check_values(config: Mapping) -> None:
-    """Values whose mistake would otherwise surface as a traceback at start-up or at the first request."""
+    """Values whose mistake would otherwise surface as a traceback at start-up or at the first request: the
+    first one found, as a ConfigError (`value_problems` lists them all)."""
+    problems = value_problems(config)
+    if problems:
+        raise ConfigError(problems[0])
+
+
+# What the master of `gunicorn -c gunicorn.conf.py` can check before any worker starts: everything but the
+# storage's own settings (S3), which the app checks as it builds its storage.
+SHIPPED_LANGUAGES = ("ja", "en")  # the catalogues in campaign/translations
+STORAGE_BACKENDS = ("local", "memory", "s3")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+LOG_FORMATS = ("json", "text")
+
+
+def value_problems(config: Mapping) -> list[str]:
+    """One line for each setting whose value the app cannot start with (empty when it may)."""
     from limits import parse_many
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
+    problems = []
     try:
         make_url(config["SQLALCHEMY_DATABASE_URI"]).get_dialect()
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise ConfigError(
-            f"KUCHIKOMI_DATABASE_URL is not a database URL this install can use: {exc}"
-        ) from None
+        problems.append(f"KUCHIKOMI_DATABASE_URL is not a database URL this install can use: {exc}")
     redis_url = config.get("REDIS_URL")
     if redis_url and not redis_url.startswith(REDIS_SCHEMES):
-        raise ConfigError(
+        problems.append(
             f"KUCHIKOMI_REDIS_URL must start with redis://, rediss:// or unix://, not {redis_url!r}"
         )
     if problem := base_url_problem(config.get("PUBLIC_BASE_URL", "")):
-        raise ConfigError(problem)
+        problems.append(problem)
     for key in RATE_LIMIT_KEYS:
         try:
             parse_many(config[key])
         except ValueError:
-            raise ConfigError(
+            problems.append(
                 f"KUCHIKOMI_{key} must be limits such as '10 per minute;60 per hour', not {config[key]!r}"
-            ) from None
+            )
     if not 0 < config["MAIL_PORT"] < 65536:
-        raise ConfigError(f"KUCHIKOMI_MAIL_PORT must be a port number, 1 to 65535, not {config['MAIL_PORT']}")
+        problems.append(f"KUCHIKOMI_MAIL_PORT must be a port number, 1 to 65535, not {config['MAIL_PORT']}")
     for key in ("BABEL_DEFAULT_TIMEZONE", "DEFAULT_ORG_TIMEZONE"):
         if not _is_zone(config[key]):
-            raise ConfigError(f"KUCHIKOMI_{key} must be a time zone such as Asia/Tokyo, not {config[key]!r}")
+            problems.append(f"KUCHIKOMI_{key} must be a time zone such as Asia/Tokyo, not {config[key]!r}")
+    languages, default = tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"]
+    # named as the operator set them, like every other setting's message (not as Python tuples)
+    if not languages or any(code not in SHIPPED_LANGUAGES for code in languages):
+        problems.append(
+            f"KUCHIKOMI_LANGUAGES must be among the shipped languages {', '.join(SHIPPED_LANGUAGES)} "
+            f"(comma-separated), not {','.join(languages)!r}"
+        )
+    elif default not in languages:
+        listed = ",".join(languages)
+        problems.append(
+            f"KUCHIKOMI_BABEL_DEFAULT_LOCALE {default!r} is not one of KUCHIKOMI_LANGUAGES {listed!r}"
+        )
+    if config["STORAGE_BACKEND"] not in STORAGE_BACKENDS:
+        problems.append(
+            f"KUCHIKOMI_STORAGE_BACKEND must be one of {', '.join(STORAGE_BACKENDS)}, "
+            f"not {config['STORAGE_BACKEND']!r}"
+        )
+    level = str(config["LOG_LEVEL"]).upper()
+    if level not in LOG_LEVELS:
+        problems.append(f"KUCHIKOMI_LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {level!r}")
+    if config["LOG_FORMAT"] not in LOG_FORMATS:
+        problems.append(f"KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not {config['LOG_FORMAT']!r}")
+    return problems
 
 
 def _is_zone(name: object) -> bool:
@@ -306,10 +344,10 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
             "ones (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
         )
     try:  # checked in the master too: in the workers, each said it and the master died with a traceback
-        check_values(effective(environ))
-    except ConfigError as exc:
-        if str(exc) not in problems:  # a bad public base URL is said once
-            problems.append(str(exc))
+        values = value_problems(effective(environ))
+    except ConfigError as exc:  # a number that is not one
+        values = [str(exc)]
+    problems += [problem for problem in values if problem not in problems]  # a bad base URL is said once
     return problems
 
 

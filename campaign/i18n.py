@@ -123,28 +123,7 @@ def remember_choice(response, code: str) -> None:
         )
 
 
-SHIPPED = ("ja", "en")  # the catalogues in campaign/translations
-
-
-def check_languages(config) -> None:
-    """A clear error at start-up rather than pages in a language nobody chose."""
-    languages, default = tuple(config["LANGUAGES"]), config["BABEL_DEFAULT_LOCALE"]
-    unknown = [code for code in languages if code not in SHIPPED]
-    # named as the operator set them, like every other setting's message (not as Python tuples)
-    if not languages or unknown:
-        raise ValueError(
-            f"KUCHIKOMI_LANGUAGES must be among the shipped languages {', '.join(SHIPPED)} "
-            f"(comma-separated), not {','.join(languages)!r}"
-        )
-    if default not in languages:
-        listed = ",".join(languages)
-        raise ValueError(
-            f"KUCHIKOMI_BABEL_DEFAULT_LOCALE {default!r} is not one of KUCHIKOMI_LANGUAGES {listed!r}"
-        )
-
-
-def init_app(app) -> None:
-    check_languages(app.config)
+def init_app(app) -> None:  # the languages are checked with every setting (config.value_problems)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["public_time"] = public_time

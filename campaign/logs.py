@@ -19,7 +19,6 @@ from typing import TextIO
 
 from flask import Flask, Response, g, has_app_context, request
 
-from campaign.config import ConfigError
 from campaign.log_masks import redact
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -29,7 +28,6 @@ SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,99}")
 # With MAIL_BACKEND=log the mail's log line is the mail: its links stay whole, or a demo's customer could not
 # open their status link nor a winner claim. Production refuses that backend unless chosen (config.py).
 MAIL_LOG = "campaign.mail"
-FORMATS = ("json", "text")
 QUIET = ("alembic.runtime.plugins",)  # a line per plugin at every start-up: noise at INFO
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
@@ -95,11 +93,7 @@ class OurHandler(logging.StreamHandler):
 def configure(app: Flask, stream: TextIO | None = None) -> None:
     """Installs the JSON (or text) handler on the root logger, once per process, unless the host already
     configured logging. Runs first in `create_app`, so the features' loggers find a handler."""
-    level, form = app.config["LOG_LEVEL"].upper(), app.config["LOG_FORMAT"]
-    if not isinstance(logging.getLevelName(level), int):
-        raise ConfigError(f"KUCHIKOMI_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, not {level!r}")
-    if form not in FORMATS:
-        raise ConfigError(f"KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not {form!r}")
+    level, form = app.config["LOG_LEVEL"].upper(), app.config["LOG_FORMAT"]  # checked (config.value_problems)
     root = logging.getLogger()
     if any(not isinstance(handler, OurHandler) for handler in root.handlers):
         mask_hosts_handlers()

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from campaign.config import STORAGE_BACKENDS
 from campaign.storage.base import ObjectNotFound, Storage, StorageError, StoredObject
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 ]
 
 DEFAULT_LOCAL_ROOT = Path(__file__).resolve().parents[2] / "uploads"
-BACKENDS = ("local", "memory", "s3")
+BACKENDS = STORAGE_BACKENDS
 
 # app.config key -> S3Settings field
 S3_CONFIG_KEYS = {

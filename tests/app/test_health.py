@@ -246,6 +246,27 @@ def test_metrics_add_up_every_process_of_a_multiprocess_server(tmp_path):
     assert counted[(("app", "main"), ("endpoint", "none"), ("status", "404"))] == 3
 
 
+def test_gunicorn_clears_only_the_metric_files_of_processes_that_are_gone(tmp_path):
+    """A check's find: every `.db` not named for a running process went, an operator's `backup_2026.db`
+    too. Only prometheus_client's files go; another `.db` stays and is named (it would break /metrics)."""
+    folder = tmp_path / "metrics"
+    folder.mkdir()
+    names = [f"counter_{2**22 + 1}.db", f"gauge_livesum_{os.getpid()}.db", "backup_2026.db", "notes.txt"]
+    for name in names:
+        (folder / name).write_text("x")
+    script = (
+        "import pathlib, runpy, sys; "
+        "runpy.run_path(sys.argv[1])['_clear_metric_files'](pathlib.Path(sys.argv[2]))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PROMETHEUS_MULTIPROC_DIR": str(folder)}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(ROOT / "gunicorn.conf.py"), str(folder)],
+        env=env, capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names[1:])  # a running process's file stays
+    assert "holds files that are not metrics (backup_2026.db)" in done.stderr
+
+
 def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
     """gunicorn.conf.py sets up the multiprocess folder before prometheus_client is imported: set after, the
     workers kept their counts in memory and /metrics answered an empty page."""

@@ -175,6 +175,26 @@ def test_the_production_server_refuses_a_bad_value_before_it_starts_a_worker(tmp
         "Kuchikomi cannot start for production (gunicorn.conf.py):",
         "  KUCHIKOMI_MAX_UPLOAD_BYTES must be a whole number above 0, not '20MB'",
     ]
+    # a check's find: languages, storage and log settings were checked by the workers only, and of several
+    # bad values the master said the first
+    several = gunicorn_production(
+        tmp_path,
+        KUCHIKOMI_SECRET_KEY="k" * 32,
+        KUCHIKOMI_MAIL_BACKEND="log",
+        KUCHIKOMI_PUBLIC_BASE_URL="https://ugc.example.jp",
+        KUCHIKOMI_MAIL_PORT="99999",
+        KUCHIKOMI_LANGUAGES="ja,fr",
+        KUCHIKOMI_STORAGE_BACKEND="ftp",
+        KUCHIKOMI_LOG_FORMAT="xml",
+    )
+    assert several.returncode == 4, several.stderr
+    assert several.stderr.strip().splitlines()[1:] == [
+        "Kuchikomi cannot start for production (gunicorn.conf.py):",
+        "  KUCHIKOMI_MAIL_PORT must be a port number, 1 to 65535, not 99999",
+        "  KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en (comma-separated), not 'ja,fr'",
+        "  KUCHIKOMI_STORAGE_BACKEND must be one of local, memory, s3, not 'ftp'",
+        "  KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not 'xml'",
+    ]
 
 
 def test_production_settings_chosen_explicitly_pass_the_check():
