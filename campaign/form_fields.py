@@ -3,7 +3,7 @@
 from functools import lru_cache
 
 from babel import support
-from flask_babel import get_locale
+from flask_babel import format_number, get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Form, IntegerField
@@ -21,8 +21,15 @@ class WholeNumberField(IntegerField):
     def process_formdata(self, valuelist):
         if valuelist and len(str(valuelist[0]).strip().lstrip("+-").lstrip("0")) > MAX_DIGITS:
             self.data = None
-            raise ValueError(self.invalid_value_message or self.gettext("Not a valid integer value."))
-        super().process_formdata(valuelist)
+            raise ValueError(self._not_a_number())
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self._not_a_number()) from None
+
+    def _not_a_number(self) -> str:
+        """By the field's name, not WTForms' 「無効な整数です。」 (a check's find)."""
+        return _("“%(field)s” must be a whole number.", field=self.label.text)
 
 
 @lru_cache(maxsize=16)
@@ -94,7 +101,7 @@ class MaxLength:
 
 class Between:
     """A whole number from `min` to `max`, said by the field's name:
-    「保持日数は1〜3650の数字で入力してください。」, not WTForms'
+    「保持日数は1〜3,650の範囲で入力してください。」, not WTForms'
     「数値は 1 以上, 3650 以下でなければいけません。」 (an operator's walk-through's find)."""
 
     def __init__(self, min: int, max: int):  # noqa: A002 - as WTForms' NumberRange names them
@@ -103,13 +110,9 @@ class Between:
 
     def __call__(self, form, field):
         if field.data is not None and not self.min <= field.data <= self.max:
+            low, high = format_number(self.min), format_number(self.max)  # 100,000,000: read at a glance
             raise ValidationError(
-                _(
-                    "“%(field)s” must be a number from %(min)s to %(max)s.",
-                    field=field.label.text,
-                    min=self.min,
-                    max=self.max,
-                )
+                _("“%(field)s” must be from %(min)s to %(max)s.", field=field.label.text, min=low, max=high)
             )
 
 

@@ -10,7 +10,7 @@ PICK_STATES = {
     "checking": _l("Check before notifying"),
     "notified": _l("Notified: may claim"),
     "claimed": _l("Claimed"),
-    "shipped": _l("Shipped"),
+    "shipped": _p("prize state", "Shipped"),  # not the column "Shipped" (「発送日」): a check's find
     "forfeited": _l("Forfeited: not claimed in time"),
     "excluded": _l("Excluded"),
 }

@@ -17,7 +17,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_timedelta, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -35,6 +35,7 @@ from campaign.entries.models import Entry
 from campaign.entries.received import after_entry_received
 from campaign.errors import FORM_EXPIRED, HTTP_MESSAGES, DomainError, error_response, wants_json
 from campaign.extensions import db, limiter
+from campaign.i18n import duration
 from campaign.storage import get_storage
 
 bp = Blueprint("submissions", __name__)
@@ -82,7 +83,7 @@ def too_many_uploads(error: RateLimitExceeded):
     current = limiter.current_limit
     seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
     busy = error.limit.key_func is _campaign_key
-    wait = format_timedelta(timedelta(seconds=seconds), threshold=1)
+    wait = duration(timedelta(seconds=seconds))
     campaign = _sent_from_page()
     if campaign is None:
         message = str(CAMPAIGN_BUSY if busy else TOO_MANY_UPLOADS) % {"wait": wait}

@@ -189,7 +189,7 @@ def test_a_refused_draw_rule_is_shown_by_its_field_with_what_was_typed(client, s
     )
     assert refused.status_code == 400
     field = re.search(r'<div class="field[^"]*has-error[^"]*">.*?</div>', refused.text, re.S).group(0)
-    assert 'name="claim_days"' in field and "must be a number from 1 to 90." in field
+    assert 'name="claim_days"' in field and "must be from 1 to 90." in field
     assert 'value="drand 9000"' in refused.text and 'value="2"' in refused.text  # nothing typed is lost
     plan = db.session.scalar(select(DrawPlan))
     assert (plan.beacon_source, plan.alternates_per_winner, plan.claim_days) == ("", 1, 14)
@@ -482,3 +482,11 @@ def test_the_certificate_shows_a_nickname_only_with_consent_to_be_shown(client, 
     assert results == {shown.public_id: "shown-sakura", hidden.public_id: None}
     page = client.get(f"/draws/{draw.public_id}").text
     assert "shown-sakura" in page and hidden.public_id in page and "hidden-kaede" not in page
+
+
+def test_a_shipped_prize_reads_as_shipped_in_japanese_not_as_the_ship_date_column(app):
+    """A check found the draw screen and winners.csv calling a shipped prize 「発送日」, a column."""
+    from campaign.draws.labels import PICK_STATES
+
+    with app.test_request_context("/?lang=ja"):
+        assert str(PICK_STATES["shipped"]) == "発送済み"

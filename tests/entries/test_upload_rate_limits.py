@@ -72,6 +72,7 @@ def test_the_429_says_how_long_to_wait_in_the_customers_language(client, live, a
     )
     japanese = post_from(client, "198.51.100.7", headers={"Accept-Language": "ja"})
     assert "この応募は送信されていません" in form_message(japanese.text)
+    assert "1分後に" in form_message(japanese.text)  # not Babel's 「1 分」
     as_json = post_from(client, "198.51.100.7", headers={"Accept": "application/json"})
     assert as_json.status_code == 429 and as_json.json["error"] == "too_many_uploads"
     assert as_json.json["message"].startswith(

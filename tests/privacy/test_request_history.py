@@ -182,7 +182,11 @@ def test_retention_out_of_range_is_said_in_plain_japanese_and_an_unchanged_one_r
         "/studio/privacy/retention?lang=ja", {"retention_days": "5000"}, form_page="/studio/privacy?lang=ja"
     )
     assert refused.status_code == 400
-    assert "は1〜3650の数字で入力してください。" in refused.text and "いけません" not in refused.text
+    assert "は1〜3,650の範囲で入力してください。" in refused.text and "いけません" not in refused.text
+    not_a_number = owner.post(
+        "/studio/privacy/retention?lang=ja", {"retention_days": "1.5"}, form_page="/studio/privacy?lang=ja"
+    )
+    assert "は整数で入力してください。" in not_a_number.text and "無効な整数" not in not_a_number.text
     changes = select(func.count()).where(AuditEvent.action == "organisation.retention")
     for _ in range(2):
         owner.post("/studio/privacy/retention", {"retention_days": "45"}, form_page="/studio/privacy")
