@@ -2,10 +2,11 @@
 not from the .mo file read again in every request that builds a form (the campaign page's form does)."""
 
 from babel import support
+from wtforms import IntegerField
 from wtforms.i18n import messages_path
 
 from campaign.entries.forms import EntryForm
-from campaign.form_fields import WholeNumberField, _wtforms_catalogue, translations
+from campaign.form_fields import _wtforms_catalogue, translations
 
 MESSAGE = "Not a valid integer value."
 
@@ -31,7 +32,7 @@ def test_each_language_is_read_once_and_every_form_gets_its_messages(app):
 
 def test_a_studio_forms_wtforms_message_is_in_the_readers_language(app):
     class NumberForm(EntryForm):
-        number = WholeNumberField("n")
+        number = IntegerField("n")  # WTForms' message (WholeNumberField says its own, by field name)
 
     with app.test_request_context(
         "/c/x", method="POST", data={"number": "x"}, headers={"Accept-Language": "ja"}
