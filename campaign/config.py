@@ -283,9 +283,13 @@ def _is_zone(name: object) -> bool:
     return True
 
 
+def defaults() -> dict:
+    return {key: value for key, value in vars(Config).items() if key.isupper()}
+
+
 def effective(environ: Mapping[str, str]) -> dict:
     """The settings an app started with `environ` has: the defaults, KUCHIKOMI_ variables over them."""
-    return {key: value for key, value in vars(Config).items() if key.isupper()} | from_environment(environ)
+    return defaults() | from_environment(environ)
 
 
 # What `gunicorn -c gunicorn.conf.py` (production) will not start without: settings whose embedded default
@@ -343,11 +347,15 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
             f"KUCHIKOMI_SECRET_KEY is {len(key)} characters long: give at least {MIN_SECRET_LENGTH} random "
             "ones (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
         )
-    try:  # checked in the master too: in the workers, each said it and the master died with a traceback
-        values = value_problems(effective(environ))
-    except ConfigError as exc:  # a number that is not one
-        values = [str(exc)]
-    problems += [problem for problem in values if problem not in problems]  # a bad base URL is said once
+    # checked in the master too: in the workers, each said it and the master died with a traceback
+    parsed, unparsed = {}, []
+    for name, raw in environ.items():  # one at a time: a number that is not one hides no other problem
+        try:
+            parsed |= from_environment({name: raw})
+        except ConfigError as exc:
+            unparsed.append(str(exc))
+    found = unparsed + value_problems(defaults() | parsed)  # a setting that is no number keeps its default
+    problems += [problem for problem in found if problem not in problems]  # a bad base URL is said once
     return problems
 
 

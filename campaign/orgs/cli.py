@@ -60,4 +60,5 @@ def retention(slug: str, days: int) -> None:
     except DomainError as exc:
         raise click.ClickException(exc.text()) from exc
     db.session.commit()
-    click.echo(f"{org.slug} keeps entrants' personal data {days} days after a campaign is over")
+    unit = "day" if days == 1 else "days"
+    click.echo(f"{org.slug} keeps entrants' personal data {days} {unit} after a campaign is over")

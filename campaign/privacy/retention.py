@@ -27,8 +27,8 @@ from campaign.audit.services import Actor
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
 from campaign.draws.models import Draw, DrawPick, DrawPlan, PickState
-from campaign.entries.models import ERASED_ORIGINAL, Entry
-from campaign.entries.publication import shown_publicly
+from campaign.entries.models import ERASED_ORIGINAL, Entry, EntryStatus
+from campaign.entries.publication import shown_publicly, unpublish
 from campaign.extensions import db
 from campaign.instant.models import InstantWinPlay
 from campaign.locks import lock_row
@@ -141,6 +141,8 @@ def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | Non
     keys = []
     for entry in _remaining(campaign):
         if not shown_publicly(entry):
+            if entry.status is EntryStatus.APPROVED:  # still approved, its consent gone: its public copies
+                unpublish(entry)  # go too (a check found them left, reachable, after the entry was erased)
             keys += erase_data(entry, now, by="retention")
         else:
             keys += _keep_what_is_shown(entry, campaign.organisation, now)

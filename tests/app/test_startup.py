@@ -179,7 +179,7 @@ def test_the_production_server_refuses_a_bad_value_before_it_starts_a_worker(tmp
     several = gunicorn_production(
         tmp_path,
         **ready,
-        KUCHIKOMI_MAIL_PORT="99999",
+        KUCHIKOMI_MAIL_PORT="0",  # no number above 0: it hid every other problem (a second check)
         KUCHIKOMI_LANGUAGES="ja,fr",
         KUCHIKOMI_STORAGE_BACKEND="ftp",
         KUCHIKOMI_LOG_FORMAT="xml",
@@ -187,7 +187,7 @@ def test_the_production_server_refuses_a_bad_value_before_it_starts_a_worker(tmp
     assert several.returncode == 4, several.stderr
     assert several.stderr.strip().splitlines()[1:] == [
         "Kuchikomi cannot start for production (gunicorn.conf.py):",
-        "  KUCHIKOMI_MAIL_PORT must be a port number, 1 to 65535, not 99999",
+        "  KUCHIKOMI_MAIL_PORT must be a whole number above 0, not '0'",
         "  KUCHIKOMI_LANGUAGES must be among the shipped languages ja, en (comma-separated), not 'ja,fr'",
         "  KUCHIKOMI_STORAGE_BACKEND must be one of local, memory, s3, not 'ftp'",
         "  KUCHIKOMI_LOG_FORMAT must be 'json' or 'text', not 'xml'",

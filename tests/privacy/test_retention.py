@@ -136,6 +136,7 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     original (as sent, metadata and all) and the caption behind its mask, and one whose consent went later
     was never erased. Now what is not shown is erased whole; a kept photo keeps what it shows and keyed
     hashes of its address and account; and the next run erases it once it is shown no more."""
+    from campaign.entries.publication import publish
     from campaign.entries.status_links import status_token
 
     org, campaign, draw = _drawn_campaign(client, studio)
@@ -147,6 +148,7 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     ann.caption, ann.redacted_caption = "Call 090-3333-4444", "Call ■■■■■■■■■■■■■"
     ann.team_note = "the customer phoned"
     ben.social_handle, ben.post_url = "@Ben", "https://www.instagram.com/p/ben123/"  # an account on a network
+    publish(cai, get_storage())  # its public copies, as an approval through moderation makes them
     db.session.commit()
     _age(campaign, draw, 5)
     eve_photos = [eve.original_key, *(d.key for d in eve.derivatives)]
@@ -188,6 +190,8 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     assert erased.exit_code == 0 and "Erased 1 entry" in erased.output, erased.output
 
     set_status(ann, EntryStatus.WITHDRAWN)  # taken down after the retention ran
+    cai_public = [d.public_key for d in cai.derivatives]
+    assert cai_public and all(storage.exists(key) for key in cai_public)
     cai.consent.scopes = []  # a consent gone (a rights grant withdrawn), the entry still approved
     db.session.commit()
     again = runner.invoke(args=["privacy", "retention"])
@@ -195,6 +199,7 @@ def test_retention_erases_what_is_not_shown_and_still_finds_what_it_keeps(client
     db.session.expire_all()
     assert ann.erased_at is not None and ann.caption == "" and ann.person_digest is None
     assert cai.erased_at is not None and cai.status is EntryStatus.APPROVED
+    assert not any(storage.exists(key) for key in cai_public)  # its public copies too (a second check)
     assert not any(storage.exists(key) for key in ann_renditions)
     page = client.get(ann_page).text  # taken down, then erased by retention: not "you withdrew it"
     assert "the time we keep its entries' data has passed" in page and "withdrawn" not in page
