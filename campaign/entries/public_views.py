@@ -198,9 +198,16 @@ def already(slug: str):
     return render_template("entries/already.html", campaign=campaign)
 
 
+def _counted(response) -> bool:
+    """Whether a post uses up the upload limits: not a form sent back to be corrected (422: no photo, a
+    file that is no photo, a bad address), or a customer's few mistakes locked them out for a minute (a
+    phone walk-through's find); everything else counts, an entry limit's answer too."""
+    return response.status_code != 422
+
+
 @bp.post("/c/<slug>/entries")
-@limiter.limit(_upload_limit)
-@limiter.limit(_campaign_upload_limit, key_func=_campaign_key)
+@limiter.limit(_upload_limit, deduct_when=_counted)
+@limiter.limit(_campaign_upload_limit, key_func=_campaign_key, deduct_when=_counted)
 def submit(slug: str):
     now = utcnow()
     campaign = public_campaign(slug, now=now)

@@ -48,9 +48,8 @@ def test_without_the_script_a_storage_failure_brings_the_form_back(client, app, 
     assert "写真を保存できなかったため" in message[: message.index("</p>")]
     assert 'id="entry-form"' in page and "朝ごはんに</textarea>" in page
     # a browser never refills the photo: the field says so (it said nothing, and the next send lacked it)
-    assert (
-        "もう一度写真を選んでください。" in page[page.index('data-field="photo"') : page.index('id="photo"')]
-    )
+    photo_field = page[page.index('data-field="photo"') : page.index('id="photo"')]
+    assert "お手数ですがもう一度選んでください。" in photo_field
     assert db.session.scalar(select(func.count()).select_from(Entry)) == 0
 
 

@@ -117,3 +117,19 @@ def test_the_limits_and_their_storage_come_from_the_environment():
     assert config["CAMPAIGN_UPLOAD_RATE_LIMIT"] == "300 per minute"
     assert config["MIN_PHOTO_SIDE"] == 320
     assert config["RATELIMIT_STORAGE_URI"] == "redis://cache:6379/0"
+
+
+def test_a_form_sent_back_to_be_corrected_uses_up_no_upload(client, live, app):
+    """A phone walk-through: no photo, then a text file named .jpg, and the third try (a typo in the
+    address) met the limit instead of its error: a customer's mistakes locked them out. A form sent back
+    to be corrected (422) does not count; an entry stored does, and so does an entry limit's answer."""
+    app.config["UPLOAD_RATE_LIMIT"] = "2 per minute"
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.7"
+    mistakes = [
+        submit(client, email="not an address"),
+        submit(client, photo=b"not a photo", email="a@example.com"),
+        submit(client, nickname="長" * 41, email="a@example.com"),
+    ]
+    assert [m.status_code for m in mistakes] == [422, 422, 422]
+    assert [post_from(client, "198.51.100.7").status_code for _ in range(3)] == [303, 303, 429]
+    assert entry_count() == 2
