@@ -171,6 +171,8 @@ class Config:
     # Photo uploads, per sending address (a shop tablet or a carrier's NAT shares one) and per campaign.
     UPLOAD_RATE_LIMIT = "10 per minute;60 per hour"
     CAMPAIGN_UPLOAD_RATE_LIMIT = "120 per minute"
+    # Every post of the entry form, one sent back to be corrected too (the limits above count entries only)
+    UPLOAD_ATTEMPT_RATE_LIMIT = "30 per minute"
 
 
 def from_environment(environ: os._Environ | dict | None = None) -> dict:
@@ -200,7 +202,12 @@ def from_environment(environ: os._Environ | dict | None = None) -> dict:
     return values
 
 
-RATE_LIMIT_KEYS = ("LOGIN_RATE_LIMIT", "UPLOAD_RATE_LIMIT", "CAMPAIGN_UPLOAD_RATE_LIMIT")
+RATE_LIMIT_KEYS = (
+    "LOGIN_RATE_LIMIT",
+    "UPLOAD_RATE_LIMIT",
+    "CAMPAIGN_UPLOAD_RATE_LIMIT",
+    "UPLOAD_ATTEMPT_RATE_LIMIT",
+)
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 

@@ -92,6 +92,7 @@ def app_config(database_url, tmp_path):
         "LOGIN_RATE_LIMIT": "1000 per minute",
         "UPLOAD_RATE_LIMIT": "1000 per minute",
         "CAMPAIGN_UPLOAD_RATE_LIMIT": "1000 per minute",
+        "UPLOAD_ATTEMPT_RATE_LIMIT": "1000 per minute",
         "OUTBOUND_ALLOW_PRIVATE": True,  # webhook receivers and the fake social APIs listen on loopback
         "PUBLIC_BASE_URL": "http://localhost",  # the test client's host: mailed links open in it
         # Cheap argon2id for speed; tests/auth checks that production parameters are the library's.

@@ -198,16 +198,22 @@ def already(slug: str):
     return render_template("entries/already.html", campaign=campaign)
 
 
+def _attempt_limit() -> str:
+    return current_app.config["UPLOAD_ATTEMPT_RATE_LIMIT"]
+
+
 def _counted(response) -> bool:
     """Whether a post uses up the upload limits: not a form sent back to be corrected (422: no photo, a
     file that is no photo, a bad address), or a customer's few mistakes locked them out for a minute (a
-    phone walk-through's find); everything else counts, an entry limit's answer too."""
+    phone walk-through's find); everything else counts, an entry limit's answer too. Every post counts
+    against UPLOAD_ATTEMPT_RATE_LIMIT, so that forms sent wrong on purpose are not free."""
     return response.status_code != 422
 
 
 @bp.post("/c/<slug>/entries")
 @limiter.limit(_upload_limit, deduct_when=_counted)
 @limiter.limit(_campaign_upload_limit, key_func=_campaign_key, deduct_when=_counted)
+@limiter.limit(_attempt_limit)
 def submit(slug: str):
     now = utcnow()
     campaign = public_campaign(slug, now=now)

@@ -133,3 +133,11 @@ def test_a_form_sent_back_to_be_corrected_uses_up_no_upload(client, live, app):
     assert [m.status_code for m in mistakes] == [422, 422, 422]
     assert [post_from(client, "198.51.100.7").status_code for _ in range(3)] == [303, 303, 429]
     assert entry_count() == 2
+
+
+def test_every_post_of_the_form_counts_against_the_attempt_limit(client, live, app):
+    """Forms sent wrong on purpose (each read in full and checked) are not free either."""
+    app.config["UPLOAD_ATTEMPT_RATE_LIMIT"] = "3 per minute"
+    client.environ_base["REMOTE_ADDR"] = "198.51.100.8"
+    codes = [submit(client, email="not an address").status_code for _ in range(4)]
+    assert codes == [422, 422, 422, 429]
