@@ -126,3 +126,16 @@ def test_the_erase_page_names_the_account_and_post_link_when_the_entry_has_them(
     page = client.get(status_url + "/erase?lang=en").text
     assert "nickname, email address, and the account and post link you gave are deleted" in page
     assert "入力いただいたアカウント・投稿のリンク" in client.get(status_url + "/erase?lang=ja").text
+
+
+def test_the_erase_page_says_only_what_applies_to_this_entry(team, client):
+    """A phone walk-through: for an entry already withdrawn it still said the entry would be taken down,
+    and on a drawn campaign it spoke of instant win, in jargon (「秘密の鍵で作った符号」)."""
+    entry, status_url = team.entry(client)
+    page = client.get(status_url + "/erase?lang=ja").text
+    assert "ギャラリー" in page and "インスタントウィン" not in page and "秘密の鍵" not in page
+    assert "元に戻せないコードだけが残ります" in page
+    entry.status = EntryStatus.WITHDRAWN
+    db.session.commit()
+    withdrawn = client.get(status_url + "/erase?lang=en").text
+    assert "withdrawn from every public place" not in withdrawn and "check the draw." in withdrawn
