@@ -97,9 +97,11 @@ def over_at(campaign: Campaign, now: datetime) -> datetime | None:
     return max(moments)
 
 
-def due(campaign: Campaign, now: datetime) -> bool:
+def due(campaign: Campaign, now: datetime, remaining: list[Entry] | None = None) -> bool:
+    """`remaining`: the campaign's entries not erased yet, when the caller has read them."""
     if campaign.personal_data_erased_at is not None:  # its retention ran: a photo it kept, shown no more
-        return any(not shown_publicly(entry) for entry in _remaining(campaign))
+        entries = _remaining(campaign) if remaining is None else remaining
+        return any(not shown_publicly(entry) for entry in entries)
     ended = over_at(campaign, now)
     return ended is not None and ended + timedelta(days=campaign.organisation.retention_days) <= now
 
@@ -122,8 +124,8 @@ def candidates(now: datetime) -> list[Campaign]:
     return [campaign for campaign in db.session.scalars(query) if due(campaign, now)]
 
 
-def count(campaign: Campaign) -> CampaignResult:
-    entries = _remaining(campaign)
+def count(campaign: Campaign, remaining: list[Entry] | None = None) -> CampaignResult:
+    entries = _remaining(campaign) if remaining is None else remaining
     return CampaignResult(
         campaign.slug,
         sum(1 for e in entries if e.email),
@@ -135,11 +137,12 @@ def count(campaign: Campaign) -> CampaignResult:
 def erase_campaign(campaign: Campaign, *, now: datetime) -> CampaignResult | None:
     """Erases one due campaign's entrants' data (audited); None when another run did it first."""
     lock_row(campaign)
-    if not due(campaign, now):
+    remaining = _remaining(campaign)  # read once: due, counted and erased from the same rows
+    if not due(campaign, now, remaining):
         return None
-    result = count(campaign)
+    result = count(campaign, remaining)
     keys = []
-    for entry in _remaining(campaign):
+    for entry in remaining:
         if not shown_publicly(entry):
             if entry.status is EntryStatus.APPROVED:  # still approved, its consent gone: its public copies
                 unpublish(entry)  # go too (a check found them left, reachable, after the entry was erased)
