@@ -3,20 +3,13 @@
 import importlib
 import logging
 import os
-import secrets
 from collections.abc import Mapping
-from pathlib import Path
 
 from flask import Flask
 
 from campaign import health, logs, metrics
-from campaign.config import (
-    PROJECT_ROOT,
-    ConfigError,
-    check_values,
-    effective,
-    unknown_settings,
-)
+from campaign.app_settings import check_values, load_config, warn_unknown_settings
+from campaign.config import PROJECT_ROOT, ConfigError
 from campaign.uploads import UploadRequest
 
 log = logging.getLogger(__name__)
@@ -118,34 +111,6 @@ def mount_public_api(app: Flask, api: Flask) -> None:
     app.wsgi_app = PrefixDispatch(app.wsgi_app, bp.url_prefix, api)
     app.url_build_error_handlers.append(build_urls_from(api))
     app.extensions["public_api"] = api
-
-
-def load_config(app: Flask, config: Mapping | type | None) -> None:
-    app.config.update(effective(os.environ))
-    if isinstance(config, type):
-        app.config.from_object(config)
-    elif config:
-        app.config.update(config)
-    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_UPLOAD_BYTES"] + 256 * 1024
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
-
-
-def warn_unknown_settings(environ: Mapping[str, str]) -> None:
-    """A misspelt KUCHIKOMI_ variable would be silently ignored: one warning line each, naming the closest."""
-    for name, closest in unknown_settings(environ):
-        hint = f"; did you mean {closest}?" if closest else ""
-        log.warning("%s is not a Kuchikomi setting and is ignored%s", name, hint)
-
-
-def _instance_secret(instance: Path) -> str:
-    """The embedded default keeps a generated key in instance/; production sets KUCHIKOMI_SECRET_KEY."""
-    path = instance / "secret_key"
-    if not path.exists():
-        instance.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
 
 
 def register_extensions(app: Flask) -> None:

@@ -3,10 +3,9 @@
 This module imports nothing of the app at module level: gunicorn.conf.py loads it on its own in gunicorn's
 master (`production_problems`), which must not import the app package."""
 
-import difflib
 import math
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -211,14 +210,6 @@ RATE_LIMIT_KEYS = (
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
-def check_values(config: Mapping) -> None:
-    """Values whose mistake would otherwise surface as a traceback at start-up or at the first request: the
-    first one found, as a ConfigError (`value_problems` lists them all)."""
-    problems = value_problems(config)
-    if problems:
-        raise ConfigError(problems[0])
-
-
 # What the master of `gunicorn -c gunicorn.conf.py` can check before any worker starts: everything but the
 # storage's own settings (S3), which the app checks as it builds its storage.
 SHIPPED_LANGUAGES = ("ja", "en")  # the catalogues in campaign/translations
@@ -294,11 +285,6 @@ def defaults() -> dict:
     return {key: value for key, value in vars(Config).items() if key.isupper()}
 
 
-def effective(environ: Mapping[str, str]) -> dict:
-    """The settings an app started with `environ` has: the defaults, KUCHIKOMI_ variables over them."""
-    return defaults() | from_environment(environ)
-
-
 # What `gunicorn -c gunicorn.conf.py` (production) will not start without: settings whose embedded default
 # fails there without a word. A key generated per server signs each server's sessions, CSRF tokens and
 # customers' status links differently (behind a load balancer, forms fail and links break), and is lost with
@@ -371,16 +357,6 @@ def known_settings() -> set[str]:
     from campaign.storage import S3_CONFIG_KEYS
 
     return names | set(S3_CONFIG_KEYS)
-
-
-def unknown_settings(environ: Mapping[str, str]) -> Iterator[tuple[str, str | None]]:
-    """(variable, the closest known variable or None) for each KUCHIKOMI_ variable no setting reads."""
-    known = known_settings()
-    for name in sorted(environ):
-        key = name.removeprefix("KUCHIKOMI_")
-        if name.startswith("KUCHIKOMI_") and key not in known:
-            closest = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            yield name, f"KUCHIKOMI_{closest[0]}" if closest else None
 
 
 def _boolean(name: str, raw: str) -> bool:
