@@ -76,9 +76,24 @@ def test_without_the_script_too_many_uploads_answer_with_the_brands_page(browser
         assert page.locator("#entry-form").is_visible()
         no_sideways_scroll(page)
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"upload-429-no-script-{width}.png"), full_page=True)
+        page.screenshot(path=str(SHOTS / f"upload-429-no-script-ja-{width}.png"), full_page=True)
     finally:
         context.close()
+    english = browser.new_context(
+        java_script_enabled=False, locale="en-US", viewport={"width": width, "height": 900}
+    )
+    page = english.new_page()
+    try:  # the same address, still over its limit
+        page.goto(f"{live_server.url}/c/summer", wait_until="networkidle")
+        fill_entry_form(page, factories.photo(colour=(10, 200, 10)))
+        with page.expect_navigation():
+            page.click("#submit-button")
+        page.wait_for_load_state("networkidle")
+        assert "so this entry was not sent" in page.locator("#form-message").inner_text()
+        no_sideways_scroll(page)
+        page.screenshot(path=str(SHOTS / f"upload-429-no-script-en-{width}.png"), full_page=True)
+    finally:
+        english.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
