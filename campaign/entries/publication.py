@@ -5,6 +5,12 @@ read those through expiring URLs. `publish` copies them to their public, content
 the commit that makes the entry visible, so any gallery version or snapshot that lists the entry finds its
 images. `unpublish` deletes the public copies after the commit that hides the entry, except those another
 public entry still shows (an exact duplicate shares its objects).
+
+Both sides decide under the row lock of the entries concerned (`campaign/locks.py`): a move publishes under
+its entry's lock, and the purge locks every entry with a rendition behind its keys before it reads whether
+they are still shown, and holds the locks until its deletions are done. So a re-approval racing a
+takedown's purge either waits for the purge and then copies the objects again, or commits first and the
+purge keeps them: a publish that found a copy present can no longer see it deleted behind its back.
 """
 
 import logging
@@ -25,6 +31,7 @@ from campaign.entries.models import (
 )
 from campaign.errors import DomainError
 from campaign.extensions import db
+from campaign.locks import lock_row
 from campaign.reviews.public import is_publishable
 from campaign.storage import get_storage
 from campaign.storage.base import Storage, StorageError
@@ -102,17 +109,34 @@ def still_shown(public_keys: list[str]) -> set[str]:
 def purge_public(public_keys: list[str], org_id: int | None = None) -> list[str]:
     """A job: deletes those of `public_keys` that no public entry shows, then has a configured CDN forget
     them (privacy.cdn, audited under `org_id`); returns the deleted keys."""
-    keep = still_shown(public_keys)
-    storage = get_storage()
-    deleted = []
-    for key in sorted(set(public_keys) - keep):
-        storage.delete(key)  # a missing object is not an error
-        deleted.append(key)
+    deleted = delete_unshown(public_keys, get_storage())
     log.info("unpublished %d public objects", len(deleted))
     from campaign.privacy import cdn
 
     cdn.purge(deleted, org_id=org_id)
     return deleted
+
+
+def delete_unshown(public_keys: list[str], storage: Storage) -> list[str]:
+    """Deletes those of `public_keys` that no public entry shows, decided and done under the lock of every
+    entry with a rendition behind them; commits (which ends the locks) and returns the deleted keys."""
+    _lock_entries_with(public_keys)
+    keep = still_shown(public_keys)
+    deleted = []
+    for key in sorted(set(public_keys) - keep):
+        storage.delete(key)  # a missing object is not an error
+        deleted.append(key)
+    db.session.commit()  # only now may a move waiting for an entry publish it again
+    return deleted
+
+
+def _lock_entries_with(public_keys: list[str]) -> None:
+    """Locks, in id order (as a bulk move does), every entry with a rendition behind these keys: a move of
+    one of them waits for the caller's commit, or the caller for the move's, whose result it then reads."""
+    private = [private_key_of(key) for key in public_keys]
+    owners = select(Derivative.entry_id).where(Derivative.key.in_(private))
+    for entry in db.session.scalars(select(Entry).where(Entry.id.in_(owners)).order_by(Entry.id)).all():
+        lock_row(entry)
 
 
 def reconcile(storage: Storage, *, now: datetime, grace: timedelta) -> tuple[list[str], list[str]]:

@@ -1,0 +1,130 @@
+"""A takedown's purge job and a re-approval, in every order, on SQLite and PostgreSQL, in memory and on a
+real S3 server: an approved, consented entry ends with every public copy; a hidden one with none.
+
+A fault probe found the order that lost them: the re-approval publishes while the copies still exist (so
+it copies nothing), the purge decides before the re-approval commits, then deletes them. Here the purge
+runs in its own thread, app context and connection, as on a worker, at the moment each order needs."""
+
+import json
+import threading
+import uuid
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+
+from campaign.clock import utcnow
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.moderation import services
+from campaign.orgs.models import Role
+from campaign.outbox import OutboxJob, resolve
+from campaign.storage import build_storage, get_storage
+from tests.moderation.conftest import make_team, step
+from tests.moderation.test_races import member
+
+pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(params=["memory", pytest.param("s3", marks=pytest.mark.s3)])
+def team(request, app):
+    if request.param == "s3":
+        seaweedfs = request.getfixturevalue("seaweedfs")
+        config = seaweedfs.storage_config(S3_KEY_PREFIX=f"t-{uuid.uuid4().hex[:12]}/")
+        app.config.update(config)
+        app.extensions["storage"] = build_storage(config)
+    return make_team(app)
+
+
+def move(entry: Entry, action: str, role: Role, **kwargs) -> None:
+    """A marketer's step in the test's own session (its after-commit jobs never run: see `queued_purge`)."""
+    membership, actor = member(role)
+    services.transition(entry, action, actor=actor, membership=membership, now=utcnow(), **kwargs)
+
+
+def queued_purge() -> Callable[[], None]:
+    """The takedown's purge job, as the outbox holds it, to run when the test says."""
+    [row] = db.session.scalars(select(OutboxJob).where(OutboxJob.func.endswith(":purge_public")))
+    func, args = resolve(row.func), json.loads(row.args)
+    return lambda: func(*args)
+
+
+def in_thread(app, job: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
+    """Starts `job` as a worker runs it: its own app context, session and connection."""
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                job()
+            except BaseException as exc:  # noqa: BLE001 - asserted by the test
+                errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, errors
+
+
+def public_copies(entry: Entry) -> int:
+    storage = get_storage()
+    return sum(storage.exists(d.public_key) for d in entry.derivatives)
+
+
+def approved(team, client, **photo) -> Entry:
+    entry, _ = team.entry(client, **photo)
+    assert step(team.studio(Role.EDITOR), entry, "approve").status_code == 303
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED and public_copies(entry) == 6
+    return entry
+
+
+def taken_down(entry: Entry) -> Callable[[], None]:
+    move(entry, "withdraw", Role.EDITOR, note="complaint")
+    db.session.commit()
+    return queued_purge()
+
+
+def test_a_purge_deciding_while_the_reapproval_publishes_waits_for_it_and_keeps_every_copy(team, app, client):
+    entry = approved(team, client)
+    purge = taken_down(entry)
+    move(entry, "reapprove", Role.APPROVER)  # the copies are still there: publishing copies nothing
+    purger, errors = in_thread(app, purge)
+    purger.join(timeout=1)
+    waited = purger.is_alive()  # for the entry's lock, which the re-approval holds until its commit
+    db.session.commit()
+    purger.join(timeout=30)
+    assert not errors, errors
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED and public_copies(entry) == 6
+    assert waited
+
+
+@pytest.mark.parametrize("purge_first", [True, False], ids=["purge-first", "reapproval-first"])
+def test_a_purge_before_or_after_the_reapproval_leaves_every_copy(team, app, client, purge_first):
+    entry = approved(team, client)
+    purge = taken_down(entry)
+    if purge_first:
+        purge()
+        assert public_copies(entry) == 0
+    move(entry, "reapprove", Role.APPROVER)
+    db.session.commit()
+    if not purge_first:
+        purge()
+    db.session.refresh(entry)
+    assert entry.status is EntryStatus.APPROVED and public_copies(entry) == 6
+
+
+def test_a_purge_waits_for_the_approval_of_an_exact_duplicate_and_keeps_the_shared_copies(team, app, client):
+    entry = approved(team, client, email="one@example.com")
+    twin, _ = team.entry(client, email="two@example.com")  # the same photo: the same renditions
+    assert {d.key for d in twin.derivatives} == {d.key for d in entry.derivatives}
+    purge = taken_down(entry)
+    move(twin, "approve", Role.EDITOR)
+    purger, errors = in_thread(app, purge)
+    purger.join(timeout=1)
+    waited = purger.is_alive()
+    db.session.commit()
+    purger.join(timeout=30)
+    assert not errors, errors
+    assert public_copies(twin) == 6
+    assert waited
