@@ -5,11 +5,12 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """The studio's entry pages, the customer's campaign page and status page, `flask entries`, the
-    originals and renditions for `flask storage gc`, and the retry of entries left unprocessed."""
+    originals and renditions for `flask storage gc`, the retry of entries left unprocessed, and the check
+    of recently moderated entries' public copies."""
     from datetime import timedelta
 
     from campaign import schedule
-    from campaign.entries import labels, processing, public_views, studio_views
+    from campaign.entries import labels, processing, public_views, publication, studio_views
     from campaign.entries.cli import entries_cli
     from campaign.entries.services import referenced_keys
     from campaign.storage import register_references
@@ -24,3 +25,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(entries_cli)
     register_references(app, referenced_keys)
     schedule.add_duty(app, "entries-process", timedelta(minutes=5), processing.retry_waiting)
+    schedule.add_duty(app, "entries-public-copies", publication.RECHECK_EVERY, publication.recheck_duty)

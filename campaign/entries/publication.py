@@ -11,6 +11,8 @@ its entry's lock, and the purge locks every entry with a rendition behind its ke
 they are still shown, and holds the locks until its deletions are done. So a re-approval racing a
 takedown's purge either waits for the purge and then copies the objects again, or commits first and the
 purge keeps them: a publish that found a copy present can no longer see it deleted behind its back.
+The `entries-public-copies` duty checks every recently moderated entry the same way, so whatever a crash or
+a race still leaves wrong is repaired within minutes (`reconcile` does the whole store, by hand).
 """
 
 import logging
@@ -37,6 +39,11 @@ from campaign.storage import get_storage
 from campaign.storage.base import Storage, StorageError
 
 log = logging.getLogger(__name__)
+RECHECK_EVERY = timedelta(minutes=5)
+# Entries moderated this recently are checked at each turn (three times each): their jobs, and the outbox's
+# first retries (30 s, 2 min and 10 min after a failure), have run by then. A check costs one HEAD request
+# per rendition; `flask entries reconcile-public` lists the whole public area, too slow for every turn.
+RECHECK_WINDOW = timedelta(minutes=15)
 PUBLIC_SCOPES = ("gallery", "review")  # the surfaces Kuchikomi itself serves to anyone
 
 
@@ -137,6 +144,41 @@ def _lock_entries_with(public_keys: list[str]) -> None:
     owners = select(Derivative.entry_id).where(Derivative.key.in_(private))
     for entry in db.session.scalars(select(Entry).where(Entry.id.in_(owners)).order_by(Entry.id)).all():
         lock_row(entry)
+
+
+def recheck(entry_id: int, storage: Storage) -> tuple[int, int]:
+    """Makes one entry's public copies match it, under its lock: a shown entry gets the missing ones at
+    once; those of a hidden one that are present and no other entry shows go as after a takedown (the
+    purge job, CDN included). Commits; returns (copies made, copies left to the purge)."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None:
+        return 0, 0
+    lock_row(entry)
+    copied, stray = 0, []
+    if shown_publicly(entry):
+        copied = publish(entry, storage)
+    else:
+        present = [item.public_key for item in entry.derivatives if storage.exists(item.public_key)]
+        stray = sorted(set(present) - still_shown(present))
+        if stray:
+            jobs.after_commit(purge_public, stray, entry.org_id)
+    if copied or stray:
+        log.warning("entry %s: %d public copies restored, %d to delete", entry.public_id, copied, len(stray))
+    db.session.commit()
+    return copied, len(stray)
+
+
+def recheck_duty(now: datetime) -> str:
+    """The periodic duty: the public copies of each entry moderated within RECHECK_WINDOW made to match it."""
+    since = now - RECHECK_WINDOW
+    ids = list(db.session.scalars(select(Entry.id).where(Entry.moderated_at >= since).order_by(Entry.id)))
+    db.session.commit()
+    storage = get_storage()
+    copied = stray = 0
+    for entry_id in ids:
+        made, left = recheck(entry_id, storage)
+        copied, stray = copied + made, stray + left
+    return f"{len(ids)} entries checked, {copied} public renditions copied, {stray} left to the purge"
 
 
 def reconcile(storage: Storage, *, now: datetime, grace: timedelta) -> tuple[list[str], list[str]]:

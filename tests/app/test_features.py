@@ -47,6 +47,7 @@ def test_features_bring_their_duties_commands_and_storage_references():
         "sent-mails-forget",
         "form-nonces-purge",
         "entries-process",
+        "entries-public-copies",
         "draws-expire-claims",
         "draws-purge-addresses",
         "sources-poll",

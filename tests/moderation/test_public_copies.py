@@ -1,5 +1,6 @@
 """A takedown's purge job and a re-approval, in every order, on SQLite and PostgreSQL, in memory and on a
-real S3 server: an approved, consented entry ends with every public copy; a hidden one with none.
+real S3 server: an approved, consented entry ends with every public copy; a hidden one with none. And the
+duty that repairs whatever else leaves them wrong.
 
 A fault probe found the order that lost them: the re-approval publishes while the copies still exist (so
 it copies nothing), the purge decides before the re-approval commits, then deletes them. Here the purge
@@ -13,15 +14,19 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import select
 
+from campaign import schedule
 from campaign.clock import utcnow
+from campaign.entries import publication
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.moderation import services
 from campaign.orgs.models import Role
 from campaign.outbox import OutboxJob, resolve
 from campaign.storage import build_storage, get_storage
+from tests import factories
 from tests.moderation.conftest import make_team, step
 from tests.moderation.test_races import member
+from tests.races import race
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
@@ -128,3 +133,53 @@ def test_a_purge_waits_for_the_approval_of_an_exact_duplicate_and_keeps_the_shar
     assert not errors, errors
     assert public_copies(twin) == 6
     assert waited
+
+
+def recheck_turn(app, now=None) -> str:
+    """One turn of the duty as a ticker runs it: in its own app context, whose end runs the jobs it queued."""
+    with app.app_context():
+        return publication.recheck_duty(now or utcnow())
+
+
+def damaged(team, client) -> tuple[Entry, Entry, Entry]:
+    """An approved entry missing four public copies (as the probe's race left one), a taken-down one with a
+    copy back (as a publish on stale state could leave it), and a taken-down exact duplicate of the first,
+    whose copies the first still shows."""
+    shown = approved(team, client, email="one@example.com")
+    hidden = approved(team, client, email="two@example.com", photo=factories.photo(colour=(20, 160, 90)))
+    twin = approved(team, client, email="three@example.com")
+    editor = team.studio(Role.EDITOR)
+    for entry in (hidden, twin):
+        assert step(editor, entry, "withdraw", note="complaint").status_code == 303
+    storage = get_storage()
+    for item in shown.derivatives[:4]:
+        storage.delete(item.public_key)
+    stray = hidden.derivatives[0]
+    storage.copy(stray.key, stray.public_key, content_type=stray.content_type)
+    return shown, hidden, twin
+
+
+def test_the_duty_repairs_recently_moderated_entries_public_copies(team, app, client):
+    shown, hidden, twin = damaged(team, client)
+    assert "entries-public-copies" in {duty.name for duty in schedule.registered()}
+    assert recheck_turn(app, utcnow() + publication.RECHECK_WINDOW * 2).startswith("0 entries checked")
+
+    with app.app_context():  # the scheduler's tick, whose end runs the purge it queued
+        only = tuple(duty for duty in schedule.registered() if duty.name == "entries-public-copies")
+        result = schedule.tick(duties=only)["entries-public-copies"]
+    assert result == "3 entries checked, 4 public renditions copied, 1 left to the purge"
+    assert (public_copies(shown), public_copies(hidden), public_copies(twin)) == (6, 0, 6)
+    assert recheck_turn(app) == "3 entries checked, 0 public renditions copied, 0 left to the purge"
+
+
+def test_two_tickers_running_the_duty_at_once_repair_once(team, app, client):
+    shown, hidden, _ = damaged(team, client)
+    results: list[str] = []
+
+    def ticker(ready) -> None:
+        ready()
+        results.append(publication.recheck_duty(utcnow()))
+
+    assert race(app, ticker, ticker) == ["done", "done"]
+    assert sum(int(result.split(", ")[1].split()[0]) for result in results) == 4, results
+    assert (public_copies(shown), public_copies(hidden)) == (6, 0)
