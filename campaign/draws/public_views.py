@@ -20,7 +20,7 @@ from sqlalchemy import select
 from campaign.auth.passwords import guess_limit
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
-from campaign.draws import certificate, winners
+from campaign.draws import address_shown, certificate, winners
 from campaign.draws.forms import ClaimForm, NoticeCodeForm
 from campaign.draws.models import Draw, PickState
 from campaign.draws.services import DrawRefused
@@ -140,6 +140,7 @@ def claim(token: str):
                 fields=form.ordered(str(get_locale())),
                 open=open_,
                 not_saved=not_saved,
+                sent=address_shown.masked(winners.address_of(pick, current_app.secret_key)),
             ),
             409 if not_saved else 422 if form.errors else 200,
         )

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from campaign.campaigns.addresses import public_campaign
 from campaign.clock import utcnow
-from campaign.draws import winners
+from campaign.draws import address_shown, winners
 from campaign.draws.forms import ClaimForm
 from campaign.extensions import db
 from campaign.instant import fulfilment, services
@@ -80,4 +80,7 @@ def _instant_helpers() -> dict:
         "instant_can_claim": lambda play: services.can_give_address(play, utcnow()),
         "instant_state": lambda play: fulfilment.state(play, utcnow()),
         "instant_claim_form": lambda: ClaimForm(formdata=None),
+        "instant_address_sent": lambda play: address_shown.masked(
+            winners.address_of(play, current_app.secret_key)
+        ),
     }
