@@ -41,8 +41,9 @@ def show(entry_id: str):
     return entry_page(_entry(entry_id))
 
 
-def entry_page(entry: Entry, *, refused=None) -> str:
-    """The entry's page; `refused`: a moderation step sent back with what it lacks (`panel.Refused`)."""
+def entry_page(entry: Entry, *, refused=None, redact_form=None) -> str:
+    """The entry's page; `refused`: a moderation step sent back with what it lacks (`panel.Refused`);
+    `redact_form`: a redaction sent back, with what was typed and why."""
     from campaign.moderation.export import shows_email
     from campaign.moderation.panel import entry_panel  # issue 4: steps, redaction, audit trail
 
@@ -51,7 +52,7 @@ def entry_page(entry: Entry, *, refused=None) -> str:
         entry=entry,
         shows_email=shows_email(g.membership),  # as in the CSV export: owners only
         refused=refused,
-        **entry_panel(entry, g.membership, g.org),
+        **entry_panel(entry, g.membership, g.org, redact_form=redact_form),
     )
 
 

@@ -20,12 +20,14 @@ class Refused:
     note: str = ""
 
 
-def entry_panel(entry: Entry, membership: Membership, org: Organisation) -> dict:
+def entry_panel(entry: Entry, membership: Membership, org: Organisation, *, redact_form=None) -> dict:
+    """`redact_form`: a refused redaction, shown as typed; else the form holding the public caption."""
     from campaign.reviews.services import review_of
 
     moves = services.allowed_moves(entry, membership)
-    redact_form = RedactForm()
-    redact_form.redacted_caption.data = entry.public_caption
+    if redact_form is None:
+        redact_form = RedactForm(formdata=None)
+        redact_form.redacted_caption.data = entry.public_caption
     review = review_of(entry)  # read once: the trail and "shown in" both name it
     return {
         "moves": [move.action for move in moves],

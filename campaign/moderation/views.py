@@ -219,7 +219,14 @@ def redact_caption(entry_id: str):
     entry = orgs.get_scoped(Entry, g.org, entry_id)
     form = RedactForm()
     form.validate()
-    redaction.redact(entry, form.redacted_caption.data or "", actor=member_actor(), now=utcnow())
+    try:
+        redaction.redact(entry, form.redacted_caption.data or "", actor=member_actor(), now=utcnow())
+    except redaction.InvalidRedaction as exc:  # the entry's page again: the message at the field, as typed
+        db.session.rollback()
+        from campaign.entries.studio_views import entry_page
+
+        form.show_refusal(exc)
+        return entry_page(entry, redact_form=form), 422
     db.session.commit()
     flash(_("Public caption saved."))
     return redirect(url_for("entries.show", entry_id=entry.public_id), code=303)

@@ -102,3 +102,26 @@ def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_se
     page.goto(f"{listing}?lang=ja")
     assert page.locator("h1").inner_text().startswith("応募一覧：")
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_refused_redaction_is_told_at_its_field_with_what_was_typed(page, live_server, app):
+    """A caption changed beyond ■ comes back on the entry's page, at the field, as typed (it was a bare
+    「エラー 400」 page that lost it). Screenshots ja and en, 390 and 1366 px."""
+    team = make_team(app)
+    entry, _ = team.entry(email="fan@example.com", nickname="ファン", caption="電話は090-1234-5678です")
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/entries/{entry.public_id}"
+    for lang, error in (("ja", "■"), ("en", "only replace characters")):
+        page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(url)
+        page.fill("#redacted_caption", "電話は秘密です")
+        with page.expect_navigation():
+            page.click("form.redact button[type=submit]")
+        assert error in page.locator("#redacted_caption-error").inner_text()
+        assert page.input_value("#redacted_caption") == "電話は秘密です"
+        assert page.evaluate("document.activeElement.id") == "redact-error-summary"
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"/tmp/shots/studio/redaction-refused-{lang}-{width}.png", full_page=True)
+    page.console_errors.clear()  # Chromium logs the refused redaction's 422 answer itself

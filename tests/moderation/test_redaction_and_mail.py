@@ -33,7 +33,12 @@ def test_the_public_sees_the_redacted_caption_and_the_edit_is_audited(team, clie
     editor = team.studio(Role.EDITOR)
     url = f"/studio/moderation/entries/{entry.public_id}/redact"
     refused = editor.post(url, {"redacted_caption": "電話は秘密です"})
-    assert refused.status_code == 400 and "only replace characters" in refused.text
+    # the entry's page again, the message at the field, what was typed kept (it was a bare 400 page)
+    assert refused.status_code == 422 and 'id="redacted_caption-error"' in refused.text
+    assert "only replace characters" in refused.text and "\n電話は秘密です</textarea>" in refused.text
+    assert "data-error-summary" in refused.text and 'href="#redacted_caption"' in refused.text
+    db.session.refresh(entry)
+    assert entry.public_caption == CAPTION
     masked = "電話は■■■■■■■■■■■■■ 山田さんへ"
     assert editor.post(url, {"redacted_caption": masked}).status_code == 303
     db.session.refresh(entry)
