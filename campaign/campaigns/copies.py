@@ -51,10 +51,20 @@ def _free_slug(base: str) -> str:
     raise InvalidCampaign(_l("No free address for a copy: rename some copies first."), field="slug")
 
 
+def _share_images(source: Campaign, copy: Campaign) -> None:
+    """The copy shows the source's hero, logo and prize images. A brand image's objects are content-addressed
+    and its row is forgotten only when no campaign or prize shows it (brandpage.services._shown), so the
+    two share the rows: replacing or removing one in the copy leaves the source's as it is."""
+    copy.hero_image, copy.logo_image = source.hero_image, source.logo_image
+    for theirs, ours in zip(source.prizes, copy.prizes, strict=True):
+        ours.image = theirs.image
+    db.session.flush()
+
+
 def duplicate(source: Campaign, *, actor: Actor, now: datetime) -> Campaign:
-    """A new draft with the source's settings, products, prizes and rules, under a new address and without
-    dates (a copy's old window has usually passed). Entries, winners, consents, draws and the seed stay
-    with the source: the copy commits its own seed when it is launched."""
+    """A new draft with the source's settings, products, prizes, rules and images, under a new address and
+    without dates (a copy's old window has usually passed). Entries, winners, consents, draws and the seed
+    stay with the source: the copy commits its own seed when it is launched."""
     data = services.snapshot(source)
     data = replace(
         data,
@@ -66,6 +76,7 @@ def duplicate(source: Campaign, *, actor: Actor, now: datetime) -> Campaign:
         prizes=[replace(p, public_id="") for p in data.prizes],
     )
     copy = services.create_campaign(source.organisation, data, actor=actor, now=now)
+    _share_images(source, copy)
     services.audit(source, actor, "campaign.duplicate", now, {}, {"copy": copy.public_id, "slug": copy.slug})
     services.audit(copy, actor, "campaign.duplicate", now, {"source": source.public_id}, {})
     return copy

@@ -338,3 +338,31 @@ def test_prize_counts_read_right_in_english_and_japanese(client, campaign):
     assert "Tea set (1 winner)" in english and "1 winners" not in english and "5 winners" in english
     japanese = client.get("/c/summer", headers={"Accept-Language": "ja"}).text
     assert "Tea set（1名様）" in japanese and "5名様" in japanese
+
+
+def test_a_duplicated_campaign_keeps_its_images_and_each_copy_changes_its_own(
+    client, studio, runner, campaign
+):
+    """複製 copied the brand colour and dropped the hero, logo and prize images, while the copy's editor
+    said 「空欄のままなら現在の画像を使います」. The copy shows the same images; removing one from the copy
+    leaves the source's, and `storage gc` keeps its files."""
+    files = {
+        "hero_image": (factories.photo(1200, 600), "hero.jpg"),
+        "logo_image": (factories.photo(400, 400, fmt="PNG"), "logo.png"),
+        "prizes-0-image": (factories.photo(900, 900), "prize.jpg"),
+    }
+    assert edit_with_files(client, campaign, files, brand_color="#2F6B3A").status_code == 302
+    url = f"/studio/campaigns/{campaign.public_id}"
+    assert studio.post(f"{url}/duplicate", form_page=url).status_code == 303
+    source = saved(campaign)
+    copy = db.session.scalars(select(Campaign).where(Campaign.id != source.id)).one()
+    assert (copy.hero_image, copy.logo_image) == (source.hero_image, source.logo_image)
+    assert copy.prizes[0].image == source.prizes[0].image is not None
+    logo_keys = {r["key"] for r in source.logo_image.renditions}
+    copy_editor = client.get(f"/studio/campaigns/{copy.public_id}/edit", headers={"Accept-Language": "ja"})
+    assert "ロゴを削除する" in copy_editor.text and "メイン画像を削除する" in copy_editor.text
+
+    assert edit_with_files(client, copy, remove_logo_image="y").status_code == 302
+    assert saved(copy).logo_image is None and saved(campaign).logo_image is not None
+    assert runner.invoke(args=["storage", "gc", "--grace", "0", "--delete"]).exit_code == 0
+    assert logo_keys <= brand_objects()

@@ -97,3 +97,35 @@ def test_a_form_with_several_mistakes_shows_each_by_its_field(page, live_server,
     shoot(page, f"several-mistakes-{language}")
     db.session.expire_all()
     assert db.session.get(type(campaign), campaign.id).slug == campaign.slug
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_copys_editor_shows_the_images_it_took_from_its_source(page, live_server, app):
+    """複製 keeps the hero, logo and prize images (it dropped them, under the hint 「空欄のままなら現在の
+    画像を使います」). Screenshots of the copy's editor, ja and en, 390 and 1366 px."""
+    from campaign.brandpage import services as brand_images
+    from campaign.entries.processing import media_bounds
+    from campaign.storage import get_storage
+    from tests.browser.shots import shoot as shoot_both
+    from tests.draws.helpers import PRIZES, launched_campaign
+
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    source = launched_campaign(org, prizes=PRIZES)
+    bounds = media_bounds(app.config)
+    prepared = {
+        name: brand_images.prepare(factories.photo(*size, colour=colour), bounds)
+        for name, size, colour in (("hero", (1600, 800), (40, 110, 60)), ("logo", (400, 400), (200, 60, 40)))
+    }
+    prize = brand_images.prepare(factories.photo(600, 600, colour=(230, 180, 40)), bounds)
+    brand_images.attach(source, get_storage(), **prepared, prizes={0: prize})
+    db.session.commit()
+    page.context.add_cookies([{"name": "lang", "value": "ja", "url": live_server.url}])
+    log_in(page, live_server.url, "owner@example.com")
+    page.goto(f"{live_server.url}/studio/campaigns/{source.public_id}")
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#duplicate")
+    page.locator("dialog[open] button[value=confirm]").click()
+    page.wait_for_url("**/edit")
+    assert page.locator("input[name=remove_logo_image]").count() == 1
+    shoot_both(page, page.url, "duplicate-copy-editor", owner="edits")
