@@ -320,12 +320,43 @@ def field_label(key: str, action: str = "") -> str:
     return str(label) if label is not None else key.replace("_", " ")
 
 
+# why a step was refused (`refused`: a DomainError's code), in words
+REFUSED = {
+    "wrong_password": _l("the password was wrong"),
+    "already_drawn": _l("the draw had already run"),
+    "draw_refused": _l("the draw could not run"),
+}
+# what an edit of the campaign page's images changed (brandpage.services.attach/detach)
+IMAGES = {"hero_image": _l("Hero image"), "logo_image": _l("Logo")}
+_PRIZE_IMAGE = re.compile(r"prizes\[(\d+)\]\.image")
+
+
+def _image(code: object) -> str:
+    if code in IMAGES:
+        return str(IMAGES[code])
+    found = _PRIZE_IMAGE.fullmatch(str(code))
+    return str(_l("Image of prize %(num)s", num=int(found[1]) + 1)) if found else str(code)
+
+
+def _detail(key: str, value: object) -> str:
+    """A prize's quantity and value with units (「2名」「5,000円」), a product's codes by their names."""
+    from flask_babel import format_decimal, ngettext
+
+    if key == "quantity" and isinstance(value, int):
+        return ngettext("%(num)s winner", "%(num)s winners", value)
+    if key == "value_jpy" and isinstance(value, int):
+        return str(_l("¥%(num)s", num=format_decimal(value)))
+    if key in ("sku", "jan"):
+        return f"{key.upper()} {value}"
+    return str(value)
+
+
 def _named(item: object) -> str:
     """A product or prize by its name, with what else it holds (SKU, JAN, URL; quantity, value), so that a
     change of any of them shows (a walk-through saw a product URL's change as the same name twice)."""
     if not isinstance(item, dict):
         return str(item)
-    details = [str(value) for key, value in item.items() if key not in ("name", "public_id") and value]
+    details = [_detail(k, value) for k, value in item.items() if k not in ("name", "public_id") and value]
     return f"{item.get('name', '')} ({' · '.join(details)})" if details else str(item.get("name", item))
 
 
@@ -365,6 +396,10 @@ def field_value(value: object, key: str, locale: str) -> str:
         value = [SCOPES.get(item, item) for item in value]
     if key == "withdrawn_by" and value in WITHDRAWN_BY:
         return str(WITHDRAWN_BY[value])
+    if key == "refused" and value in REFUSED:
+        return str(REFUSED[value])
+    if key == "images" and isinstance(value, list):
+        value = [_image(item) for item in value]
     if key == "erased" and isinstance(value, list):
         value = [ERASED_FIELDS.get(item, item) for item in value]
     if isinstance(value, dict) and {"ja", "en"} <= value.keys():

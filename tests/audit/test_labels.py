@@ -155,3 +155,30 @@ def test_a_promoted_alternate_is_named_by_nickname(app, client, studio):
     nickname = winner.entry.nickname
     page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/audit?lang=ja").text
     assert nickname and f"当選した応募 {nickname} <code>{winner.public_id}</code>" in page
+
+
+def test_a_refused_draw_images_and_prizes_read_as_words_with_units(app):
+    """The trail showed 「拒否の理由 wrong_password」, 「画像 hero_image、logo_image、prizes[0].image」 and a
+    prize as 「お茶 (2 · 5000)」."""
+    from flask_babel import refresh
+
+    from campaign.draws import services as draws
+
+    images = ["hero_image", "logo_image", "prizes[0].image"]
+    prizes = [{"name": "お茶", "quantity": 2, "value_jpy": 5000, "public_id": "p1"}]
+    products = [{"name": "緑茶", "sku": "GT-1", "jan": "4901234567894", "url": ""}]
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert field_value("wrong_password", "refused", "ja") == "パスワードの誤り"
+        assert field_value(images, "images", "ja") == "メイン画像、ロゴ、賞品1の画像"
+        assert field_value(prizes, "prizes", "ja") == "お茶 (2名 · 5,000円)"
+        assert field_value(products, "products", "ja") == "緑茶 (SKU GT-1 · JAN 4901234567894)"
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        refresh()  # the app context outlives the request: its locale was the Japanese one
+        assert field_value("wrong_password", "refused", "en") == "the password was wrong"
+        assert field_value(images, "images", "en") == "Hero image, Logo, Image of prize 1"
+        assert field_value(prizes, "prizes", "en") == "お茶 (2 winners · ¥5,000)"
+    from campaign.audit.labels import REFUSED
+
+    refusals = [c for c in vars(draws).values() if isinstance(c, type) and c.__module__ == draws.__name__]
+    codes = {cls.code for cls in refusals if hasattr(cls, "code")}  # what draw.refused may record
+    assert {"wrong_password", "already_drawn"} <= codes and sorted(codes - REFUSED.keys()) == []

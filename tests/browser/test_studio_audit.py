@@ -41,3 +41,27 @@ def test_audit_trail_reads_as_words_with_photos(page, live_server, app, client):
     )
     assert len(loaded) >= 2 and all(loaded)
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_refused_draw_an_image_edit_and_prizes_read_as_words(page, live_server, app):
+    """Was 「拒否の理由 wrong_password」, 「画像 hero_image、logo_image、prizes[0].image」, 「(2 · 5000)」."""
+    from campaign.audit.services import Actor
+    from campaign.campaigns import services
+    from campaign.clock import utcnow
+    from campaign.extensions import db
+
+    team = make_team(app)
+    campaign, actor, now = team.campaign, Actor.system(), utcnow()
+    prizes = [{"name": "新茶セット", "quantity": 2, "value_jpy": 5000}]
+    services.audit(campaign, actor, "campaign.update", now, {"prizes": []}, {"prizes": prizes})
+    images = ["hero_image", "logo_image", "prizes[0].image"]
+    services.audit(campaign, actor, "campaign.update", now, {}, {"images": images})
+    services.audit(campaign, actor, "draw.refused", now, after={"refused": "wrong_password"}, reason="")
+    db.session.commit()
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/campaigns/{campaign.public_id}/audit"
+    shoot(page, url, "audit-codes", owner="studio")
+    page.goto(url + "?lang=ja")
+    text = page.locator(".audit-list").inner_text()
+    assert "パスワードの誤り" in text and "メイン画像、ロゴ、賞品1の画像" in text and "2名 · 5,000円" in text
+    assert "wrong_password" not in text and "hero_image" not in text
