@@ -26,9 +26,11 @@ ACTIONS = {
     "rights.request": _l("Asked the creator for the rights"),
     "rights.sent": _l("Marked the rights request as sent"),
     "rights.grant": _l("The creator granted the rights"),
-    "rights.decline": _l("The creator declined the rights"),
+    "rights.decline": _l("Declined the rights request"),
     "rights.expire": _l("The rights request or grant ended"),
     "rights.verify": _l("Confirmed the grant came from the creator"),
+    "rights.withdraw": _l("Withdrew the rights grant"),
+    "rights.hold": _l("Unpublished: the grant was only a click on the rights page, never confirmed"),
     "rights.settings": _l("Changed the rights request settings"),
     "rights.template_create": _l("Added a rights request template"),
     "rights.template_update": _l("Changed a rights request template"),
@@ -225,6 +227,12 @@ STATE_WORDS = {
     "declined": _l("Declined"),
     "expired": _l("Expired"),
 }
+# values of `proof` (a rights grant: rights/proof.py)
+PROOFS = {
+    "verified": _l("the creator's reply, read from the network"),
+    "manual": _l("a reply the team saw and recorded"),
+    "unverified": _l("a click on the rights page only (not confirmed)"),
+}
 SCOPES = entry_labels.SCOPES
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # ISO 8601, as the trail records times
 
@@ -251,7 +259,12 @@ STATES = {
 }
 YES, NO = _l("yes"), _l("no")
 
-ACTORS = {"member": _l("Team member"), "customer": _l("Customer"), "system": _l("System")}
+ACTORS = {
+    "member": _l("Team member"),
+    "customer": _l("Customer"),
+    "rights_link": _l("Someone with the rights link (not necessarily the creator)"),
+    "system": _l("System"),
+}
 
 
 def action_label(code: str) -> str:
@@ -259,6 +272,7 @@ def action_label(code: str) -> str:
 
 
 TAKEN_DOWN = _l("Takedown by the brand")
+CLICKED_YES = _l("Yes clicked on the rights page (not confirmed by the creator: nothing published)")
 
 
 def event_label(event) -> str:
@@ -266,6 +280,8 @@ def event_label(event) -> str:
     (`entry.withdraw`) but not their words (a walk-through read both as 「応募を取り下げ」)."""
     if event.action == "entry.withdraw" and (event.after or {}).get("withdrawn_by") == "brand":
         return str(TAKEN_DOWN)
+    if event.action == "rights.grant" and (event.after or {}).get("proof") == "unverified":
+        return str(CLICKED_YES)
     return action_label(event.action)
 
 
@@ -392,6 +408,8 @@ def field_value(value: object, key: str, locale: str) -> str:
         from campaign.draws.labels import PICK_STATES
 
         return str((STATE_WORDS | PICK_STATES | STATES).get(value, value))
+    if key == "proof" and value in PROOFS:
+        return str(PROOFS[value])
     if key in ("consent_scopes", "scopes") and isinstance(value, list):
         value = [SCOPES.get(item, item) for item in value]
     if key == "withdrawn_by" and value in WITHDRAWN_BY:

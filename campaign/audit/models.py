@@ -13,6 +13,7 @@ from campaign.sqltypes import UTCDateTime, str_enum
 class ActorKind(enum.StrEnum):
     MEMBER = "member"  # a logged-in marketer
     CUSTOMER = "customer"  # through their private status link
+    RIGHTS_LINK = "rights_link"  # whoever opened a rights page: its link sits in a public comment
     SYSTEM = "system"  # a job, the CLI, a deadline
     API = "api"  # an API key
 

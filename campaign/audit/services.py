@@ -28,6 +28,11 @@ class Actor:
         return cls(ActorKind.CUSTOMER, None, ip_address)
 
     @classmethod
+    def rights_link(cls, ip_address: str = "") -> "Actor":
+        """Someone on a rights page: its link is public, so not necessarily the creator."""
+        return cls(ActorKind.RIGHTS_LINK, None, ip_address)
+
+    @classmethod
     def system(cls) -> "Actor":
         return cls(ActorKind.SYSTEM)
 

@@ -1,6 +1,7 @@
 """Grants by reply: the creator answers our request with the key hashtag, from their own account. Where the
 API shows replies (X recent search, 7 days; Instagram comments on media that @mention the brand), one pass
-reads them and records a VERIFIED grant: the network itself says who wrote the reply. The schedule runs it
+reads them and records a VERIFIED grant: the network itself says who wrote the reply. It confirms a click
+on the rights page (which publishes nothing by itself) the same way. The schedule runs it
 (`rights-scan`); collection's poll calls `scan_replies` too."""
 
 import logging
@@ -15,6 +16,7 @@ from campaign.connectors.services import connector_for
 from campaign.entries.publication import PublishFailed
 from campaign.extensions import db
 from campaign.rights import network, services
+from campaign.rights import proof as rules
 from campaign.rights.models import Proof, RightsRequest, RightsState
 
 log = logging.getLogger(__name__)
@@ -25,11 +27,7 @@ def _watched(org_id: int | None) -> list[RightsRequest]:
     query = select(RightsRequest).where(RightsRequest.state.in_(WATCHED)).order_by(RightsRequest.id)
     if org_id is not None:
         query = query.where(RightsRequest.org_id == org_id)
-    return [
-        r
-        for r in db.session.scalars(query)
-        if r.state is not RightsState.GRANTED or r.proof is not Proof.VERIFIED  # a verified grant is done
-    ]
+    return [r for r in db.session.scalars(query) if rules.reply_may_grant(r)]  # not a verified or ended grant
 
 
 def _reply_of(api, request: RightsRequest) -> str | None:

@@ -1,6 +1,7 @@
 """The rights page: public, no login, reached by the tokenized link in our request. It says exactly what is
-granted (which uses, under which terms version, for how long) and takes the creator's answer; the same link
-withdraws a grant later."""
+granted (which uses, under which terms version, for how long) and takes an answer; the same link withdraws a
+grant later. The link sits in a public comment, so whoever uses it is audited as "someone with the rights
+link": their yes publishes nothing until the creator confirms it (`rights.proof`); their no holds."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -8,6 +9,7 @@ from flask_babel import gettext as _
 from campaign.audit.services import Actor
 from campaign.clock import utcnow
 from campaign.extensions import db
+from campaign.rights import proof as rules
 from campaign.rights import services
 from campaign.rights.models import Proof, RightsRequest, RightsState
 
@@ -35,23 +37,22 @@ def show(token: str):
         until=until,
         S=RightsState,
         Proof=Proof,
+        rules=rules,
     )
     return body, 200, NO_STORE
 
 
 def _actor() -> Actor:
-    return Actor.customer(request.remote_addr or "")
+    return Actor.rights_link(request.remote_addr or "")
 
 
 @bp.post("/rights/<token>/grant")
 def grant(token: str):
-    rights = _request(token)
-    if rights.state is RightsState.GRANTED:
-        flash(_("You have already given your permission. Thank you!"))
-    else:
-        services.grant(rights, proof=Proof.UNVERIFIED, actor=_actor(), now=utcnow())
+    if services.grant(_request(token), proof=Proof.UNVERIFIED, actor=_actor(), now=utcnow()):
         db.session.commit()
-        flash(_("Thank you! Your permission is recorded."))
+        flash(_("Thank you! One more step below: your reply from your account."))
+    else:
+        flash(_("Your answer was already recorded. Thank you!"))
     return redirect(url_for("rights_public.show", token=token), code=303)
 
 

@@ -1,5 +1,6 @@
 """The life of a rights request: not requested → to send → requested → granted / declined / expired, and a
-grant withdrawn. Every change is audited; a grant writes the entry's `Consent`, so the one public gate
+grant withdrawn. Every change is audited; a grant the creator is known to have given (`rights.proof`: their
+reply, or the team's record of it; not a click on the page) writes the entry's `Consent`, so the one gate
 (`reviews.public.is_publishable`) reads it, and a withdrawal removes the photo from every public surface
 through `entries.publication.unpublish` (public copies deleted, CDN purged) and the galleries' refresh."""
 
@@ -17,6 +18,7 @@ from campaign.entries.models import Consent, Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.locks import lock_row
+from campaign.rights import proof as rules
 from campaign.rights import templates
 from campaign.rights.models import Proof, RightsRequest, RightsState
 from campaign.rights.settings import settings_of
@@ -24,7 +26,6 @@ from campaign.rights.settings import settings_of
 S = RightsState
 _SALT = "kuchikomi.rights-page"
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f]")
-OPEN = (S.TO_SEND, S.REQUESTED)  # asked, no answer yet
 
 
 class RightsRefused(DomainError):
@@ -215,31 +216,71 @@ def record_posted(request: RightsRequest, reply_post_id: str, *, now: datetime) 
 def grant(
     request: RightsRequest, *, proof: Proof, actor: Actor, now: datetime, proof_post_id: str = ""
 ) -> bool:
-    """The creator said yes. Writes the entry's consent (the requested uses, the terms version, now), and
-    publishes the photo at once when it is approved. A second grant only strengthens the proof. True when
-    anything changed. PublishFailed (storage) leaves nothing changed: the caller rolls back."""
+    """A yes, with what proves it (`rights.proof`). A click on the page (UNVERIFIED) is recorded and binds
+    nothing: no consent, nothing public, until the creator's reply or the team confirms it. A grant that
+    publishes writes the entry's consent (the requested uses, the terms version, now) and publishes the
+    photo at once when it is approved. True when anything changed; False for a yes already recorded or a
+    reply after a no (the no stands); RightsRefused for a click after a no or a grant's end. PublishFailed
+    (storage) leaves nothing changed: the caller rolls back."""
+    lock_row(request)
+    if proof is Proof.UNVERIFIED:
+        return _clicked_yes(request, actor=actor, now=now)
+    if request.state is S.GRANTED:
+        return _confirmed(request, proof=proof, actor=actor, now=now, proof_post_id=proof_post_id)
+    may = rules.reply_may_grant if proof is Proof.VERIFIED else rules.team_may_record
+    if not may(request):
+        return False
+    before = str(request.state)
+    request.state = S.GRANTED
+    request.proof, request.proof_post_id = proof, proof_post_id
+    request.answered_at = now
+    request.grant_until = months_after(now, request.grant_months)
+    _bind(request, now)
+    audit_request(actor, "rights.grant", request, now, before={"state": before}, after=_granted(request))
+    _announce(request.entry)
+    return True
+
+
+def _clicked_yes(request: RightsRequest, *, actor: Actor, now: datetime) -> bool:
+    if request.state is S.GRANTED:
+        return False
+    if not rules.page_may_grant(request):
+        raise RightsRefused(_l("This request was answered already: a click on this page cannot change that."))
+    before = str(request.state)
+    request.state, request.proof, request.proof_post_id = S.GRANTED, Proof.UNVERIFIED, ""
+    request.answered_at = now
+    request.grant_until = months_after(now, request.grant_months)
+    db.session.flush()
+    audit_request(actor, "rights.grant", request, now, before={"state": before}, after=_granted(request))
+    return True
+
+
+def _confirmed(
+    request: RightsRequest, *, proof: Proof, actor: Actor, now: datetime, proof_post_id: str
+) -> bool:
+    """A granted request's proof made stronger: a click confirmed (the photo may be published now), or a
+    team record confirmed by the network."""
+    before = request.proof
+    stronger = before is Proof.UNVERIFIED or (proof is Proof.VERIFIED and before is Proof.MANUAL)
+    if not stronger:
+        return False
+    request.proof, request.proof_post_id = proof, proof_post_id
+    if not rules.publishes(before):
+        _bind(request, now)
+    db.session.flush()
+    after = {"proof": str(proof), "reply": proof_post_id} if proof_post_id else {"proof": str(proof)}
+    audit_request(actor, "rights.verify", request, now, before={"proof": str(before)}, after=after)
+    if not rules.publishes(before):
+        _announce(request.entry)
+    return True
+
+
+def _bind(request: RightsRequest, now: datetime) -> None:
+    """A grant that publishes (`rules.in_force`): the entry's consent, and the photo published at once when
+    it is approved."""
     from campaign.entries.publication import publish, would_be_shown
     from campaign.storage import get_storage
 
-    lock_row(request)
-    if request.state is S.GRANTED:
-        if proof is Proof.VERIFIED and request.proof is not Proof.VERIFIED:
-            before = request.proof
-            request.proof, request.proof_post_id = proof, proof_post_id
-            db.session.flush()
-            audit_request(
-                actor,
-                "rights.verify",
-                request,
-                now,
-                before={"proof": str(before)},
-                after={"proof": str(proof), "reply": proof_post_id},
-            )
-            return True
-        return False
-    if request.state is S.WITHDRAWN and proof is not Proof.UNVERIFIED:
-        return False  # a reply seen after a withdrawal is the old one: the withdrawal stands
-    before = str(request.state)
     entry = request.entry
     consent = entry.consent
     if consent is None:
@@ -249,10 +290,6 @@ def grant(
     consent.terms_version = request.terms_version
     consent.scopes = list(request.scopes)
     consent.given_at = now
-    request.state = S.GRANTED
-    request.proof, request.proof_post_id = proof, proof_post_id
-    request.answered_at = now
-    request.grant_until = months_after(now, request.grant_months)
     if (
         entry.status is EntryStatus.APPROVED
         and entry.processing is Processing.READY
@@ -260,27 +297,26 @@ def grant(
     ):
         publish(entry, get_storage())
     db.session.flush()
-    audit_request(
-        actor,
-        "rights.grant",
-        request,
-        now,
-        before={"state": before},
-        after={
-            "state": "granted",
-            "proof": str(proof),
-            "scopes": list(request.scopes),
-            "terms_version": request.terms_version,
-            "until": request.grant_until.isoformat(),
-        },
-    )
+
+
+def _granted(request: RightsRequest) -> dict:
+    return {
+        "state": "granted",
+        "proof": str(request.proof),
+        "scopes": list(request.scopes),
+        "terms_version": request.terms_version,
+        "until": request.grant_until.isoformat(),
+    }
+
+
+def _announce(entry: Entry) -> None:
     if entry.status is EntryStatus.APPROVED:
         events.entry_published.send(entry)  # galleries and the API show it now
-    return True
 
 
 def decline(request: RightsRequest, *, actor: Actor, now: datetime) -> None:
-    if lock_row(request).state not in (*OPEN, S.EXPIRED):
+    """A no, on the page: final against later clicks (`rules.page_may_grant`)."""
+    if not rules.page_may_decline(lock_row(request)):
         raise RightsRefused(_l("This request has been answered already."))
     before = str(request.state)
     request.state, request.answered_at = S.DECLINED, now

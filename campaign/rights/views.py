@@ -18,9 +18,11 @@ from campaign.moderation.queue import PAGE_SIZE
 from campaign.orgs import services as orgs
 from campaign.orgs.access import studio_route
 from campaign.rights import delivery, services, templates
+from campaign.rights import proof as rules
 from campaign.rights import settings as rights_settings
 from campaign.rights.forms import SettingsForm, TemplateForm
 from campaign.rights.models import Proof, RightsRequest, RightsState, RightsTemplate
+from campaign.rights.queries import FILTERS, rights_in
 
 bp = Blueprint("rights", __name__, url_prefix="/studio/rights")
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -151,10 +153,8 @@ def save_settings():
 
 
 def state_filters() -> list[tuple[str, str]]:
-    from campaign.rights.queries import FILTERS
-
     labels = dict(FILTERS)
-    states = ("requested", "granted", "declined", "expired", "withdrawn")
+    states = ("requested", "unconfirmed", "granted", "declined", "expired", "withdrawn")
     return [("todo", _("To post"))] + [(s, str(labels[s])) for s in states] + [("all", _("All"))]
 
 
@@ -170,10 +170,15 @@ def index():
     if state == "todo":
         query = query.where(RightsRequest.state == RightsState.TO_SEND)
     elif state != "all":
-        query = query.where(RightsRequest.state == RightsState(state))
+        query = query.where(rights_in(state))
     items = list(db.session.scalars(query.order_by(RightsRequest.created_at.desc()).limit(200)))
     body = render_template(
-        "rights/index.html", items=items, state=state, filters=filters, reason_text=delivery.reason_text
+        "rights/index.html",
+        items=items,
+        state=state,
+        filters=filters,
+        reason_text=delivery.reason_text,
+        rules=rules,
     )
     return body, 200, NO_STORE
 
@@ -249,10 +254,8 @@ def mark_sent(request_id: str):
 @studio_route("moderate")
 def record_seen_grant(request_id: str):
     """The team saw the creator's key-hashtag reply themselves (e.g. where the API shows no replies)."""
-    rights = _request(request_id)
-    if rights.state not in (RightsState.TO_SEND, RightsState.REQUESTED, RightsState.EXPIRED):
+    if not services.grant(_request(request_id), proof=Proof.MANUAL, actor=_actor(), now=utcnow()):
         raise services.RightsRefused(_("This request has been answered already."))
-    services.grant(rights, proof=Proof.MANUAL, actor=_actor(), now=utcnow())
     db.session.commit()
     flash(_("Grant recorded as seen by the team."))
     return redirect(_back(), code=303)

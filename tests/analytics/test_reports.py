@@ -18,6 +18,8 @@ from campaign.reviews.public import consents_to, is_publishable, publishable_row
 from tests import factories
 from tests.analytics.helpers import SHOP, beacon, conversion, embed, settle
 from tests.api.test_export_api import create_key
+from tests.rights.helpers import add_templates, collected
+from tests.rights.test_grants import answer, asked_and_sent, rights_link
 
 
 def busy_gallery(app, client, brand):
@@ -192,12 +194,17 @@ def test_the_report_says_how_late_its_counts_are(app, client, brand):
 def test_the_funnel_is_counted_by_the_database_with_the_publication_rule(app, brand):
     """The funnel loaded every entry of the range to count them (30,000 entries: 5 s and 155 MB for the
     page). It counts in SQL now, reading only the public entries' consents, and its "public" column is still
-    `is_publishable`: an approved photo without consent, one still processing and one removed from its
-    network are approved but not public; a withdrawn one is neither."""
+    `is_publishable`: an approved photo without consent, one still processing, one removed from its network
+    and a collected one whose rights were only clicked on its page are approved but not public; a withdrawn
+    one is neither."""
     public = brand.approved()
     brand.approved(consent_scopes=[])
     brand.take_down(brand.approved())
     brand.entry()  # waiting for review
+    add_templates(brand)  # a collected post, approved, with a yes clicked on its rights page: not public
+    clicked = collected(brand, approve=True)
+    asked_and_sent(brand, clicked)
+    answer(brand.app.test_client(), rights_link(clicked), "grant")
     still_processing, removed = brand.approved(), brand.approved()
     still_processing.processing, removed.removed_upstream_at = Processing.PENDING, utcnow()
     db.session.commit()
@@ -220,5 +227,5 @@ def test_the_funnel_is_counted_by_the_database_with_the_publication_rule(app, br
         (funnel,) = reports.funnels(org_id, "Asia/Tokyo", today, today)
     finally:
         event.remove(Entry, "load", load)
-    assert (funnel.submissions, funnel.approved, funnel.published) == (6, 4, 1)
+    assert (funnel.submissions, funnel.approved, funnel.published) == (7, 5, 1)
     assert loaded == []  # counted, not loaded

@@ -28,9 +28,10 @@ def collected(
     handle: str = "sakura_tea",
     caption: str = "新しいお茶 #summer_tea",
     approve: bool = False,
+    photo: bytes | None = None,
 ) -> Entry:
     """An entry as collection makes it: the network's post id and handle, no email, no consent scope."""
-    entry = brand.entry(caption=caption)
+    entry = brand.entry(caption=caption, photo=photo)
     entry.network, entry.network_post_id, entry.social_handle = network, post_id, handle
     entry.post_url = (
         f"https://x.com/{handle}/status/{post_id}"

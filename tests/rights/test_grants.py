@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import select
 
+from campaign import jobs
 from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.galleries.snapshots import snapshot_key
@@ -48,6 +49,15 @@ def asked_and_sent(brand, entry):
     brand.studio.post(f"/studio/rights/requests/{request.public_id}/sent", form_page="/studio/rights/")
 
 
+def recorded_by_the_team(brand, entry):
+    """The team saw the creator's key-hashtag reply and records it: a grant that publishes."""
+    request = request_for(entry)
+    response = brand.studio.post(
+        f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/?state=all"
+    )
+    assert response.status_code == 303, response.text
+
+
 def test_the_rights_page_says_what_is_granted_for_how_long_under_which_terms(brand):
     add_templates(brand)
     entry = collected(brand)
@@ -86,7 +96,9 @@ def test_nothing_collected_is_public_before_a_grant_even_when_approved(brand, cl
     assert client.get(f"/api/v1/oembed?url=http://localhost/e/{entry.public_id}").status_code in (400, 404)
 
 
-def test_a_grant_on_the_page_publishes_the_approved_photo_on_every_granted_surface(brand, client):
+def test_a_strangers_click_on_the_page_publishes_nothing(brand, client):
+    """The link sits in a public reply: a fresh browser, no login, presses Yes. The click is recorded as
+    someone's yes, but nothing is public: not the gallery API, snapshot, fragment, iframe, nor a review."""
     add_templates(brand)
     gallery = brand.gallery()
     entry = collected(brand, approve=True)
@@ -96,14 +108,35 @@ def test_a_grant_on_the_page_publishes_the_approved_photo_on_every_granted_surfa
     request = request_for(entry)
     assert request.state is RightsState.GRANTED and request.proof is Proof.UNVERIFIED
     db.session.refresh(entry)
-    assert entry.consent.scopes == ["gallery", "review"] and entry.consent.terms_version == "1"
-    assert entry.public_id in gallery_ids(client, gallery)
-    assert entry.public_id in snapshot_ids(gallery)
-    assert public_objects(entry) and len(public_objects(entry)) == len(entry.derivatives)
-    assert brand.publish_review(entry).status_code == 302
+    assert entry.consent.scopes == []
+    assert entry.public_id not in gallery_ids(client, gallery)
+    assert entry.public_id not in snapshot_ids(gallery)
+    for page in (f"/embed/g/{gallery.public_id}", f"/embed/g/{gallery.public_id}/fragment.html"):
+        assert entry.public_id not in client.get(page).text
+    assert public_objects(entry) == []
+    assert brand.publish_review(entry).status_code == 409
     assert "rights.grant" in actions(entry.public_id)
     page = brand.studio.client.get("/studio/moderation/?state=approved")
-    assert "Rights: granted (unverified)" in page.text
+    assert "Rights: said yes on the page (awaiting the creator" in page.text
+    assert "Rights: granted" not in page.text
+
+
+def test_the_team_records_a_reply_it_saw_after_a_click_and_the_photo_is_published(brand, client):
+    add_templates(brand)
+    gallery = brand.gallery()
+    entry = collected(brand, network="instagram", post_id="IGHASHTAG2", handle="", approve=True)
+    asked_and_sent(brand, entry)
+    answer(brand.app.test_client(), rights_link(entry), "grant")
+    assert entry.public_id not in gallery_ids(client, gallery)
+    recorded_by_the_team(brand, entry)
+    request = request_for(entry)
+    assert request.state is RightsState.GRANTED and request.proof is Proof.MANUAL
+    db.session.refresh(entry)
+    assert entry.consent.scopes == ["gallery", "review"] and entry.consent.terms_version == "1"
+    assert entry.public_id in gallery_ids(client, gallery) and entry.public_id in snapshot_ids(gallery)
+    assert public_objects(entry) and len(public_objects(entry)) == len(entry.derivatives)
+    assert brand.publish_review(entry).status_code == 302
+    assert actions(entry.public_id).count("rights.verify") == 1
 
 
 def test_a_grant_covers_only_the_uses_asked_for(brand, client):
@@ -116,7 +149,7 @@ def test_a_grant_covers_only_the_uses_asked_for(brand, client):
     gallery = brand.gallery()
     entry = collected(brand, approve=True)
     asked_and_sent(brand, entry)
-    answer(brand.app.test_client(), rights_link(entry), "grant")
+    recorded_by_the_team(brand, entry)
     db.session.refresh(entry)
     assert entry.consent.scopes == ["ads"]
     assert entry.public_id not in gallery_ids(client, gallery)
@@ -130,7 +163,7 @@ def test_withdrawing_on_the_page_removes_the_photo_everywhere_at_once(brand, cli
     entry = collected(brand, approve=True)
     asked_and_sent(brand, entry)
     creator = brand.app.test_client()
-    answer(creator, rights_link(entry), "grant")
+    recorded_by_the_team(brand, entry)
     brand.publish_review(entry)
     keys = public_objects(entry)
     assert keys and entry.public_id in snapshot_ids(gallery)
@@ -154,7 +187,7 @@ def test_the_marketer_can_withdraw_a_grant_for_the_creator(brand, client):
     gallery = brand.gallery()
     entry = collected(brand, approve=True)
     asked_and_sent(brand, entry)
-    answer(brand.app.test_client(), rights_link(entry), "grant")
+    recorded_by_the_team(brand, entry)
     assert entry.public_id in gallery_ids(client, gallery)
     request = request_for(entry)
     response = brand.studio.post(
@@ -169,10 +202,12 @@ def test_declining_on_the_page_is_recorded_and_nothing_is_published(brand, clien
     gallery = brand.gallery()
     entry = collected(brand, approve=True)
     asked_and_sent(brand, entry)
+    stale = brand.app.test_client()
+    token = csrf_from(stale.get(rights_link(entry)).text)
     answer(brand.app.test_client(), rights_link(entry), "decline")
     assert request_for(entry).state is RightsState.DECLINED
     assert entry.public_id not in gallery_ids(client, gallery)
-    again = answer(brand.app.test_client(), rights_link(entry), "decline")
+    again = stale.post(f"{rights_link(entry)}/decline", data={"csrf_token": token})
     assert again.status_code == 409
 
 
@@ -199,25 +234,29 @@ def test_a_key_hashtag_reply_on_x_is_a_verified_grant(brand, client, social_apis
     assert scan_replies(now=utcnow()) == 0  # a verified grant is not read again
 
 
-def test_a_reply_after_a_page_click_turns_the_grant_verified(brand, social_apis):
+def test_a_reply_after_a_page_click_turns_the_grant_verified_and_publishes(brand, client, social_apis):
     add_templates(brand)
     connect(brand, social_apis, "instagram")
+    gallery = brand.gallery()
     entry = collected(
         brand,
         network="instagram",
         post_id="17900000000000009",
         handle="tea_lover",
         caption="@brand_a 夏のお茶",
+        approve=True,
     )
     ask(brand, entry)
     answer(brand.app.test_client(), rights_link(entry), "grant")
     assert request_for(entry).proof is Proof.UNVERIFIED
+    assert entry.public_id not in gallery_ids(client, gallery)
     fake = rights_fake(social_apis.state)
     fake.ig_comments["17900000000000009"] = [
         {"id": "c1", "text": "#yes_brand", "username": "impostor", "timestamp": "2026-12-03T10:00:00+0000"},
     ]
     scan_replies(now=utcnow())
     assert request_for(entry).proof is Proof.UNVERIFIED
+    assert entry.public_id not in gallery_ids(client, gallery)  # not the author
     fake.ig_comments["17900000000000009"].append(
         {
             "id": "c2",
@@ -227,9 +266,14 @@ def test_a_reply_after_a_page_click_turns_the_grant_verified(brand, social_apis)
         }
     )
     scan_replies(now=utcnow())
+    jobs.run_ready()  # the snapshot's rebuild, queued by the grant's commit
     request = request_for(entry)
     assert request.proof is Proof.VERIFIED and request.proof_post_id == "c2"
     assert actions(entry.public_id)[-2:] == ["rights.grant", "rights.verify"]
+    db.session.refresh(entry)
+    assert entry.consent.scopes == ["gallery", "review"]
+    assert entry.public_id in gallery_ids(client, gallery) and entry.public_id in snapshot_ids(gallery)
+    assert public_objects(entry) and len(public_objects(entry)) == len(entry.derivatives)
 
 
 def test_a_scan_that_meets_a_rate_limit_changes_nothing_and_tries_next_time(brand, social_apis):
