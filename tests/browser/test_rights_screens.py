@@ -1,12 +1,13 @@
 """Rights requests in Chromium: the templates page, the queue with rights badges and bulk asking, the
-requests to post by hand with their copy button, and the creator's rights page (grant, then withdraw)."""
+requests to post by hand with their copy button, and the rights page: a yes clicked there waits for the
+creator's reply (shown apart in the studio and on the entry page); a withdrawal and a no hold."""
 
 import re
 
 import pytest
 
 from campaign.extensions import db
-from campaign.rights.models import RightsState
+from campaign.rights.models import Proof, RightsState
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.galleries.helpers import OWNER, make_brand
@@ -71,11 +72,48 @@ def test_a_marketer_asks_from_the_queue_and_the_creator_grants_on_the_rights_pag
         with creator.expect_navigation():
             creator.click("text=はい、許諾します")
         db.session.expire_all()
-        assert request_for(first).state is RightsState.GRANTED
-        shoot(creator, f"{live_server.url}{link}", "rights-page-granted", owner="rights")
+        assert (
+            request_for(first).state is RightsState.GRANTED and request_for(first).proof is Proof.UNVERIFIED
+        )
+        creator.goto(f"{live_server.url}{link}?lang=ja")
+        assert "返信を確認するまで、お写真はどこにも掲載しません" in creator.inner_text(".rights-status")
+        shoot(creator, f"{live_server.url}{link}", "rights-page-unconfirmed", owner="rights")
+        no_sideways_scroll(creator)
+        # the studio shows the click apart from a grant: not green, not public
+        page.goto(f"{live_server.url}/studio/rights/?state=unconfirmed&lang=ja")
+        badge = page.locator(f"#r-{request.public_id} .rights-badge")
+        assert badge.inner_text() == "許諾：ページで意思表示あり（本人確認待ち・非公開）"
+        assert badge.evaluate("e => getComputedStyle(e).backgroundColor") != "rgb(220, 252, 231)"  # green
+        shoot(
+            page,
+            f"{live_server.url}/studio/rights/?state=unconfirmed",
+            "rights-list-unconfirmed",
+            owner="rights",
+        )
+        no_sideways_scroll(page)
+        shoot(
+            page,
+            f"{live_server.url}/studio/entries/{first.public_id}",
+            "rights-entry-unconfirmed",
+            owner="rights",
+        )
+        no_sideways_scroll(page)
         creator.goto(f"{live_server.url}{link}?lang=ja")
         with creator.expect_navigation():
             creator.click("text=許諾を取り消す")
         assert request_for(first).state is RightsState.WITHDRAWN
+        assert creator.locator("text=はい、許諾します").count() == 0
+        shoot(creator, f"{live_server.url}{link}", "rights-page-withdrawn", owner="rights")
+
+        other = re.search(r"https?://\S+(/rights/\S+)", request_for(second).text).group(1)
+        creator.goto(f"{live_server.url}{other}?lang=ja")
+        with creator.expect_navigation():
+            creator.click("text=お断りする")
+        assert request_for(second).state is RightsState.DECLINED
+        creator.goto(f"{live_server.url}{other}?lang=ja")
+        text = creator.inner_text("main")
+        assert "はい、許諾します" not in text and "いつでも取り消せます" not in text
+        shoot(creator, f"{live_server.url}{other}", "rights-page-declined", owner="rights")
+        no_sideways_scroll(creator)
     finally:
         creator.close()
