@@ -6,9 +6,11 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, jsonify, make_response, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError as SQLAlchemyOperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import BuildError
 
@@ -81,10 +83,18 @@ def wants_json() -> bool:
 
 def database_unavailable(respond: Callable[[int, str, str], Response]) -> Response:
     """The database did not answer (down, restarting, out of connections): a passing state, said as such
-    (503 from `respond`, the app's error answer), with a time to come back, not as a failure (500)."""
+    (503 from `respond`, the app's error answer), with a time to come back, not as a failure (500).
+
+    The answer asks the database nothing more (`database_failed`): its language is settled before the
+    rollback expires the user's row, and the studio menu (the member's rows) is left out. Asking it again
+    raised a second error outside every handler: a dropped connection (a fault probe's find)."""
     log.exception("database unavailable")
-    with contextlib.suppress(SQLAlchemyOperationalError):
-        db.session.rollback()
+    with contextlib.suppress(SQLAlchemyError):
+        get_locale()  # the user's saved language, while their row is still in memory (kept for the request)
+    _roll_back()
+    g.database_failed = True
+    g.pop("membership", None)
+    g.pop("org", None)
     response = respond(503, "database_unavailable", str(HTTP_MESSAGES[503]))
     response.headers["Retry-After"] = "30"
     return response
@@ -102,9 +112,23 @@ def error_response(status: int, code: str, message: str) -> Response:
     return make_response(body, status)
 
 
+def database_failed() -> bool:
+    """Whether this request is answered with "the database is unavailable": the user is not read again
+    (the login manager's loader, the language), nor the member's studio menu."""
+    return bool(g.get("database_failed"))
+
+
+def _roll_back() -> None:
+    """Ends the failed request's transaction; on a connection the database dropped, that fails too."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback failed", exc_info=True)
+
+
 def _find_membership() -> None:
     """A studio member keeps the studio navigation on an error page, even where no studio view ran."""
-    if getattr(g, "membership", None) is not None:
+    if getattr(g, "membership", None) is not None or database_failed():
         return
     from flask_login import current_user
 
@@ -114,7 +138,7 @@ def _find_membership() -> None:
         if current_user.is_authenticated:
             current_membership()
     except Exception:  # the database may be what failed: the page still renders, without the menu
-        db.session.rollback()
+        _roll_back()
         log.warning("no navigation on the error page", exc_info=True)
 
 
@@ -129,7 +153,7 @@ def _campaign_of_entry(entry_id: str) -> str | None:
     try:
         entry = db.session.scalar(scoped(Entry, org).where(Entry.public_id == entry_id))
     except Exception:  # the database may be what failed
-        db.session.rollback()
+        _roll_back()
         return None
     return entry.campaign.public_id if entry is not None else None
 
@@ -178,5 +202,5 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def server_error(error: Exception):
         log.exception("unhandled error")
-        db.session.rollback()
+        _roll_back()
         return error_response(500, "server_error", str(HTTP_MESSAGES[500]))

@@ -14,6 +14,7 @@ from flask_babel import format_timedelta, get_locale, get_timezone, gettext, to_
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
+from campaign.errors import database_failed
 from campaign.extensions import babel
 
 bp = Blueprint("i18n", __name__)
@@ -30,8 +31,11 @@ def select_locale() -> Locale:
 
 def _saved() -> str | None:
     """The logged-in user's language. Without a session cookie the session is not even opened: a public
-    page's answer does not vary by cookie, and costs no query."""
+    page's answer does not vary by cookie, and costs no query. Nor is the database asked on the page that
+    says it failed (the browser's language then, unless the row was read before it failed)."""
     if current_app.config["SESSION_COOKIE_NAME"] not in request.cookies or "_user_id" not in session:
+        return None
+    if database_failed():
         return None
     from flask_login import current_user
 

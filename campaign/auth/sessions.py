@@ -7,11 +7,15 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 
 from campaign.auth.models import User
+from campaign.errors import database_failed
 from campaign.extensions import db, login_manager
 
 
 @login_manager.user_loader
 def load_user(session_token: str) -> User | None:
+    """The session's user; none on the page that says the database failed (the session itself is kept)."""
+    if database_failed():
+        return None
     return db.session.scalar(select(User).where(User.session_token == session_token))
 
 
