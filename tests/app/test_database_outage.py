@@ -1,18 +1,20 @@
 """The database drops its connections for a moment while marketers and customers use the app: every request
 answers the 503 page (or its JSON) in the reader's language, never a dropped connection. A fault probe found
-the studio's answers broken: the 503 page's language was read from the user's row, from the dead database,
-and that second error raised outside any handler."""
+the studio's answers broken: the 503 page's language was read from the user's row, from the dead database, and
+Flask-SQLAlchemy's teardown rolled back a dead connection; both raised outside any handler."""
 
 import contextlib
 from pathlib import Path
 
 import pytest
+from flask import request_finished
 from sqlalchemy import event, select
 from sqlalchemy.engine import make_url
 
 from campaign.auth.models import User
 from campaign.extensions import db
 from campaign.i18n import COOKIE
+from tests import factories
 from tests.conftest import csrf_from
 from tests.fixtures.fault_proxy import FaultProxy
 from tests.galleries.helpers import OWNER, make_brand
@@ -79,6 +81,23 @@ class Outage:
             yield
         finally:
             event.remove(db.engine, "before_cursor_execute", cut_here)
+            self.mend()
+
+    @contextlib.contextmanager
+    def down_once_answered(self):
+        """Down once a request's answer is made, before its teardown ends the session: the connection its
+        transaction holds is hung up under it (PostgreSQL)."""
+        assert self.proxy is not None, "SQLite keeps an open file readable"
+
+        def cut_now(_app, **_extra):
+            self.proxy.set_mode("refuse")
+
+        db.session.rollback()  # the test's own reads give their connection back to the pool
+        request_finished.connect(cut_now)
+        try:
+            yield
+        finally:
+            request_finished.disconnect(cut_now)
             self.mend()
 
     def close(self) -> None:
@@ -150,3 +169,14 @@ def test_a_connection_lost_in_the_middle_of_a_request_answers_the_503_page(app, 
         asked = client.get(shown, headers={"Accept": "application/json"})
         assert asked.status_code == 503 and asked.json["error"] == "database_unavailable"
     assert client.get(shown).status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_connection_lost_once_the_page_was_made_still_answers_it(app, client, outage):
+    """The session's end rolled back the dead connection and raised after every handler (the customer page's
+    dropped connection in the probe): its connections are discarded instead; the next request is served."""
+    campaign_page = f"/c/{factories.campaign(factories.org()).slug}"
+    with outage.down_once_answered():
+        response = client.get(campaign_page)
+    assert response.status_code == 200
+    assert client.get(campaign_page).status_code == 200
