@@ -3,12 +3,14 @@ inline by default, or queued on RQ workers when Redis is set; what fails or cann
 from the outbox by the scheduler's tick (`campaign/schedule.py`)."""
 
 import logging
+import signal
 import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Worker
+from rq.exceptions import StopRequested
 from sqlalchemy import inspect
 
 from campaign import logs, outbox
@@ -19,6 +21,7 @@ _AFTER_COMMIT = "kuchikomi.jobs.after_commit"
 _READY = "kuchikomi.jobs.ready"
 QUEUE = "kuchikomi"  # the RQ queue every app server fills and every worker takes from
 RECONNECT = 10  # seconds between a worker's attempts to reach Redis, while its ticker goes on
+STOP_CHECK_SECONDS = 0.2  # how often that wait looks for a stop request
 
 
 def after_commit(func: Callable, *args) -> None:
@@ -145,6 +148,75 @@ class ForkSafeWorker(Worker):
         )
 
 
+class StopSignal:
+    """SIGTERM or SIGINT (a deploy's `systemctl stop`, Ctrl+C), whether RQ listens for them or not. RQ's
+    worker keeps its stop request to itself; when Redis went away, the worker it was given to was dropped for
+    a new one, and the process ran on for minutes, then took jobs again (a fault probe's find)."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def listen(self) -> None:
+        """Takes the signals back (from the RQ worker that stopped, or before the first starts)."""
+        signal.signal(signal.SIGTERM, self.note)
+        signal.signal(signal.SIGINT, self.note)
+
+    def note(self, _signum=None, _frame=None) -> None:
+        self.requested = True
+
+    def wait(self, seconds: float) -> None:
+        """Sleeps `seconds`, or less when a stop is requested (a signal handler only sets the flag)."""
+        deadline = time.monotonic() + seconds
+        while not self.requested and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, STOP_CHECK_SECONDS))
+
+
+class StoppableWorker(ForkSafeWorker):
+    """Tells the process's `StopSignal` of the stop requests RQ receives, and stops at once on one that came
+    before RQ listened (while it connected to Redis, say)."""
+
+    stop_signal: StopSignal | None = None
+
+    def request_stop(self, signum, frame):
+        if self.stop_signal is not None:
+            self.stop_signal.note()
+        return super().request_stop(signum, frame)
+
+    def check_for_suspension(self, burst: bool) -> None:
+        if self.stop_signal is not None and self.stop_signal.requested:
+            raise StopRequested  # RQ's own way out of its loop, through its teardown
+        super().check_for_suspension(burst)
+
+
+def work(queue, *, burst: bool) -> None:
+    """Runs RQ workers until one ends or a stop is requested. Redis unreachable: raised in a burst, else
+    tried again every RECONNECT seconds, the ticker going on; a stop request ends that wait at once."""
+    stop = StopSignal()
+    stop.listen()
+    while True:
+        try:
+            rq_worker = StoppableWorker([queue], connection=queue.connection)  # asks Redis its version
+            rq_worker.stop_signal = stop
+            rq_worker.work(burst=burst, with_scheduler=True)
+            return
+        except StopRequested:  # RQ's handler raised it where RQ's loop could not take it
+            return
+        except RedisConnectionError as exc:
+            if burst:
+                raise
+            if stop.requested:
+                log.warning("Redis is unreachable (%s): stopping, as asked", exc)
+                return
+            # Exiting would stop this process's ticker too, and with it the outbox: during the outage
+            # no one would derive uploads or delete the public copies of a takedown.
+            log.warning("Redis is unreachable (%s): ticking without it, trying again in %d s", exc, RECONNECT)
+        stop.listen()  # RQ's handlers belong to the worker just dropped
+        stop.wait(RECONNECT)
+        if stop.requested:
+            log.warning("stopping, as asked, while Redis is unreachable")
+            return
+
+
 def register_cli(app: Flask) -> None:
     import click
     from flask.cli import AppGroup
@@ -163,19 +235,12 @@ def register_cli(app: Flask) -> None:
             raise SystemExit("KUCHIKOMI_REDIS_URL is not set: jobs run inline, no worker is needed.")
         if not burst:
             schedule.start_background(current_app._get_current_object())
-        while True:
-            try:
-                ForkSafeWorker([queue], connection=queue.connection).work(burst=burst, with_scheduler=True)
-                return
-            except RedisConnectionError as exc:
-                if burst:
-                    raise click.ClickException(f"Redis is unreachable: {exc}") from None
-                # Exiting would stop this process's ticker too, and with it the outbox: during the outage
-                # no one would derive uploads or delete the public copies of a takedown.
-                log.warning(
-                    "Redis is unreachable (%s): ticking without it, trying again in %d s", exc, RECONNECT
-                )
-                time.sleep(RECONNECT)
+        try:
+            work(queue, burst=burst)
+        except RedisConnectionError as exc:
+            raise click.ClickException(f"Redis is unreachable: {exc}") from None
+        finally:
+            schedule.stop_background()
 
     @jobs_cli.command("failing")
     def failing() -> None:
