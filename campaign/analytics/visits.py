@@ -1,6 +1,7 @@
 """Campaign-page visits for the funnel, counted by the server as it answers the page: no cookie, no
 script, no identifier; robots (by user agent) are not counted. Buffered like the embeds' beacons."""
 
+import logging
 import secrets
 import time
 from datetime import UTC, datetime
@@ -8,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from campaign.analytics import guards
 from campaign.analytics.buffer import get_buffer
@@ -15,6 +17,7 @@ from campaign.analytics.intake import Accepted
 from campaign.api.responses import LruCache
 from campaign.extensions import db
 
+log = logging.getLogger(__name__)
 CAMPAIGN_PAGE = "submissions.campaign_page"
 TTL = 300.0
 _campaigns = LruCache(size=4096)  # slug -> (expires, (campaign id, org id, zone) or None)
@@ -42,7 +45,11 @@ def count_visit(response: Response) -> Response:
         return response
     if guards.is_robot(request.headers.get("User-Agent", "")):
         return response
-    found = _campaign((request.view_args or {}).get("slug", ""))
+    try:
+        found = _campaign((request.view_args or {}).get("slug", ""))
+    except SQLAlchemyError:  # the database failed once the page was made: the page goes out, uncounted
+        log.warning("campaign page visit not counted", exc_info=True)
+        return response
     if found is None:
         return response
     campaign_id, org_id, zone = found

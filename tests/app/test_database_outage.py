@@ -4,6 +4,7 @@ the studio's answers broken: the 503 page's language was read from the user's ro
 Flask-SQLAlchemy's teardown rolled back a dead connection; both raised outside any handler."""
 
 import contextlib
+import uuid
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,14 @@ def test_a_connection_lost_once_the_page_was_made_still_answers_it(app, client, 
         response = client.get(campaign_page)
     assert response.status_code == 200
     assert client.get(campaign_page).status_code == 200
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_campaign_page_made_before_the_connection_was_lost_is_answered_uncounted(app, client, outage):
+    """The visit count (an after_request hook) read the campaign from the database after the page was made:
+    its error turned the customer's page into an error page. A visit is not worth a page."""
+    slug = f"spring-{uuid.uuid4().hex[:8]}"  # not in the visit counter's cache of campaigns
+    factories.campaign(factories.org(), slug=slug)
+    with outage.down_at("campaigns.org_id, organisations.timezone"):
+        response = client.get(f"/c/{slug}", headers={"User-Agent": "Mozilla/5.0 (iPhone)"})
+    assert response.status_code == 200 and "Summer photos" in response.text
