@@ -61,13 +61,16 @@ def _share_images(source: Campaign, copy: Campaign) -> None:
     db.session.flush()
 
 
-def duplicate(source: Campaign, *, actor: Actor, now: datetime) -> Campaign:
+def duplicate(source: Campaign, *, actor: Actor, now: datetime, sign_off: bool = False) -> Campaign:
     """A new draft with the source's settings, products, prizes, rules and images, under a new address and
     without dates (a copy's old window has usually passed). Entries, winners, consents, draws and the seed
-    stay with the source: the copy commits its own seed when it is launched."""
+    stay with the source: the copy commits its own seed when it is launched. `sign_off`: the copy needs the
+    approver's sign-off even if the source did not (copied by someone who may not do without it:
+    `moderation.launch.sign_off_required`)."""
     data = services.snapshot(source)
     data = replace(
         data,
+        two_stage_approval=data.two_stage_approval or sign_off,
         title=gettext("%(title)s (copy)", title=source.title)[:200],
         slug=_free_slug(source.slug),
         opens_at=None,

@@ -109,7 +109,9 @@ class CampaignForm(AppForm):
     prizes = FieldList(FormField(PrizeForm), min_entries=1, max_entries=50)
     # moderation (issue 4)
     two_stage_approval = BooleanField(
-        _l("The client's approver (or an owner) signs off entries and the launch")
+        # on unless someone who may approve chooses otherwise (moderation.launch.check_new_campaign)
+        _l("The client's approver (or an owner) signs off entries and the launch"),
+        default=True,
     )
     notify_customers = BooleanField(_l("Email customers when their entry is approved or not approved"))
     # draws (issue 5): 景品表示法 campaign type and figures

@@ -49,12 +49,13 @@ def _save(form: CampaignForm, campaign: Campaign | None):
     actor, now = member_actor(), utcnow()
     try:
         data = form.to_data(g.org.timezone)
+        from campaign.moderation import launch as launching  # issue 4: who may do without the sign-off
+
         if campaign is None:
+            launching.check_new_campaign(data, g.membership)
             campaign = services.create_campaign(g.org, data, actor=actor, now=now)
         else:
-            from campaign.moderation.launch import check_settings_change  # issue 4
-
-            check_settings_change(campaign, data, g.membership)
+            launching.check_settings_change(campaign, data, g.membership)
             edited_from = form.edited_from.data or None
             services.update_campaign(campaign, data, actor=actor, now=now, edited_from=edited_from)
         removed = brand_images.detach(
@@ -169,10 +170,20 @@ def close_now(campaign_id: str):
 @bp.post("/campaigns/<campaign_id>/duplicate")
 @studio_route("edit_campaigns")
 def duplicate(campaign_id: str):
+    from campaign.moderation.launch import sign_off_required  # issue 4
+
     source = orgs.get_scoped(Campaign, g.org, campaign_id)
-    copy = copies.duplicate(source, actor=member_actor(), now=utcnow())
+    sign_off = sign_off_required(g.membership)
+    copy = copies.duplicate(source, actor=member_actor(), now=utcnow(), sign_off=sign_off)
     db.session.commit()
     flash(_("Copy created as a draft: set its dates, check it, then launch it."))
+    if copy.two_stage_approval and not source.two_stage_approval:
+        flash(
+            _(
+                "The copy needs the approver's sign-off for its entries and its launch: only an approver "
+                "or owner can switch it off."
+            )
+        )
     return redirect(url_for("campaigns.edit", campaign_id=copy.public_id), code=303)
 
 

@@ -97,11 +97,25 @@ def decline_launch(
     sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note.strip())
 
 
+SIGN_OFF_KEPT = _l("Only an approver or owner can switch off the approver's sign-off.")
+
+
+def sign_off_required(membership: Membership) -> bool:
+    """Whether a campaign this member starts (new, or a copy) must keep the approver's sign-off: unless
+    they may approve, a campaign of theirs is launched and its entries approved by someone who may."""
+    return not can(membership, "approve")
+
+
 def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:
     """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off.
     (The save itself withdraws a pending launch request: `campaigns.services.update_campaign`.)"""
-    if campaign.two_stage_approval and not data.two_stage_approval and not can(membership, "approve"):
-        raise NotAllowed(
-            _l("Only an approver or owner can switch off the approver's sign-off."),
-            field="two_stage_approval",
-        )
+    if campaign.two_stage_approval and not data.two_stage_approval and sign_off_required(membership):
+        raise NotAllowed(SIGN_OFF_KEPT, field="two_stage_approval")
+
+
+def check_new_campaign(data, membership: Membership) -> None:
+    """Before a campaign is created: without the sign-off only by someone who may approve. (A walk-through's
+    find: an editor who may not switch the sign-off off created a campaign without it, launched it and
+    approved its entries alone.)"""
+    if not data.two_stage_approval and sign_off_required(membership):
+        raise NotAllowed(SIGN_OFF_KEPT, field="two_stage_approval")

@@ -43,6 +43,7 @@ FORM = {
     "prizes-0-name": "Tea for a year",
     "prizes-0-quantity": "3",
     "prizes-0-value_jpy": "30000",
+    "two_stage_approval": "y",  # ticked as the form comes: an editor may not untick it
 }
 
 

@@ -1,0 +1,85 @@
+"""A new campaign needs the client's approver unless someone who may approve says otherwise (a walk-through's
+find: the box came unticked, and an editor, who may not switch the sign-off off, created a campaign without
+it, launched it and approved its entries alone). The same holds for a copy."""
+
+from sqlalchemy import func, select
+
+from campaign.audit.models import AuditEvent
+from campaign.campaigns.models import Campaign
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests.campaigns.helpers import form_values
+from tests.moderation.conftest import make_team
+
+REFUSED_JA = "承認者による承認をオフにできるのは、承認者またはオーナーのみです。"
+
+
+def new_campaign_form(member, slug: str, **changes) -> dict:
+    """The new-campaign form as the page shows it (boxes ticked as they come), filled in, plus `changes`."""
+    values = form_values(member.client.get("/studio/campaigns/new").text)
+    values |= {
+        "title": ["秋のフォト"],
+        "slug": [slug],
+        "opens_at": ["2030-10-01T10:00"],
+        "closes_at": ["2030-10-31T23:59"],
+        "terms_text": ["ご自身で撮影した写真に限ります。"],
+    }
+    for name, value in changes.items():
+        if value is None:
+            values.pop(name, None)
+        else:
+            values[name] = [value]
+    return values
+
+
+def test_the_sign_off_comes_ticked_and_an_editor_cannot_create_a_campaign_without_it(app):
+    team = make_team(app)
+    editor = team.studio(Role.EDITOR)
+    page = editor.client.get("/studio/campaigns/new", headers={"Accept-Language": "ja"}).text
+    assert form_values(page)["two_stage_approval"] == ["y"]  # ticked as the form comes
+    assert REFUSED_JA in page  # said before it is met
+
+    unticked = new_campaign_form(editor, "aki", two_stage_approval=None)
+    refused = editor.client.post("/studio/campaigns/new", data=unticked, headers={"Accept-Language": "ja"})
+    assert refused.status_code == 400
+    assert REFUSED_JA in refused.text and 'href="#two_stage_approval"' in refused.text  # summary → field
+    assert db.session.scalar(select(func.count(Campaign.id))) == 1  # the team's campaign only
+
+    created = editor.client.post("/studio/campaigns/new", data=new_campaign_form(editor, "aki"))
+    assert created.status_code == 302, created.text
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "aki"))
+    assert campaign.two_stage_approval is True
+    launch = editor.post(f"/studio/campaigns/{campaign.public_id}/launch")
+    assert launch.status_code == 302
+    db.session.refresh(campaign)
+    assert campaign.launched_at is None and campaign.launch_requested_at is not None  # a request only
+
+
+def test_an_owner_may_create_a_campaign_without_the_sign_off(app):
+    team = make_team(app)
+    owner = team.studio(Role.OWNER)
+    unticked = new_campaign_form(owner, "aki", two_stage_approval=None)
+    assert owner.client.post("/studio/campaigns/new", data=unticked).status_code == 302
+    campaign = db.session.scalar(select(Campaign).where(Campaign.slug == "aki"))
+    assert campaign.two_stage_approval is False
+
+
+def test_an_editors_copy_of_a_campaign_without_the_sign_off_needs_it(app):
+    team = make_team(app)  # the owner's campaign, without the sign-off
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    editor = team.studio(Role.EDITOR)
+    response = editor.post(f"{url}/duplicate", form_page=url, headers={"Accept-Language": "ja"})
+    assert response.status_code == 303
+    copy = db.session.scalar(select(Campaign).where(Campaign.slug == f"{team.campaign.slug}-copy"))
+    assert copy.two_stage_approval is True
+    created = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "campaign.create", AuditEvent.campaign_id == copy.id)
+    )
+    assert created.after["two_stage_approval"] is True  # the trail says the copy was made with it
+    edit = editor.client.get(response.headers["Location"], headers={"Accept-Language": "ja"}).text
+    assert "コピーの応募と公開には承認者の承認が必要です" in edit
+
+    owner = team.studio(Role.OWNER)
+    assert owner.post(f"{url}/duplicate", form_page=url).status_code == 303
+    owners_copy = db.session.scalar(select(Campaign).where(Campaign.slug == f"{team.campaign.slug}-copy-2"))
+    assert owners_copy.two_stage_approval is False  # an owner's copy keeps the source's setting
