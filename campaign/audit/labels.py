@@ -47,6 +47,7 @@ ACTIONS = {
     "campaign.request_launch": _l("Launch requested"),
     "campaign.approve_launch": _l("Launch approved"),
     "campaign.decline_launch": _l("Launch declined"),
+    "campaign.withdraw_launch_request": _l("Launch request withdrawn by a save"),
     "campaign.archive": _l("Campaign archived"),
     "campaign.unarchive": _l("Campaign restored"),
     "campaign.close_now": _l("Campaign closed early"),

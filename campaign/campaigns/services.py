@@ -146,21 +146,21 @@ def update_campaign(
     actor: Actor,
     now: datetime,
     edited_from: str | None = None,
-) -> Campaign:
+) -> bool:
     """Saves an edit the change rules allow, in place, with an audit event of what changed (if anything).
 
     The campaign's row is locked and re-read first, so a save and a draw, a launch or another save of the
     same campaign are decided one after the other, each from the other's result. `edited_from` is the
     campaign's `edit_conflicts.fingerprint` when the form was opened: if it changed since, EditConflict.
-    A save withdraws a pending launch request: the approver signs off what they saw."""
+    A save withdraws a pending launch request (the approver signs off what they saw): True when it did,
+    for the caller to say so (`moderation.launch.withdraw_request` records it and tells the approvers)."""
     from campaign.campaigns import edit_conflicts
     from campaign.campaigns.stage import stage_of
+    from campaign.moderation.launch import withdraw_request
 
     lock_campaign(campaign)
     if edited_from is not None and edited_from != edit_conflicts.fingerprint(campaign):
         raise edit_conflicts.conflict(campaign)
-    campaign.launch_requested_at = None
-    campaign.launch_requested_by = ""
     validate(data, campaign=campaign)
     data = _keep_seconds(campaign, data)
     before = snapshot(campaign)
@@ -183,7 +183,7 @@ def update_campaign(
             {name: _plain(new[name]) for name in changed},
         )
         events.campaign_updated.send(campaign)
-    return campaign
+    return withdraw_request(campaign, actor=actor, now=now)
 
 
 def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:

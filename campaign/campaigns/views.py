@@ -39,7 +39,8 @@ def index():
 def _save(form: CampaignForm, campaign: Campaign | None):
     """Validates and saves; on a rule's refusal puts each message on its field and returns None.
 
-    Uploaded images are checked first (brand page, issue 13): a refused image saves nothing."""
+    Uploaded images are checked first (brand page, issue 13): a refused image saves nothing. A save that
+    withdrew the launch request says so (`update_campaign`): returns the campaign, and whether it did."""
     from campaign.brandpage import services as brand_images
     from campaign.brandpage.uploads import prepare_images
 
@@ -47,6 +48,7 @@ def _save(form: CampaignForm, campaign: Campaign | None):
     if images is None:
         return None
     actor, now = member_actor(), utcnow()
+    withdrawn = False
     try:
         data = form.to_data(g.org.timezone)
         from campaign.moderation import launch as launching  # issue 4: who may do without the sign-off
@@ -57,7 +59,9 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         else:
             launching.check_settings_change(campaign, data, g.membership)
             edited_from = form.edited_from.data or None
-            services.update_campaign(campaign, data, actor=actor, now=now, edited_from=edited_from)
+            withdrawn = services.update_campaign(
+                campaign, data, actor=actor, now=now, edited_from=edited_from
+            )
         removed = brand_images.detach(
             campaign,
             hero=form.remove_hero_image.data and images["hero"] is None,  # a new file replaces it instead
@@ -77,16 +81,16 @@ def _save(form: CampaignForm, campaign: Campaign | None):
                 target.errors.append(refusal.text())
         return None
     db.session.commit()
-    return campaign
+    return campaign, withdrawn
 
 
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @studio_route("edit_campaigns")
 def create():
     form = CampaignForm()
-    if form.validate_on_submit() and (campaign := _save(form, None)):
+    if form.validate_on_submit() and (saved := _save(form, None)):
         flash(_("Campaign created."))
-        return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
+        return redirect(url_for("campaigns.show", campaign_id=saved[0].public_id))
     form.add_blank_rows()
     return render_template("campaigns/form.html", form=form, campaign=None), 400 if form.errors else 200
 
@@ -99,8 +103,15 @@ def edit(campaign_id: str):
     if request.method == "GET":
         form.fill_from(campaign, g.org.timezone)
         form.edited_from.data = edit_conflicts.fingerprint(campaign)
-    elif form.validate_on_submit() and _save(form, campaign):
+    elif form.validate_on_submit() and (saved := _save(form, campaign)):
         flash(_("Campaign saved."))
+        if saved[1]:  # the approver signs off what they saw (a walk-through: it went without a word)
+            flash(
+                _(
+                    "The launch request was withdrawn: the approver signs off the campaign as it was when "
+                    "asked, and has been told. When the changes are ready, ask the approver to launch again."
+                )
+            )
         return redirect(url_for("campaigns.show", campaign_id=campaign.public_id))
     else:
         form.add_blank_rows()

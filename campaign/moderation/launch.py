@@ -81,6 +81,12 @@ def decline_launch(
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
     if not note.strip():
         raise ModerationError(_l("Say why the launch is declined."), field="note")
+    requested_by = _end_request(campaign, actor=actor, now=now, action="campaign.decline_launch", reason=note)
+    sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note.strip())
+
+
+def _end_request(campaign: Campaign, *, actor: Actor, now: datetime, action: str, reason: str = "") -> str:
+    """Clears the pending request, recorded as `action`; returns who had asked (their email)."""
     requested_by = campaign.launch_requested_by
     campaign.launch_requested_at = None
     campaign.launch_requested_by = ""
@@ -88,13 +94,13 @@ def decline_launch(
     campaigns.audit(
         campaign,
         actor,
-        "campaign.decline_launch",
+        action,
         now,
         {"launch_requested": True, "requested_by": requested_by},
         {"launch_requested": False},
-        reason=note.strip(),
+        reason=reason.strip(),
     )
-    sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note.strip())
+    return requested_by
 
 
 SIGN_OFF_KEPT = _l("Only an approver or owner can switch off the approver's sign-off.")
@@ -104,6 +110,18 @@ def sign_off_required(membership: Membership) -> bool:
     """Whether a campaign this member starts (new, or a copy) must keep the approver's sign-off: unless
     they may approve, a campaign of theirs is launched and its entries approved by someone who may."""
     return not can(membership, "approve")
+
+
+def withdraw_request(campaign: Campaign, *, actor: Actor, now: datetime) -> bool:
+    """A saved change withdraws a pending launch request (the approver signs off what they saw): recorded in
+    the trail, and the members who were mailed the request are mailed that it is withdrawn. A walk-through's
+    find: the save cleared it without a word, and the approver could not tell why it had gone. The caller
+    holds the campaign's lock. False when no request was pending."""
+    if campaign.launch_requested_at is None:
+        return False
+    requested_by = _end_request(campaign, actor=actor, now=now, action="campaign.withdraw_launch_request")
+    sign_off_mail.launch_withdrawn(campaign, requested_by, withdrawn_by=actor.label)
+    return True
 
 
 def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:

@@ -2,7 +2,8 @@
 
 Nothing told either side that the other had acted (a walk-through: the launch request and four recommended
 entries reached the approver only if they happened to open the studio). Now:
-- a launch request mails every member who may approve it (owners and approvers), the requester excepted;
+- a launch request mails every member who may approve it (owners and approvers), the requester excepted,
+  and a save that withdraws it (the approver signs off what they saw) mails the same members again;
 - the approver's decision on it (launched, or declined with the note) mails the member who asked;
 - entries recommended to a campaign whose approver had none waiting mail the approvers once: the next
   recommendations join the same waiting list until it is emptied, so a busy day is one mail, not fifty.
@@ -43,6 +44,14 @@ def approvers(campaign: Campaign, *, besides: str = "") -> list[User]:
 def launch_requested(campaign: Campaign, requested_by: str) -> None:
     for user in approvers(campaign, besides=requested_by):
         _send(user, "launch_requested", campaign, who=requested_by)
+
+
+def launch_withdrawn(campaign: Campaign, requested_by: str, *, withdrawn_by: str) -> None:
+    """To the members `launch_requested` told (all who may approve, the requester excepted), but the one
+    whose save withdrew it."""
+    for user in approvers(campaign, besides=requested_by):
+        if user.email != withdrawn_by:
+            _send(user, "launch_withdrawn", campaign, who=withdrawn_by)
 
 
 def launch_decided(campaign: Campaign, requested_by: str, *, launched: bool, note: str = "") -> None:
@@ -87,6 +96,7 @@ def _send(user: User, kind: str, campaign: Campaign, **context) -> None:
             "launch_requested": _("Launch requested: %(title)s", title=title),
             "launch_approved": _("Launched: %(title)s", title=title),
             "launch_declined": _("Launch declined: %(title)s", title=title),
+            "launch_withdrawn": _("Launch request withdrawn: %(title)s", title=title),
             "entries_waiting": _("Entries waiting for your approval: %(title)s", title=title),
         }
         text = render_template(

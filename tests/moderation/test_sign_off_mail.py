@@ -68,3 +68,55 @@ def test_recommended_entries_are_mailed_to_the_approvers_once_while_they_wait(ap
     assert step(approver, second, "approve").status_code == 303
     assert step(editor, third, "recommend").status_code == 303  # the list was empty again: a new mail
     assert len(smtp_server.to("approver@example.com")) == 2
+
+
+def test_a_save_that_withdraws_the_launch_request_says_so_records_it_and_tells_the_approvers(
+    app, smtp_server
+):
+    """A walk-through's find: after the launch was asked for (the approver mailed), the editor changed the
+    description and saved; the save cleared the request, but said only 「キャンペーンを保存しました。」, and
+    neither the trail nor the approver's inbox said the request was gone."""
+    from campaign.audit.models import AuditEvent
+    from tests.campaigns.helpers import save_edit_form
+
+    team = make_team(app, two_stage_approval=True, launch=False, title="夏のフォト")
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    editor = team.studio(Role.EDITOR)
+    editor.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ja"
+    assert editor.post(f"{url}/launch").status_code in (302, 303)
+    assert subjects(smtp_server, "approver@example.com") == ["公開の承認依頼：夏のフォト"]
+
+    refused = save_edit_form(editor.client, team.campaign, slug="Bad Slug")  # a refused save changes nothing
+    assert refused.status_code == 400
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is not None
+    assert len(smtp_server.to("approver@example.com")) == 1
+
+    saved = save_edit_form(editor.client, team.campaign, description="賞品は現金10万円！")
+    assert saved.status_code == 302
+    page = editor.client.get(url).text
+    assert "キャンペーンを保存しました。" in page
+    assert "保存したため、公開の承認依頼は取り下げられました" in page
+    assert "もう一度「承認者に公開を依頼する」を押してください" in page
+    assert f'action="{url}/launch"' in page  # and the button to ask again is back
+    db.session.refresh(team.campaign)
+    assert team.campaign.launch_requested_at is None
+
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "campaign.withdraw_launch_request")
+    )
+    assert event.actor_label == "editor@example.com"
+    assert event.before == {"launch_requested": True, "requested_by": "editor@example.com"}
+    assert event.after == {"launch_requested": False}
+    trail = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").text
+    assert "保存により公開の承認依頼を取り下げ" in trail
+
+    for approver in ("approver@example.com", "owner@example.com"):  # those who were told of the request
+        told = smtp_server.to(approver)[-1]
+        assert told["Subject"] == "公開の承認依頼が取り下げられました：夏のフォト"
+        assert (
+            "editor@example.com さんが公開の承認依頼のあとに「夏のフォト」を変更したため"
+            in told.get_content()
+        )
+        assert f"http://localhost{url}" in told.get_content()
+    assert smtp_server.to("editor@example.com") == []
