@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The embedded default's sender: no one can receive mail there, and no one should be told to trust it.
+PLACEHOLDER_MAIL_FROM = "no-reply@kuchikomi.invalid"
+RESERVED_MAIL_DOMAINS = ("invalid", "test", "example", "localhost", "local")  # RFC 2606, 6761, 6762
 
 _INT_KEYS = {
     "MAX_UPLOAD_BYTES",
@@ -136,7 +139,7 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_TIMEOUT = 10.0
-    MAIL_FROM = "no-reply@kuchikomi.invalid"
+    MAIL_FROM = PLACEHOLDER_MAIL_FROM  # production must set its own (`production_problems`)
     MAIL_FROM_NAME = "Kuchikomi"
 
     # argon2-cffi's defaults (RFC 9106, low-memory profile); hashes made with other values upgrade at login.
@@ -297,7 +300,30 @@ PRODUCTION_SETTINGS = {
     "(log sends none and writes them, private links included, to the log)",
     "KUCHIKOMI_PUBLIC_BASE_URL": "the address customers reach this app at (e.g. https://ugc.example.jp): "
     "every link in a mail points there, never at the Host header of the request that sent it",
+    "KUCHIKOMI_MAIL_FROM": "the address customers' mails come from (e.g. campaign@ugc.example.jp): the "
+    "campaign pages tell customers that winners are told only by mail from it",
 }
+
+
+def mail_from_problem(value: str) -> str | None:
+    """Why `value` cannot be the sender the campaign pages name as the winners' only one (None: it can).
+    A walk-through's find: unset, the pages named no-reply@kuchikomi.invalid, which no one can reply to or
+    recognise, and a launch went ahead."""
+    local, _, domain = value.strip().rpartition("@")
+    labels = domain.lower().rstrip(".").split(".")
+    real = (
+        local
+        and len(labels) > 1
+        and all(labels)
+        and not any(char.isspace() for char in value.strip())
+        and labels[-1] not in RESERVED_MAIL_DOMAINS
+    )
+    if real:
+        return None
+    return (
+        "KUCHIKOMI_MAIL_FROM must be a real address the brand's customers can recognise "
+        f"(e.g. campaign@ugc.example.jp), not {value!r}"
+    )
 
 
 MIN_SECRET_LENGTH = 32  # characters: a short key can be guessed, and it signs every customer's status link
@@ -333,6 +359,9 @@ def production_problems(environ: Mapping[str, str]) -> list[str]:
     ]
     base = environ.get("KUCHIKOMI_PUBLIC_BASE_URL")
     if base and (problem := base_url_problem(base)):
+        problems.append(problem)
+    sender = environ.get("KUCHIKOMI_MAIL_FROM")
+    if sender and (problem := mail_from_problem(sender)):
         problems.append(problem)
     key = environ.get("KUCHIKOMI_SECRET_KEY") or ""
     if key and len(key) < MIN_SECRET_LENGTH:

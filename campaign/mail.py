@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from campaign import jobs, outbox
 from campaign.clock import utcnow
+from campaign.config import mail_from_problem
 from campaign.extensions import db
 from campaign.sqltypes import UTCDateTime
 
@@ -36,6 +37,15 @@ def base_url() -> str:
 def link(endpoint: str, **values) -> str:
     """An absolute link to `endpoint` for a mail, on `base_url` (the app's routes, no request needed)."""
     return base_url() + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def sender_unusable() -> bool:
+    """True while mail really leaves (smtp) from no real address (KUCHIKOMI_MAIL_FROM unset, say): the
+    campaign pages would name it to customers as the only sender of winners' mail, so no launch. With the
+    log backend (the embedded default, its demo, a staging server) nothing reaches a customer's inbox, and
+    production does not start without a real sender (`config.production_problems`)."""
+    config = current_app.config
+    return config["MAIL_BACKEND"] == "smtp" and mail_from_problem(config["MAIL_FROM"]) is not None
 
 
 SENT_KEPT = timedelta(days=7)  # a job is retried hours after a failure at most; its record outlives that

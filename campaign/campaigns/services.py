@@ -3,9 +3,10 @@
 from dataclasses import asdict, replace
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from campaign import events
+from campaign import events, mail
 from campaign.audit.services import Actor, record
 from campaign.campaigns import addresses, change_rules
 from campaign.campaigns.models import Campaign, CampaignStatus, Prize, Product
@@ -207,6 +208,15 @@ def check_launchable(campaign: Campaign, *, now: datetime) -> None:
         raise InvalidCampaign(_l("The closing time has already passed."))
     if not campaign.terms_text.strip():
         raise InvalidCampaign(_l("Add the terms before launching."))
+    if mail.sender_unusable():
+        raise InvalidCampaign(
+            _l(
+                "Winners' mail would come from %(address)s, which is no real address, and the campaign page "
+                "tells customers to trust only that sender. Ask whoever runs Kuchikomi to set "
+                "KUCHIKOMI_MAIL_FROM to the brand's sending address, then launch.",
+            ),
+            address=current_app.config["MAIL_FROM"],
+        )
 
 
 def launch(campaign: Campaign, *, now: datetime) -> None:

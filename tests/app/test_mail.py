@@ -22,7 +22,7 @@ def test_mail_is_sent_over_smtp_after_commit(app, smtp_server):
     [message] = smtp_server.to("sakura@example.com")
     assert message["Subject"] == "ご応募ありがとうございます"
     assert message.get_content().strip() == "本文です。"
-    assert message["From"] == "Kuchikomi <no-reply@kuchikomi.invalid>"
+    assert message["From"] == "Kuchikomi <campaign@ugc.example.jp>"  # the smtp fixture's sender
     # issue 11: RFC 5322 requires a Date header; every message lacked it
     sent_at = parsedate_to_datetime(message["Date"])
     assert sent_at.utcoffset() == timedelta(0) and started <= sent_at <= utcnow()

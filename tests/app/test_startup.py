@@ -152,6 +152,7 @@ def test_the_production_server_will_not_start_on_a_generated_key_or_the_log_mail
         "  KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"],
         "  KUCHIKOMI_MAIL_BACKEND is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_MAIL_BACKEND"],
         "  KUCHIKOMI_PUBLIC_BASE_URL is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_PUBLIC_BASE_URL"],
+        "  KUCHIKOMI_MAIL_FROM is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_MAIL_FROM"],
     ]
 
     from_dotenv = gunicorn_production(tmp_path, dotenv="KUCHIKOMI_SECRET_KEY=" + "d" * 32 + "\n")
@@ -166,6 +167,7 @@ def test_the_production_server_refuses_a_bad_value_before_it_starts_a_worker(tmp
         "KUCHIKOMI_SECRET_KEY": "k" * 32,
         "KUCHIKOMI_MAIL_BACKEND": "log",
         "KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp",
+        "KUCHIKOMI_MAIL_FROM": "campaign@ugc.example.jp",
     }  # what production needs, so that only the bad values are said
     done = gunicorn_production(tmp_path, **ready, KUCHIKOMI_MAX_UPLOAD_BYTES="20MB")
     assert done.returncode == 4, done.stderr
@@ -198,7 +200,11 @@ def test_production_settings_chosen_explicitly_pass_the_check():
     """A staging server may choose the log backend: only a setting left to its default is refused."""
     key, smtp = (
         "k" * 32,
-        {"KUCHIKOMI_MAIL_BACKEND": "smtp", "KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp"},
+        {
+            "KUCHIKOMI_MAIL_BACKEND": "smtp",
+            "KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp",
+            "KUCHIKOMI_MAIL_FROM": "campaign@ugc.example.jp",
+        },
     )
     assert production_problems({"KUCHIKOMI_SECRET_KEY": key, **smtp, "KUCHIKOMI_MAIL_BACKEND": "log"}) == []
     # a key anyone could guess signs anyone's status links (a check found "short" accepted)
@@ -213,6 +219,29 @@ def test_production_settings_chosen_explicitly_pass_the_check():
     assert production_problems({"KUCHIKOMI_SECRET_KEY": "", **smtp}) == [
         "KUCHIKOMI_SECRET_KEY is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_SECRET_KEY"]
     ]
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["no-reply@kuchikomi.invalid", "campaign@brand.test", "campaign@localhost", "campaign", "a b@x.jp"],
+)
+def test_production_will_not_start_without_a_real_sender(sender):
+    """A walk-through's find: with KUCHIKOMI_MAIL_FROM unset, the campaign pages told customers that
+    winners hear only from no-reply@kuchikomi.invalid. A staging server that sends nothing names one too:
+    its pages say the same sentence."""
+    ready = {
+        "KUCHIKOMI_SECRET_KEY": "k" * 32,
+        "KUCHIKOMI_MAIL_BACKEND": "log",
+        "KUCHIKOMI_PUBLIC_BASE_URL": "https://ugc.example.jp",
+    }
+    assert production_problems(ready) == [
+        "KUCHIKOMI_MAIL_FROM is not set: " + PRODUCTION_SETTINGS["KUCHIKOMI_MAIL_FROM"]
+    ]
+    assert production_problems({**ready, "KUCHIKOMI_MAIL_FROM": sender}) == [
+        "KUCHIKOMI_MAIL_FROM must be a real address the brand's customers can recognise "
+        f"(e.g. campaign@ugc.example.jp), not {sender!r}"
+    ]
+    assert production_problems({**ready, "KUCHIKOMI_MAIL_FROM": "campaign@ugc.example.jp"}) == []
 
 
 def test_settings_errors_are_config_errors_for_callers_of_create_app(tmp_path):

@@ -85,7 +85,7 @@ def test_winner_is_mailed_checks_the_notice_claims_and_is_shipped(client, studio
     assert winner.state is PickState.NOTIFIED
     [mail] = smtp_server.to(winner.entry.email)
     body = mail.get_content()
-    assert "never ask for payment" in body and "no-reply@kuchikomi.invalid" in body
+    assert "never ask for payment" in body and "campaign@ugc.example.jp" in body  # the sender (smtp fixture)
     # the deadline to the minute, with its zone named in the winner's language (it said 「19:00:00（Asia/Tokyo
     # 時間）」): i18n.public_time
     said = {"ja": "（日本時間）までに、以下のページから", "en": " (Japan Time) by giving your postal address"}

@@ -120,3 +120,39 @@ def test_a_save_that_withdraws_the_launch_request_says_so_records_it_and_tells_t
         )
         assert f"http://localhost{url}" in told.get_content()
     assert smtp_server.to("editor@example.com") == []
+
+
+def test_no_launch_while_mail_would_leave_from_the_placeholder_sender(app, smtp_server):
+    """A walk-through's find: with KUCHIKOMI_MAIL_FROM unset, a campaign launched, and its page told
+    customers that winners hear only from no-reply@kuchikomi.invalid. Mail that really leaves (smtp) needs
+    a real sender first; the embedded default's log backend sends none, so its demo still launches."""
+    from campaign.audit.models import AuditEvent
+
+    app.config["MAIL_FROM"] = "no-reply@kuchikomi.invalid"  # as when KUCHIKOMI_MAIL_FROM is unset
+    team = make_team(app, launch=False)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    owner = team.studio(Role.OWNER)
+    refused = owner.post(f"{url}/launch", headers={"Accept-Language": "ja"})
+    assert refused.status_code == 303 and refused.headers["Location"] == url
+    page = owner.client.get(url, headers={"Accept-Language": "ja"}).text
+    assert "当選のご連絡は no-reply@kuchikomi.invalid から送られることになりますが" in page
+    assert "KUCHIKOMI_MAIL_FROM" in page
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is None
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "campaign.launch")) is None
+
+    app.config["MAIL_FROM"] = "campaign@ugc.example.jp"
+    assert owner.post(f"{url}/launch").status_code == 302
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is not None
+
+
+def test_the_embedded_default_launches_with_its_placeholder_sender(app):
+    """Nothing leaves with the log backend (the embedded default, ./scripts/dev's demo): no inbox learns to
+    trust the placeholder, and production does not start without a real sender."""
+    assert app.config["MAIL_BACKEND"] == "log" and app.config["MAIL_FROM"] == "no-reply@kuchikomi.invalid"
+    team = make_team(app, launch=False)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert team.studio(Role.OWNER).post(f"{url}/launch").status_code == 302
+    db.session.refresh(team.campaign)
+    assert team.campaign.launched_at is not None
