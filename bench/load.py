@@ -155,6 +155,7 @@ class Stack:
         values = {
             "SECRET_KEY": SECRET,
             "MAIL_BACKEND": "log",  # gunicorn.conf.py wants it chosen
+            "MAIL_FROM": "campaign@ugc.example.jp",  # and a real sender
             "PUBLIC_BASE_URL": "http://127.0.0.1",  # and where mailed links point (none is followed here)
             "DATABASE_URL": self.database_url,
             "REDIS_URL": self.redis_url,

@@ -280,6 +280,7 @@ def main() -> None:
         "KUCHIKOMI_DATABASE_URL": db_url,
         "KUCHIKOMI_SECRET_KEY": SECRET,
         "KUCHIKOMI_MAIL_BACKEND": "log",  # gunicorn reads ./gunicorn.conf.py, which wants it chosen
+        "KUCHIKOMI_MAIL_FROM": "campaign@ugc.example.jp",  # and a real sender
         "KUCHIKOMI_STORAGE_BACKEND": "local",
         "KUCHIKOMI_STORAGE_LOCAL_ROOT": str(storage_root),
         "KUCHIKOMI_PUBLIC_BASE_URL": app_url,

@@ -290,6 +290,7 @@ def test_metrics_count_requests_under_gunicorn_with_its_conf(tmp_path):
         KUCHIKOMI_STORAGE_BACKEND="memory",
         KUCHIKOMI_METRICS_TOKEN=TOKEN,
         KUCHIKOMI_MAIL_BACKEND="log",
+        KUCHIKOMI_MAIL_FROM="campaign@ugc.example.jp",
         KUCHIKOMI_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")

@@ -276,6 +276,7 @@ def test_a_takedown_is_seen_on_the_next_request_by_every_worker_of_another_serve
         KUCHIKOMI_DATABASE_URL=database_url,
         KUCHIKOMI_STORAGE_BACKEND="memory",
         KUCHIKOMI_MAIL_BACKEND="log",
+        KUCHIKOMI_MAIL_FROM="campaign@ugc.example.jp",
         KUCHIKOMI_PUBLIC_BASE_URL=f"http://127.0.0.1:{port}",
     )
     gunicorn = Path(sys.executable).with_name("gunicorn")
