@@ -3,11 +3,11 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    BooleanField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
+    SubmitField,
     TelField,
     TextAreaField,
 )
@@ -51,8 +51,18 @@ class DrawForm(AppForm):
 
 
 class CheckForm(AppForm):
-    passed = BooleanField(_l("I checked: the post is online with the hashtag and the account follows us"))
+    """A hand check's result is one of two buttons: an unticked box sent as it came excluded the winner at
+    once (a walk-through's find). A post with neither button decides nothing."""
+
     note = TextAreaField(_l("Note"), validators=[Optional(), MaxLength(2000)])
+    passed = SubmitField(_l("Checked: tell the winner"))
+    failed = SubmitField(_l("Exclude as not eligible…"))
+
+    def outcome(self) -> bool | None:
+        """True: the check passed; False: the winner is excluded; None: neither was chosen."""
+        if self.passed.data == self.failed.data:
+            return None
+        return bool(self.passed.data)
 
 
 class ClaimForm(AppForm):

@@ -169,16 +169,22 @@ def check_pick(draw_id: str, pick_id: str):
     draw = _draw(draw_id)
     form = CheckForm()
     if form.validate_on_submit():
-        winners.check_by_hand(
-            _pick(draw, pick_id),
-            actor=_actor(),
-            passed=form.passed.data,
-            note=form.note.data or "",
-            secret=_secret(),
-            base_url=mail.base_url(),
-            now=utcnow(),
-        )
-        db.session.commit()
+        passed = form.outcome()
+        if passed is None:  # neither button (a form sent as it came): nobody is excluded by default
+            flash(
+                _("Nothing was recorded: choose whether the check passed or the winner is excluded."), "error"
+            )
+        else:
+            winners.check_by_hand(
+                _pick(draw, pick_id),
+                actor=_actor(),
+                passed=passed,
+                note=form.note.data or "",
+                secret=_secret(),
+                base_url=mail.base_url(),
+                now=utcnow(),
+            )
+            db.session.commit()
     return redirect(url_for("draws.show", campaign_id=draw.campaign.public_id), code=303)
 
 

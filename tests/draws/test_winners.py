@@ -200,7 +200,20 @@ def test_follow_and_post_winner_is_checked_by_hand_before_being_told(client, stu
     before = client.get(f"/draws/{draw.public_id}.json").headers["ETag"]
 
     check = f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/check"
-    studio.post(check, {"note": "post deleted"}, form_page=page)
+    # the form sent as it came, with no choice made, excludes nobody (a walk-through's find: an unticked
+    # 「確認済み」 box sent with 確認結果を記録 excluded the winner at once, and promoted the alternate)
+    undecided = studio.post(
+        check, {"note": "post deleted"}, form_page=page, headers={"Accept-Language": "ja"}
+    )
+    assert undecided.status_code == 303
+    db.session.refresh(winner)
+    assert winner.state is PickState.CHECKING
+    said = studio.client.get(page, headers={"Accept-Language": "ja"}).text
+    assert "何も記録されていません。" in said
+    assert 'data-confirm="「' in said and "さんを当選から除外しますか？" in said  # exclusion asks first
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "draw.exclude")) is None
+
+    studio.post(check, {"failed": "不適格として除外…", "note": "post deleted"}, form_page=page)
     db.session.refresh(winner)
     assert winner.state is PickState.EXCLUDED and winner.excluded_reason == "manual_check_failed"
     promoted = db.session.scalar(select(DrawPick).where(DrawPick.role == "alternate", DrawPick.rank == 1))
