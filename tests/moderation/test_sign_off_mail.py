@@ -156,3 +156,29 @@ def test_the_embedded_default_launches_with_its_placeholder_sender(app):
     assert team.studio(Role.OWNER).post(f"{url}/launch").status_code == 302
     db.session.refresh(team.campaign)
     assert team.campaign.launched_at is not None
+
+
+def test_the_approver_sees_what_they_approve_beside_the_approve_button(app):
+    """A walk-through's find: the approver's campaign page offered 公開を承認する but showed neither the
+    description nor the terms nor the hero image, and did not link the preview it allows."""
+    team = make_team(
+        app,
+        two_stage_approval=True,
+        launch=False,
+        description="賞品は現金10万円！",
+        terms_text="ご自身で撮影した写真に限ります。" * 10,
+        terms_version="2030-07",
+    )
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert team.studio(Role.EDITOR).post(f"{url}/launch").status_code in (302, 303)
+    approver = team.studio(Role.APPROVER)
+    page = approver.client.get(url, headers={"Accept-Language": "ja"}).text
+    preview = f"{url}/preview"
+    actions = page[page.index('id="launch-requested"') : page.index("/approve-launch")]
+    assert f'href="{preview}"' in actions  # next to the approve button
+    assert "キャンペーンページでお客様に表示される内容" in page
+    assert "賞品は現金10万円！" in page
+    assert "バージョン 2030-07" in page and "応募規約の全文を読む" in page
+    assert page.count("ご自身で撮影した写真に限ります。") >= 10  # the terms in full, one click away
+    assert "A year of tea" in page  # the prizes, as before
+    assert approver.client.get(preview).status_code == 200
