@@ -167,6 +167,7 @@ FIELDS = {
     "erased": _l("Erased"),
     "entries": _l("Entries found"),
     "commitment": _l("Seed commitment (SHA-256)"),
+    "algorithm": _l("Algorithm"),
     "title_en": _l("Title (English)"),
     "description_en": _l("Description (English)"),
     "brand_color": _l("Brand colour"),

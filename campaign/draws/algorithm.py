@@ -1,12 +1,16 @@
 """The verifiable draw, as pure functions (no Flask, no database): what an outside verifier re-implements.
 
-Contract (ARCHITECTURE.md, "Verifiable draw"), algorithm version ``kuchikomi-draw-v1``:
+Contract (ARCHITECTURE.md, "Verifiable draw"):
 
 - frozen list line: ``"{entry public id} {participant token}"``; digest: SHA-256 of the lines sorted by
   entry public id (code-point order), joined by ``"\\n"``, UTF-8, as lowercase hex;
 - score of an entry: HMAC-SHA256(key=seed, msg=``"{beacon}:{entry public id}"`` UTF-8);
-- one ranking, ascending by score bytes; walking it and skipping participants already picked, fill prize 1's
-  winners, then prize 1's alternates, then prize 2's winners and alternates, in the prizes' listed order.
+- one ranking, ascending by score bytes; walking it and skipping participants already picked, fill the
+  slots in the order of the draw's algorithm version, recorded when the campaign is launched (the plan):
+  ``kuchikomi-draw-v2``: every prize's winners in the prizes' listed order, then every prize's alternates
+  in the same order, so no prize goes without winners while another has alternates;
+  ``kuchikomi-draw-v1`` (campaigns launched before v2): prize 1's winners, then prize 1's alternates, then
+  prize 2's winners and alternates, and so on.
 """
 
 import hashlib
@@ -26,7 +30,14 @@ except ImportError:
     except ImportError:
         from hashlib import sha256 as _small_sha256
 
-ALGORITHM = "kuchikomi-draw-v1"
+V1 = "kuchikomi-draw-v1"  # each prize's winners, then its alternates, prize by prize
+V2 = "kuchikomi-draw-v2"  # every prize's winners first, then the alternates, prize by prize
+VERSIONS = (V1, V2)
+LATEST = V2  # what a campaign launched now is drawn by
+
+
+class UnknownVersion(ValueError):
+    """A certificate or plan names an algorithm version this code does not know."""
 
 
 @dataclass(frozen=True)
@@ -122,21 +133,19 @@ def rank(
     entries: Sequence[tuple[str, str]],
     prizes: Sequence[PrizeSlots],
     *,
+    version: str,
     head: list[tuple[bytes, int]] | None = None,
 ) -> Ranking:
-    """Winners and ordered alternates per prize, from (entry public id, participant token) pairs.
+    """Winners and ordered alternates per prize, from (entry public id, participant token) pairs, by the
+    rule of `version` (the one recorded for the draw: never a default, so no caller can mix them up).
 
     `head`, when given, is the `head_size` lowest (score, index) pairs computed elsewhere (in parallel:
     `scoring`); the walk continues into the full ranking only if the head runs out.
     """
+    slots = slot_order(prizes, version)
     needed = sum(p.winners + p.alternates for p in prizes)
     if head is None:
         head = lowest_scores(seed, beacon, [entry_id for entry_id, _ in entries], head_size(needed))
-    slots = [
-        (p.prize_id, role, n)
-        for p in prizes
-        for role, n in (("winner", p.winners), ("alternate", p.alternates))
-    ]
     picks: list[Pick] = []
     skipped: list[tuple[str, str]] = []
     taken: set[str] = set()
@@ -156,6 +165,17 @@ def rank(
             filled += 1
             picks.append(Pick(prize_id, role, filled, entry_id, participant, score_.hex()))
     return Ranking(picks, skipped)
+
+
+def slot_order(prizes: Sequence[PrizeSlots], version: str) -> list[tuple[str, str, int]]:
+    """(prize id, role, how many) in the order the walk fills them, by the draw's version."""
+    winners = [(p.prize_id, "winner", p.winners) for p in prizes]
+    alternates = [(p.prize_id, "alternate", p.alternates) for p in prizes]
+    if version == V2:
+        return winners + alternates
+    if version == V1:
+        return [slot for pair in zip(winners, alternates, strict=True) for slot in pair]
+    raise UnknownVersion(f"unknown draw algorithm {version!r}; known: {', '.join(VERSIONS)}")
 
 
 def _walk(seed: bytes, beacon: str, entries: Sequence[tuple[str, str]], head: list[tuple[bytes, int]]):

@@ -131,8 +131,11 @@ def select_events(campaign_id: int) -> list[AuditEvent]:
 
 
 def verify(cert: dict) -> list[str]:
-    """Recomputes a certificate; returns what does not match (empty: the draw is what it claims)."""
+    """Recomputes a certificate by the rule of the algorithm version it records; returns what does not
+    match (empty: the draw is what it claims)."""
     problems: list[str] = []
+    if cert["algorithm"] not in algorithm.VERSIONS:
+        return [f"unknown algorithm {cert['algorithm']!r} (known: {', '.join(algorithm.VERSIONS)})"]
     seed = bytes.fromhex(cert["seed"])
     if algorithm.commitment(seed) != cert["commitment"]:
         problems.append("the seed does not match the commitment")
@@ -143,7 +146,7 @@ def verify(cert: dict) -> list[str]:
         problems.append("the frozen list does not match its digest")
     entries = [tuple(line.split(" ", 1)) for line in lines]
     prizes = [algorithm.PrizeSlots(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]]
-    ranking = algorithm.rank(seed, cert["beacon"], entries, prizes)
+    ranking = algorithm.rank(seed, cert["beacon"], entries, prizes, version=cert["algorithm"])
     expected = [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks]
     recorded = [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]]
     if expected != recorded:

@@ -2,7 +2,7 @@
 /api/v1/schemas/draw-certificate.json beside the OpenAPI document. Every certificate the tests make is
 validated against it, so a renamed or retyped field cannot ship without the schema saying so."""
 
-from campaign.draws.algorithm import ALGORITHM
+from campaign.draws.algorithm import V1, V2, VERSIONS
 from campaign.draws.eligibility import EXCLUSION_REASONS
 from campaign.draws.models import Eligibility, PickState
 
@@ -18,7 +18,10 @@ SCHEMA = {
         "campaign went live), the beacon, the frozen list of eligible entries and its digest, the prizes in "
         "order, and the results. Ranking: each entry's score is HMAC-SHA256(key = seed, message = "
         "'{beacon}:{entry id}'); walking entries in ascending score (as bytes) and skipping a participant "
-        "already picked, fill the first prize's winners, then its alternates, then the next prize's. "
+        "already picked, fill the places in the order the certificate's algorithm names. "
+        f"{V2}: every prize's winners, prize by prize in the listed order, then every prize's alternates "
+        f"in the same order. {V1} (campaigns launched before {V2}): the first prize's winners, then its "
+        "alternates, then the next prize's winners and alternates. "
         "Contains no personal data: entry ids, opaque participant tokens and chosen nicknames only."
     ),
     "type": "object",
@@ -40,7 +43,10 @@ SCHEMA = {
     ],
     "additionalProperties": False,
     "properties": {
-        "algorithm": {"const": ALGORITHM, "description": "Version of the ranking rule described above."},
+        "algorithm": {
+            "enum": list(VERSIONS),
+            "description": "Version of the ranking rule described above, fixed when the campaign went live.",
+        },
         "draw": {**_PUBLIC_ID, "description": "The draw's public id."},
         "campaign": {
             "type": "object",
@@ -75,7 +81,7 @@ SCHEMA = {
         "prizes": {
             "type": "array",
             "minItems": 1,
-            "description": "In the order they are filled.",
+            "description": "In the listed order, which the ranking rule follows.",
             "items": {
                 "type": "object",
                 "required": ["id", "name", "winners", "alternates"],

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from campaign.campaigns.models import Campaign, Prize
 from campaign.clock import utcnow
+from campaign.draws.algorithm import LATEST as LATEST_ALGORITHM
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.ids import new_public_id
@@ -29,6 +30,8 @@ class DrawPlan(db.Model):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True)
     seed_sealed: Mapped[str] = mapped_column(Text)
     commitment: Mapped[str] = mapped_column(String(64))
+    # the ranking rule, fixed with the commitment: a campaign is drawn by the rule it was launched with
+    algorithm: Mapped[str] = mapped_column(String(32), default=LATEST_ALGORITHM)
     beacon_source: Mapped[str] = mapped_column(String(500), default="")  # named in advance, or ""
     eligibility: Mapped[Eligibility] = mapped_column(str_enum(Eligibility), default=Eligibility.APPROVED)
     alternates_per_winner: Mapped[int] = mapped_column(Integer, default=1)
@@ -52,7 +55,7 @@ class Draw(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), unique=True)
-    algorithm: Mapped[str] = mapped_column(String(32))
+    algorithm: Mapped[str] = mapped_column(String(32))  # the plan's, as drawn: what recomputes it
     commitment: Mapped[str] = mapped_column(String(64))
     seed_hex: Mapped[str] = mapped_column(String(64))  # revealed with the result
     beacon_source: Mapped[str] = mapped_column(String(500), default="")

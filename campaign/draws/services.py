@@ -40,7 +40,8 @@ class AlreadyDrawn(DomainError):
 
 
 def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes | None = None) -> DrawPlan:
-    """A fresh 32-byte seed, sealed at rest; only its SHA-256 commitment is public until the draw."""
+    """A fresh 32-byte seed, sealed at rest; only its SHA-256 commitment is public until the draw. The
+    ranking rule is fixed with it (the latest version): the campaign is drawn by it, whatever comes later."""
     plan = plan_of(campaign)
     if plan is not None:
         return plan
@@ -50,11 +51,18 @@ def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes |
         campaign=campaign,
         seed_sealed=sealing.seal(secret, SEED_PURPOSE, seed),
         commitment=algorithm.commitment(seed),
+        algorithm=algorithm.LATEST,
         created_at=now,
     )
     db.session.add(plan)
     db.session.flush()
-    campaigns.audit(campaign, Actor.system(), "draw.commit_seed", now, after={"commitment": plan.commitment})
+    campaigns.audit(
+        campaign,
+        Actor.system(),
+        "draw.commit_seed",
+        now,
+        after={"commitment": plan.commitment, "algorithm": plan.algorithm},
+    )
     return plan
 
 
@@ -74,9 +82,10 @@ class Shortfall:
 
 
 def shortfalls(draw: Draw) -> list[Shortfall]:
-    """The prizes that drew fewer winners than they offer: too few entries took part. The walk fills each
-    prize's winners and then its alternates before the next prize (the published rule), so a later prize
-    can fall short while an earlier one has alternates; the draw screen says so."""
+    """The prizes that drew fewer winners than they offer: too few people took part. Under v2 every
+    prize's winners are drawn before any alternate, so a shortfall means no alternates at all; under v1
+    (campaigns launched before it) each prize's alternates came before the next prize's winners, so a
+    later prize can fall short while an earlier one has alternates. The draw screen says which applies."""
     drawn = Counter(pick.prize.public_id for pick in draw.picks if pick.role == "winner")
     return [
         Shortfall(prize["name"], drawn[prize["id"]], prize["winners"])
@@ -172,7 +181,9 @@ def run_draw(
                     excluded=len(pool.exclusions),
                 )
             )
-        ranking = algorithm.rank(seed, beacon, pool.entries, prizes, head=scorer.result(pool.entries.ids))
+        ranking = algorithm.rank(
+            seed, beacon, pool.entries, prizes, version=plan.algorithm, head=scorer.result(pool.entries.ids)
+        )
     except Exception as exc:
         if not password_ok():
             raise WrongPassword() from exc
@@ -182,7 +193,7 @@ def run_draw(
     draw = Draw(
         org_id=campaign.org_id,
         campaign=campaign,
-        algorithm=algorithm.ALGORITHM,
+        algorithm=plan.algorithm,  # the rule fixed at launch, not the latest
         commitment=plan.commitment,
         seed_hex=seed.hex(),
         beacon_source=plan.beacon_source,

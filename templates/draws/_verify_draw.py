@@ -1,4 +1,4 @@
-# Recomputes a Kuchikomi draw (kuchikomi-draw-v1) from certificate.json; prints OK when every result matches.
+# Recomputes a Kuchikomi draw from certificate.json by the rule its "algorithm" names; prints OK if all match.
 import hashlib
 import hmac
 import json
@@ -14,15 +14,21 @@ ranked = sorted(
     (hmac.digest(seed, f"{beacon}:{entry}".encode(), "sha256"), entry, person)
     for entry, person in (line.split(" ") for line in lines)
 )
+roles = (("winner", "winners"), ("alternate", "alternates"))
+if cert["algorithm"] == "kuchikomi-draw-v2":  # every prize's winners first, then the alternates
+    places = [(prize["id"], role, prize[count]) for role, count in roles for prize in cert["prizes"]]
+elif cert["algorithm"] == "kuchikomi-draw-v1":  # each prize's winners, then its alternates
+    places = [(prize["id"], role, prize[count]) for prize in cert["prizes"] for role, count in roles]
+else:
+    raise SystemExit(f"unknown algorithm {cert['algorithm']}")
 walk, seen, picks = iter(ranked), set(), []
-for prize in cert["prizes"]:
-    for role, count in (("winner", prize["winners"]), ("alternate", prize["alternates"])):
-        for rank in range(1, count + 1):
-            for _score, entry, person in walk:
-                if person not in seen:
-                    seen.add(person)
-                    picks.append((prize["id"], role, rank, entry))
-                    break
+for prize, role, count in places:
+    for rank in range(1, count + 1):
+        for _score, entry, person in walk:
+            if person not in seen:
+                seen.add(person)
+                picks.append((prize, role, rank, entry))
+                break
 published = [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]]
 assert sorted(picks) == sorted(published), "results differ"
 print("OK")

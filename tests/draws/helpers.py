@@ -101,3 +101,30 @@ def drawn_awaiting_check(client, studio):
     winner = next(p for p in draw.picks if p.role == "winner")
     assert winner.state is PickState.CHECKING
     return campaign, winner
+
+
+GIFT, MUG = "新茶ギフトセット", "オリジナル湯呑み"
+
+
+def walk_through(client, studio, org=None, *, slug: str = "shincha", launched_under: str | None = None):
+    """A walk-through's campaign, drawn: 4 people for the gift set x2 then the mugs x3, 2 alternates per
+    winner. `launched_under` gives its plan the version migration 0031 leaves on a campaign launched before
+    kuchikomi-draw-v2 (the plan's rule is otherwise the one current at launch)."""
+    from campaign.draws import services
+
+    if org is None:  # else the caller set up the organisation and logged `studio` in
+        org, _ = studio_setup()
+        studio.login("drawer@example.com", factories.PASSWORD)
+    prizes = [PrizeData(name=GIFT, quantity=2), PrizeData(name=MUG, quantity=3)]
+    campaign = launched_campaign(org, slug=slug, title="春の新茶キャンペーン", prizes=prizes)
+    if launched_under is not None:
+        services.plan_of(campaign).algorithm = launched_under
+        db.session.commit()
+    screen = f"/studio/campaigns/{campaign.public_id}/draw"
+    rules = {"beacon_source": "", "eligibility": "approved", "alternates_per_winner": "2", "claim_days": "14"}
+    assert studio.post(f"{screen}/plan", rules, form_page=screen).status_code == 302
+    for name in ("hana", "sora", "yui", "ren"):
+        set_status(enter(client, campaign, f"{name}.{slug}@example.com", nickname=name), EntryStatus.APPROVED)
+    close(campaign)
+    assert studio.post(screen, {"password": factories.PASSWORD}, form_page=screen).status_code == 303
+    return campaign, db.session.scalar(select(Draw).where(Draw.campaign_id == campaign.id))

@@ -3,6 +3,8 @@ independent re-implementation that knows nothing but ARCHITECTURE.md."""
 
 import random
 
+import pytest
+
 from campaign.draws import algorithm
 from tests.draws.algorithm_reference import reference_draw
 
@@ -23,17 +25,44 @@ def test_fixed_vectors():
     )
 
 
-def test_fixed_ranking_fills_prizes_in_order_one_win_per_person():
+@pytest.mark.parametrize(
+    ("version", "walk"),
+    [
+        (algorithm.V1, [("P1", "winner", 1, "bB"), ("P1", "alternate", 1, "dD"), ("P2", "winner", 1, "cC")]),
+        (algorithm.V2, [("P1", "winner", 1, "bB"), ("P2", "winner", 1, "dD"), ("P1", "alternate", 1, "cC")]),
+    ],
+)
+def test_fixed_ranking_fills_the_places_in_its_version_s_order_one_win_per_person(version, walk):
+    """One ranking (bB, dD, cC, ...): v1, which draws made under it still recompute, gives P1 its alternate
+    before P2 its winner; v2 gives P2 its winner first."""
     entries = [tuple(line.split(" ")) for line in algorithm.frozen_lines(ENTRIES)]
-    ranking = algorithm.rank(
-        SEED, "", entries, [algorithm.PrizeSlots("P1", 1, 1), algorithm.PrizeSlots("P2", 1, 0)]
-    )
-    assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks] == [
-        ("P1", "winner", 1, "bB"),
-        ("P1", "alternate", 1, "dD"),
-        ("P2", "winner", 1, "cC"),
-    ]
+    prizes = [algorithm.PrizeSlots("P1", 1, 1), algorithm.PrizeSlots("P2", 1, 0)]
+    ranking = algorithm.rank(SEED, "", entries, prizes, version=version)
+    assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks] == walk
     assert len({p.participant for p in ranking.picks}) == 3
+
+
+def test_too_few_people_v2_awards_every_winner_it_can_before_alternates():
+    """The walk-through: 4 people, a gift set x2 and mugs x3, 2 alternates per winner. v1 gave the gift set
+    2 winners and 2 alternates and the mugs none; v2 gives 4 winners and no alternate while a prize lacks
+    winners."""
+    people = [(f"e{n}", f"person{n}") for n in range(4)]
+    entries = [tuple(line.split(" ")) for line in algorithm.frozen_lines(people)]
+    prizes = [algorithm.PrizeSlots("gift", 2, 4), algorithm.PrizeSlots("mug", 3, 6)]
+
+    def roles(version):
+        picks = algorithm.rank(SEED, "", entries, prizes, version=version).picks
+        return [(p.prize_id, p.role) for p in picks]
+
+    assert roles(algorithm.V2) == [("gift", "winner")] * 2 + [("mug", "winner")] * 2
+    assert roles(algorithm.V1) == [("gift", "winner")] * 2 + [("gift", "alternate")] * 2
+
+
+def test_an_unknown_version_is_refused_not_guessed():
+    with pytest.raises(algorithm.UnknownVersion):
+        algorithm.rank(
+            SEED, "", [("aA", "p1")], [algorithm.PrizeSlots("P", 1, 0)], version="kuchikomi-draw-v9"
+        )
 
 
 def test_beacon_changes_the_result_and_the_reference_agrees():
@@ -44,12 +73,18 @@ def test_beacon_changes_the_result_and_the_reference_agrees():
     entries = [tuple(line.split(" ")) for line in lines]
     prizes = [("A", 5, 5), ("B", 20, 20), ("C", 3, 0)]
     slots = [algorithm.PrizeSlots(*p) for p in prizes]
-    for beacon in ("", "drand-1234:abcdef"):
-        ours = algorithm.rank(SEED, beacon, entries, slots)
-        got = [(p.prize_id, p.role, p.rank, p.entry_id) for p in ours.picks]
-        assert got == reference_draw(SEED, beacon, lines, prizes)
-        assert len({p.participant for p in ours.picks}) == len(ours.picks) == 53
-    assert algorithm.rank(SEED, "", entries, slots).picks != algorithm.rank(SEED, "x", entries, slots).picks
+    for version in algorithm.VERSIONS:
+        for beacon in ("", "drand-1234:abcdef"):
+            ours = algorithm.rank(SEED, beacon, entries, slots, version=version)
+            got = [(p.prize_id, p.role, p.rank, p.entry_id) for p in ours.picks]
+            assert got == reference_draw(SEED, beacon, lines, prizes, version)
+            assert len({p.participant for p in ours.picks}) == len(ours.picks) == 53
+        assert (
+            algorithm.rank(SEED, "", entries, slots, version=version).picks
+            != algorithm.rank(SEED, "x", entries, slots, version=version).picks
+        )
+    v1, v2 = (algorithm.rank(SEED, "", entries, slots, version=v).picks for v in algorithm.VERSIONS)
+    assert v1 != v2  # enough people for all: the same winners' count, but not the same walk
 
 
 def test_heavy_repeaters_fall_back_to_the_full_ranking():
@@ -57,9 +92,9 @@ def test_heavy_repeaters_fall_back_to_the_full_ranking():
     pairs = [(f"e{n:05d}", f"p{n % 3}") for n in range(500)]
     lines = algorithm.frozen_lines(pairs)
     entries = [tuple(line.split(" ")) for line in lines]
-    ranking = algorithm.rank(SEED, "", entries, [algorithm.PrizeSlots("A", 2, 5)])
+    ranking = algorithm.rank(SEED, "", entries, [algorithm.PrizeSlots("A", 2, 5)], version=algorithm.LATEST)
     assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in ranking.picks] == reference_draw(
-        SEED, "", lines, [("A", 2, 5)]
+        SEED, "", lines, [("A", 2, 5)], algorithm.LATEST
     )
     assert len(ranking.picks) == 3  # only three people took part
     assert ranking.skipped
@@ -83,14 +118,19 @@ def test_a_head_that_runs_out_continues_into_the_full_ranking():
     """Two people with many entries each: a head of 2 scores is exhausted at once, and the walk goes on."""
     entries = [(f"e{n:03d}", "p1" if n % 2 else "p2") for n in range(200)] + [("z999", "p3")]
     prizes = [algorithm.PrizeSlots("A", 2, 1)]
-    full = algorithm.rank(SEED, "", entries, prizes)
+    full = algorithm.rank(SEED, "", entries, prizes, version=algorithm.LATEST)
     short = algorithm.rank(
-        SEED, "", entries, prizes, head=algorithm.lowest_scores(SEED, "", [e for e, _ in entries], 2)
+        SEED,
+        "",
+        entries,
+        prizes,
+        version=algorithm.LATEST,
+        head=algorithm.lowest_scores(SEED, "", [e for e, _ in entries], 2),
     )
     assert short == full and len(full.picks) == 3
     lines = algorithm.frozen_lines(entries)
     assert [(p.prize_id, p.role, p.rank, p.entry_id) for p in full.picks] == reference_draw(
-        SEED, "", lines, [("A", 2, 1)]
+        SEED, "", lines, [("A", 2, 1)], algorithm.LATEST
     )
 
 

@@ -8,8 +8,10 @@ import subprocess
 import sys
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
+from campaign.draws import algorithm, services
 from campaign.draws.models import Draw
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
@@ -33,9 +35,15 @@ def run(script: str, folder, name: str, document: dict) -> subprocess.CompletedP
     )
 
 
-def test_the_draw_certificate_page_prints_a_script_that_recomputes_the_draw(client, studio, tmp_path):
+@pytest.mark.parametrize("version", algorithm.VERSIONS)
+def test_the_draw_certificate_page_prints_a_script_that_recomputes_the_draw(
+    client, studio, tmp_path, version
+):
+    """By the rule the certificate records: a v2 draw, and a v1 one (a campaign launched before v2)."""
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=PRIZES)
+    services.plan_of(campaign).algorithm = version  # v1: as migration 0031 leaves a plan made before v2
+    db.session.commit()
     for name in ("alice", "bob", "carol", "dave", "erin"):
         set_status(enter(client, campaign, f"{name}@example.com", nickname=name), EntryStatus.APPROVED)
     close(campaign)
@@ -48,6 +56,7 @@ def test_the_draw_certificate_page_prints_a_script_that_recomputes_the_draw(clie
     assert response.status_code == 303, response.text
     draw = db.session.scalar(select(Draw))
     cert = client.get(f"/draws/{draw.public_id}.json").get_json()
+    assert cert["algorithm"] == version
 
     page = client.get(f"/draws/{draw.public_id}?lang=ja").text
     assert "ご自身で検証" in page
@@ -66,6 +75,9 @@ def test_the_draw_certificate_page_prints_a_script_that_recomputes_the_draw(clie
         tampered["results"][0]["entry"],
     )
     failed = run(script, tmp_path, "certificate.json", tampered)
+    assert failed.returncode != 0 and "results differ" in failed.stderr
+    relabelled = {**cert, "algorithm": next(v for v in algorithm.VERSIONS if v != version)}
+    failed = run(script, tmp_path, "certificate.json", relabelled)  # 5 people, 3 + 3 places: the walks differ
     assert failed.returncode != 0 and "results differ" in failed.stderr
 
 

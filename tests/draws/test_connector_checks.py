@@ -63,7 +63,9 @@ def test_a_winner_not_following_is_excluded_and_the_next_alternate_verified(clie
     pool = eligibility.pool(
         campaign, plan.eligibility, participants.key_for("test-secret", campaign.public_id)
     )
-    ranking = algorithm.rank(seed, "", pool.entries, [algorithm.PrizeSlots("p", 1, 1)])
+    ranking = algorithm.rank(
+        seed, "", pool.entries, [algorithm.PrizeSlots("p", 1, 1)], version=plan.algorithm
+    )
     first = ranking.picks[0].entry_id
     first_handle = next(e.social_handle for e in campaign_entries(campaign) if e.public_id == first)
     state.x_followers.remove(state.x_users[first_handle])

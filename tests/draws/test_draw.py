@@ -120,6 +120,7 @@ def test_eligibility_exclusions_one_win_per_person_and_a_verifiable_certificate(
         cert["beacon"],
         cert["frozen_list"],
         [(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]],
+        cert["algorithm"],
     )
     assert [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]] == expected
     listed = client.get(f"/draws/{draw.public_id}/frozen-list.txt")
@@ -462,6 +463,7 @@ def test_a_wrong_password_writes_nothing_but_its_refusal_and_the_campaign_stays_
         cert["beacon"],
         frozen.lines_of(draw),
         [(p["id"], p["winners"], p["alternates"]) for p in cert["prizes"]],
+        cert["algorithm"],
     )
     assert [(r["prize"], r["role"], r["rank"], r["entry"]) for r in cert["results"]] == expected
 

@@ -287,16 +287,19 @@ def test_an_address_sent_from_a_second_tab_is_not_saved_and_the_winner_is_told(c
 
 def test_the_draw_screen_says_which_prizes_too_few_entries_could_fill(client, studio):
     """A walk-through's find: with 9 entrants for 3 + 10 winners (and an alternate each), the second prize
-    drew 3 of 10 winners while the first had 3 alternates, and nothing said so."""
+    drew 3 of 10 winners while the first had 3 alternates, and nothing said so. (Under v2 every winner is
+    drawn before any alternate: a prize falls short only when fewer people take part than there are
+    winners.)"""
     prizes = [
         PrizeData(name="Tea for a year", quantity=2, value_jpy=30000),
         PrizeData(name="Mug", quantity=3),
     ]
-    campaign, draw = drawn(client, studio, [f"p{n}@example.com" for n in range(5)], prizes=prizes)
-    # the published walk: 2 winners and 2 alternates for the first prize, then 1 winner of 3 for the mug
-    assert [s.__dict__ for s in services.shortfalls(draw)] == [{"prize": "Mug", "drawn": 1, "wanted": 3}]
+    campaign, draw = drawn(client, studio, [f"p{n}@example.com" for n in range(4)], prizes=prizes)
+    # the published walk (v2): 2 winners for the first prize, then 2 of 3 for the mug, and no alternates
+    assert [s.__dict__ for s in services.shortfalls(draw)] == [{"prize": "Mug", "drawn": 2, "wanted": 3}]
+    assert {p.role for p in draw.picks} == {"winner"}
     page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw", headers=JA).text
-    assert 'id="draw-shortfall"' in page and "Mug：当選者 3名のうち 1名を抽選" in page
+    assert 'id="draw-shortfall"' in page and "Mug：当選者 3名のうち 2名を抽選" in page
 
 
 def test_a_draw_that_filled_every_prize_says_nothing_of_a_shortfall(client, studio):
