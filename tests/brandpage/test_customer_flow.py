@@ -105,7 +105,7 @@ def test_after_the_draw_each_status_page_shows_its_own_outcome(app, client, stud
     assert picks[winner].notice_code not in won
 
     waiting = client.get(links[alternates[0]], headers={"Accept-Language": "ja"}).text
-    assert 'data-outcome="alternate"' in waiting and "補欠に選ばれました" in waiting
+    assert 'data-outcome="alternate"' in waiting and "補欠当選者に選ばれました" in waiting
     assert "/claim/" not in waiting
 
     lost = client.get(links[others[0]], headers={"Accept-Language": "en"}).text
