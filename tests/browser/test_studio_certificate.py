@@ -145,3 +145,59 @@ def test_a_refused_draw_says_why_at_the_password_field(page, live_server, app, c
             assert page.evaluate(SIDEWAYS) == 0
             page.screenshot(path=f"/tmp/shots/studio/draw-refused-{lang}-{width}.png", full_page=True)
     assert db.session.scalar(select(Draw)) is None
+
+
+def test_each_screen_states_the_campaign_s_own_draw_rule_on_a_phone_and_a_desktop(
+    page, live_server, app, client, studio
+):
+    """The walk-through's campaign (4 people, 2 + 3 winners, 2 alternates each), launched now (v2: every
+    winner before any alternate) and launched before v2 (v1 kept): the certificate's walk, the draw screen's
+    rule and shortfall, and the campaign page's draw section, before and after the draw.
+
+    Screenshots: /tmp/shots/studio/rule-{v2,v1}-{certificate,draw,campaign}-{ja,en}-{390,1366}.png, and
+    the parts that state the rule alone, at 390 px: rule-{v2,v1,open}-{campaign,draw,certificate}-section-
+    {ja,en}.png (the campaign page's draw section, the draw screen's shortfall, the certificate's steps)."""
+    from campaign.draws import algorithm
+    from tests.draws.helpers import GIFT, MUG, walk_through
+
+    org, _ = studio_setup()
+    studio.login("drawer@example.com", factories.PASSWORD)
+    log_in(page, live_server.url, "drawer@example.com")
+    shots = "/tmp/shots/studio"
+    opened = launched_campaign(org, slug="shincha-open", title="春の新茶キャンペーン", prizes=PRIZES)
+    for tag, version, campaign in [
+        ("v2", None, None),
+        ("v1", algorithm.V1, None),
+        ("open", None, opened),
+    ]:
+        if campaign is None:
+            campaign, draw = walk_through(client, studio, org, slug=f"shincha-{tag}", launched_under=version)
+            screens = {
+                "certificate": f"{live_server.url}/draws/{draw.public_id}",
+                "draw": f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw",
+            }
+        else:
+            screens = {}
+        screens["campaign"] = f"{live_server.url}/c/{campaign.slug}"
+        for name, url in screens.items():
+            shoot(page, url, f"rule-{tag}-{name}", owner="studio")
+        page.set_viewport_size({"width": 390, "height": 900})
+        for lang in ("ja", "en"):
+            for name, url in screens.items():
+                errors = len(page.console_errors)
+                page.goto(f"{url}?lang={lang}")
+                assert page.evaluate(SIDEWAYS) == 0, (tag, name, lang)
+                if name != "campaign":  # its photos, approved here without moderation's public copies, 404
+                    assert page.console_errors[errors:] == [], (tag, name, lang)
+                part = {"campaign": ".draw-facts", "draw": "#draw-shortfall", "certificate": ".cert-steps"}[
+                    name
+                ]
+                page.locator(part).screenshot(path=f"{shots}/rule-{tag}-{name}-section-{lang}.png")
+        if tag == "open":
+            continue
+        page.goto(f"{screens['draw']}?lang=ja")
+        shortfall = page.locator("#draw-shortfall").inner_text()
+        assert f"{MUG}：当選者 3名のうち {2 if tag == 'v2' else 0}名を抽選" in shortfall
+        assert ("kuchikomi-draw-v1" in shortfall) == (tag == "v1")
+        page.goto(f"{screens['certificate']}?lang=ja")
+        assert page.locator(".cert-prize").first.locator("h3").inner_text() == GIFT
