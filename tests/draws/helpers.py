@@ -108,7 +108,7 @@ GIFT, MUG = "新茶ギフトセット", "オリジナル湯呑み"
 
 def walk_through(client, studio, org=None, *, slug: str = "shincha", launched_under: str | None = None):
     """A walk-through's campaign, drawn: 4 people for the gift set x2 then the mugs x3, 2 alternates per
-    winner. `launched_under` gives its plan the version migration 0031 leaves on a campaign launched before
+    winner. `launched_under` gives its plan the version migration 0032 leaves on a campaign launched before
     kuchikomi-draw-v2 (the plan's rule is otherwise the one current at launch)."""
     from campaign.draws import services
 

@@ -42,7 +42,7 @@ def test_the_draw_certificate_page_prints_a_script_that_recomputes_the_draw(
     """By the rule the certificate records: a v2 draw, and a v1 one (a campaign launched before v2)."""
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=PRIZES)
-    services.plan_of(campaign).algorithm = version  # v1: as migration 0031 leaves a plan made before v2
+    services.plan_of(campaign).algorithm = version  # v1: as migration 0032 leaves a plan made before v2
     db.session.commit()
     for name in ("alice", "bob", "carol", "dave", "erin"):
         set_status(enter(client, campaign, f"{name}@example.com", nickname=name), EntryStatus.APPROVED)
