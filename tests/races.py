@@ -39,3 +39,26 @@ def race(app, *racers: Racer) -> list[str]:
     assert not errors, errors
     db.session.expire_all()
     return outcomes
+
+
+def wait_until_one_waits_for_a_lock(timeout: float = 10.0) -> None:
+    """PostgreSQL: returns once another connection of this database waits for a row or key lock (an insert
+    of a unique key another open transaction has just inserted, say); fails after `timeout` seconds."""
+    import time
+
+    from sqlalchemy import text
+
+    deadline = time.monotonic() + timeout
+    with db.engine.connect() as connection:
+        while time.monotonic() < deadline:
+            waiting = connection.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                )
+            )
+            connection.rollback()
+            if waiting:
+                return
+            time.sleep(0.02)
+    raise AssertionError("no connection came to wait for the lock")

@@ -16,6 +16,7 @@ from campaign.campaigns.stage import stage_of
 from campaign.extensions import db
 
 SLUG_MAX = 64
+COPY_ATTEMPTS = 5  # copies of one campaign made at the same moment, each taking the next free address
 
 
 def close_now(campaign: Campaign, *, actor: Actor, now: datetime) -> Campaign:
@@ -72,13 +73,19 @@ def duplicate(source: Campaign, *, actor: Actor, now: datetime, sign_off: bool =
         data,
         two_stage_approval=data.two_stage_approval or sign_off,
         title=gettext("%(title)s (copy)", title=source.title)[:200],
-        slug=_free_slug(source.slug),
         opens_at=None,
         closes_at=None,
         products=[replace(p, public_id="") for p in data.products],
         prizes=[replace(p, public_id="") for p in data.prizes],
     )
-    copy = services.create_campaign(source.organisation, data, actor=actor, now=now)
+    for attempt in range(1, COPY_ATTEMPTS + 1):
+        try:
+            data = replace(data, slug=_free_slug(source.slug))
+            copy = services.create_campaign(source.organisation, data, actor=actor, now=now)
+            break
+        except services.SlugTaken:  # a copy made at the same moment took that address: the next free one
+            if attempt == COPY_ATTEMPTS:
+                raise
     _share_images(source, copy)
     services.audit(source, actor, "campaign.duplicate", now, {}, {"copy": copy.public_id, "slug": copy.slug})
     services.audit(copy, actor, "campaign.duplicate", now, {"source": source.public_id}, {})

@@ -5,6 +5,8 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from campaign import events, mail
 from campaign.audit.services import Actor, record
@@ -114,12 +116,27 @@ def audit(
     )
 
 
+class SlugTaken(InvalidCampaign):
+    """Another campaign took the address after `validate` read it free (two forms sent at once)."""
+
+    field = "slug"
+    message = _l("This address is already used by another campaign.")
+
+
 def create_campaign(org: Organisation, data: CampaignData, *, actor: Actor, now: datetime) -> Campaign:
+    """The new campaign, or SlugTaken when a campaign created at the same moment took its address: its
+    insert is a savepoint, so the caller's transaction (its one-time token) stays usable."""
     validate(data)
     campaign = Campaign(organisation=org)
     _apply(campaign, data)
-    db.session.add(campaign)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(campaign)
+            db.session.flush()
+    except IntegrityError:
+        if db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug)) is None:
+            raise
+        raise SlugTaken() from None
     audit(
         campaign,
         actor,

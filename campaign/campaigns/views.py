@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from wtforms import FieldList
 
+from campaign import nonces
 from campaign.auth.services import known_as
 from campaign.campaigns import addresses, copies, edit_conflicts, services
 from campaign.campaigns.forms import CampaignForm
@@ -49,6 +50,8 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         return None
     actor, now = member_actor(), utcnow()
     withdrawn = False
+    if campaign is None:
+        nonces.consume(request.form.get(nonces.FIELD, ""), "campaign", now=now)
     try:
         data = form.to_data(g.org.timezone)
         from campaign.moderation import launch as launching  # issue 4: who may do without the sign-off
@@ -84,11 +87,23 @@ def _save(form: CampaignForm, campaign: Campaign | None):
     return campaign, withdrawn
 
 
+def _sent_already(exc: nonces.AlreadySent):
+    """A second send of a form that creates a campaign (a double click): the campaign list, where what the
+    first send created is at the top (the path it was sent to may have no page of its own)."""
+    db.session.rollback()
+    flash(exc.text())
+    return redirect(url_for("campaigns.index"), code=303)
+
+
 @bp.route("/campaigns/new", methods=["GET", "POST"])
 @studio_route("edit_campaigns")
 def create():
     form = CampaignForm()
-    if form.validate_on_submit() and (saved := _save(form, None)):
+    try:
+        saved = form.validate_on_submit() and _save(form, None)
+    except nonces.AlreadySent as exc:
+        return _sent_already(exc)
+    if saved:
         flash(_("Campaign created."))
         return redirect(url_for("campaigns.show", campaign_id=saved[0].public_id))
     form.add_blank_rows()
@@ -184,8 +199,13 @@ def duplicate(campaign_id: str):
     from campaign.moderation.launch import sign_off_required  # issue 4
 
     source = orgs.get_scoped(Campaign, g.org, campaign_id)
+    now = utcnow()
+    try:
+        nonces.consume(request.form.get(nonces.FIELD, ""), "campaign-copy", now=now)
+    except nonces.AlreadySent as exc:
+        return _sent_already(exc)
     sign_off = sign_off_required(g.membership)
-    copy = copies.duplicate(source, actor=member_actor(), now=utcnow(), sign_off=sign_off)
+    copy = copies.duplicate(source, actor=member_actor(), now=now, sign_off=sign_off)
     db.session.commit()
     flash(_("Copy created as a draft: set its dates, check it, then launch it."))
     if copy.two_stage_approval and not source.two_stage_approval:

@@ -3,6 +3,7 @@ takes settings, products, prizes and terms, never entries, winners, consents or 
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from campaign.audit.models import AuditEvent
@@ -13,10 +14,12 @@ from campaign.entries.models import Consent, Entry
 from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
+from tests.conftest import NONCE_RE, csrf_from
 from tests.draws.helpers import PRIZES, launched_campaign
 from tests.entries.helpers import submit
 from tests.instant.helpers import instant_campaign
 from tests.moderation.conftest import make_team
+from tests.races import race, wait_until_one_waits_for_a_lock
 
 
 def events(action: str) -> list[AuditEvent]:
@@ -125,3 +128,52 @@ def test_a_viewer_may_neither_close_nor_duplicate(app):
     assert viewer.post(f"{url}/close", form_page=url).status_code == 403
     assert viewer.post(f"{url}/duplicate", form_page=url).status_code == 403
     assert db.session.scalar(select(func.count(Campaign.id))) == 1
+
+
+def test_duplicate_clicked_twice_makes_one_copy(app):
+    """The button's form carries a one-time token: a double click, or a refresh that sends it again,
+    copies once, and the second send lands on the campaign list, where the copy is, saying so."""
+    team = make_team(app)
+    editor = team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    page = editor.client.get(url).text
+    sent = {"csrf_token": csrf_from(page), "form_nonce": NONCE_RE.search(page).group(1)}
+    assert editor.client.post(f"{url}/duplicate", data=sent).status_code == 303
+    again = editor.client.post(f"{url}/duplicate?lang=ja", data=sent)
+    assert again.status_code == 303 and again.headers["Location"] == "/studio/"
+    listed = editor.client.get("/studio/?lang=ja").text
+    assert "このフォームは送信済みです。二重には作成していません。" in listed
+    copy = db.session.scalars(select(Campaign).where(Campaign.id != team.campaign.id)).one()
+    assert f"/studio/campaigns/{copy.public_id}" in listed
+    without_token = editor.client.post(f"{url}/duplicate", data={"csrf_token": sent["csrf_token"]})
+    assert without_token.status_code == 400 and "open the page again" in without_token.text
+    assert db.session.scalar(select(func.count(Campaign.id))) == 2 and len(events("campaign.duplicate")) == 2
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_copies_made_at_once_each_get_a_free_address(app):
+    """Two tabs copying one campaign: both read `-copy` as free, and the second insert broke the unique
+    address (a 500). The second now takes the next free address once the first has committed."""
+    from campaign.audit.services import Actor
+    from campaign.campaigns import copies
+
+    org = factories.org()
+    source_id = factories.campaign(org, slug="spring").id
+    db.session.commit()
+
+    def copy():
+        with app.test_request_context():  # the copy's title is translated
+            copies.duplicate(db.session.get(Campaign, source_id), actor=Actor.system(), now=utcnow())
+
+    def first(ready):
+        copy()  # inserted, not committed
+        ready()
+        wait_until_one_waits_for_a_lock()  # the second's insert of `spring-copy`
+
+    def second(ready):
+        ready()
+        copy()
+
+    assert race(app, first, second) == ["done", "done"]
+    slugs = db.session.scalars(select(Campaign.slug).order_by(Campaign.id)).all()
+    assert slugs == ["spring", "spring-copy", "spring-copy-2"]

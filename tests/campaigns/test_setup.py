@@ -11,7 +11,8 @@ from campaign.clock import utcnow
 from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
-from tests.conftest import csrf_from
+from tests.conftest import NONCE_RE, csrf_from
+from tests.races import race, wait_until_one_waits_for_a_lock
 
 
 @pytest.fixture
@@ -194,6 +195,7 @@ def test_a_new_campaign_refused_says_the_chosen_images_were_not_kept(studio, edi
     assert "空欄のままなら現在の画像を使います" not in new and 'id="images-again"' not in new
     page = studio.client.get("/studio/campaigns/new")
     data = {**FORM, "brand_handle": "@bad handle", "csrf_token": csrf_from(page.text)}
+    data["form_nonce"] = NONCE_RE.search(page.text).group(1)
     data["hero_image"] = (io.BytesIO(factories.photo(1800, 900)), "hero.jpg")
     refused = studio.client.post(
         "/studio/campaigns/new",
@@ -203,5 +205,51 @@ def test_a_new_campaign_refused_says_the_chosen_images_were_not_kept(studio, edi
     )
     assert refused.status_code == 400
     assert "選んだ画像は保存されていません。もう一度選んでください。" in refused.text
-    without_files = studio.post("/studio/campaigns/new", {**FORM, "brand_handle": "@bad handle"})
+    without_files = studio.post(
+        "/studio/campaigns/new", {**FORM, "brand_handle": "@bad handle"}, form_page="/studio/campaigns/new"
+    )
+    assert without_files.status_code == 400 and "@bad handle" in without_files.text
     assert 'id="images-again"' not in without_files.text  # nothing chosen: nothing to choose again
+
+
+def test_the_new_campaign_form_sent_twice_creates_one_campaign(studio, editor):
+    """A double click, or a refresh that sends the form again: the second send creates nothing."""
+    page = studio.client.get("/studio/campaigns/new").text
+    sent = {**FORM, "csrf_token": csrf_from(page), "form_nonce": NONCE_RE.search(page).group(1)}
+    assert studio.client.post("/studio/campaigns/new", data=sent).status_code == 302
+    again = studio.client.post("/studio/campaigns/new?lang=ja", data=sent)
+    assert again.status_code == 303 and again.headers["Location"] == "/studio/"
+    told = studio.client.get("/studio/?lang=ja").text
+    assert "このフォームは送信済みです" in told and "夏のキャンペーン" in told
+    assert len(db.session.scalars(select(Campaign)).all()) == 1
+    without_token = studio.client.post("/studio/campaigns/new", data={**sent, "form_nonce": ""})
+    assert without_token.status_code == 400 and "open the page again" in without_token.text
+    assert len(db.session.scalars(select(Campaign)).all()) == 1
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_new_campaigns_sent_at_once_for_one_address_create_one_and_refuse_the_other(app, editor):
+    """The second form found the address free while the first's insert was not yet committed; its own
+    insert waited for that commit and broke the unique address (a 500): it is told the address is taken."""
+    from campaign.audit.services import Actor
+    from campaign.campaigns import services
+    from campaign.campaigns.forms import CampaignForm
+
+    with app.test_request_context("/studio/campaigns/new", method="POST", data=FORM):
+        data = CampaignForm(meta={"csrf": False}).to_data("Asia/Tokyo")
+
+    def create():
+        organisation = db.session.get(type(editor), editor.id)
+        services.create_campaign(organisation, data, actor=Actor.system(), now=utcnow())
+
+    def first(ready):
+        create()  # inserted, not committed
+        ready()
+        wait_until_one_waits_for_a_lock()  # the second's insert of the same address
+
+    def second(ready):
+        ready()
+        create()
+
+    assert race(app, first, second) == ["done", "invalid_campaign"]
+    assert [c.slug for c in db.session.scalars(select(Campaign))] == ["natsu"]
