@@ -12,6 +12,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from campaign import events, media, pending_objects
@@ -227,7 +228,8 @@ def earlier_entries(campaign: Campaign, key: str, email_normalised: str) -> tupl
 
 
 def free_slot(campaign: Campaign, used: set[int]) -> int:
-    """The person's lowest unused entry slot; the unique constraint keeps concurrent posts honest."""
+    """The person's lowest unused entry slot; the unique constraint keeps concurrent posts honest (and
+    `insert_in_a_free_slot` moves a post that lost its slot to the next)."""
     for slot in range(1, campaign.entries_per_person + 1):
         if slot not in used:
             return slot
@@ -322,14 +324,35 @@ def submit(
     )
     if secret is not None:  # the draws' listener then finds it stamped: no UPDATE after the INSERT
         participants.stamp(entry, secret)
-    db.session.add(entry)
-    db.session.flush()
+    insert_in_a_free_slot(entry, campaign, idempotency_key)
     events.entry_received.send(entry, actor=None)
     return entry, True
 
 
+def insert_in_a_free_slot(entry: Entry, campaign: Campaign, idempotency_key: str) -> None:
+    """Inserts the entry in a savepoint. Another entry of the same person sent at the same moment (another
+    photo) may have taken its slot meanwhile: it then takes the next free one, the same stored photo with
+    it, until the person's limit (EntryLimitReached). The same form sent twice at once is not retried: the
+    IntegrityError goes to the caller, which rolls back and finds the twin that won (`after_conflict`)."""
+    for _attempt in range(campaign.entries_per_person):
+        try:
+            with db.session.begin_nested():
+                db.session.add(entry)
+                db.session.flush()
+            return
+        except IntegrityError:
+            if find_by_idempotency_key(campaign, idempotency_key) is not None:
+                raise
+            _twin, used = earlier_entries(campaign, idempotency_key, entry.email_normalised)
+            if entry.person_slot not in used:  # not the slot: another constraint
+                raise
+            entry.person_slot = free_slot(campaign, used)
+    raise EntryLimitReached(limit=campaign.entries_per_person)
+
+
 def after_conflict(campaign: Campaign, sub: Submission, photo: bytes | None) -> Entry:
-    """After a unique-constraint race: the twin submission that won, or the limit the race hit."""
+    """After a unique-constraint race `insert_in_a_free_slot` leaves to its caller: the twin submission
+    that won (else, as a last resort, the limit)."""
     person = person_of(sub.email, rules.valid_email(sub.email))
     key = submission_key(sub.idempotency_key, person, photo_digest(sub.idempotency_key, photo))
     existing = find_by_idempotency_key(campaign, key)
