@@ -14,6 +14,7 @@ from functools import cache
 from typing import TypeVar
 
 from sqlalchemy import Table, inspect, update
+from sqlalchemy.orm import SessionTransaction
 
 from campaign.extensions import db
 
@@ -23,12 +24,29 @@ T = TypeVar("T")
 def lock_row(obj: T) -> T:
     """Reloads `obj` from its locked row (pending changes to it are discarded) and returns it."""
     if db.session.get_bind().dialect.name == "sqlite":
-        mapper = inspect(obj).mapper
-        (key,) = mapper.primary_key
-        table = mapper.local_table
-        db.session.execute(update(table).where(key == inspect(obj).identity[0]).values(_unchanged(table)))
+        _write_nothing(obj)
     db.session.refresh(obj, with_for_update={"key_share": True})
     return obj
+
+
+def _write_nothing(obj: object) -> None:
+    """SQLite: a write to `obj`'s row that changes nothing; it begins the transaction and takes the
+    database's write lock until the caller commits."""
+    mapper = inspect(obj).mapper
+    (key,) = mapper.primary_key
+    table = mapper.local_table
+    db.session.execute(update(table).where(key == inspect(obj).identity[0]).values(_unchanged(table)))
+
+
+def savepoint(anchor: object) -> SessionTransaction:
+    """A savepoint in the caller's transaction (`with savepoint(row):`), for an insert that may meet a unique
+    key another transaction took meanwhile and be tried again. On SQLite a SAVEPOINT before the driver's
+    first write would be a transaction of its own, committed by its RELEASE: a write to `anchor`'s row that
+    changes nothing comes first there, which begins the caller's transaction, so the insert still commits
+    or rolls back with it."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        _write_nothing(anchor)
+    return db.session.begin_nested()
 
 
 @cache

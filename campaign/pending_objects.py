@@ -21,6 +21,8 @@ def track(session: Session, storage: Storage, key: str) -> None:
 
 
 def _forget(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint released (after_commit fires for it too): not yet
+        return
     session.info.pop(_KEY, None)
 
 

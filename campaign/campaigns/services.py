@@ -22,7 +22,7 @@ from campaign.campaigns.settings import (
 )
 from campaign.extensions import db
 from campaign.ids import new_public_id
-from campaign.locks import lock_row
+from campaign.locks import lock_row, savepoint
 from campaign.orgs.models import Organisation
 
 FIELDS = (
@@ -130,7 +130,7 @@ def create_campaign(org: Organisation, data: CampaignData, *, actor: Actor, now:
     campaign = Campaign(organisation=org)
     _apply(campaign, data)
     try:
-        with db.session.begin_nested():
+        with savepoint(org):
             db.session.add(campaign)
             db.session.flush()
     except IntegrityError:

@@ -25,6 +25,7 @@ from campaign.extensions import db
 from campaign.i18n import public_time
 from campaign.ids import new_public_id
 from campaign.instant import plays
+from campaign.locks import savepoint
 from campaign.storage.base import Storage, StorageError
 
 log = logging.getLogger(__name__)
@@ -336,7 +337,7 @@ def insert_in_a_free_slot(entry: Entry, campaign: Campaign, idempotency_key: str
     IntegrityError goes to the caller, which rolls back and finds the twin that won (`after_conflict`)."""
     for _attempt in range(campaign.entries_per_person):
         try:
-            with db.session.begin_nested():
+            with savepoint(campaign):
                 db.session.add(entry)
                 db.session.flush()
             return
