@@ -1,6 +1,7 @@
 """Draw rules: the plan made at launch, the draw itself, checks after the draw. The caller commits."""
 
 import hashlib
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ from campaign.draws import algorithm, eligibility, frozen, participants, scoring
 from campaign.draws.models import Draw, DrawPick, DrawPlan, Eligibility, PickState
 from campaign.errors import DomainError, Forbidden
 from campaign.extensions import db
+from campaign.storage.base import StorageError
 
+log = logging.getLogger(__name__)
 SEED_PURPOSE = "draw-seed"
 
 
@@ -37,6 +40,17 @@ class AlreadyDrawn(DomainError):
     status = 409
     code = "already_drawn"
     message = _l("This campaign has already been drawn.")
+
+
+class DrawStorageFailed(DomainError):
+    """The frozen list could not be stored: the draw rolls back whole and may be run again."""
+
+    status = 503
+    code = "draw_storage"
+    message = _l(
+        "The draw could not be saved just now (storage did not answer). Nothing was drawn; try again in a "
+        "few minutes."
+    )
 
 
 def create_plan(campaign: Campaign, *, secret: str, now: datetime, seed: bytes | None = None) -> DrawPlan:
@@ -237,7 +251,11 @@ def run_draw(
     except BaseException:
         written.exception()  # written (or failed) before the caller's rollback deletes it again
         raise
-    written.result()  # a storage error: the caller rolls back
+    try:
+        written.result()
+    except StorageError as exc:  # the caller rolls back, which deletes whatever was written
+        log.warning("the frozen list of campaign %s's draw could not be stored: %s", campaign.public_id, exc)
+        raise DrawStorageFailed() from exc
     from campaign import events
 
     events.draw_completed.send(draw)
@@ -268,8 +286,14 @@ def _checked_plan(campaign: Campaign, beacon: str, secret: str, now: datetime) -
 
 
 def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now: datetime) -> None:
-    """A refused draw is audited too (wrong password, too early, drawn already): who tried, when, why. The
-    caller has rolled the attempt back and commits this alone."""
+    """A refused draw is audited too (wrong password, too early, drawn already): who tried, when, why; a
+    draw that failed (storage down) as `draw.failed`. The caller has rolled the attempt back and commits
+    this alone."""
+    if isinstance(error, DrawStorageFailed):  # not refused: it failed, and can be run again
+        campaigns.audit(
+            campaign, actor, "draw.failed", now, after={"failed": error.code}, reason=error.text()
+        )
+        return
     campaigns.audit(campaign, actor, "draw.refused", now, after={"refused": error.code}, reason=error.text())
 
 

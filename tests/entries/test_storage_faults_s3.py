@@ -2,7 +2,6 @@
 demand: faults lose nothing, and the original's upload is signed with the photo's digest."""
 
 import hashlib
-import uuid
 from collections import Counter
 
 import pytest
@@ -15,7 +14,7 @@ from campaign.entries import services
 from campaign.entries.models import Derivative, Entry, Processing
 from campaign.entries.processing import store_derivatives
 from campaign.extensions import db
-from campaign.storage import build_storage, get_storage, s3_signing
+from campaign.storage import get_storage, s3_signing
 from tests import factories
 from tests.entries.helpers import submit
 from tests.entries.test_faults import _lose_the_connection
@@ -24,19 +23,10 @@ pytestmark = pytest.mark.s3
 
 
 @pytest.fixture
-def s3_app(app, seaweedfs, fault_proxy):
+def s3_app(s3_through_proxy):
     """The app on the S3 backend, reaching SeaweedFS through the proxy, under a key prefix of its own."""
-    config = seaweedfs.storage_config(
-        S3_ENDPOINT_URL=fault_proxy.url,
-        S3_KEY_PREFIX=f"t-{uuid.uuid4().hex[:12]}/",
-        S3_CONNECT_TIMEOUT=1,
-        S3_READ_TIMEOUT=1,
-        S3_MAX_ATTEMPTS=2,
-    )
-    app.config.update(config)
-    app.extensions["storage"] = build_storage(config)
     factories.campaign(factories.org())
-    return app
+    return s3_through_proxy
 
 
 def all_keys() -> set[str]:
