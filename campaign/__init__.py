@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from flask import Flask
 
-from campaign import health, logs, metrics
+from campaign import health, logs, metrics, nul_characters
 from campaign.app_settings import check_values, load_config, warn_unknown_settings
 from campaign.config import PROJECT_ROOT, ConfigError
 from campaign.uploads import UploadRequest
@@ -62,6 +62,7 @@ def create_app(config: Mapping | type | None = None) -> Flask:
         raise
     except ValueError as exc:
         raise ConfigError(str(exc)) from exc
+    nul_characters.install_converters(app)  # before any route: no `<name>` matches a NUL
     # The public API first: a feature may put middleware in front of it (analytics' /api/v1/events).
     mount_public_api(app, create_public_api(app))
     for feature in FEATURES:
@@ -96,6 +97,7 @@ def create_public_api(app: Flask) -> Flask:
     logs.init_request_ids(api)
     metrics.init_app(api, "public_api")
     api.extensions["storage"] = app.extensions["storage"]
+    nul_characters.install_converters(api)
     api.register_blueprint(public_views.bp)
     public_views.register_errors(api)
     api.url_build_error_handlers.append(build_urls_from(app))
@@ -133,6 +135,7 @@ def register_extensions(app: Flask) -> None:
     errors.init_app(app)
     security_headers.init_app(app)
     nonces.init_app(app)
+    nul_characters.init_app(app)
     pending_objects.install()
     audit.install()
 

@@ -10,6 +10,8 @@ from wtforms import Form, IntegerField
 from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation, ValidationError
 
+from campaign.nul_characters import refuse_nul
+
 # More digits than any bound of ours (10**15 is the largest): refused as not a number. WTForms' NumberRange
 # compares through math.isnan, which raises OverflowError on an int too large for a float (309 digits).
 MAX_DIGITS = 18
@@ -56,13 +58,24 @@ class Translations:
 translations = Translations()
 
 
+class FieldsMeta:
+    """WTForms' own messages in the reader's language; every field refuses a NUL character first
+    (`nul_characters`: the database would refuse it)."""
+
+    def get_translations(self, form):
+        return translations
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        field.validators = [refuse_nul, *field.validators]
+        return field
+
+
 class AppForm(FlaskForm):
     """Every page form of the app: a FlaskForm (CSRF) whose WTForms messages come from the catalogues kept
-    per process."""
+    per process, and whose fields refuse a NUL character."""
 
-    class Meta:
-        def get_translations(self, form):
-            return translations
+    Meta = FieldsMeta
 
     def show_refusal(self, error, fallback=None) -> None:
         """A service's refusal (a DomainError) shown by the field it names; else by `fallback`, a field of
@@ -77,11 +90,9 @@ class AppForm(FlaskForm):
 
 class RowForm(Form):
     """A form nested in an AppForm (a FormField row): WTForms' own messages ("Number must be between…")
-    in the reader's language too, as the AppForm around it has them."""
+    in the reader's language too, as the AppForm around it has them, and the same refusal of a NUL."""
 
-    class Meta:
-        def get_translations(self, form):
-            return translations
+    Meta = FieldsMeta
 
 
 class MaxLength:

@@ -218,12 +218,12 @@ def submit(slug: str):
     now = utcnow()
     campaign = public_campaign(slug, now=now)
     form = EntryForm()
-    if not form.validate_on_submit():  # only CSRF can fail here; the error handler answers
-        abort(400)
-    sub = form.to_submission(str(get_locale()))
-    photo = form.photo_bytes()
     limits = services.Limits.from_config(current_app.config)
     try:
+        if not form.validate_on_submit():  # CSRF is checked before: a field refused what it got (a NUL)
+            raise services.InvalidSubmission(form.errors)
+        sub = form.to_submission(str(get_locale()))
+        photo = form.photo_bytes()
         try:
             entry, created = services.submit(
                 campaign,

@@ -49,11 +49,12 @@ class Kept(NamedTuple):
 
 
 def route_of(path: str) -> tuple[Route, str] | None:
-    """The route and gallery id of a path Flask would route to one of these views (`<public_id>` has no /)."""
+    """The route and gallery id of a path Flask would route to one of these views (`<public_id>` has no /
+    and no NUL: `nul_characters`)."""
     for route in ROUTES:
         if path.startswith(route.prefix) and path.endswith(route.suffix):
             public_id = path[len(route.prefix) : len(path) - len(route.suffix)]
-            if public_id and "/" not in public_id:
+            if public_id and "/" not in public_id and "\x00" not in public_id:  # no NUL to the database
                 return route, public_id
     return None
 
