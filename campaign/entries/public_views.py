@@ -22,7 +22,6 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign import jobs, mail, media, metrics
@@ -224,26 +223,25 @@ def submit(slug: str):
             raise services.InvalidSubmission(form.errors)
         sub = form.to_submission(str(get_locale()))
         photo = form.photo_bytes()
-        try:
-            entry, created = services.submit(
-                campaign,
-                sub,
-                photo,
-                storage=get_storage(),
-                limits=limits,
-                now=now,
-                secret=current_app.secret_key,
-            )
-            if created:  # in the entry's own transaction: the mail and the processing are never lost
-                # before the commit, which expires the entry
-                token = status_links.status_token(current_app.secret_key, entry.public_id)
-                status_link = mail.link("submissions.status", token=token)
-                jobs.after_commit(after_entry_received, entry.id, status_link)
-            db.session.commit()  # expires the entry: nothing below reads it again
-        except IntegrityError:
-            db.session.rollback()
-            services.after_conflict(campaign, sub, photo)  # the twin that won (else the limit it hit)
-            created = False
+        token = ""
+
+        # In the entry's own transaction, so the mail and the processing are never lost; the commit then
+        # expires the entry, and nothing below reads it again.
+        def on_created(entry: Entry) -> None:
+            nonlocal token
+            token = status_links.status_token(current_app.secret_key, entry.public_id)
+            jobs.after_commit(after_entry_received, entry.id, mail.link("submissions.status", token=token))
+
+        _entry, created = services.record(
+            campaign,
+            sub,
+            photo,
+            storage=get_storage(),
+            limits=limits,
+            now=now,
+            secret=current_app.secret_key,
+            on_created=on_created,
+        )
     except services.InvalidSubmission as exc:
         db.session.rollback()
         metrics.refuse_upload(exc.reason)

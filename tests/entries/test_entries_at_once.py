@@ -1,7 +1,8 @@
 """One person sending several photos at once (entries_per_person > 1), on PostgreSQL: every request picked
 the same lowest free slot, and the losers of the slot's unique constraint were told "entry limit reached"
-though slots were free. Now a loser takes the next free slot; only a person truly at the limit is told so,
-the same form sent twice is still one entry, and no stored photo is left without its entry."""
+though slots were free. Now a loser is sent again and takes the next free slot; only a person truly at the
+limit is told so, the same form sent twice is still one entry, and no stored photo is left without its
+entry (a loser's first copy goes with its rollback)."""
 
 import threading
 
@@ -35,24 +36,27 @@ def originals() -> set[str]:
     return {o.key for o in get_storage().iter_objects("private/originals/")}
 
 
-def send(campaign_id: int, photo_seed: str, form_key: str) -> None:
+def send(campaign_id: int, photo_seed: str, form_key: str, on_created=lambda entry: None) -> None:
     sub = services.Submission(
         email="sakura@example.com", rating=5, accepts_terms=True, idempotency_key=form_key
     )
     campaign = db.session.get(Campaign, campaign_id)
-    services.submit(
-        campaign, sub, distinct_photo(photo_seed), storage=get_storage(), limits=LIMITS, now=utcnow()
+    photo = distinct_photo(photo_seed)
+    services.record(
+        campaign, sub, photo, storage=get_storage(), limits=LIMITS, now=utcnow(), on_created=on_created
     )
 
 
 def two_photos_one_slot(campaign_id: int):
     """Two racers sending the person's photos: the first takes the lowest free slot and holds it
-    uncommitted until the second's insert into the same slot waits for it."""
+    uncommitted (before its commit) until the second's insert into the same slot waits for it."""
 
     def first(ready):
-        send(campaign_id, "first", "form-1")
-        ready()
-        wait_until_one_waits_for_a_lock()
+        def hold(entry):
+            ready()
+            wait_until_one_waits_for_a_lock()
+
+        send(campaign_id, "first", "form-1", on_created=hold)
 
     def second(ready):
         ready()
@@ -68,7 +72,7 @@ def test_a_photo_that_lost_its_slot_to_another_takes_the_next_free_one(app):
     assert race(app, *two_photos_one_slot(campaign.id)) == ["done", "done"]
     made = entries()
     assert [e.person_slot for e in made] == [1, 2]
-    assert originals() == {e.original_key for e in made}  # the retry kept its one stored photo
+    assert originals() == {e.original_key for e in made}  # the lost try's photo went with it
 
 
 def test_a_photo_that_lost_the_persons_last_slot_is_told_the_limit_and_leaves_no_photo(app):
