@@ -27,10 +27,24 @@ def review_item(review: Review) -> dict:
     }
 
 
+def rated(reviews: list[Review]) -> list[int]:
+    """The ratings the reviews carry: a photo review (a post collected from a network) carries none, and
+    counts as no rating at all, never as a zero."""
+    return [review.entry.rating for review in reviews if review.entry.rating is not None]
+
+
 def aggregate(reviews: list[Review]) -> dict:
-    count = len(reviews)
-    average = round(sum(r.entry.rating for r in reviews) / count, 2) if count else None
-    return {"count": count, "average": average}
+    """`count`: the ratings averaged (schema.org's ratingCount), not the reviews (the list's `total`)."""
+    ratings = rated(reviews)
+    average = round(sum(ratings) / len(ratings), 2) if ratings else None
+    return {"count": len(ratings), "average": average}
+
+
+def _review_rating(rating: int | None) -> dict:
+    """schema.org's reviewRating is optional: a photo review has none, rather than one outside 1–5."""
+    if rating is None:
+        return {}
+    return {"reviewRating": {"@type": "Rating", "ratingValue": rating, "bestRating": 5, "worstRating": 1}}
 
 
 def product_reviews(product: Product, reviews: list[Review], *, page: int, per_page: int) -> dict:
@@ -54,16 +68,17 @@ def product_jsonld(product: Product, reviews: list[Review]) -> dict:
         data["gtin13" if len(product.jan) == 13 else "gtin"] = product.jan
     if product.url:
         data["url"] = product.url
-    if reviews:
-        summary = aggregate(reviews)
+    summary = aggregate(reviews)
+    if summary["count"]:  # an AggregateRating needs a ratingValue: none from photo reviews alone
         data["aggregateRating"] = {
             "@type": "AggregateRating",
             "ratingValue": summary["average"],
-            "ratingCount": summary["count"],
-            "reviewCount": summary["count"],
+            "ratingCount": summary["count"],  # the ratings averaged
+            "reviewCount": len(reviews),  # the reviews, with or without a rating
             "bestRating": 5,
             "worstRating": 1,
         }
+    if reviews:
         data["review"] = [
             {
                 "@type": "Review",
@@ -71,12 +86,7 @@ def product_jsonld(product: Product, reviews: list[Review]) -> dict:
                 "author": {"@type": "Person", "name": review.entry.nickname or str(_l("Anonymous"))},
                 "datePublished": review.published_at.date().isoformat(),
                 "reviewBody": labelled(photo(review.entry)["caption"]),
-                "reviewRating": {
-                    "@type": "Rating",
-                    "ratingValue": review.entry.rating,
-                    "bestRating": 5,
-                    "worstRating": 1,
-                },
+                **_review_rating(review.entry.rating),
             }
             for review in reviews
         ]

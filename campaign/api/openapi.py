@@ -145,8 +145,10 @@ DOCUMENT = {
                     "product": {"type": "object"},
                     "rating": {
                         "type": "object",
+                        "description": "Over the reviews that carry a rating: a photo review (a post "
+                        "collected from Instagram or X) has none and is not counted as a zero.",
                         "properties": {
-                            "count": {"type": "integer"},
+                            "count": {"type": "integer", "description": "Ratings averaged."},
                             "average": {"type": "number", "nullable": True},
                         },
                     },

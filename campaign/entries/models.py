@@ -70,7 +70,7 @@ class Entry(db.Model):
     status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus), default=EntryStatus.RECEIVED)
 
     caption: Mapped[str] = mapped_column(Text, default="")
-    rating: Mapped[int] = mapped_column(Integer)
+    rating: Mapped[int | None] = mapped_column(Integer)  # 1–5; None: a post collected from a network
     nickname: Mapped[str | None] = mapped_column(String(40))  # None: shown as anonymous
     email: Mapped[str] = mapped_column(String(254))  # never shown publicly
     email_normalised: Mapped[str] = mapped_column(String(254), index=True)

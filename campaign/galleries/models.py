@@ -27,7 +27,8 @@ class Gallery(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id", ondelete="SET NULL"))
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
-    min_rating: Mapped[int] = mapped_column(Integer, default=1)
+    # None: no minimum, posts without a rating too; else only photos rated at least this
+    min_rating: Mapped[int | None] = mapped_column(Integer)
     layout: Mapped[Layout] = mapped_column(str_enum(Layout), default=Layout.GRID)
     allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
     pinned: Mapped[list[str]] = mapped_column(JSON, default=list)  # entry public ids, shown first, in order

@@ -46,7 +46,7 @@ class GalleryData:
     name: str
     campaign: Campaign | None = None
     product: Product | None = None
-    min_rating: int = 1
+    min_rating: int | None = None  # None: no minimum
     layout: Layout = Layout.GRID
     allowed_origins: str = ""
     pinned: list[str] = field(default_factory=list)
@@ -55,7 +55,7 @@ class GalleryData:
 def _apply(gallery: Gallery, data: GalleryData) -> dict:
     if not data.name.strip():
         raise InvalidGallery(_l("Give the gallery a name."), field="name")
-    if data.min_rating not in range(1, 6):
+    if data.min_rating is not None and data.min_rating not in range(1, 6):
         raise InvalidGallery(_l("Choose a minimum rating from 1 to 5."), field="min_rating")
     if (
         data.product is not None
@@ -146,7 +146,7 @@ def items(gallery: Gallery) -> list[Entry]:
         )
         .order_by(Entry.created_at.desc(), Entry.id.desc())
     )
-    if gallery.min_rating > 1:  # the lowest minimum keeps posts from the networks, which carry no rating (0)
+    if gallery.min_rating is not None:  # a minimum: only rated photos (network posts carry no rating)
         query = query.where(Entry.rating >= gallery.min_rating)
     if gallery.campaign_id is not None:
         query = query.where(Entry.campaign_id == gallery.campaign_id)

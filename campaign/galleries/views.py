@@ -40,7 +40,7 @@ def _data(form: GalleryForm, known: dict, gallery: Gallery | None) -> services.G
         name=form.name.data or "",
         campaign=known["campaigns"].get(form.campaign.data or ""),
         product=known["products"].get(form.product.data or ""),
-        min_rating=form.min_rating.data or 1,
+        min_rating=form.min_rating.data,
         layout=Layout(form.layout.data),
         allowed_origins=form.allowed_origins.data or "",
         pinned=list(gallery.pinned) if gallery is not None else [],  # pins are set on the photo board

@@ -25,6 +25,12 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
     return element
 
 
+def in_feed(review: Review) -> bool:
+    """The schema requires `ratings/overall` from 1 to 5: a photo review (a post collected from a network,
+    which carries no rating) cannot be in the feed; it stays on its page, in the API and in the JSON-LD."""
+    return review.entry.rating is not None
+
+
 def build_feed(org: Organisation, reviews: list[Review]) -> bytes:
     ET.register_namespace("xsi", XSI)
     feed = ET.Element("feed", {f"{{{XSI}}}noNamespaceSchemaLocation": SCHEMA})
@@ -32,7 +38,7 @@ def build_feed(org: Organisation, reviews: list[Review]) -> bytes:
     _sub(_sub(feed, "aggregator"), "name", "Kuchikomi")
     _sub(_sub(feed, "publisher"), "name", org.name)
     items = _sub(feed, "reviews")
-    for review in reviews:
+    for review in filter(in_feed, reviews):
         entry, product = review.entry, review.product
         node = _sub(items, "review")
         _sub(node, "review_id", review.public_id)

@@ -84,7 +84,7 @@ def photo(entry: Entry) -> dict:
         "id": entry.public_id,
         "nickname": entry.nickname,
         "anonymous": entry.nickname is None,
-        "rating": entry.rating or None,  # None: a post collected from a network carries no rating
+        "rating": entry.rating,  # None: a post collected from a network carries no rating
         "caption": public_caption(entry),
         "date": entry.created_at.date().isoformat(),
         "campaign": {"id": entry.campaign.public_id, "title": entry.campaign.title},

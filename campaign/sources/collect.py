@@ -134,7 +134,7 @@ def collect(
         product=campaign.products[0] if len(campaign.products) == 1 else None,
         idempotency_key=f"{network}:{found.post_id}",
         caption=caption,
-        rating=0,  # a post carries no rating
+        rating=None,  # a post carries no rating
         nickname=None,
         email="",  # collected posts have no email: the draw counts one per network account
         email_normalised="",

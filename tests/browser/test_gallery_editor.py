@@ -4,8 +4,10 @@ Screenshots: /tmp/shots/studio/gallery-editor-{ja,en}-{390,1366}.png"""
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from campaign.extensions import db
+from campaign.galleries.models import Gallery
 from tests import factories
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
@@ -74,3 +76,23 @@ def test_drag_keys_copy_and_preview_in_the_gallery_editor(page, live_server, app
             lines = button.evaluate(LINES)
             assert lines == 1, (lang, button.get_attribute("data-copy"), lines)
     assert page.console_errors == [], page.console_errors
+
+
+def test_the_minimum_rating_may_be_left_empty_and_says_what_it_hides(page, live_server, app, client):
+    """An empty minimum is "no minimum" (it was refused with 「整数で入力してください」), and the form
+    says that posts without a rating show only then. Screenshots: /tmp/shots/studio/gallery-new-*.png"""
+    brand = make_brand(app, client)
+    log_in(page, live_server.url, OWNER)
+    shoot(page, f"{live_server.url}/studio/galleries/new", "gallery-new", owner="studio")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/studio/galleries/new?lang=ja")
+    described = page.get_attribute("input[name=min_rating]", "aria-describedby")
+    assert "評価のない投稿" in page.locator("#" + described).inner_text()
+    assert page.input_value("input[name=min_rating]") == ""
+    page.fill("input[name=name]", "夏の写真")
+    with page.expect_navigation():
+        page.click("form.gallery-settings > button.button")
+    assert page.locator(".field-error").count() == 0
+    db.session.expire_all()
+    assert db.session.scalar(select(Gallery).where(Gallery.org_id == brand.org.id)).min_rating is None
+    assert page.console_errors == []

@@ -54,3 +54,25 @@ def test_publishing_from_the_reviews_page_shows_the_photo_and_keeps_the_product(
     assert page.console_errors == []
     db.session.expire_all()
     assert db.session.scalar(select(Review).where(Review.entry_id == entry.id)).product_id == hojicha.id
+
+
+def test_a_photo_review_says_it_has_no_rating_on_its_page_and_in_the_studio(page, live_server, app, client):
+    """A post collected from a network has no rating: its review page answered 500 and the studio showed five
+    empty stars. Screenshots: /tmp/shots/studio/photo-review-*.png, /tmp/shots/public/photo-review-*.png"""
+    from tests.rights.helpers import add_templates, collected, granted
+
+    brand = make_brand(app, client)
+    add_templates(brand)
+    entry = collected(brand, approve=True, caption="新しいお茶 #summer_tea 夏にぴったり")
+    granted(brand, entry)
+    assert brand.publish_review(entry).status_code in (302, 303)
+    review = db.session.scalar(select(Review).where(Review.entry_id == entry.id))
+    shoot(page, f"{live_server.url}/r/{review.public_id}", "photo-review", owner="public")
+    page.goto(f"{live_server.url}/r/{review.public_id}?lang=ja")
+    assert "写真レビュー（評価なし）" in page.inner_text("article") and "☆" not in page.inner_text("article")
+    log_in(page, live_server.url, OWNER)
+    shoot(page, f"{live_server.url}/studio/reviews/", "photo-review", owner="studio")
+    page.goto(f"{live_server.url}/studio/reviews/?lang=ja")
+    row = page.locator(".review-row").first.inner_text()
+    assert "評価なし" in row and "Google の商品レビューフィードには含まれません" in row
+    assert page.console_errors == []

@@ -52,7 +52,7 @@ class Brand:
             "name": "Summer wall",
             "campaign": "",
             "product": "",
-            "min_rating": "1",
+            "min_rating": "",  # no minimum: posts without a rating too
             "layout": "grid",
             "allowed_origins": "",
             "pinned": "",

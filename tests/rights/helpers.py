@@ -1,11 +1,14 @@
 """Collected-style entries and a brand ready to ask for rights, through the real forms and services."""
 
+import re
+
 from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.rights.models import RightsRequest
+from tests.conftest import csrf_from
 from tests.galleries.helpers import Brand
 
 JA_TEMPLATES = (
@@ -30,9 +33,11 @@ def collected(
     approve: bool = False,
     photo: bytes | None = None,
 ) -> Entry:
-    """An entry as collection makes it: the network's post id and handle, no email, no consent scope."""
+    """An entry as collection makes it: the network's post id and handle, no email, no rating, no consent
+    scope."""
     entry = brand.entry(caption=caption, photo=photo)
     entry.network, entry.network_post_id, entry.social_handle = network, post_id, handle
+    entry.rating = None
     entry.post_url = (
         f"https://x.com/{handle}/status/{post_id}"
         if network == "x"
@@ -88,3 +93,16 @@ def connect(brand: Brand, apis, network: str) -> None:
         form_page="/studio/connectors/",
     )
     assert response.status_code == 303, response.text
+
+
+def granted(brand: Brand, entry: Entry) -> None:
+    """Asked (posted by hand), and the author's yes on the rights page: gallery and review scopes."""
+    ask(brand, entry)
+    request = request_for(entry)
+    brand.studio.post(f"/studio/rights/requests/{request.public_id}/sent", form_page="/studio/rights/")
+    link = re.search(r"https?://\S+(/rights/\S+)", request_for(entry).text).group(1)
+    client = brand.app.test_client()
+    page = client.get(link)
+    response = client.post(f"{link}/grant", data={"csrf_token": csrf_from(page.text)})
+    assert response.status_code == 303, response.text
+    db.session.refresh(entry)
