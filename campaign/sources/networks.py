@@ -6,6 +6,11 @@ without a photo is skipped with the reason "video". X posts come from recent sea
 `has:images -is:retweet`; a post with several photos counts by its first. Where a pass stops: X's
 `since_id` (the `newest_id` of the last pass); Instagram's edges list newest first, so a pass stops at
 the newest media it saw last time. An idle pass therefore reads one page per edge.
+
+A pass that stops before it has read everything down to its cursor (a rate limit, usage headers, MAX_PAGES)
+keeps the old cursor and a `backlog`: where the next pass goes on (X's `until_id`, the oldest post read;
+Graph's `after` cursor) and the newest post of the run, which becomes the cursor only once the pass that
+reaches the old one completes. Moving the cursor to the newest post at once lost every older post not read.
 """
 
 import json
@@ -139,10 +144,13 @@ class GraphReader(Reader):
             raise MalformedPage("ig_hashtag_search answered without a data list")
         return str(found[0]["id"]) if found and isinstance(found[0], dict) and "id" in found[0] else None
 
-    def edge(self, path: str, seen: dict, *, fields: str, chronological: bool = True, **params) -> Pass:
-        """Newest first, until the media the last pass saw first (`seen`: {"id", "at"})."""
+    def edge(self, path: str, cursor: dict, *, fields: str, chronological: bool = True, **params) -> Pass:
+        """Newest first, until the media the last complete pass saw first (`cursor`: {"id", "at"}, and
+        "backlog": {"after", "newest"} while a pass that stopped early has older pages left to read)."""
         result = Pass()
-        after = None
+        seen = {k: cursor[k] for k in ("id", "at") if k in cursor}
+        backlog = cursor.get("backlog") if isinstance(cursor.get("backlog"), dict) else {}
+        after, newest, more = backlog.get("after"), backlog.get("newest") or {}, False
         for _ in range(MAX_PAGES if chronological else 1):
             query = {**params, "fields": fields, "limit": 50} | ({"after": after} if after else {})
             body = self.get(path, **query)
@@ -152,9 +160,10 @@ class GraphReader(Reader):
             for item in data:
                 found = graph_media(item)
                 if chronological and _reached(found, seen):
+                    result.cursor = newest or seen
                     return result
-                if chronological and not result.cursor and found.posted_at is not None:
-                    result.cursor = {"id": found.post_id, "at": found.posted_at.isoformat()}
+                if chronological and not newest and found.posted_at is not None:
+                    newest = {"id": found.post_id, "at": found.posted_at.isoformat()}
                 result.posts.append(found)
             paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
             after = (
@@ -162,8 +171,12 @@ class GraphReader(Reader):
                 if isinstance(paging.get("cursors"), dict)
                 else None
             )
-            if not after or "next" not in paging:
+            more = bool(after) and "next" in paging
+            if not more or self.resume_at is not None:  # near the usage limit: the rest next time
                 break
+        if chronological:
+            backlog = {"after": after, "newest": newest}
+            result.cursor = {**seen, "backlog": backlog} if more else newest or seen
         return result
 
     def mentioned_media(self, media_id: str) -> Found:
@@ -230,10 +243,15 @@ class XReader(Reader):
         self._wait_until(x_backoff(headers, self.now))
         return body
 
-    def search(self, query: str, since_id: str | None) -> Pass:
-        """Recent search newer than `since_id`, every page; the cursor is the first page's `newest_id`."""
+    def search(self, query: str, cursor: dict) -> Pass:
+        """Recent search newer than the cursor's `since_id`, every page. The new `since_id` is the run's
+        first `newest_id`, stored only once every older page down to the old one is read; until then the
+        cursor keeps the old `since_id` and a backlog: `until_id` (the oldest post read) and `newest_id`."""
         result = Pass()
-        token = None
+        since_id = cursor.get("since_id")
+        backlog = cursor.get("backlog") if isinstance(cursor.get("backlog"), dict) else {}
+        until_id, newest_id = backlog.get("until_id"), backlog.get("newest_id")
+        oldest, token = until_id, None
         for _ in range(MAX_PAGES):
             params = {
                 "query": query,
@@ -245,20 +263,26 @@ class XReader(Reader):
             }
             if since_id:
                 params["since_id"] = since_id
+            if until_id:
+                params["until_id"] = until_id
             if token:
                 params["next_token"] = token
             body = self.get("2/tweets/search/recent", **params)
             meta = body.get("meta")
             if not isinstance(meta, dict):
                 raise MalformedPage("recent search answered without meta")
-            if not result.cursor and meta.get("newest_id"):
-                result.cursor = {"since_id": str(meta["newest_id"])}
-            result.posts += x_posts(body, self.account_id)
+            newest_id = newest_id or (str(meta["newest_id"]) if meta.get("newest_id") else None)
+            page = x_posts(body, self.account_id)
+            result.posts += page
+            token = meta.get("next_token")
+            if not token:  # read down to since_id: the run is complete
+                result.cursor = {"since_id": newest_id or since_id, "backlog": None}
+                return result
+            if page:  # the next pass goes on below it (this pass's requests keep their own until_id)
+                oldest = str(meta.get("oldest_id") or min((f.post_id for f in page), key=int))
             if self.resume_at is not None:
                 break
-            token = meta.get("next_token")
-            if not token:
-                break
+        result.cursor = {"since_id": since_id, "backlog": {"until_id": oldest, "newest_id": newest_id}}
         return result
 
     def gone(self, post_ids: list[str]) -> set[str]:

@@ -60,10 +60,10 @@ def reader_for(source: Source, now: datetime) -> Reader | None:
 def read(source: Source, reader: Reader, now: datetime) -> Pass:
     """The source's new posts since its cursor, newest first, and the cursor to store after them."""
     if source.kind is SourceKind.X_SEARCH:
-        return reader.search(source.query, source.cursor.get("since_id"))
+        return reader.search(source.query, source.cursor or {})
     if source.kind is SourceKind.INSTAGRAM_TAGS:
         tags = reader.edge(f"{reader.account_id}/tags", source.cursor.get("tags", {}), fields=TAG_FIELDS)
-        return Pass(tags.posts, {"tags": tags.cursor or source.cursor.get("tags", {})}, reader.pages)
+        return Pass(tags.posts, {"tags": tags.cursor}, reader.pages)
     hashtag = source.query
     if not services.hashtag_allowed(source.org_id, hashtag, now):
         raise ConnectorError("hashtag budget spent", kind="hashtag_budget")
@@ -77,7 +77,7 @@ def read(source: Source, reader: Reader, now: datetime) -> Pass:
         fields=GRAPH_FIELDS,
         user_id=reader.account_id,
     )
-    cursor = {"recent": recent.cursor or source.cursor.get("recent", {})}
+    cursor = {"recent": recent.cursor}
     posts = recent.posts
     if source.include_top:  # popularity order: no cursor can stop it, one page a pass
         top = reader.edge(
@@ -140,7 +140,8 @@ def _poll(source_id: int, now: datetime) -> str:
         db.session.commit()
         return "failed"
     outcome = collect_all(source, list(reversed(result.posts)), now=now)
-    source.cursor = {**(source.cursor or {}), **result.cursor}
+    merged = {**(source.cursor or {}), **result.cursor}
+    source.cursor = {key: value for key, value in merged.items() if value is not None}  # a backlog read
     source.last_poll_at, source.last_pages = now, reader.pages
     source.api_pages += reader.pages
     source.next_poll_at = reader.resume_at
