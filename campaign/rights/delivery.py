@@ -26,6 +26,11 @@ REASONS = {
     "not_found": _l("The post is gone or cannot be answered through the API: post by hand."),
     "not_connected": _l("The account is no longer connected: post by hand, or connect it again."),
     "api": _l("The network's API answered with an error: tried again automatically."),
+    # the reply scan's: Graph's "does not exist" (error 100/33) on the post, which no later pass changes
+    "reply_unreadable": _l(
+        "Replies to this post cannot be read through the API (the post is gone, or no longer mentions "
+        "the brand): check for the creator's reply by hand."
+    ),
 }
 
 

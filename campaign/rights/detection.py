@@ -21,13 +21,22 @@ from campaign.rights.models import Proof, RightsRequest, RightsState
 
 log = logging.getLogger(__name__)
 WATCHED = (RightsState.TO_SEND, RightsState.REQUESTED, RightsState.EXPIRED, RightsState.GRANTED)
+# Failures that concern the organisation's access to the network, not one post: the scan stops asking that
+# network until its next pass. Any other failure concerns the post asked about, and skips only it.
+NETWORK_FAILURES = ("rate_limited", "unauthorised", "unreachable")
+UNREADABLE = "reply_unreadable"  # the post does not exist for the API: not asked again (delivery.REASONS)
 
 
 def _watched(org_id: int | None) -> list[RightsRequest]:
     query = select(RightsRequest).where(RightsRequest.state.in_(WATCHED)).order_by(RightsRequest.id)
     if org_id is not None:
         query = query.where(RightsRequest.org_id == org_id)
-    return [r for r in db.session.scalars(query) if rules.reply_may_grant(r)]  # not a verified or ended grant
+    return [
+        r
+        for r in db.session.scalars(query)
+        if rules.reply_may_grant(r)  # not a verified or ended grant
+        and r.last_error != UNREADABLE
+    ]
 
 
 def _reply_of(api, request: RightsRequest) -> str | None:
@@ -53,7 +62,8 @@ def _reply_of(api, request: RightsRequest) -> str | None:
 
 def scan_replies(*, now: datetime, org_id: int | None = None) -> int:
     """One pass over the open requests (all organisations, or one): grants found, each committed on its own.
-    A network that fails or rate-limits is left for the next pass."""
+    A network whose access fails (rate limit, token, unreachable) is left for the next pass; a post the API
+    says does not exist is recorded on its request and skipped, the others are still read."""
     granted = 0
     apis: dict[tuple[int, str], object] = {}
     stopped: set[tuple[int, str]] = set()
@@ -70,8 +80,15 @@ def scan_replies(*, now: datetime, org_id: int | None = None) -> int:
         try:
             reply = _reply_of(api, request)
         except ConnectorError as exc:
-            log.warning("rights scan of %s stopped: %s", request.network, exc)
-            stopped.add(key)
+            if exc.kind in NETWORK_FAILURES:
+                log.warning("rights scan of %s stopped: %s", request.network, exc)
+                stopped.add(key)
+            elif exc.kind == "not_found":
+                log.info("rights scan: request %s's post cannot be read: %s", request.public_id, exc)
+                request.last_error = UNREADABLE
+                db.session.commit()
+            else:
+                log.warning("rights scan skipped request %s: %s", request.public_id, exc)
             continue
         if reply is None:
             continue

@@ -331,3 +331,54 @@ def test_erasing_the_entry_forgets_the_request_text_that_names_the_creator(brand
     db.session.commit()
     request = request_for(entry)
     assert request.text == "" and request.state is RightsState.REQUESTED
+
+
+def test_a_deleted_post_skips_only_its_own_request_and_is_recorded(brand, social_apis):
+    """Graph's 100/33 on one post concerns that post: the other requests on the network are still read."""
+    add_templates(brand)
+    connect(brand, social_apis, "instagram")
+    gone = collected(
+        brand,
+        network="instagram",
+        post_id="17900000000000001",
+        handle="gone_user",
+        caption="@brand_a 消えた投稿",
+    )
+    kept = collected(
+        brand,
+        network="instagram",
+        post_id="17900000000000002",
+        handle="tea_lover",
+        caption="@brand_a 夏のお茶",
+    )
+    ask(brand, gone, kept)
+    fake = rights_fake(social_apis.state)  # no comments for the first media: the API says it does not exist
+    fake.ig_comments["17900000000000002"] = [
+        {"id": "c9", "text": "#yes_brand", "username": "tea_lover", "timestamp": "2026-12-03T10:00:00+0000"}
+    ]
+    assert scan_replies(now=utcnow()) == 1
+    assert request_for(kept).state is RightsState.GRANTED and request_for(kept).proof is Proof.VERIFIED
+    assert request_for(gone).state is not RightsState.GRANTED
+    assert request_for(gone).last_error == "reply_unreadable"
+    page = brand.studio.client.get("/studio/rights/?state=all&lang=en").text
+    assert "Replies to this post cannot be read through the API" in page
+    asked = len(social_apis.state.requests)
+    scan_replies(now=utcnow())
+    assert len(social_apis.state.requests) == asked  # the gone post is not asked about again
+
+
+def test_an_expired_token_stops_the_scan_of_that_network(brand, social_apis):
+    add_templates(brand)
+    connect(brand, social_apis, "instagram")
+    first = collected(
+        brand, network="instagram", post_id="17900000000000003", handle="a_user", caption="@brand_a 一枚目"
+    )
+    second = collected(
+        brand, network="instagram", post_id="17900000000000004", handle="b_user", caption="@brand_a 二枚目"
+    )
+    ask(brand, first, second)
+    social_apis.state.ig_access_token = "rotated"  # ours no longer works: error 190
+    before = len(social_apis.state.requests)
+    assert scan_replies(now=utcnow()) == 0
+    assert len(social_apis.state.requests) == before + 1  # one refusal, then the network is left alone
+    assert request_for(first).last_error == "" and request_for(second).last_error == ""
