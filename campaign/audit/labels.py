@@ -61,6 +61,7 @@ ACTIONS = {
     "entry.reject": _l("Entry not approved"),
     "entry.send_back": _l("Entry sent back to the editor"),
     "entry.withdraw": _l("Entry withdrawn"),
+    "entry.removed_upstream": _l("Post deleted on its network"),
     "entry.reapprove": _l("Entry approved again"),
     "entry.redact": _l("Public caption masked"),
     "entry.erase": _l("Entrant's personal data erased"),
@@ -240,7 +241,11 @@ PROOFS = {
 SCOPES = entry_labels.SCOPES
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")  # ISO 8601, as the trail records times
 
-WITHDRAWN_BY = {"customer": _l("Customer"), "brand": _l("The brand (takedown)")}
+WITHDRAWN_BY = {
+    "customer": _l("Customer"),
+    "brand": _l("The brand (takedown)"),
+    "network": _l("Its network (the post was deleted there)"),
+}
 # what an erasure removed (campaign/privacy/erasure.py ERASED), named as the entry form names it
 ERASED_FIELDS = {
     "email": _l("Email address"),

@@ -18,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(studio_views.bp)
     app.jinja_env.globals.update(  # the words of entries/_labels.html, which the exports and the trail share
         entry_status_label=labels.status_label,
+        entry_state_label=labels.entry_state_label,
         consent_scopes_label=labels.scopes_label,
         entry_duplicate_label=labels.duplicate_label,
     )

@@ -30,11 +30,14 @@ def status_label(status) -> str:
 
 
 TAKEN_DOWN = _l("Taken down by the brand")
+REMOVED_UPSTREAM = _l("Deleted where it was posted")
 
 
 def entry_state_label(entry) -> str:
     """An entry's status in words, a brand's takedown told apart from a customer's withdrawal (a check read
     「取り下げ済み」 for both in the export, while the trail said 「掲載を停止」)."""
+    if str(entry.status) == "withdrawn" and getattr(entry, "removed_upstream_at", None) is not None:
+        return str(REMOVED_UPSTREAM)  # not the customer's withdrawal: the network said the post is gone
     if str(entry.status) == "withdrawn" and entry.withdrawn_by == "brand":
         return str(TAKEN_DOWN)
     return status_label(entry.status)

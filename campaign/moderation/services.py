@@ -134,13 +134,17 @@ def transition(
     now: datetime,
     reason: RejectionReason | None = None,
     note: str = "",
+    event: str = "",
 ) -> Entry:
     """Moves one entry: checks the table and the step's own rule, writes the audit event, announces it.
+    `event`: the system's own record of a customer's move (a post deleted on its network is withdrawn as
+    its author would, but recorded as what happened: `entry.removed_upstream`).
 
     The entry's row is locked and re-read first, so two moves at once are decided one after the other:
     the second sees the first one's state (and is refused when the table no longer allows it).
     """
-    if (membership is None) != (actor.kind is ActorKind.CUSTOMER):
+    as_customer = actor.kind is ActorKind.CUSTOMER or (actor.kind is ActorKind.SYSTEM and bool(event))
+    if (membership is None) != as_customer:
         raise NotAllowed()
     lock_row(entry)
     move = find_move(entry, action, membership)
@@ -155,7 +159,7 @@ def transition(
         sign_off_mail.entry_recommended(entry, actor.label)
     record(
         actor,
-        f"entry.{action}",
+        event or f"entry.{action}",
         org_id=entry.org_id,
         campaign_id=entry.campaign_id,
         object_type="entry",
@@ -241,8 +245,8 @@ def _republish_media(entry: Entry) -> None:
 
 def _snapshot(entry: Entry) -> dict:
     data = {"status": str(entry.status)}
-    if entry.withdrawn_by:
-        data["withdrawn_by"] = entry.withdrawn_by
+    if entry.withdrawn_by:  # "network": withdrawn because the post was deleted there
+        data["withdrawn_by"] = "network" if entry.removed_upstream_at else entry.withdrawn_by
     if entry.rejection_label_ja or entry.rejection_label_en:  # both words, as the customer may read either
         data["rejection_reason"] = {"ja": entry.rejection_label_ja, "en": entry.rejection_label_en}
     return data

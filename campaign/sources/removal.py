@@ -1,6 +1,7 @@
 """Posts deleted on their network: asked again from time to time, marked `removed_upstream_at`, and taken
-off every public surface by the moderation state machine's own withdrawal (the author withdrew it, as a
-customer withdraws an upload: final, its public copies purged after the commit)."""
+off every public surface by the moderation state machine's own withdrawal (final, as a customer withdraws
+an upload: its public copies purged after the commit). The system records it, as `entry.removed_upstream`:
+the network said the post is gone, which is not the customer withdrawing their entry."""
 
 import logging
 from datetime import datetime
@@ -16,6 +17,7 @@ from campaign.sources.models import Source
 from campaign.sources.networks import GraphReader, XReader
 
 log = logging.getLogger(__name__)
+REMOVED_UPSTREAM = "entry.removed_upstream"  # its own audit action (audit.labels)
 RECHECK_BATCH = 300  # entries per source and run, the approved (public) ones first
 
 
@@ -25,9 +27,12 @@ def mark_removed(entry: Entry, *, now: datetime) -> None:
 
     if entry.removed_upstream_at is not None:
         return
+    entry.removed_upstream_at = now  # first (flushed: the transition re-reads the row): its event says why
+    db.session.flush()
     if entry.status is not EntryStatus.WITHDRAWN or entry.withdrawn_by != "customer":
-        transition(entry, "withdraw", actor=Actor.customer(""), membership=None, now=now)  # locks, re-reads
-    entry.removed_upstream_at = now
+        transition(  # locks, re-reads
+            entry, "withdraw", actor=Actor.system(), membership=None, now=now, event=REMOVED_UPSTREAM
+        )
     db.session.flush()
 
 

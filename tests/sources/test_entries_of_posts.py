@@ -135,3 +135,29 @@ def test_posts_are_one_participant_per_network_account_and_join_an_upload_naming
         [(hanako.social_account, hanako.participant_token), (upload_account, upload_token)]
     )
     assert set(joined.values()) == {min(upload_token, hanako.participant_token)}
+
+
+def test_a_post_deleted_upstream_is_recorded_as_such_not_as_the_customers_withdrawal(brand, client):
+    from campaign.audit.models import AuditEvent
+    from tests import factories
+    from tests.conftest import Studio
+
+    _owner(brand)
+    brand.tweet("1001")
+    poll_source(brand.source("x_search").id)
+    jobs.run_ready()
+    entry = db.session.scalar(select(Entry))
+    _approve(entry)
+    brand.state.tweets[0]["deleted"] = True
+    assert recheck_all() == 1
+    db.session.expire_all()
+    event = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert (event.action, event.actor_kind.value) == ("entry.removed_upstream", "system")
+    assert event.after["withdrawn_by"] == "network" and event.after["status"] == "withdrawn"
+    assert not db.session.scalar(select(func.count()).where(AuditEvent.action == "entry.withdraw"))
+
+    studio = Studio(client)
+    assert studio.login("owner@example.com", factories.PASSWORD).status_code == 302
+    page = client.get(f"/studio/entries/{entry.public_id}?lang=ja").text
+    assert "投稿元で削除されました" in page and "お客様により取り下げ済み" not in page
+    assert "投稿元（SNS）で削除" in page and "応募を取り下げ" not in page  # its audit trail
