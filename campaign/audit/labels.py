@@ -345,11 +345,12 @@ def field_label(key: str, action: str = "") -> str:
     return str(label) if label is not None else key.replace("_", " ")
 
 
-# why a step was refused (`refused`: a DomainError's code), in words
+# why a step was refused or failed (`refused`, `failed`: a DomainError's code), in words
 REFUSED = {
     "wrong_password": _l("the password was wrong"),
     "already_drawn": _l("the draw had already run"),
     "draw_refused": _l("the draw could not run"),
+    "draw_storage": _l("the storage did not answer"),  # recorded as `failed` (draw.failed)
 }
 # what an edit of the campaign page's images changed (brandpage.services.attach/detach)
 IMAGES = {"hero_image": _l("Hero image"), "logo_image": _l("Logo")}
@@ -365,10 +366,10 @@ def _image(code: object) -> str:
 
 def _detail(key: str, value: object) -> str:
     """A prize's quantity and value with units (「2名」「5,000円」), a product's codes by their names."""
-    from flask_babel import format_decimal, ngettext
+    from flask_babel import format_decimal, npgettext
 
-    if key == "quantity" and isinstance(value, int):
-        return ngettext("%(num)s winner", "%(num)s winners", value)
+    if key == "quantity" and isinstance(value, int):  # the studio's plain 「2名」; customers read 「2名様」
+        return npgettext("audit: a prize's quantity", "%(num)s winner", "%(num)s winners", value)
     if key == "value_jpy" and isinstance(value, int):
         return str(_l("¥%(num)s", num=format_decimal(value)))
     if key in ("sku", "jan"):
@@ -423,7 +424,7 @@ def field_value(value: object, key: str, locale: str) -> str:
         value = [SCOPES.get(item, item) for item in value]
     if key == "withdrawn_by" and value in WITHDRAWN_BY:
         return str(WITHDRAWN_BY[value])
-    if key == "refused" and value in REFUSED:
+    if key in ("refused", "failed") and value in REFUSED:
         return str(REFUSED[value])
     if key == "images" and isinstance(value, list):
         value = [_image(item) for item in value]
