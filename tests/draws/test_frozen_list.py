@@ -200,8 +200,9 @@ def test_a_storage_fault_writing_the_list_leaves_no_draw_and_the_campaign_drawab
             now=utcnow(),
         )
 
-    with pytest.raises(StorageError):
+    with pytest.raises(services.DrawStorageFailed) as failed:  # a 503 the draw screen says: run it again
         draw()
+    assert isinstance(failed.value.__cause__, StorageError)
     db.session.rollback()
     app.extensions["storage"] = working
     assert db.session.scalar(select(Draw)) is None and db.session.scalar(select(DrawPick)) is None

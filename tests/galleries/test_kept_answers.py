@@ -170,7 +170,11 @@ def _removals():
             response = creator.post(f"{link}/{what}", data={"csrf_token": csrf_from(page.text)})
             assert response.status_code == 303
 
-        say("grant")
+        say("grant")  # a click publishes nothing: the team records the creator's key-hashtag reply
+        recorded = brand.studio.post(
+            f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/?state=all"
+        )
+        assert recorded.status_code == 303
         return "Granted, then not", lambda: say("withdraw")
 
     return [takedown, customer_withdraws, erasure, creator_withdraws_consent]

@@ -96,7 +96,8 @@ def connect(brand: Brand, apis, network: str) -> None:
 
 
 def granted(brand: Brand, entry: Entry) -> None:
-    """Asked (posted by hand), and the author's yes on the rights page: gallery and review scopes."""
+    """Asked (posted by hand), the author's yes on the rights page, and the team's record of the author's
+    key-hashtag reply (a click alone publishes nothing): gallery and review scopes."""
     ask(brand, entry)
     request = request_for(entry)
     brand.studio.post(f"/studio/rights/requests/{request.public_id}/sent", form_page="/studio/rights/")
@@ -105,4 +106,8 @@ def granted(brand: Brand, entry: Entry) -> None:
     page = client.get(link)
     response = client.post(f"{link}/grant", data={"csrf_token": csrf_from(page.text)})
     assert response.status_code == 303, response.text
+    recorded = brand.studio.post(
+        f"/studio/rights/requests/{request.public_id}/seen", form_page="/studio/rights/?state=all"
+    )
+    assert recorded.status_code == 303, recorded.text
     db.session.refresh(entry)
