@@ -89,6 +89,7 @@ class Entry(db.Model):
     network_post_id: Mapped[str | None] = mapped_column(String(64))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_upstream_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    upstream_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last asked (recheck)
     # the campaign source that collected it (issue 12); None for uploads, or once the source is deleted
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
 

@@ -18,7 +18,8 @@ from campaign.sources.networks import GraphReader, XReader
 
 log = logging.getLogger(__name__)
 REMOVED_UPSTREAM = "entry.removed_upstream"  # its own audit action (audit.labels)
-RECHECK_BATCH = 300  # entries per source and run, the approved (public) ones first
+# entries per source and run: those never asked first (approved ones first), then those asked longest ago
+RECHECK_BATCH = 300
 
 
 def mark_removed(entry: Entry, *, now: datetime) -> None:
@@ -36,8 +37,11 @@ def mark_removed(entry: Entry, *, now: datetime) -> None:
     db.session.flush()
 
 
-def recheck_source(source: Source, *, now: datetime) -> int:
-    """Asks the network whether the source's collected posts still exist; returns how many are gone."""
+def recheck_source(source: Source, *, now: datetime, batch: int = RECHECK_BATCH) -> int:
+    """Asks the network whether `batch` of the source's collected posts still exist, those never asked (the
+    approved, public ones first) and then those asked longest ago, so every run goes on where the last
+    stopped; returns how many are gone. A network that stops answering part-way (a rate limit) keeps what
+    it answered: those posts are marked, the rest asked at the next run."""
     from campaign.sources.poll import reader_for
 
     reader = reader_for(source, now)
@@ -51,17 +55,19 @@ def recheck_source(source: Source, *, now: datetime) -> int:
                 Entry.removed_upstream_at.is_(None),
                 Entry.status != EntryStatus.WITHDRAWN,
             )
-            .order_by((Entry.status == EntryStatus.APPROVED).desc(), Entry.id)
-            .limit(RECHECK_BATCH)
+            .order_by(
+                Entry.upstream_checked_at.is_not(None),
+                Entry.upstream_checked_at,
+                (Entry.status == EntryStatus.APPROVED).desc(),
+                Entry.id,
+            )
+            .limit(batch)
         )
     )
-    if isinstance(reader, XReader):
-        gone = reader.gone([e.network_post_id for e in entries])
-    else:
-        assert isinstance(reader, GraphReader)
-        gone = {e.network_post_id for e in entries if not reader.exists(e.network_post_id)}
+    asked, gone = _ask(reader, entries)
     removed = 0
-    for entry in entries:
+    for entry in asked:
+        entry.upstream_checked_at = now
         if entry.network_post_id in gone:
             mark_removed(entry, now=now)
             removed += 1
@@ -70,12 +76,29 @@ def recheck_source(source: Source, *, now: datetime) -> int:
     return removed
 
 
-def recheck_all(*, now: datetime | None = None) -> int:
+def _ask(reader, entries: list[Entry]) -> tuple[list[Entry], set[str]]:
+    """(the entries the network answered for, the post ids it says are gone). X answers a batch at once;
+    Graph one post at a time, so a stop part-way keeps the answers before it (logged)."""
+    if isinstance(reader, XReader):
+        return entries, reader.gone([e.network_post_id for e in entries])
+    assert isinstance(reader, GraphReader)
+    asked, gone = [], set()
+    try:
+        for entry in entries:
+            if not reader.exists(entry.network_post_id):
+                gone.add(entry.network_post_id)
+            asked.append(entry)
+    except ConnectorError as exc:
+        log.warning("recheck stopped after %d of %d posts: %s", len(asked), len(entries), exc)
+    return asked, gone
+
+
+def recheck_all(*, now: datetime | None = None, batch: int = RECHECK_BATCH) -> int:
     now = now or utcnow()
     removed = 0
     for source_id in db.session.scalars(select(Source.id).order_by(Source.id)).all():
         try:
-            removed += recheck_source(db.session.get(Source, source_id), now=now)
+            removed += recheck_source(db.session.get(Source, source_id), now=now, batch=batch)
         except ConnectorError as exc:  # asked again at the next run
             db.session.rollback()
             log.warning("source %d could not be rechecked: %s", source_id, exc)

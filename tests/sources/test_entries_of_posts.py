@@ -161,3 +161,29 @@ def test_a_post_deleted_upstream_is_recorded_as_such_not_as_the_customers_withdr
     page = client.get(f"/studio/entries/{entry.public_id}?lang=ja").text
     assert "投稿元で削除されました" in page and "お客様により取り下げ済み" not in page
     assert "投稿元（SNS）で削除" in page and "応募を取り下げ" not in page  # its audit trail
+
+
+def test_the_recheck_goes_round_every_post_of_a_source_not_the_same_first_batch(brand):
+    """RECHECK_BATCH (300) always picked the same first posts (approved first, by id): a source with more
+    live posts never asked about the rest, and a post deleted among them stayed public."""
+    for n in range(1, 4):
+        brand.tweet(f"100{n}")
+    poll_source(brand.source("x_search").id)
+    assert recheck_all(batch=2) == 0  # two of the three asked
+    brand.state.tweets[[t["id"] for t in brand.state.tweets].index("1003")]["deleted"] = True
+    assert recheck_all(batch=2) == 1  # the one never asked comes first now
+    gone = db.session.scalar(select(Entry).where(Entry.network_post_id == "1003"))
+    assert gone.removed_upstream_at is not None
+
+
+def test_a_recheck_stopped_by_a_rate_limit_keeps_the_deletions_it_found(brand):
+    """Graph answers one post at a time: a limit reached part-way threw away the deletions found before it."""
+    brand.hashtag_posts(brand.ig_post("1"), brand.ig_post("2"), brand.ig_post("3"))
+    poll_source(brand.source("instagram_hashtag", "greentea").id)
+    brand.state.ig_media = {}  # all three deleted
+    brand.state.graph_error = {"code": 4, "message": "Application request limit reached"}
+    brand.state.graph_answers_before_error = 2
+    assert recheck_all() == 2  # the two answered before the limit
+    brand.state.graph_error = None
+    assert recheck_all() == 1  # the third, at the next run
+    assert {e.removed_upstream_at is not None for e in db.session.scalars(select(Entry))} == {True}
