@@ -93,7 +93,9 @@ def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_se
     page.click("form.move-withdraw button[type=submit]")
     page.click("dialog.confirm[open] button[value=confirm]")
     page.wait_for_selector("#note-withdraw-error")
-    assert page.evaluate("document.activeElement.id") == "note-withdraw"
+    # the page's deferred script moves the focus to the field once it has loaded: wait for it (on a loaded
+    # machine the error was in the page before the script ran, and the focus still on the body)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'note-withdraw'")
     page.console_errors.clear()  # Chromium logs the refused step's 422 answer itself
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
