@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from campaign.audit.labels import exportable
 from campaign.audit.models import AuditEvent
+from campaign.audit.values import exportable
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.orgs.models import Organisation

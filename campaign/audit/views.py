@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, render_template
 
-from campaign.audit import labels, names, queries
+from campaign.audit import labels, names, queries, values
 from campaign.campaigns.models import Campaign
 from campaign.csv_export import csv_response
 from campaign.orgs import services as orgs
@@ -16,7 +16,7 @@ bp.add_app_template_filter(labels.object_label, "audit_object")
 bp.add_app_template_filter(labels.actor_label, "audit_actor")
 bp.add_app_template_filter(labels.field_label, "audit_field")
 bp.add_app_template_filter(labels.after_label, "audit_after")
-bp.add_app_template_global(labels.field_value, "audit_value")
+bp.add_app_template_global(values.field_value, "audit_value")
 bp.add_app_template_global(names.object_name, "audit_object_name")
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from campaign.audit.labels import exportable
 from campaign.audit.models import AuditEvent
+from campaign.audit.values import exportable
 from campaign.draws import algorithm, frozen
 from campaign.draws.models import Draw, DrawPick
 from campaign.entries.models import Entry

@@ -3,7 +3,8 @@
 import re
 from pathlib import Path
 
-from campaign.audit.labels import ACTIONS, FIELDS, field_label, field_value
+from campaign.audit.labels import ACTIONS, FIELDS, field_label
+from campaign.audit.values import field_value
 from campaign.moderation.services import ACTIONS as MODERATION_ACTIONS
 from campaign.orgs.models import Role
 from tests.conftest import csrf_from
@@ -177,7 +178,7 @@ def test_a_refused_draw_images_and_prizes_read_as_words_with_units(app):
         assert field_value("wrong_password", "refused", "en") == "the password was wrong"
         assert field_value(images, "images", "en") == "Hero image, Logo, Image of prize 1"
         assert field_value(prizes, "prizes", "en") == "お茶 (2 winners · ¥5,000)"
-    from campaign.audit.labels import REFUSED
+    from campaign.audit.values import REFUSED
 
     refusals = [c for c in vars(draws).values() if isinstance(c, type) and c.__module__ == draws.__name__]
     codes = {cls.code for cls in refusals if hasattr(cls, "code")}  # what draw.refused may record

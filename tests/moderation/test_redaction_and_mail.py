@@ -87,7 +87,7 @@ def test_no_email_unless_the_campaign_asks(team, smtp_server, client):
 def test_a_caption_recorded_by_an_earlier_version_is_not_shown_in_the_trail(app):
     """Redactions recorded the caption's text until the trail kept counts; such events stay (the trail is
     append-only), and the trail does not show their text."""
-    from campaign.audit.labels import field_value
+    from campaign.audit.values import field_value
 
     with app.test_request_context("/?lang=ja"):
         assert field_value(CAPTION, "public_caption", "ja") == "（本文は表示しません）"
