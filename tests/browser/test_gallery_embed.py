@@ -4,10 +4,11 @@ import json
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from playwright.sync_api import expect
 
 from campaign.galleries import snapshots
 from campaign.storage import get_storage
-from tests.browser.waits import images_loaded
+from tests.browser.waits import images_loaded, until
 from tests.fixtures.live_server import ServedInThread
 from tests.galleries.helpers import make_brand
 
@@ -290,8 +291,8 @@ def test_the_script_carousel_has_previous_and_next_buttons(page, live_server, ap
             prev, nxt = page.locator(".kk-g .kk-nav button").all()
             assert prev.get_attribute("aria-label") == "前の写真" and prev.is_disabled() and nxt.is_enabled()
             nxt.click()
-            page.wait_for_function("document.querySelector('.kk-g ul').scrollLeft > 0")
-            page.wait_for_function("!document.querySelector('.kk-g .kk-nav button').disabled")
+            until(page, "document.querySelector('.kk-g ul').scrollLeft > 0")
+            expect(prev).to_be_enabled()
             page.wait_for_timeout(600)  # the smooth scroll settles on a photo
             page.screenshot(path=str(SHOTS / "galleries" / f"carousel-buttons-{width}.png"))
         assert page.console_errors == []

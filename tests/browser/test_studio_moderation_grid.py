@@ -5,6 +5,7 @@ Screenshots: /tmp/shots/studio/moderation-{ja,en}-{390,1366}.png
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.shots import shoot
@@ -95,7 +96,7 @@ def test_an_entry_page_and_the_entries_list_read_as_a_native_would(page, live_se
     page.wait_for_selector("#note-withdraw-error")
     # the page's deferred script moves the focus to the field once it has loaded: wait for it (on a loaded
     # machine the error was in the page before the script ran, and the focus still on the body)
-    page.wait_for_function("document.activeElement && document.activeElement.id === 'note-withdraw'")
+    expect(page.locator("#note-withdraw")).to_be_focused()
     page.console_errors.clear()  # Chromium logs the refused step's 422 answer itself
     for width in (390, 1366):
         page.set_viewport_size({"width": width, "height": 900})
