@@ -31,6 +31,7 @@ from campaign.clock import utcnow
 from campaign.entries import photos, rules, services, status_links
 from campaign.entries.forms import EntryForm
 from campaign.entries.models import Entry
+from campaign.entries.publication import shown_publicly
 from campaign.entries.received import after_entry_received
 from campaign.errors import FORM_EXPIRED, HTTP_MESSAGES, DomainError, error_response, wants_json
 from campaign.extensions import db, limiter
@@ -293,6 +294,7 @@ def status(token: str):
             # what the customer just did here (no cookie carries it: the status page sets none)
             done=request.args.get("done"),
             campaign_page_public=entry.campaign.page_online(utcnow()),
+            shown_publicly=shown_publicly(entry),
             photo_problem=photos.photo_problem(entry),
             status_url=url_for("submissions.status", token=token, _external=True),
         )

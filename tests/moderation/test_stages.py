@@ -33,6 +33,17 @@ def test_single_stage_an_editor_approves_and_the_customer_sees_it(team, client):
     page = client.get(status_url)
     assert 'id="entry-status">Approved<' in page.text
     assert "nice photo" not in page.text  # the team note is never shown to the customer
+    assert 'id="not-shown"' not in page.text  # consented to the gallery and reviews: shown
+
+
+def test_an_approved_entry_the_customer_kept_private_says_why_it_is_not_shown(team, client):
+    """「承認済み」 alone made a customer who consented to no public surface look for a photo that is never
+    shown (a walk-through's find)."""
+    entry, status_url = team.entry(client, consent_scopes=[])
+    assert step(team.studio(Role.EDITOR), entry, "approve").status_code == 303
+    page = client.get(status_url, headers={"Accept-Language": "ja"}).text
+    assert 'id="entry-status">承認済み<' in page
+    assert "掲載に同意されていないため、この写真は公開されません" in page
 
 
 def test_a_viewer_cannot_moderate(team):

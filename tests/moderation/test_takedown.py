@@ -35,7 +35,10 @@ def test_an_editor_takes_an_approved_entry_down_everywhere_at_once(team, client)
     process_entry(entry.id)  # e.g. `flask entries process` sweeping pending entries
     assert all(client.get(url).status_code == 404 for url in urls)
     page = client.get(status_url)
-    assert "Withdrawn" in page.text and "removed this entry from public view" in page.text
+    assert 'id="entry-status">Removed from public view by the organiser<' in page.text  # not "Withdrawn":
+    assert "You can also withdraw it yourself" in page.text  # the customer did not withdraw it
+    japanese = client.get(status_url, headers={"Accept-Language": "ja"}).text
+    assert "取り下げ済み" not in japanese and "主催者により非公開" in japanese
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.withdraw"))
     assert event.actor_label == "editor@example.com"
     assert event.before == {"status": "approved"}
