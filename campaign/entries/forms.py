@@ -16,7 +16,7 @@ from wtforms import (
 )
 
 from campaign.campaigns.forms import scope_choices
-from campaign.entries.rules import clean_text
+from campaign.entries.rules import clean_text, shows_nothing
 from campaign.entries.services import Submission
 from campaign.form_fields import AppForm
 from campaign.uploads import file_bytes
@@ -49,7 +49,7 @@ class EntryForm(AppForm):
             email=(self.email.data or "").strip(),
             rating=int(rating) if rating and str(rating).isdigit() else None,
             caption=clean_text(self.caption.data or ""),
-            nickname=clean_text(self.nickname.data or "").replace("\n", " "),
+            nickname=_nickname(self.nickname.data),
             social_handle=clean_text(self.social_handle.data or "").lstrip("@＠"),
             post_url=(self.post_url.data or "").strip(),
             accepts_terms=bool(self.accepts_terms.data),
@@ -67,3 +67,10 @@ class EntryForm(AppForm):
     def photo_bytes(self) -> bytes | None:
         upload = self.photo.data
         return file_bytes(upload) if upload else None
+
+
+def _nickname(typed: str | None) -> str:
+    """The nickname as shown, "" (anonymous) for one that shows nothing: zero-width spaces left a blank
+    where a name should be, on the gallery and the certificate."""
+    nickname = clean_text(typed or "").replace("\n", " ")
+    return "" if shows_nothing(nickname) else nickname

@@ -30,6 +30,17 @@ def clean_text(value: str) -> str:
     return xml_text(_CONTROL.sub("", unicodedata.normalize("NFC", value or ""))).strip()
 
 
+# Characters that show nothing: format characters (zero-width spaces and joiners, U+2060, U+FEFF), spaces,
+# and the Hangul fillers, which fonts draw as blank.
+_BLANK_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Cc"}
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+
+
+def shows_nothing(value: str) -> bool:
+    """Whether `value` has no character a reader would see (a nickname of zero-width spaces shows blank)."""
+    return all(c in _BLANK_CHARACTERS or unicodedata.category(c) in _BLANK_CATEGORIES for c in value)
+
+
 def xml_text(value: str) -> str:
     """`value` without the characters XML 1.0 forbids (U+FFFE, U+FFFF, lone surrogates, C0 controls but
     tab and line breaks): used where text is taken in and again where XML is written."""
