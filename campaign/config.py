@@ -19,6 +19,7 @@ _INT_KEYS = {
     "MAX_UPLOAD_BYTES",
     "MAX_PIXELS",
     "MIN_PHOTO_SIDE",
+    "MAX_PHOTO_ASPECT",
     "MEDIA_MEMORY_LIMIT",
     "S3_MAX_ATTEMPTS",
     "MAIL_PORT",
@@ -39,7 +40,7 @@ _INT_KEYS = {
 }
 # Numbers where 0 means "none" or "off"; every other number must be above 0 (0 seconds between ticks made
 # the ticker spin), and none may be negative.
-_ZERO_ALLOWED = {"MIN_PHOTO_SIDE", "HSTS_SECONDS"} | {
+_ZERO_ALLOWED = {"MIN_PHOTO_SIDE", "MAX_PHOTO_ASPECT", "HSTS_SECONDS"} | {
     key for key in _INT_KEYS if key.startswith("PROXY_FIX_")
 }
 _FLOAT_KEYS = {"S3_CONNECT_TIMEOUT", "S3_READ_TIMEOUT", "MAIL_TIMEOUT", "MEDIA_TIME_LIMIT"}
@@ -90,6 +91,9 @@ class Config:
     MAX_UPLOAD_BYTES = 20 * 1024 * 1024
     MAX_PIXELS = 40_000_000
     MIN_PHOTO_SIDE = 200  # pixels on the shorter side: a product must be recognisable in the photo
+    # the longer side at most this many times the shorter (0: any): a phone's panorama is 3 to 6 times as
+    # wide as it is high; a 60000 × 300 strip shows no product and breaks every gallery layout
+    MAX_PHOTO_ASPECT = 8
     MEDIA_TIME_LIMIT = 20.0  # seconds to derive one photo, in a child process
     MEDIA_MEMORY_LIMIT = 1024 * 1024 * 1024  # bytes that child may add
     REDIS_URL: str | None = None

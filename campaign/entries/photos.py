@@ -30,6 +30,10 @@ PHOTO_MESSAGES = {
         "The photo is too small (%(width)s × %(height)s pixels). Please send a photo whose shorter side is "
         "at least %(min_side)s pixels."
     ),
+    "too_narrow": _l(
+        "The photo is too long and narrow (%(width)s × %(height)s pixels). Please send a photo whose longer "
+        "side is at most %(max_aspect)s times its shorter side."
+    ),
     "timeout": _l("The photo took too long to process. Please try a smaller photo."),
     "out_of_memory": _l("The photo is too complex to process. Please try a smaller photo."),
 }
@@ -42,6 +46,7 @@ def refusal(exc: media.MediaError, limits: Limits) -> str:
         "max_mp": limits.max_pixels // 1_000_000,
         "format": exc.detail.get("format", "?"),
         "min_side": limits.min_side,
+        "max_aspect": limits.max_aspect,
         "width": exc.detail.get("width", "?"),
         "height": exc.detail.get("height", "?"),
     }

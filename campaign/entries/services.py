@@ -90,6 +90,7 @@ class Limits:
     max_bytes: int
     max_pixels: int
     min_side: int = 1
+    max_aspect: int = 0
 
     @classmethod
     def from_config(cls, config) -> "Limits":
@@ -97,6 +98,7 @@ class Limits:
             max_bytes=config["MAX_UPLOAD_BYTES"],
             max_pixels=config["MAX_PIXELS"],
             min_side=config["MIN_PHOTO_SIDE"],
+            max_aspect=config["MAX_PHOTO_ASPECT"],
         )
 
 
@@ -240,7 +242,11 @@ def free_slot(campaign: Campaign, used: set[int]) -> int:
 def inspect_photo(photo: bytes, limits: Limits) -> media.Inspection:
     try:
         return media.inspect(
-            photo, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes, min_side=limits.min_side
+            photo,
+            max_pixels=limits.max_pixels,
+            max_bytes=limits.max_bytes,
+            min_side=limits.min_side,
+            max_aspect=limits.max_aspect,
         )
     except media.MediaError as exc:
         message = photos.refusal(exc, limits)

@@ -13,6 +13,7 @@ ErrorCode = Literal[
     "too_many_pixels",
     "too_many_frames",
     "too_small",
+    "too_narrow",
     "timeout",
     "out_of_memory",
 ]
@@ -27,6 +28,7 @@ _MESSAGES: dict[str, str] = {
     "too_many_pixels": "the image has more pixels than the limit",
     "too_many_frames": "the image has more frames than the limit",
     "too_small": "the image is smaller than the minimum size",
+    "too_narrow": "the image's long side is more times its short side than allowed",
     "timeout": "processing the image took longer than allowed",
     "out_of_memory": "processing the image needed more memory than allowed",
 }

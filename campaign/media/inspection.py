@@ -38,11 +38,13 @@ def inspect(
     max_bytes: int = MAX_BYTES,
     max_frames: int = MAX_FRAMES,
     min_side: int = 1,
+    max_aspect: int = 0,
     timeout: float | None = None,
 ) -> Inspection:
     """Describe `data` if it is a whole JPEG, PNG, WebP or HEIF image within the limits, else MediaError.
 
-    `min_side`: the fewest pixels the shorter side may have.
+    `min_side`: the fewest pixels the shorter side may have; `max_aspect`: how many times the shorter side
+    the longer one may be (0: any).
     """
     deadline = Deadline(timeout)
     if not data:
@@ -57,6 +59,8 @@ def inspect(
             raise MediaError("too_many_frames", {"max_frames": max_frames, "frames": frames})
     if min(width, height) < min_side:
         raise MediaError("too_small", {"min_side": min_side, "width": width, "height": height})
+    if max_aspect and max(width, height) > max_aspect * min(width, height):
+        raise MediaError("too_narrow", {"max_aspect": max_aspect, "width": width, "height": height})
     deadline.check("open")
     check_whole(data, kind.name)
     deadline.check("container")

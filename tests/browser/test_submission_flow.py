@@ -365,3 +365,21 @@ def test_a_campaign_open_to_uploads_and_posts_lists_the_uploads_steps(browser, l
         shoot(page, f"steps-both-ways-{locale[:2]}")
     finally:
         context.close()
+
+
+def test_a_long_narrow_photo_is_refused_at_its_field_in_japanese(page, live_server, app):
+    """The proportions bound (MAX_PHOTO_ASPECT) is told at the photo, with the photo's size and the bound."""
+    factories.campaign(factories.org())
+    page.goto(f"{live_server.url}/lang/ja?next=/c/summer")
+    fill_entry_form(page, factories.photo(1800, 200))
+    page.click("#submit-button")
+    page.wait_for_selector("[data-field=photo] .field-error")
+    message = page.locator("[data-field=photo] .field-error").inner_text()
+    assert "写真が細長すぎます（1800 × 200 ピクセル）" in message and "8倍以内" in message
+    page.console_errors.clear()  # Chromium logs the refused post's 422 answer itself
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.locator("[data-field=photo]").scroll_into_view_if_needed()
+        page.screenshot(path=f"/tmp/shots/walk-customer/photo-too-narrow-ja-{width}.png")
+    assert db.session.scalar(select(Entry)) is None
+    assert page.console_errors == []

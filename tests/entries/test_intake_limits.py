@@ -51,6 +51,32 @@ def test_the_minimum_is_configurable_and_said_in_japanese(client, live, app):
     assert submit(client, photo=png(300, 600), filename="photo.png").status_code == 303
 
 
+# Proportions
+
+
+@pytest.mark.parametrize("size", [(1700, 200), (200, 1700)])
+def test_a_photo_longer_than_eight_times_its_width_is_refused_with_its_size(client, live, size):
+    """A 60000 × 300 strip was accepted: no product shows in it, and galleries squeezed it to a line."""
+    response = submit(client, photo=png(*size), filename="photo.png", headers={"Accept-Language": "ja"})
+    assert response.status_code == 422
+    assert f"写真が細長すぎます（{size[0]} × {size[1]} ピクセル）" in response.text
+    assert "長い辺が短い辺の8倍以内" in response.text
+    assert entry_count() == 0 and list(get_storage().iter_objects("")) == []
+
+
+def test_a_panorama_within_the_bound_is_accepted_and_the_bound_can_be_lifted(client, live, app):
+    def send(width: int, email: str):
+        return submit(client, photo=png(width, 200), filename="photo.png", email=email)
+
+    assert send(1600, "a@example.com").status_code == 303
+    response = send(2000, "b@example.com")
+    assert response.status_code == 422
+    assert "The photo is too long and narrow (2000 × 200 pixels)" in response.text
+    assert "longer side is at most 8 times its shorter side" in response.text
+    app.config["MAX_PHOTO_ASPECT"] = 0  # any proportions
+    assert send(2000, "b@example.com").status_code == 303
+
+
 # Column lengths
 
 
