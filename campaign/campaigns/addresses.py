@@ -3,6 +3,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -22,6 +23,19 @@ class CampaignMoved(DomainError):
         self.old, self.slug = old, slug
 
 
+class CampaignEnded(DomainError):
+    """A launched campaign its brand has archived: its address says so (410), with what stays public of it
+    (the draw's certificate, the winner-message check), instead of a bare "page does not exist"."""
+
+    status = 410
+    code = "campaign_ended"
+    message = _l("This campaign has ended.")
+
+    def __init__(self, campaign: Campaign):
+        super().__init__()
+        self.campaign = campaign
+
+
 def retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
     """A launched campaign's old address keeps redirecting to it and is never reused; taking back one of
     its own old addresses un-retires it."""
@@ -35,7 +49,8 @@ def retire_slug(campaign: Campaign, new_slug: str, now: datetime) -> None:
 
 
 def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> Campaign:
-    """A campaign customers may see: launched and not archived; anything else does not exist.
+    """A campaign customers may see: launched and not archived; a draft does not exist, an archived one has
+    ended (CampaignEnded).
 
     `archived_too` is for the public record a launched campaign keeps after it is archived (the winner
     check page, the instant-win certificate). A retired address raises CampaignMoved."""
@@ -52,6 +67,8 @@ def public_campaign(slug: str, *, now: datetime, archived_too: bool = False) -> 
         raise NotFound()
     if campaign.page_online(now):
         return campaign
-    if archived_too and campaign.launched_at is not None and campaign.status(now) is CampaignStatus.ARCHIVED:
-        return campaign
+    if campaign.launched_at is not None and campaign.status(now) is CampaignStatus.ARCHIVED:
+        if archived_too:
+            return campaign
+        raise CampaignEnded(campaign)
     raise NotFound()

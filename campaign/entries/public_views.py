@@ -25,7 +25,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from campaign import jobs, mail, media, metrics
-from campaign.campaigns.addresses import public_campaign
+from campaign.campaigns.addresses import CampaignEnded, public_campaign
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.entries import photos, rules, services, status_links
@@ -189,6 +189,17 @@ def campaign_page(slug: str):
     campaign = public_campaign(slug, now=utcnow())
     message = ENTRY_FORM_EXPIRED if request.args.get("expired") == "1" else None  # see `form_expired`
     return campaign_page_response(campaign, EntryForm(), message=message)
+
+
+@bp.app_errorhandler(CampaignEnded)
+def campaign_ended(exc: CampaignEnded):
+    """An archived campaign's address (a QR code on a package, an old post): the brand's page saying it has
+    ended, with what stays public of it; a script asking for JSON gets the error as JSON."""
+    if wants_json():
+        return error_response(exc.status, exc.code, exc.text())
+    campaign = exc.campaign
+    g.timezone = campaign.organisation.timezone
+    return render_template("entries/ended.html", campaign=campaign), exc.status
 
 
 @bp.get("/c/<slug>/already")

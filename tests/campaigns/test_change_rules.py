@@ -182,9 +182,19 @@ def test_archiving_keeps_the_certificate_and_check_page_is_audited_and_can_be_un
 ):
     campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
     url = f"/studio/campaigns/{campaign.public_id}"
+    from tests.entries.helpers import submit
+
+    open_tab = csrf_from(client.get("/c/summer/check").text)  # a tab left open (any form of the session)
     assert studio.post(url + "/archive", form_page=url).status_code == 302
 
-    assert client.get("/c/summer").status_code == 404
+    ended = client.get("/c/summer", headers={"Accept-Language": "ja"})
+    assert ended.status_code == 410  # a QR code on a package still leads somewhere that says what happened
+    assert "このキャンペーンは終了しました" in ended.text and campaign.organisation.name in ended.text
+    assert f'href="/draws/{draw.public_id}"' in ended.text and 'href="/c/summer/check"' in ended.text
+    assert 'name="photo"' not in ended.text
+    late = submit(client, fields={"csrf_token": open_tab}, headers={"Accept": "application/json"})
+    assert (late.status_code, late.json["error"]) == (410, "campaign_ended")
+    assert submit(client, fields={"csrf_token": open_tab}).status_code == 410  # without the page's script
     assert client.get(f"/draws/{draw.public_id}").status_code == 200
     assert client.get(f"/draws/{draw.public_id}.json").json["results"]
     assert client.get("/c/summer/check").status_code == 200

@@ -141,7 +141,7 @@ def test_launch_and_archive(studio, editor):
     assert campaign.status(utcnow()) is CampaignStatus.LIVE
     assert studio.client.get("/c/summer").status_code == 200
     assert studio.post(url + "/archive", form_page=url).status_code == 302
-    assert studio.client.get("/c/summer").status_code == 404
+    assert studio.client.get("/c/summer").status_code == 410  # it has ended (entries/ended.html)
 
 
 def test_viewers_cannot_edit(client, studio, app):
