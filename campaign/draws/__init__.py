@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(  # the words of draws/_labels.html, which the shipping lists share
         pick_state_labels=labels.PICK_STATES,
         win_state_labels=labels.WIN_STATES,
+        exclusion_labels=labels.EXCLUSIONS,
         state_label=labels.label,
         address_line=labels.address_line,
     )

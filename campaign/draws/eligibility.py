@@ -30,12 +30,11 @@ from campaign.draws import algorithm, participants
 from campaign.draws.models import Eligibility
 from campaign.extensions import db
 
+# Why an entry is left out of the list the draw is made from (`reason_sql`, in the order it checks them)...
+LIST_REASONS = ("rejected", "withdrawn", "not_approved", "outside_window", "duplicate_photo")
+# ... and, with why a drawn winner is excluded later, every reason a certificate may give.
 EXCLUSION_REASONS = (
-    "rejected",
-    "withdrawn",
-    "not_approved",
-    "outside_window",
-    "duplicate_photo",
+    *LIST_REASONS,
     "already_won",
     "post_deleted",
     "not_following",
@@ -44,9 +43,26 @@ EXCLUSION_REASONS = (
 )
 
 _ELIGIBLE = {
-    Eligibility.APPROVED: "status = 'approved'",
-    Eligibility.NOT_REJECTED: "status NOT IN ('rejected', 'withdrawn')",
+    Eligibility.APPROVED: "entries.status = 'approved'",
+    Eligibility.NOT_REJECTED: "entries.status NOT IN ('rejected', 'withdrawn')",
 }
+
+# The rule: which of LIST_REASONS leaves an entry out (NULL when it takes part). The draw's chunks read it,
+# and so do the draw screen's counts before the draw and the moderation queue's filter (`exclusions`).
+_REASON = """CASE
+      WHEN entries.status = 'rejected' THEN 'rejected'
+      WHEN entries.status = 'withdrawn' THEN 'withdrawn'
+      WHEN NOT ({eligible}) THEN 'not_approved'
+      WHEN entries.created_at < {opens} OR entries.created_at >= {closes} THEN 'outside_window'
+      WHEN entries.duplicate_of_id IS NOT NULL THEN 'duplicate_photo'
+    END"""
+
+
+def reason_sql(mode: Eligibility, opens: str, closes: str) -> str:
+    """The SQL expression naming why a row of `entries` is left out of the draw (NULL when it takes part),
+    with `opens` and `closes` the placeholders of the campaign's period, in that order."""
+    return _REASON.format(eligible=_ELIGIBLE[mode], opens=opens, closes=closes)
+
 
 # The next chunk of the campaign's entries in entry-id order after a given id, aggregated: its eligible
 # entries' frozen-list lines ("{id} {token}") and, in the same order, their ids; its exclusions
@@ -59,14 +75,7 @@ SELECT {agg}(public_id || ' ' || participant_token, {nl}) FILTER (WHERE reason I
   {agg}(public_id || ' ' || reason, {nl}) FILTER (WHERE reason IS NOT NULL),
   MAX(public_id), COUNT(*), COUNT(*) FILTER (WHERE reason IS NULL AND participant_token IS NULL)
 FROM (
-  SELECT public_id, participant_token,
-    CASE
-      WHEN status = 'rejected' THEN 'rejected'
-      WHEN status = 'withdrawn' THEN 'withdrawn'
-      WHEN NOT ({eligible}) THEN 'not_approved'
-      WHEN created_at < {p} OR created_at >= {p} THEN 'outside_window'
-      WHEN duplicate_of_id IS NOT NULL THEN 'duplicate_photo'
-    END AS reason
+  SELECT public_id, participant_token, {reason} AS reason
   FROM entries WHERE campaign_id = {p} AND public_id > {p}
   ORDER BY public_id LIMIT {size}
 ) AS chunk
@@ -269,7 +278,8 @@ def pool(
     `before_writing` is called: the draw waits there for the drawer's password to pass."""
     driver = _Driver()
     agg, nl = driver.aggregate()
-    sql = _CHUNK.format(p=driver.p, agg=agg, nl=nl, eligible=_ELIGIBLE[mode], size=int(chunk_size))
+    reason = reason_sql(mode, driver.p, driver.p)
+    sql = _CHUNK.format(p=driver.p, agg=agg, nl=nl, reason=reason, size=int(chunk_size))
     opens, closes = driver.moment(campaign.opens_at), driver.moment(campaign.closes_at)
     after, unstamped = "", 0
     reader = _Reader(sink)

@@ -23,6 +23,18 @@ WIN_STATES = {  # instant win (instant.fulfilment.WinState); "prize state": "Shi
     "shipped": _p("prize state", "Shipped"),
     "cancelled": _p("prize state", "Cancelled (voided)"),
 }
+EXCLUSIONS = {  # eligibility.EXCLUSION_REASONS: why an entry or a drawn winner is left out of a draw
+    "rejected": _l("rejected in moderation"),
+    "withdrawn": _l("withdrawn"),
+    "not_approved": _l("not approved"),
+    "outside_window": _l("outside the campaign period"),
+    "duplicate_photo": _l("duplicate photo"),
+    "already_won": _l("already won"),
+    "post_deleted": _l("post deleted or not found"),
+    "not_following": _l("not following"),
+    "hashtag_missing": _l("hashtag missing"),
+    "manual_check_failed": _l("failed the check by hand"),
+}
 # winners.ADDRESS_FIELDS, as the claim form names them
 ADDRESS_FIELDS = {
     "name": _l("Full name of the recipient"),
