@@ -12,7 +12,7 @@ from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.connectors import services as connectors
 from campaign.csv_export import csv_response
-from campaign.draws import certificate, labels, services, winners
+from campaign.draws import certificate, exclusions, labels, services, winners
 from campaign.draws.forms import CheckForm, DrawForm, PlanForm
 from campaign.draws.models import Draw, DrawPick, Eligibility, PickState
 from campaign.entries import labels as entry_labels
@@ -67,6 +67,8 @@ def _page(
             for p in draw.picks
         }
         by_hand = {pick_id: text for pick_id, text in messages.items() if text}
+    # before the irreversible draw: who it would take and leave out, as the draw's own rule says
+    preview = exclusions.preview(campaign, plan.eligibility) if plan and not draw else None
     return render_template(
         "draws/show.html",
         campaign=campaign,
@@ -81,6 +83,8 @@ def _page(
         network_names=connectors.NETWORK_NAMES,
         may_draw=orgs.can(g.membership, "draw"),
         may_view_audit=orgs.can(g.membership, "view_audit"),
+        may_moderate=orgs.can(g.membership, "moderate"),
+        preview=preview,
         status=campaign.status(utcnow()),
     ), code
 

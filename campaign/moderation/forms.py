@@ -68,6 +68,9 @@ class QueueFilterForm(AppForm):
     duplicates = BooleanField(_l("Possible duplicates only"))
     rights = SelectField(_l("Rights"), choices=lambda: rights_choices(), default="", validators=[Optional()])
     source = SelectField(_l("Source"), choices=lambda: source_choices(), default="", validators=[Optional()])
+    left_out = SelectField(
+        _l("Left out of the draw"), choices=lambda: left_out_choices(), default="", validators=[Optional()]
+    )
 
 
 def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:
@@ -97,6 +100,14 @@ def source_choices() -> list[SelectChoice]:
         SelectChoice("instagram", "Instagram"),
         SelectChoice("x", "X"),
     ]
+
+
+def left_out_choices() -> list[SelectChoice]:
+    """Why the campaign's draw leaves an entry out (`eligibility.LIST_REASONS`)."""
+    from campaign.draws.eligibility import LIST_REASONS
+    from campaign.draws.labels import EXCLUSIONS
+
+    return [SelectChoice("", _l("Any"))] + [SelectChoice(r, EXCLUSIONS[r]) for r in LIST_REASONS]
 
 
 def rating_choices() -> list[SelectChoice]:

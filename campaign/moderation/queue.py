@@ -35,6 +35,7 @@ class QueueFilter:
     duplicates_only: bool = False
     rights: str = ""  # "" any; "none" (collected, never asked) or a rights.models.RightsState
     source: str | None = None  # a key of SOURCE_FILTERS
+    left_out: str = ""  # with a campaign: what its draw leaves out for this reason (eligibility.LIST_REASONS)
 
 
 @dataclass
@@ -72,6 +73,10 @@ def _filtered(org: Organisation, flt: QueueFilter):
         query = with_rights_state(query, flt.rights)
     if flt.source in SOURCE_FILTERS:
         query = query.where(SOURCE_FILTERS[flt.source])
+    if flt.left_out and flt.campaign is not None:
+        from campaign.draws.exclusions import left_out_for
+
+        query = query.where(left_out_for(flt.campaign, flt.left_out))
     return query
 
 

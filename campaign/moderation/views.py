@@ -10,6 +10,7 @@ from campaign.audit.services import Actor
 from campaign.campaigns.models import Campaign
 from campaign.clock import utcnow
 from campaign.csv_export import csv_stream
+from campaign.draws.eligibility import LIST_REASONS
 from campaign.entries.models import Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
@@ -66,6 +67,7 @@ def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: lis
         duplicates_only=bool(form.duplicates.data),
         rights=form.rights.data if form.rights.data in {choice.value for choice in rights_choices()} else "",
         source=form.source.data if form.source.data in queue.SOURCE_FILTERS else None,
+        left_out=form.left_out.data if form.left_out.data in LIST_REASONS else "",
     )
 
 
