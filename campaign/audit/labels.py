@@ -102,6 +102,8 @@ ACTIONS = {
     "api_key.revoked": _l("API key revoked"),
     "connector.configured": _l("Social account connected"),
     "connector.disconnected": _l("Social account disconnected"),
+    "connector.expired": _l("Social connection expired (the network refused the token)"),
+    "connector.restored": _l("Social connection working again"),
 }
 
 OBJECTS = {
@@ -219,6 +221,9 @@ FIELDS = {
     "rating": _l("Rating"),
     "from": _l("From"),
     "to": _l("To"),
+    "needs_reconnection": _l("Needs reconnection"),
+    "unchecked_public_posts": _l("Approved posts no longer checked for deletion"),
+    "refused_at": _l("Refused since"),
 }
 # values of `state` (a prize drawn, a rights request, a review) and of consent scopes, in words
 STATE_WORDS = {

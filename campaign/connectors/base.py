@@ -35,13 +35,24 @@ class ConnectorError(Exception):
 
     `kind` sorts the failure for the people who must act on it: "unauthorised" (wrong, expired or revoked
     token), "rate_limited", "not_found" (no such account), "unreachable" (network),
-    "malformed" (an answer that is not the API's JSON), else "api"."""
+    "malformed" (an answer that is not the API's JSON), else "api". `token_refused`: the network no longer
+    accepts the stored access at all (Graph's OAuthException codes that ask for a new login, X's 401), so
+    only reconnecting helps (`connectors.expiry`)."""
 
-    def __init__(self, message: str, *, status: int = 0, retry_after: int | None = None, kind: str = "api"):
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 0,
+        retry_after: int | None = None,
+        kind: str = "api",
+        token_refused: bool = False,
+    ):
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
         self.kind = kind
+        self.token_refused = token_refused
 
 
 class Connector(Protocol):
@@ -113,6 +124,8 @@ def _exchange(request: urllib.request.Request, *, allow_private: bool, timeout: 
 
 GRAPH_RATE_LIMITS = (4, 17, 32, 613)  # application, user, page and custom rate limits
 GRAPH_BAD_TOKEN = (102, 190)  # session key invalid, access token invalid or expired
+# the permission the token was granted is missing or was removed: a new login grants it again
+GRAPH_PERMISSION = (10, *range(200, 300))
 X_NOT_FOUND = "https://api.twitter.com/2/problems/resource-not-found"
 
 
@@ -128,8 +141,8 @@ def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
             return ConnectorError(
                 message, status=status, retry_after=_graph_regain(lower), kind="rate_limited"
             )
-        if code in GRAPH_BAD_TOKEN:
-            return ConnectorError(message, status=status, kind="unauthorised")
+        if code in GRAPH_BAD_TOKEN or code in GRAPH_PERMISSION:
+            return ConnectorError(message, status=status, kind="unauthorised", token_refused=True)
         if code == 100 and graph.get("error_subcode") == 33:  # object does not exist
             return ConnectorError(message, status=status, kind="not_found")
         return ConnectorError(message, status=status)
@@ -140,7 +153,9 @@ def error_from(status: int, payload: dict, headers: dict) -> ConnectorError:
     errors = payload.get("errors") or [payload]
     detail = "; ".join(str(e.get("detail") or e.get("message") or e.get("title") or "") for e in errors)
     kind = "unauthorised" if status in (401, 403) else "api"
-    return ConnectorError(f"API error {status}: {detail}", status=status, kind=kind)
+    # 401: the bearer token is invalid or revoked; a 403 is this app's plan or access level, not the token
+    refused = status == 401
+    return ConnectorError(f"API error {status}: {detail}", status=status, kind=kind, token_refused=refused)
 
 
 def _graph_regain(headers: dict) -> int | None:

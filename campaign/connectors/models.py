@@ -21,3 +21,11 @@ class ConnectorAccount(db.Model):
     token_sealed: Mapped[str] = mapped_column(Text)
     base_url: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # the network refused the token (expired or revoked): nothing is read with it until the owner
+    # reconnects, which clears both (`connectors.expiry`)
+    refused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refused_detail: Mapped[str] = mapped_column(Text, default="", server_default="")  # the API's words
+
+    @property
+    def needs_reconnection(self) -> bool:
+        return self.refused_at is not None

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from campaign import outbound
 from campaign.audit.services import Actor, record
+from campaign.connectors import expiry
 from campaign.connectors.base import Connector, ConnectorError, Post, Verdict
 from campaign.connectors.instagram import InstagramGraph
 from campaign.connectors.models import ConnectorAccount
@@ -112,6 +113,7 @@ def configure(
     account.base_url = base_url
     account.updated_at = now
     db.session.flush()
+    expiry.token_accepted(account, actor=actor, now=now)  # a new token: reconnected
     record(
         actor,
         "connector.configured",
@@ -150,15 +152,23 @@ def _facts(account: ConnectorAccount) -> dict:
     return {"account_id": account.account_id, "base_url": account.base_url}
 
 
-def check_connection(org_id: int, network: str, secret: str) -> str:
-    """One cheap read with the stored access; the account's username, or ConnectionFailed saying why."""
+def check_connection(org_id: int, network: str, secret: str, *, actor: Actor, now: datetime) -> str:
+    """One cheap read with the stored access; the account's username, or ConnectionFailed saying why. The
+    answer also sets the connection's state (`expiry`): a refused token marks it, an answer clears the mark
+    (flushed: the caller commits either way)."""
     connector = connector_for(org_id, network, secret)
     if connector is None:
         raise ConnectionFailed(_l("This network is not connected."))
+    account = account_of(org_id, network)
     try:
-        return connector.account_name()
+        username = connector.account_name()
     except ConnectorError as exc:
-        raise _failure(exc, account_of(org_id, network)) from exc
+        if exc.token_refused and account is not None:
+            expiry.token_refused(account, str(exc), now=now)
+        raise _failure(exc, account) from exc
+    if account is not None:
+        expiry.token_accepted(account, actor=actor, now=now)
+    return username
 
 
 def _failure(exc: ConnectorError, account: ConnectorAccount | None) -> ConnectionFailed:

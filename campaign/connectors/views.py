@@ -93,10 +93,14 @@ def disconnect(network: str):
 def check_connection(network: str):
     network = services.checked_network(network)
     try:
-        username = services.check_connection(g.org.id, network, current_app.secret_key)
+        username = services.check_connection(
+            g.org.id, network, current_app.secret_key, actor=_actor(), now=utcnow()
+        )
     except services.ConnectionFailed as exc:
+        db.session.commit()  # a refused token's mark (and its mail) stays
         flash(exc.text())
     else:
+        db.session.commit()
         flash(_("The connection works: the API answered for @%(username)s.", username=username))
     return redirect(url_for("connectors.index"), code=303)
 

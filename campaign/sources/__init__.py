@@ -12,6 +12,7 @@ def init_app(app: Flask) -> None:
     from campaign.sources import (
         duties,
         models,  # noqa: F401 - the tables belong to the metadata
+        removal,
     )
     from campaign.sources.cli import sources_cli
     from campaign.sources.views import bp
@@ -21,4 +22,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(hooks_bp)
     app.cli.add_command(sources_cli)
     schedule.add_duty(app, "sources-poll", timedelta(minutes=5), duties.poll)
-    schedule.add_duty(app, "sources-recheck", timedelta(hours=6), duties.recheck)
+    schedule.add_duty(app, "sources-recheck", removal.RECHECK_EVERY, duties.recheck)

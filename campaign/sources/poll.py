@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from campaign import leases, outbound
 from campaign.clock import utcnow
+from campaign.connectors import expiry
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.services import TOKEN_PURPOSE, account_of
 from campaign.draws import sealing
@@ -43,8 +44,9 @@ after_poll: list[Callable[[Source, Pass, datetime], None]] = []
 
 
 def reader_for(source: Source, now: datetime) -> Reader | None:
+    """None when the network is not connected, or refused its token (nothing is read until reconnected)."""
     account = account_of(source.org_id, source.network)
-    if account is None:
+    if account is None or account.needs_reconnection:
         return None
     token = sealing.unseal(current_app.secret_key, TOKEN_PURPOSE, account.token_sealed).decode()
     cls = XReader if source.network == "x" else GraphReader
@@ -120,7 +122,11 @@ def _poll(source_id: int, now: datetime) -> str:
         return "waiting"
     reader = reader_for(source, now)
     if reader is None:
-        _fail(source, "not_connected", "", now)
+        account = account_of(source.org_id, source.network)
+        if account is None:
+            _fail(source, "not_connected", "", now)
+        else:
+            _fail(source, "reconnect_needed", account.refused_detail, now)
         source.last_poll_at = now
         db.session.commit()
         return "failed"
@@ -129,6 +135,7 @@ def _poll(source_id: int, now: datetime) -> str:
     except ConnectorError as exc:
         db.session.rollback()
         source = db.session.get(Source, source_id)
+        refused_token(source, exc, now)
         _fail(source, exc.kind, str(exc), now)
         source.last_poll_at, source.last_pages = now, reader.pages
         source.api_pages += reader.pages
@@ -153,6 +160,13 @@ def _poll(source_id: int, now: datetime) -> str:
         hook(source, result, now)
     db.session.commit()
     return "polled"
+
+
+def refused_token(source: Source, exc: ConnectorError, now: datetime) -> None:
+    """The network refused the source's token: its connection is marked, once (`connectors.expiry`)."""
+    account = account_of(source.org_id, source.network)
+    if exc.token_refused and account is not None:
+        expiry.token_refused(account, str(exc), now=now)
 
 
 def collect_all(source: Source, posts: list[Found], *, now: datetime) -> str:
@@ -254,6 +268,7 @@ def collect_mention(source_id: int, media_id: str) -> str:
     try:
         found = reader.mentioned_media(media_id)
     except ConnectorError as exc:
+        refused_token(source, exc, now)
         _fail(source, exc.kind, str(exc), now)
         db.session.commit()
         if exc.kind in ("unreachable", "rate_limited"):

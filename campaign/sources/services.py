@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from campaign.audit.services import Actor, record
 from campaign.campaigns.models import Campaign
 from campaign.connectors.services import account_of
+from campaign.entries.models import Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.sources.models import HashtagSearch, Source, SourceKind, SourceState
@@ -38,6 +39,10 @@ MESSAGES = {
         "collected from that page; the next poll tries again."
     ),
     "api": _l("The network's API answered with an error."),
+    "reconnect_needed": _l(
+        "The connection to this network has expired: nothing is collected, and deletions on the network "
+        "are not checked, until an owner reconnects it."
+    ),
     "not_connected": _l("This network is not connected for your organisation. Connect it first."),
     "hashtag_budget": _l(
         "Instagram allows 30 different hashtags per account in 7 days, and they are used up."
@@ -93,6 +98,22 @@ def sources_of(campaign: Campaign) -> list[Source]:
             .order_by(Source.created_at, Source.id)
         )
     )
+
+
+def approved_posts(sources: list[Source]) -> dict[int, int]:
+    """Source id -> its approved posts still live on the network (whose deletion the recheck looks for)."""
+    if not sources:
+        return {}
+    rows = db.session.execute(
+        select(Entry.source_id, func.count())
+        .where(
+            Entry.source_id.in_([s.id for s in sources]),
+            Entry.status == EntryStatus.APPROVED,
+            Entry.removed_upstream_at.is_(None),
+        )
+        .group_by(Entry.source_id)
+    )
+    return {source_id: count for source_id, count in rows}
 
 
 def source_of(campaign: Campaign, public_id: str) -> Source:

@@ -25,12 +25,16 @@ def _actor() -> Actor:
 
 def _page(campaign: Campaign, form: SourceForm, status: int = 200):
     now = utcnow()
+    sources = services.sources_of(campaign)
+    accounts = accounts_of(g.org.id)
     body = render_template(
         "sources/index.html",
         campaign=campaign,
-        sources=services.sources_of(campaign),
+        sources=sources,
         form=form,
-        connected={network: account is not None for network, account in accounts_of(g.org.id).items()},
+        connected={network: account is not None for network, account in accounts.items()},
+        expired={network: a for network, a in accounts.items() if a is not None and a.needs_reconnection},
+        approved=services.approved_posts(sources),
         budget_used=services.budget_used(g.org.id, now),
         budget=services.HASHTAG_BUDGET,
         kind_labels=services.KIND_LABELS,

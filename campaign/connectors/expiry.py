@@ -1,0 +1,115 @@
+"""A connection whose token the network refused (expired or revoked): recorded on the connection, told once.
+
+A poll, a recheck or the studio's test that meets the refusal calls `token_refused`. The first one marks the
+connection (`refused_at`), audits it and mails the organisation's owners (who may reconnect), after the
+commit; the row is re-read under its lock first, so a second poller, a retry or the next poll five minutes
+later finds it marked and does nothing: one mail per expiry. While it is marked, polls and rechecks of its
+network do not call the API (`sources.poll`, `sources.removal`). Reconnecting (`services.configure`) or a
+test that the network answers again clears it (`token_accepted`).
+"""
+
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from campaign import locks, mail
+from campaign.audit.services import Actor, record
+from campaign.auth.models import User
+from campaign.connectors.models import ConnectorAccount
+from campaign.entries.models import Entry, EntryStatus
+from campaign.extensions import db
+from campaign.orgs.models import Membership, Organisation
+from campaign.orgs.services import CAPABILITIES
+
+EXPIRED = "connector.expired"  # audit actions (audit.labels)
+RESTORED = "connector.restored"
+
+
+def token_refused(account: ConnectorAccount, detail: str, *, now: datetime) -> bool:
+    """Marks the connection as needing reconnection; True only for the call that marked it (audited, owners
+    mailed after the commit). Flushes; the caller commits."""
+    account = locks.lock_row(account)
+    if account.refused_at is not None:
+        return False
+    account.refused_at, account.refused_detail = now, detail[:2000]
+    db.session.flush()
+    unchecked = public_posts(account)
+    after = {"needs_reconnection": True, "unchecked_public_posts": unchecked}
+    _record(Actor.system(), EXPIRED, account, now, after=after, reason=detail[:500])
+    for user in owners(account.org_id):
+        _mail(user, account, unchecked)
+    return True
+
+
+def token_accepted(account: ConnectorAccount, *, actor: Actor, now: datetime) -> None:
+    """The network takes the access again (a reconnection, a test that passed): the mark goes (audited)."""
+    if account.refused_at is None:
+        return
+    since = account.refused_at
+    account.refused_at, account.refused_detail = None, ""
+    db.session.flush()
+    before = {"needs_reconnection": True, "refused_at": since.isoformat()}
+    _record(actor, RESTORED, account, now, before=before, after={"needs_reconnection": False})
+
+
+def _record(actor: Actor, action: str, account: ConnectorAccount, now: datetime, **changes) -> None:
+    record(
+        actor,
+        action,
+        org_id=account.org_id,
+        object_type="connector",
+        object_id=account.network,
+        now=now,
+        **changes,
+    )
+
+
+def public_posts(account: ConnectorAccount) -> int:
+    """Approved posts of the network still live in the organisation: those a refused token leaves unchecked
+    for deletion on the network."""
+    from campaign.sources.models import Source, SourceKind
+
+    kinds = [kind for kind in SourceKind if kind.network == account.network]
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Entry)
+        .join(Source, Source.id == Entry.source_id)
+        .where(
+            Source.org_id == account.org_id,
+            Source.kind.in_(kinds),
+            Entry.status == EntryStatus.APPROVED,
+            Entry.removed_upstream_at.is_(None),
+        )
+    )
+
+
+def owners(org_id: int) -> list[User]:
+    """The members who may reconnect (manage_integrations)."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.org_id == org_id, Membership.role.in_(CAPABILITIES["manage_integrations"]))
+            .order_by(User.id)
+        )
+    )
+
+
+def _mail(user: User, account: ConnectorAccount, unchecked: int) -> None:
+    from campaign.connectors.services import NETWORK_NAMES
+
+    with force_locale(user.locale or "ja"):
+        network = NETWORK_NAMES[account.network]
+        subject = _("Reconnect %(network)s: the connection has expired", network=network)
+        text = render_template(
+            "connectors/email_expired.txt",
+            network=network,
+            org=db.session.get(Organisation, account.org_id).name,
+            unchecked=unchecked,
+            detail=account.refused_detail,
+            reconnect_url=mail.link("connectors.index") + f"#{account.network}",
+        )
+        mail.send_after_commit(user.email, subject, text)
