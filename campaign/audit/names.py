@@ -9,7 +9,7 @@ from sqlalchemy import select
 from campaign.extensions import db
 
 # recorded values that are ids, and what they name
-ID_FIELDS = {"entry": "entry", "product": "product", "replaces": "draw_pick"}
+ID_FIELDS = {"entry": "entry", "product": "product", "replaces": "draw_pick", "duplicate_of": "entry"}
 _OF_AN_ENTRY = ("draw_pick", "review")  # named by their entry's nickname
 
 

@@ -90,6 +90,10 @@ def field_value(value: object, key: str, locale: str) -> str:
         return str(PROOFS[value])
     if key in ("consent_scopes", "scopes") and isinstance(value, list):
         value = [SCOPES.get(item, item) for item in value]
+    if key == "duplicate" and isinstance(value, str):
+        from campaign.entries.labels import duplicate_label
+
+        return duplicate_label(value)
     if key == "withdrawn_by" and value in WITHDRAWN_BY:
         return str(WITHDRAWN_BY[value])
     if key in ("refused", "failed") and value in REFUSED:

@@ -35,9 +35,17 @@ def entry_panel(entry: Entry, membership: Membership, org: Organisation, *, reda
         "step_form": StepForm(),
         "redact_form": redact_form,
         "can_redact": can(membership, "moderate"),
+        # who may draw may judge a duplicate mark wrong, before the draw (`duplicates.clear_mark`)
+        "can_clear_duplicate": can(membership, "draw") and entry.duplicate_kind != "" and not drawn(entry),
         "audit_events": trail(entry, review, org) if can(membership, "view_audit") else None,
         **shown_in(entry, review),
     }
+
+
+def drawn(entry: Entry) -> bool:
+    from campaign.draws.services import draw_of
+
+    return draw_of(entry.campaign) is not None
 
 
 def trail(entry: Entry, review, org: Organisation) -> list:

@@ -15,7 +15,16 @@ from campaign.entries.models import Entry, EntryStatus
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.i18n import safe_next
-from campaign.moderation import export, launch, notifications, queue, reasons, redaction, services
+from campaign.moderation import (
+    duplicates,
+    export,
+    launch,
+    notifications,
+    queue,
+    reasons,
+    redaction,
+    services,
+)
 from campaign.moderation.forms import (
     BulkForm,
     QueueFilterForm,
@@ -231,6 +240,26 @@ def redact_caption(entry_id: str):
         return entry_page(entry, redact_form=form), 422
     db.session.commit()
     flash(_("Public caption saved."))
+    return redirect(url_for("entries.show", entry_id=entry.public_id), code=303)
+
+
+@bp.post("/moderation/entries/<entry_id>/not-duplicate")
+@studio_route("draw")
+def not_duplicate(entry_id: str):
+    """Clears the entry's duplicate mark before the draw, with the reason (`moderation.duplicates`)."""
+    entry = orgs.get_scoped(Entry, g.org, entry_id)
+    note = request.form.get("note", "")
+    try:
+        cleared = duplicates.clear_mark(entry, note=note, actor=member_actor(), now=utcnow())
+    except duplicates.ReasonRequired as exc:  # the entry's page again: the message at the field, as typed
+        db.session.rollback()
+        from campaign.entries.studio_views import entry_page
+        from campaign.moderation.panel import Refused
+
+        return entry_page(entry, refused=Refused("not_duplicate", "note", exc.text(), note)), exc.status
+    db.session.commit()
+    if cleared:
+        flash(_("The duplicate mark is cleared: this entry takes part in the draw if it is approved."))
     return redirect(url_for("entries.show", entry_id=entry.public_id), code=303)
 
 

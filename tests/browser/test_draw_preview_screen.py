@@ -50,3 +50,25 @@ def test_the_draw_screen_says_who_is_left_out_before_the_draw(page, live_server,
     expect(page.locator(f"a[href$='/studio/entries/{entries['dup'].public_id}']").first).to_be_visible()
     expect(page.locator(f"a[href$='/studio/entries/{entries['a'].public_id}']")).to_have_count(0)
     expect(page.locator("select[name=left_out]")).to_have_value("duplicate_photo")
+
+
+def test_a_wrong_duplicate_mark_is_cleared_on_the_entry_page_before_the_draw(page, live_server, app, client):
+    """The draw screen sends the marketer to the entry; its page clears the mark with the reason, and the
+    draw screen then counts the entry in (screenshots: /tmp/shots/studio/not-duplicate-*)."""
+    campaign, entries = _campaign_with_every_list_reason(client)
+    log_in(page, live_server.url, "drawer@example.com")
+    entry_url = f"{live_server.url}/studio/entries/{entries['dup'].public_id}"
+    shoot(page, entry_url, "not-duplicate", owner="studio")
+    page.context.add_cookies([{"name": "lang", "value": "ja", "url": live_server.url}])
+    page.goto(entry_url)
+    form = page.locator("#not-duplicate")
+    expect(form).to_contain_text("抽選の対象外です")
+    page.fill("#note-not_duplicate", "別の日に撮られた別の方の写真です")
+    with page.expect_navigation():
+        form.get_by_role("button", name="重複ではない").click()
+    expect(page.locator(".flashes")).to_contain_text("重複の判定を解除しました")
+    expect(page.locator("#not-duplicate")).to_have_count(0)
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}/draw")
+    expect(page.locator("#draw-preview .draw-preview-count")).to_have_text("抽選の対象は3件です。")
+    expect(page.locator("#draw-approved-duplicates")).to_have_count(0)
+    assert page.console_errors == []

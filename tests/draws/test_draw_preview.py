@@ -77,7 +77,7 @@ def test_the_draw_screen_counts_who_takes_part_and_who_is_left_out_as_the_draw_t
     assert list(rows) == ["rejected", "withdrawn", "not_approved", "outside_window", "duplicate_photo"]
     notice = re.search(r'id="draw-approved-duplicates".*?</div>', section, re.S).group(0)
     assert "1 approved entry will not take part: its photo matches an earlier entry." in notice
-    assert "do not draw yet" in notice and "cannot be redone" in notice
+    assert "clear its mark on its page before you draw" in notice and "cannot be redone" in notice
 
     # each reason's link shows exactly the entries it leaves out, in the moderation queue
     named = {"rejected": "rejected", "withdrawn": "withdrawn", "not_approved": "waiting"}

@@ -1,0 +1,85 @@
+"""An approved entry flagged as a duplicate photo is left out of the draw; the people who may draw clear a
+wrong mark on its page, with the reason, before the draw (the draw screen sends them there)."""
+
+from sqlalchemy import select
+
+from campaign.audit.models import AuditEvent
+from campaign.draws import exclusions
+from campaign.draws.models import Eligibility
+from campaign.extensions import db
+from campaign.orgs.models import Role
+from tests import factories
+from tests.draws.helpers import close, launched_campaign
+from tests.moderation.conftest import ROLES, Team, step
+
+
+def flagged_team(app, client) -> tuple[Team, object, object]:
+    """A launched campaign (its draw plan committed) with an approved entry and an approved exact copy of
+    its photo from another person."""
+    organisation = factories.org("brand-a", "Brand A")
+    for role in ROLES:
+        factories.member(organisation, f"{role.value}@example.com", role)
+    team = Team(organisation, launched_campaign(organisation), app)
+    first, _ = team.entry(client, email="one@example.com")
+    copy, _ = team.entry(client, email="two@example.com")  # the same photo
+    assert copy.duplicate_kind == "exact" and copy.duplicate_of_id == first.id
+    editor = team.studio(Role.EDITOR)
+    for entry in (first, copy):
+        assert step(editor, entry, "approve").status_code == 303
+    return team, first, copy
+
+
+def clear(studio, entry, note: str):
+    page = f"/studio/entries/{entry.public_id}"
+    return studio.post(
+        f"/studio/moderation/entries/{entry.public_id}/not-duplicate", {"note": note}, form_page=page
+    )
+
+
+def test_an_approver_clears_a_wrong_mark_and_the_entry_takes_part(app, client):
+    team, first, copy = flagged_team(app, client)
+    assert exclusions.preview(team.campaign, Eligibility.APPROVED).to_look_at == {"duplicate_photo": 1}
+    approver = team.studio(Role.APPROVER)
+    page = approver.client.get(f"/studio/entries/{copy.public_id}", headers={"Accept-Language": "ja"}).text
+    assert "重複ではない" in page and 'id="not-duplicate"' in page
+
+    response = clear(approver, copy, "同じ商品を別の日に撮った写真で、別の方の応募です")
+    assert response.status_code == 303
+    db.session.refresh(copy)
+    assert copy.duplicate_kind == "" and copy.duplicate_of_id is None
+    preview = exclusions.preview(team.campaign, Eligibility.APPROVED)
+    assert preview.taking_part == 2 and preview.excluded == {}
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "entry.not_duplicate"))
+    assert event.actor_label == "approver@example.com" and event.object_id == copy.public_id
+    assert event.reason == "同じ商品を別の日に撮った写真で、別の方の応募です"
+    assert event.before == {"duplicate_of": first.public_id, "duplicate": "exact"}
+    trail = approver.client.get(f"/studio/entries/{copy.public_id}", headers={"Accept-Language": "ja"}).text
+    assert "重複の判定を解除" in trail and 'id="not-duplicate"' not in trail  # told, and nothing to clear now
+    assert clear(approver, copy, "again").status_code == 303  # a second click changes nothing
+    assert (
+        db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "entry.not_duplicate").offset(1))
+        is None
+    )
+
+
+def test_a_mark_is_cleared_only_with_a_reason_by_who_may_draw_and_before_the_draw(app, client):
+    team, _, copy = flagged_team(app, client)
+    editor, owner = team.studio(Role.EDITOR), team.studio(Role.OWNER)
+    assert 'id="not-duplicate"' not in editor.client.get(f"/studio/entries/{copy.public_id}").text
+    assert clear(editor, copy, "not a copy").status_code == 403  # editors cannot change who takes part
+
+    refused = clear(owner, copy, "   ")
+    assert refused.status_code == 422
+    assert "Say why this photo is not a duplicate" in refused.text and 'aria-invalid="true"' in refused.text
+    db.session.refresh(copy)
+    assert copy.duplicate_kind == "exact"
+
+    close(team.campaign)
+    url = f"/studio/campaigns/{team.campaign.public_id}/draw"
+    assert owner.post(url, {"password": factories.PASSWORD}, form_page=url).status_code == 303
+    assert 'id="not-duplicate"' not in owner.client.get(f"/studio/entries/{copy.public_id}").text
+    late = clear(owner, copy, "not a copy")
+    assert late.status_code == 409 and "The winners have been drawn" in late.text
+    db.session.refresh(copy)
+    assert copy.duplicate_kind == "exact"
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "entry.not_duplicate")) is None
