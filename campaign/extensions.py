@@ -92,6 +92,19 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 SQLITE_MMAP_BYTES = 1 << 30
 
 
+# PostgreSQL: how long opening a connection may take. libpq's default is to wait for good: with the database
+# host unreachable (packets dropped, not refused), every request, and the 503 page's own look-up of the
+# reader's language, hung for the operating system's TCP timeout (about two minutes) instead of failing in
+# seconds. A `connect_timeout` in the database URL's query, or PGCONNECT_TIMEOUT, takes precedence.
+POSTGRES_CONNECT_TIMEOUT = 5
+
+
+@event.listens_for(Engine, "do_connect")
+def _postgres_connect_timeout(dialect, _record, _cargs, cparams) -> None:
+    if dialect.name == "postgresql" and "PGCONNECT_TIMEOUT" not in os.environ:
+        cparams.setdefault("connect_timeout", POSTGRES_CONNECT_TIMEOUT)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_settings(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):

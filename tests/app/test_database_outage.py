@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from flask import request_finished
-from sqlalchemy import event, select
+from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import make_url
 
 from campaign.auth.models import User
@@ -192,3 +192,20 @@ def test_a_campaign_page_made_before_the_connection_was_lost_is_answered_uncount
     with outage.down_at("campaigns.org_id, organisations.timezone"):
         response = client.get(f"/c/{slug}", headers={"User-Agent": "Mozilla/5.0 (iPhone)"})
     assert response.status_code == 200 and "Summer photos" in response.text
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_opening_a_postgresql_connection_gives_up_after_five_seconds(app, monkeypatch):
+    """libpq waits for good by default: with the database host unreachable, requests (and the 503 page's
+    look-up of the reader's language) hung for the TCP timeout. A URL's own connect_timeout wins."""
+    from campaign.extensions import POSTGRES_CONNECT_TIMEOUT
+
+    monkeypatch.delenv("PGCONNECT_TIMEOUT", raising=False)
+    db.engine.dispose()  # a new connection, opened with the app's settings
+    parameters = db.session.connection().connection.dbapi_connection.info.get_parameters()
+    assert POSTGRES_CONNECT_TIMEOUT == 5 and parameters["connect_timeout"] == "5"
+    db.session.rollback()
+    own = create_engine(db.engine.url.update_query_dict({"connect_timeout": "2"}))
+    with own.connect() as connection:
+        assert connection.connection.dbapi_connection.info.get_parameters()["connect_timeout"] == "2"
+    own.dispose()
