@@ -155,9 +155,12 @@ def _draw_helpers() -> dict:
     """Lets the campaign page (entries' template) show the commitment and the published draw."""
 
     def draw_facts(campaign):
-        from campaign.draws.services import draw_of, plan_of
+        """The seed commitment, the draw once made, and the prizes it could not fill (fewer people took part
+        than there were winners to draw: the page's prize line still shows what was offered)."""
+        from campaign.draws.services import draw_of, plan_of, shortfalls
 
-        return {"plan": plan_of(campaign), "draw": draw_of(campaign)}
+        draw = draw_of(campaign)
+        return {"plan": plan_of(campaign), "draw": draw, "shortfalls": shortfalls(draw) if draw else []}
 
     def premium_findings(campaign):
         from campaign.campaigns.settings import premium_findings as findings

@@ -300,12 +300,16 @@ def test_the_draw_screen_says_which_prizes_too_few_entries_could_fill(client, st
     assert {p.role for p in draw.picks} == {"winner"}
     page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw", headers=JA).text
     assert 'id="draw-shortfall"' in page and "Mug：当選者 3名のうち 2名を抽選" in page
+    # the campaign page still offers "Mug (3 winners)" at the top; its draw section says what was drawn
+    public = client.get(f"/c/{campaign.slug}", headers=JA).text
+    assert 'id="campaign-shortfall"' in public and "Mug：当選者 3名のうち 2名を抽選" in public
 
 
 def test_a_draw_that_filled_every_prize_says_nothing_of_a_shortfall(client, studio):
     campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com", "c@example.com"])
     assert services.shortfalls(draw) == []
     assert 'id="draw-shortfall"' not in studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw").text
+    assert 'id="campaign-shortfall"' not in client.get(f"/c/{campaign.slug}").text
 
 
 def test_checking_notice_codes_is_limited_as_login_attempts_are(app, client):
