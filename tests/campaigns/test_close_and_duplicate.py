@@ -177,3 +177,15 @@ def test_two_copies_made_at_once_each_get_a_free_address(app):
     assert race(app, first, second) == ["done", "done"]
     slugs = db.session.scalars(select(Campaign.slug).order_by(Campaign.id)).all()
     assert slugs == ["spring", "spring-copy", "spring-copy-2"]
+
+
+def test_the_duplicate_button_asks_about_everything_a_copy_takes(app):
+    """A copy shares the campaign's images (its hero, logo and prizes' pictures); its confirmation named
+    settings, products, prizes and terms only (a walk-through's find)."""
+    team = make_team(app)
+    editor = team.studio(Role.EDITOR)
+    page = f"/studio/campaigns/{team.campaign.public_id}"
+    english = editor.client.get(page, headers={"Accept-Language": "en"}).text
+    assert "settings, images, products, prizes and terms?" in english
+    editor.client.set_cookie("lang", "ja")
+    assert "設定・画像・商品・賞品・規約をコピーして" in editor.client.get(page).text
