@@ -69,3 +69,10 @@ def _left_out(draw: Draw, entry: Entry) -> bool:
     if entry.created_at >= draw.drawn_at:
         return True
     return any(excluded["entry"] == entry.public_id for excluded in draw.exclusions)
+
+
+def prize_shipped(entry: Entry) -> bool:
+    """Whether the draw's prize for this entry has been sent: a withdrawal no longer gives it up
+    (`winners.withdraw_picks` leaves a shipped pick as it is), and the withdrawal's dialog must not say so."""
+    query = select(DrawPick.id).where(DrawPick.entry_id == entry.id, DrawPick.state == PickState.SHIPPED)
+    return db.session.scalar(query.limit(1)) is not None

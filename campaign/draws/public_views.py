@@ -167,8 +167,11 @@ def _draw_helpers() -> dict:
 
         return findings(campaign)
 
+    from campaign.draws.outcome import prize_shipped
+
     return {
         "draw_facts": draw_facts,
+        "draw_prize_shipped": prize_shipped,
         "premium_findings": premium_findings,
         "claim_fields": lambda form: form.ordered(str(get_locale())),
     }

@@ -333,3 +333,30 @@ def test_checking_notice_codes_is_limited_as_login_attempts_are(app, client):
     assert refused.status_code == 429 and f'href="http://localhost{check}"' in refused.text  # back to it
     assert "数分待って" not in refused.text  # one wait, said once (it said "a minute", then "a few minutes")
     assert client.get(check).status_code == 200  # the page itself is not limited
+
+
+def test_a_winner_whose_prize_was_sent_is_not_told_a_withdrawal_gives_it_up(client, studio):
+    """The withdrawal's confirmation said "a prize it won is given up" to a winner whose parcel had left; a
+    withdrawal leaves a shipped prize as it is (a walk-through's find). Before shipping it is given up."""
+    from campaign.entries import status_links
+
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    token = status_links.status_token(client.application.secret_key, winner.entry.public_id)
+    withdraw_page = f"/s/{token}/withdraw"
+    claim_path = "/claim/" + winners.claim_token(client.application.secret_key, winner)
+    form = client.get(claim_path)
+    assert client.post(claim_path, data={**ADDRESS, "csrf_token": csrf_from(form.text)}).status_code == 303
+    assert "賞品の受け取りも取り消されます" in client.get(withdraw_page, headers=JA).text  # claimed, not sent
+    shipped = studio.post(
+        f"/studio/draws/{draw.public_id}/picks/{winner.public_id}/shipped",
+        form_page=f"/studio/campaigns/{campaign.public_id}/draw",
+    )
+    assert shipped.status_code == 303
+    after = client.get(withdraw_page).text
+    assert "the prize already sent to you is yours to keep" in after and "given up" not in after
+    assert "お送りした賞品は、そのままお受け取りください" in client.get(withdraw_page, headers=JA).text
+    page = client.get(withdraw_page)
+    assert client.post(withdraw_page, data={"csrf_token": csrf_from(page.text)}).status_code == 303
+    db.session.refresh(winner)
+    assert winner.state is PickState.SHIPPED  # what the page said
