@@ -84,6 +84,7 @@ def _page(
         may_draw=orgs.can(g.membership, "draw"),
         may_view_audit=orgs.can(g.membership, "view_audit"),
         may_moderate=orgs.can(g.membership, "moderate"),
+        may_clear_duplicates=orgs.can(g.membership, "draw"),  # moderation.duplicates.clear_mark
         preview=preview,
         status=campaign.status(utcnow()),
     ), code

@@ -31,9 +31,10 @@ def clean_text(value: str) -> str:
 
 
 # Characters that show nothing: format characters (zero-width spaces and joiners, U+2060, U+FEFF), spaces,
-# and the Hangul fillers, which fonts draw as blank.
-_BLANK_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Cc"}
-_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0"}
+# marks with nothing to sit on (a variation selector, a lone accent), and the Hangul fillers and the blank
+# braille pattern, which fonts draw as blank.
+_BLANK_CATEGORIES = {"Cf", "Zs", "Zl", "Zp", "Cc", "Mn", "Me"}
+_BLANK_CHARACTERS = {"\u115f", "\u1160", "\u3164", "\uffa0", "\u2800"}
 
 
 def shows_nothing(value: str) -> bool:

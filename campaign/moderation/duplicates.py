@@ -15,6 +15,7 @@ from campaign.entries.models import Entry
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.locks import lock_row
+from campaign.moderation.services import clean_note
 
 ACTION = "entry.not_duplicate"
 
@@ -37,7 +38,7 @@ def clear_mark(entry: Entry, *, note: str, actor: Actor, now: datetime) -> bool:
     lock_row(entry)
     if entry.duplicate_of_id is None and not entry.duplicate_kind:
         return False
-    note = note.strip()
+    note = clean_note(note)
     if not note:
         raise ReasonRequired()
     if draw_of(entry.campaign) is not None:

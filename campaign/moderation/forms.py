@@ -17,8 +17,7 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 from campaign.entries.models import EntryStatus
 from campaign.form_fields import AppForm, Between, MaxLength, Required, WholeNumberField
 from campaign.moderation.reasons import LABEL_MAX
-
-NOTE_MAX = 2000
+from campaign.moderation.services import NOTE_MAX
 
 
 class StepForm(AppForm):

@@ -11,7 +11,7 @@ from campaign.campaigns.settings import InvalidCampaign
 from campaign.extensions import db
 from campaign.locks import lock_row
 from campaign.moderation import sign_off_mail
-from campaign.moderation.services import ModerationError, NotAllowed
+from campaign.moderation.services import ModerationError, NotAllowed, clean_note
 from campaign.orgs.models import Membership
 from campaign.orgs.services import can
 
@@ -79,10 +79,11 @@ def decline_launch(
     lock_row(campaign)
     if campaign.launch_requested_at is None:
         raise ModerationError(_l("Nobody has asked to launch this campaign."))
-    if not note.strip():
+    note = clean_note(note)
+    if not note:
         raise ModerationError(_l("Say why the launch is declined."), field="note")
     requested_by = _end_request(campaign, actor=actor, now=now, action="campaign.decline_launch", reason=note)
-    sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note.strip())
+    sign_off_mail.launch_decided(campaign, requested_by, launched=False, note=note)
 
 
 def _end_request(campaign: Campaign, *, actor: Actor, now: datetime, action: str, reason: str = "") -> str:

@@ -35,17 +35,22 @@ def entry_panel(entry: Entry, membership: Membership, org: Organisation, *, reda
         "step_form": StepForm(),
         "redact_form": redact_form,
         "can_redact": can(membership, "moderate"),
-        # who may draw may judge a duplicate mark wrong, before the draw (`duplicates.clear_mark`)
-        "can_clear_duplicate": can(membership, "draw") and entry.duplicate_kind != "" and not drawn(entry),
+        # who may draw may judge a duplicate mark wrong, before the draw (`duplicates.clear_mark`); the others
+        # are told whom to ask (an editor sent here by the draw screen found no button and no word)
+        "duplicate_mark": _duplicate_mark(entry, membership),
         "audit_events": trail(entry, review, org) if can(membership, "view_audit") else None,
         **shown_in(entry, review),
     }
 
 
-def drawn(entry: Entry) -> bool:
+def _duplicate_mark(entry: Entry, membership: Membership) -> str | None:
+    """ "clear" (this member may clear the entry's duplicate mark now), "ask" (an owner or approver may), or
+    None (no mark, or the draw is made)."""
     from campaign.draws.services import draw_of
 
-    return draw_of(entry.campaign) is not None
+    if entry.duplicate_kind == "" or draw_of(entry.campaign) is not None:
+        return None
+    return "clear" if can(membership, "draw") else "ask"
 
 
 def trail(entry: Entry, review, org: Organisation) -> list:

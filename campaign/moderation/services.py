@@ -79,6 +79,30 @@ class ModerationError(DomainError):
     code = "moderation"
 
 
+# A team note, a takedown's or a decline's reason: kept with the entry and in the append-only audit trail.
+NOTE_MAX = 2000
+
+
+def clean_note(note: str) -> str:
+    """A note as it is recorded: NFC, without control characters, trimmed; "" when it shows nothing (a
+    reason of zero-width spaces passed a required note, and the trail read 「理由：」 and nothing, a
+    walk-through's find). Longer than NOTE_MAX: refused at its field (the form's own limit was not held)."""
+    from campaign.entries.rules import clean_text, shows_nothing
+
+    note = clean_text(note or "")
+    if shows_nothing(note):
+        return ""
+    if len(note) > NOTE_MAX:
+        raise NoteTooLong(max=NOTE_MAX)
+    return note
+
+
+class NoteTooLong(ModerationError):
+    status = 422
+    field = "note"
+    message = _l("Keep the note to %(max)s characters.")
+
+
 class NotAllowed(DomainError):
     status = 403
     code = "moderation_forbidden"
@@ -148,7 +172,7 @@ def transition(
         raise NotAllowed()
     lock_row(entry)
     move = find_move(entry, action, membership)
-    note = note.strip()
+    note = clean_note(note)
     _check_step(entry, move, reason, note)
     before = _snapshot(entry)
     _apply(entry, move, actor, now, reason, note)

@@ -59,7 +59,10 @@ def refused_on_page(campaign: Campaign, exc: DomainError):
 
 
 def _filter_from(form: QueueFilterForm, campaign: Campaign | None, products: list) -> queue.QueueFilter:
-    state = form.state.data or "todo"
+    # what the draw leaves out is in every state: a shared link without a state showed none of it
+    left_out_only = form.left_out.data in LIST_REASONS and "state" not in request.args
+    state = "all" if left_out_only else form.state.data or "todo"
+    form.state.data = state
     if state == "todo":
         states = list(queue.TO_DO)
     elif state == "all":
@@ -251,7 +254,7 @@ def not_duplicate(entry_id: str):
     note = request.form.get("note", "")
     try:
         cleared = duplicates.clear_mark(entry, note=note, actor=member_actor(), now=utcnow())
-    except duplicates.ReasonRequired as exc:  # the entry's page again: the message at the field, as typed
+    except (duplicates.ReasonRequired, services.NoteTooLong) as exc:  # the page again, told at the field
         db.session.rollback()
         from campaign.entries.studio_views import entry_page
         from campaign.moderation.panel import Refused
@@ -260,6 +263,8 @@ def not_duplicate(entry_id: str):
     db.session.commit()
     if cleared:
         flash(_("The duplicate mark is cleared: this entry takes part in the draw if it is approved."))
+    else:  # a second tab, or a colleague first: its reason is the one in the trail
+        flash(_("This entry's duplicate mark had been cleared already: the audit trail says who and why."))
     return redirect(url_for("entries.show", entry_id=entry.public_id), code=303)
 
 

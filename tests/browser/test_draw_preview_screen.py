@@ -24,8 +24,8 @@ def test_the_draw_screen_says_who_is_left_out_before_the_draw(page, live_server,
 
     problems = []
     for lang, takes_part, warning in (
-        ("ja", "抽選の対象は2件です。", "承認済みの応募1件は"),
-        ("en", "2 entries take part in the draw.", "1 approved entry will not take part"),
+        ("ja", "抽選の対象は2件です。", "1件の応募が、以前の応募と写真が重複しているという理由だけで"),
+        ("en", "2 entries take part in the draw.", "1 entry is left out only because its photo matches"),
     ):
         page.goto(f"{url}?lang={lang}")
         for width in (390, 1366):

@@ -106,9 +106,11 @@ def test_a_nickname_that_shows_nothing_is_anonymous(client, live):
     """Zero-width spaces, a word joiner, a BOM, ideographic spaces and a Hangul filler were kept as the
     nickname: a blank where the gallery and the certificate name the entrant (a walk-through's find)."""
     submit(client, nickname="\u200b\u200c\u200d\u2060\ufeff\u3000\u3164", email="a@example.com")
+    submit(client, nickname="\u2800\u2800", email="c@example.com")  # blank braille (a walk-through's find)
+    submit(client, nickname="\ufe0f\u200d", email="d@example.com")  # a variation selector and a joiner
     submit(client, nickname="\u200bさくら\u200b", email="b@example.com")  # a name with them: kept as typed
     nicknames = db.session.scalars(select(Entry.nickname).order_by(Entry.id)).all()
-    assert nicknames == [None, "\u200bさくら\u200b"]
+    assert nicknames == [None, None, None, "\u200bさくら\u200b"]
 
 
 BAD_PHOTOS = {

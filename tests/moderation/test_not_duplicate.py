@@ -55,7 +55,9 @@ def test_an_approver_clears_a_wrong_mark_and_the_entry_takes_part(app, client):
     assert event.before == {"duplicate_of": first.public_id, "duplicate": "exact"}
     trail = approver.client.get(f"/studio/entries/{copy.public_id}", headers={"Accept-Language": "ja"}).text
     assert "重複の判定を解除" in trail and 'id="not-duplicate"' not in trail  # told, and nothing to clear now
-    assert clear(approver, copy, "again").status_code == 303  # a second click changes nothing
+    again = clear(approver, copy, "again")  # a second tab: changes nothing, and says so
+    assert again.status_code == 303
+    assert "had been cleared already" in approver.client.get(again.headers["Location"]).text
     assert (
         db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "entry.not_duplicate").offset(1))
         is None
@@ -65,12 +67,20 @@ def test_an_approver_clears_a_wrong_mark_and_the_entry_takes_part(app, client):
 def test_a_mark_is_cleared_only_with_a_reason_by_who_may_draw_and_before_the_draw(app, client):
     team, _, copy = flagged_team(app, client)
     editor, owner = team.studio(Role.EDITOR), team.studio(Role.OWNER)
-    assert 'id="not-duplicate"' not in editor.client.get(f"/studio/entries/{copy.public_id}").text
+    seen_by_editor = editor.client.get(f"/studio/entries/{copy.public_id}").text
+    assert 'id="not-duplicate"' not in seen_by_editor  # no form, but whom to ask (a walk-through's find)
+    assert 'id="not-duplicate-ask"' in seen_by_editor and "an owner or approver can clear" in seen_by_editor
+    draw_screen = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/draw").text
+    assert "ask an owner or approver to clear its mark" in draw_screen
     assert clear(editor, copy, "not a copy").status_code == 403  # editors cannot change who takes part
 
-    refused = clear(owner, copy, "   ")
-    assert refused.status_code == 422
-    assert "Say why this photo is not a duplicate" in refused.text and 'aria-invalid="true"' in refused.text
+    for blank in ("   ", "\u200b\u200b", "\u3000\u2800"):  # zero-width spaces passed as a reason
+        refused = clear(owner, copy, blank)
+        assert refused.status_code == 422
+        assert "Say why this photo is not a duplicate" in refused.text
+        assert 'aria-invalid="true"' in refused.text
+    too_long = clear(owner, copy, "あ" * 2001)  # it went whole into the trail: the page was 63,000 px tall
+    assert too_long.status_code == 422 and "Keep the note to 2000 characters." in too_long.text
     db.session.refresh(copy)
     assert copy.duplicate_kind == "exact"
 
@@ -83,3 +93,28 @@ def test_a_mark_is_cleared_only_with_a_reason_by_who_may_draw_and_before_the_dra
     db.session.refresh(copy)
     assert copy.duplicate_kind == "exact"
     assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "entry.not_duplicate")) is None
+
+
+def test_a_takedown_s_reason_must_show_something_and_fit(team, client):
+    """The takedown's required reason took zero-width spaces (the trail read 「変更後メモ」 and nothing),
+    and no note was held to the form's 2,000 characters."""
+    entry, _ = team.entry(client)
+    editor = team.studio(Role.EDITOR)
+    assert step(editor, entry, "approve").status_code == 303
+    assert step(editor, entry, "withdraw", note="\u200b\u2060").status_code == 422
+    assert step(editor, entry, "withdraw", note="x" * 2001).status_code == 422
+    db.session.refresh(entry)
+    assert entry.status.value == "approved"
+    assert step(editor, entry, "withdraw", note="  the brand's legal team asked  ").status_code == 303
+    db.session.refresh(entry)
+    assert entry.team_note == "the brand's legal team asked"
+
+
+def test_a_link_to_what_the_draw_leaves_out_shows_it_in_every_state(app, client):
+    """`left_out` without a state fell back to the queue's 'to do' and showed none of the approved
+    duplicates (a shared link looked empty)."""
+    team, _, copy = flagged_team(app, client)
+    queue = team.studio(Role.EDITOR).client.get(
+        f"/studio/moderation/campaigns/{team.campaign.public_id}?left_out=duplicate_photo"
+    )
+    assert copy.public_id in queue.text
