@@ -61,6 +61,7 @@ ACTIONS = {
     "entry.reapprove": _l("Entry approved again"),
     "entry.redact": _l("Public caption masked"),
     "entry.not_duplicate": _l("Duplicate mark cleared (judged not a duplicate)"),
+    "entry.duplicate_released": _l("Compared again: the earlier entry it matched was erased"),
     "entry.erase": _l("Entrant's personal data erased"),
     "entries.exported": _l("Entries downloaded (CSV)"),
     "reason.create": _l("Rejection reason added"),

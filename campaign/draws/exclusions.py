@@ -22,9 +22,10 @@ from campaign.sqltypes import UTCDateTime
 # rule six waiting duplicates were left out with no word (a walk-through's find).
 NEEDS_A_LOOK = ("duplicate_photo",)
 
+# ... and, of those withdrawn, how many the brand took down (not final: approved again, they take part)
 _COUNTS = """
-SELECT reason, COUNT(*) FROM (
-  SELECT {reason} AS reason FROM entries WHERE entries.campaign_id = :campaign_id
+SELECT reason, COUNT(*), SUM(CASE WHEN withdrawn_by = 'brand' THEN 1 ELSE 0 END) FROM (
+  SELECT {reason} AS reason, entries.withdrawn_by FROM entries WHERE entries.campaign_id = :campaign_id
 ) AS reasons
 GROUP BY reason
 """
@@ -34,6 +35,7 @@ GROUP BY reason
 class Preview:
     taking_part: int
     excluded: dict[str, int] = field(default_factory=dict)  # reason -> entries, in LIST_REASONS order, >0
+    taken_down: int = 0  # of those withdrawn, the brand's takedowns (the rest, customers' own withdrawals)
 
     @property
     def to_look_at(self) -> dict[str, int]:
@@ -59,9 +61,11 @@ def preview(campaign: Campaign, mode: Eligibility) -> Preview:
     """What a draw made now would take and leave out."""
     sql = text(_COUNTS.format(reason=reason_sql(mode, ":opens", ":closes"))).bindparams(*_period_params())
     rows = db.session.execute(sql, {"campaign_id": campaign.id, **_period(campaign)}).all()
-    counts = {reason: int(n) for reason, n in rows}
+    counts = {reason: int(n) for reason, n, _ in rows}
+    taken_down = next((int(brand or 0) for reason, _, brand in rows if reason == "withdrawn"), 0)
     taking_part = counts.pop(None, 0)
-    return Preview(taking_part=taking_part, excluded={r: counts[r] for r in LIST_REASONS if r in counts})
+    excluded = {r: counts[r] for r in LIST_REASONS if r in counts}
+    return Preview(taking_part=taking_part, excluded=excluded, taken_down=taken_down)
 
 
 def left_out_for(campaign: Campaign, reason: str) -> TextClause:

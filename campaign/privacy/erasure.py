@@ -75,11 +75,45 @@ def erase_data(entry: Entry, now: datetime, *, by: str = "") -> list[str]:
         entry.idempotency_key = new_public_id()
     if not entry.refused:  # the photo's fingerprints go with it; one the brand refused stays refused
         entry.content_hash = entry.perceptual_hash = ""
+        _compare_copies_again(entry, now)
     entry.derivatives.clear()
     entry.original_key = ERASED_ORIGINAL + entry.public_id
     entry.erased_at = now
     forget_addresses(entry, now)
     return keys
+
+
+DUPLICATE_RELEASED = "entry.duplicate_released"
+
+
+def _compare_copies_again(erased: Entry, now: datetime) -> None:
+    """Entries marked as copies of the erased one are compared again with what is left: nothing of its photo
+    remains to compare them with (the studio linked a blank page), and the draw left them out for it (a
+    walk-through's find), while a copy sent after the erasure was never marked. A copy of another earlier
+    entry stays marked, as that one's copy. Each change is audited."""
+    from campaign.entries.processing import flag_duplicate
+
+    db.session.flush()  # the erased entry's fingerprints are blank for the comparison
+    copies = db.session.scalars(select(Entry).where(Entry.duplicate_of_id == erased.id).order_by(Entry.id))
+    for copy in copies:
+        copy.duplicate_of_id, copy.duplicate_kind = None, ""
+        flag_duplicate(copy)
+        db.session.flush()
+        record(
+            Actor.system(),
+            DUPLICATE_RELEASED,
+            org_id=copy.org_id,
+            campaign_id=copy.campaign_id,
+            object_type="entry",
+            object_id=copy.public_id,
+            now=now,
+            before={"duplicate_of": erased.public_id},
+            after={"duplicate_of": _public_id(copy.duplicate_of_id)},
+        )
+
+
+def _public_id(entry_id: int | None) -> str:
+    return db.session.scalar(select(Entry.public_id).where(Entry.id == entry_id)) if entry_id else ""
 
 
 def blank_contact(entry: Entry) -> None:

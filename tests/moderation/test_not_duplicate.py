@@ -118,3 +118,19 @@ def test_a_link_to_what_the_draw_leaves_out_shows_it_in_every_state(app, client)
         f"/studio/moderation/campaigns/{team.campaign.public_id}?left_out=duplicate_photo"
     )
     assert copy.public_id in queue.text
+
+
+def test_a_takedown_says_it_leaves_the_draw_and_the_draw_screen_counts_it_apart(app, client):
+    """A brand's takedown left the entry out of the draw with no word: the draw screen counted it with the
+    customers' own withdrawals, and the takedown's confirmation did not say (a walk-through's find)."""
+    team, first, _ = flagged_team(app, client)
+    editor = team.studio(Role.EDITOR)
+    page = editor.client.get(f"/studio/entries/{first.public_id}").text
+    assert "Until then it does not take part in the draw." in page  # the takedown's confirmation
+    assert step(editor, first, "withdraw", note="the brand's legal team asked").status_code == 303
+    preview = exclusions.preview(team.campaign, Eligibility.APPROVED)
+    assert preview.excluded["withdrawn"] == 1 and preview.taken_down == 1
+    screen = editor.client.get(
+        f"/studio/campaigns/{team.campaign.public_id}/draw", headers={"Accept-Language": "ja"}
+    )
+    assert "うち1件は掲載を取り下げた応募です。再承認すると抽選の対象に戻ります。" in screen.text

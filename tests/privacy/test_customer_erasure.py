@@ -139,3 +139,29 @@ def test_the_erase_page_says_only_what_applies_to_this_entry(team, client):
     db.session.commit()
     withdrawn = client.get(status_url + "/erase?lang=en").text
     assert "withdrawn from every public place" not in withdrawn and "check the draw." in withdrawn
+
+
+def test_copies_of_an_erased_photo_are_compared_again_with_what_is_left(team, client):
+    """An entry marked as a copy of one whose sender then erased it stayed left out of the draw, its studio
+    page linking a blank entry, while a copy sent after the erasure was never marked (a walk-through's find).
+    The copies are compared again: a copy of another earlier entry stays marked, as that one's copy."""
+    first, first_url = team.entry(client, email="one@example.com")
+    second, _ = team.entry(client, email="two@example.com")  # the same photo: a copy of the first
+    third, _ = team.entry(client, email="three@example.com")  # and of the first too
+    assert second.duplicate_of_id == third.duplicate_of_id == first.id
+    confirm = client.get(first_url + "/erase")
+    assert client.post(first_url + "/erase", data={"csrf_token": csrf_from(confirm.text)}).status_code == 303
+    db.session.expire_all()
+    assert (second.duplicate_of_id, second.duplicate_kind) == (None, "")  # now the first of its photo
+    assert (third.duplicate_of_id, third.duplicate_kind) == (second.id, "exact")
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "entry.duplicate_released").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.object_id, e.before, e.after) for e in events] == [
+        (second.public_id, {"duplicate_of": first.public_id}, {"duplicate_of": ""}),
+        (third.public_id, {"duplicate_of": first.public_id}, {"duplicate_of": second.public_id}),
+    ]
+    page = team.studio(Role.OWNER).client.get(
+        f"/studio/entries/{third.public_id}", headers={"Accept-Language": "ja"}
+    )
+    assert "照合し直し" in page.text  # the trail says why the mark changed
