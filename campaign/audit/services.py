@@ -74,6 +74,20 @@ def record(
     return audit_event
 
 
+def record_for_entry(actor: Actor, action: str, entry, *, now: datetime, **changes) -> AuditEvent:
+    """`record` of an event about an entry: its organisation, its campaign, the entry by its public id."""
+    return record(
+        actor,
+        action,
+        org_id=entry.org_id,
+        campaign_id=entry.campaign_id,
+        object_type="entry",
+        object_id=entry.public_id,
+        now=now,
+        **changes,
+    )
+
+
 class AuditIsAppendOnly(RuntimeError):
     pass
 

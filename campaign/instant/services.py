@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import aliased
 
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record, record_for_entry
 from campaign.campaigns import services as campaigns
 from campaign.campaigns.models import Campaign
 from campaign.draws import sealing
@@ -190,13 +190,10 @@ def void(entry: Entry, *, reason: str, now: datetime) -> bool:
     result.voided_at = now
     result.address_sealed = ""  # a cancelled win keeps no postal address
     db.session.flush()
-    record(
+    record_for_entry(
         Actor.system(),
         "instant_win.void",
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         before={"slot": slot.position, "prize": slot.prize_name},
         after={"voided_after_seq": after},
         reason=reason,

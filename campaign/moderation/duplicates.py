@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record_for_entry
 from campaign.draws.services import draw_of
 from campaign.entries.models import Entry
 from campaign.errors import DomainError
@@ -47,13 +47,10 @@ def clear_mark(entry: Entry, *, note: str, actor: Actor, now: datetime) -> bool:
     before = {"duplicate_of": earlier, "duplicate": entry.duplicate_kind}
     entry.duplicate_of_id, entry.duplicate_kind = None, ""
     db.session.flush()
-    record(
+    record_for_entry(
         actor,
         ACTION,
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         now=now,
         before=before,
         after={"duplicate": ""},

@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record_for_entry
 from campaign.entries.models import Entry
 from campaign.errors import DomainError
 from campaign.extensions import db
@@ -38,13 +38,10 @@ def redact(entry: Entry, redacted: str, *, actor: Actor, now: datetime) -> None:
     db.session.flush()
     # How many characters the mask hides, never the text: a redaction hides what the customer should not
     # have written (a phone number), and the trail is append-only, beyond the customer's erasure.
-    record(
+    record_for_entry(
         actor,
         "entry.redact",
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         now=now,
         before={"masked_characters": masked_characters(entry.caption, before)},
         after={"masked_characters": masked_characters(entry.caption, entry.public_caption)},

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign import events, jobs
 from campaign.audit.models import ActorKind
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record_for_entry
 from campaign.entries.models import Entry, EntryStatus, Processing
 from campaign.errors import DomainError
 from campaign.extensions import db
@@ -181,13 +181,10 @@ def transition(
         from campaign.moderation import sign_off_mail
 
         sign_off_mail.entry_recommended(entry, actor.label)
-    record(
+    record_for_entry(
         actor,
         event or f"entry.{action}",
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         now=now,
         before=before,
         after=_snapshot(entry) | ({"note": note} if note else {}),

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from campaign import jobs
 from campaign.audit.models import ActorKind
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record_for_entry
 from campaign.draws.models import DrawPick
 from campaign.entries.models import ERASED_ORIGINAL, Entry
 from campaign.extensions import db
@@ -47,13 +47,10 @@ def erase_entry(entry: Entry, *, actor: Actor, now: datetime) -> bool:
     withdraw(entry, now=now, ip_address=actor.ip_address if actor.kind is ActorKind.CUSTOMER else "")
     keys = erase_data(entry, now)
     db.session.flush()
-    record(
+    record_for_entry(
         actor,
         "entry.erase",
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         now=now,
         after={"erased": list(ERASED)},
     )
@@ -99,13 +96,10 @@ def _compare_copies_again(erased: Entry, now: datetime) -> None:
         copy.duplicate_of_id, copy.duplicate_kind = None, ""
         flag_duplicate(copy)
         db.session.flush()
-        record(
+        record_for_entry(
             Actor.system(),
             DUPLICATE_RELEASED,
-            org_id=copy.org_id,
-            campaign_id=copy.campaign_id,
-            object_type="entry",
-            object_id=copy.public_id,
+            copy,
             now=now,
             before={"duplicate_of": erased.public_id},
             after={"duplicate_of": _public_id(copy.duplicate_of_id)},

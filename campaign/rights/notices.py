@@ -11,7 +11,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from campaign import jobs
-from campaign.audit.services import Actor, record
+from campaign.audit.services import Actor, record_for_entry
 from campaign.clock import utcnow
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.services import connector_for
@@ -117,13 +117,10 @@ def post_notice(entry_id: int, direct: str, public: str) -> None:
 
 
 def _audit(entry: Entry, action: str, channel: str, post_id: str = "") -> None:
-    record(
+    record_for_entry(
         Actor.system(),
         action,
-        org_id=entry.org_id,
-        campaign_id=entry.campaign_id,
-        object_type="entry",
-        object_id=entry.public_id,
+        entry,
         now=utcnow(),
         after={"network": entry.network, "channel": channel, "post": post_id},
     )

@@ -11,8 +11,9 @@ from tests.conftest import csrf_from
 from tests.moderation.conftest import make_team, reason_id, step
 
 PACKAGE = Path(__file__).resolve().parents[2] / "campaign"
-# The action code: the first "object.verb" string literal of a record(...) / audit(...) / _audit(...) call.
-CALL = re.compile(r"\b_?(?:record|audit)\(\s*[^()]*?\"([a-z_]+\.[a-z_]+)\"", re.S)
+# The action code: the first "object.verb" string literal of a record(...) / record_for_entry(...) /
+# audit(...) / _audit(...) call.
+CALL = re.compile(r"\b_?(?:record|record_for_entry|audit)\(\s*[^()]*?\"([a-z_]+\.[a-z_]+)\"", re.S)
 ACTION_ARG = re.compile(r"action=\"([a-z_]+\.[a-z_]+)\"")
 
 
