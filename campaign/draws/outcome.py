@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from campaign.draws.models import Draw, DrawPick, PickState
 from campaign.draws.winners import claim_token
-from campaign.entries.models import Entry
+from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 
 
@@ -21,6 +21,9 @@ class Outcome(enum.StrEnum):
     SHIPPED = "shipped"
     FORFEITED = "forfeited"
     EXCLUDED = "excluded"
+    # approved (or taken down by the brand) but not in the draw's list: a duplicate photo, outside the
+    # period, the person drawn already... Told in general words: the reason may concern another's entry
+    LEFT_OUT = "left_out"
 
 
 STATE_OUTCOME = {
@@ -51,7 +54,9 @@ def outcome_of(entry: Entry, *, secret: str, now: datetime) -> EntryOutcome | No
         select(DrawPick).where(DrawPick.draw_id == draw.id, DrawPick.entry_id == entry.id)
     )
     if pick is None:
-        return None if _left_out(draw, entry) else EntryOutcome(Outcome.NOT_DRAWN)
+        if not _left_out(draw, entry):
+            return EntryOutcome(Outcome.NOT_DRAWN)
+        return EntryOutcome(Outcome.LEFT_OUT) if _approved_before(draw, entry) else None
     outcome = STATE_OUTCOME[pick.state]
     open_claim = outcome is Outcome.WON and pick.claim_deadline is not None and now < pick.claim_deadline
     return EntryOutcome(
@@ -69,6 +74,14 @@ def _left_out(draw: Draw, entry: Entry) -> bool:
     if entry.created_at >= draw.drawn_at:
         return True
     return any(excluded["entry"] == entry.public_id for excluded in draw.exclusions)
+
+
+def _approved_before(draw: Draw, entry: Entry) -> bool:
+    """Sent before the draw and approved, or taken down by the brand: its page said 承認済み, or 主催者により
+    非公開, and never a word of the draw (a walk-through's find). A rejected or withdrawn entry's page says
+    why already."""
+    sent_before = entry.created_at < draw.drawn_at
+    return sent_before and (entry.status is EntryStatus.APPROVED or entry.withdrawn_by == "brand")
 
 
 def prize_shipped(entry: Entry) -> bool:

@@ -29,3 +29,22 @@ def test_a_takedown_and_a_private_approval_read_as_what_happened(page, live_serv
     assert page.locator("#entry-status").inner_text() == "Approved"
     assert "did not agree to it being shown" in page.locator("#not-shown").inner_text()
     assert page.console_errors == []
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_an_approved_entry_the_draw_left_out_reads_as_such(page, live_server, app, client):
+    from campaign.entries.status_links import status_token
+    from tests import factories
+    from tests.draws.helpers import close
+    from tests.moderation.test_not_duplicate import flagged_team
+
+    team, _, copy = flagged_team(app, client)
+    close(team.campaign)
+    url = f"/studio/campaigns/{team.campaign.public_id}/draw"
+    owner = team.studio(Role.OWNER)
+    assert owner.post(url, {"password": factories.PASSWORD}, form_page=url).status_code == 303
+    status = f"{live_server.url}/s/{status_token(app.secret_key, copy.public_id)}"
+    shoot(page, status, "status-left-out-of-the-draw", owner="moderation")
+    page.goto(f"{status}?lang=ja")
+    assert page.locator("#draw-left-out").inner_text().startswith("この応募は、キャンペーンの応募規約により")
+    assert page.console_errors == []

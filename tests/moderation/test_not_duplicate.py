@@ -134,3 +134,23 @@ def test_a_takedown_says_it_leaves_the_draw_and_the_draw_screen_counts_it_apart(
         f"/studio/campaigns/{team.campaign.public_id}/draw", headers={"Accept-Language": "ja"}
     )
     assert "うち1件は掲載を取り下げた応募です。再承認すると抽選の対象に戻ります。" in screen.text
+
+
+def test_an_approved_entry_the_draw_left_out_is_told_the_draw_took_place(app, client):
+    """Its page said 承認済み and nothing of the draw for good, while every other entrant was told their
+    result (a walk-through's find). It is told in general words: the reason may be another's entry."""
+    from campaign.entries.status_links import status_token
+
+    def status_path(app, entry) -> str:
+        return f"/s/{status_token(app.secret_key, entry.public_id)}"
+
+    team, first, copy = flagged_team(app, client)
+    close(team.campaign)
+    url = f"/studio/campaigns/{team.campaign.public_id}/draw"
+    owner = team.studio(Role.OWNER)
+    assert owner.post(url, {"password": factories.PASSWORD}, form_page=url).status_code == 303
+    page = client.get(status_path(app, copy), headers={"Accept-Language": "ja"}).text
+    assert 'id="draw-left-out"' in page and "応募規約により抽選の対象外" in page
+    assert "重複" not in page and first.public_id not in page  # nothing of the other entry
+    first_page = client.get(status_path(app, first)).text
+    assert 'id="draw-left-out"' not in first_page and 'id="draw-outcome"' in first_page
