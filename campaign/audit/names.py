@@ -4,9 +4,12 @@ walk-through and a check read 「応募 ufjW… 商品 Xll5…」 and 「当選�
 nothing). `labels` holds the words; this module the lookups behind them."""
 
 from flask import g
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from campaign.extensions import db
+
+ANONYMOUS = _l("anonymous")  # an entry without a nickname, as the customer's pages call it
 
 # recorded values that are ids, and what they name
 ID_FIELDS = {"entry": "entry", "product": "product", "replaces": "draw_pick", "duplicate_of": "entry"}
@@ -23,13 +26,17 @@ def object_name(event) -> str:
 
 
 def name_of(kind: str, public_id: str) -> str:
-    """The name of the `kind` with this id; the id when there is none (an erased entry, one without a
-    nickname, another organisation's)."""
+    """The name of the `kind` with this id: an entry's nickname, or 「匿名」 when it has none (the trail
+    showed a bare id beside named entries, a walk-through's find); the id when there is no such row of the
+    organisation's (an erased entry's nickname is gone: 匿名 too)."""
     org = getattr(g, "org", None)
     names = g.setdefault("audit_names", {})
     if org is not None and (kind, public_id) not in names:
         names[(kind, public_id)] = db.session.scalar(_query(kind, public_id, org.id))
-    return names.get((kind, public_id)) or public_id
+    name = names.get((kind, public_id))
+    if name is None:
+        return public_id
+    return name or str(ANONYMOUS)
 
 
 def _query(kind: str, public_id: str, org_id: int):
@@ -38,11 +45,12 @@ def _query(kind: str, public_id: str, org_id: int):
     from campaign.entries.models import Entry
     from campaign.reviews.models import Review
 
+    nickname = func.coalesce(Entry.nickname, "")  # "" for an entry without one: 匿名
     if kind == "product":
         query = select(Product.name).join(Campaign, Campaign.id == Product.campaign_id)
         return query.where(Product.public_id == public_id, Campaign.org_id == org_id)
     if kind in _OF_AN_ENTRY:
         model = {"draw_pick": DrawPick, "review": Review}[kind]
-        query = select(Entry.nickname).join(model, model.entry_id == Entry.id)
+        query = select(nickname).join(model, model.entry_id == Entry.id)
         return query.where(model.public_id == public_id, model.org_id == org_id)
-    return select(Entry.nickname).where(Entry.public_id == public_id, Entry.org_id == org_id)
+    return select(nickname).where(Entry.public_id == public_id, Entry.org_id == org_id)

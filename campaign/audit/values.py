@@ -79,7 +79,8 @@ def field_value(value: object, key: str, locale: str) -> str:
     if isinstance(value, bool):
         return str(YES if value else NO)
     if key in names.ID_FIELDS and isinstance(value, str):
-        return names.name_of(names.ID_FIELDS[key], value)
+        name = names.name_of(names.ID_FIELDS[key], value)
+        return f"{name} ({value})" if name == str(names.ANONYMOUS) else name  # which of the anonymous ones
     if key == "status" and value in (STATES | STATE_WORDS):  # an entry's, a review's ("published")
         return str((STATES | STATE_WORDS)[value])
     if key == "state" and isinstance(value, str):

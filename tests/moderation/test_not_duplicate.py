@@ -154,3 +154,19 @@ def test_an_approved_entry_the_draw_left_out_is_told_the_draw_took_place(app, cl
     assert "重複" not in page and first.public_id not in page  # nothing of the other entry
     first_page = client.get(status_path(app, first)).text
     assert 'id="draw-left-out"' not in first_page and 'id="draw-outcome"' in first_page
+
+
+def test_the_trail_names_an_entry_without_a_nickname_as_anonymous(app, client):
+    """「一致した以前の応募 jX0nv7…」: an anonymous entry was a bare id where named ones read はなこ."""
+    organisation = factories.org("brand-a", "Brand A")
+    for role in ROLES:
+        factories.member(organisation, f"{role.value}@example.com", role)
+    team = Team(organisation, launched_campaign(organisation), app)
+    first, _ = team.entry(client, email="one@example.com", nickname="")
+    copy, _ = team.entry(client, email="two@example.com", nickname="")
+    owner = team.studio(Role.OWNER)
+    assert clear(owner, copy, "別の方の写真です").status_code == 303
+    owner.client.set_cookie("lang", "ja")
+    trail = owner.client.get(f"/studio/entries/{copy.public_id}").text
+    assert f"匿名 ({first.public_id})" in trail  # the value: which anonymous entry
+    assert "応募 匿名" in trail  # the event's object
