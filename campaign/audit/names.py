@@ -5,7 +5,7 @@ nothing). `labels` holds the words; this module the lookups behind them."""
 
 from flask import g
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, select
 
 from campaign.extensions import db
 
@@ -28,7 +28,7 @@ def object_name(event) -> str:
 def name_of(kind: str, public_id: str) -> str:
     """The name of the `kind` with this id: an entry's nickname, or 「匿名」 when it has none (the trail
     showed a bare id beside named entries, a walk-through's find); the id when there is no such row of the
-    organisation's (an erased entry's nickname is gone: 匿名 too)."""
+    organisation's, or an erased entry)."""
     org = getattr(g, "org", None)
     names = g.setdefault("audit_names", {})
     if org is not None and (kind, public_id) not in names:
@@ -45,7 +45,8 @@ def _query(kind: str, public_id: str, org_id: int):
     from campaign.entries.models import Entry
     from campaign.reviews.models import Review
 
-    nickname = func.coalesce(Entry.nickname, "")  # "" for an entry without one: 匿名
+    # "" for an entry without one (匿名); NULL for an erased one, whose nickname is gone, not absent: its id
+    nickname = case((Entry.erased_at.is_not(None), null()), else_=func.coalesce(Entry.nickname, ""))
     if kind == "product":
         query = select(Product.name).join(Campaign, Campaign.id == Product.campaign_id)
         return query.where(Product.public_id == public_id, Campaign.org_id == org_id)
