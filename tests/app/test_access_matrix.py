@@ -40,6 +40,7 @@ REQUIRED: dict[str, str] = {
     "moderation.move_entry": "moderate",
     "moderation.bulk_move": "moderate",
     "moderation.redact_caption": "moderate",
+    "moderation.not_duplicate": "draw",
     "moderation.list_reasons": "manage_reasons",
     "moderation.create_reason": "manage_reasons",
     "moderation.update_reason": "manage_reasons",
