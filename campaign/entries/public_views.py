@@ -111,7 +111,7 @@ def _sent_from_page() -> Campaign | None:
 def form_key() -> str:
     """The entry form's key, one per browser session. A phone's Back reloads the campaign page and refills
     the photo, email and caption but not this hidden field: the page loaded again carries the same key, so
-    the same person sending the same photo again finds their first entry (`services.submission_key` binds
+    the same person sending the same photo again finds their first entry (`repeats.submission_key` binds
     the key to the person and the photo, so another photo or person is still a new entry)."""
     key = session.get(FORM_KEY)
     if not key:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from campaign.campaigns.addresses import public_campaign
 from campaign.campaigns.settings import ProductData
 from campaign.clock import utcnow
-from campaign.entries import services
+from campaign.entries import repeats, services
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from campaign.storage import get_storage
@@ -61,7 +61,7 @@ def test_the_deciding_entries_are_found_through_their_unique_indexes_not_a_scan_
         return  # PostgreSQL plans from its statistics; the two lookups are the ones it planned before
     campaign = factories.campaign(factories.org())
     with counted_queries() as statements:
-        services.earlier_entries(campaign, "k" * 64, "a@example.com")
+        repeats.earlier_entries(campaign, "k" * 64, "a@example.com")
     (query,) = [s for s in statements if "FROM entries" in s]
     parameters = ("x",) * query.count("?")
     explained = db.session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {query}", parameters)
