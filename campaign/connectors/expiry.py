@@ -1,11 +1,13 @@
 """A connection whose token the network refused (expired or revoked): recorded on the connection, told once.
 
-A poll, a recheck or the studio's test that meets the refusal calls `token_refused`. The first one marks the
-connection (`refused_at`), audits it and mails the organisation's owners (who may reconnect), after the
-commit; the row is re-read under its lock first, so a second poller, a retry or the next poll five minutes
-later finds it marked and does nothing: one mail per expiry. While it is marked, polls and rechecks of its
-network do not call the API (`sources.poll`, `sources.removal`). Reconnecting (`services.configure`) or a
-test that the network answers again clears it (`token_accepted`).
+Every call made with an organisation's token that meets the refusal reports it: the studio's test calls
+`token_refused` with the connection it tests; the others (polls, rechecks, the rights requests' posts and
+reply scans, winner notices on the network, the draw's follow-and-post check) call `note_refusal`. The
+first one marks the connection (`refused_at`), audits it and mails the organisation's owners (who may
+reconnect), after the commit; the row is re-read under its lock first, so a second poller, a retry or the
+next poll five minutes later finds it marked and does nothing: one mail per expiry. While it is marked,
+polls and rechecks of its network do not call the API (`sources.poll`, `sources.removal`). Reconnecting
+(`services.configure`) or a test that the network answers again clears it (`token_accepted`).
 """
 
 from datetime import datetime
@@ -18,6 +20,7 @@ from sqlalchemy import func, select
 from campaign import locks, mail
 from campaign.audit.services import Actor, record
 from campaign.auth.models import User
+from campaign.connectors.base import ConnectorError
 from campaign.connectors.models import ConnectorAccount
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
@@ -42,6 +45,16 @@ def token_refused(account: ConnectorAccount, detail: str, *, now: datetime) -> b
     for user in owners(account.org_id):
         _mail(user, account, unchecked)
     return True
+
+
+def note_refusal(org_id: int, network: str, exc: ConnectorError, *, now: datetime) -> bool:
+    """`token_refused` for the organisation's connection to `network` when `exc` is the network refusing its
+    token (other failures pass: a rate limit or an outage is no reason to reconnect). True only for the call
+    that marked it. Flushes; the caller commits, also when it then raises for a retry."""
+    from campaign.connectors.services import account_of
+
+    account = account_of(org_id, network) if exc.token_refused else None
+    return account is not None and token_refused(account, str(exc), now=now)
 
 
 def token_accepted(account: ConnectorAccount, *, actor: Actor, now: datetime) -> None:

@@ -224,8 +224,11 @@ def connector_for(org_id: int, network: str, secret: str) -> Connector | None:
     )
 
 
-def check_entry(org_id: int, post_url: str, handle: str, hashtags: list[str], secret: str) -> Verdict | None:
-    """None when no connector is configured for the post's network (the marketer checks by hand)."""
+def check_entry(
+    org_id: int, post_url: str, handle: str, hashtags: list[str], secret: str, *, now: datetime
+) -> Verdict | None:
+    """None when no connector is configured for the post's network (the marketer checks by hand). A refused
+    token marks the connection (`expiry.note_refusal`; the caller commits)."""
     network = social_network(post_url)
     connector = connector_for(org_id, network, secret) if network else None
     if connector is None:
@@ -233,5 +236,6 @@ def check_entry(org_id: int, post_url: str, handle: str, hashtags: list[str], se
     try:
         return connector.verify(Post(handle, post_url, tuple(hashtags)))
     except ConnectorError as exc:
+        expiry.note_refusal(org_id, network, exc, now=now)
         failure = _failure(exc, account_of(org_id, network)).text()
         return Verdict(None, note=_l("%(failure)s Check by hand or later.", failure=failure))

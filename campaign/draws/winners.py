@@ -79,7 +79,7 @@ def check_or_notify(pick: DrawPick, *, actor: Actor, secret: str, base_url: str,
         return
     entry = pick.entry
     verdict = connectors.check_entry(
-        pick.org_id, entry.post_url, entry.social_handle, campaign.hashtags, secret
+        pick.org_id, entry.post_url, entry.social_handle, campaign.hashtags, secret, now=now
     )
     if verdict is None:
         return  # no credentials for this network: the marketer checks by hand

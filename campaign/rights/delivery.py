@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from campaign.clock import utcnow
+from campaign.connectors import expiry
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.services import connector_for
 from campaign.extensions import db
@@ -75,6 +76,7 @@ def post_request(request_id: int) -> None:
             reply = network.ig_reply_to_mention(api, entry.network_post_id, request.text)
     except ConnectorError as exc:
         log.warning("rights request %s not posted: %s", request.public_id, exc)
+        expiry.note_refusal(request.org_id, request.network, exc, now=now)  # committed by _failed
         _failed(request, exc.kind, exc.retry_after)
         if exc.kind == "not_found":
             return  # never answerable through the API: left for the marketer to post by hand

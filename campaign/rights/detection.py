@@ -11,6 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from campaign.audit.services import Actor
+from campaign.connectors import expiry
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.services import connector_for
 from campaign.entries.publication import PublishFailed
@@ -83,6 +84,8 @@ def scan_replies(*, now: datetime, org_id: int | None = None) -> int:
             if exc.kind in NETWORK_FAILURES:
                 log.warning("rights scan of %s stopped: %s", request.network, exc)
                 stopped.add(key)
+                if expiry.note_refusal(request.org_id, request.network, exc, now=now):
+                    db.session.commit()
             elif exc.kind == "not_found":
                 log.info("rights scan: request %s's post cannot be read: %s", request.public_id, exc)
                 request.last_error = UNREADABLE

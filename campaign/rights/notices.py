@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from campaign import jobs
 from campaign.audit.services import Actor, record_for_entry
 from campaign.clock import utcnow
+from campaign.connectors import expiry
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.services import connector_for
 from campaign.entries.models import Entry
@@ -100,20 +101,27 @@ def post_notice(entry_id: int, direct: str, public: str) -> None:
         _audit(entry, "draw.notice_by_hand", "no connected account: tell the winner by hand")
         db.session.commit()
         return
-    channel, post_id = "", ""
-    if entry.network == "x":
-        try:
-            post_id, channel = network.x_direct_message(api, entry.social_handle.lstrip("@"), direct), "dm"
-        except ConnectorError as exc:
-            if exc.status not in (403, 200) and exc.kind != "not_found":
-                raise  # rate limit, outage, token: the outbox tries again later
-            log.info("no DM to the winner of entry %s (%s): replying instead", entry.public_id, exc)
-        if not channel:
-            post_id, channel = network.x_reply(api, entry.network_post_id, public), "reply"
-    else:
-        post_id, channel = network.ig_reply_to_mention(api, entry.network_post_id, public), "reply"
+    try:
+        channel, post_id = _tell(api, entry, direct, public)
+    except ConnectorError as exc:  # rate limit, outage, token: the outbox tries again later
+        if expiry.note_refusal(entry.org_id, entry.network, exc, now=utcnow()):
+            db.session.commit()  # the mark stays although the job fails
+        raise
     _audit(entry, "draw.notice_on_network", channel, post_id=post_id)
     db.session.commit()
+
+
+def _tell(api, entry: Entry, direct: str, public: str) -> tuple[str, str]:
+    """(channel, post id): an X direct message where X takes one, else a public reply."""
+    if entry.network == "x":
+        try:
+            return "dm", network.x_direct_message(api, entry.social_handle.lstrip("@"), direct)
+        except ConnectorError as exc:
+            if exc.status not in (403, 200) and exc.kind != "not_found":
+                raise
+            log.info("no DM to the winner of entry %s (%s): replying instead", entry.public_id, exc)
+        return "reply", network.x_reply(api, entry.network_post_id, public)
+    return "reply", network.ig_reply_to_mention(api, entry.network_post_id, public)
 
 
 def _audit(entry: Entry, action: str, channel: str, post_id: str = "") -> None:

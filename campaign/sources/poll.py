@@ -135,7 +135,7 @@ def _poll(source_id: int, now: datetime) -> str:
     except ConnectorError as exc:
         db.session.rollback()
         source = db.session.get(Source, source_id)
-        refused_token(source, exc, now)
+        expiry.note_refusal(source.org_id, source.network, exc, now=now)
         _fail(source, exc.kind, str(exc), now)
         source.last_poll_at, source.last_pages = now, reader.pages
         source.api_pages += reader.pages
@@ -160,13 +160,6 @@ def _poll(source_id: int, now: datetime) -> str:
         hook(source, result, now)
     db.session.commit()
     return "polled"
-
-
-def refused_token(source: Source, exc: ConnectorError, now: datetime) -> None:
-    """The network refused the source's token: its connection is marked, once (`connectors.expiry`)."""
-    account = account_of(source.org_id, source.network)
-    if exc.token_refused and account is not None:
-        expiry.token_refused(account, str(exc), now=now)
 
 
 def collect_all(source: Source, posts: list[Found], *, now: datetime) -> str:
@@ -268,7 +261,7 @@ def collect_mention(source_id: int, media_id: str) -> str:
     try:
         found = reader.mentioned_media(media_id)
     except ConnectorError as exc:
-        refused_token(source, exc, now)
+        expiry.note_refusal(source.org_id, source.network, exc, now=now)
         _fail(source, exc.kind, str(exc), now)
         db.session.commit()
         if exc.kind in ("unreachable", "rate_limited"):

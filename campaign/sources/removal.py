@@ -12,7 +12,6 @@ from campaign.audit.services import Actor
 from campaign.clock import utcnow
 from campaign.connectors import expiry
 from campaign.connectors.base import ConnectorError
-from campaign.connectors.services import account_of
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.sources.models import Source
@@ -84,8 +83,7 @@ def recheck_source(source: Source, *, now: datetime, batch: int = RECHECK_BATCH)
     try:
         asked, gone = _ask(reader, entries)
     except ConnectorError as exc:
-        if exc.token_refused and (account := account_of(source.org_id, source.network)) is not None:
-            expiry.token_refused(account, str(exc), now=now)
+        if expiry.note_refusal(source.org_id, source.network, exc, now=now):
             db.session.commit()
         raise
     removed = 0

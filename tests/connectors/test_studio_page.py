@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.settings import PrizeData
+from campaign.clock import utcnow
 from campaign.connectors import services as connectors
 from campaign.connectors.base import ConnectorError
 from campaign.connectors.models import ConnectorAccount
@@ -208,7 +209,7 @@ def test_disconnect_removes_the_access_and_draw_checks_fall_back_to_hand(owner, 
     assert db.session.scalar(select(ConnectorAccount)) is None
     assert connectors.connector_for(owner.org.id, "x", "test-secret") is None
     post = "https://x.com/a/status/1"
-    assert connectors.check_entry(owner.org.id, post, "a", ["tea"], "test-secret") is None
+    assert connectors.check_entry(owner.org.id, post, "a", ["tea"], "test-secret", now=utcnow()) is None
     gone = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "connector.disconnected"))
     assert gone.before == {"account_id": "900", "base_url": apis.url} and gone.after == {}
     assert "This network is not connected." in press(owner, "x", "test").text

@@ -4,6 +4,8 @@ alternate step up; an API that cannot answer leaves the check to the marketer.""
 import pytest
 from sqlalchemy import select
 
+from campaign import jobs
+from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
 from campaign.campaigns.settings import PrizeData
 from campaign.clock import utcnow
@@ -100,6 +102,24 @@ def test_a_rate_limited_check_is_left_to_the_marketer(client, studio, social_api
     winner = next(p for p in draw.picks if p.role == "winner")
     assert winner.state is PickState.CHECKING
     assert "rate limit" in winner.check_note
+
+
+def test_a_check_refused_for_its_token_is_left_to_the_marketer_and_marks_the_connection(
+    client, studio, social_apis, smtp_server
+):
+    """Walked: the draw's check met a revoked token as a plain failure; nobody was told to reconnect."""
+    campaign = social_draw(client, studio, social_apis, people=2)
+    social_apis.state.revoke_x_token()
+    draw = run(studio, campaign)
+    jobs.run_ready()
+    winner = next(p for p in draw.picks if p.role == "winner")
+    assert winner.state is PickState.CHECKING and "Check by hand" in winner.check_note
+    account = db.session.scalar(select(ConnectorAccount))
+    assert account.needs_reconnection and "401" in account.refused_detail
+    (mail,) = smtp_server.messages
+    assert mail["To"] == "drawer@example.com"
+    expired = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "connector.expired"))
+    assert expired.object_id == "x"
 
 
 def campaign_entries(campaign):

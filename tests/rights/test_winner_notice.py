@@ -1,12 +1,18 @@
 """A drawn winner collected from a network has no email: told on the network, never with personal data."""
 
-from sqlalchemy import select
+from datetime import timedelta
 
+from sqlalchemy import func, select
+
+from campaign import jobs, outbox
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.settings import PrizeData
+from campaign.clock import utcnow
+from campaign.connectors.services import account_of
 from campaign.draws.models import Draw, PickState
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
+from campaign.outbox import OutboxJob
 from campaign.rights.notices import public_text
 from campaign.rights.templates import x_weighted_length
 from tests import factories
@@ -14,7 +20,7 @@ from tests.draws.helpers import close, enter, launched_campaign, set_status, stu
 from tests.fixtures.social_apis import rights_fake
 
 
-def draw_one_collected_winner(client, studio, social_apis):
+def draw_one_collected_winner(client, studio, social_apis, *, revoke_token: bool = False):
     org, _ = studio_setup()
     campaign = launched_campaign(org, prizes=[PrizeData(name="Tea set", quantity=1, value_jpy=5000)])
     entry = enter(client, campaign, "someone@example.com", nickname="さくら")
@@ -29,6 +35,8 @@ def draw_one_collected_winner(client, studio, social_apis):
         form_page="/studio/connectors/",
     )
     assert saved.status_code == 303, saved.text
+    if revoke_token:
+        social_apis.state.revoke_x_token()
     social_apis.state.x_users["sakura_tea"] = "4242"
     url = f"/studio/campaigns/{campaign.public_id}/draw"
     assert studio.post(url, {"password": factories.PASSWORD}, form_page=url).status_code == 303
@@ -66,6 +74,27 @@ def test_when_x_refuses_the_message_a_public_reply_carries_no_personal_data(clie
         assert personal not in reply["text"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "draw.notice_on_network"))
     assert event.after["channel"] == "reply"
+
+
+def test_a_revoked_token_met_by_the_notice_marks_the_connection_once_and_the_notice_waits(
+    client, studio, social_apis, smtp_server
+):
+    """Walked: only polls and rechecks marked a refused token; the notice job failed and retried in silence,
+    and the studio never said to reconnect."""
+    pick = draw_one_collected_winner(client, studio, social_apis, revoke_token=True)
+    jobs.run_ready()
+    account = account_of(pick.org_id, "x")
+    assert account.needs_reconnection and "401" in account.refused_detail
+    (mail,) = smtp_server.messages
+    assert mail["To"] == "drawer@example.com" and "X" in mail["Subject"]
+    waiting = db.session.scalar(select(OutboxJob).where(OutboxJob.func.endswith(":post_notice")))
+    assert waiting is not None and waiting.attempts == 1  # retried once reconnected
+    outbox.drain(now=utcnow() + timedelta(hours=1))  # the retry meets the same refusal: no second mail
+    jobs.run_ready()
+    assert len(smtp_server.messages) == 1
+    expired = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "connector.expired")
+    assert db.session.scalar(expired) == 1
+    assert rights_fake(social_apis.state).x_dms == []
 
 
 def test_the_draw_screen_gives_the_claim_message_for_a_winner_told_in_public(client, studio, social_apis):
