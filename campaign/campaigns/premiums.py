@@ -85,6 +85,15 @@ def check(
                 "warning", "no_transaction_value", _l("Enter the transaction value to check the prize caps.")
             )
         )
+    for prize in prizes:
+        if prize.value_jpy == 0:  # a row saved with a name only: a cap cannot be checked against nothing
+            findings.append(
+                Finding(
+                    "warning",
+                    "no_prize_value",
+                    _l("Enter the value of “%(name)s” to check it against the prize caps.", name=prize.name),
+                )
+            )
     cap = per_prize_cap(kind, transaction_value_jpy)
     if cap is not None:
         for prize in prizes:

@@ -60,6 +60,22 @@ def test_joint_caps_and_missing_numbers_are_warnings():
     ]
 
 
+def test_a_capped_prize_without_a_value_is_a_warning_naming_it():
+    """Walked: a prize row with a name only saved at ¥0 and passed every cap in silence."""
+    findings = check(
+        PremiumType.GENERAL,
+        [PrizeValue("Tea", 5000), PrizeValue("Mug", 0, 3)],
+        transaction_value_jpy=1000,
+        projected_sales_jpy=100_000_000,
+    )
+    assert codes(findings) == [("warning", "no_prize_value")]
+    assert "“Mug”" in findings[0].text()
+    assert codes(check(PremiumType.GIFT, [PrizeValue("Bag", 0)], transaction_value_jpy=1500)) == [
+        ("warning", "no_prize_value")
+    ]
+    assert check(PremiumType.OPEN, [PrizeValue("Car", 0)]) == []  # no cap to check it against
+
+
 def test_gift_has_no_total_cap():
     assert check(PremiumType.GIFT, [PrizeValue("Sample", 200, 1_000_000)], transaction_value_jpy=800) == []
     assert codes(check(PremiumType.GIFT, [PrizeValue("Bag", 301)], transaction_value_jpy=1500)) == [
@@ -116,3 +132,29 @@ def test_campaign_form_refuses_a_prize_over_the_cap_and_shows_warnings(client, s
     assert campaign.premium_type == "open" and campaign.transaction_value_jpy == 1000
     page = client.get(f"/studio/campaigns/{campaign.public_id}").text
     assert 'data-code="likely_general"' in page and "一般懸賞" in page
+
+
+def test_the_campaign_page_asks_for_the_value_of_a_prize_saved_without_one(client, studio):
+    from campaign.campaigns.models import Campaign
+    from campaign.extensions import db
+    from tests import factories
+
+    org = factories.org()
+    factories.member(org, "owner@example.com")
+    studio.login("owner@example.com", factories.PASSWORD)
+    form = {
+        "title": "Tea",
+        "slug": "tea",
+        "allows_upload": "y",
+        "entries_per_person": "1",
+        "terms_version": "1",
+        "premium_type": "general",
+        "transaction_value_jpy": "1000",
+        "projected_sales_jpy": "100000000",
+        "prizes-0-name": "お茶一年分",
+    }
+    saved = studio.post("/studio/campaigns/new", form, form_page="/studio/campaigns/new")
+    assert saved.status_code == 302
+    campaign = db.session.query(Campaign).one()
+    page = client.get(f"/studio/campaigns/{campaign.public_id}", headers={"Accept-Language": "ja"}).text
+    assert 'data-code="no_prize_value"' in page and "「お茶一年分」の価額" in page
