@@ -92,23 +92,33 @@ def test_open_has_no_cap_but_a_product_photo_makes_it_likely_general():
     assert "一般懸賞" in warned[0].text()
 
 
+# a new campaign's form under 一般懸賞, with the figures its caps depend on
+GENERAL = {
+    "title": "Tea",
+    "slug": "tea",
+    "allows_upload": "y",
+    "entries_per_person": "1",
+    "terms_version": "1",
+    "premium_type": "general",
+    "transaction_value_jpy": "1000",
+    "projected_sales_jpy": "100000000",
+}
+
+
+def owner_signed_in(studio) -> None:
+    from tests import factories
+
+    factories.member(factories.org(), "owner@example.com")
+    studio.login("owner@example.com", factories.PASSWORD)
+
+
 def test_campaign_form_refuses_a_prize_over_the_cap_and_shows_warnings(client, studio):
     from campaign.campaigns.models import Campaign
     from campaign.extensions import db
-    from tests import factories
 
-    org = factories.org()
-    factories.member(org, "owner@example.com")
-    studio.login("owner@example.com", factories.PASSWORD)
+    owner_signed_in(studio)
     form = {
-        "title": "Tea",
-        "slug": "tea",
-        "allows_upload": "y",
-        "entries_per_person": "1",
-        "terms_version": "1",
-        "premium_type": "general",
-        "transaction_value_jpy": "1000",
-        "projected_sales_jpy": "100000000",
+        **GENERAL,
         "products-0-name": "Green tea",
         "prizes-0-name": "Tea for a year",
         "prizes-0-quantity": "1",
@@ -137,22 +147,9 @@ def test_campaign_form_refuses_a_prize_over_the_cap_and_shows_warnings(client, s
 def test_the_campaign_page_asks_for_the_value_of_a_prize_saved_without_one(client, studio):
     from campaign.campaigns.models import Campaign
     from campaign.extensions import db
-    from tests import factories
 
-    org = factories.org()
-    factories.member(org, "owner@example.com")
-    studio.login("owner@example.com", factories.PASSWORD)
-    form = {
-        "title": "Tea",
-        "slug": "tea",
-        "allows_upload": "y",
-        "entries_per_person": "1",
-        "terms_version": "1",
-        "premium_type": "general",
-        "transaction_value_jpy": "1000",
-        "projected_sales_jpy": "100000000",
-        "prizes-0-name": "お茶一年分",
-    }
+    owner_signed_in(studio)
+    form = {**GENERAL, "prizes-0-name": "お茶一年分"}
     saved = studio.post("/studio/campaigns/new", form, form_page="/studio/campaigns/new")
     assert saved.status_code == 302
     campaign = db.session.query(Campaign).one()
