@@ -15,7 +15,7 @@ from datetime import datetime
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from campaign import locks, mail
 from campaign.audit.services import Actor, record
@@ -81,14 +81,19 @@ def _record(actor: Actor, action: str, account: ConnectorAccount, now: datetime,
 
 
 def public_posts(account: ConnectorAccount) -> int:
-    """Approved posts of the network still live in the organisation: those a refused token leaves unchecked
-    for deletion on the network."""
+    """How many approved posts of the network are live in the organisation: those a refused token leaves
+    unchecked for deletion on the network."""
+    return db.session.scalar(select(func.count()).select_from(unchecked_posts(account).subquery()))
+
+
+def unchecked_posts(account: ConnectorAccount) -> Select:
+    """The ids of the organisation's approved posts collected from the account's network and not deleted
+    there (as far as we know)."""
     from campaign.sources.models import Source, SourceKind
 
     kinds = [kind for kind in SourceKind if kind.network == account.network]
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Entry)
+    return (
+        select(Entry.id)
         .join(Source, Source.id == Entry.source_id)
         .where(
             Source.org_id == account.org_id,
@@ -113,6 +118,7 @@ def owners(org_id: int) -> list[User]:
 
 def _mail(user: User, account: ConnectorAccount, unchecked: int) -> None:
     from campaign.connectors.services import NETWORK_NAMES
+    from campaign.sources.holds import held_from
 
     with force_locale(user.locale or "ja"):
         network = NETWORK_NAMES[account.network]
@@ -124,5 +130,6 @@ def _mail(user: User, account: ConnectorAccount, unchecked: int) -> None:
             unchecked=unchecked,
             detail=account.refused_detail,
             reconnect_url=mail.link("connectors.index") + f"#{account.network}",
+            held_from=held_from(account),
         )
         mail.send_after_commit(user.email, subject, text)

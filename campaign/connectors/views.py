@@ -11,6 +11,7 @@ from campaign.connectors.forms import ConnectorForm
 from campaign.errors import DomainError
 from campaign.extensions import db
 from campaign.orgs.access import studio_route
+from campaign.sources.holds import held_from
 
 bp = Blueprint("connectors", __name__, url_prefix="/studio/connectors")
 
@@ -41,6 +42,8 @@ def _page(posted: str | None = None, posted_form: ConnectorForm | None = None, s
         forms=forms,
         names=services.NETWORK_NAMES,
         defaults=services.DEFAULT_BASE_URLS,
+        held_from=held_from,
+        now=utcnow(),
     )
     return body, status, {"Cache-Control": "private, no-store"}
 

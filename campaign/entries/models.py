@@ -93,6 +93,8 @@ class Entry(db.Model):
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_upstream_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     upstream_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # last asked (recheck)
+    # held off public surfaces while its network cannot be asked whether it was deleted (`sources.holds`)
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # the campaign source that collected it (issue 12); None for uploads, or once the source is deleted
     source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
 

@@ -63,7 +63,11 @@ def shown_publicly(entry: Entry) -> bool:
 def would_be_shown(entry: Entry) -> bool:
     """Whether approving the entry now makes it public (processed, consented to a public surface)."""
     scopes = entry.consent.scopes if entry.consent is not None else []
-    return entry.processing is Processing.READY and any(scope in (scopes or []) for scope in PUBLIC_SCOPES)
+    return (
+        entry.processing is Processing.READY
+        and entry.held_at is None
+        and any(scope in (scopes or []) for scope in PUBLIC_SCOPES)
+    )
 
 
 def publish(entry: Entry, storage: Storage) -> int:

@@ -42,15 +42,17 @@ def _refresh(galleries: list, *, flush: bool = True) -> None:
 
 
 def on_entry_approved(entry: Entry, actor=None, **kwargs) -> None:
-    """Approved (again): a review its takedown withdrew comes back, in the same transaction."""
+    """Approved (again), or released from a hold: a review its takedown withdrew comes back, in the same
+    transaction."""
     from campaign.reviews.services import restore_with_entry
 
-    restore_with_entry(entry, actor=audit_actor(actor), now=utcnow())
+    restore_with_entry(entry, actor=audit_actor(actor), now=utcnow(), released=kwargs.get("released", False))
     _galleries_changed(entry)
 
 
 def on_entry_removed(entry: Entry, actor=None, **kwargs) -> None:
-    """Rejected or withdrawn: its review goes too, in the same transaction as the takedown."""
+    """Rejected, withdrawn or held (the signal's `reason`): its review goes too, in the same transaction as
+    the takedown."""
     from campaign.reviews.services import review_of, withdraw_review
 
     review = review_of(entry)
@@ -59,7 +61,7 @@ def on_entry_removed(entry: Entry, actor=None, **kwargs) -> None:
             review,
             actor=audit_actor(actor),
             now=utcnow(),
-            reason="entry " + entry.status.value,
+            reason=kwargs.get("reason") or "entry " + entry.status.value,
             with_entry=True,
         )
     _galleries_changed(entry)

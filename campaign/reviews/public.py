@@ -26,11 +26,13 @@ def public_nickname(entry: Entry) -> str | None:
 
 
 def is_publishable(entry: Entry, scope: str) -> bool:
-    """Approved, processed, not removed from its network, and consented to this surface ("gallery" or
-    "review"): a collected post has no scope until a rights grant gives it one."""
+    """Approved, processed, not removed from its network nor held while it cannot be asked (`sources.holds`),
+    and consented to this surface ("gallery" or "review"): a collected post has no scope until a rights
+    grant gives it one."""
     return (
         entry.status is EntryStatus.APPROVED
         and entry.removed_upstream_at is None
+        and entry.held_at is None
         and entry.processing is Processing.READY
         and entry.consent is not None
         and consents_to(entry.consent.scopes, scope)
@@ -43,6 +45,7 @@ def publishable_rows() -> ColumnElement[bool]:
     return and_(
         Entry.status == EntryStatus.APPROVED,
         Entry.removed_upstream_at.is_(None),
+        Entry.held_at.is_(None),
         Entry.processing == Processing.READY,
     )
 

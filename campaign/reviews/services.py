@@ -92,15 +92,20 @@ def withdraw_review(
     events.review_withdrawn.send(review, actor=actor)
 
 
-def restore_with_entry(entry: Entry, *, actor: Actor, now: datetime) -> Review | None:
-    """Approved again after a takedown: the review the takedown withdrew is published again (a review a
-    marketer withdrew stays withdrawn). Public surfaces show it once the photo is made again."""
+def restore_with_entry(entry: Entry, *, actor: Actor, now: datetime, released: bool = False) -> Review | None:
+    """Approved again after a takedown, or `released` from a hold (`sources.holds`): the review the takedown
+    or hold withdrew is published again (a review a marketer withdrew stays withdrawn). Public surfaces
+    show it once the photo is made again."""
     review = review_of(entry)
     if review is None or review.status is not ReviewStatus.WITHDRAWN or not review.withdrawn_with_entry:
         return None
     if entry.consent is None or "review" not in (entry.consent.scopes or []):
         return None
-    _publish(review, actor=actor, now=now, before={"status": "withdrawn"}, reason="entry approved again")
+    before = {"status": "withdrawn"}
+    if released:
+        _publish(review, actor=actor, now=now, before=before, reason="entry released")
+    else:
+        _publish(review, actor=actor, now=now, before=before, reason="entry approved again")
     return review
 
 

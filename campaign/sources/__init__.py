@@ -23,3 +23,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sources_cli)
     schedule.add_duty(app, "sources-poll", timedelta(minutes=5), duties.poll)
     schedule.add_duty(app, "sources-recheck", removal.RECHECK_EVERY, duties.recheck)
+    schedule.add_duty(app, "sources-hold", removal.RECHECK_EVERY, duties.hold)  # refused connections' posts

@@ -13,3 +13,9 @@ def recheck(now: datetime) -> str:
     from campaign.sources.removal import recheck_all
 
     return f"{recheck_all(now=now)} removed upstream"
+
+
+def hold(now: datetime) -> str:
+    from campaign.sources.holds import hold_unchecked
+
+    return f"{hold_unchecked(now=now)} held"

@@ -51,8 +51,9 @@ def mark_removed(entry: Entry, *, now: datetime) -> None:
 
 
 def recheck_source(source: Source, *, now: datetime, batch: int = RECHECK_BATCH) -> int:
-    """Asks the network whether up to `batch` of the source's due posts still exist (the approved ones
-    first, then those never asked, then those asked longest ago); returns how many are gone. A network that
+    """Asks the network whether up to `batch` of the source's due posts still exist (held ones first, then
+    the approved, then those never asked, then those asked longest ago); returns how many are gone. A held
+    post still there is shown again (`sources.holds`). A network that
     stops answering part-way (a rate limit, usage near it) keeps what it answered: those posts are marked,
     the rest asked at the next run. A refused token marks the connection (`connectors.expiry`); while it is
     marked nothing is asked."""
@@ -71,12 +72,13 @@ def recheck_source(source: Source, *, now: datetime, batch: int = RECHECK_BATCH)
                 Entry.removed_upstream_at.is_(None),
                 Entry.status != EntryStatus.WITHDRAWN,
                 or_(
+                    Entry.held_at.is_not(None),  # waits for this answer to be shown again
                     checked.is_(None),
                     and_(approved, checked <= now - PUBLIC_EVERY[source.network]),
                     checked <= now - QUEUE_EVERY,
                 ),
             )
-            .order_by(approved.desc(), checked.is_not(None), checked, Entry.id)
+            .order_by(Entry.held_at.is_(None), approved.desc(), checked.is_not(None), checked, Entry.id)
             .limit(batch)
         )
     )
@@ -92,9 +94,24 @@ def recheck_source(source: Source, *, now: datetime, batch: int = RECHECK_BATCH)
         if entry.network_post_id in gone:
             mark_removed(entry, now=now)
             removed += 1
+        elif entry.held_at is not None:
+            _release(entry, now)
     source.api_pages += reader.pages
     db.session.commit()
     return removed
+
+
+def _release(entry: Entry, now: datetime) -> None:
+    """A held post the network still has (`sources.holds`); one storage cannot copy stays held for the
+    next recheck."""
+    from campaign.entries.publication import PublishFailed
+    from campaign.sources.holds import release
+
+    try:
+        release(entry, now=now)
+    except PublishFailed:
+        entry.upstream_checked_at = None  # asked again first
+        log.warning("held entry %s not released: storage did not answer", entry.public_id)
 
 
 def _ask(reader, entries: list[Entry]) -> tuple[list[Entry], set[str]]:
