@@ -52,6 +52,7 @@ def test_features_bring_their_duties_commands_and_storage_references():
         "draws-purge-addresses",
         "sources-poll",
         "sources-recheck",
+        "sources-hold",
         "rights-scan",
         "rights-expire",
         "webhooks-deliver",
