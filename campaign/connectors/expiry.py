@@ -24,8 +24,8 @@ from campaign.connectors.base import ConnectorError
 from campaign.connectors.models import ConnectorAccount
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
-from campaign.orgs.models import Membership, Organisation
-from campaign.orgs.services import CAPABILITIES
+from campaign.orgs.models import Organisation
+from campaign.orgs.services import members_who_can
 
 EXPIRED = "connector.expired"  # audit actions (audit.labels)
 RESTORED = "connector.restored"
@@ -42,7 +42,7 @@ def token_refused(account: ConnectorAccount, detail: str, *, now: datetime) -> b
     unchecked = public_posts(account)
     after = {"needs_reconnection": True, "unchecked_public_posts": unchecked}
     _record(Actor.system(), EXPIRED, account, now, after=after, reason=detail[:500])
-    for user in owners(account.org_id):
+    for user in members_who_can(account.org_id, "manage_integrations"):  # who may reconnect
         _mail(user, account, unchecked)
     return True
 
@@ -100,18 +100,6 @@ def unchecked_posts(account: ConnectorAccount) -> Select:
             Source.kind.in_(kinds),
             Entry.status == EntryStatus.APPROVED,
             Entry.removed_upstream_at.is_(None),
-        )
-    )
-
-
-def owners(org_id: int) -> list[User]:
-    """The members who may reconnect (manage_integrations)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(Membership.org_id == org_id, Membership.role.in_(CAPABILITIES["manage_integrations"]))
-            .order_by(User.id)
         )
     )
 

@@ -21,35 +21,18 @@ from campaign.auth.models import User
 from campaign.campaigns.models import Campaign
 from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
-from campaign.orgs.models import Membership
-from campaign.orgs.services import CAPABILITIES
-
-
-def approvers(campaign: Campaign, *, besides: str = "") -> list[User]:
-    """The members who may approve for the campaign's organisation, but `besides` (an email)."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .join(Membership, Membership.user_id == User.id)
-            .where(
-                Membership.org_id == campaign.org_id,
-                Membership.role.in_(CAPABILITIES["approve"]),
-                User.email != besides,
-            )
-            .order_by(User.id)
-        )
-    )
+from campaign.orgs.services import members_who_can
 
 
 def launch_requested(campaign: Campaign, requested_by: str) -> None:
-    for user in approvers(campaign, besides=requested_by):
+    for user in members_who_can(campaign.org_id, "approve", besides=requested_by):
         _send(user, "launch_requested", campaign, who=requested_by)
 
 
 def launch_withdrawn(campaign: Campaign, requested_by: str, *, withdrawn_by: str) -> None:
     """To the members `launch_requested` told (all who may approve, the requester excepted), but the one
     whose save withdrew it."""
-    for user in approvers(campaign, besides=requested_by):
+    for user in members_who_can(campaign.org_id, "approve", besides=requested_by):
         if user.email != withdrawn_by:
             _send(user, "launch_withdrawn", campaign, who=withdrawn_by)
 
@@ -81,7 +64,7 @@ def entry_recommended(entry: Entry, recommended_by: str) -> None:
         .where(Entry.campaign_id == entry.campaign_id, Entry.status == EntryStatus.RECOMMENDED)
     )
     if waiting == 1:
-        for user in approvers(entry.campaign, besides=recommended_by):
+        for user in members_who_can(entry.campaign.org_id, "approve", besides=recommended_by):
             _send(user, "entries_waiting", entry.campaign, who=recommended_by)
 
 

@@ -123,6 +123,23 @@ def can(membership: Membership, capability: str) -> bool:
     return membership.role in CAPABILITIES[capability]
 
 
+def members_who_can(org_id: int, capability: str, *, besides: str = "") -> list[User]:
+    """The organisation's members whose role holds the capability, in the order they joined the app, but
+    `besides` (an email address: the member who acted, say); for mails to those who may act."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.org_id == org_id,
+                Membership.role.in_(CAPABILITIES[capability]),
+                User.email != besides,
+            )
+            .order_by(User.id)
+        )
+    )
+
+
 def scoped(model, org: Organisation):
     """The one way to query tenant data: a select already restricted to this organisation."""
     return select(model).where(model.org_id == org.id)
