@@ -1,6 +1,7 @@
 """Instant win through the services (with a clock) and the customer's pages."""
 
 import copy
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from tests.conftest import csrf_from
 from tests.draws.helpers import close, enter
 from tests.instant.helpers import SECRET, instant_campaign, play, slots
 from tests.instant.reference import check
+from tests.queries import counted_queries
 
 play_of = instant_services.play_of
 
@@ -234,3 +236,19 @@ def test_the_campaign_page_says_the_seed_decides_each_entry_not_a_draw(app, clie
     )
     # true however late it was launched (a check's find: it said "before the campaign opened")
     assert "最初の応募を受け付ける前にここで公開しています" in page
+
+
+def test_the_status_page_and_its_withdrawal_dialog_look_the_play_up_once(app, client):
+    """The page shows the play's result and, in the withdrawal dialog, whether its prize has left; both
+    come from one look-up of the play (the dialog made its own: two per render)."""
+    campaign = instant_campaign(factories.org(), quantity=1)
+    winner = enter(client, campaign, "a@example.com")
+    token = status_links.status_token(SECRET, winner.public_id)
+    with counted_queries() as queries:
+        page = client.get(f"/s/{token}")
+    assert "You won: Tea" in page.text and 'id="withdraw-dialog"' in page.text
+    assert "a prize it won is given up" in page.text
+    plays = [
+        sql for sql in queries if re.search(r"FROM instant_win_plays\s+WHERE instant_win_plays.entry_id", sql)
+    ]
+    assert len(plays) == 1, plays
