@@ -227,6 +227,8 @@ FIELDS = {
     "originals": _l("Original photos deleted"),
     "states": _l("Statuses"),
     "duplicates_only": _l("Possible duplicates only"),
+    "rights": _l("Rights"),
+    "left_out": _l("Left out of the draw"),
     "rating": _l("Rating"),
     "from": _l("From"),
     "to": _l("To"),
@@ -338,6 +340,7 @@ def actor_label(label: str) -> str:
 ACTION_FIELDS = {
     ("privacy.erase", "erased"): _l("Entries erased"),
     ("campaign.retention", "erased"): _l("Entries erased"),
+    ("entries.exported", "source"): _l("Source"),  # the queue's filter; a campaign's copy: "Copied from"
 }
 
 

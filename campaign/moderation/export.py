@@ -76,7 +76,8 @@ def rows(org: Organisation, flt: queue.QueueFilter, *, with_email: bool) -> Iter
 def record_export(
     campaign: Campaign, flt: queue.QueueFilter, *, with_email: bool, actor: Actor, now: datetime
 ) -> None:
-    """Who took which entries out of the studio, and whether with email addresses."""
+    """Who took which entries out of the studio, and whether with email addresses: every filter the rows
+    were chosen by (`queue.QueueFilter`'s fields), None for one not set."""
     record(
         actor, "entries.exported", org_id=campaign.org_id, campaign_id=campaign.id, object_type="campaign",
         object_id=campaign.public_id, now=now,
@@ -87,6 +88,9 @@ def record_export(
             "from": flt.date_from.isoformat() if flt.date_from else None,
             "to": flt.date_to.isoformat() if flt.date_to else None,
             "duplicates_only": flt.duplicates_only,
+            "source": flt.source,
+            "rights": flt.rights or None,
+            "left_out": flt.left_out or None,
             "with_email": with_email,
         },
     )  # fmt: skip

@@ -49,6 +49,34 @@ def test_the_export_follows_the_filter_and_hides_email_from_editors(team):
     assert event.after["with_email"] is False and event.after["states"] == ["received"]
 
 
+def test_the_record_of_an_export_names_every_filter_it_was_made_with(team):
+    """The source, rights and "left out of the draw" filters decide what the file holds; the record of the
+    download named the others only."""
+    made = add_entries(team.campaign, 3)
+    made[1].status = EntryStatus.REJECTED
+    db.session.commit()
+    editor = team.studio(Role.EDITOR)
+
+    def recorded() -> dict:
+        events = select(AuditEvent).where(AuditEvent.action == "entries.exported").order_by(AuditEvent.id)
+        return db.session.scalars(events).all()[-1].after
+
+    rows = table(editor.post(url(team, "?left_out=rejected&source=upload")))
+    assert [row[0] for row in rows[1:]] == [made[1].public_id]
+    after = recorded()
+    assert after["left_out"] == "rejected" and after["source"] == "upload" and after["rights"] is None
+    assert after["states"] == []  # what the draw leaves out is in every state
+
+    assert table(editor.post(url(team, "?rights=none")))[1:] == []  # uploads are never asked for rights
+    after = recorded()
+    assert after["rights"] == "none" and after["left_out"] is None and after["source"] is None
+
+    page = editor.client.get(f"/studio/campaigns/{team.campaign.public_id}/audit").text
+    for label in ("Left out of the draw", "Source", "Rights"):
+        assert f'<span class="audit-key">{label}</span>' in page
+    assert "Copied from" not in page  # what a campaign's copy records under the same key
+
+
 def test_owners_get_the_email_column_and_japanese_headers(team):
     made = add_entries(team.campaign, 2)
     owner = team.studio(Role.OWNER)
