@@ -53,6 +53,17 @@ def plausible_date(form, field) -> None:
         raise ValidationError(_l("Enter a date between %(min)s and %(max)s.", min=low, max=high))
 
 
+def listed_reason(form, field) -> None:
+    """A reason the draw leaves entries out for (`eligibility.LIST_REASONS`), or none. An unknown one (a link
+    cut short or typed by hand) was ignored: the queue showed, and the export took, every entry."""
+    from campaign.draws.eligibility import LIST_REASONS
+
+    if field.data and field.data not in LIST_REASONS:
+        raise ValidationError(
+            _l("“%(field)s”: choose one of the reasons in the list.", field=field.label.text)
+        )
+
+
 class QueueFilterForm(AppForm):
     """Read from the query string (GET), so no CSRF token."""
 
@@ -68,8 +79,17 @@ class QueueFilterForm(AppForm):
     rights = SelectField(_l("Rights"), choices=lambda: rights_choices(), default="", validators=[Optional()])
     source = SelectField(_l("Source"), choices=lambda: source_choices(), default="", validators=[Optional()])
     left_out = SelectField(
-        _l("Left out of the draw"), choices=lambda: left_out_choices(), default="", validators=[Optional()]
+        _l("Left out of the draw"),
+        choices=lambda: left_out_choices(),
+        default="",
+        validate_choice=False,  # listed_reason says which list, not WTForms' 「選択肢が正しくありません。」
+        validators=[Optional(), listed_reason],
     )
+
+    def refused(self) -> list:
+        """The filters whose value the queue cannot filter by (a date out of range, an unknown reason): the
+        queue answers 400 with their messages, the export exports nothing."""
+        return [field for field in (self.date_from, self.date_to, self.left_out) if field.errors]
 
 
 def product_choices(products, *, with_campaign: bool) -> list[SelectChoice]:

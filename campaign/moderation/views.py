@@ -103,7 +103,7 @@ def _queue(campaign: Campaign | None):
         bulk_actions=services.BULK_ACTIONS,
         moves_for=lambda entry: [move.action for move in services.allowed_moves(entry, g.membership)],
     )
-    return body, 400 if form.date_from.errors or form.date_to.errors else 200
+    return body, 400 if form.refused() else 200
 
 
 @bp.get("/moderation/")
@@ -125,10 +125,11 @@ def export_entries(campaign_id: str):
     download is recorded (who took which entries out, with or without email addresses)."""
     campaign = orgs.get_scoped(Campaign, g.org, campaign_id)
     form, flt = _filter(campaign)
-    if form.date_from.errors or form.date_to.errors:
-        for message in form.date_from.errors + form.date_to.errors:
-            flash(message)
-        args = {k: v for k, v in request.args.items() if k not in ("date_from", "date_to")}
+    if refused := form.refused():
+        for field in refused:
+            for message in field.errors:
+                flash(message)
+        args = {k: v for k, v in request.args.items() if k not in {field.name for field in refused}}
         return redirect(
             url_for("moderation.queue_campaign", campaign_id=campaign.public_id, **args), code=303
         )

@@ -128,3 +128,28 @@ def test_a_refused_redaction_is_told_at_its_field_with_what_was_typed(page, live
             page.set_viewport_size({"width": width, "height": 900})
             page.screenshot(path=f"/tmp/shots/studio/redaction-refused-{lang}-{width}.png", full_page=True)
     page.console_errors.clear()  # Chromium logs the refused redaction's 422 answer itself
+
+
+def test_an_unknown_left_out_reason_is_said_by_the_filters_and_downloads_nothing(page, live_server, app):
+    """A link whose "left out of the draw" reason the queue does not know (cut short, typed by hand) showed
+    every entry and downloaded them all; the filters now say which one to fix, and the download button
+    on that page comes back to the queue with the message instead of a file. Screenshots:
+    /tmp/shots/studio/moderation-unknown-left-out-{ja,en}-{390,1366}.png"""
+    team = make_team(app)
+    team.entry(email="fan@example.com", nickname="ファン", caption="朝のコーヒーと一緒に。")
+    log_in(page, live_server.url, "editor@example.com")
+    url = f"{live_server.url}/studio/moderation/campaigns/{team.campaign.public_id}?left_out=duplicat"
+    page.console_errors.clear()
+    shoot(page, url, "moderation-unknown-left-out", owner="studio")
+    for lang, message in (
+        ("ja", "「抽選の対象外」は一覧にある理由から選んでください。"),
+        ("en", "“Left out of the draw”: choose one of the reasons in the list."),
+    ):
+        page.context.add_cookies([{"name": "lang", "value": lang, "url": live_server.url}])
+        page.goto(url)
+        expect(page.locator(".mod-filters .field-error")).to_have_text(message)
+        with page.expect_navigation():
+            page.click("#export-entries")
+        assert "left_out" not in page.url
+        expect(page.locator(".flashes .flash")).to_have_text(message)
+    page.console_errors.clear()  # Chromium logs the queue's 400 answer itself

@@ -138,6 +138,41 @@ def test_a_bad_date_exports_nothing_and_says_why(team):
     assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "entries.exported")).all() == []
 
 
+def test_an_unknown_left_out_reason_exports_nothing_and_says_why(team):
+    """An unknown "left out of the draw" reason (a link cut short, typed by hand) filtered nothing: the
+    export took every entry. It is refused as a bad date is: nothing exported, nothing recorded, and the
+    queue says why, in the reader's language."""
+    add_entries(team.campaign, 2)
+    editor = team.studio(Role.EDITOR)
+    response = editor.post(url(team, "?left_out=duplicate&state=all"))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert f"/studio/moderation/campaigns/{team.campaign.public_id}" in location
+    assert "left_out" not in location and "state=all" in location
+    page = editor.client.get(location)
+    assert page.status_code == 200
+    assert "“Left out of the draw”: choose one of the reasons in the list." in page.text
+    assert db.session.scalars(select(AuditEvent).where(AuditEvent.action == "entries.exported")).all() == []
+
+    editor.post(url(team, "?left_out=duplicate"), headers={"Accept-Language": "ja"})
+    page = editor.client.get(location, headers={"Accept-Language": "ja"})
+    assert "「抽選の対象外」は一覧にある理由から選んでください。" in page.text
+
+
+def test_the_queue_answers_an_unknown_left_out_reason_with_400_and_why(team):
+    add_entries(team.campaign, 2)
+    editor = team.studio(Role.EDITOR)
+    queue_url = f"/studio/moderation/campaigns/{team.campaign.public_id}"
+    for language, message in (
+        ("en", "“Left out of the draw”: choose one of the reasons in the list."),
+        ("ja", "「抽選の対象外」は一覧にある理由から選んでください。"),
+    ):
+        response = editor.client.get(f"{queue_url}?left_out=nope", headers={"Accept-Language": language})
+        assert response.status_code == 400 and message in response.text
+    assert editor.client.get(f"{queue_url}?left_out=rejected").status_code == 200
+    assert editor.client.get(f"{queue_url}?left_out=").status_code == 200
+
+
 def test_a_viewer_cannot_export_and_another_brand_gets_404(team, app):
     from tests import factories
 
