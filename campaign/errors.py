@@ -100,11 +100,12 @@ def database_unavailable(respond: Callable[[int, str, str], Response]) -> Respon
     return response
 
 
-def error_response(status: int, code: str, message: str) -> Response:
+def error_response(status: int, code: str, message: str, **fields) -> Response:
+    """The app's error answer: JSON (`error`, `message` and any `fields`) to a script, else the error page."""
     if isinstance(request.routing_exception, SecurityError):  # an untrusted Host: no URL can be built
         return Response(message, status, mimetype="text/plain")
     if wants_json():
-        body = jsonify(error=code, message=message)
+        body = jsonify(error=code, message=message, **fields)
     else:
         _find_membership()
         way_back = _way_back(status)

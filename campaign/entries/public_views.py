@@ -194,10 +194,12 @@ def campaign_page(slug: str):
 @bp.app_errorhandler(CampaignEnded)
 def campaign_ended(exc: CampaignEnded):
     """An archived campaign's address (a QR code on a package, an old post): the brand's page saying it has
-    ended, with what stays public of it; a script asking for JSON gets the error as JSON."""
-    if wants_json():
-        return error_response(exc.status, exc.code, exc.text())
+    ended, with what stays public of it; a script asking for JSON gets the error as JSON, with that page's
+    address (`ended_url`: the entry form's script, in a tab left open, goes there)."""
     campaign = exc.campaign
+    if wants_json():
+        ended_url = url_for("submissions.campaign_page", slug=campaign.slug)
+        return error_response(exc.status, exc.code, exc.text(), ended_url=ended_url)
     g.timezone = campaign.organisation.timezone
     return render_template("entries/ended.html", campaign=campaign), exc.status
 

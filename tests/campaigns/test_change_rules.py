@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from campaign.audit.models import AuditEvent
 from campaign.audit.services import Actor
@@ -24,7 +24,7 @@ from tests.campaigns.helpers import save_edit_form
 from tests.conftest import csrf_from
 from tests.draws.helpers import close, enter, launched_campaign, set_status
 from tests.draws.test_winners import CODE_RE, drawn
-from tests.entries.helpers import submit
+from tests.entries.helpers import form_fields, submit
 from tests.instant.helpers import bare_entry, instant_campaign
 
 
@@ -251,3 +251,33 @@ def test_switching_instant_win_after_launch_says_why_on_the_form(app, studio):
     response = save_edit_form(studio.client, campaign, instant_win="y")
     assert response.status_code == 400
     assert "Instant win is fixed at launch: it cannot be switched on or off." in response.text
+
+
+def test_a_form_sent_to_an_archived_campaign_leads_to_its_ended_page_and_keeps_nothing(app, client):
+    """A tab left open on the entry form, sent after the brand archived the campaign: the page's script
+    (JSON) was told "This campaign has ended." by the form, with no way to what stays public of it; its
+    answer now names the ended page, where the script goes. Without the script, the answer is that page.
+    No entry is kept."""
+    from campaign.entries.models import Entry
+
+    campaign = instant_campaign(factories.org())
+    open_tab = form_fields(client, "summer", headers={"Accept-Language": "ja"})
+    services.archive(campaign, actor=Actor.system(), now=utcnow())
+    db.session.commit()
+
+    for language, heading in (("ja", "このキャンペーンは終了しました"), ("en", "This campaign has ended")):
+        sent = submit(client, fields=open_tab, headers={"Accept-Language": language})
+        assert sent.status_code == 410
+        assert heading in sent.text and 'id="campaign-ended"' in sent.text
+        assert 'href="/c/summer/instant-win"' in sent.text and 'href="/c/summer/check"' in sent.text
+        assert 'name="photo"' not in sent.text
+    by_script = submit(client, fields=open_tab, headers={"Accept": "application/json"})
+    assert by_script.status_code == 410
+    assert by_script.json == {
+        "error": "campaign_ended",
+        "message": "This campaign has ended.",
+        "ended_url": "/c/summer",
+    }
+    ended = client.get(by_script.json["ended_url"])
+    assert ended.status_code == 410 and 'id="campaign-ended"' in ended.text
+    assert db.session.scalar(select(func.count()).select_from(Entry)) == 0

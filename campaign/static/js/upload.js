@@ -226,6 +226,10 @@
         window.location.assign(body.status_url);
         return;
       }
+      if (xhr.status === 410 && body && body.ended_url) {  // archived while this tab was open: nothing was
+        window.location.assign(body.ended_url);              // kept, and its ended page says what stays public
+        return;
+      }
       failed(body);
     });
     xhr.addEventListener("error", function () { failed(null); });
