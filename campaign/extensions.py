@@ -64,13 +64,22 @@ class Database(SQLAlchemy):
 
 def keep_private(engine: Engine) -> None:
     """An SQLite file holds entrants' emails and webhook secrets: readable by its owner only (0600), made so
-    before SQLite creates it (its journal and WAL files take the same mode)."""
+    before SQLite creates it (its journal and WAL files take the same mode). When a connection is opened,
+    not when the app is built: a command that never opens the database (`flask --help`) leaves no empty
+    file, nor its folder, behind. (Each new connection of the pool checks again: a few microseconds.)"""
     path = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if not path or path == ":memory:" or path.startswith("file:"):
         return
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    os.chmod(path, 0o600)
+
+    def make_private(_dialect, _record, _cargs, _cparams) -> None:
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        except OSError:  # SQLite cannot open it either, and says so as a database error (the 503 page)
+            return
+        os.chmod(path, 0o600)
+
+    event.listen(engine, "do_connect", make_private)
 
 
 db = Database(model_class=Base)

@@ -339,3 +339,17 @@ def test_every_app_a_process_builds_wraps_the_commands_once():
     for name in ("storage", "entries", "draws"):
         invoke = apps[-1].cli.commands[name].invoke
         assert getattr(invoke, "explains", False) and not getattr(invoke.__wrapped__, "explains", False)
+
+
+def test_a_command_without_the_database_creates_no_file_and_one_with_it_a_private_one(tmp_path):
+    """`flask --help` made an empty SQLite file (and its folder) at the configured place: the app opened it
+    when it was built, to make it readable by its owner only. It is made so on the first connection now."""
+    database = tmp_path / "instance" / "k.sqlite3"
+    url = f"sqlite:///{database}"
+    for args in (("--help",), ("routes",), ("db", "--help")):
+        done = start(tmp_path, *args, KUCHIKOMI_DATABASE_URL=url)
+        assert done.returncode == 0, done.stderr
+        assert not database.parent.exists(), args
+    upgraded = start(tmp_path, "db", "upgrade", KUCHIKOMI_DATABASE_URL=url)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert database.stat().st_size > 0 and database.stat().st_mode & 0o777 == 0o600
