@@ -4,7 +4,9 @@ Every change writes an audit event; mails leave only when the change commits (`s
 """
 
 import json
+import re
 import secrets
+import unicodedata
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
@@ -336,11 +338,13 @@ def purge_shipped_addresses(model, action: str, audit, *, days: int, now: dateti
 
 
 def normalise_notice_code(code: str) -> str:
-    """As typed from a phone: any case, with or without spaces and dashes."""
-    code = code.strip().upper().replace(" ", "")
-    if len(code) == 12:
-        code = f"{code[:4]}-{code[4:8]}-{code[8:]}"
-    return code
+    """As typed from a phone: any case, with or without spaces and dashes, and as a Japanese input
+    method types it (full-width letters and digits, ー or － for the dash): a genuine code typed so was
+    called fake."""
+    letters = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", code).upper())
+    if len(letters) == 12:
+        return f"{letters[:4]}-{letters[4:8]}-{letters[8:]}"
+    return code.strip().upper()
 
 
 def notice_of(campaign_id: int, code: str) -> tuple[str, datetime] | None:

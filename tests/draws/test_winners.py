@@ -360,3 +360,17 @@ def test_a_winner_whose_prize_was_sent_is_not_told_a_withdrawal_gives_it_up(clie
     assert client.post(withdraw_page, data={"csrf_token": csrf_from(page.text)}).status_code == 303
     db.session.refresh(winner)
     assert winner.state is PickState.SHIPPED  # what the page said
+
+
+def test_a_notice_code_is_read_as_a_japanese_phone_types_it():
+    """A walk-through typed a genuine code with the input method on (full-width, ー for the dash): the
+    check page told the winner it was not from us and never to pay."""
+    typed_forms = (
+        "ＺＲＲＪ－Ｍ４ＦＬ－ＥＭ２６",
+        "ｚｒｒｊーｍ４ｆｌーｅｍ２６",
+        "ZRRJ-M4FL EM26",
+        " zrrj m4fl em26 ",
+    )
+    for typed in typed_forms:
+        assert winners.normalise_notice_code(typed) == "ZRRJ-M4FL-EM26", typed
+    assert winners.normalise_notice_code("abcd-efgh") == "ABCD-EFGH"  # too short: looked up as typed
