@@ -149,6 +149,17 @@ def _reason(public_id: str | None) -> RejectionReason | None:
     return orgs.get_scoped(RejectionReason, g.org, public_id)
 
 
+def _step(form) -> dict:
+    """Who makes a moderation step, when, and the reason and note the form gave it."""
+    return {
+        "actor": member_actor(),
+        "membership": g.membership,
+        "now": utcnow(),
+        "reason": _reason(form.reason.data),
+        "note": form.note.data or "",
+    }
+
+
 def _back(default: str) -> str:
     """Back to the page the step was made from (only our own paths)."""
     return safe_next(request.form.get("next"), default, under="/studio/")
@@ -164,15 +175,7 @@ def move_entry(entry_id: str, action: str):
     form = StepForm()
     form.validate()
     try:
-        services.transition(
-            entry,
-            action,
-            actor=member_actor(),
-            membership=g.membership,
-            now=utcnow(),
-            reason=_reason(form.reason.data),
-            note=form.note.data or "",
-        )
+        services.transition(entry, action, **_step(form))
     except services.ModerationError as exc:
         if exc.field is None:  # the step itself is refused (a state moved meanwhile): the 409 page says so
             raise
@@ -196,18 +199,19 @@ def bulk_move():
     entries = (
         db.session.scalars(orgs.scoped(Entry, g.org).where(Entry.public_id.in_(ids))).all() if ids else []
     )
-    if not entries:
-        flash(_("Select at least one entry."))
+    if not entries:  # a refusal: it was shown as a success (green, role=status)
+        flash(_("Select at least one entry."), "error")
         return redirect(_back(url_for("moderation.queue_all")), code=303)
-    result = services.bulk_transition(
-        list(entries),
-        form.action.data or "",
-        actor=member_actor(),
-        membership=g.membership,
-        now=utcnow(),
-        reason=_reason(form.reason.data),
-        note=form.note.data or "",
-    )
+    try:
+        result = services.bulk_transition(list(entries), form.action.data or "", **_step(form))
+    except services.ModerationError as exc:
+        if exc.field is None:
+            raise
+        # no reason chosen: said above the queue, which it came from (it was the 409 page's "someone else may
+        # have changed it", with no way back but the browser's)
+        db.session.rollback()
+        flash(exc.text(), "error")
+        return redirect(_back(url_for("moderation.queue_all")), code=303)
     db.session.commit()
     if result.moved:
         flash(ngettext("%(num)s entry moved.", "%(num)s entries moved.", len(result.moved)))

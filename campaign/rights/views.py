@@ -195,7 +195,7 @@ def send():
         list(db.session.scalars(orgs.scoped(Entry, g.org).where(Entry.public_id.in_(ids)))) if ids else []
     )
     if not entries:
-        flash(_("Select at least one entry."))
+        flash(_("Select at least one entry."), "error")
         return redirect(_back(), code=303)
     try:
         result = services.send_requests(

@@ -136,10 +136,23 @@ def test_bulk_approve_in_one_post(team):
     for entry in (first, second):
         db.session.refresh(entry)
         assert entry.status is EntryStatus.APPROVED
+    queue = f"/studio/moderation/campaigns/{team.campaign.public_id}"
     response = editor.post(
-        "/studio/moderation/bulk", {"action": "reject", "entries": [first.public_id, third.public_id]}
+        "/studio/moderation/bulk?lang=ja",
+        {"action": "reject", "entries": [first.public_id, second.public_id], "next": queue},
     )
-    assert response.status_code == 409  # a bulk rejection needs its reason too
+    # a bulk rejection needs its reason too: said as a refusal above the queue it came from (a walk-through
+    # met the 409 page, whose "someone else may have changed it" sent the moderator looking for a colleague)
+    assert response.status_code == 303 and response.headers["Location"].endswith(queue)
+    told = editor.client.get(queue + "?lang=ja").text
+    assert 'class="flash flash-error" role="alert">非承認の理由を選んでください。<' in told
+    for entry in (first, second):
+        db.session.refresh(entry)
+        assert entry.status is EntryStatus.APPROVED  # nothing moved
+    nothing = editor.post("/studio/moderation/bulk?lang=ja", {"action": "approve", "next": queue})
+    assert nothing.status_code == 303  # nothing selected is a refusal too, not a green "done"
+    told = editor.client.get(queue + "?lang=ja").text
+    assert 'class="flash flash-error" role="alert">応募を1つ以上選択してください。<' in told
     response = editor.post(
         "/studio/moderation/bulk",
         {"action": "reject", "reason": reason_id(team, 1), "entries": [first.public_id, third.public_id]},
