@@ -64,6 +64,13 @@ def test_times_states_and_consent_read_as_words(app):
         )
 
 
+def test_closing_early_reads_as_before_the_end_not_before_the_period(app):
+    """「キャンペーンを締め切り（期間前）」 read as closed before the campaign began (a walk-through's
+    find)."""
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert str(ACTIONS["campaign.close_now"]) == "キャンペーンを終了日時より前に締め切り"
+
+
 def test_a_snapshot_reads_as_words_and_a_reason_in_the_readers_language(app):
     after = {"status": "rejected", "rejection_reason": {"ja": "ピンぼけ", "en": "Out of focus"}}
     with app.test_request_context(headers={"Accept-Language": "en"}):
