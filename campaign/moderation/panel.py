@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from campaign.audit.queries import events_for_objects
+from campaign.clock import utcnow
 from campaign.entries.models import Entry
 from campaign.moderation import reasons, services
 from campaign.moderation.forms import RedactForm, StepForm
@@ -63,12 +64,20 @@ def trail(entry: Entry, review, org: Organisation) -> list:
 
 
 def shown_in(entry: Entry, review) -> dict:
-    """Where the public sees the photo now: its published review (`review`, the entry's, or None) and the
-    galleries listing it."""
+    """Where the public sees the photo now: its published review (`review`, the entry's, or None), the
+    campaign page's strip of photos (a walk-through's find: an approved photo the page showed was said to be
+    shown "Nowhere") and the galleries listing it."""
+    from campaign.brandpage.page import STRIP
+    from campaign.galleries.services import newest_shown
     from campaign.galleries.snapshots import listing
     from campaign.reviews.models import ReviewStatus
 
+    approved = entry.status.value == "approved"
+    campaign = entry.campaign
     return {
         "shown_review": review if review is not None and review.status is ReviewStatus.PUBLISHED else None,
-        "shown_galleries": listing(entry) if entry.status.value == "approved" else [],
+        "shown_on_campaign_page": approved
+        and campaign.page_online(utcnow())
+        and entry in newest_shown(campaign, STRIP),
+        "shown_galleries": listing(entry) if approved else [],
     }

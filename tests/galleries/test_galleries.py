@@ -228,11 +228,16 @@ def test_an_entrys_studio_page_says_where_the_public_sees_it(brand, client):
     """A walk-through's find: the entry's page did not say which review and galleries showed the photo."""
     entry = brand.approved(caption="Tea time")
     page = f"/studio/entries/{entry.public_id}?lang=ja"
-    assert "どこにも掲載されていません" in brand.studio.client.get(page).text
+    # the campaign page's strip shows it from its approval: it was said to be shown "Nowhere" (a walk-through)
+    assert 'alt="Tea time"' in client.get(f"/c/{entry.campaign.slug}").text
+    shown = brand.studio.client.get(page).text.split('id="entry-shown"')[1].split("</dd>")[0]
+    assert "どこにも掲載されていません" not in shown and ">キャンペーンページ</a>" in shown
+    assert f'href="/c/{entry.campaign.slug}"' in shown
     gallery = brand.gallery(name="夏の壁")
     brand.publish_review(entry)
     shown = brand.studio.client.get(page).text.split('id="entry-shown"')[1].split("</dd>")[0]
     assert "Green tea のレビュー" in shown and "ギャラリー「夏の壁」" in shown
+    assert "キャンペーンページ" in shown
     assert f"/studio/galleries/{gallery.public_id}" in shown
     brand.take_down(entry)
     shown = brand.studio.client.get(page).text.split('id="entry-shown"')[1].split("</dd>")[0]
