@@ -60,10 +60,8 @@ def test_a_save_after_an_early_close_names_the_close_not_an_older_save(app):
     assert editor.post(f"{url}/close", form_page=url).status_code in (302, 303)
     stale = owner.client.post(f"{url}/edit", data=opened, headers={"Accept-Language": "ja"})
     assert stale.status_code == 400
-    assert (
-        "editor（editor@example.com） がこのキャンペーンを変更したため（キャンペーンを締め切り（期間前））"
-        in stale.text
-    )
+    said = "editor（editor@example.com） がこのキャンペーンを変更したため"
+    assert f"{said}（キャンペーンを終了日時より前に締め切り）" in stale.text
 
 
 def test_the_conflict_names_the_member_as_colleagues_know_them(app):
