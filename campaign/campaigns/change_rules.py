@@ -25,6 +25,7 @@ class Stage:
     awaiting_approver: int = 0  # entries recommended, waiting for the client's approver
     products_in_use: frozenset[str] = frozenset()  # public ids a review, an entry or a gallery points at
     prizes_in_use: frozenset[str] = frozenset()  # public ids a draw pick or an instant-win unit points at
+    agreed_terms_versions: frozenset[str] = frozenset()  # the terms versions entrants' consents name
 
 
 @dataclass(frozen=True)
@@ -54,14 +55,18 @@ def refusals(stage: Stage, before, after) -> list[Refusal]:
                 ),
             )
         )
-    terms_changed = after.terms_text != before.terms_text and after.terms_version == before.terms_version
-    if stage.entries and terms_changed:
+    # A consent names its terms by version only: a version entrants agreed to keeps the text they read. A
+    # walk-through gave version 2 new terms, then named other terms version 1 again, which the studio then
+    # showed beside the consents to version 1; and version 2's text, which no one had agreed to, could not
+    # be corrected ("Entrants agreed to terms version 2")
+    terms_changed = after.terms_text != before.terms_text or after.terms_version != before.terms_version
+    if terms_changed and after.terms_version in stage.agreed_terms_versions:
         found.append(
             Refusal(
                 "terms_version",
                 _l(
                     "Entrants agreed to terms version %(version)s: give the changed terms a new version.",
-                    version=before.terms_version,
+                    version=after.terms_version,
                 ),
             )
         )

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, union
 from campaign.campaigns.change_rules import Stage
 from campaign.campaigns.models import Campaign, Prize, Product
 from campaign.draws.models import Draw, DrawPick
-from campaign.entries.models import Entry, EntryStatus
+from campaign.entries.models import Consent, Entry, EntryStatus
 from campaign.extensions import db
 from campaign.galleries.models import Gallery
 from campaign.instant.models import InstantWinSlot
@@ -33,6 +33,14 @@ def stage_of(campaign: Campaign, now: datetime) -> Stage:
         awaiting_approver=counts.get(EntryStatus.RECOMMENDED, 0),
         products_in_use=_products_in_use(campaign),
         prizes_in_use=_prizes_in_use(campaign),
+        agreed_terms_versions=frozenset(
+            db.session.scalars(
+                select(Consent.terms_version)
+                .join(Entry, Entry.id == Consent.entry_id)
+                .where(Entry.campaign_id == campaign.id)
+                .distinct()
+            )
+        ),
     )
 
 

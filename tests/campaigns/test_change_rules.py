@@ -111,6 +111,15 @@ def test_changed_terms_after_entries_need_a_new_version(app, client):
     enter(client, campaign, "a@example.com")
     assert "terms_version" in edit(campaign, terms_text="New terms")
     assert edit(campaign, terms_text="New terms", terms_version="2") == {}
+    # no one has agreed to version 2 yet: its text may still be corrected
+    assert edit(campaign, terms_text="Newer terms") == {}
+    # version 1 names the terms its entrants read: other terms are never called version 1 again
+    refused = edit(campaign, terms_text="Other terms", terms_version="1")
+    assert refused == {
+        "terms_version": "Entrants agreed to terms version 1: give the changed terms a new version."
+    }
+    assert edit(campaign, terms_version="1") != {}  # nor version 2's terms renamed version 1
+    assert (campaign.terms_text, campaign.terms_version) == ("Newer terms", "2")
 
 
 def test_the_approvers_sign_off_stays_while_entries_wait_for_it(app, client):
