@@ -374,3 +374,16 @@ def test_a_notice_code_is_read_as_a_japanese_phone_types_it():
     for typed in typed_forms:
         assert winners.normalise_notice_code(typed) == "ZRRJ-M4FL-EM26", typed
     assert winners.normalise_notice_code("abcd-efgh") == "ABCD-EFGH"  # too short: looked up as typed
+
+
+def test_a_winner_whose_data_was_erased_is_not_called_anonymous_on_the_draw_page(client, studio):
+    """A walk-through erased a winner's data on request: the draw page then named the winner 「匿名」, as if
+    they had entered without a nickname."""
+    campaign, draw = drawn(client, studio, ["a@example.com", "b@example.com"])
+    winner = next(p for p in draw.picks if p.role == "winner")
+    email = winner.entry.email
+    erase = {"email": email, "confirm": "y"}
+    assert studio.post("/studio/privacy/erase", erase, form_page="/studio/privacy").status_code == 303
+    page = studio.client.get(f"/studio/campaigns/{campaign.public_id}/draw?lang=ja").text
+    row = page.split(f'data-pick="{winner.public_id}"')[1].split("</tr>")[0]
+    assert "<td>個人情報は消去済み</td>" in row and "匿名" not in row
