@@ -101,7 +101,7 @@ def check_connection(network: str):
         )
     except services.ConnectionFailed as exc:
         db.session.commit()  # a refused token's mark (and its mail) stays
-        flash(exc.text())
+        flash(exc.text(), "error")
     else:
         db.session.commit()
         flash(_("The connection works: the API answered for @%(username)s.", username=username))

@@ -139,7 +139,7 @@ def change_pins(gallery_id: str):
             _republish(gallery, now)
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.text())
+        flash(exc.text(), "error")
         return redirect(url_for("galleries.edit", gallery_id=gallery.public_id), code=303)
     db.session.commit()
     flash(_("Photo order saved and published."))

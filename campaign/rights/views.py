@@ -203,7 +203,7 @@ def send():
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.text())
+        flash(exc.text(), "error")
         return redirect(_back(), code=303)
     db.session.commit()
     by_api = sum(1 for r in result.made if r.delivery == "api")

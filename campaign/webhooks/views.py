@@ -50,7 +50,7 @@ def create():
         )
     except DomainError as exc:
         db.session.rollback()
-        flash(exc.text())
+        flash(exc.text(), "error")  # a refusal: it was shown in the green of a success
         return redirect(url_for("webhooks.index"))
     db.session.commit()
     flash(_("Webhook endpoint added."))

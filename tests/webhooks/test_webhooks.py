@@ -172,7 +172,9 @@ def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
         form_page="/studio/webhooks/?lang=ja",
     )
     page = brand.studio.client.get(response.headers["Location"], headers={"Accept-Language": "ja"})
-    assert "プライベートまたはローカルのネットワーク" in page.text
+    # said as a refusal (a walk-through saw it in the green of a success, beside an empty URL field)
+    refusal = '<p class="flash flash-error" role="alert">このアドレスはプライベートまたはローカル'
+    assert refusal in page.text
     assert db.session.scalar(select(WebhookEndpoint)) is None
 
 
