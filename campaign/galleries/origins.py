@@ -17,8 +17,21 @@ class InvalidOrigin(DomainError):
     message = _l("%(origin)s is not a web origin. Write it as https://example.com (optionally with :port).")
 
 
+def _ascii_host(origin: str) -> str:
+    """A Japanese domain name (https://ショップ.jp) as browsers send it in Origin and frame-ancestors read
+    it: punycode (https://xn--xckya1d0c.jp). It was refused as "not a web origin"."""
+    match = re.fullmatch(r"(https?://)([^/:@\s]+)(:[0-9]{1,5})?", origin)
+    if match is None or match.group(2).isascii():
+        return origin
+    try:
+        host = match.group(2).encode("idna").decode("ascii")
+    except UnicodeError:
+        return origin  # refused below, as typed
+    return f"{match.group(1)}{host}{match.group(3) or ''}"
+
+
 def normalise_origin(raw: str) -> str:
-    origin = raw.strip().rstrip("/").lower()
+    origin = _ascii_host(raw.strip().rstrip("/").lower())
     if not ORIGIN_RE.fullmatch(origin) or len(origin) > 255:
         raise InvalidOrigin(origin=raw.strip()[:80])
     port = origin.rsplit(":", 1)[1] if origin.count(":") == 2 else None

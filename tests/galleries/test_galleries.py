@@ -74,6 +74,15 @@ def test_embed_origins_must_be_bare_origins(bad):
         normalise_origin(bad)
 
 
+def test_a_japanese_domain_name_is_an_origin_as_browsers_send_it():
+    """A walk-through's find: https://ショップ.jp was refused as "not a web origin"; browsers send it, and
+    frame-ancestors match it, as punycode."""
+    assert normalise_origin("https://ショップ.jp/") == "https://xn--xckya1d0c.jp"
+    assert normalise_origin("https://お茶.example.jp:8443") == "https://xn--t8jy01w.example.jp:8443"
+    with pytest.raises(InvalidOrigin):
+        normalise_origin("https://ショップ.jp/path")
+
+
 def test_the_iframe_page_may_be_framed_only_by_allowed_origins(brand, client):
     gallery = brand.gallery(allowed_origins="https://shop.example.jp\nhttp://127.0.0.1:8081/")
     response = client.get(f"/embed/g/{gallery.public_id}")
