@@ -4,7 +4,9 @@ whose role handles personal data by email (owners: the "privacy" capability)."""
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from campaign.audit.services import Actor, record
@@ -12,13 +14,14 @@ from campaign.campaigns.models import Campaign
 from campaign.entries import labels
 from campaign.entries.models import Entry
 from campaign.extensions import db
+from campaign.i18n import zone_name
 from campaign.moderation import queue
 from campaign.orgs.models import Membership, Organisation
 from campaign.orgs.services import can
 
 COLUMNS = (
     ("entry_id", _l("Entry ID")),
-    ("received_at", _l("Received at (UTC)")),
+    ("received_at", _l("Received at")),  # in the organisation's time zone, named in the header
     ("status", _l("Status")),
     ("product", _l("Product")),
     ("rating", _l("Rating")),
@@ -39,14 +42,18 @@ def shows_email(membership: Membership) -> bool:
     return can(membership, "privacy")
 
 
-def header(with_email: bool) -> list[str]:
-    return [str(label) for _, label in COLUMNS + ((EMAIL,) if with_email else ())]
+def header(with_email: bool, zone: ZoneInfo) -> list[str]:
+    """The column names; the time's says its zone: 「受付日時（日本時間）」, "Received at (Japan Time)"."""
+    names = [str(label) for _, label in COLUMNS + ((EMAIL,) if with_email else ())]
+    names[1] = _("%(time)s (%(zone)s)", time=names[1], zone=zone_name(zone))
+    return names
 
 
-def _row(entry: Entry, with_email: bool) -> list[object]:
+def _row(entry: Entry, with_email: bool, zone: ZoneInfo) -> list[object]:
     row = [
         entry.public_id,
-        entry.created_at.isoformat(timespec="seconds"),
+        # the studio's time, with its offset: a person reads it, a spreadsheet or a script parses it
+        entry.created_at.astimezone(zone).isoformat(timespec="seconds"),
         labels.entry_state_label(entry),
         entry.product.name if entry.product else "",
         entry.rating,
@@ -62,7 +69,9 @@ def _row(entry: Entry, with_email: bool) -> list[object]:
     return row + [entry.email] if with_email else row
 
 
-def rows(org: Organisation, flt: queue.QueueFilter, *, with_email: bool) -> Iterator[list[object]]:
+def rows(
+    org: Organisation, flt: queue.QueueFilter, *, with_email: bool, zone: ZoneInfo
+) -> Iterator[list[object]]:
     """The rows, read as the download streams: after the view returned, when the request's session is
     gone. The organisation and the filter's campaign and product, loaded there, are taken into the
     session the stream uses (a walk-through's find: DetachedInstanceError cut every served download)."""
@@ -70,7 +79,7 @@ def rows(org: Organisation, flt: queue.QueueFilter, *, with_email: bool) -> Iter
     loaded = {name: getattr(flt, name) for name in ("campaign", "product")}
     flt = replace(flt, **{name: db.session.merge(row) for name, row in loaded.items() if row is not None})
     for entry in queue.entries_in_order(org, flt):
-        yield _row(entry, with_email)
+        yield _row(entry, with_email, zone)
 
 
 def record_export(

@@ -1,5 +1,7 @@
 """Studio moderation: the queue (org-wide and per campaign), steps, bulk steps, redaction, reasons."""
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -136,10 +138,11 @@ def export_entries(campaign_id: str):
     with_email = export.shows_email(g.membership)
     export.record_export(campaign, flt, with_email=with_email, actor=member_actor(), now=utcnow())
     db.session.commit()
+    zone = ZoneInfo(g.org.timezone)
     return csv_stream(
         f"entries-{campaign.slug}.csv",
-        export.header(with_email),
-        export.rows(g.org, flt, with_email=with_email),
+        export.header(with_email, zone),
+        export.rows(g.org, flt, with_email=with_email, zone=zone),
     )
 
 

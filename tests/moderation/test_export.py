@@ -3,6 +3,7 @@ and an audit event for every download."""
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -35,7 +36,9 @@ def test_the_export_follows_the_filter_and_hides_email_from_editors(team):
 
     rows = table(editor.post(url(team, "?state=received&lang=en")))
     header, body = rows[0], rows[1:]
-    assert header[:3] == ["Entry ID", "Received at (UTC)", "Status"] and "Email" not in header
+    assert header[:3] == ["Entry ID", "Received at (Japan Time)", "Status"] and "Email" not in header
+    received = made[0].created_at.astimezone(ZoneInfo("Asia/Tokyo")).isoformat(timespec="seconds")
+    assert body[0][1] == received and received.endswith("+09:00")  # the studio's time, said with its offset
     assert [row[0] for row in body] == [
         made[0].public_id,
         made[1].public_id,
@@ -47,6 +50,16 @@ def test_the_export_follows_the_filter_and_hides_email_from_editors(team):
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "entries.exported")).one()
     assert event.actor_label == "editor@example.com" and event.campaign_id == team.campaign.id
     assert event.after["with_email"] is False and event.after["states"] == ["received"]
+
+
+def test_the_times_are_the_organisations_in_its_language(team):
+    """Walked: the file said 受付日時（UTC）, where every studio page says Japan time."""
+    made = add_entries(team.campaign, 1)
+    team.campaign.organisation.timezone = "America/New_York"
+    db.session.commit()
+    header, row = table(team.studio(Role.EDITOR).post(url(team, "?state=received&lang=ja")))[:2]
+    assert header[1] == "受付日時（米国東部時間）"
+    assert row[1] == made[0].created_at.astimezone(ZoneInfo("America/New_York")).isoformat(timespec="seconds")
 
 
 def test_the_record_of_an_export_names_every_filter_it_was_made_with(team):
