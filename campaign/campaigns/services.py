@@ -174,13 +174,13 @@ def update_campaign(
     for the caller to say so (`moderation.launch.withdraw_request` records it and tells the approvers)."""
     from campaign.campaigns import edit_conflicts
     from campaign.campaigns.stage import stage_of
-    from campaign.moderation.launch import withdraw_request
+    from campaign.moderation.launch import tell_approvers, withdraw_request
 
     lock_campaign(campaign)
     if edited_from is not None and edited_from != edit_conflicts.fingerprint(campaign):
         raise edit_conflicts.conflict(campaign)
     validate(data, campaign=campaign)
-    data = _keep_seconds(campaign, data)
+    data = keep_seconds(campaign, data)
     before = snapshot(campaign)
     refusals = change_rules.refusals(stage_of(campaign, now), before, data)
     if refusals:
@@ -201,10 +201,11 @@ def update_campaign(
             {name: _plain(new[name]) for name in changed},
         )
         events.campaign_updated.send(campaign)
+        tell_approvers(campaign, changed, actor=actor)
     return withdraw_request(campaign, actor=actor, now=now)
 
 
-def _keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
+def keep_seconds(campaign: Campaign, data: CampaignData) -> CampaignData:
     """The form shows times to the minute: a time sent back as shown keeps the saved seconds."""
     kept = {}
     for name in ("opens_at", "closes_at"):

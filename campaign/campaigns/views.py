@@ -60,7 +60,9 @@ def _save(form: CampaignForm, campaign: Campaign | None):
             launching.check_new_campaign(data, g.membership)
             campaign = services.create_campaign(g.org, data, actor=actor, now=now)
         else:
-            launching.check_settings_change(campaign, data, g.membership)
+            new_images = images["hero"] or images["logo"] or images["prizes"]
+            removes = form.remove_hero_image.data or form.remove_logo_image.data
+            launching.check_settings_change(campaign, data, g.membership, images=bool(new_images or removes))
             edited_from = form.edited_from.data or None
             withdrawn = services.update_campaign(
                 campaign, data, actor=actor, now=now, edited_from=edited_from

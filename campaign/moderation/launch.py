@@ -125,11 +125,52 @@ def withdraw_request(campaign: Campaign, *, actor: Actor, now: datetime) -> bool
     return True
 
 
-def check_settings_change(campaign: Campaign, data, membership: Membership) -> None:
-    """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off.
-    (The save itself withdraws a pending launch request: `campaigns.services.update_campaign`.)"""
-    if campaign.two_stage_approval and not data.two_stage_approval and sign_off_required(membership):
+def check_settings_change(campaign: Campaign, data, membership: Membership, *, images: bool = False) -> None:
+    """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off, or
+    change what customers see of a campaign the approver launched (`signed_off_changes`, and `images`: the
+    save adds, replaces or removes a brand page image). (Before the launch, the save itself withdraws a
+    pending launch request: `campaigns.services.update_campaign`.)"""
+    if not campaign.two_stage_approval or not sign_off_required(membership):
+        return
+    if not data.two_stage_approval:
         raise NotAllowed(SIGN_OFF_KEPT, field="two_stage_approval")
+    if campaign.launched_at is None:
+        return
+    if changed := signed_off_changes(campaign, data):
+        raise NotAllowed(SIGNED_OFF, field=changed[0])
+    if images:  # the brand page's hero, logo or prize images, added, replaced or removed
+        raise NotAllowed(SIGNED_OFF, field="hero_image")
+
+
+# What customers see of a campaign (its page, terms, prizes, how to enter, the mails it sends them), which
+# the client's approver signed off at the launch: every saved field but the team's own (`TEAM_FIELDS`), so
+# a field added later is signed off until said otherwise. A walk-through's find: after the launch an editor
+# changed the page's description to 「全員にプレゼント！」 and it went live at once, unseen by the approver.
+TEAM_FIELDS = ("two_stage_approval", "premium_type", "transaction_value_jpy", "projected_sales_jpy")
+SIGNED_OFF_FIELDS = (
+    *(name for name in campaigns.FIELDS if name not in TEAM_FIELDS),
+    "products",
+    "prizes",
+)
+SIGNED_OFF = _l(
+    "The client's approver signed off this campaign at its launch: only an owner can change what customers "
+    "see now (the approvers are told)."
+)
+
+
+def tell_approvers(campaign: Campaign, changed: list[str], *, actor: Actor) -> None:
+    """After a save of a launched campaign the approver signed off: the approvers are mailed when it changed
+    what customers see (`changed`: the fields the save changed)."""
+    signed_off = campaign.two_stage_approval and campaign.launched_at is not None
+    if signed_off and any(name in SIGNED_OFF_FIELDS for name in changed):
+        sign_off_mail.page_changed(campaign, changed_by=actor.label)
+
+
+def signed_off_changes(campaign: Campaign, data) -> list[str]:
+    """The fields of `SIGNED_OFF_FIELDS` that saving `data` would change (times to the minute, as the form
+    shows them)."""
+    before, after = campaigns.snapshot(campaign), campaigns.keep_seconds(campaign, data)
+    return [name for name in SIGNED_OFF_FIELDS if getattr(before, name) != getattr(after, name)]
 
 
 def check_new_campaign(data, membership: Membership) -> None:

@@ -5,6 +5,8 @@ entries reached the approver only if they happened to open the studio). Now:
 - a launch request mails every member who may approve it (owners and approvers), the requester excepted,
   and a save that withdraws it (the approver signs off what they saw) mails the same members again;
 - the approver's decision on it (launched, or declined with the note) mails the member who asked;
+- once launched, a save by an owner that changes what customers see mails the approvers (only owners may:
+  `launch.check_settings_change`);
 - entries recommended to a campaign whose approver had none waiting mail the approvers once: the next
   recommendations join the same waiting list until it is emptied, so a busy day is one mail, not fifty.
 Each mail is in the member's own studio language and links to the page where they act. Sent after the
@@ -35,6 +37,12 @@ def launch_withdrawn(campaign: Campaign, requested_by: str, *, withdrawn_by: str
     for user in members_who_can(campaign.org_id, "approve", besides=requested_by):
         if user.email != withdrawn_by:
             _send(user, "launch_withdrawn", campaign, who=withdrawn_by)
+
+
+def page_changed(campaign: Campaign, *, changed_by: str) -> None:
+    """To the members who may approve, but the one who saved: what they signed off at the launch changed."""
+    for user in members_who_can(campaign.org_id, "approve", besides=changed_by):
+        _send(user, "page_changed", campaign, who=changed_by)
 
 
 def launch_decided(campaign: Campaign, requested_by: str, *, launched: bool, note: str = "") -> None:
@@ -81,6 +89,7 @@ def _send(user: User, kind: str, campaign: Campaign, **context) -> None:
             "launch_declined": _("Launch declined: %(title)s", title=title),
             "launch_withdrawn": _("Launch request withdrawn: %(title)s", title=title),
             "entries_waiting": _("Entries waiting for your approval: %(title)s", title=title),
+            "page_changed": _("Changed after your sign-off: %(title)s", title=title),
         }
         text = render_template(
             "moderation/email_sign_off.txt", kind=kind, campaign=campaign, title=title, **links, **context

@@ -4,11 +4,12 @@ it, launched it and approved its entries alone). The same holds for a copy."""
 
 from sqlalchemy import func, select
 
+from campaign import jobs
 from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
 from campaign.extensions import db
 from campaign.orgs.models import Role
-from tests.campaigns.helpers import form_values
+from tests.campaigns.helpers import form_values, save_edit_form
 from tests.moderation.conftest import make_team
 
 REFUSED_JA = "承認者による承認をオフにできるのは、承認者またはオーナーのみです。"
@@ -83,3 +84,42 @@ def test_an_editors_copy_of_a_campaign_without_the_sign_off_needs_it(app):
     assert owner.post(f"{url}/duplicate", form_page=url).status_code == 303
     owners_copy = db.session.scalar(select(Campaign).where(Campaign.slug == f"{team.campaign.slug}-copy-2"))
     assert owners_copy.two_stage_approval is False  # an owner's copy keeps the source's setting
+
+
+SIGNED_OFF = "only an owner can change what customers see now"
+
+
+def test_after_the_approvers_launch_an_editor_cannot_change_what_customers_see(app, smtp_server):
+    """Walked: after the client's approver launched the campaign, an editor changed its page's description
+    to 「全員にプレゼント！」 and it went live at once, unseen by the approver."""
+    team = make_team(app, two_stage_approval=True, description="毎月3名様に当たります。")
+    assert team.campaign.launched_at is not None
+    editor = team.studio(Role.EDITOR)
+    refused = save_edit_form(editor.client, team.campaign, description="全員にプレゼント！")
+    assert refused.status_code == 400 and SIGNED_OFF in refused.text
+    refused = save_edit_form(editor.client, team.campaign, **{"prizes-0-name": "旅行券"})
+    assert refused.status_code == 400 and SIGNED_OFF in refused.text
+    db.session.expire_all()
+    assert team.campaign.description == "毎月3名様に当たります。"
+    assert not db.session.scalar(select(func.count()).where(AuditEvent.action == "campaign.update"))
+
+    # what customers do not see stays the team's; a form sent back as shown changes nothing and passes
+    assert save_edit_form(editor.client, team.campaign).status_code == 302
+    internal = save_edit_form(editor.client, team.campaign, projected_sales_jpy="50000000")
+    assert internal.status_code == 302
+    assert smtp_server.messages == []  # nothing the approver signed off changed
+
+    owner = team.studio(Role.OWNER)
+    assert save_edit_form(owner.client, team.campaign, description="全員にプレゼント！").status_code == 302
+    jobs.run_ready()
+    db.session.expire_all()
+    assert team.campaign.description == "全員にプレゼント！" and team.campaign.projected_sales_jpy == 50000000
+    (told,) = smtp_server.messages  # the approver, not the owner who saved
+    assert told["To"] == "approver@example.com" and told["Subject"].startswith("承認後に変更されました")
+    assert "監査ログ" in told.get_content()
+
+
+def test_before_the_launch_an_editor_still_edits_the_page(app):
+    team = make_team(app, two_stage_approval=True, launch=False)
+    editor = team.studio(Role.EDITOR)
+    assert save_edit_form(editor.client, team.campaign, description="下書きです").status_code == 302

@@ -289,11 +289,12 @@ def test_an_editor_cannot_switch_off_the_approvers_sign_off(two_stage):
 
     import pytest
 
+    from campaign.campaigns.services import snapshot
     from campaign.moderation.launch import check_settings_change
     from campaign.moderation.services import NotAllowed
-    from tests import factories
 
-    data = dataclasses.replace(factories.campaign_data(), two_stage_approval=False)
+    # the campaign as saved (launched and signed off: what customers see is an owner's to change now)
+    data = dataclasses.replace(snapshot(two_stage.campaign), two_stage_approval=False)
     by_role = {m.role: m for m in memberships_of_team(two_stage)}
     with pytest.raises(NotAllowed):
         check_settings_change(two_stage.campaign, data, by_role[Role.EDITOR])
