@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from flask import Flask, current_app
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from rq import Worker
 from rq.exceptions import StopRequested
 from sqlalchemy import inspect
@@ -126,7 +127,37 @@ def init_app(app: Flask) -> None:
 PUBSUB_WAIT_SECONDS = 1.0
 
 
-class ForkSafeWorker(Worker):
+class CommandChannel:
+    """RQ's command thread (a pubsub subscription to the worker's own channel), set up and ended so that a
+    worker told to stop, or at the end of a burst, does not wait for the thread."""
+
+    def subscribe(self):
+        """RQ's own, but the thread waits one second at a time for a command, not sixty: should it ever
+        miss the end of its subscription, redis-py 8's stop() waits at most that long for it."""
+        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=PUBSUB_WAIT_SECONDS, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
+
+    def unsubscribe(self):
+        """RQ's own, in the other order: the thread is asked to stop before UNSUBSCRIBE is sent, so Redis's
+        answer, which wakes it, ends it. RQ sends UNSUBSCRIBE first: a thread that read the answer before
+        the stop request went back to wait for a subscription that never came, and redis-py 8's stop()
+        waits for the thread (60 s with RQ's subscribe, PUBSUB_WAIT_SECONDS with ours; rq 3.0, redis 8.2)."""
+        if self.pubsub_thread:
+            self.log.info("Worker %s: unsubscribing from channel %s", self.name, self.pubsub_channel_name)
+            self.pubsub_thread.stop(timeout=0)  # asks, without waiting
+            try:
+                self.pubsub.unsubscribe()  # the answer wakes the thread, which now ends
+            except RedisError as exc:  # the thread ends after its wait all the same
+                self.log.warning("Worker %s: could not unsubscribe: %s", self.name, exc)
+            self.pubsub_thread.stop()  # waits for it
+            self.pubsub.close()
+
+
+class ForkSafeWorker(CommandChannel, Worker):
     """RQ runs each job in a forked work horse. The fork inherits the worker's pooled database connections,
     which the worker's ticker thread goes on using: two processes on one PostgreSQL socket garble each
     other ("server closed the connection unexpectedly") and both fail. The horse drops the inherited pool
@@ -135,17 +166,6 @@ class ForkSafeWorker(Worker):
     def main_work_horse(self, job, queue):
         db.engine.dispose(close=False)
         return super().main_work_horse(job, queue)
-
-    def subscribe(self):
-        """RQ's own, but its pubsub thread waits one second for a command, not sixty: redis-py 8's stop()
-        waits for the thread, so a worker told to stop (SIGTERM, a deploy) took up to a minute to exit, near
-        systemd's 90 s stop timeout (an operator's walk-through: rq 3.0, redis 8.2)."""
-        self.log.info("Worker %s: subscribing to channel %s", self.name, self.pubsub_channel_name)
-        self.pubsub = self.connection.pubsub()
-        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
-        self.pubsub_thread = self.pubsub.run_in_thread(
-            sleep_time=PUBSUB_WAIT_SECONDS, daemon=True, exception_handler=self._pubsub_exception_handler
-        )
 
 
 class StopSignal:

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import redis
 from flask import g
-from rq import Queue, SimpleWorker
+from rq import Queue
 from sqlalchemy import func, select
 
 from campaign import jobs, logs, outbox, schedule
@@ -16,6 +16,7 @@ from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
 from tests.entries.helpers import submit
+from tests.jobs.workers import InProcessWorker
 from tests.moderation.conftest import make_team, step
 from tests.redis_dbs import own_redis_url
 
@@ -97,7 +98,7 @@ def test_with_a_working_redis_the_row_is_queued_and_the_worker_deletes_it_once_d
         db.session.commit()
         jobs.run_ready()
         assert runs == [] and len(rows()) == 1  # on the queue, not run here
-        SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
+        InProcessWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
         assert runs == ["queued"]
         assert rows() == []
 
@@ -127,7 +128,7 @@ def test_the_rows_of_one_commit_are_queued_in_one_redis_round_trip(redis_up, app
         jobs.run_ready()
         assert CountingConnection.sent == 1  # one MULTI/EXEC: both rows or neither (was 2 per row)
         assert len(queue.jobs) == 2 and len(rows()) == 2
-        SimpleWorker([queue], connection=connection).work(burst=True)
+        InProcessWorker([queue], connection=connection).work(burst=True)
     assert sorted(runs) == ["one", "two"]
     assert rows() == []
 
@@ -147,7 +148,7 @@ def test_a_queued_job_logs_under_the_id_of_the_request_that_queued_it(redis_up, 
         (row,) = rows()
         assert queued.args == (row.id, row.token)  # as before: a worker of the previous release runs it
         del g.request_id  # the worker serves no request
-        SimpleWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
+        InProcessWorker([app.extensions["rq_queue"]], connection=connection).work(burst=True)
     assert runs == ["0123456789abcdef0123456789abcdef"]
 
 

@@ -1,4 +1,5 @@
-"""`flask jobs worker` as production runs it: a process of its own, its log in a file the test reads."""
+"""`flask jobs worker` as production runs it: a process of its own, its log in a file the test reads; and
+RQ's in-process worker with the app's command thread."""
 
 import contextlib
 import os
@@ -8,7 +9,17 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from rq import SimpleWorker
+
+from campaign.jobs import CommandChannel
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+class InProcessWorker(CommandChannel, SimpleWorker):
+    """RQ's SimpleWorker (jobs run in the test's process), stopped as `flask jobs worker` is: RQ's own waited
+    60 s for its command thread at the end of a burst when the thread read Redis's answer to UNSUBSCRIBE
+    first (tests/jobs/test_worker_command_thread.py)."""
 
 
 @contextlib.contextmanager
