@@ -21,13 +21,14 @@ from campaign.extensions import db
 from campaign.moderation.reasons import reasons_of
 from campaign.reviews.models import Review
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import SHOTS
 from tests.draws.helpers import close, enter, launched_campaign, set_status
 from tests.draws.test_winners import CLAIM_RE
 from tests.entries.helpers import submit
 from tests.galleries.helpers import OWNER, make_brand
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP = 390, 1366
 SHOWN = {"campaigns.index", "audit.campaign_events", "webhooks.index", "entries.show"}  # screenshots too
@@ -178,7 +179,6 @@ def log_in(page, base: str) -> None:
 
 # Markup and layout do not depend on the database (every page's data paths run on both elsewhere): one
 # database keeps this, the suite's longest test, from taking four minutes of the run's fifteen.
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_page_passes_axe_and_fits_a_phone(
     browser, live_server, app, client, smtp_server, axe_source, lang

@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import SHOTS, shoot
 from tests.browser.waits import images_loaded
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 OWNER = "brandpage"
 CHECKED = "Array.from(document.querySelectorAll('.stars input')).filter(r => r.checked).map(r => r.value)"
 TABBABLE = (

@@ -9,10 +9,11 @@ from sqlalchemy import select
 from campaign.campaigns.models import Prize
 from campaign.extensions import db
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.test_moderation_keys import log_in
 from tests.instant.helpers import instant_campaign
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SHOTS = os.environ.get("KUCHIKOMI_SHOTS", "/tmp/shots/edits")
 
 
@@ -99,7 +100,6 @@ def test_a_form_with_several_mistakes_shows_each_by_its_field(page, live_server,
     assert db.session.get(type(campaign), campaign.id).slug == campaign.slug
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_copys_editor_shows_the_images_it_took_from_its_source(page, live_server, app):
     """複製 keeps the hero, logo and prize images (it dropped them, under the hint 「空欄のままなら現在の
     画像を使います」). Screenshots of the copy's editor, ja and en, 390 and 1366 px."""

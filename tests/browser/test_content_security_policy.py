@@ -11,12 +11,13 @@ from campaign.extensions import db
 from campaign.orgs.models import Role
 from campaign.orgs.services import add_member
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.test_moderation_keys import log_in
 from tests.browser.waits import images_loaded
 from tests.galleries.helpers import Brand
 from tests.moderation.conftest import make_team
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SHOTS = Path("/tmp/shots/security")  # noqa: S108 - screenshots for a person to look at
 
 # Installed before any page script: every CSP violation the page or its frames report.

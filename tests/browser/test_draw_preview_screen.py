@@ -8,12 +8,13 @@ Screenshots: /tmp/shots/studio/draw-preview-{ja,en}-{390,1366}.png
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_accessibility import axe_source, check  # noqa: F401 (a fixture)
 from tests.browser.test_moderation_keys import log_in
 from tests.draws.test_draw_preview import _campaign_with_every_list_reason
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 
 
 def test_the_draw_screen_says_who_is_left_out_before_the_draw(page, live_server, app, client, axe_source):  # noqa: F811

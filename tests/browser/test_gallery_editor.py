@@ -9,11 +9,12 @@ from sqlalchemy import select
 from campaign.extensions import db
 from campaign.galleries.models import Gallery
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.galleries.helpers import OWNER, make_brand
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 LINES = "e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length }"
 COLOURS = [(200, 60, 40), (30, 140, 200), (60, 160, 90), (230, 180, 40), (120, 80, 170)]

@@ -8,11 +8,12 @@ from playwright.sync_api import expect
 
 from campaign.galleries import snapshots
 from campaign.storage import get_storage
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.waits import images_loaded, until
 from tests.fixtures.live_server import ServedInThread
 from tests.galleries.helpers import make_brand
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 
 HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
 

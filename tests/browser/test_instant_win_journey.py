@@ -6,11 +6,12 @@ import pytest
 
 from campaign.extensions import db
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import SHOTS
 from tests.browser.test_brand_page_journey import jpeg, phone  # noqa: F401 (the phone fixture)
 from tests.instant.helpers import instant_campaign
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 FOLDER = SHOTS / "instant"
 
 

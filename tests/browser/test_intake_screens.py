@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.test_submission_flow import fill_entry_form
 from tests.media.samples import encode, photo, shortened_vp8
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SHOTS = Path("/tmp/shots/uploads")
 WIDTHS = (390, 1366)
 

@@ -7,9 +7,10 @@ from campaign.entries.models import Entry, EntryStatus
 from campaign.extensions import db
 from campaign.orgs.models import Role
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.moderation.conftest import make_team
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 
 
 def log_in(page, url: str, email: str) -> None:

@@ -5,12 +5,13 @@ import pytest
 
 from campaign.campaigns.settings import ProductData
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.draws.helpers import launched_campaign
 from tests.draws.test_winners import drawn
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -54,7 +55,6 @@ def test_the_draw_result_fits_a_phone(page, live_server, app, client, studio):
     assert page.console_errors == [], page.console_errors
 
 
-@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("org_name", ["みどり茶園 オンラインストア", "茶園"], ids=["long-name", "short-name"])
 def test_the_studio_header_takes_two_lines_at_1366(page, live_server, app, org_name):
     """An owner's menu (every link), the organisation, the account links and the language switch took three

@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.test_moderation_keys import log_in
 from tests.moderation.conftest import make_team
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SHOTS = Path("/tmp/shots/privacy")
 WIDTHS = (390, 1366)
 

@@ -8,11 +8,12 @@ from campaign.campaigns.settings import ProductData
 from campaign.extensions import db
 from campaign.reviews.models import Review
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.galleries.helpers import OWNER, make_brand
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 

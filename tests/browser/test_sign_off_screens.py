@@ -8,12 +8,13 @@ from sqlalchemy import select
 from campaign.draws.models import PickState
 from campaign.extensions import db
 from campaign.orgs.models import Role
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import SHOTS, shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.draws.helpers import drawn_awaiting_check
 from tests.moderation.conftest import make_team
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 OWNER = "sign-off"
 
 

@@ -5,11 +5,12 @@ import pytest
 
 from campaign.orgs.models import Role
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.moderation.conftest import make_team, reason_id, step
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 
 

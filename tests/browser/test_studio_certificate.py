@@ -11,12 +11,13 @@ from campaign.draws.models import Draw
 from campaign.entries.models import EntryStatus
 from campaign.extensions import db
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.browser.waits import images_loaded
 from tests.draws.helpers import PRIZES, close, enter, launched_campaign, set_status, studio_setup
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
 HASH_WIDTH = (
     "sel => Math.min(...[...document.querySelectorAll(sel)].map(e => e.getBoundingClientRect().width))"

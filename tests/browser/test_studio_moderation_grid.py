@@ -8,11 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 from tests.browser.shots import shoot
 from tests.browser.test_moderation_keys import log_in
 from tests.moderation.conftest import make_team
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, ONE_DATABASE]
 
 FULLY_VISIBLE = """() => [...document.querySelectorAll('.queue-item')].filter(card => {
   const r = card.getBoundingClientRect();

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from campaign.entries.models import Entry
 from campaign.extensions import db
 from tests import factories
+from tests.browser.one_database import ONE_DATABASE
 
 pytestmark = pytest.mark.browser
 
@@ -34,6 +35,7 @@ def fill_entry_form(page, photo: bytes) -> None:
     page.check("#accepts_terms")
 
 
+@ONE_DATABASE
 def test_upload_shows_progress_then_the_status_page(page, live_server, app):
     factories.campaign(factories.org())
     page.goto(f"{live_server.url}/c/summer")
@@ -50,6 +52,7 @@ def test_upload_shows_progress_then_the_status_page(page, live_server, app):
     assert entry.nickname == "sakura" and entry.rating == 5
 
 
+@ONE_DATABASE
 def test_back_from_the_status_page_finds_the_form_ready_again(page, live_server, app):
     """A phone's back/forward cache restores the page as it was left: the button off, the bar at 100%. It
     was stuck so, with no message, until a reload emptied the form (a walk-through's find). The page's
@@ -110,6 +113,7 @@ def test_back_then_send_again_is_the_same_entry(browser, live_server, app, javas
         context.close()
 
 
+@ONE_DATABASE
 def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
     """Errors only the server can find (the photo's content, a reserved email domain) come back inline."""
     factories.campaign(factories.org())
@@ -124,6 +128,7 @@ def test_errors_show_inline_without_leaving_the_page(page, live_server, app):
     assert db.session.scalar(select(Entry)) is None
 
 
+@ONE_DATABASE
 def test_the_form_works_without_javascript(browser, live_server, app):
     factories.campaign(factories.org())
     context = browser.new_context(java_script_enabled=False, locale="ja-JP")
@@ -138,6 +143,7 @@ def test_the_form_works_without_javascript(browser, live_server, app):
         context.close()
 
 
+@ONE_DATABASE
 def test_without_javascript_an_entry_over_the_limit_comes_back_to_the_form(browser, live_server, app):
     """One entry per person, a second photo sent without the page's script: it was a bare error page whose
     advice spoke of a change made by someone else; now the form again, the limit said by the email."""
@@ -207,6 +213,7 @@ def shoot(page, name: str) -> None:
         page.screenshot(path=f"/tmp/shots/walk-customer/{name}-{width}.png", full_page=True)
 
 
+@ONE_DATABASE
 def test_without_javascript_a_storage_failure_comes_back_to_the_form(browser, live_server, app, tmp_path):
     """Storage down while the photo is sent without the page's script: it was Kuchikomi's bare error page;
     now the brand's form, filled as sent but for the photo, the message above it."""
@@ -228,6 +235,7 @@ def test_without_javascript_a_storage_failure_comes_back_to_the_form(browser, li
     assert db.session.scalar(select(Entry)) is None
 
 
+@ONE_DATABASE
 def test_without_javascript_a_photo_over_the_limit_comes_back_to_the_form(browser, live_server, app):
     """Refused from its headers, the body never read: it was Kuchikomi's error page, which did not say the
     limit; now the brand's form, the limit said by the photo. (A small limit here, for speed.)"""
@@ -270,6 +278,7 @@ def test_without_javascript_a_campaign_closed_meanwhile_says_the_entry_was_not_r
     assert db.session.scalar(select(Entry)) is None
 
 
+@ONE_DATABASE
 def test_without_javascript_an_expired_form_comes_back_empty_on_the_brands_page(browser, live_server, app):
     """Cookies cleared after the page was loaded (the session, and its CSRF token, gone): it was Kuchikomi's
     bare error page; now the brand's form, empty, saying the entry was not sent."""
@@ -287,6 +296,7 @@ def test_without_javascript_an_expired_form_comes_back_empty_on_the_brands_page(
     assert db.session.scalar(select(Entry)) is None
 
 
+@ONE_DATABASE
 def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, app):
     """Long unbroken text (the draw's commitment hash, ids) wraps inside a 390 px wide screen."""
     from campaign.campaigns.services import launch
@@ -300,6 +310,7 @@ def test_the_campaign_page_never_scrolls_sideways_on_a_phone(page, live_server, 
     assert widths[0] <= widths[1], widths
 
 
+@ONE_DATABASE
 def test_a_malformed_email_is_reported_before_the_photo_is_sent(page, live_server, app):
     factories.campaign(factories.org())
     page.goto(f"{live_server.url}/c/summer")
@@ -313,6 +324,7 @@ def test_a_malformed_email_is_reported_before_the_photo_is_sent(page, live_serve
     assert sent == [] and page.locator("#progress").is_hidden()
 
 
+@ONE_DATABASE
 def test_an_emoji_counts_as_one_character_and_nothing_is_cut_silently(page, live_server, app):
     """maxlength=40 counts UTF-16 units: 40 emoji were cut to 20 without a word, and a pasted caption over
     500 characters was cut short; the page now counts as the server does and says what is too long."""
@@ -336,6 +348,7 @@ def test_an_emoji_counts_as_one_character_and_nothing_is_cut_silently(page, live
     assert page.console_errors == []
 
 
+@ONE_DATABASE
 def test_the_stars_lit_are_the_rating_chosen(page, live_server, app):
     """Choosing two stars lit two to five: the studio's rule (stars in reverse order) lit every star after
     the chosen one on the campaign page, where they run from one to five."""
@@ -351,6 +364,7 @@ def test_the_stars_lit_are_the_rating_chosen(page, live_server, app):
         assert lit == [n < chosen for n in range(5)], (chosen, lit)
 
 
+@ONE_DATABASE
 @pytest.mark.parametrize("locale", ["ja-JP", "en-US"])
 def test_a_campaign_open_to_uploads_and_posts_lists_the_uploads_steps(browser, live_server, app, locale):
     """The steps are the form's; a customer who posted is told to add the link (a walk-through's find)."""
@@ -367,6 +381,7 @@ def test_a_campaign_open_to_uploads_and_posts_lists_the_uploads_steps(browser, l
         context.close()
 
 
+@ONE_DATABASE
 def test_a_long_narrow_photo_is_refused_at_its_field_in_japanese(page, live_server, app):
     """The proportions bound (MAX_PHOTO_ASPECT) is told at the photo, with the photo's size and the bound."""
     factories.campaign(factories.org())
