@@ -148,12 +148,16 @@ class CommandChannel:
         waits for the thread (60 s with RQ's subscribe, PUBSUB_WAIT_SECONDS with ours; rq 3.0, redis 8.2)."""
         if self.pubsub_thread:
             self.log.info("Worker %s: unsubscribing from channel %s", self.name, self.pubsub_channel_name)
-            self.pubsub_thread.stop(timeout=0)  # asks, without waiting
+            try:
+                self.pubsub_thread.stop(timeout=0)  # asks, without waiting
+            except TypeError:  # redis-py before 8: stop() only asks
+                self.pubsub_thread.stop()
             try:
                 self.pubsub.unsubscribe()  # the answer wakes the thread, which now ends
             except RedisError as exc:  # the thread ends after its wait all the same
                 self.log.warning("Worker %s: could not unsubscribe: %s", self.name, exc)
-            self.pubsub_thread.stop()  # waits for it
+            self.pubsub_thread.stop()  # waits for it (redis-py 8)
+            self.pubsub_thread.join(timeout=1)  # as RQ's own (before 8)
             self.pubsub.close()
 
 
