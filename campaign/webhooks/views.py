@@ -27,11 +27,25 @@ def _actor() -> Actor:
 @bp.get("/")
 @studio_route("manage_integrations")
 def index():
+    return _page()
+
+
+def _page(refused: str = "", url: str = "", chosen: list[str] | None = None, status: int = 200):
+    """The page; after a refused address, with the address and events as sent and the reason by the field."""
     endpoints = db.session.scalars(orgs.scoped(WebhookEndpoint, g.org).order_by(WebhookEndpoint.id)).all()
     deliveries = db.session.scalars(
         orgs.scoped(WebhookDelivery, g.org).order_by(WebhookDelivery.id.desc()).limit(100)
     ).all()
-    return render_template("webhooks/index.html", endpoints=endpoints, deliveries=deliveries, events=EVENTS)
+    body = render_template(
+        "webhooks/index.html",
+        endpoints=endpoints,
+        deliveries=deliveries,
+        events=EVENTS,
+        refused=refused,
+        url=url,
+        chosen=EVENTS if chosen is None else chosen,
+    )
+    return body, status
 
 
 @bp.post("/")
@@ -48,10 +62,9 @@ def create():
             now=now,
             allow_private=current_app.config["OUTBOUND_ALLOW_PRIVATE"],
         )
-    except DomainError as exc:
+    except DomainError as exc:  # said by the field, the address kept (it was cleared, the reason a flash)
         db.session.rollback()
-        flash(exc.text(), "error")  # a refusal: it was shown in the green of a success
-        return redirect(url_for("webhooks.index"))
+        return _page(exc.text(), request.form.get("url", ""), request.form.getlist("events"), 400)
     db.session.commit()
     flash(_("Webhook endpoint added."))
     return redirect(url_for("webhooks.index"))

@@ -166,15 +166,18 @@ def test_an_endpoint_on_our_own_network_is_refused_with_a_clear_message(brand, a
 
 def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
     app.config["OUTBOUND_ALLOW_PRIVATE"] = False
-    response = brand.studio.post(
+    page = brand.studio.post(
         "/studio/webhooks/?lang=ja",
         {"url": "http://192.168.0.10/hooks", "events": ["entry.approved"]},
         form_page="/studio/webhooks/?lang=ja",
     )
-    page = brand.studio.client.get(response.headers["Location"], headers={"Accept-Language": "ja"})
-    # said as a refusal (a walk-through saw it in the green of a success, beside an empty URL field)
-    refusal = '<p class="flash flash-error" role="alert">このアドレスはプライベートまたはローカル'
-    assert refusal in page.text
+    # said as a refusal by the field, the address and events kept (a walk-through saw it in the green of a
+    # success, beside an empty URL field, every event ticked again)
+    assert page.status_code == 400
+    refusal = '<p class="field-error" id="url-error" role="alert">'
+    assert refusal in page.text and "このアドレスはプライベートまたはローカル" in page.text
+    assert 'value="http://192.168.0.10/hooks" aria-invalid="true" aria-describedby="url-error"' in page.text
+    assert 'value="entry.approved" checked' in page.text and 'value="draw.completed" checked' not in page.text
     assert db.session.scalar(select(WebhookEndpoint)) is None
 
 
