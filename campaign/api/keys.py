@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from campaign.api.models import ApiKey
@@ -22,7 +23,7 @@ def create_key(org_id: int, name: str, *, actor: Actor, now: datetime) -> tuple[
     plain = KEY_PREFIX + secrets.token_urlsafe(32)
     api_key = ApiKey(
         org_id=org_id,
-        name=name.strip()[:100] or "API key",
+        name=name.strip()[:100] or _("API key"),  # in its creator's language, as the studio names it
         prefix=plain[:12],
         key_hash=digest(plain),
         created_at=now,

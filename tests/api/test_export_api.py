@@ -58,3 +58,9 @@ def test_a_cursor_that_is_not_an_entry_id_is_a_clear_400(brand, client):
         response = client.get(f"/api/private/v1/entries?after={after}", headers=auth)
         assert response.status_code == 400 and response.json["error"] == "bad_cursor", after
     assert client.get(f"/api/private/v1/entries?after={2**31 - 1}", headers=auth).json["items"] == []
+
+
+def test_a_key_left_unnamed_is_named_in_its_creators_language(brand):
+    """Walked: a key created without a name was called "API key" in a Japanese studio."""
+    brand.studio.post("/studio/api-keys?lang=ja", {"name": "  "}, form_page="/studio/api-keys?lang=ja")
+    assert db.session.scalar(select(ApiKey)).name == "APIキー"
