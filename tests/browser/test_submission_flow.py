@@ -3,6 +3,7 @@
 import contextlib
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from campaign.entries.models import Entry
@@ -397,4 +398,38 @@ def test_a_long_narrow_photo_is_refused_at_its_field_in_japanese(page, live_serv
         page.locator("[data-field=photo]").scroll_into_view_if_needed()
         page.screenshot(path=f"/tmp/shots/walk-customer/photo-too-narrow-ja-{width}.png")
     assert db.session.scalar(select(Entry)) is None
+    assert page.console_errors == []
+
+
+@ONE_DATABASE
+def test_switching_the_language_keeps_what_was_typed_and_asks_for_the_photo_again(page, live_server, app):
+    """Walked: tapping 「English」 on a half-filled form emptied it, the photo too. Screenshots:
+    /tmp/shots/customer/language-switched-{ja,en}-{390,1366}.png (ja to en, then en to ja)."""
+    import os
+
+    factories.campaign(factories.org())
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/lang/ja?next=/c/summer")
+    for lang, said in (("en", "please choose it again"), ("ja", "もう一度選んでください")):
+        fill_entry_form(page, factories.photo())
+        page.click(f".lang a[lang={lang}]")
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        expect(page.locator("#photo-again")).to_contain_text(said)  # the page's script has run
+        assert page.input_value("#caption") == "Lovely with breakfast"
+        assert page.input_value("#nickname") == "sakura"
+        assert page.input_value("#email") == "sakura@example.com"
+        assert page.is_checked("#rating-4") and page.is_checked("#consent_scopes-0")
+        assert page.is_checked("#accepts_terms")
+        assert page.evaluate("Object.keys(sessionStorage).filter(k => k.includes('draft'))") == []
+        os.makedirs("/tmp/shots/customer", exist_ok=True)
+        for width in (390, 1366):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(path=f"/tmp/shots/customer/language-switched-{lang}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 390, "height": 900})
+    photo = {"name": "tea.jpg", "mimeType": "image/jpeg", "buffer": factories.photo()}
+    page.set_input_files("#photo", files=[photo])
+    page.click("#submit-button")
+    page.wait_for_url("**/s/*", timeout=30_000)
+    entry = db.session.scalar(select(Entry))
+    assert (entry.caption, entry.nickname, entry.rating) == ("Lovely with breakfast", "sakura", 5)
     assert page.console_errors == []

@@ -248,4 +248,56 @@
     button.disabled = false;
     resetProgress();
   });
+
+  // --- a language switch keeps what was typed -------------------------------------------------------
+  // The switch loads the page again, which emptied the form (a walk-through's find). What the customer
+  // typed and ticked is kept in this tab for that one load (sessionStorage, removed as it is read); the
+  // hidden fields (the form's token, its idempotency key) come fresh with the page. A browser never lets a
+  // page choose a file, so a chosen photo is asked for again, as after a refused form.
+  var DRAFT = "kuchikomi-entry-draft:" + form.getAttribute("action");
+  function typedFields() {
+    return Array.prototype.filter.call(form.elements, function (el) {
+      return el.name && el.id && ["hidden", "file", "submit", "button"].indexOf(el.type) < 0;
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".lang a"), function (link) {
+    link.addEventListener("click", function () {
+      var draft = { values: {}, checks: {}, photo: !!(photo && photo.files && photo.files.length) };
+      var any = draft.photo;
+      typedFields().forEach(function (el) {
+        if (el.type === "checkbox" || el.type === "radio") {
+          draft.checks[el.id] = el.checked;
+          any = any || (el.checked !== el.defaultChecked);
+        } else {
+          draft.values[el.id] = el.value;
+          any = any || el.value !== el.defaultValue;
+        }
+      });
+      if (!any) return;
+      try { sessionStorage.setItem(DRAFT, JSON.stringify(draft)); } catch (e) { /* storage off: as before */ }
+    });
+  });
+  (function restoreDraft() {
+    var saved = null;
+    try { saved = sessionStorage.getItem(DRAFT); sessionStorage.removeItem(DRAFT); } catch (e) { return; }
+    if (!saved) return;
+    var draft = JSON.parse(saved);
+    Object.keys(draft.values).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && form.contains(el)) el.value = draft.values[id];
+    });
+    Object.keys(draft.checks).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && form.contains(el)) el.checked = draft.checks[id];
+    });
+    if (radios.length) rove();
+    if (draft.photo && photo && !document.getElementById("photo-again")) {
+      var again = document.createElement("p");
+      again.className = "photo-again";
+      again.id = "photo-again";
+      again.textContent = form.getAttribute("data-photo-again");
+      photo.parentNode.insertBefore(again, photo);
+      photo.setAttribute("aria-describedby", (photo.getAttribute("aria-describedby") || "") + " photo-again");
+    }
+  })();
 })();
