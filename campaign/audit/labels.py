@@ -1,6 +1,7 @@
 """What an audit event's codes mean, in the reader's language: the page shows words, the CSV keeps codes.
 A code with no label yet is shown as it is (a feature that adds an action adds its label here)."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from campaign.entries import labels as entry_labels
@@ -323,7 +324,11 @@ REASONS = {
 
 
 def reason_label(reason: str) -> str:
-    return str(REASONS.get(reason, reason))
+    """A code of REASONS in words; a reason the app recorded in its catalogue's words (`force_locale("en")`,
+    a refused draw's say) in the reader's language; anything else, a member's note, as it was typed."""
+    if reason in REASONS:
+        return str(REASONS[reason])
+    return gettext(reason) if reason else reason
 
 
 def object_label(kind: str) -> str:

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select
 
@@ -289,12 +290,12 @@ def record_refusal(campaign: Campaign, *, actor: Actor, error: DomainError, now:
     """A refused draw is audited too (wrong password, too early, drawn already): who tried, when, why; a
     draw that failed (storage down) as `draw.failed`. The caller has rolled the attempt back and commits
     this alone."""
+    with force_locale("en"):  # the catalogue's own words: each reader's trail says them in their language
+        reason = error.text()  # (`audit.labels.reason_label`); it held the drawer's language
     if isinstance(error, DrawStorageFailed):  # not refused: it failed, and can be run again
-        campaigns.audit(
-            campaign, actor, "draw.failed", now, after={"failed": error.code}, reason=error.text()
-        )
+        campaigns.audit(campaign, actor, "draw.failed", now, after={"failed": error.code}, reason=reason)
         return
-    campaigns.audit(campaign, actor, "draw.refused", now, after={"refused": error.code}, reason=error.text())
+    campaigns.audit(campaign, actor, "draw.refused", now, after={"refused": error.code}, reason=reason)
 
 
 def _store_picks(draw: Draw, campaign: Campaign, ranking: algorithm.Ranking) -> None:

@@ -368,6 +368,22 @@ def test_refused_draws_are_audited_with_who_and_why(client, studio):
     assert "drawer@example.com" in refused[1].actor_label and "password was not correct" in refused[1].reason
 
 
+def test_a_refused_draw_reads_in_each_readers_language_on_the_trail(client, studio):
+    """Walked: the reason was kept in the drawer's language: an English reader read
+    「パスワードが正しくありません…」."""
+    org, _ = studio_setup()
+    campaign = launched_campaign(org, prizes=PRIZES)
+    close(campaign)
+    studio.login("drawer@example.com", factories.PASSWORD)
+    japanese = {"Accept": "application/json", "Accept-Language": "ja"}
+    assert _draw(studio, campaign, password="a guess", headers=japanese).status_code == 403
+    trail = f"/studio/campaigns/{campaign.public_id}/audit"
+    english = studio.client.get(f"{trail}?lang=en").text
+    assert "Your password was not correct. Nothing was drawn." in english and "パスワード" not in english
+    japanese_trail = studio.client.get(f"{trail}?lang=ja").text
+    assert "パスワードが正しくありません。抽選は実施されていません。" in japanese_trail
+
+
 @contextmanager
 def _writes_sent():
     """The writing statements sent to the database meanwhile (their verb and table): on SQLite every one

@@ -5,6 +5,7 @@ reader's language), the attempt is audited, and the draw runs once storage is ba
 import pytest
 from sqlalchemy import select
 
+from campaign.audit.labels import reason_label
 from campaign.audit.models import AuditEvent
 from campaign.draws.models import Draw
 from campaign.entries.models import EntryStatus
@@ -38,7 +39,9 @@ def test_a_draw_while_storage_is_down_draws_nothing_says_so_and_is_audited(
     assert db.session.scalar(select(Draw)) is None
     [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "draw.failed")).all()
     assert event.after == {"failed": "draw_storage"} and event.campaign_id == campaign.id
-    assert "drawer@example.com" in event.actor_label and "ストレージが応答しません" in event.reason  # as told
+    assert "drawer@example.com" in event.actor_label and "storage did not answer" in event.reason
+    with client.application.test_request_context(headers={"Accept-Language": "ja"}):  # in each reader's words
+        assert "ストレージが応答しません" in reason_label(event.reason)
 
     assert _draw(studio, campaign).status_code == 303  # storage back: the draw runs
     draw = db.session.scalar(select(Draw))
