@@ -72,11 +72,19 @@ def keep_private(engine: Engine) -> None:
         return
 
     def make_private(_dialect, _record, _cargs, _cparams) -> None:
+        # Never opens a file that exists: closing any descriptor of it drops every POSIX lock this process
+        # holds on it, SQLite's included, and the next process to close the database (a `flask` command,
+        # another worker) then deleted the write-ahead log under the others' open connections, whose
+        # later commits were lost (a walk-through's find).
         try:
+            if Path(path).exists():  # (a folder in its place is left to SQLite, below)
+                if Path(path).is_file():
+                    os.chmod(path, 0o600)
+                return
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-        except OSError:  # SQLite cannot open it either, and says so as a database error (the 503 page)
-            return
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+        except OSError:  # made meanwhile by another process; or SQLite cannot open it either, and says so
+            return  # as a database error (the 503 page)
         os.chmod(path, 0o600)
 
     event.listen(engine, "do_connect", make_private)

@@ -353,3 +353,39 @@ def test_a_command_without_the_database_creates_no_file_and_one_with_it_a_privat
     upgraded = start(tmp_path, "db", "upgrade", KUCHIKOMI_DATABASE_URL=url)
     assert upgraded.returncode == 0, upgraded.stderr
     assert database.stat().st_size > 0 and database.stat().st_mode & 0o777 == 0o600
+
+
+def test_opening_another_connection_keeps_the_locks_that_keep_the_write_ahead_log(tmp_path):
+    """A walk-through's find: each new connection of the pool opened and closed the database file to make it
+    private, and closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+    own included. The next process to close the database (a `flask` command, another web worker) then found
+    itself the last user, checkpointed and deleted the write-ahead log under the server, whose later commits
+    went to the deleted file and were lost at its restart (an owner's saved title came back as before)."""
+    from sqlalchemy import create_engine, text
+
+    from campaign.extensions import keep_private
+
+    database = tmp_path / "kuchikomi.sqlite3"
+    engine = create_engine(f"sqlite:///{database}")
+    keep_private(engine)
+    with engine.connect() as first:
+        first.execute(text("CREATE TABLE t (x INTEGER)"))
+        first.execute(text("INSERT INTO t VALUES (1)"))
+        first.commit()
+        with engine.connect() as second:  # a second request at the same moment: the pool opens one more
+            second.execute(text("SELECT count(*) FROM t")).scalar()
+            other = (  # it reads the file, so closing it checkpoints and deletes the log if it is the last
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                "c.execute('SELECT * FROM t').fetchall(); c.close()"
+            )
+            subprocess.run([sys.executable, "-c", other, str(database)], check=True)  # say `flask jobs tick`
+            assert (tmp_path / "kuchikomi.sqlite3-wal").exists()
+            first.execute(text("INSERT INTO t VALUES (2)"))
+            first.commit()
+            seen = (
+                "import sqlite3, sys; "
+                "print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM t').fetchone()[0])"
+            )
+            out = subprocess.run([sys.executable, "-c", seen, str(database)], capture_output=True, text=True)
+            assert out.stdout.strip() == "2"
+    assert database.stat().st_mode & 0o777 == 0o600
