@@ -60,10 +60,12 @@ def _save(form: CampaignForm, campaign: Campaign | None):
             launching.check_new_campaign(data, g.membership)
             campaign = services.create_campaign(g.org, data, actor=actor, now=now)
         else:
-            new_images = images["hero"] or images["logo"] or images["prizes"]
-            removes = form.remove_hero_image.data or form.remove_logo_image.data
-            launching.check_settings_change(campaign, data, g.membership, images=bool(new_images or removes))
             edited_from = form.edited_from.data or None
+            if edited_from is not None and edited_from != edit_conflicts.fingerprint(campaign):
+                # said before the sign-off's rule, which would read another member's save as this one's
+                # (a walk-through: an editor's untouched form was refused as changing the title)
+                raise edit_conflicts.conflict(campaign)
+            launching.check_settings_change(campaign, data, g.membership, images=_image_field(form, images))
             withdrawn = services.update_campaign(
                 campaign, data, actor=actor, now=now, edited_from=edited_from
             )
@@ -74,6 +76,7 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         )
         if changed := removed + brand_images.attach(campaign, get_storage(), **images):
             services.audit(campaign, actor, "campaign.update", now, {}, {"images": changed})
+            launching.tell_approvers(campaign, ["images"], actor=actor)  # once per save (`page_changed`)
     except DomainError as exc:
         db.session.rollback()
         for refusal in getattr(exc, "refusals", [exc]):
@@ -87,6 +90,15 @@ def _save(form: CampaignForm, campaign: Campaign | None):
         return None
     db.session.commit()
     return campaign, withdrawn
+
+
+def _image_field(form: CampaignForm, images: dict) -> str | None:
+    """The first brand page image the save adds, replaces or removes (its field), or None."""
+    if images["hero"] or form.remove_hero_image.data:
+        return "hero_image"
+    if images["logo"] or form.remove_logo_image.data:
+        return "logo_image"
+    return "prizes" if images["prizes"] else None
 
 
 def _sent_already(exc: nonces.AlreadySent):

@@ -125,11 +125,13 @@ def withdraw_request(campaign: Campaign, *, actor: Actor, now: datetime) -> bool
     return True
 
 
-def check_settings_change(campaign: Campaign, data, membership: Membership, *, images: bool = False) -> None:
+def check_settings_change(
+    campaign: Campaign, data, membership: Membership, *, images: str | None = None
+) -> None:
     """Before a campaign is saved: only someone who may approve can switch off the approver's sign-off, or
     change what customers see of a campaign the approver launched (`signed_off_changes`, and `images`: the
-    save adds, replaces or removes a brand page image). (Before the launch, the save itself withdraws a
-    pending launch request: `campaigns.services.update_campaign`.)"""
+    field of a brand page image the save adds, replaces or removes, where the refusal is said). (Before the
+    launch, the save itself withdraws a pending launch request: `campaigns.services.update_campaign`.)"""
     if not campaign.two_stage_approval or not sign_off_required(membership):
         return
     if not data.two_stage_approval:
@@ -139,7 +141,7 @@ def check_settings_change(campaign: Campaign, data, membership: Membership, *, i
     if changed := signed_off_changes(campaign, data):
         raise NotAllowed(SIGNED_OFF, field=changed[0])
     if images:  # the brand page's hero, logo or prize images, added, replaced or removed
-        raise NotAllowed(SIGNED_OFF, field="hero_image")
+        raise NotAllowed(SIGNED_OFF, field=images)
 
 
 # What customers see of a campaign (its page, terms, prizes, how to enter, the mails it sends them), which
@@ -162,7 +164,7 @@ def tell_approvers(campaign: Campaign, changed: list[str], *, actor: Actor) -> N
     """After a save of a launched campaign the approver signed off: the approvers are mailed when it changed
     what customers see (`changed`: the fields the save changed)."""
     signed_off = campaign.two_stage_approval and campaign.launched_at is not None
-    if signed_off and any(name in SIGNED_OFF_FIELDS for name in changed):
+    if signed_off and any(name in (*SIGNED_OFF_FIELDS, "images") for name in changed):
         sign_off_mail.page_changed(campaign, changed_by=actor.label)
 
 

@@ -39,8 +39,20 @@ def launch_withdrawn(campaign: Campaign, requested_by: str, *, withdrawn_by: str
             _send(user, "launch_withdrawn", campaign, who=withdrawn_by)
 
 
+PAGE_TOLD = "kuchikomi.sign_off_mail.page_told"  # in the session's info: campaigns whose approvers this
+# transaction has told, so a save that changes a field and a brand image (told apart) is one mail
+
+
 def page_changed(campaign: Campaign, *, changed_by: str) -> None:
-    """To the members who may approve, but the one who saved: what they signed off at the launch changed."""
+    """To the members who may approve, but the one who saved: what they signed off at the launch changed.
+    Once per transaction and campaign."""
+    transaction, told = db.session.info.get(PAGE_TOLD, (None, set()))
+    if transaction is not db.session().get_transaction():
+        told = set()
+        db.session.info[PAGE_TOLD] = (db.session().get_transaction(), told)
+    if campaign.id in told:
+        return
+    told.add(campaign.id)
     for user in members_who_can(campaign.org_id, "approve", besides=changed_by):
         _send(user, "page_changed", campaign, who=changed_by)
 

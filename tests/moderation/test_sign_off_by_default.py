@@ -9,6 +9,8 @@ from campaign.audit.models import AuditEvent
 from campaign.campaigns.models import Campaign
 from campaign.extensions import db
 from campaign.orgs.models import Role
+from tests import factories
+from tests.brandpage.helpers import edit_with_files
 from tests.campaigns.helpers import form_values, save_edit_form
 from tests.moderation.conftest import make_team
 
@@ -123,3 +125,53 @@ def test_before_the_launch_an_editor_still_edits_the_page(app):
     team = make_team(app, two_stage_approval=True, launch=False)
     editor = team.studio(Role.EDITOR)
     assert save_edit_form(editor.client, team.campaign, description="下書きです").status_code == 302
+
+
+def test_an_editors_untouched_form_after_an_owners_save_is_an_edit_conflict_not_a_sign_off_refusal(app):
+    """Walked: an owner changed the title of the signed-off campaign while an editor had its form open; the
+    editor's save of that form, untouched, was refused as changing what customers see (the title), which
+    the editor had not changed, and said nothing of the owner's save."""
+    team = make_team(app, two_stage_approval=True)
+    owner, editor = team.studio(Role.OWNER), team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}/edit"
+    opened = form_values(editor.client.get(url).text)
+    assert save_edit_form(owner.client, team.campaign, title="延長しました").status_code == 302
+
+    stale = editor.client.post(url, data=opened, headers={"Accept-Language": "ja"})
+    assert stale.status_code == 400
+    assert "owner@example.com" in stale.text and "変更は保存されていません" in stale.text
+    assert "お客様に表示される内容を変更できるのはオーナーのみ" not in stale.text
+    db.session.expire_all()
+    assert team.campaign.title == "延長しました"
+
+
+def test_an_owners_save_of_a_brand_image_tells_the_approvers_once(app, smtp_server):
+    """Walked: an owner's new hero image on the signed-off campaign went live and no approver heard of it
+    (brand images are signed off as the rest of the page); a save of the title and an image is one mail."""
+    team = make_team(app, two_stage_approval=True)
+    owner = team.studio(Role.OWNER)
+    hero = {"hero_image": (factories.photo(1600, 900), "hero.jpg")}
+    assert edit_with_files(owner.client, team.campaign, hero).status_code == 302
+    jobs.run_ready()
+    (told,) = smtp_server.messages
+    assert told["To"] == "approver@example.com" and told["Subject"].startswith("承認後に変更されました")
+
+    smtp_server.received.clear()
+    assert edit_with_files(owner.client, team.campaign, hero, title="新しいタイトル").status_code == 302
+    jobs.run_ready()
+    assert len(smtp_server.messages) == 1, [(m["To"], m["Subject"]) for m in smtp_server.messages]
+
+    smtp_server.received.clear()
+    assert save_edit_form(owner.client, team.campaign).status_code == 302  # nothing changed: no mail
+    jobs.run_ready()
+    assert smtp_server.messages == []
+
+
+def test_an_editors_new_logo_is_refused_by_the_logo(app):
+    """Walked: an editor's new logo (or prize image) was refused by the hero image's field."""
+    team = make_team(app, two_stage_approval=True)
+    editor = team.studio(Role.EDITOR)
+    logo = {"logo_image": (factories.photo(400, 400), "logo.jpg")}
+    refused = edit_with_files(editor.client, team.campaign, logo)
+    assert refused.status_code == 400 and 'href="#logo_image"' in refused.text
+    assert 'href="#hero_image"' not in refused.text
