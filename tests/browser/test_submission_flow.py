@@ -433,3 +433,21 @@ def test_switching_the_language_keeps_what_was_typed_and_asks_for_the_photo_agai
     entry = db.session.scalar(select(Entry))
     assert (entry.caption, entry.nickname, entry.rating) == ("Lovely with breakfast", "sakura", 5)
     assert page.console_errors == []
+
+
+@ONE_DATABASE
+def test_switching_the_language_twice_still_asks_for_the_photo(page, live_server, app):
+    """Walked: a photo chosen, then 「English」 (the photo asked for again), then 「日本語」 before choosing
+    it: the request was gone and the photo field empty, without a word."""
+    factories.campaign(factories.org())
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/lang/ja?next=/c/summer")
+    fill_entry_form(page, factories.photo())
+    page.click(".lang a[lang=en]")
+    expect(page.locator("#photo-again")).to_contain_text("please choose it again")
+    page.click(".lang a[lang=ja]")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("#photo-again")).to_contain_text("もう一度選んでください")
+    assert page.input_value("#nickname") == "sakura"
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.includes('draft'))") == []
+    assert page.console_errors == []

@@ -262,7 +262,10 @@
   }
   Array.prototype.forEach.call(document.querySelectorAll(".lang a"), function (link) {
     link.addEventListener("click", function () {
-      var draft = { values: {}, checks: {}, photo: !!(photo && photo.files && photo.files.length) };
+      // a photo chosen before an earlier switch and not chosen again is still to be asked for (a walk-through:
+      // switching twice lost the request, the field empty)
+      var chosen = !!(photo && photo.files && photo.files.length);
+      var draft = { values: {}, checks: {}, photo: chosen || !!document.getElementById("photo-again") };
       var any = draft.photo;
       typedFields().forEach(function (el) {
         if (el.type === "checkbox" || el.type === "radio") {
