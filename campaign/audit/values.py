@@ -95,6 +95,10 @@ def field_value(value: object, key: str, locale: str) -> str:
         from campaign.entries.labels import duplicate_label
 
         return duplicate_label(value)
+    if key == "network" and isinstance(value, str):  # a held post's, a connection's: "x" read as X
+        from campaign.connectors.services import NETWORK_NAMES
+
+        return NETWORK_NAMES.get(value, value)
     if key == "withdrawn_by" and value in WITHDRAWN_BY:
         return str(WITHDRAWN_BY[value])
     if key in ("refused", "failed") and value in REFUSED:

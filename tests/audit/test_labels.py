@@ -191,3 +191,12 @@ def test_a_refused_draw_images_and_prizes_read_as_words_with_units(app):
     refusals = [c for c in vars(draws).values() if isinstance(c, type) and c.__module__ == draws.__name__]
     codes = {cls.code for cls in refusals if hasattr(cls, "code")}  # what draw.refused may record
     assert {"wrong_password", "already_drawn"} <= codes and sorted(codes - REFUSED.keys()) == []
+
+
+def test_a_held_posts_network_reads_as_its_name(app):
+    """Walked: the trail of a held post read 「SNS x」, the code, beside the Japanese words."""
+    from campaign.audit.values import field_value
+
+    with app.test_request_context(headers={"Accept-Language": "ja"}):
+        assert field_value("x", "network", "ja") == "X"
+        assert field_value("instagram", "network", "ja") == "Instagram"
