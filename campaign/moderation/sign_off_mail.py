@@ -46,13 +46,8 @@ PAGE_TOLD = "kuchikomi.sign_off_mail.page_told"  # in the session's info: campai
 def page_changed(campaign: Campaign, *, changed_by: str) -> None:
     """To the members who may approve, but the one who saved: what they signed off at the launch changed.
     Once per transaction and campaign."""
-    transaction, told = db.session.info.get(PAGE_TOLD, (None, set()))
-    if transaction is not db.session().get_transaction():
-        told = set()
-        db.session.info[PAGE_TOLD] = (db.session().get_transaction(), told)
-    if campaign.id in told:
+    if not _first_this_transaction(PAGE_TOLD, campaign.id):
         return
-    told.add(campaign.id)
     for user in members_who_can(campaign.org_id, "approve", besides=changed_by):
         _send(user, "page_changed", campaign, who=changed_by)
 
@@ -71,13 +66,8 @@ TOLD = "kuchikomi.sign_off_mail.told"  # in the session's info: campaigns whose 
 def entry_recommended(entry: Entry, recommended_by: str) -> None:
     """Call after the entry became recommended: mails the approvers when it is the only one waiting (once
     per campaign and transaction: the next entries of a bulk step join the list the first one started)."""
-    transaction, told = db.session.info.get(TOLD, (None, set()))
-    if transaction is not db.session().get_transaction():  # a new transaction looks again
-        told = set()
-        db.session.info[TOLD] = (db.session().get_transaction(), told)
-    if entry.campaign_id in told:
+    if not _first_this_transaction(TOLD, entry.campaign_id):
         return
-    told.add(entry.campaign_id)
     waiting = db.session.scalar(
         select(func.count())
         .select_from(Entry)
@@ -86,6 +76,19 @@ def entry_recommended(entry: Entry, recommended_by: str) -> None:
     if waiting == 1:
         for user in members_who_can(entry.campaign.org_id, "approve", besides=recommended_by):
             _send(user, "entries_waiting", entry.campaign, who=recommended_by)
+
+
+def _first_this_transaction(key: str, campaign_id: int) -> bool:
+    """True the first time this transaction asks about `campaign_id` under `key` (the session's info keeps
+    the campaigns seen, per transaction: a new one looks again)."""
+    transaction, seen = db.session.info.get(key, (None, set()))
+    if transaction is not db.session().get_transaction():
+        seen = set()
+        db.session.info[key] = (db.session().get_transaction(), seen)
+    if campaign_id in seen:
+        return False
+    seen.add(campaign_id)
+    return True
 
 
 def _send(user: User, kind: str, campaign: Campaign, **context) -> None:
