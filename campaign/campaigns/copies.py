@@ -37,6 +37,7 @@ def close_now(campaign: Campaign, *, actor: Actor, now: datetime) -> Campaign:
         campaign, actor, "campaign.close_now", now,
         {"closes_at": closes_at.isoformat()}, {"closes_at": now.isoformat()},
     )  # fmt: skip
+    services.tell_approvers_of(campaign, "closes_at", actor)
     return campaign
 
 

@@ -253,6 +253,7 @@ def archive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
     campaign.archived_at = now
     db.session.flush()
     audit(campaign, actor, "campaign.archive", now, before, {"status": str(campaign.status(now))})
+    tell_approvers_of(campaign, "archived_at", actor)
 
 
 def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
@@ -268,3 +269,13 @@ def unarchive(campaign: Campaign, *, actor: Actor, now: datetime) -> None:
         {"status": "archived"},
         {"status": str(campaign.status(now))},
     )
+    tell_approvers_of(campaign, "archived_at", actor)
+
+
+def tell_approvers_of(campaign: Campaign, field: str, actor: Actor) -> None:
+    """A stop or a restart of a campaign the client's approver signed off reaches the approvers too: an
+    editor may stop one (closing it now, archiving it), as they may take an entry down, and the approver
+    hears of it (`moderation.launch.tell_approvers`; a walk-through's find: it went by unseen)."""
+    from campaign.moderation.launch import tell_approvers
+
+    tell_approvers(campaign, [field], actor=actor)

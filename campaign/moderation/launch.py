@@ -164,7 +164,7 @@ def tell_approvers(campaign: Campaign, changed: list[str], *, actor: Actor) -> N
     """After a save of a launched campaign the approver signed off: the approvers are mailed when it changed
     what customers see (`changed`: the fields the save changed)."""
     signed_off = campaign.two_stage_approval and campaign.launched_at is not None
-    if signed_off and any(name in (*SIGNED_OFF_FIELDS, "images") for name in changed):
+    if signed_off and any(name in (*SIGNED_OFF_FIELDS, "images", "archived_at") for name in changed):
         sign_off_mail.page_changed(campaign, changed_by=actor.label)
 
 

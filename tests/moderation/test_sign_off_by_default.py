@@ -175,3 +175,19 @@ def test_an_editors_new_logo_is_refused_by_the_logo(app):
     refused = edit_with_files(editor.client, team.campaign, logo)
     assert refused.status_code == 400 and 'href="#logo_image"' in refused.text
     assert 'href="#hero_image"' not in refused.text
+
+
+def test_an_editor_may_stop_a_signed_off_campaign_and_the_approvers_hear_of_it(app, smtp_server):
+    """Walked: an editor's 「今すぐ締め切る」 moved the closing time customers see, unseen by the approver.
+    Stopping stays an editor's (as taking an entry down does); the approvers are told of it."""
+    team = make_team(app, two_stage_approval=True)
+    editor = team.studio(Role.EDITOR)
+    url = f"/studio/campaigns/{team.campaign.public_id}"
+    assert editor.post(f"{url}/close").status_code == 303
+    jobs.run_ready()
+    told = {m["To"] for m in smtp_server.messages}
+    assert told == {"owner@example.com", "approver@example.com"}  # all who may approve, not the editor
+    assert all(m["Subject"].startswith("承認後に変更されました") for m in smtp_server.messages)
+    assert editor.post(f"{url}/archive").status_code == 302
+    jobs.run_ready()
+    assert len(smtp_server.messages) == 4
