@@ -41,8 +41,12 @@ def create_endpoint(
     org_id: int, url: str, events: list[str], *, actor: Actor, now: datetime, allow_private: bool = False
 ) -> WebhookEndpoint:
     url = url.strip()
-    if not url.startswith(("https://", "http://")) or len(url) > 2000 or any(c in url for c in " \r\n\t"):
+    if not url.startswith(("https://", "http://")):
         raise InvalidEndpoint()
+    if any(c in url for c in " \r\n\t"):  # it starts right: saying so again was no help (a walk-through)
+        raise InvalidEndpoint(_l("The address cannot contain spaces or line breaks."))
+    if len(url) > 2000:
+        raise InvalidEndpoint(_l("The address can be at most 2,000 characters."))
     outbound.check(url, allow_private=allow_private)
     if not events or not set(events) <= set(EVENTS):
         raise InvalidEndpoint(_l("Choose at least one event."), field="events")

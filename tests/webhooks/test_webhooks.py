@@ -181,6 +181,25 @@ def test_the_refusal_is_in_japanese_for_a_japanese_marketer(brand, app):
     assert db.session.scalar(select(WebhookEndpoint)) is None
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("ftp://example.com/hooks", "http:// または https:// で始まるURLを入力してください。"),
+        ("https://exa mple.com/hooks", "アドレスにスペースや改行は使えません。"),
+        ("https://example.com/" + "a" * 2000, "アドレスは2,000文字以内で入力してください。"),
+    ],
+)
+def test_each_malformed_address_is_refused_with_its_own_reason(brand, url, said):
+    """Walked: an address with a space was told to start with https://, which it did."""
+    page = brand.studio.post(
+        "/studio/webhooks/?lang=ja",
+        {"url": url, "events": ["entry.approved"]},
+        form_page="/studio/webhooks/?lang=ja",
+    )
+    assert page.status_code == 400 and said in page.text
+    assert db.session.scalar(select(WebhookEndpoint)) is None
+
+
 def test_a_delivery_to_an_address_that_became_private_is_refused_and_logged(brand, app):
     with Receiver([]) as receiver:
         add_endpoint(brand, receiver.url, ["entry.approved"])  # accepted while allowed (its DNS then changed)
