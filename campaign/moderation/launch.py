@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from campaign.audit.services import Actor
 from campaign.campaigns import services as campaigns
+from campaign.campaigns.change_rules import Refusal
 from campaign.campaigns.models import Campaign, CampaignStatus
 from campaign.campaigns.settings import InvalidCampaign
 from campaign.extensions import db
@@ -139,7 +140,9 @@ def check_settings_change(
     if campaign.launched_at is None:
         return
     if changed := signed_off_changes(campaign, data):
-        raise NotAllowed(SIGNED_OFF, field=changed[0])
+        refused = NotAllowed(SIGNED_OFF, field=changed[0])
+        refused.refusals = [Refusal(name, SIGNED_OFF) for name in changed]  # each by its field (a
+        raise refused  # walk-through: only the first was named, so undoing several took several tries)
     if images:  # the brand page's hero, logo or prize images, added, replaced or removed
         raise NotAllowed(SIGNED_OFF, field=images)
 

@@ -129,3 +129,28 @@ def test_a_copys_editor_shows_the_images_it_took_from_its_source(page, live_serv
     page.wait_for_url("**/edit")
     assert page.locator("input[name=remove_logo_image]").count() == 1
     shoot_both(page, page.url, "duplicate-copy-editor", owner="edits")
+
+
+def test_an_editors_change_to_a_signed_off_campaign_is_refused_by_each_field(page, live_server, app):
+    """After the client's approver launched it, an editor's change to what customers see is refused by each
+    field it touched, what was typed kept. Screenshots: /tmp/shots/edits/signed-off-refused-{390,1366}.png"""
+    from campaign.campaigns.models import Campaign
+
+    org = factories.org()
+    factories.member(org, "editor@example.com", factories.Role.EDITOR)
+    campaign = factories.campaign(org, two_stage_approval=True, description="毎月3名様に当たります。")
+    page.context.add_cookies([{"name": "lang", "value": "ja", "url": live_server.url}])
+    log_in(page, live_server.url, "editor@example.com")
+    page.goto(f"{live_server.url}/studio/campaigns/{campaign.public_id}/edit")
+    page.fill("#title", "夏のフォト（延長）")
+    page.fill("#description", "全員にプレゼント！")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("#title-error")
+    said = "お客様に表示される内容を変更できるのはオーナーのみです"
+    assert said in page.locator("#title-error").inner_text()
+    assert said in page.locator("#description-error").inner_text()
+    assert page.input_value("#description") == "全員にプレゼント！"
+    shoot(page, "signed-off-refused")
+    page.console_errors.clear()  # Chromium logs the refused form's 400 answer itself
+    db.session.expire_all()
+    assert db.session.scalar(select(Campaign.description)) == "毎月3名様に当たります。"

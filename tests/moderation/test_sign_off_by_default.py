@@ -101,6 +101,8 @@ def test_after_the_approvers_launch_an_editor_cannot_change_what_customers_see(a
     assert refused.status_code == 400 and SIGNED_OFF in refused.text
     refused = save_edit_form(editor.client, team.campaign, **{"prizes-0-name": "旅行券"})
     assert refused.status_code == 400 and SIGNED_OFF in refused.text
+    both = save_edit_form(editor.client, team.campaign, title="夏のフォト", description="全員にプレゼント！")
+    assert both.status_code == 400 and 'href="#title"' in both.text and 'href="#description"' in both.text
     db.session.expire_all()
     assert team.campaign.description == "毎月3名様に当たります。"
     assert not db.session.scalar(select(func.count()).where(AuditEvent.action == "campaign.update"))
