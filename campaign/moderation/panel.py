@@ -24,6 +24,7 @@ class Refused:
 def entry_panel(entry: Entry, membership: Membership, org: Organisation, *, redact_form=None) -> dict:
     """`redact_form`: a refused redaction, shown as typed; else the form holding the public caption."""
     from campaign.reviews.services import review_of
+    from campaign.sources.holds import hold_due
 
     moves = services.allowed_moves(entry, membership)
     if redact_form is None:
@@ -40,6 +41,7 @@ def entry_panel(entry: Entry, membership: Membership, org: Organisation, *, reda
         # are told whom to ask (an editor sent here by the draw screen found no button and no word)
         "duplicate_mark": _duplicate_mark(entry, membership),
         "audit_events": trail(entry, review, org) if can(membership, "view_audit") else None,
+        "hold_due": hold_due(entry),  # a collected post whose connection was refused: hidden from when
         **shown_in(entry, review),
     }
 

@@ -44,6 +44,18 @@ def held_from(account: ConnectorAccount) -> datetime:
     return account.refused_at + hold_after(account.network)
 
 
+def hold_due(entry: Entry) -> datetime | None:
+    """When this approved collected post will be held unless its connection is renewed first; None when no
+    hold is coming (not collected, not approved, held already, or its connection answers)."""
+    from campaign.connectors.services import account_of
+
+    waiting = entry.status is EntryStatus.APPROVED and entry.held_at is None and not entry.removed_upstream_at
+    if not waiting or entry.network not in PUBLIC_EVERY:
+        return None
+    account = account_of(entry.org_id, entry.network)
+    return held_from(account) if account is not None and account.refused_at is not None else None
+
+
 def hold_unchecked(*, now: datetime) -> int:
     """The duty: holds the approved posts of every connection refused for `hold_after`; how many. Each post
     is committed on its own, under its row's lock; one held already is left alone (two schedulers at once

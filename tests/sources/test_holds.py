@@ -64,6 +64,9 @@ def test_a_refused_connection_holds_its_posts_in_time_and_a_recheck_after_reconn
     assert studio.login("owner@example.com", factories.PASSWORD).status_code == 302
     connectors = client.get("/studio/connectors/?lang=ja").text
     assert 'id="held-x"' in connectors and "までに再連携されない場合、承認済みの投稿は" in connectors
+    before = client.get(f"/studio/entries/{kept.public_id}?lang=ja").text  # the hold to come, and when
+    assert 'id="hold-due"' in before and "までにオーナーが再連携しない場合" in before
+    assert 'id="held"' not in before
     assert hold_unchecked(now=refused + hold_after("x") - timedelta(minutes=1)) == 0
     assert shown_publicly(kept) and public_objects()
     held_at = refused + hold_after("x")
@@ -76,7 +79,7 @@ def test_a_refused_connection_holds_its_posts_in_time_and_a_recheck_after_reconn
     assert hold_unchecked(now=held_at + timedelta(minutes=15)) == 0  # held once
 
     page = client.get(f"/studio/entries/{kept.public_id}?lang=ja").text
-    assert 'id="held"' in page and "X との連携の有効期限が切れ" in page
+    assert 'id="held"' in page and "X との連携の有効期限が切れ" in page and 'id="hold-due"' not in page
     assert "再連携まで非公開" in client.get("/studio/moderation/?state=approved&lang=ja").text
 
     brand.state.tweets[1]["deleted"] = True  # its creator deleted one meanwhile
