@@ -157,6 +157,8 @@ SIGNED_OFF_FIELDS = (
     "products",
     "prizes",
 )
+# what the approvers are mailed of: those fields, the brand page's images, and a stop or restart (archive)
+TOLD_OF = frozenset((*SIGNED_OFF_FIELDS, "images", "archived_at"))
 SIGNED_OFF = _l(
     "The client's approver signed off this campaign at its launch: only an owner can change what customers "
     "see now (the approvers are told)."
@@ -167,7 +169,7 @@ def tell_approvers(campaign: Campaign, changed: list[str], *, actor: Actor) -> N
     """After a save of a launched campaign the approver signed off: the approvers are mailed when it changed
     what customers see (`changed`: the fields the save changed)."""
     signed_off = campaign.two_stage_approval and campaign.launched_at is not None
-    if signed_off and any(name in (*SIGNED_OFF_FIELDS, "images", "archived_at") for name in changed):
+    if signed_off and any(name in TOLD_OF for name in changed):
         sign_off_mail.page_changed(campaign, changed_by=actor.label)
 
 

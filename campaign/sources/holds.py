@@ -49,11 +49,15 @@ def hold_due(entry: Entry) -> datetime | None:
     hold is coming (not collected, not approved, held already, or its connection answers)."""
     from campaign.connectors.services import account_of
 
-    waiting = entry.status is EntryStatus.APPROVED and entry.held_at is None and not entry.removed_upstream_at
-    if not waiting or entry.network not in PUBLIC_EVERY:
+    if not _holdable(entry) or entry.network not in PUBLIC_EVERY:
         return None
     account = account_of(entry.org_id, entry.network)
     return held_from(account) if account is not None and account.refused_at is not None else None
+
+
+def _holdable(entry: Entry) -> bool:
+    """Approved, not held already, not deleted on its network: what a hold takes off public surfaces."""
+    return entry.status is EntryStatus.APPROVED and entry.held_at is None and not entry.removed_upstream_at
 
 
 def hold_unchecked(*, now: datetime) -> int:
@@ -73,7 +77,7 @@ def hold_unchecked(*, now: datetime) -> int:
 
 def _hold(entry: Entry, network: str, detail: str, now: datetime) -> bool:
     entry = lock_row(entry)
-    if entry.held_at is not None or entry.status is not EntryStatus.APPROVED or entry.removed_upstream_at:
+    if not _holdable(entry):
         return False
     was_shown = shown_publicly(entry)
     entry.held_at = now
